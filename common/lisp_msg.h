@@ -1,0 +1,205 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * LISP control messages (RFC 9301, RFC 9437 pub/sub, RFC 8111 ECM bits):
+ * Map-Request, Map-Reply, Map-Register, Map-Notify, Map-Notify-Ack and the
+ * Encapsulated Control Message.  Decoders take untrusted bytes, build the
+ * message in an arena and return 0 / -errno with a reason; encoders write
+ * into a caller buffer and return the length or -errno.
+ *
+ * Bit positions follow RFC 9301 and the dissectors deployed against it
+ * (Wireshark, tcpdump); the ASCII layouts sit above each codec in msg_*.c.
+ */
+#ifndef LISPGW_LISP_MSG_H
+#define LISPGW_LISP_MSG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "arena.h"
+#include "lcaf.h"
+#include "lisp_err.h"
+
+#define LISP_CONTROL_PORT	4342
+#define LISP_DATA_PORT		4341
+
+enum lisp_msg_type {
+	LISP_MAP_REQUEST = 1,
+	LISP_MAP_REPLY = 2,
+	LISP_MAP_REGISTER = 3,
+	LISP_MAP_NOTIFY = 4,
+	LISP_MAP_NOTIFY_ACK = 5,
+	LISP_ECM = 8,
+};
+
+/* Map-Reply action (RFC 9301, section 5.4 "ACT"). */
+enum lisp_action {
+	LISP_ACT_NO_ACTION = 0,
+	LISP_ACT_NATIVE_FORWARD = 1,
+	LISP_ACT_SEND_MAP_REQUEST = 2,
+	LISP_ACT_DROP = 3,
+	LISP_ACT_DROP_POLICY = 4,
+	LISP_ACT_DROP_AUTH = 5,
+};
+
+/* Authentication Algorithm IDs (RFC 9301, section 5.6; IANA "LISP Algorithm
+ * ID Numbers").  Deployed xTRs send a 16-bit "Key ID" of 1 or 2, which is the
+ * same bytes as Key ID 0 + Algorithm ID 1 or 2. */
+enum lisp_auth_alg {
+	LISP_AUTH_NONE = 0,
+	LISP_AUTH_HMAC_SHA1_96 = 1,
+	LISP_AUTH_HMAC_SHA256_128 = 2,
+};
+
+#define LISP_AUTH_DATA_MAX	32
+#define LISP_XTR_ID_LEN		16
+
+/* Most records / locators a message may carry: the 8-bit counts allow 255. */
+#define LISP_RECORDS_MAX	255
+#define LISP_LOCATORS_MAX	255
+
+/* Locator flags (RFC 9301, section 5.4): L local, p probed, R reachable. */
+#define LISP_LOC_F_LOCAL	0x0004
+#define LISP_LOC_F_PROBED	0x0002
+#define LISP_LOC_F_REACH	0x0001
+
+struct lisp_locator {
+	uint8_t priority;	/* 255: not to be used for unicast */
+	uint8_t weight;
+	uint8_t mpriority;
+	uint8_t mweight;
+	uint16_t flags;		/* 13 unused bits kept as received, then L p R */
+	struct lisp_waddr addr;
+};
+
+struct lisp_record {
+	uint32_t ttl;		/* minutes */
+	uint8_t mask_len;
+	uint8_t action;		/* enum lisp_action, 3 bits */
+	bool authoritative;
+	uint16_t map_version;	/* 12 bits */
+	struct lisp_waddr eid;
+	uint8_t loc_count;
+	struct lisp_locator *locs;
+};
+
+/* A Map-Request's EID-record: prefix plus RFC 9437's N (notify) bit. */
+struct lisp_request_record {
+	bool notify;
+	uint8_t mask_len;
+	struct lisp_waddr eid;
+};
+
+struct lisp_map_request {
+	bool authoritative;	/* A */
+	bool map_data;		/* M: a Map-Reply record follows */
+	bool probe;		/* P: RLOC-probe */
+	bool smr;		/* S: Solicit-Map-Request */
+	bool pitr;		/* p: sent by a PITR */
+	bool smr_invoked;	/* s */
+	bool rsvd_r;		/* R: reserved in RFC 9301, kept as received */
+	bool xtr_id_present;	/* I: xTR-ID and site-ID at the end (RFC 9437) */
+	bool local_xtr;		/* L */
+	bool dont_map_reply;	/* D */
+	uint64_t nonce;
+	struct lisp_waddr source_eid;	/* AFI 0 when the ITR has none */
+	uint8_t itr_rloc_count;		/* 1..32 (IRC + 1) */
+	struct lisp_waddr *itr_rlocs;
+	uint8_t record_count;
+	struct lisp_request_record *records;
+	struct lisp_record *map_reply;	/* when map_data */
+	uint8_t xtr_id[LISP_XTR_ID_LEN];
+	uint64_t site_id;
+};
+
+struct lisp_map_reply {
+	bool probe;		/* P */
+	bool echo_nonce;	/* E: echo-nonce capable */
+	bool sec;		/* S: LISP-SEC */
+	uint64_t nonce;
+	uint8_t record_count;
+	struct lisp_record *records;
+};
+
+/* Map-Register, Map-Notify and Map-Notify-Ack share one layout. */
+struct lisp_map_register {
+	uint8_t type;		/* LISP_MAP_REGISTER, _NOTIFY or _NOTIFY_ACK */
+	bool proxy_reply;	/* P (register) */
+	bool sec;		/* S (register) */
+	bool xtr_id_present;	/* I */
+	bool rtr;		/* R */
+	bool want_notify;	/* M (register) */
+	uint64_t nonce;
+	uint8_t key_id;
+	uint8_t alg_id;		/* enum lisp_auth_alg */
+	uint16_t auth_len;
+	uint8_t auth[LISP_AUTH_DATA_MAX];
+	size_t auth_offset;	/* where auth data sits in the message */
+	uint8_t record_count;
+	struct lisp_record *records;
+	uint8_t xtr_id[LISP_XTR_ID_LEN];
+	uint64_t site_id;
+};
+
+/* Encapsulated Control Message: a LISP header, then IPv4/IPv6 + UDP, then
+ * the inner control message (RFC 9301, section 5.8). */
+struct lisp_ecm {
+	bool sec;		/* S */
+	bool ddt;		/* D: DDT-originated (RFC 8111) */
+	bool to_etr;		/* E: forward to ETR (RFC 8111) */
+	bool to_ms;		/* M: to Map-Server (RFC 8111) */
+	uint8_t ip_version;	/* 4 or 6 */
+	uint8_t ttl;		/* inner IPv4 TTL / IPv6 hop limit */
+	struct lisp_addr inner_src, inner_dst;
+	uint16_t inner_sport, inner_dport;
+	const uint8_t *payload;	/* the inner LISP control message */
+	size_t payload_len;
+};
+
+struct lisp_ctrl_msg {
+	uint8_t type;		/* enum lisp_msg_type */
+	union {
+		struct lisp_map_request request;
+		struct lisp_map_reply reply;
+		struct lisp_map_register reg;	/* also notify, notify-ack */
+		struct lisp_ecm ecm;
+	};
+};
+
+const char *lisp_msg_type_name(uint8_t type);
+const char *lisp_action_name(uint8_t act);
+const char *lisp_auth_alg_name(uint8_t alg);
+
+/* Decodes any control message; ECM payloads are left for a second call. */
+int lisp_ctrl_decode(const uint8_t *buf, size_t len, struct lisp_arena *a,
+		     struct lisp_ctrl_msg *out, struct lisp_err *err);
+
+int lisp_map_request_decode(const uint8_t *buf, size_t len, struct lisp_arena *a,
+			    struct lisp_map_request *out, struct lisp_err *err);
+int lisp_map_reply_decode(const uint8_t *buf, size_t len, struct lisp_arena *a,
+			  struct lisp_map_reply *out, struct lisp_err *err);
+int lisp_map_register_decode(const uint8_t *buf, size_t len, struct lisp_arena *a,
+			     struct lisp_map_register *out, struct lisp_err *err);
+int lisp_ecm_decode(const uint8_t *buf, size_t len, struct lisp_ecm *out,
+		    struct lisp_err *err);
+
+ssize_t lisp_map_request_encode(const struct lisp_map_request *m, uint8_t *buf, size_t cap,
+				struct lisp_err *err);
+ssize_t lisp_map_reply_encode(const struct lisp_map_reply *m, uint8_t *buf, size_t cap,
+			      struct lisp_err *err);
+/* Writes auth_len zero bytes where the authentication data goes; sign with
+ * lisp_auth_sign() afterwards.  auth_len 0 with alg_id != NONE picks the
+ * RFC length for the algorithm. */
+ssize_t lisp_map_register_encode(const struct lisp_map_register *m, uint8_t *buf, size_t cap,
+				 struct lisp_err *err);
+/* Wraps payload in LISP ECM + inner IPv4/IPv6 + UDP (checksums computed). */
+ssize_t lisp_ecm_encode(const struct lisp_ecm *m, uint8_t *buf, size_t cap,
+			struct lisp_err *err);
+
+/* Records and locators, shared by replies, registers and notifies. */
+int lisp_record_decode(struct wire_rd *r, struct lisp_arena *a, struct lisp_record *out,
+		       struct lisp_err *err);
+int lisp_record_encode(struct wire_wr *w, const struct lisp_record *rec, struct lisp_err *err);
+
+#endif
