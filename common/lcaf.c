@@ -279,7 +279,7 @@ static int waddr_decode_depth(struct wire_rd *r, struct lisp_arena *a, struct li
 				    lcaf_type_name(out->lcaf.type), len, wire_rd_left(r));
 	rc = lcaf_body_decode(&body, a, &out->lcaf, depth, err);
 	if (rc < 0)
-		return lisp_err_prefix(err, rc, "LCAF %s", lcaf_type_name(out->lcaf.type));
+		return rc;
 	if (wire_rd_left(&body))
 		return lisp_err_set(err, EBADMSG, "LCAF %s length %u leaves %zu bytes unparsed",
 				    lcaf_type_name(out->lcaf.type), len, wire_rd_left(&body));

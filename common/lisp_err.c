@@ -19,25 +19,35 @@ int lisp_err_set(struct lisp_err *err, int code, const char *fmt, ...)
 
 int lisp_err_prefix(struct lisp_err *err, int rc, const char *fmt, ...)
 {
-	char old[LISP_ERR_MSG_MAX];
-	size_t n;
+	char ctx[LISP_ERR_MSG_MAX], old[LISP_ERR_MSG_MAX];
+	size_t nctx, nold, room;
 	va_list ap;
-	int len;
 
 	if (!err)
 		return rc;
 	memcpy(old, err->msg, sizeof(old));
 	old[sizeof(old) - 1] = '\0';
 	va_start(ap, fmt);
-	len = vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	vsnprintf(ctx, sizeof(ctx), fmt, ap);
 	va_end(ap);
-	n = len < 0 ? 0 : (size_t)len;
-	if (n + 2 < sizeof(err->msg)) {
-		memcpy(err->msg + n, ": ", 2);
-		n += 2;
-		/* Keep as much of the nested reason as fits. */
-		strncpy(err->msg + n, old, sizeof(err->msg) - n - 1);
-		err->msg[sizeof(err->msg) - 1] = '\0';
+	nctx = strlen(ctx);
+	nold = strlen(old);
+	/* When the chain outgrows the buffer, drop the middle of the nested
+	 * context: the innermost reason is what the operator needs. */
+	room = sizeof(err->msg) - 1;
+	if (nctx + 2 + nold <= room) {
+		memcpy(err->msg, ctx, nctx);
+		memcpy(err->msg + nctx, ": ", 2);
+		memcpy(err->msg + nctx + 2, old, nold + 1);
+	} else {
+		size_t keep_ctx = nctx < room / 3 ? nctx : room / 3;
+		size_t keep_old = room - keep_ctx - 5;
+
+		memcpy(err->msg, ctx, keep_ctx);
+		memcpy(err->msg + keep_ctx, ": ...", 5);
+		memcpy(err->msg + keep_ctx + 5, old + (nold > keep_old ? nold - keep_old : 0),
+		       nold > keep_old ? keep_old : nold);
+		err->msg[keep_ctx + 5 + (nold > keep_old ? keep_old : nold)] = '\0';
 	}
 	return rc;
 }

@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef LISPGW_CHECK_UTIL_H
+#define LISPGW_CHECK_UTIL_H
+
+#include <check.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Compares byte strings and names the first differing offset. */
+#define ck_assert_bytes_eq(got, got_len, exp, exp_len)                                   \
+	do {                                                                             \
+		size_t gl_ = (got_len), el_ = (exp_len), i_ = 0;                         \
+		const uint8_t *g_ = (const uint8_t *)(got), *e_ = (const uint8_t *)(exp); \
+		while (i_ < gl_ && i_ < el_ && g_[i_] == e_[i_])                         \
+			i_++;                                                            \
+		ck_assert_msg(gl_ == el_ && i_ == gl_,                                   \
+			      "bytes differ at offset %zu (got len %zu, expected %zu): "  \
+			      "got 0x%02x expected 0x%02x",                               \
+			      i_, gl_, el_, i_ < gl_ ? g_[i_] : 0, i_ < el_ ? e_[i_] : 0);  \
+	} while (0)
+
+/* A heap copy of exactly len bytes, so that AddressSanitizer reports any
+ * read past the end of what a decoder was given. */
+static inline uint8_t *exact_copy(const void *src, size_t len)
+{
+	uint8_t *p = malloc(len ? len : 1);
+
+	ck_assert_ptr_nonnull(p);
+	if (len)
+		memcpy(p, src, len);
+	return p;
+}
+
+/* Runs a suite and returns a process exit status. */
+static inline int run_suite(Suite *s)
+{
+	SRunner *sr = srunner_create(s);
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
+
+#endif
