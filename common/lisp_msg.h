@@ -188,6 +188,10 @@ ssize_t lisp_map_request_encode(const struct lisp_map_request *m, uint8_t *buf, 
 				struct lisp_err *err);
 ssize_t lisp_map_reply_encode(const struct lisp_map_reply *m, uint8_t *buf, size_t cap,
 			      struct lisp_err *err);
+/* Only the 12-byte header (flags, m->record_count, nonce): for callers that
+ * append records they keep encoded (a Map-Server's merged registrations). */
+ssize_t lisp_map_reply_header_encode(const struct lisp_map_reply *m, uint8_t *buf, size_t cap,
+				     struct lisp_err *err);
 /* Writes auth_len zero bytes where the authentication data goes; sign with
  * lisp_auth_sign() afterwards.  auth_len 0 with alg_id != NONE picks the
  * RFC length for the algorithm. */

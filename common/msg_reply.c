@@ -52,17 +52,31 @@ int lisp_map_reply_decode(const uint8_t *buf, size_t len, struct lisp_arena *a,
 	return lisp_msg_end_check(&r, "Map-Reply", err);
 }
 
-ssize_t lisp_map_reply_encode(const struct lisp_map_reply *m, uint8_t *buf, size_t cap,
-			      struct lisp_err *err)
+ssize_t lisp_map_reply_header_encode(const struct lisp_map_reply *m, uint8_t *buf, size_t cap,
+				     struct lisp_err *err)
 {
 	struct wire_wr w;
-	int rc;
 
 	wire_wr_init(&w, buf, cap);
 	ENC(wire_put_u32(&w, (uint32_t)LISP_MAP_REPLY << 28 | (m->probe ? MREP_P : 0) |
 				     (m->echo_nonce ? MREP_E : 0) | (m->sec ? MREP_S : 0) |
 				     m->record_count));
 	ENC(wire_put_u64(&w, m->nonce));
+	return (ssize_t)wire_wr_len(&w);
+}
+
+ssize_t lisp_map_reply_encode(const struct lisp_map_reply *m, uint8_t *buf, size_t cap,
+			      struct lisp_err *err)
+{
+	struct wire_wr w;
+	ssize_t n;
+	int rc;
+
+	n = lisp_map_reply_header_encode(m, buf, cap, err);
+	if (n < 0)
+		return n;
+	wire_wr_init(&w, buf, cap);
+	w.p += n;
 	rc = lisp_records_encode(&w, m->record_count, m->records, err);
 	if (rc < 0)
 		return rc;

@@ -1,0 +1,251 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * lispgw-cp configuration: one YAML file (docs/config.md) loaded with
+ * libcyaml against a schema, validated completely, and handed to the daemon
+ * as an immutable struct cp_config.  Reload builds a new one aside and
+ * swaps it in only when cp_config_load() succeeded, so nothing here is ever
+ * modified after load; compare two with cp_config_equal() to see what a
+ * reload changed.
+ *
+ * A failed load reports every error it found (not just the first) as
+ * "FILE:LINE: key.path: message", e.g.
+ *   etr.yaml:14: etr.map-servers[0].key-id: must be 1 (HMAC-SHA-1-96) or
+ *   2 (HMAC-SHA-256-128), got 3
+ * Schema errors (unknown keys, wrong types, missing keys) are all reported
+ * first; the semantic checks (addresses, prefixes, ranges, what a role
+ * needs) run once the document matches the schema, and are all reported
+ * too.
+ *
+ * Units: intervals are kept in milliseconds (_ms), TTLs in minutes (_min,
+ * the unit they have on the wire, RFC 9301 section 5.4).
+ */
+#ifndef LISPGW_CP_CONFIG_H
+#define LISPGW_CP_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "lisp_addr.h"
+
+/* Roles, combinable; "xtr" in the file is CP_ROLE_ITR | CP_ROLE_ETR. */
+enum cp_role {
+	CP_ROLE_MAP_SERVER = 1u << 0,
+	CP_ROLE_MAP_RESOLVER = 1u << 1,
+	CP_ROLE_ITR = 1u << 2,
+	CP_ROLE_ETR = 1u << 3,
+	CP_ROLE_PITR = 1u << 4,
+	CP_ROLE_PETR = 1u << 5,
+};
+#define CP_ROLE_XTR	(CP_ROLE_ITR | CP_ROLE_ETR)
+
+/* Defaults (docs/config.md says why each is what it is). */
+#define CP_CONFIG_DEF_PORT			4342	/* LISP control, RFC 9301 */
+#define CP_CONFIG_DEF_LOG_LEVEL			6	/* LOG_INFO */
+#define CP_CONFIG_DEF_REST_ADDR			"127.0.0.1"
+#define CP_CONFIG_DEF_REST_PORT			8080
+#define CP_CONFIG_DEF_REGISTRATION_TIMEOUT_MS	180000	/* 3 x register interval */
+#define CP_CONFIG_DEF_NEG_TTL_MIN		15	/* not an EID, RFC 9301 8.4 */
+#define CP_CONFIG_DEF_NEG_TTL_UNREG_MIN		1	/* configured, unregistered */
+#define CP_CONFIG_DEF_MR_RATE			100	/* Map-Requests/s per source */
+#define CP_CONFIG_DEF_MR_BURST			200
+#define CP_CONFIG_DEF_REGISTER_INTERVAL_MS	60000	/* RFC 9301 8.1 */
+#define CP_CONFIG_DEF_RECORD_TTL_MIN		1440	/* one day */
+#define CP_CONFIG_DEF_REQ_TIMEOUT_MS		1000	/* doubles per try */
+#define CP_CONFIG_DEF_REQ_TRIES			3
+#define CP_CONFIG_DEF_CACHE_MAX			100000
+#define CP_CONFIG_DEF_CACHE_REFRESH_MS		60000
+#define CP_CONFIG_DEF_PROBE_INTERVAL_MS		60000
+#define CP_CONFIG_DEF_PROBE_TIMEOUT_MS		1000
+#define CP_CONFIG_DEF_PROBE_TRIES		3
+#define CP_CONFIG_DEF_RLOC_PRIORITY		1
+#define CP_CONFIG_DEF_RLOC_WEIGHT		100
+
+/* Longest authentication key (the Map-Server's site table holds 128). */
+#define CP_CONFIG_KEY_MAX	128
+
+/* Longest RLOC attributes text (compact JSON): it travels in an LCAF
+ * inside Map-Registers and Map-Replies, which must fit one datagram. */
+#define CP_CONFIG_ATTR_MAX	1024
+
+/* A Map-Server (etr.map-servers: key_id and key set) or a Map-Resolver
+ * (itr.map-resolvers: key_id 0, key NULL). */
+struct cp_config_server {
+	struct lisp_addr addr;		/* IPv4 or IPv6 */
+	uint16_t port;
+	uint8_t key_id;			/* enum lisp_auth_alg */
+	char *key;
+};
+
+/* map-resolver.map-servers: where a Map-Resolver without a co-located
+ * Map-Server forwards Map-Requests, by the EID space each one serves. */
+struct cp_config_forward {
+	struct lisp_addr addr;
+	uint16_t port;
+	size_t eid_count;
+	struct lisp_prefix *eids;
+};
+
+struct cp_config_rloc {
+	struct lisp_addr addr;		/* IPv4 or IPv6 */
+	uint8_t priority;		/* 255: not to be used for unicast */
+	uint8_t weight;
+	char *attributes;		/* compact JSON object, sorted keys; or NULL */
+};
+
+/* An ETR database entry or a static map-cache entry. */
+struct cp_config_mapping {
+	struct lisp_prefix eid;
+	uint32_t ttl_min;		/* record TTL */
+	uint8_t action;			/* enum lisp_action; static entries only */
+	size_t rloc_count;
+	struct cp_config_rloc *rlocs;
+};
+
+struct cp_config_site {
+	char *name;
+	uint8_t key_id;
+	char *key;
+	bool accept_more_specifics;
+	bool allow_shared;		/* anycast service EIDs: other sites that
+					 * allow sharing may register them too */
+	size_t eid_count;
+	struct lisp_prefix *eids;	/* Instance-ID is part of each prefix */
+};
+
+struct cp_config_map_server {
+	bool present;
+	uint32_t registration_timeout_ms;
+	bool pubsub;			/* accept RFC 9437 subscriptions */
+	size_t site_count;
+	struct cp_config_site *sites;
+};
+
+struct cp_config_map_resolver {
+	bool present;
+	uint32_t negative_ttl_min;		/* EID not in any configured prefix */
+	uint32_t negative_ttl_unregistered_min;	/* configured, not registered */
+	uint32_t rate_limit;			/* Map-Requests/s per source; 0: off */
+	uint32_t rate_burst;
+	size_t forward_count;
+	struct cp_config_forward *forwards;
+};
+
+struct cp_config_etr {
+	bool present;
+	uint32_t register_interval_ms;
+	bool want_map_notify;
+	bool proxy_reply;
+	uint32_t record_ttl_min;		/* default for database entries */
+	size_t map_server_count;
+	struct cp_config_server *map_servers;
+	size_t mapping_count;
+	struct cp_config_mapping *database;
+};
+
+struct cp_config_itr {
+	bool present;
+	uint32_t request_timeout_ms;		/* first retransmission; doubles */
+	uint32_t request_tries;
+	uint32_t cache_max_entries;
+	uint32_t cache_refresh_ms;		/* re-resolve this long before expiry; 0: off */
+	bool cache_negative;			/* keep Negative Map-Replies */
+	bool smr;				/* honour Solicit-Map-Requests */
+	bool subscribe;				/* RFC 9437 pub/sub */
+	bool probe;				/* RLOC probing */
+	uint32_t probe_interval_ms;
+	uint32_t probe_timeout_ms;
+	uint32_t probe_tries;
+	size_t map_resolver_count;
+	struct cp_config_server *map_resolvers;
+	size_t petr_count;
+	struct cp_config_rloc *petrs;
+	size_t static_count;
+	struct cp_config_mapping *statics;
+};
+
+struct cp_config_pitr {
+	bool present;
+	size_t eid_count;
+	struct lisp_prefix *eids;		/* EID space it attracts for non-LISP sites */
+};
+
+struct cp_config_petr {
+	bool present;
+	size_t iid_count;
+	uint32_t *iids;				/* Instance-IDs it decapsulates */
+};
+
+struct cp_config_rest {
+	bool present;
+	bool enabled;
+	struct lisp_addr addr;
+	uint16_t port;
+	char *token;
+};
+
+struct cp_config {
+	unsigned int roles;			/* enum cp_role bits */
+	int log_level;				/* LOG_ERR, LOG_WARNING, LOG_INFO, LOG_DEBUG */
+	bool xtr_id_set;			/* else one is drawn at start-up */
+	uint8_t xtr_id[16];
+	uint64_t site_id;
+	uint16_t listen_port;
+	size_t listen_count;
+	struct lisp_addr *listen;
+	struct cp_config_rest rest;
+	struct cp_config_map_server ms;
+	struct cp_config_map_resolver mr;
+	struct cp_config_etr etr;
+	struct cp_config_itr itr;
+	struct cp_config_pitr pitr;
+	struct cp_config_petr petr;
+};
+
+/* One error: a line (1-based; 0 when the file could not be read), the key
+ * path ("etr.map-servers[0].key-id"; "" for the document) and a message. */
+#define CP_CONFIG_PATH_MAX	160
+#define CP_CONFIG_MSG_MAX	256
+
+struct cp_config_error {
+	unsigned int line;
+	char path[CP_CONFIG_PATH_MAX];
+	char msg[CP_CONFIG_MSG_MAX];
+};
+
+/* Every error of one load, in line order.  Zero-initialise or call
+ * cp_config_errors_init(); cp_config_load() empties it first. */
+struct cp_config_errors {
+	char *file;
+	size_t count;
+	size_t cap;
+	struct cp_config_error *v;
+};
+
+void cp_config_errors_init(struct cp_config_errors *errs);
+void cp_config_errors_free(struct cp_config_errors *errs);
+/* "FILE:LINE: path: message" (LINE and path left out when unknown). */
+int cp_config_error_format(const struct cp_config_errors *errs, size_t i, char *buf,
+			   size_t len);
+/* One formatted error per line; returns the count printed or -errno. */
+int cp_config_errors_print(const struct cp_config_errors *errs, FILE *f);
+
+/*
+ * Parses and validates path.  On success *out receives a new config (free
+ * it with cp_config_free) and returns 0.  On failure *out is untouched,
+ * errs (when non-NULL) holds every error, and the return is -EINVAL (bad
+ * document), -ENOENT/-EACCES/... (unreadable file) or -ENOMEM.
+ */
+int cp_config_load(const char *path, struct cp_config **out, struct cp_config_errors *errs);
+void cp_config_free(struct cp_config *cfg);
+
+/* Writes cfg as YAML with every default made explicit; loading the output
+ * gives a config cp_config_equal() to cfg.  Returns 0 or -errno. */
+int cp_config_print(const struct cp_config *cfg, FILE *f);
+bool cp_config_equal(const struct cp_config *a, const struct cp_config *b);
+
+/* "map-server", "itr", ...; NULL for anything but a single role bit. */
+const char *cp_role_name(unsigned int role);
+
+#endif

@@ -1,0 +1,564 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Raw document -> struct cp_config: defaults, the checks a schema cannot
+ * express, and what each role needs.  Every check reports and goes on, so
+ * one run lists every mistake in the file.  The xTR sections are in
+ * config_check_xtr.c.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+
+#include "config_priv.h"
+#include "lisp_msg.h"
+
+/* A bearer token short enough to guess defeats the point of having one. */
+#define REST_TOKEN_MIN	16
+#define SITE_NAME_MAX	63
+
+/* --- helpers ---------------------------------------------------------------- */
+
+unsigned int cfg_chk_line(const struct cfg_chk *c, const char *key)
+{
+	struct cfg_path p = c->path;
+
+	if (key)
+		cfg_path_key(&p, key);
+	return cfg_doc_line(c->doc, p.s);
+}
+
+void cfg_chk_err(struct cfg_chk *c, const char *key, const char *fmt, ...)
+{
+	struct cfg_path p = c->path;
+	va_list ap;
+
+	if (key)
+		cfg_path_key(&p, key);
+	va_start(ap, fmt);
+	if (cfg_err_vadd(c->errs, cfg_doc_line(c->doc, p.s), p.s, fmt, ap) < 0)
+		c->nomem = true;
+	va_end(ap);
+	c->errors++;
+}
+
+void *cfg_chk_calloc(struct cfg_chk *c, size_t n, size_t size)
+{
+	void *p;
+
+	if (!n)
+		return NULL;
+	p = calloc(n, size);
+	if (!p)
+		c->nomem = true;
+	return p;
+}
+
+char *cfg_chk_strdup(struct cfg_chk *c, const char *s)
+{
+	char *d = s ? strdup(s) : NULL;
+
+	if (s && !d)
+		c->nomem = true;
+	return d;
+}
+
+bool cfg_chk_bool(const bool *v, bool def)
+{
+	return v ? *v : def;
+}
+
+uint32_t cfg_chk_u32(struct cfg_chk *c, const char *key, const uint32_t *v, uint32_t def,
+		     uint32_t min, uint32_t max)
+{
+	if (!v)
+		return def;
+	if (*v < min || *v > max) {
+		cfg_chk_err(c, key, "must be %u..%u, got %u", min, max, *v);
+		return def;
+	}
+	return *v;
+}
+
+uint16_t cfg_chk_port(struct cfg_chk *c, const char *key, const uint32_t *v, uint16_t def)
+{
+	return (uint16_t)cfg_chk_u32(c, key, v, def, 1, 65535);
+}
+
+int cfg_duration_parse(const char *s, uint64_t *ms)
+{
+	static const struct {
+		const char *unit;
+		uint64_t ms;
+	} units[] = { { "", 1000 }, { "ms", 1 },	     { "s", 1000 },
+		      { "m", 60000 }, { "h", 3600000 }, { "d", 86400000 } };
+	uint64_t v = 0;
+	const char *p = s;
+
+	if (*p < '0' || *p > '9')
+		return -EINVAL;
+	/* Saturates, so that a long number is out of range, not garbage. */
+	for (; *p >= '0' && *p <= '9'; p++)
+		v = v > CFG_DURATION_MAX_MS ? v : v * 10 + (uint64_t)(*p - '0');
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+		if (strcmp(p, units[i].unit) == 0) {
+			if (v > CFG_DURATION_MAX_MS / units[i].ms)
+				return -ERANGE;
+			*ms = v * units[i].ms;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+void cfg_duration_format(uint64_t ms, char *buf, size_t len)
+{
+	static const struct {
+		const char *unit;
+		uint64_t ms;
+	} units[] = { { "d", 86400000 }, { "h", 3600000 }, { "m", 60000 }, { "s", 1000 } };
+
+	for (size_t i = 0; ms && i < sizeof(units) / sizeof(units[0]); i++) {
+		if (ms % units[i].ms == 0) {
+			snprintf(buf, len, "%llu%s", (unsigned long long)(ms / units[i].ms),
+				 units[i].unit);
+			return;
+		}
+	}
+	snprintf(buf, len, "%llums", (unsigned long long)ms);
+}
+
+uint32_t cfg_chk_duration(struct cfg_chk *c, const char *key, const char *s, uint32_t def_ms,
+			  uint32_t min_ms, uint32_t max_ms)
+{
+	char lo[24], hi[24];
+	uint64_t ms = 0;
+	int rc;
+
+	if (!s)
+		return def_ms;
+	cfg_duration_format(min_ms, lo, sizeof(lo));
+	cfg_duration_format(max_ms, hi, sizeof(hi));
+	rc = cfg_duration_parse(s, &ms);
+	if (rc == -EINVAL) {
+		cfg_chk_err(c, key, "must be a duration like 90s, 500ms, 15m, 2h or 1d, got '%s'",
+			    s);
+		return def_ms;
+	}
+	if (rc < 0 || ms < min_ms || ms > max_ms) {
+		cfg_chk_err(c, key, "must be %s..%s, got %s", lo, hi, s);
+		return def_ms;
+	}
+	return (uint32_t)ms;
+}
+
+/* Record TTLs travel in minutes (RFC 9301 5.4): 1 minute up to 30 days. */
+uint32_t cfg_chk_ttl(struct cfg_chk *c, const char *key, const char *s, uint32_t def_min)
+{
+	uint32_t ms = cfg_chk_duration(c, key, s, def_min * 60000u, 60000u,
+				       (uint32_t)(30u * 86400000u));
+
+	if (ms % 60000u) {
+		cfg_chk_err(c, key, "must be whole minutes (TTLs are carried in minutes), got %s",
+			    s);
+		return def_min;
+	}
+	return ms / 60000u;
+}
+
+void cfg_chk_addr(struct cfg_chk *c, const char *key, const char *s, struct lisp_addr *out)
+{
+	struct lisp_err err;
+
+	memset(out, 0, sizeof(*out));
+	if (lisp_addr_parse(s, out, &err) < 0 ||
+	    (out->afi != LISP_AFI_IPV4 && out->afi != LISP_AFI_IPV6)) {
+		cfg_chk_err(c, key, "must be an IPv4 or IPv6 address, got '%s'", s);
+		memset(out, 0, sizeof(*out));
+	}
+}
+
+void cfg_chk_prefix(struct cfg_chk *c, const char *key, const char *s, struct lisp_prefix *out)
+{
+	struct lisp_err err;
+
+	if (lisp_prefix_parse(s, out, &err) < 0) {
+		cfg_chk_err(c, key, "not an EID-prefix ([iid]address/length): %s", err.msg);
+		memset(out, 0, sizeof(*out));
+	} else if (out->addr.afi == LISP_AFI_NONE) {
+		cfg_chk_err(c, key, "'%s': an EID-prefix needs an address", s);
+	} else if (out->iid > LISP_IID_MAX) {
+		cfg_chk_err(c, key, "'%s': instance-id %u does not fit 24 bits (at most %u)", s,
+			    out->iid, LISP_IID_MAX);
+	}
+}
+
+int cfg_prefix_cmp(const struct lisp_prefix *a, const struct lisp_prefix *b)
+{
+	if (a->iid != b->iid)
+		return a->iid < b->iid ? -1 : 1;
+	if (a->addr.afi != b->addr.afi)
+		return a->addr.afi < b->addr.afi ? -1 : 1;
+	if (a->plen != b->plen)
+		return a->plen < b->plen ? -1 : 1;
+	return lisp_addr_cmp(&a->addr, &b->addr);
+}
+
+void cfg_chk_prefixes(struct cfg_chk *c, const char *key, char *const *v, unsigned int n,
+		      struct lisp_prefix **out, size_t *count)
+{
+	size_t mark = key ? cfg_path_key(&c->path, key) : c->path.len;
+	struct lisp_prefix *p = cfg_chk_calloc(c, n, sizeof(*p));
+
+	for (unsigned int i = 0; p && i < n; i++) {
+		size_t m = cfg_path_idx(&c->path, i);
+
+		cfg_chk_prefix(c, NULL, v[i], &p[i]);
+		/* Lists are short: a quadratic scan reports the first copy. */
+		for (unsigned int j = 0; j < i; j++) {
+			if (p[j].addr.afi && cfg_prefix_cmp(&p[i], &p[j]) == 0) {
+				cfg_chk_err(c, NULL, "'%s' is listed twice (also entry %u)", v[i],
+					    j);
+				break;
+			}
+		}
+		cfg_path_pop(&c->path, m);
+	}
+	cfg_path_pop(&c->path, mark);
+	*out = p;
+	*count = p ? n : 0;
+}
+
+void cfg_chk_auth(struct cfg_chk *c, const uint32_t *key_id, const char *key, uint8_t *id_out,
+		  char **key_out)
+{
+	*id_out = LISP_AUTH_HMAC_SHA256_128;
+	if (key_id) {
+		if (*key_id == LISP_AUTH_HMAC_SHA1_96 || *key_id == LISP_AUTH_HMAC_SHA256_128)
+			*id_out = (uint8_t)*key_id;
+		else
+			cfg_chk_err(c, "key-id",
+				    "must be 1 (HMAC-SHA-1-96) or 2 (HMAC-SHA-256-128), got %u",
+				    *key_id);
+	}
+	if (!key || !key[0])
+		cfg_chk_err(c, "key", "must not be empty");
+	else if (strlen(key) > CP_CONFIG_KEY_MAX)
+		cfg_chk_err(c, "key", "must be at most %d characters, got %zu", CP_CONFIG_KEY_MAX,
+			    strlen(key));
+	*key_out = cfg_chk_strdup(c, key);
+}
+
+/* --- top level, listen, rest --------------------------------------------- */
+
+static void chk_xtr_id(struct cfg_chk *c, const char *s, struct cp_config *cfg)
+{
+	if (!s)
+		return;
+	if (strlen(s) != 32 || strspn(s, "0123456789abcdefABCDEF") != 32) {
+		cfg_chk_err(c, "xtr-id", "must be 32 hexadecimal digits (128 bits), got '%s'", s);
+		return;
+	}
+	for (size_t i = 0; i < 16; i++) {
+		char byte[3] = { s[2 * i], s[2 * i + 1], '\0' };
+
+		cfg->xtr_id[i] = (uint8_t)strtoul(byte, NULL, 16);
+	}
+	cfg->xtr_id_set = true;
+}
+
+static void chk_listen(struct cfg_chk *c, const struct cfg_raw_listen *r, struct cp_config *cfg)
+{
+	size_t mark = cfg_path_key(&c->path, "listen");
+
+	cfg->listen_port = cfg_chk_port(c, "port", r->port, CP_CONFIG_DEF_PORT);
+	cfg->listen = cfg_chk_calloc(c, r->addresses_count, sizeof(*cfg->listen));
+	cfg->listen_count = cfg->listen ? r->addresses_count : 0;
+	cfg_path_key(&c->path, "addresses");
+	for (size_t i = 0; i < cfg->listen_count; i++) {
+		size_t m = cfg_path_idx(&c->path, i);
+
+		cfg_chk_addr(c, NULL, r->addresses[i], &cfg->listen[i]);
+		for (size_t j = 0; j < i; j++)
+			if (cfg->listen[i].afi && lisp_addr_equal(&cfg->listen[i], &cfg->listen[j]))
+				cfg_chk_err(c, NULL, "'%s' is listed twice", r->addresses[i]);
+		cfg_path_pop(&c->path, m);
+	}
+	cfg_path_pop(&c->path, mark);
+}
+
+static bool token_char(char ch)
+{
+	/* RFC 6750 b64token */
+	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+	       strchr("-._~+/=", ch);
+}
+
+static void chk_rest(struct cfg_chk *c, const struct cfg_raw_rest *r, struct cp_config_rest *rest)
+{
+	size_t mark = cfg_path_key(&c->path, "rest");
+	struct lisp_err err;
+
+	lisp_addr_parse(CP_CONFIG_DEF_REST_ADDR, &rest->addr, &err);
+	rest->port = CP_CONFIG_DEF_REST_PORT;
+	if (r) {
+		rest->present = true;
+		rest->enabled = cfg_chk_bool(r->enabled, true);
+		if (r->address)
+			cfg_chk_addr(c, "address", r->address, &rest->addr);
+		rest->port = cfg_chk_port(c, "port", r->port, CP_CONFIG_DEF_REST_PORT);
+		rest->token = cfg_chk_strdup(c, r->token);
+		if (rest->enabled && !r->token)
+			cfg_chk_err(c, "token", "required when REST is enabled");
+		else if (r->token && strlen(r->token) < REST_TOKEN_MIN)
+			cfg_chk_err(c, "token", "must be at least %d characters, got %zu",
+				    REST_TOKEN_MIN, strlen(r->token));
+		for (const char *p = r->token; p && *p; p++) {
+			if (!token_char(*p)) {
+				cfg_chk_err(c, "token",
+					    "may hold only letters, digits and -._~+/= (RFC 6750)");
+				break;
+			}
+		}
+	}
+	cfg_path_pop(&c->path, mark);
+}
+
+/* --- map-server ------------------------------------------------------------ */
+
+static bool site_name_ok(const char *s)
+{
+	size_t n = strlen(s);
+
+	return n && n <= SITE_NAME_MAX &&
+	       strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") == n;
+}
+
+struct site_eid {
+	const struct lisp_prefix *p;
+	size_t site, idx;
+};
+
+static int site_eid_cmp(const void *a, const void *b)
+{
+	const struct site_eid *x = a, *y = b;
+	int r = cfg_prefix_cmp(x->p, y->p);
+
+	if (r)
+		return r;
+	return x->site != y->site ? (x->site < y->site ? -1 : 1) : (x->idx < y->idx ? -1 : 1);
+}
+
+/* The same EID-prefix in two sites is a mistake unless both allow shared
+ * EIDs (anycast service EIDs served from several sites, CATS). */
+static void chk_sites_shared(struct cfg_chk *c, const struct cp_config_map_server *ms)
+{
+	struct site_eid *v;
+	size_t n = 0, k = 0;
+
+	for (size_t i = 0; i < ms->site_count; i++)
+		n += ms->sites[i].eid_count;
+	v = cfg_chk_calloc(c, n, sizeof(*v));
+	if (!v)
+		return;
+	for (size_t i = 0; i < ms->site_count; i++)
+		for (size_t j = 0; j < ms->sites[i].eid_count; j++)
+			v[k++] = (struct site_eid){ &ms->sites[i].eids[j], i, j };
+	qsort(v, n, sizeof(*v), site_eid_cmp);
+	for (size_t i = 1; i < n; i++) {
+		const struct cp_config_site *a = &ms->sites[v[i - 1].site];
+		const struct cp_config_site *b = &ms->sites[v[i].site];
+		char pfx[LISP_ADDR_STR_MAX];
+		size_t mark;
+
+		if (!v[i].p->addr.afi || cfg_prefix_cmp(v[i - 1].p, v[i].p) != 0 ||
+		    v[i - 1].site == v[i].site || (a->allow_shared && b->allow_shared))
+			continue;
+		lisp_prefix_format(v[i].p, pfx, sizeof(pfx));
+		mark = cfg_path_key(&c->path, "sites");
+		cfg_path_idx(&c->path, v[i].site);
+		cfg_path_key(&c->path, "eid-prefixes");
+		cfg_path_idx(&c->path, v[i].idx);
+		cfg_chk_err(c, NULL,
+			    "%s is also allowed for site '%s'; sites may share an EID-prefix only "
+			    "when both set allow-shared-eids",
+			    pfx, a->name ? a->name : "?");
+		cfg_path_pop(&c->path, mark);
+	}
+	free(v);
+}
+
+static void chk_site(struct cfg_chk *c, const struct cfg_raw_site *r, struct cp_config_site *s)
+{
+	s->name = cfg_chk_strdup(c, r->name);
+	if (!site_name_ok(r->name))
+		cfg_chk_err(c, "name", "must be 1..%d letters, digits, '.', '_' or '-', got '%s'",
+			    SITE_NAME_MAX, r->name);
+	cfg_chk_auth(c, r->key_id, r->key, &s->key_id, &s->key);
+	s->accept_more_specifics = cfg_chk_bool(r->accept_more_specifics, false);
+	s->allow_shared = cfg_chk_bool(r->allow_shared_eids, false);
+	cfg_chk_prefixes(c, "eid-prefixes", r->eid_prefixes, r->eid_prefixes_count, &s->eids,
+			 &s->eid_count);
+}
+
+static void chk_map_server(struct cfg_chk *c, const struct cfg_raw_map_server *r,
+			   struct cp_config_map_server *ms)
+{
+	size_t mark = cfg_path_key(&c->path, "map-server"), sect;
+
+	ms->registration_timeout_ms = CP_CONFIG_DEF_REGISTRATION_TIMEOUT_MS;
+	ms->pubsub = true;
+	if (r) {
+		ms->present = true;
+		ms->registration_timeout_ms =
+			cfg_chk_duration(c, "registration-timeout", r->registration_timeout,
+					 CP_CONFIG_DEF_REGISTRATION_TIMEOUT_MS, 1000, 86400000);
+		ms->pubsub = cfg_chk_bool(r->pubsub, true);
+		ms->sites = cfg_chk_calloc(c, r->sites_count, sizeof(*ms->sites));
+		ms->site_count = ms->sites ? r->sites_count : 0;
+		sect = cfg_path_key(&c->path, "sites");
+		for (size_t i = 0; i < ms->site_count; i++) {
+			size_t m = cfg_path_idx(&c->path, i);
+
+			chk_site(c, &r->sites[i], &ms->sites[i]);
+			for (size_t j = 0; j < i; j++) {
+				if (strcmp(r->sites[i].name, r->sites[j].name) == 0) {
+					cfg_chk_err(c, "name", "site '%s' is defined twice",
+						    r->sites[i].name);
+					break;
+				}
+			}
+			cfg_path_pop(&c->path, m);
+		}
+		cfg_path_pop(&c->path, sect);
+		chk_sites_shared(c, ms);
+	}
+	cfg_path_pop(&c->path, mark);
+}
+
+/* --- map-resolver ----------------------------------------------------------- */
+
+static void chk_map_resolver(struct cfg_chk *c, const struct cfg_raw_map_resolver *r,
+			     struct cp_config_map_resolver *mr)
+{
+	size_t mark = cfg_path_key(&c->path, "map-resolver");
+	uint32_t rate = CP_CONFIG_DEF_MR_RATE;
+
+	mr->negative_ttl_min = CP_CONFIG_DEF_NEG_TTL_MIN;
+	mr->negative_ttl_unregistered_min = CP_CONFIG_DEF_NEG_TTL_UNREG_MIN;
+	mr->rate_limit = CP_CONFIG_DEF_MR_RATE;
+	mr->rate_burst = CP_CONFIG_DEF_MR_BURST;
+	if (!r)
+		goto out;
+	mr->present = true;
+	mr->negative_ttl_min = cfg_chk_ttl(c, "negative-ttl", r->negative_ttl,
+					   CP_CONFIG_DEF_NEG_TTL_MIN);
+	mr->negative_ttl_unregistered_min =
+		cfg_chk_ttl(c, "negative-ttl-unregistered", r->negative_ttl_unregistered,
+			    CP_CONFIG_DEF_NEG_TTL_UNREG_MIN);
+	if (r->rate_limit) {
+		size_t m = cfg_path_key(&c->path, "rate-limit");
+
+		rate = cfg_chk_u32(c, "requests-per-second", r->rate_limit->requests_per_second,
+				   CP_CONFIG_DEF_MR_RATE, 0, 10000000);
+		mr->rate_limit = rate;
+		/* Twice the rate absorbs a resolver's retransmission burst. */
+		mr->rate_burst = cfg_chk_u32(c, "burst", r->rate_limit->burst,
+					     rate ? 2 * rate : 0, rate ? 1 : 0, 20000000);
+		cfg_path_pop(&c->path, m);
+	}
+	mr->forwards = cfg_chk_calloc(c, r->map_servers_count, sizeof(*mr->forwards));
+	mr->forward_count = mr->forwards ? r->map_servers_count : 0;
+	cfg_path_key(&c->path, "map-servers");
+	for (size_t i = 0; i < mr->forward_count; i++) {
+		const struct cfg_raw_forward *f = &r->map_servers[i];
+		size_t m = cfg_path_idx(&c->path, i);
+
+		cfg_chk_addr(c, "address", f->address, &mr->forwards[i].addr);
+		mr->forwards[i].port = cfg_chk_port(c, "port", f->port, CP_CONFIG_DEF_PORT);
+		cfg_chk_prefixes(c, "eid-prefixes", f->eid_prefixes, f->eid_prefixes_count,
+				 &mr->forwards[i].eids, &mr->forwards[i].eid_count);
+		cfg_path_pop(&c->path, m);
+	}
+out:
+	cfg_path_pop(&c->path, mark);
+}
+
+/* --- roles ------------------------------------------------------------------ */
+
+/* What each role cannot run without.  A section whose role is not enabled
+ * is still checked, and otherwise unused: turning a role off should not
+ * mean deleting its configuration. */
+static void chk_roles(struct cfg_chk *c, const struct cp_config *cfg)
+{
+	struct {
+		unsigned int role;
+		bool ok;
+		const char *path, *why;
+	} need[] = {
+		{ CP_ROLE_MAP_SERVER, cfg->ms.site_count > 0, "map-server.sites",
+		  "the map-server role needs at least one site" },
+		{ CP_ROLE_MAP_RESOLVER,
+		  (cfg->roles & CP_ROLE_MAP_SERVER) || cfg->mr.forward_count > 0,
+		  "map-resolver.map-servers",
+		  "a map-resolver without the map-server role needs map-servers to forward "
+		  "Map-Requests to" },
+		{ CP_ROLE_ETR, cfg->etr.map_server_count > 0, "etr.map-servers",
+		  "the etr role needs at least one map-server to register to" },
+		{ CP_ROLE_ETR, cfg->etr.mapping_count > 0, "etr.database",
+		  "the etr role needs a database of at least one EID-prefix" },
+		{ CP_ROLE_ITR, cfg->itr.map_resolver_count > 0, "itr.map-resolvers",
+		  "the itr role needs at least one map-resolver" },
+		{ CP_ROLE_PITR, cfg->itr.map_resolver_count > 0, "itr.map-resolvers",
+		  "the pitr role resolves through itr.map-resolvers: at least one is needed" },
+		{ CP_ROLE_PITR, cfg->pitr.eid_count > 0, "pitr.eid-prefixes",
+		  "the pitr role needs the eid-prefixes it attracts traffic for" },
+		{ CP_ROLE_PETR, cfg->petr.iid_count > 0, "petr.instance-ids",
+		  "the petr role needs the instance-ids it decapsulates" },
+	};
+
+	for (size_t i = 0; i < sizeof(need) / sizeof(need[0]); i++) {
+		unsigned int line = c->roles_line;
+		char sect[32];
+
+		if (!(cfg->roles & need[i].role) || need[i].ok)
+			continue;
+		/* Point at the section when it is there, else at the roles. */
+		snprintf(sect, sizeof(sect), "%.*s", (int)strcspn(need[i].path, "."),
+			 need[i].path);
+		if (cfg_doc_node(c->doc, sect))
+			line = cfg_doc_line(c->doc, need[i].path);
+		if (cfg_err_add(c->errs, line, need[i].path, "%s", need[i].why) < 0)
+			c->nomem = true;
+		c->errors++;
+	}
+}
+
+int cfg_check(const struct cfg_raw *raw, const struct cfg_doc *doc, struct cp_config *cfg,
+	      struct cp_config_errors *errs)
+{
+	struct cfg_chk c = { .doc = doc, .errs = errs };
+
+	c.roles_line = cfg_doc_line(doc, "roles");
+	cfg->roles = raw->roles;
+	if (!raw->roles)
+		cfg_chk_err(&c, "roles",
+			    "needs at least one of map-server, map-resolver, itr, etr, xtr, "
+			    "pitr, petr");
+	cfg->log_level = raw->log_level ? *raw->log_level : CP_CONFIG_DEF_LOG_LEVEL;
+	chk_xtr_id(&c, raw->xtr_id, cfg);
+	cfg->site_id = raw->site_id ? *raw->site_id : 0;
+	chk_listen(&c, raw->listen, cfg);
+	chk_rest(&c, raw->rest, &cfg->rest);
+	chk_map_server(&c, raw->map_server, &cfg->ms);
+	chk_map_resolver(&c, raw->map_resolver, &cfg->mr);
+	cfg_chk_etr(&c, raw->etr, &cfg->etr);
+	cfg_chk_itr(&c, raw->itr, &cfg->itr);
+	cfg_chk_pitr(&c, raw->pitr, &cfg->pitr);
+	cfg_chk_petr(&c, raw->petr, &cfg->petr);
+	chk_roles(&c, cfg);
+	if (c.nomem)
+		return -ENOMEM;
+	return c.errors ? -EINVAL : 0;
+}

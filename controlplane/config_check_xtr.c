@@ -1,0 +1,257 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Checks of the xTR sections: etr (database, Map-Servers), itr
+ * (Map-Resolvers, map-cache, probing, PETRs, static entries), pitr, petr.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config_priv.h"
+#include "lisp_msg.h"
+
+/* Bounds that catch typos (a timeout in ms written as seconds) without
+ * ruling out a deliberate choice. */
+#define TRIES_MAX		10
+#define CACHE_MAX_ENTRIES	100000000u
+
+static void chk_attributes(struct cfg_chk *c, char **out)
+{
+	struct cfg_path p = c->path;
+	char msg[CP_CONFIG_MSG_MAX];
+	yaml_node_t *n;
+	int rc;
+
+	cfg_path_key(&p, "attributes");
+	n = cfg_doc_node(c->doc, p.s);
+	if (!n)
+		return;
+	rc = cfg_attr_from_node(c->doc, n, out, msg, sizeof(msg));
+	if (rc == -ENOMEM)
+		c->nomem = true;
+	else if (rc < 0)
+		cfg_chk_err(c, "attributes", "%s", msg);
+}
+
+static void chk_rlocs(struct cfg_chk *c, const char *key, const struct cfg_raw_rloc *v,
+		      unsigned int n, struct cp_config_rloc **out, size_t *count)
+{
+	size_t mark = cfg_path_key(&c->path, key);
+	struct cp_config_rloc *r = cfg_chk_calloc(c, n, sizeof(*r));
+
+	for (unsigned int i = 0; r && i < n; i++) {
+		size_t m = cfg_path_idx(&c->path, i);
+
+		cfg_chk_addr(c, "address", v[i].address, &r[i].addr);
+		r[i].priority = (uint8_t)cfg_chk_u32(c, "priority", v[i].priority,
+						     CP_CONFIG_DEF_RLOC_PRIORITY, 0, 255);
+		r[i].weight = (uint8_t)cfg_chk_u32(c, "weight", v[i].weight,
+						   CP_CONFIG_DEF_RLOC_WEIGHT, 0, 255);
+		chk_attributes(c, &r[i].attributes);
+		for (unsigned int j = 0; j < i; j++) {
+			if (r[i].addr.afi && lisp_addr_equal(&r[i].addr, &r[j].addr)) {
+				cfg_chk_err(c, "address", "'%s' is listed twice (also entry %u)",
+					    v[i].address, j);
+				break;
+			}
+		}
+		cfg_path_pop(&c->path, m);
+	}
+	cfg_path_pop(&c->path, mark);
+	*out = r;
+	*count = r ? n : 0;
+}
+
+/* Map-Servers (with keys) or Map-Resolvers (without). */
+static void chk_servers(struct cfg_chk *c, const char *key, const struct cfg_raw_server *v,
+			unsigned int n, bool keyed, struct cp_config_server **out, size_t *count)
+{
+	size_t mark = cfg_path_key(&c->path, key);
+	struct cp_config_server *s = cfg_chk_calloc(c, n, sizeof(*s));
+
+	for (unsigned int i = 0; s && i < n; i++) {
+		size_t m = cfg_path_idx(&c->path, i);
+
+		cfg_chk_addr(c, "address", v[i].address, &s[i].addr);
+		s[i].port = cfg_chk_port(c, "port", v[i].port, CP_CONFIG_DEF_PORT);
+		if (keyed)
+			cfg_chk_auth(c, v[i].key_id, v[i].key, &s[i].key_id, &s[i].key);
+		for (unsigned int j = 0; j < i; j++) {
+			if (s[i].addr.afi && lisp_addr_equal(&s[i].addr, &s[j].addr) &&
+			    s[i].port == s[j].port) {
+				cfg_chk_err(c, "address",
+					    "'%s' port %u is listed twice (also entry %u)",
+					    v[i].address, s[i].port, j);
+				break;
+			}
+		}
+		cfg_path_pop(&c->path, m);
+	}
+	cfg_path_pop(&c->path, mark);
+	*out = s;
+	*count = s ? n : 0;
+}
+
+/* Database or static entries; an EID-prefix may appear once. */
+static void chk_mappings(struct cfg_chk *c, const char *key, const struct cfg_raw_mapping *v,
+			 unsigned int n, uint32_t def_ttl_min, bool is_static,
+			 struct cp_config_mapping **out, size_t *count)
+{
+	size_t mark = cfg_path_key(&c->path, key);
+	struct cp_config_mapping *m = cfg_chk_calloc(c, n, sizeof(*m));
+
+	for (unsigned int i = 0; m && i < n; i++) {
+		size_t pm = cfg_path_idx(&c->path, i);
+
+		cfg_chk_prefix(c, "eid-prefix", v[i].eid_prefix, &m[i].eid);
+		for (unsigned int j = 0; j < i; j++) {
+			if (m[i].eid.addr.afi && cfg_prefix_cmp(&m[i].eid, &m[j].eid) == 0) {
+				cfg_chk_err(c, "eid-prefix", "'%s' is listed twice (also entry %u)",
+					    v[i].eid_prefix, j);
+				break;
+			}
+		}
+		m[i].ttl_min = is_static ? 0 : cfg_chk_ttl(c, "ttl", v[i].ttl, def_ttl_min);
+		m[i].action = v[i].action ? (uint8_t)*v[i].action : LISP_ACT_NO_ACTION;
+		chk_rlocs(c, "rlocs", v[i].rlocs, v[i].rlocs_count, &m[i].rlocs, &m[i].rloc_count);
+		if (is_static && m[i].action == LISP_ACT_NO_ACTION && !v[i].rlocs_count)
+			cfg_chk_err(c, "rlocs",
+				    "an encapsulate entry needs rlocs (or set action: "
+				    "native-forward, send-map-request or drop)");
+		else if (is_static && m[i].action != LISP_ACT_NO_ACTION && v[i].rlocs_count)
+			cfg_chk_err(c, "rlocs", "a %s entry takes no rlocs",
+				    cfg_strval_name(cfg_action_names, cfg_action_names_count,
+						    m[i].action));
+		cfg_path_pop(&c->path, pm);
+	}
+	cfg_path_pop(&c->path, mark);
+	*out = m;
+	*count = m ? n : 0;
+}
+
+void cfg_chk_etr(struct cfg_chk *c, const struct cfg_raw_etr *r, struct cp_config_etr *etr)
+{
+	size_t mark = cfg_path_key(&c->path, "etr");
+
+	etr->register_interval_ms = CP_CONFIG_DEF_REGISTER_INTERVAL_MS;
+	etr->want_map_notify = true;
+	etr->record_ttl_min = CP_CONFIG_DEF_RECORD_TTL_MIN;
+	if (r) {
+		etr->present = true;
+		etr->register_interval_ms =
+			cfg_chk_duration(c, "register-interval", r->register_interval,
+					 CP_CONFIG_DEF_REGISTER_INTERVAL_MS, 1000, 3600000);
+		etr->want_map_notify = cfg_chk_bool(r->want_map_notify, true);
+		etr->proxy_reply = cfg_chk_bool(r->proxy_reply, false);
+		etr->record_ttl_min = cfg_chk_ttl(c, "record-ttl", r->record_ttl,
+						  CP_CONFIG_DEF_RECORD_TTL_MIN);
+		chk_servers(c, "map-servers", r->map_servers, r->map_servers_count, true,
+			    &etr->map_servers, &etr->map_server_count);
+		chk_mappings(c, "database", r->database, r->database_count, etr->record_ttl_min,
+			     false, &etr->database, &etr->mapping_count);
+	}
+	cfg_path_pop(&c->path, mark);
+}
+
+static void chk_probe(struct cfg_chk *c, const struct cfg_raw_probe *r, struct cp_config_itr *itr)
+{
+	size_t mark = cfg_path_key(&c->path, "rloc-probing");
+
+	itr->probe = cfg_chk_bool(r->enabled, false);
+	itr->probe_interval_ms = cfg_chk_duration(c, "interval", r->interval,
+						  CP_CONFIG_DEF_PROBE_INTERVAL_MS, 1000, 86400000);
+	itr->probe_timeout_ms = cfg_chk_duration(c, "timeout", r->timeout,
+						 CP_CONFIG_DEF_PROBE_TIMEOUT_MS, 10, 60000);
+	itr->probe_tries = cfg_chk_u32(c, "tries", r->tries, CP_CONFIG_DEF_PROBE_TRIES, 1,
+				       TRIES_MAX);
+	cfg_path_pop(&c->path, mark);
+}
+
+void cfg_chk_itr(struct cfg_chk *c, const struct cfg_raw_itr *r, struct cp_config_itr *itr)
+{
+	size_t mark = cfg_path_key(&c->path, "itr"), m;
+
+	itr->request_timeout_ms = CP_CONFIG_DEF_REQ_TIMEOUT_MS;
+	itr->request_tries = CP_CONFIG_DEF_REQ_TRIES;
+	itr->cache_max_entries = CP_CONFIG_DEF_CACHE_MAX;
+	itr->cache_refresh_ms = CP_CONFIG_DEF_CACHE_REFRESH_MS;
+	itr->cache_negative = true;
+	itr->smr = true;
+	itr->probe_interval_ms = CP_CONFIG_DEF_PROBE_INTERVAL_MS;
+	itr->probe_timeout_ms = CP_CONFIG_DEF_PROBE_TIMEOUT_MS;
+	itr->probe_tries = CP_CONFIG_DEF_PROBE_TRIES;
+	if (!r)
+		goto out;
+	itr->present = true;
+	chk_servers(c, "map-resolvers", r->map_resolvers, r->map_resolvers_count, false,
+		    &itr->map_resolvers, &itr->map_resolver_count);
+	if (r->map_request) {
+		m = cfg_path_key(&c->path, "map-request");
+		itr->request_timeout_ms = cfg_chk_duration(c, "timeout", r->map_request->timeout,
+							   CP_CONFIG_DEF_REQ_TIMEOUT_MS, 10, 60000);
+		itr->request_tries = cfg_chk_u32(c, "tries", r->map_request->tries,
+						 CP_CONFIG_DEF_REQ_TRIES, 1, TRIES_MAX);
+		cfg_path_pop(&c->path, m);
+	}
+	if (r->map_cache) {
+		m = cfg_path_key(&c->path, "map-cache");
+		itr->cache_max_entries = cfg_chk_u32(c, "max-entries", r->map_cache->max_entries,
+						     CP_CONFIG_DEF_CACHE_MAX, 1, CACHE_MAX_ENTRIES);
+		itr->cache_refresh_ms =
+			cfg_chk_duration(c, "refresh-before", r->map_cache->refresh_before,
+					 CP_CONFIG_DEF_CACHE_REFRESH_MS, 0, 86400000);
+		itr->cache_negative = cfg_chk_bool(r->map_cache->negative_entries, true);
+		cfg_path_pop(&c->path, m);
+	}
+	itr->smr = cfg_chk_bool(r->smr, true);
+	itr->subscribe = cfg_chk_bool(r->subscribe, false);
+	if (r->rloc_probing)
+		chk_probe(c, r->rloc_probing, itr);
+	chk_rlocs(c, "petrs", r->petrs, r->petrs_count, &itr->petrs, &itr->petr_count);
+	chk_mappings(c, "static-map-cache", r->static_map_cache, r->static_map_cache_count, 0,
+		     true, &itr->statics, &itr->static_count);
+out:
+	cfg_path_pop(&c->path, mark);
+}
+
+void cfg_chk_pitr(struct cfg_chk *c, const struct cfg_raw_pitr *r, struct cp_config_pitr *pitr)
+{
+	size_t mark = cfg_path_key(&c->path, "pitr");
+
+	if (r) {
+		pitr->present = true;
+		cfg_chk_prefixes(c, "eid-prefixes", r->eid_prefixes, r->eid_prefixes_count,
+				 &pitr->eids, &pitr->eid_count);
+	}
+	cfg_path_pop(&c->path, mark);
+}
+
+void cfg_chk_petr(struct cfg_chk *c, const struct cfg_raw_petr *r, struct cp_config_petr *petr)
+{
+	size_t mark = cfg_path_key(&c->path, "petr");
+
+	if (r) {
+		petr->present = true;
+		petr->iids = cfg_chk_calloc(c, r->instance_ids_count, sizeof(*petr->iids));
+		petr->iid_count = petr->iids ? r->instance_ids_count : 0;
+		cfg_path_key(&c->path, "instance-ids");
+		for (size_t i = 0; i < petr->iid_count; i++) {
+			size_t m = cfg_path_idx(&c->path, i);
+
+			petr->iids[i] = r->instance_ids[i];
+			if (petr->iids[i] > LISP_IID_MAX)
+				cfg_chk_err(c, NULL,
+					    "instance-id %u does not fit 24 bits (at most %u)",
+					    petr->iids[i], LISP_IID_MAX);
+			for (size_t j = 0; j < i; j++) {
+				if (petr->iids[i] == petr->iids[j]) {
+					cfg_chk_err(c, NULL, "instance-id %u is listed twice",
+						    petr->iids[i]);
+					break;
+				}
+			}
+			cfg_path_pop(&c->path, m);
+		}
+	}
+	cfg_path_pop(&c->path, mark);
+}

@@ -1,0 +1,417 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * struct cp_config back to YAML, every default written out (what the
+ * daemon really runs with), and deep equality.  The round-trip test loads,
+ * prints, loads the print and compares (OpenBGPD regress style), so every
+ * field must appear in both functions below.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "config_priv.h"
+
+/* Double-quoted YAML: safe for any text, "[1]10.0.0.0/8" included (a bare
+ * '[' would start a list). */
+static void put_str(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p == '"' || *p == '\\')
+			fprintf(f, "\\%c", *p);
+		else if (*p < 0x20 || *p == 0x7f)
+			fprintf(f, "\\x%02x", *p);
+		else
+			fputc(*p, f);
+	}
+	fputc('"', f);
+}
+
+static void put_bool(FILE *f, int ind, const char *key, bool v)
+{
+	fprintf(f, "%*s%s: %s\n", ind, "", key, v ? "true" : "false");
+}
+
+static void put_ms(FILE *f, int ind, const char *key, uint64_t ms)
+{
+	char buf[32];
+
+	cfg_duration_format(ms, buf, sizeof(buf));
+	fprintf(f, "%*s%s: %s\n", ind, "", key, buf);
+}
+
+static void put_addr(FILE *f, int ind, const char *key, const struct lisp_addr *a)
+{
+	char buf[LISP_ADDR_STR_MAX];
+
+	lisp_addr_format(a, buf, sizeof(buf));
+	fprintf(f, "%*s%s: ", ind, "", key);
+	put_str(f, buf);
+	fputc('\n', f);
+}
+
+static void put_prefixes(FILE *f, int ind, const char *key, const struct lisp_prefix *p,
+			 size_t n)
+{
+	char buf[LISP_ADDR_STR_MAX];
+
+	fprintf(f, "%*s%s:\n", ind, "", key);
+	for (size_t i = 0; i < n; i++) {
+		lisp_prefix_format(&p[i], buf, sizeof(buf));
+		fprintf(f, "%*s  - ", ind, "");
+		put_str(f, buf);
+		fputc('\n', f);
+	}
+}
+
+/* "- " opens a list entry; its first key goes on the same line. */
+#define ITEM(f, ind) fprintf(f, "%*s- ", (ind), "")
+
+static void put_rlocs(FILE *f, int ind, const char *key, const struct cp_config_rloc *r,
+		      size_t n)
+{
+	fprintf(f, "%*s%s:\n", ind, "", key);
+	for (size_t i = 0; i < n; i++) {
+		ITEM(f, ind + 2);
+		put_addr(f, 0, "address", &r[i].addr);
+		fprintf(f, "%*spriority: %u\n", ind + 4, "", r[i].priority);
+		fprintf(f, "%*sweight: %u\n", ind + 4, "", r[i].weight);
+		/* Compact JSON is a YAML flow mapping. */
+		if (r[i].attributes)
+			fprintf(f, "%*sattributes: %s\n", ind + 4, "", r[i].attributes);
+	}
+}
+
+static void put_servers(FILE *f, int ind, const char *key, const struct cp_config_server *s,
+			size_t n, bool keyed)
+{
+	fprintf(f, "%*s%s:\n", ind, "", key);
+	for (size_t i = 0; i < n; i++) {
+		ITEM(f, ind + 2);
+		put_addr(f, 0, "address", &s[i].addr);
+		fprintf(f, "%*sport: %u\n", ind + 4, "", s[i].port);
+		if (keyed) {
+			fprintf(f, "%*skey-id: %u\n", ind + 4, "", s[i].key_id);
+			fprintf(f, "%*skey: ", ind + 4, "");
+			put_str(f, s[i].key ? s[i].key : "");
+			fputc('\n', f);
+		}
+	}
+}
+
+static void put_mappings(FILE *f, int ind, const char *key, const struct cp_config_mapping *m,
+			 size_t n, bool is_static)
+{
+	char buf[LISP_ADDR_STR_MAX];
+
+	fprintf(f, "%*s%s:\n", ind, "", key);
+	for (size_t i = 0; i < n; i++) {
+		lisp_prefix_format(&m[i].eid, buf, sizeof(buf));
+		ITEM(f, ind + 2);
+		fputs("eid-prefix: ", f);
+		put_str(f, buf);
+		fputc('\n', f);
+		if (is_static)
+			fprintf(f, "%*saction: %s\n", ind + 4, "",
+				cfg_strval_name(cfg_action_names, cfg_action_names_count,
+						m[i].action));
+		else
+			put_ms(f, ind + 4, "ttl", (uint64_t)m[i].ttl_min * 60000);
+		if (m[i].rloc_count)
+			put_rlocs(f, ind + 4, "rlocs", m[i].rlocs, m[i].rloc_count);
+	}
+}
+
+static void print_top(const struct cp_config *cfg, FILE *f)
+{
+	const char *sep = "";
+
+	fputs("roles: [", f);
+	for (unsigned int bit = 1; bit <= CP_ROLE_PETR; bit <<= 1) {
+		if (cfg->roles & bit) {
+			fprintf(f, "%s%s", sep, cp_role_name(bit));
+			sep = ", ";
+		}
+	}
+	fputs("]\n", f);
+	fprintf(f, "log-level: %s\n",
+		cfg_strval_name(cfg_log_level_names, cfg_log_level_names_count, cfg->log_level));
+	if (cfg->xtr_id_set) {
+		fputs("xtr-id: \"", f);
+		for (size_t i = 0; i < sizeof(cfg->xtr_id); i++)
+			fprintf(f, "%02x", cfg->xtr_id[i]);
+		fputs("\"\n", f);
+	}
+	fprintf(f, "site-id: %llu\n", (unsigned long long)cfg->site_id);
+	fputs("listen:\n  addresses:\n", f);
+	for (size_t i = 0; i < cfg->listen_count; i++) {
+		char buf[LISP_ADDR_STR_MAX];
+
+		lisp_addr_format(&cfg->listen[i], buf, sizeof(buf));
+		ITEM(f, 4);
+		put_str(f, buf);
+		fputc('\n', f);
+	}
+	fprintf(f, "  port: %u\n", cfg->listen_port);
+	if (cfg->rest.present) {
+		fputs("rest:\n", f);
+		put_bool(f, 2, "enabled", cfg->rest.enabled);
+		put_addr(f, 2, "address", &cfg->rest.addr);
+		fprintf(f, "  port: %u\n", cfg->rest.port);
+		if (cfg->rest.token) {
+			fputs("  token: ", f);
+			put_str(f, cfg->rest.token);
+			fputc('\n', f);
+		}
+	}
+}
+
+static void print_ms_mr(const struct cp_config *cfg, FILE *f)
+{
+	const struct cp_config_map_server *ms = &cfg->ms;
+	const struct cp_config_map_resolver *mr = &cfg->mr;
+
+	if (ms->present) {
+		fputs("map-server:\n", f);
+		put_ms(f, 2, "registration-timeout", ms->registration_timeout_ms);
+		put_bool(f, 2, "pubsub", ms->pubsub);
+		if (ms->site_count)
+			fputs("  sites:\n", f);
+		for (size_t i = 0; i < ms->site_count; i++) {
+			const struct cp_config_site *s = &ms->sites[i];
+
+			fputs("    - name: ", f);
+			put_str(f, s->name);
+			fprintf(f, "\n      key-id: %u\n      key: ", s->key_id);
+			put_str(f, s->key ? s->key : "");
+			fputc('\n', f);
+			put_bool(f, 6, "accept-more-specifics", s->accept_more_specifics);
+			put_bool(f, 6, "allow-shared-eids", s->allow_shared);
+			put_prefixes(f, 6, "eid-prefixes", s->eids, s->eid_count);
+		}
+	}
+	if (mr->present) {
+		fputs("map-resolver:\n", f);
+		put_ms(f, 2, "negative-ttl", (uint64_t)mr->negative_ttl_min * 60000);
+		put_ms(f, 2, "negative-ttl-unregistered",
+		       (uint64_t)mr->negative_ttl_unregistered_min * 60000);
+		fprintf(f, "  rate-limit:\n    requests-per-second: %u\n    burst: %u\n",
+			mr->rate_limit, mr->rate_burst);
+		if (mr->forward_count)
+			fputs("  map-servers:\n", f);
+		for (size_t i = 0; i < mr->forward_count; i++) {
+			ITEM(f, 4);
+			put_addr(f, 0, "address", &mr->forwards[i].addr);
+			fprintf(f, "      port: %u\n", mr->forwards[i].port);
+			put_prefixes(f, 6, "eid-prefixes", mr->forwards[i].eids,
+				     mr->forwards[i].eid_count);
+		}
+	}
+}
+
+static void print_xtr(const struct cp_config *cfg, FILE *f)
+{
+	const struct cp_config_etr *etr = &cfg->etr;
+	const struct cp_config_itr *itr = &cfg->itr;
+
+	if (etr->present) {
+		fputs("etr:\n", f);
+		put_ms(f, 2, "register-interval", etr->register_interval_ms);
+		put_bool(f, 2, "want-map-notify", etr->want_map_notify);
+		put_bool(f, 2, "proxy-reply", etr->proxy_reply);
+		put_ms(f, 2, "record-ttl", (uint64_t)etr->record_ttl_min * 60000);
+		if (etr->map_server_count)
+			put_servers(f, 2, "map-servers", etr->map_servers, etr->map_server_count,
+				    true);
+		if (etr->mapping_count)
+			put_mappings(f, 2, "database", etr->database, etr->mapping_count, false);
+	}
+	if (itr->present) {
+		fputs("itr:\n", f);
+		if (itr->map_resolver_count)
+			put_servers(f, 2, "map-resolvers", itr->map_resolvers,
+				    itr->map_resolver_count, false);
+		fputs("  map-request:\n", f);
+		put_ms(f, 4, "timeout", itr->request_timeout_ms);
+		fprintf(f, "    tries: %u\n", itr->request_tries);
+		fprintf(f, "  map-cache:\n    max-entries: %u\n", itr->cache_max_entries);
+		put_ms(f, 4, "refresh-before", itr->cache_refresh_ms);
+		put_bool(f, 4, "negative-entries", itr->cache_negative);
+		put_bool(f, 2, "smr", itr->smr);
+		put_bool(f, 2, "subscribe", itr->subscribe);
+		fputs("  rloc-probing:\n", f);
+		put_bool(f, 4, "enabled", itr->probe);
+		put_ms(f, 4, "interval", itr->probe_interval_ms);
+		put_ms(f, 4, "timeout", itr->probe_timeout_ms);
+		fprintf(f, "    tries: %u\n", itr->probe_tries);
+		if (itr->petr_count)
+			put_rlocs(f, 2, "petrs", itr->petrs, itr->petr_count);
+		if (itr->static_count)
+			put_mappings(f, 2, "static-map-cache", itr->statics, itr->static_count,
+				     true);
+	}
+	if (cfg->pitr.present) {
+		fputs("pitr:\n", f);
+		if (cfg->pitr.eid_count)
+			put_prefixes(f, 2, "eid-prefixes", cfg->pitr.eids, cfg->pitr.eid_count);
+		else
+			fputs("  eid-prefixes: []\n", f);
+	}
+	if (cfg->petr.present) {
+		fputs("petr:\n  instance-ids: [", f);
+		for (size_t i = 0; i < cfg->petr.iid_count; i++)
+			fprintf(f, "%s%u", i ? ", " : "", cfg->petr.iids[i]);
+		fputs("]\n", f);
+	}
+}
+
+int cp_config_print(const struct cp_config *cfg, FILE *f)
+{
+	fputs("# lispgw-cp configuration, every default written out\n", f);
+	print_top(cfg, f);
+	print_ms_mr(cfg, f);
+	print_xtr(cfg, f);
+	if (fflush(f) == EOF || ferror(f))
+		return -EIO;
+	return 0;
+}
+
+/* --- equality ---------------------------------------------------------------- */
+
+static bool str_eq(const char *a, const char *b)
+{
+	return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+static bool prefixes_eq(const struct lisp_prefix *a, size_t na, const struct lisp_prefix *b,
+			size_t nb)
+{
+	if (na != nb)
+		return false;
+	for (size_t i = 0; i < na; i++)
+		if (cfg_prefix_cmp(&a[i], &b[i]) != 0)
+			return false;
+	return true;
+}
+
+static bool rlocs_eq(const struct cp_config_rloc *a, size_t na, const struct cp_config_rloc *b,
+		     size_t nb)
+{
+	if (na != nb)
+		return false;
+	for (size_t i = 0; i < na; i++)
+		if (!lisp_addr_equal(&a[i].addr, &b[i].addr) || a[i].priority != b[i].priority ||
+		    a[i].weight != b[i].weight || !str_eq(a[i].attributes, b[i].attributes))
+			return false;
+	return true;
+}
+
+static bool servers_eq(const struct cp_config_server *a, size_t na,
+		       const struct cp_config_server *b, size_t nb)
+{
+	if (na != nb)
+		return false;
+	for (size_t i = 0; i < na; i++)
+		if (!lisp_addr_equal(&a[i].addr, &b[i].addr) || a[i].port != b[i].port ||
+		    a[i].key_id != b[i].key_id || !str_eq(a[i].key, b[i].key))
+			return false;
+	return true;
+}
+
+static bool mappings_eq(const struct cp_config_mapping *a, size_t na,
+			const struct cp_config_mapping *b, size_t nb)
+{
+	if (na != nb)
+		return false;
+	for (size_t i = 0; i < na; i++)
+		if (cfg_prefix_cmp(&a[i].eid, &b[i].eid) != 0 || a[i].ttl_min != b[i].ttl_min ||
+		    a[i].action != b[i].action ||
+		    !rlocs_eq(a[i].rlocs, a[i].rloc_count, b[i].rlocs, b[i].rloc_count))
+			return false;
+	return true;
+}
+
+static bool ms_eq(const struct cp_config_map_server *a, const struct cp_config_map_server *b)
+{
+	if (a->present != b->present || a->registration_timeout_ms != b->registration_timeout_ms ||
+	    a->pubsub != b->pubsub || a->site_count != b->site_count)
+		return false;
+	for (size_t i = 0; i < a->site_count; i++) {
+		const struct cp_config_site *x = &a->sites[i], *y = &b->sites[i];
+
+		if (!str_eq(x->name, y->name) || x->key_id != y->key_id ||
+		    !str_eq(x->key, y->key) ||
+		    x->accept_more_specifics != y->accept_more_specifics ||
+		    x->allow_shared != y->allow_shared ||
+		    !prefixes_eq(x->eids, x->eid_count, y->eids, y->eid_count))
+			return false;
+	}
+	return true;
+}
+
+static bool mr_eq(const struct cp_config_map_resolver *a,
+		  const struct cp_config_map_resolver *b)
+{
+	if (a->present != b->present || a->negative_ttl_min != b->negative_ttl_min ||
+	    a->negative_ttl_unregistered_min != b->negative_ttl_unregistered_min ||
+	    a->rate_limit != b->rate_limit || a->rate_burst != b->rate_burst ||
+	    a->forward_count != b->forward_count)
+		return false;
+	for (size_t i = 0; i < a->forward_count; i++) {
+		const struct cp_config_forward *x = &a->forwards[i], *y = &b->forwards[i];
+
+		if (!lisp_addr_equal(&x->addr, &y->addr) || x->port != y->port ||
+		    !prefixes_eq(x->eids, x->eid_count, y->eids, y->eid_count))
+			return false;
+	}
+	return true;
+}
+
+static bool etr_eq(const struct cp_config_etr *a, const struct cp_config_etr *b)
+{
+	return a->present == b->present && a->register_interval_ms == b->register_interval_ms &&
+	       a->want_map_notify == b->want_map_notify && a->proxy_reply == b->proxy_reply &&
+	       a->record_ttl_min == b->record_ttl_min &&
+	       servers_eq(a->map_servers, a->map_server_count, b->map_servers,
+			  b->map_server_count) &&
+	       mappings_eq(a->database, a->mapping_count, b->database, b->mapping_count);
+}
+
+static bool itr_eq(const struct cp_config_itr *a, const struct cp_config_itr *b)
+{
+	return a->present == b->present && a->request_timeout_ms == b->request_timeout_ms &&
+	       a->request_tries == b->request_tries &&
+	       a->cache_max_entries == b->cache_max_entries &&
+	       a->cache_refresh_ms == b->cache_refresh_ms &&
+	       a->cache_negative == b->cache_negative && a->smr == b->smr &&
+	       a->subscribe == b->subscribe && a->probe == b->probe &&
+	       a->probe_interval_ms == b->probe_interval_ms &&
+	       a->probe_timeout_ms == b->probe_timeout_ms && a->probe_tries == b->probe_tries &&
+	       servers_eq(a->map_resolvers, a->map_resolver_count, b->map_resolvers,
+			  b->map_resolver_count) &&
+	       rlocs_eq(a->petrs, a->petr_count, b->petrs, b->petr_count) &&
+	       mappings_eq(a->statics, a->static_count, b->statics, b->static_count);
+}
+
+bool cp_config_equal(const struct cp_config *a, const struct cp_config *b)
+{
+	if (a->roles != b->roles || a->log_level != b->log_level ||
+	    a->xtr_id_set != b->xtr_id_set || memcmp(a->xtr_id, b->xtr_id, sizeof(a->xtr_id)) ||
+	    a->site_id != b->site_id || a->listen_port != b->listen_port ||
+	    a->listen_count != b->listen_count)
+		return false;
+	for (size_t i = 0; i < a->listen_count; i++)
+		if (!lisp_addr_equal(&a->listen[i], &b->listen[i]))
+			return false;
+	if (a->rest.present != b->rest.present || a->rest.enabled != b->rest.enabled ||
+	    !lisp_addr_equal(&a->rest.addr, &b->rest.addr) || a->rest.port != b->rest.port ||
+	    !str_eq(a->rest.token, b->rest.token))
+		return false;
+	if (a->pitr.present != b->pitr.present || a->petr.present != b->petr.present ||
+	    !prefixes_eq(a->pitr.eids, a->pitr.eid_count, b->pitr.eids, b->pitr.eid_count) ||
+	    a->petr.iid_count != b->petr.iid_count ||
+	    (a->petr.iid_count &&
+	     memcmp(a->petr.iids, b->petr.iids, a->petr.iid_count * sizeof(*a->petr.iids))))
+		return false;
+	return ms_eq(&a->ms, &b->ms) && mr_eq(&a->mr, &b->mr) && etr_eq(&a->etr, &b->etr) &&
+	       itr_eq(&a->itr, &b->itr);
+}

@@ -1,0 +1,311 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The libcyaml schema of the config file: the single description of which
+ * keys exist, their types and which are required.  libcyaml loads with it,
+ * and config_doc.c walks the libyaml node tree against the same tables to
+ * report every schema error with its line (libcyaml stops at the first).
+ *
+ * Values whose text needs our parsers (addresses, prefixes, durations) are
+ * strings here; config_check.c turns them into struct cp_config.  Numbers
+ * are 32-bit so that an out-of-range value reaches the checks, which name
+ * the allowed range, instead of failing as a bare "invalid value".
+ */
+#include <stddef.h>
+#include <syslog.h>
+
+#include "config_priv.h"
+#include "lisp_msg.h"
+
+#define OPT	CYAML_FLAG_OPTIONAL
+/* Sequences are arrays the loader allocates. */
+#define SEQ	(CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL)
+/* Enums take only their names, not numbers.  (For booleans the flag does
+ * nothing in libcyaml 1.3, which reads "maybe" as true: config_doc.c lets
+ * only true and false through.) */
+#define STRICT	(CYAML_FLAG_OPTIONAL | CYAML_FLAG_STRICT)
+
+const cyaml_strval_t cfg_role_names[] = {
+	{ "map-server", CP_ROLE_MAP_SERVER },
+	{ "map-resolver", CP_ROLE_MAP_RESOLVER },
+	{ "itr", CP_ROLE_ITR },
+	{ "etr", CP_ROLE_ETR },
+	{ "xtr", CP_ROLE_XTR },
+	{ "pitr", CP_ROLE_PITR },
+	{ "petr", CP_ROLE_PETR },
+};
+const size_t cfg_role_names_count = CYAML_ARRAY_LEN(cfg_role_names);
+
+/* The levels log.h has; syslog numbers keep this module free of it.  The
+ * first name of a value is the one printed. */
+const cyaml_strval_t cfg_log_level_names[] = {
+	{ "error", LOG_ERR },
+	{ "warning", LOG_WARNING },
+	{ "warn", LOG_WARNING },
+	{ "info", LOG_INFO },
+	{ "debug", LOG_DEBUG },
+};
+const size_t cfg_log_level_names_count = CYAML_ARRAY_LEN(cfg_log_level_names);
+
+/* Static map-cache actions (RFC 9301 5.4 ACT); "encapsulate" is a positive
+ * entry with RLOCs. */
+const cyaml_strval_t cfg_action_names[] = {
+	{ "encapsulate", LISP_ACT_NO_ACTION },
+	{ "native-forward", LISP_ACT_NATIVE_FORWARD },
+	{ "send-map-request", LISP_ACT_SEND_MAP_REQUEST },
+	{ "drop", LISP_ACT_DROP },
+};
+const size_t cfg_action_names_count = CYAML_ARRAY_LEN(cfg_action_names);
+
+const char *cfg_strval_name(const cyaml_strval_t *v, size_t n, int64_t val)
+{
+	for (size_t i = 0; i < n; i++)
+		if (v[i].val == val)
+			return v[i].str;
+	return NULL;
+}
+
+static const cyaml_schema_value_t string_entry = {
+	CYAML_VALUE_STRING(CYAML_FLAG_POINTER, char, 0, CYAML_UNLIMITED),
+};
+
+static const cyaml_schema_value_t uint_entry = {
+	CYAML_VALUE_UINT(CYAML_FLAG_DEFAULT, uint32_t),
+};
+
+/* etr.map-servers[] */
+static const cyaml_schema_field_t map_server_fields[] = {
+	CYAML_FIELD_STRING_PTR("address", CYAML_FLAG_POINTER, struct cfg_raw_server, address, 0,
+			       CYAML_UNLIMITED),
+	CYAML_FIELD_UINT_PTR("port", OPT, struct cfg_raw_server, port),
+	CYAML_FIELD_UINT_PTR("key-id", OPT, struct cfg_raw_server, key_id),
+	CYAML_FIELD_STRING_PTR("key", CYAML_FLAG_POINTER, struct cfg_raw_server, key, 0,
+			       CYAML_UNLIMITED),
+	CYAML_FIELD_END
+};
+
+static const cyaml_schema_value_t map_server_entry = {
+	CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, struct cfg_raw_server, map_server_fields),
+};
+
+/* itr.map-resolvers[]: the same struct, no key. */
+static const cyaml_schema_field_t map_resolver_fields[] = {
+	CYAML_FIELD_STRING_PTR("address", CYAML_FLAG_POINTER, struct cfg_raw_server, address, 0,
+			       CYAML_UNLIMITED),
+	CYAML_FIELD_UINT_PTR("port", OPT, struct cfg_raw_server, port),
+	CYAML_FIELD_END
+};
+
+static const cyaml_schema_value_t map_resolver_entry = {
+	CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, struct cfg_raw_server, map_resolver_fields),
+};
+
+static const cyaml_schema_field_t forward_fields[] = {
+	CYAML_FIELD_STRING_PTR("address", CYAML_FLAG_POINTER, struct cfg_raw_forward, address,
+			       0, CYAML_UNLIMITED),
+	CYAML_FIELD_UINT_PTR("port", OPT, struct cfg_raw_forward, port),
+	CYAML_FIELD_SEQUENCE("eid-prefixes", CYAML_FLAG_POINTER, struct cfg_raw_forward,
+			     eid_prefixes, &string_entry, 1, CYAML_UNLIMITED),
+	CYAML_FIELD_END
+};
+
+static const cyaml_schema_value_t forward_entry = {
+	CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, struct cfg_raw_forward, forward_fields),
+};
+
+static const cyaml_schema_field_t rloc_fields[] = {
+	CYAML_FIELD_STRING_PTR("address", CYAML_FLAG_POINTER, struct cfg_raw_rloc, address, 0,
+			       CYAML_UNLIMITED),
+	CYAML_FIELD_UINT_PTR("priority", OPT, struct cfg_raw_rloc, priority),
+	CYAML_FIELD_UINT_PTR("weight", OPT, struct cfg_raw_rloc, weight),
+	/* Free-form JSON: no schema can type it, config_doc.c reads it. */
+	CYAML_FIELD_IGNORE("attributes", OPT),
+	CYAML_FIELD_END
+};
+
+static const cyaml_schema_value_t rloc_entry = {
+	CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, struct cfg_raw_rloc, rloc_fields),
+};
+
+/* etr.database[] */
+static const cyaml_schema_field_t db_mapping_fields[] = {
+	CYAML_FIELD_STRING_PTR("eid-prefix", CYAML_FLAG_POINTER, struct cfg_raw_mapping,
+			       eid_prefix, 0, CYAML_UNLIMITED),
+	CYAML_FIELD_STRING_PTR("ttl", OPT, struct cfg_raw_mapping, ttl, 0, CYAML_UNLIMITED),
+	CYAML_FIELD_SEQUENCE("rlocs", CYAML_FLAG_POINTER, struct cfg_raw_mapping, rlocs,
+			     &rloc_entry, 1, CYAML_UNLIMITED),
+	CYAML_FIELD_END
+};
+
+static const cyaml_schema_value_t db_mapping_entry = {
+	CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, struct cfg_raw_mapping, db_mapping_fields),
+};
+
+/* itr.static-map-cache[]: negative entries have an action and no RLOCs;
+ * no TTL, static entries never expire. */
+static const cyaml_schema_field_t static_mapping_fields[] = {
+	CYAML_FIELD_STRING_PTR("eid-prefix", CYAML_FLAG_POINTER, struct cfg_raw_mapping,
+			       eid_prefix, 0, CYAML_UNLIMITED),
+	CYAML_FIELD_ENUM_PTR("action", STRICT, struct cfg_raw_mapping, action, cfg_action_names,
+			     CYAML_ARRAY_LEN(cfg_action_names)),
+	CYAML_FIELD_SEQUENCE("rlocs", SEQ, struct cfg_raw_mapping, rlocs, &rloc_entry, 0,
+			     CYAML_UNLIMITED),
+	CYAML_FIELD_END
+};
+
+static const cyaml_schema_value_t static_mapping_entry = {
+	CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, struct cfg_raw_mapping, static_mapping_fields),
+};
+
+static const cyaml_schema_field_t site_fields[] = {
+	CYAML_FIELD_STRING_PTR("name", CYAML_FLAG_POINTER, struct cfg_raw_site, name, 0,
+			       CYAML_UNLIMITED),
+	CYAML_FIELD_UINT_PTR("key-id", OPT, struct cfg_raw_site, key_id),
+	CYAML_FIELD_STRING_PTR("key", CYAML_FLAG_POINTER, struct cfg_raw_site, key, 0,
+			       CYAML_UNLIMITED),
+	CYAML_FIELD_BOOL_PTR("accept-more-specifics", STRICT, struct cfg_raw_site,
+			     accept_more_specifics),
+	CYAML_FIELD_BOOL_PTR("allow-shared-eids", STRICT, struct cfg_raw_site,
+			     allow_shared_eids),
+	CYAML_FIELD_SEQUENCE("eid-prefixes", CYAML_FLAG_POINTER, struct cfg_raw_site,
+			     eid_prefixes, &string_entry, 1, CYAML_UNLIMITED),
+	CYAML_FIELD_END
+};
+
+static const cyaml_schema_value_t site_entry = {
+	CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, struct cfg_raw_site, site_fields),
+};
+
+static const cyaml_schema_field_t ms_fields[] = {
+	CYAML_FIELD_STRING_PTR("registration-timeout", OPT, struct cfg_raw_map_server,
+			       registration_timeout, 0, CYAML_UNLIMITED),
+	CYAML_FIELD_BOOL_PTR("pubsub", STRICT, struct cfg_raw_map_server, pubsub),
+	CYAML_FIELD_SEQUENCE("sites", SEQ, struct cfg_raw_map_server, sites, &site_entry, 0,
+			     CYAML_UNLIMITED),
+	CYAML_FIELD_END
+};
+
+static const cyaml_schema_field_t rate_fields[] = {
+	CYAML_FIELD_UINT_PTR("requests-per-second", OPT, struct cfg_raw_rate,
+			     requests_per_second),
+	CYAML_FIELD_UINT_PTR("burst", OPT, struct cfg_raw_rate, burst),
+	CYAML_FIELD_END
+};
+
+static const cyaml_schema_field_t mr_fields[] = {
+	CYAML_FIELD_STRING_PTR("negative-ttl", OPT, struct cfg_raw_map_resolver, negative_ttl, 0,
+			       CYAML_UNLIMITED),
+	CYAML_FIELD_STRING_PTR("negative-ttl-unregistered", OPT, struct cfg_raw_map_resolver,
+			       negative_ttl_unregistered, 0, CYAML_UNLIMITED),
+	CYAML_FIELD_MAPPING_PTR("rate-limit", OPT, struct cfg_raw_map_resolver, rate_limit,
+				rate_fields),
+	CYAML_FIELD_SEQUENCE("map-servers", SEQ, struct cfg_raw_map_resolver, map_servers,
+			     &forward_entry, 0, CYAML_UNLIMITED),
+	CYAML_FIELD_END
+};
+
+static const cyaml_schema_field_t etr_fields[] = {
+	CYAML_FIELD_SEQUENCE("map-servers", SEQ, struct cfg_raw_etr, map_servers,
+			     &map_server_entry, 0, CYAML_UNLIMITED),
+	CYAML_FIELD_STRING_PTR("register-interval", OPT, struct cfg_raw_etr, register_interval,
+			       0, CYAML_UNLIMITED),
+	CYAML_FIELD_BOOL_PTR("want-map-notify", STRICT, struct cfg_raw_etr, want_map_notify),
+	CYAML_FIELD_BOOL_PTR("proxy-reply", STRICT, struct cfg_raw_etr, proxy_reply),
+	CYAML_FIELD_STRING_PTR("record-ttl", OPT, struct cfg_raw_etr, record_ttl, 0,
+			       CYAML_UNLIMITED),
+	CYAML_FIELD_SEQUENCE("database", SEQ, struct cfg_raw_etr, database, &db_mapping_entry, 0,
+			     CYAML_UNLIMITED),
+	CYAML_FIELD_END
+};
+
+static const cyaml_schema_field_t request_fields[] = {
+	CYAML_FIELD_STRING_PTR("timeout", OPT, struct cfg_raw_request, timeout, 0,
+			       CYAML_UNLIMITED),
+	CYAML_FIELD_UINT_PTR("tries", OPT, struct cfg_raw_request, tries),
+	CYAML_FIELD_END
+};
+
+static const cyaml_schema_field_t cache_fields[] = {
+	CYAML_FIELD_UINT_PTR("max-entries", OPT, struct cfg_raw_cache, max_entries),
+	CYAML_FIELD_STRING_PTR("refresh-before", OPT, struct cfg_raw_cache, refresh_before, 0,
+			       CYAML_UNLIMITED),
+	CYAML_FIELD_BOOL_PTR("negative-entries", STRICT, struct cfg_raw_cache,
+			     negative_entries),
+	CYAML_FIELD_END
+};
+
+static const cyaml_schema_field_t probe_fields[] = {
+	CYAML_FIELD_BOOL_PTR("enabled", STRICT, struct cfg_raw_probe, enabled),
+	CYAML_FIELD_STRING_PTR("interval", OPT, struct cfg_raw_probe, interval, 0,
+			       CYAML_UNLIMITED),
+	CYAML_FIELD_STRING_PTR("timeout", OPT, struct cfg_raw_probe, timeout, 0,
+			       CYAML_UNLIMITED),
+	CYAML_FIELD_UINT_PTR("tries", OPT, struct cfg_raw_probe, tries),
+	CYAML_FIELD_END
+};
+
+static const cyaml_schema_field_t itr_fields[] = {
+	CYAML_FIELD_SEQUENCE("map-resolvers", SEQ, struct cfg_raw_itr, map_resolvers,
+			     &map_resolver_entry, 0, CYAML_UNLIMITED),
+	CYAML_FIELD_MAPPING_PTR("map-request", OPT, struct cfg_raw_itr, map_request,
+				request_fields),
+	CYAML_FIELD_MAPPING_PTR("map-cache", OPT, struct cfg_raw_itr, map_cache, cache_fields),
+	CYAML_FIELD_BOOL_PTR("smr", STRICT, struct cfg_raw_itr, smr),
+	CYAML_FIELD_BOOL_PTR("subscribe", STRICT, struct cfg_raw_itr, subscribe),
+	CYAML_FIELD_MAPPING_PTR("rloc-probing", OPT, struct cfg_raw_itr, rloc_probing,
+				probe_fields),
+	CYAML_FIELD_SEQUENCE("petrs", SEQ, struct cfg_raw_itr, petrs, &rloc_entry, 0,
+			     CYAML_UNLIMITED),
+	CYAML_FIELD_SEQUENCE("static-map-cache", SEQ, struct cfg_raw_itr, static_map_cache,
+			     &static_mapping_entry, 0, CYAML_UNLIMITED),
+	CYAML_FIELD_END
+};
+
+static const cyaml_schema_field_t pitr_fields[] = {
+	CYAML_FIELD_SEQUENCE("eid-prefixes", SEQ, struct cfg_raw_pitr, eid_prefixes,
+			     &string_entry, 0, CYAML_UNLIMITED),
+	CYAML_FIELD_END
+};
+
+static const cyaml_schema_field_t petr_fields[] = {
+	CYAML_FIELD_SEQUENCE("instance-ids", SEQ, struct cfg_raw_petr, instance_ids,
+			     &uint_entry, 0, CYAML_UNLIMITED),
+	CYAML_FIELD_END
+};
+
+static const cyaml_schema_field_t rest_fields[] = {
+	CYAML_FIELD_BOOL_PTR("enabled", STRICT, struct cfg_raw_rest, enabled),
+	CYAML_FIELD_STRING_PTR("address", OPT, struct cfg_raw_rest, address, 0, CYAML_UNLIMITED),
+	CYAML_FIELD_UINT_PTR("port", OPT, struct cfg_raw_rest, port),
+	CYAML_FIELD_STRING_PTR("token", OPT, struct cfg_raw_rest, token, 0, CYAML_UNLIMITED),
+	CYAML_FIELD_END
+};
+
+static const cyaml_schema_field_t listen_fields[] = {
+	CYAML_FIELD_SEQUENCE("addresses", CYAML_FLAG_POINTER, struct cfg_raw_listen, addresses,
+			     &string_entry, 1, CYAML_UNLIMITED),
+	CYAML_FIELD_UINT_PTR("port", OPT, struct cfg_raw_listen, port),
+	CYAML_FIELD_END
+};
+
+static const cyaml_schema_field_t top_fields[] = {
+	CYAML_FIELD_FLAGS("roles", CYAML_FLAG_STRICT, struct cfg_raw, roles, cfg_role_names,
+			  CYAML_ARRAY_LEN(cfg_role_names)),
+	CYAML_FIELD_ENUM_PTR("log-level", STRICT, struct cfg_raw, log_level, cfg_log_level_names,
+			     CYAML_ARRAY_LEN(cfg_log_level_names)),
+	CYAML_FIELD_STRING_PTR("xtr-id", OPT, struct cfg_raw, xtr_id, 0, CYAML_UNLIMITED),
+	CYAML_FIELD_UINT_PTR("site-id", OPT, struct cfg_raw, site_id),
+	CYAML_FIELD_MAPPING_PTR("listen", CYAML_FLAG_POINTER, struct cfg_raw, listen,
+				listen_fields),
+	CYAML_FIELD_MAPPING_PTR("rest", OPT, struct cfg_raw, rest, rest_fields),
+	CYAML_FIELD_MAPPING_PTR("map-server", OPT, struct cfg_raw, map_server, ms_fields),
+	CYAML_FIELD_MAPPING_PTR("map-resolver", OPT, struct cfg_raw, map_resolver, mr_fields),
+	CYAML_FIELD_MAPPING_PTR("etr", OPT, struct cfg_raw, etr, etr_fields),
+	CYAML_FIELD_MAPPING_PTR("itr", OPT, struct cfg_raw, itr, itr_fields),
+	CYAML_FIELD_MAPPING_PTR("pitr", OPT, struct cfg_raw, pitr, pitr_fields),
+	CYAML_FIELD_MAPPING_PTR("petr", OPT, struct cfg_raw, petr, petr_fields),
+	CYAML_FIELD_END
+};
+
+const cyaml_schema_value_t cfg_raw_schema = {
+	CYAML_VALUE_MAPPING(CYAML_FLAG_POINTER, struct cfg_raw, top_fields),
+};

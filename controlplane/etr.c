@@ -1,0 +1,473 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include "etr.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "lisp_auth.h"
+#include "log.h"
+#include "mapdb.h"
+
+#define ETR_ARENA_BYTES		(128 * 1024)
+#define ETR_MSG_MAX		9000
+/* Records per Map-Register are packed up to this size: a Map-Register must
+ * not need fragmenting on the way to the Map-Server. */
+#define ETR_REGISTER_BUDGET	1400
+#define ETR_CHUNKS_MAX		64
+#define ETR_RECORD_MAX		4096
+
+struct etr_entry {
+	struct lisp_prefix eid;
+	size_t len;
+	uint8_t record[];	/* encoded, A-bit set */
+};
+
+struct etr_ms {
+	struct etr *etr;
+	struct etr_map_server conf;
+	struct evtimer retry;
+	uint64_t pending[ETR_CHUNKS_MAX];	/* nonces not yet acknowledged */
+	unsigned int pending_count;
+	unsigned int tries;
+};
+
+struct etr {
+	struct evloop *loop;
+	struct etr_params params;
+	struct etr_ms *servers;
+	size_t server_count;
+	ms_send_fn send;
+	void *send_arg;
+	struct mapdb *db;
+	struct evtimer periodic;
+	uint64_t nonce_counter;
+	struct etr_counters c;
+	struct lisp_arena arena;
+	uint8_t *arena_buf;
+	uint8_t *out;
+	struct log_ratelimit rl;
+};
+
+void etr_params_default(struct etr_params *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->register_interval_ms = 60 * 1000;
+	p->notify_timeout_ms = 1000;
+	p->want_notify = true;
+	p->proxy_reply = true;
+}
+
+static void etr_periodic(struct evtimer *t, void *arg);
+static void etr_ms_retry(struct evtimer *t, void *arg);
+
+struct etr *etr_new(struct evloop *loop, const struct etr_params *params,
+		    const struct etr_map_server *servers, size_t server_count, ms_send_fn send,
+		    void *send_arg)
+{
+	struct etr *etr = calloc(1, sizeof(*etr));
+	struct timespec ts;
+
+	if (!etr)
+		return NULL;
+	etr->loop = loop;
+	etr->params = *params;
+	etr->send = send;
+	etr->send_arg = send_arg;
+	etr->rl = (struct log_ratelimit)LOG_RATELIMIT_INIT(10, 1000);
+	etr->db = mapdb_new();
+	etr->servers = calloc(server_count ? server_count : 1, sizeof(*etr->servers));
+	etr->arena_buf = malloc(ETR_ARENA_BYTES);
+	etr->out = malloc(ETR_MSG_MAX);
+	if (!etr->db || !etr->servers || !etr->arena_buf || !etr->out) {
+		etr_free(etr);
+		return NULL;
+	}
+	etr->server_count = server_count;
+	for (size_t i = 0; i < server_count; i++) {
+		etr->servers[i].etr = etr;
+		etr->servers[i].conf = servers[i];
+		evtimer_init(&etr->servers[i].retry, etr_ms_retry, &etr->servers[i]);
+	}
+	lisp_arena_init(&etr->arena, etr->arena_buf, ETR_ARENA_BYTES);
+	evtimer_init(&etr->periodic, etr_periodic, etr);
+	/* Strictly increasing across restarts: wall-clock milliseconds in the
+	 * high bits, a counter in the low 20. */
+	clock_gettime(CLOCK_REALTIME, &ts);
+	etr->nonce_counter = ((uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000) << 20;
+	return etr;
+}
+
+static int free_entry(const struct lisp_prefix *p, void *value, void *arg)
+{
+	(void)p;
+	(void)arg;
+	free(value);
+	return 0;
+}
+
+void etr_free(struct etr *etr)
+{
+	if (!etr)
+		return;
+	evtimer_cancel(etr->loop, &etr->periodic);
+	for (size_t i = 0; i < etr->server_count; i++)
+		evtimer_cancel(etr->loop, &etr->servers[i].retry);
+	if (etr->db) {
+		mapdb_walk(etr->db, NULL, free_entry, NULL);
+		mapdb_free(etr->db);
+	}
+	free(etr->servers);
+	free(etr->arena_buf);
+	free(etr->out);
+	free(etr);
+}
+
+const struct etr_counters *etr_counters(const struct etr *etr)
+{
+	return &etr->c;
+}
+
+struct mapdb *etr_db(const struct etr *etr)
+{
+	return etr->db;
+}
+
+size_t etr_db_count(const struct etr *etr)
+{
+	return mapdb_count(etr->db);
+}
+
+bool etr_registered(const struct etr *etr)
+{
+	for (size_t i = 0; i < etr->server_count; i++)
+		if (etr->servers[i].pending_count)
+			return false;
+	return true;
+}
+
+/* ---- registration ------------------------------------------------------- */
+
+/* Sends one Map-Register with the given records. */
+static int register_send(struct etr *etr, struct etr_ms *ms, const struct lisp_record *recs,
+			 uint8_t count)
+{
+	struct lisp_map_register m = {
+		.type = LISP_MAP_REGISTER,
+		.proxy_reply = etr->params.proxy_reply,
+		.want_notify = etr->params.want_notify,
+		.xtr_id_present = etr->params.xtr_id_present,
+		.site_id = etr->params.site_id,
+		.alg_id = ms->conf.alg_id,
+		.nonce = ++etr->nonce_counter,
+		.record_count = count,
+		.records = (struct lisp_record *)recs,
+	};
+	struct lisp_err err;
+	ssize_t n;
+
+	memcpy(m.xtr_id, etr->params.xtr_id, LISP_XTR_ID_LEN);
+	n = lisp_map_register_encode(&m, etr->out, ETR_MSG_MAX, &err);
+	if (n < 0 || lisp_auth_sign(etr->out, (size_t)n, ms->conf.key, ms->conf.key_len, &err) < 0) {
+		log_warn("etr: cannot build Map-Register: %s", err.msg);
+		return -EINVAL;
+	}
+	etr->send(etr->send_arg, &ms->conf.addr, ms->conf.port, etr->out, (size_t)n);
+	etr->c.registers_sent++;
+	if (etr->params.want_notify && ms->pending_count < ETR_CHUNKS_MAX)
+		ms->pending[ms->pending_count++] = m.nonce;
+	return 0;
+}
+
+/* Packs database entries into Map-Registers of at most ETR_REGISTER_BUDGET
+ * bytes of records each. */
+struct pack_state {
+	struct etr *etr;
+	struct etr_ms *ms;
+	struct lisp_record recs[LISP_RECORDS_MAX];
+	size_t bytes;
+	uint8_t count;
+};
+
+static void pack_flush(struct pack_state *ps)
+{
+	if (ps->count)
+		register_send(ps->etr, ps->ms, ps->recs, ps->count);
+	lisp_arena_reset(&ps->etr->arena);
+	ps->bytes = 0;
+	ps->count = 0;
+}
+
+static int pack_entry(const struct lisp_prefix *p, void *value, void *arg)
+{
+	struct pack_state *ps = arg;
+	const struct etr_entry *e = value;
+	struct wire_rd rd;
+
+	(void)p;
+	if (ps->count && (ps->bytes + e->len > ETR_REGISTER_BUDGET || ps->count == LISP_RECORDS_MAX))
+		pack_flush(ps);
+	wire_rd_init(&rd, e->record, e->len);
+	if (lisp_record_decode(&rd, &ps->etr->arena, &ps->recs[ps->count], NULL) < 0)
+		return 0;	/* we encoded it: cannot happen */
+	ps->bytes += e->len;
+	ps->count++;
+	return 0;
+}
+
+static void register_ms(struct etr *etr, struct etr_ms *ms)
+{
+	struct pack_state *ps = malloc(sizeof(*ps));
+
+	if (!ps)
+		return;
+	ps->etr = etr;
+	ps->ms = ms;
+	ps->bytes = 0;
+	ps->count = 0;
+	lisp_arena_reset(&etr->arena);
+	ms->pending_count = 0;
+	mapdb_walk(etr->db, NULL, pack_entry, ps);
+	pack_flush(ps);
+	free(ps);
+	if (ms->pending_count)
+		evtimer_arm(etr->loop, &ms->retry, etr->params.notify_timeout_ms);
+}
+
+static void register_all(struct etr *etr)
+{
+	for (size_t i = 0; i < etr->server_count; i++) {
+		etr->servers[i].tries = 0;
+		register_ms(etr, &etr->servers[i]);
+	}
+}
+
+static void etr_periodic(struct evtimer *t, void *arg)
+{
+	struct etr *etr = arg;
+
+	(void)t;
+	register_all(etr);
+	evtimer_arm(etr->loop, &etr->periodic, etr->params.register_interval_ms);
+}
+
+/* No Map-Notify in time: register again, backing off, until the next
+ * periodic registration takes over. */
+static void etr_ms_retry(struct evtimer *t, void *arg)
+{
+	struct etr_ms *ms = arg;
+	struct etr *etr = ms->etr;
+	uint64_t delay;
+
+	(void)t;
+	if (!ms->pending_count)
+		return;
+	ms->tries++;
+	etr->c.register_retransmits++;
+	register_ms(etr, ms);
+	delay = etr->params.notify_timeout_ms << (ms->tries < 6 ? ms->tries : 6);
+	if (delay < etr->params.register_interval_ms)
+		evtimer_arm(etr->loop, &ms->retry, delay);
+	else
+		evtimer_cancel(etr->loop, &ms->retry);
+}
+
+void etr_start(struct etr *etr)
+{
+	register_all(etr);
+	evtimer_arm(etr->loop, &etr->periodic, etr->params.register_interval_ms);
+}
+
+static int encode_entry(const struct lisp_record *rec, struct etr_entry **out,
+			struct lisp_err *err)
+{
+	uint8_t buf[ETR_RECORD_MAX];
+	struct lisp_record copy = *rec;
+	struct wire_wr w;
+	int rc;
+
+	copy.authoritative = true;	/* an ETR speaks for its own EIDs */
+	wire_wr_init(&w, buf, sizeof(buf));
+	rc = lisp_record_encode(&w, &copy, err);
+	if (rc < 0)
+		return rc;
+	*out = malloc(sizeof(**out) + wire_wr_len(&w));
+	if (!*out)
+		return lisp_err_set(err, ENOMEM, "out of memory");
+	(*out)->len = wire_wr_len(&w);
+	memcpy((*out)->record, buf, (*out)->len);
+	return 0;
+}
+
+int etr_db_set(struct etr *etr, const struct lisp_record *rec, struct lisp_err *err)
+{
+	struct etr_entry *e, *old = NULL;
+	struct lisp_prefix eid;
+	int rc;
+
+	rc = lisp_waddr_to_prefix(&rec->eid, rec->mask_len, &eid, err);
+	if (rc < 0)
+		return rc;
+	if (rec->ttl == 0)
+		return lisp_err_set(err, EINVAL, "a database mapping needs a TTL above 0");
+	rc = encode_entry(rec, &e, err);
+	if (rc < 0)
+		return rc;
+	e->eid = eid;
+	rc = mapdb_insert(etr->db, &eid, e, (void **)&old);
+	if (rc < 0) {
+		free(e);
+		return lisp_err_set(err, -rc, "cannot store the mapping");
+	}
+	if (old && old->len == e->len && memcmp(old->record, e->record, e->len) == 0) {
+		free(old);
+		return 0;	/* unchanged: nothing to tell */
+	}
+	free(old);
+	register_all(etr);
+	return 0;
+}
+
+int etr_db_del(struct etr *etr, const struct lisp_prefix *eid)
+{
+	struct etr_entry *e = mapdb_remove(etr->db, eid);
+	struct lisp_record rec = { .ttl = 0, .mask_len = eid->plen, .authoritative = true };
+	struct lisp_waddr inner;
+
+	if (!e)
+		return -ENOENT;
+	free(e);
+	/* TTL 0 withdraws this xTR's registration at once (RFC 9301, 8.2),
+	 * rather than letting it linger until it expires. */
+	lisp_waddr_from_prefix(&rec.eid, &inner, eid);
+	for (size_t i = 0; i < etr->server_count; i++)
+		register_send(etr, &etr->servers[i], &rec, 1);
+	return 0;
+}
+
+/* ---- input ---------------------------------------------------------------- */
+
+static struct etr_ms *ms_by_addr(struct etr *etr, const struct lisp_addr *src)
+{
+	for (size_t i = 0; i < etr->server_count; i++)
+		if (lisp_addr_equal(&etr->servers[i].conf.addr, src))
+			return &etr->servers[i];
+	return NULL;
+}
+
+static void notify_input(struct etr *etr, const uint8_t *msg, size_t len,
+			 const struct lisp_addr *src, uint16_t src_port)
+{
+	struct etr_ms *ms = ms_by_addr(etr, src);
+	struct lisp_map_register n;
+	struct lisp_err err;
+	uint8_t ack[ETR_MSG_MAX];
+	ssize_t alen;
+
+	lisp_arena_reset(&etr->arena);
+	if (!ms || lisp_map_register_decode(msg, len, &etr->arena, &n, &err) < 0 ||
+	    lisp_auth_verify(msg, len, ms->conf.key, ms->conf.key_len, &err) < 0) {
+		etr->c.notify_errors++;
+		log_ratelimited(&etr->rl, LOG_LEVEL_WARN, "etr: Map-Notify refused: %s",
+				ms ? err.msg : "not from a configured Map-Server");
+		return;
+	}
+	etr->c.notifies_received++;
+	for (unsigned int i = 0; i < ms->pending_count; i++)
+		if (ms->pending[i] == n.nonce) {
+			/* The acknowledgement of one of our Map-Registers. */
+			ms->pending[i] = ms->pending[--ms->pending_count];
+			if (!ms->pending_count)
+				evtimer_cancel(etr->loop, &ms->retry);
+			return;
+		}
+	/* Unsolicited (a change of a shared EID): acknowledge it. */
+	n.type = LISP_MAP_NOTIFY_ACK;
+	n.auth_len = 0;
+	alen = lisp_map_register_encode(&n, ack, sizeof(ack), &err);
+	if (alen < 0 || lisp_auth_sign(ack, (size_t)alen, ms->conf.key, ms->conf.key_len, &err) < 0)
+		return;
+	etr->send(etr->send_arg, src, src_port, ack, (size_t)alen);
+	etr->c.notify_acks_sent++;
+}
+
+/* Answers a Map-Request for our EIDs (authoritatively), to its first
+ * ITR-RLOC at reply_port. */
+static void request_answer(struct etr *etr, const uint8_t *payload, size_t len,
+			   uint16_t reply_port)
+{
+	struct lisp_map_reply hdr = { 0 };
+	struct lisp_map_request req;
+	const struct lisp_addr *itr = NULL;
+	struct lisp_err err;
+	struct wire_wr w;
+	uint8_t count = 0;
+
+	lisp_arena_reset(&etr->arena);
+	if (lisp_map_request_decode(payload, len, &etr->arena, &req, &err) < 0) {
+		etr->c.request_decode_errors++;
+		log_ratelimited(&etr->rl, LOG_LEVEL_WARN, "etr: bad Map-Request: %s", err.msg);
+		return;
+	}
+	for (unsigned int i = 0; i < req.itr_rloc_count && !itr; i++)
+		if (req.itr_rlocs[i].afi == LISP_AFI_IPV4 || req.itr_rlocs[i].afi == LISP_AFI_IPV6)
+			itr = &req.itr_rlocs[i].plain;
+	if (!itr) {
+		etr->c.request_decode_errors++;
+		return;
+	}
+	wire_wr_init(&w, etr->out, ETR_MSG_MAX);
+	w.p += 12;
+	for (unsigned int i = 0; i < req.record_count; i++) {
+		const struct etr_entry *e;
+		struct lisp_prefix eid;
+
+		if (lisp_waddr_to_prefix(&req.records[i].eid, req.records[i].mask_len, &eid, NULL) < 0)
+			continue;
+		e = mapdb_longest(etr->db, &eid, NULL);
+		if (!e || wire_put_bytes(&w, e->record, e->len) < 0)
+			continue;
+		count++;
+	}
+	if (!count) {
+		etr->c.requests_not_ours++;
+		return;
+	}
+	hdr.probe = req.probe;
+	hdr.nonce = req.nonce;
+	hdr.record_count = count;
+	lisp_map_reply_header_encode(&hdr, etr->out, 12, NULL);
+	etr->send(etr->send_arg, itr, reply_port, etr->out, wire_wr_len(&w));
+	if (req.probe)
+		etr->c.probes_answered++;
+	else
+		etr->c.requests_answered++;
+}
+
+void etr_input(struct etr *etr, const uint8_t *msg, size_t len, const struct lisp_addr *src,
+	       uint16_t src_port)
+{
+	struct lisp_ecm ecm;
+
+	if (len < 1)
+		return;
+	switch (msg[0] >> 4) {
+	case LISP_MAP_NOTIFY:
+		notify_input(etr, msg, len, src, src_port);
+		break;
+	case LISP_MAP_REQUEST:
+		request_answer(etr, msg, len, src_port);
+		break;
+	case LISP_ECM:
+		if (lisp_ecm_decode(msg, len, &ecm, NULL) < 0 ||
+		    ecm.payload[0] >> 4 != LISP_MAP_REQUEST) {
+			etr->c.request_decode_errors++;
+			return;
+		}
+		request_answer(etr, ecm.payload, ecm.payload_len, ecm.inner_sport);
+		break;
+	default:
+		break;
+	}
+}

@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The ETR role (RFC 9301, sections 5.6, 6.1, 8.3): it registers its database
+ * of EID-to-RLOC mappings with every configured Map-Server on a timer, asks
+ * for Map-Notify and retransmits until it comes, answers Map-Requests for its
+ * EIDs (forwarded by a Map-Server, or direct) and RLOC-probes, and
+ * acknowledges unsolicited Map-Notifies.
+ *
+ * Nonces of its Map-Registers increase strictly, across restarts too (the
+ * high bits are the wall clock), so a Map-Server may use the strict replay
+ * check of RFC 9301.
+ */
+#ifndef LISPGW_ETR_H
+#define LISPGW_ETR_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "evloop.h"
+#include "lisp_msg.h"
+#include "map_server.h"
+
+#define ETR_KEY_MAX 128
+
+struct etr_map_server {
+	struct lisp_addr addr;
+	uint16_t port;
+	uint8_t alg_id;			/* enum lisp_auth_alg */
+	uint8_t key[ETR_KEY_MAX];
+	size_t key_len;
+};
+
+struct etr_params {
+	uint64_t register_interval_ms;	/* RFC 9301: 60 s */
+	uint64_t notify_timeout_ms;	/* resend when the Map-Notify is late */
+	bool want_notify;
+	bool proxy_reply;
+	bool xtr_id_present;
+	uint8_t xtr_id[LISP_XTR_ID_LEN];
+	uint64_t site_id;
+};
+
+#define ETR_COUNTERS(X)              \
+	X(registers_sent)            \
+	X(register_retransmits)      \
+	X(notifies_received)         \
+	X(notify_errors)             \
+	X(notify_acks_sent)          \
+	X(requests_answered)         \
+	X(probes_answered)           \
+	X(requests_not_ours)         \
+	X(request_decode_errors)
+
+struct etr_counters {
+#define ETR_COUNTER_FIELD(name) uint64_t name;
+	ETR_COUNTERS(ETR_COUNTER_FIELD)
+#undef ETR_COUNTER_FIELD
+};
+
+struct etr;
+
+struct etr *etr_new(struct evloop *loop, const struct etr_params *params,
+		    const struct etr_map_server *servers, size_t server_count, ms_send_fn send,
+		    void *send_arg);
+void etr_free(struct etr *etr);
+void etr_params_default(struct etr_params *p);
+
+/* The database: set or replace the mapping of rec's EID (the record is
+ * copied, locators and their LCAFs included); delete one.  A change is
+ * registered at once, not at the next interval.  A deleted EID is withdrawn
+ * with a Map-Register of TTL 0. */
+int etr_db_set(struct etr *etr, const struct lisp_record *rec, struct lisp_err *err);
+int etr_db_del(struct etr *etr, const struct lisp_prefix *eid);
+size_t etr_db_count(const struct etr *etr);
+
+/* Starts the periodic registration. */
+void etr_start(struct etr *etr);
+
+/* Map-Notify (from a Map-Server), Map-Request (direct: probes, SMR-invoked)
+ * or ECM (a Map-Request forwarded by a Map-Server) from src:port. */
+void etr_input(struct etr *etr, const uint8_t *msg, size_t len, const struct lisp_addr *src,
+	       uint16_t src_port);
+
+/* True when every Map-Server acknowledged the current database. */
+bool etr_registered(const struct etr *etr);
+const struct etr_counters *etr_counters(const struct etr *etr);
+struct mapdb *etr_db(const struct etr *etr);
+
+#endif

@@ -1,0 +1,216 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include "map_resolver.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "mapdb.h"
+#include "pubsub.h"
+#include "ratelimit.h"
+
+#define MR_ARENA_BYTES	(128 * 1024)
+#define MR_MSG_MAX	9000
+#define MR_RL_SLOTS	65536
+
+struct map_resolver {
+	struct evloop *loop;
+	struct mr_params params;
+	struct map_server *ms;
+	struct site_table *sites;
+	struct pubsub *pubsub;
+	ms_send_fn send;
+	void *send_arg;
+	struct ratelimit *rl;
+	struct mr_counters c;
+	struct lisp_arena arena;
+	uint8_t *arena_buf;
+	uint8_t *out;
+	struct log_ratelimit log_rl;
+};
+
+void map_resolver_params_default(struct mr_params *p)
+{
+	p->negative_ttl_min = 15;
+	p->unregistered_ttl_min = 1;
+	p->rate = 1000;
+	p->burst = 2000;
+}
+
+struct map_resolver *map_resolver_new(struct evloop *loop, const struct mr_params *params,
+				      struct map_server *ms, struct site_table *sites,
+				      ms_send_fn send, void *send_arg)
+{
+	struct map_resolver *mr = calloc(1, sizeof(*mr));
+
+	if (!mr)
+		return NULL;
+	mr->loop = loop;
+	mr->params = *params;
+	mr->ms = ms;
+	mr->sites = sites;
+	mr->send = send;
+	mr->send_arg = send_arg;
+	mr->log_rl = (struct log_ratelimit)LOG_RATELIMIT_INIT(10, 1000);
+	mr->rl = ratelimit_new(params->rate, params->burst, MR_RL_SLOTS);
+	mr->arena_buf = malloc(MR_ARENA_BYTES);
+	mr->out = malloc(MR_MSG_MAX);
+	if (!mr->rl || !mr->arena_buf || !mr->out) {
+		map_resolver_free(mr);
+		return NULL;
+	}
+	lisp_arena_init(&mr->arena, mr->arena_buf, MR_ARENA_BYTES);
+	return mr;
+}
+
+void map_resolver_free(struct map_resolver *mr)
+{
+	if (!mr)
+		return;
+	ratelimit_free(mr->rl);
+	free(mr->arena_buf);
+	free(mr->out);
+	free(mr);
+}
+
+void map_resolver_set_pubsub(struct map_resolver *mr, struct pubsub *ps)
+{
+	mr->pubsub = ps;
+}
+
+const struct mr_counters *map_resolver_counters(const struct map_resolver *mr)
+{
+	return &mr->c;
+}
+
+/* Where the answer goes: the first ITR-RLOC we can send to. */
+static const struct lisp_addr *reply_rloc(const struct lisp_map_request *req)
+{
+	for (unsigned int i = 0; i < req->itr_rloc_count; i++) {
+		const struct lisp_waddr *w = &req->itr_rlocs[i];
+
+		if (w->afi == LISP_AFI_IPV4 || w->afi == LISP_AFI_IPV6)
+			return &w->plain;
+	}
+	return NULL;
+}
+
+/* Appends a negative record for prefix with action and TTL. */
+static int put_negative(struct wire_wr *w, const struct lisp_prefix *prefix, uint8_t action,
+			uint32_t ttl_min, struct lisp_err *err)
+{
+	struct lisp_record rec = { .ttl = ttl_min, .mask_len = prefix->plen, .action = action,
+				   .authoritative = false };
+	struct lisp_waddr inner;
+
+	lisp_waddr_from_prefix(&rec.eid, &inner, prefix);
+	return lisp_record_encode(w, &rec, err);
+}
+
+/*
+ * Answers one EID-record of the request into w: returns 1 when a record was
+ * written, 0 when the request was forwarded to an ETR instead.
+ */
+static int answer_record(struct map_resolver *mr, const struct lisp_prefix *eid,
+			 const uint8_t *ecm, size_t ecm_len, struct wire_wr *w,
+			 struct lisp_err *err)
+{
+	struct reg_eid *e = mr->ms ? registry_lookup(map_server_registry(mr->ms), eid) : NULL;
+	struct lisp_prefix neg;
+
+	if (e && e->proxy_reply) {
+		if (wire_put_bytes(w, e->merged, e->merged_len) < 0)
+			return lisp_err_set(err, ENOSPC, "Map-Reply too large");
+		mr->c.replies_proxy++;
+		return 1;
+	}
+	if (e) {
+		/* RFC 9301, 8.2: the ETR answers; it gets the ITR's ECM as is. */
+		mr->send(mr->send_arg, &e->xtrs->who.src, LISP_CONTROL_PORT, ecm, ecm_len);
+		mr->c.requests_forwarded++;
+		return 0;
+	}
+	mr->c.replies_negative++;
+	if (site_table_covering(mr->sites, eid, &neg))
+		return put_negative(w, &neg, LISP_ACT_SEND_MAP_REQUEST,
+				    mr->params.unregistered_ttl_min, err) < 0 ? -ENOSPC : 1;
+	if (!mapdb_uncovered(site_table_db(mr->sites), eid, &neg))
+		neg = *eid;	/* cannot happen: nothing covers it; be exact */
+	return put_negative(w, &neg, LISP_ACT_NATIVE_FORWARD, mr->params.negative_ttl_min,
+			    err) < 0 ? -ENOSPC : 1;
+}
+
+void map_resolver_input(struct map_resolver *mr, const uint8_t *msg, size_t len,
+			const struct lisp_addr *src, uint16_t src_port)
+{
+	struct lisp_map_reply hdr = { 0 };
+	struct lisp_map_request req;
+	const struct lisp_addr *itr;
+	struct lisp_err err;
+	struct lisp_ecm ecm;
+	struct wire_wr w;
+	unsigned int answered = 0;
+
+	(void)src_port;
+	mr->c.requests_received++;
+	if (lisp_ecm_decode(msg, len, &ecm, &err) < 0) {
+		mr->c.request_decode_errors++;
+		log_ratelimited(&mr->log_rl, LOG_LEVEL_WARN, "map-resolver: bad ECM: %s", err.msg);
+		return;
+	}
+	if (ecm.payload[0] >> 4 != LISP_MAP_REQUEST) {
+		mr->c.request_decode_errors++;
+		log_ratelimited(&mr->log_rl, LOG_LEVEL_WARN,
+				"map-resolver: ECM carries a %s, not a Map-Request",
+				lisp_msg_type_name(ecm.payload[0] >> 4));
+		return;
+	}
+	if (!ratelimit_allow(mr->rl, src, evloop_now_ms(mr->loop))) {
+		mr->c.requests_rate_limited++;
+		return;
+	}
+	lisp_arena_reset(&mr->arena);
+	if (lisp_map_request_decode(ecm.payload, ecm.payload_len, &mr->arena, &req, &err) < 0) {
+		mr->c.request_decode_errors++;
+		log_ratelimited(&mr->log_rl, LOG_LEVEL_WARN, "map-resolver: bad Map-Request: %s",
+				err.msg);
+		return;
+	}
+	itr = reply_rloc(&req);
+	if (!itr) {
+		mr->c.requests_unanswerable++;
+		return;
+	}
+	wire_wr_init(&w, mr->out, MR_MSG_MAX);
+	w.p += 12;	/* the header goes in last, when the count is known */
+	for (unsigned int i = 0; i < req.record_count; i++) {
+		struct lisp_prefix eid;
+		int rc;
+
+		if (lisp_waddr_to_prefix(&req.records[i].eid, req.records[i].mask_len, &eid,
+					 &err) < 0) {
+			mr->c.requests_unanswerable++;
+			continue;
+		}
+		rc = answer_record(mr, &eid, msg, len, &w, &err);
+		if (rc < 0)
+			break;
+		answered += (unsigned int)rc;
+	}
+	if (answered) {
+		hdr.nonce = req.nonce;
+		hdr.record_count = (uint8_t)answered;
+		lisp_map_reply_header_encode(&hdr, mr->out, 12, NULL);
+		mr->send(mr->send_arg, itr, ecm.inner_sport, mr->out, wire_wr_len(&w));
+	}
+	/* Subscriptions after the reply: the confirming Map-Notify follows it. */
+	for (unsigned int i = 0; i < req.record_count && mr->pubsub; i++) {
+		struct lisp_prefix eid;
+
+		if (req.records[i].notify &&
+		    lisp_waddr_to_prefix(&req.records[i].eid, req.records[i].mask_len, &eid,
+					 NULL) == 0)
+			pubsub_subscribe(mr->pubsub, &eid, &req, itr);
+	}
+}

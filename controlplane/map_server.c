@@ -1,0 +1,529 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include "map_server.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+
+#include "lisp_auth.h"
+#include "lisp_msg.h"
+#include "log.h"
+
+#define MS_ARENA_BYTES		(256 * 1024)
+#define MS_MSG_MAX		9000
+#define MS_OBSERVERS_MAX	4
+#define MS_SITES_PER_EID	16
+#define PEER_BUCKETS		1024
+#define PENDING_BUCKETS		256
+
+/* A registering xTR as the replay check knows it. */
+struct ms_peer {
+	struct ms_peer *next;
+	const struct site *site;
+	struct reg_who who;
+	uint64_t last_nonce;
+	uint64_t recent[MS_NONCE_WINDOW];	/* ring of accepted nonces */
+	unsigned int recent_count, recent_head;
+};
+
+/* A Map-Notify waiting for its Map-Notify-Ack. */
+struct ms_pending {
+	struct ms_pending *next;
+	struct map_server *ms;
+	struct evtimer timer;
+	uint64_t nonce;
+	struct site *site;
+	struct lisp_addr dst;
+	uint16_t dst_port;
+	unsigned int tries;
+	size_t len;
+	uint8_t msg[];
+};
+
+struct ms_observer {
+	ms_change_fn fn;
+	void *arg;
+};
+
+struct map_server {
+	struct evloop *loop;
+	struct site_table *sites;
+	struct ms_params params;
+	ms_send_fn send;
+	void *send_arg;
+	struct registry *registry;
+	struct ms_observer observers[MS_OBSERVERS_MAX];
+	unsigned int observer_count;
+	struct ms_peer *peers[PEER_BUCKETS];
+	struct ms_pending *pending[PENDING_BUCKETS];
+	struct ms_counters c;
+	struct lisp_arena arena;		/* the message being handled */
+	struct lisp_arena notify_arena;		/* notifies built meanwhile */
+	uint8_t *arena_buf;
+	uint8_t *out;			/* MS_MSG_MAX, for building messages */
+	struct log_ratelimit rl;
+};
+
+void map_server_params_default(struct ms_params *p)
+{
+	/* RFC 9301, 8.2: ETRs register every 60 s; a registration lives for
+	 * three missed refreshes.  Map-Notify: 1 s, a few tries. */
+	p->registration_lifetime_ms = 180 * 1000;
+	p->notify_interval_ms = 1000;
+	p->notify_retries = 3;
+	p->nonce_policy = MS_NONCE_UNIQUE;
+}
+
+static void ms_changed(void *arg, const struct lisp_prefix *eid, struct reg_eid *entry)
+{
+	struct map_server *ms = arg;
+
+	ms->c.registrations_changed++;
+	for (unsigned int i = 0; i < ms->observer_count; i++)
+		ms->observers[i].fn(ms->observers[i].arg, eid, entry);
+}
+
+static void ms_expired(void *arg, const struct lisp_prefix *eid, struct reg_eid *entry)
+{
+	struct map_server *ms = arg;
+
+	ms->c.registrations_expired++;
+	ms_changed(ms, eid, entry);
+}
+
+struct map_server *map_server_new(struct evloop *loop, struct site_table *sites,
+				  const struct ms_params *params, ms_send_fn send, void *send_arg)
+{
+	struct map_server *ms = calloc(1, sizeof(*ms));
+
+	if (!ms)
+		return NULL;
+	ms->loop = loop;
+	ms->sites = sites;
+	ms->params = *params;
+	ms->send = send;
+	ms->send_arg = send_arg;
+	ms->rl = (struct log_ratelimit)LOG_RATELIMIT_INIT(10, 1000);
+	ms->arena_buf = malloc(2 * MS_ARENA_BYTES);
+	ms->out = malloc(MS_MSG_MAX);
+	ms->registry = registry_new(loop, ms_expired, ms);
+	if (!ms->arena_buf || !ms->out || !ms->registry) {
+		map_server_free(ms);
+		return NULL;
+	}
+	lisp_arena_init(&ms->arena, ms->arena_buf, MS_ARENA_BYTES);
+	lisp_arena_init(&ms->notify_arena, ms->arena_buf + MS_ARENA_BYTES, MS_ARENA_BYTES);
+	return ms;
+}
+
+void map_server_free(struct map_server *ms)
+{
+	if (!ms)
+		return;
+	for (size_t i = 0; i < PEER_BUCKETS; i++)
+		for (struct ms_peer *p = ms->peers[i], *n; p; p = n) {
+			n = p->next;
+			free(p);
+		}
+	for (size_t i = 0; i < PENDING_BUCKETS; i++)
+		for (struct ms_pending *p = ms->pending[i], *n; p; p = n) {
+			n = p->next;
+			evtimer_cancel(ms->loop, &p->timer);
+			free(p);
+		}
+	registry_free(ms->registry);
+	free(ms->arena_buf);
+	free(ms->out);
+	free(ms);
+}
+
+int map_server_observe(struct map_server *ms, ms_change_fn fn, void *arg)
+{
+	if (ms->observer_count == MS_OBSERVERS_MAX)
+		return -ENOSPC;
+	ms->observers[ms->observer_count++] = (struct ms_observer){ fn, arg };
+	return 0;
+}
+
+struct registry *map_server_registry(struct map_server *ms)
+{
+	return ms->registry;
+}
+
+const struct ms_counters *map_server_counters(const struct map_server *ms)
+{
+	return &ms->c;
+}
+
+static uint64_t random_nonce(void)
+{
+	uint64_t n = 0;
+
+	while (getrandom(&n, sizeof(n), 0) != sizeof(n))
+		;
+	return n;
+}
+
+/* ---- replay protection -------------------------------------------------- */
+
+static size_t peer_hash(const struct site *s, const struct reg_who *w)
+{
+	uint64_t h = (uintptr_t)s * 0x9e3779b97f4a7c15ull;
+	const uint8_t *k = w->has_xtr_id ? w->xtr_id : w->src.v6;
+	size_t n = w->has_xtr_id ? LISP_XTR_ID_LEN : 16;
+
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ k[i]) * 1099511628211ull;
+	return (size_t)((h ^ w->src_port ^ w->site_id) % PEER_BUCKETS);
+}
+
+static bool who_same(const struct reg_who *a, const struct reg_who *b)
+{
+	if (a->has_xtr_id != b->has_xtr_id)
+		return false;
+	if (a->has_xtr_id)
+		return !memcmp(a->xtr_id, b->xtr_id, LISP_XTR_ID_LEN) && a->site_id == b->site_id;
+	return lisp_addr_equal(&a->src, &b->src) && a->src_port == b->src_port;
+}
+
+static struct ms_peer *peer_get(struct map_server *ms, const struct site *s,
+				const struct reg_who *w)
+{
+	size_t h = peer_hash(s, w);
+	struct ms_peer *p;
+
+	for (p = ms->peers[h]; p; p = p->next)
+		if (p->site == s && who_same(&p->who, w))
+			return p;
+	p = calloc(1, sizeof(*p));
+	if (!p)
+		return NULL;
+	p->site = s;
+	p->who = *w;
+	p->next = ms->peers[h];
+	ms->peers[h] = p;
+	return p;
+}
+
+static bool peer_nonce_fresh(const struct map_server *ms, const struct ms_peer *p, uint64_t nonce)
+{
+	if (p->recent_count == 0)
+		return true;
+	if (ms->params.nonce_policy == MS_NONCE_INCREASING)
+		return nonce > p->last_nonce;
+	for (unsigned int i = 0; i < p->recent_count; i++)
+		if (p->recent[i] == nonce)
+			return false;
+	return true;
+}
+
+static void peer_nonce_accept(struct ms_peer *p, uint64_t nonce)
+{
+	p->last_nonce = nonce;
+	p->recent[p->recent_head] = nonce;
+	p->recent_head = (p->recent_head + 1) % MS_NONCE_WINDOW;
+	if (p->recent_count < MS_NONCE_WINDOW)
+		p->recent_count++;
+}
+
+/* ---- Map-Notify ----------------------------------------------------------- */
+
+static void pending_unlink(struct map_server *ms, struct ms_pending *p)
+{
+	struct ms_pending **pp = &ms->pending[p->nonce % PENDING_BUCKETS];
+
+	while (*pp && *pp != p)
+		pp = &(*pp)->next;
+	if (*pp)
+		*pp = p->next;
+}
+
+static void pending_fire(struct evtimer *t, void *arg)
+{
+	struct ms_pending *p = arg;
+	struct map_server *ms = p->ms;
+
+	(void)t;
+	if (p->tries >= ms->params.notify_retries) {
+		ms->c.notify_gave_up++;
+		pending_unlink(ms, p);
+		free(p);
+		return;
+	}
+	p->tries++;
+	ms->c.notify_retransmits++;
+	ms->send(ms->send_arg, &p->dst, p->dst_port, p->msg, p->len);
+	evtimer_arm(ms->loop, &p->timer, ms->params.notify_interval_ms << (p->tries - 1));
+}
+
+/* Encodes, signs and sends a Map-Notify; keeps it for retransmission when
+ * an acknowledgement is expected. */
+static int notify_send(struct map_server *ms, struct site *site, const struct lisp_addr *dst,
+		       uint16_t dst_port, struct lisp_map_register *n, bool want_ack)
+{
+	struct ms_pending *p;
+	struct lisp_err err;
+	ssize_t len;
+
+	n->type = LISP_MAP_NOTIFY;
+	n->alg_id = site->alg_id;
+	n->key_id = 0;
+	n->auth_len = 0;
+	len = lisp_map_register_encode(n, ms->out, MS_MSG_MAX, &err);
+	if (len < 0 || lisp_auth_sign(ms->out, (size_t)len, site->key, site->key_len, &err) < 0) {
+		log_warn("map-server: cannot build Map-Notify for site %s: %s", site->name, err.msg);
+		return -EINVAL;
+	}
+	ms->send(ms->send_arg, dst, dst_port, ms->out, (size_t)len);
+	ms->c.notifies_sent++;
+	if (!want_ack)
+		return 0;
+	p = malloc(sizeof(*p) + (size_t)len);
+	if (!p)
+		return -ENOMEM;
+	memset(p, 0, sizeof(*p));
+	p->ms = ms;
+	p->nonce = n->nonce;
+	p->site = site;
+	p->dst = *dst;
+	p->dst_port = dst_port;
+	p->len = (size_t)len;
+	memcpy(p->msg, ms->out, (size_t)len);
+	evtimer_init(&p->timer, pending_fire, p);
+	evtimer_arm(ms->loop, &p->timer, ms->params.notify_interval_ms);
+	p->next = ms->pending[p->nonce % PENDING_BUCKETS];
+	ms->pending[p->nonce % PENDING_BUCKETS] = p;
+	return 0;
+}
+
+int map_server_notify(struct map_server *ms, struct site *site, const struct lisp_addr *dst,
+		      uint16_t dst_port, struct lisp_map_register *n, bool want_ack)
+{
+	return notify_send(ms, site, dst, dst_port, n, want_ack);
+}
+
+struct site *map_server_xtr_site(struct map_server *ms, const uint8_t xtr_id[LISP_XTR_ID_LEN],
+				 uint64_t site_id)
+{
+	for (size_t i = 0; i < PEER_BUCKETS; i++)
+		for (struct ms_peer *p = ms->peers[i]; p; p = p->next)
+			if (p->who.has_xtr_id && p->who.site_id == site_id &&
+			    memcmp(p->who.xtr_id, xtr_id, LISP_XTR_ID_LEN) == 0)
+				return (struct site *)p->site;
+	return NULL;
+}
+
+/* Tells the other xTRs of a changed EID (RFC 9301, 8.2: ETRs that share an
+ * EID learn about each other's RLOCs), each expecting an acknowledgement. */
+static void notify_xtrs_of_change(struct map_server *ms, struct reg_eid *e,
+				  const struct reg_who *except)
+{
+	struct lisp_map_register n = { 0 };
+	struct lisp_record rec;
+	struct lisp_err err;
+
+	for (struct reg_xtr *x = e->xtrs; x; x = x->next) {
+		if (!x->want_notify || (except && who_same(&x->who, except)))
+			continue;
+		lisp_arena_reset(&ms->notify_arena);
+		if (reg_eid_decode(e, &ms->notify_arena, &rec, &err) < 0)
+			return;
+		memset(&n, 0, sizeof(n));
+		n.nonce = random_nonce();
+		n.record_count = 1;
+		n.records = &rec;
+		if (x->who.has_xtr_id) {
+			n.xtr_id_present = true;
+			memcpy(n.xtr_id, x->who.xtr_id, LISP_XTR_ID_LEN);
+			n.site_id = x->who.site_id;
+		}
+		notify_send(ms, x->site, &x->who.src, x->who.src_port, &n, true);
+	}
+}
+
+/* ---- Map-Register ----------------------------------------------------------- */
+
+/* The site whose key authenticates the message, among those allowed to
+ * register its first EID.  NULL and a counter when none. */
+static struct site *register_site(struct map_server *ms, const uint8_t *msg, size_t len,
+				  const struct lisp_map_register *m, const struct lisp_prefix *first)
+{
+	struct site *cand[MS_SITES_PER_EID];
+	size_t n = site_table_match(ms->sites, first, cand, MS_SITES_PER_EID);
+
+	if (n == 0) {
+		ms->c.register_no_site++;
+		return NULL;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (cand[i]->alg_id != m->alg_id)
+			continue;
+		if (lisp_auth_verify(msg, len, cand[i]->key, cand[i]->key_len, NULL) == 0)
+			return cand[i];
+	}
+	for (size_t i = 0; i < n; i++)
+		cand[i]->auth_failures++;
+	ms->c.register_auth_failures++;
+	return NULL;
+}
+
+/* May site hold eid next to the sites already registered for it? */
+static bool register_share_ok(const struct registry *r, const struct site *site,
+			      const struct lisp_prefix *eid)
+{
+	struct reg_eid *e = registry_exact(r, eid);
+
+	if (!e)
+		return true;
+	for (struct reg_xtr *x = e->xtrs; x; x = x->next)
+		if (x->site != site && (!site->allow_shared || !x->site->allow_shared))
+			return false;
+	return true;
+}
+
+static void register_input(struct map_server *ms, const uint8_t *msg, size_t len,
+			   const struct lisp_addr *src, uint16_t src_port)
+{
+	struct lisp_prefix eids[LISP_RECORDS_MAX];
+	struct lisp_map_register m;
+	struct reg_who who = { 0 };
+	struct ms_peer *peer;
+	struct lisp_err err;
+	struct site *site;
+	char eidtxt[LISP_ADDR_STR_MAX];
+
+	ms->c.registers_received++;
+	lisp_arena_reset(&ms->arena);
+	if (lisp_map_register_decode(msg, len, &ms->arena, &m, &err) < 0) {
+		ms->c.register_decode_errors++;
+		log_ratelimited(&ms->rl, LOG_LEVEL_WARN, "map-server: bad Map-Register: %s", err.msg);
+		return;
+	}
+	if (m.record_count == 0) {
+		ms->c.register_decode_errors++;
+		return;
+	}
+	for (unsigned int i = 0; i < m.record_count; i++)
+		if (lisp_waddr_to_prefix(&m.records[i].eid, m.records[i].mask_len, &eids[i], &err) < 0) {
+			ms->c.register_eid_rejected++;
+			log_ratelimited(&ms->rl, LOG_LEVEL_WARN, "map-server: record %u: %s", i + 1, err.msg);
+			return;
+		}
+	site = register_site(ms, msg, len, &m, &eids[0]);
+	if (!site) {
+		lisp_prefix_format(&eids[0], eidtxt, sizeof(eidtxt));
+		log_ratelimited(&ms->rl, LOG_LEVEL_WARN,
+				"map-server: Map-Register for %s refused: no site authenticates it",
+				eidtxt);
+		return;
+	}
+	/* Nothing is applied unless every record is acceptable. */
+	for (unsigned int i = 0; i < m.record_count; i++) {
+		if (!site_allows(site, &eids[i]) ||
+		    !register_share_ok(ms->registry, site, &eids[i])) {
+			site->eid_rejections++;
+			ms->c.register_eid_rejected++;
+			lisp_prefix_format(&eids[i], eidtxt, sizeof(eidtxt));
+			log_ratelimited(&ms->rl, LOG_LEVEL_WARN,
+					"map-server: site %s may not register %s", site->name, eidtxt);
+			return;
+		}
+	}
+	who.has_xtr_id = m.xtr_id_present;
+	memcpy(who.xtr_id, m.xtr_id, LISP_XTR_ID_LEN);
+	who.site_id = m.site_id;
+	who.src = *src;
+	who.src_port = src_port;
+	peer = peer_get(ms, site, &who);
+	if (!peer) {
+		ms->c.register_errors++;
+		return;
+	}
+	if (!peer_nonce_fresh(ms, peer, m.nonce)) {
+		site->replays++;
+		ms->c.register_replays++;
+		log_ratelimited(&ms->rl, LOG_LEVEL_WARN,
+				"map-server: replayed Map-Register from site %s ignored", site->name);
+		return;
+	}
+	peer_nonce_accept(peer, m.nonce);
+	/* The source address may change (mobility): it is where notifies go. */
+	peer->who.src = *src;
+	peer->who.src_port = src_port;
+
+	for (unsigned int i = 0; i < m.record_count; i++) {
+		struct reg_eid *e = NULL;
+		bool changed = false;
+
+		if (m.records[i].ttl == 0) {
+			/* TTL 0: this xTR withdraws its registration. */
+			e = registry_exact(ms->registry, &eids[i]);
+			for (struct reg_xtr *x = e ? e->xtrs : NULL; x; x = x->next)
+				if (who_same(&x->who, &who)) {
+					changed = registry_remove_xtr(ms->registry, &e, x);
+					break;
+				}
+		} else if (registry_update(ms->registry, &eids[i], &m.records[i], &who, site,
+					   m.proxy_reply, m.want_notify, evloop_now_ms(ms->loop),
+					   ms->params.registration_lifetime_ms, &e, &changed,
+					   &err) < 0) {
+			ms->c.register_errors++;
+			log_warn("map-server: cannot store registration: %s", err.msg);
+			return;
+		}
+		if (changed) {
+			ms_changed(ms, &eids[i], e);
+			if (e)
+				notify_xtrs_of_change(ms, e, &who);
+		}
+	}
+	site->registers_accepted++;
+	ms->c.registers_accepted++;
+	if (m.want_notify) {
+		/* RFC 9301, 5.7: the acknowledgement echoes nonce and records. */
+		struct lisp_map_register n = m;
+
+		notify_send(ms, site, src, src_port, &n, false);
+	}
+}
+
+static void notify_ack_input(struct map_server *ms, const uint8_t *msg, size_t len)
+{
+	struct lisp_map_register m;
+	struct ms_pending *p;
+	struct lisp_err err;
+
+	lisp_arena_reset(&ms->arena);
+	if (lisp_map_register_decode(msg, len, &ms->arena, &m, &err) < 0) {
+		ms->c.notify_ack_errors++;
+		return;
+	}
+	for (p = ms->pending[m.nonce % PENDING_BUCKETS]; p && p->nonce != m.nonce; p = p->next)
+		;
+	if (!p || lisp_auth_verify(msg, len, p->site->key, p->site->key_len, NULL) < 0) {
+		ms->c.notify_ack_errors++;
+		return;
+	}
+	ms->c.notify_acks_received++;
+	evtimer_cancel(ms->loop, &p->timer);
+	pending_unlink(ms, p);
+	free(p);
+}
+
+void map_server_input(struct map_server *ms, const uint8_t *msg, size_t len,
+		      const struct lisp_addr *src, uint16_t src_port)
+{
+	if (len < 1)
+		return;
+	switch (msg[0] >> 4) {
+	case LISP_MAP_REGISTER:
+		register_input(ms, msg, len, src, src_port);
+		break;
+	case LISP_MAP_NOTIFY_ACK:
+		notify_ack_input(ms, msg, len);
+		break;
+	default:
+		break;
+	}
+}

@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The Map-Server role (RFC 9301, sections 5.6, 5.7 and 8.2): it verifies and
+ * authorizes Map-Registers, keeps the registrations (registry.c), answers
+ * with Map-Notify when asked, notifies the registering ETRs of every change
+ * with retransmission until Map-Notify-Ack, and tells its observers (pub/sub,
+ * the data-plane channel, the API) about every change.
+ */
+#ifndef LISPGW_MAP_SERVER_H
+#define LISPGW_MAP_SERVER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "evloop.h"
+#include "lisp_addr.h"
+#include "registry.h"
+#include "site.h"
+
+/* How the Map-Server decides that a Map-Register is not a replay.  RFC 9301
+ * has ETRs increment the nonce; deployed ETRs send random nonces.  "unique"
+ * (default) refuses a nonce the same xTR already used within its last
+ * MS_NONCE_WINDOW registrations; "increasing" refuses any nonce not larger
+ * than the last one. */
+enum ms_nonce_policy {
+	MS_NONCE_UNIQUE,
+	MS_NONCE_INCREASING,
+};
+
+#define MS_NONCE_WINDOW	256
+
+struct ms_params {
+	uint64_t registration_lifetime_ms;	/* expiry without refresh */
+	uint64_t notify_interval_ms;		/* Map-Notify retransmission */
+	unsigned int notify_retries;
+	enum ms_nonce_policy nonce_policy;
+};
+
+/* Counters: one named counter for every outcome. */
+#define MS_COUNTERS(X)                                                   \
+	X(registers_received)                                            \
+	X(registers_accepted)                                            \
+	X(register_decode_errors)                                        \
+	X(register_no_site)                                              \
+	X(register_auth_failures)                                        \
+	X(register_eid_rejected)                                         \
+	X(register_replays)                                              \
+	X(register_errors)                                               \
+	X(registrations_changed)                                         \
+	X(registrations_expired)                                         \
+	X(notifies_sent)                                                 \
+	X(notify_retransmits)                                            \
+	X(notify_gave_up)                                                \
+	X(notify_acks_received)                                          \
+	X(notify_ack_errors)
+
+struct ms_counters {
+#define MS_COUNTER_FIELD(name) uint64_t name;
+	MS_COUNTERS(MS_COUNTER_FIELD)
+#undef MS_COUNTER_FIELD
+};
+
+/* Where the Map-Server's messages go (udp_io in the daemon, a capture in
+ * tests). */
+typedef void (*ms_send_fn)(void *arg, const struct lisp_addr *dst, uint16_t dst_port,
+			   const uint8_t *msg, size_t len);
+/* Told about every change of a mapping (entry NULL: no longer registered). */
+typedef void (*ms_change_fn)(void *arg, const struct lisp_prefix *eid, struct reg_eid *entry);
+
+struct map_server;
+
+struct map_server *map_server_new(struct evloop *loop, struct site_table *sites,
+				  const struct ms_params *params, ms_send_fn send, void *send_arg);
+void map_server_free(struct map_server *ms);
+
+/* Observers of changes (at most a few: pub/sub, data-plane channel). */
+int map_server_observe(struct map_server *ms, ms_change_fn fn, void *arg);
+
+/* A Map-Register or Map-Notify-Ack from src:port. */
+void map_server_input(struct map_server *ms, const uint8_t *msg, size_t len,
+		      const struct lisp_addr *src, uint16_t src_port);
+
+/* The site an xTR registered with (by xTR-ID and site-ID), NULL if it never
+ * did: the security association pub/sub notifications are signed with. */
+struct site *map_server_xtr_site(struct map_server *ms, const uint8_t xtr_id[LISP_XTR_ID_LEN],
+				 uint64_t site_id);
+
+/* Signs and sends a Map-Notify (records, nonce and xTR-ID from n) with
+ * site's key; with want_ack it is retransmitted until acknowledged. */
+int map_server_notify(struct map_server *ms, struct site *site, const struct lisp_addr *dst,
+		      uint16_t dst_port, struct lisp_map_register *n, bool want_ack);
+
+struct registry *map_server_registry(struct map_server *ms);
+const struct ms_counters *map_server_counters(const struct map_server *ms);
+void map_server_params_default(struct ms_params *p);
+
+#endif

@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Map-Server sites (RFC 9301, section 8.2): who may register which EIDs,
+ * with which key.  A site names its allowed EID prefixes per Instance-ID; a
+ * registration for a prefix equal to an allowed one is accepted, and one
+ * more specific than it only when the site allows more-specifics.  A site
+ * that allows shared EIDs may register an EID another site also registers
+ * (anycast service EIDs); the Map-Server then merges the RLOC sets.
+ */
+#ifndef LISPGW_SITE_H
+#define LISPGW_SITE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lisp_addr.h"
+
+#define SITE_NAME_MAX	64
+#define SITE_KEY_MAX	128
+
+struct site_eid {
+	struct lisp_prefix prefix;
+	bool accept_more_specifics;
+};
+
+struct site {
+	char name[SITE_NAME_MAX];
+	uint8_t key[SITE_KEY_MAX];
+	size_t key_len;
+	uint8_t alg_id;			/* enum lisp_auth_alg */
+	bool allow_shared;		/* anycast: other sites may hold the same EIDs */
+	struct site_eid *eids;
+	size_t eid_count;
+	/* counters, read by the REST API and /metrics */
+	uint64_t registers_accepted;
+	uint64_t auth_failures;
+	uint64_t eid_rejections;
+	uint64_t replays;
+};
+
+struct site_table;
+
+struct site_table *site_table_new(void);
+void site_table_free(struct site_table *t);
+
+/* Copies the site in (its eids array too); -EEXIST when two sites claim the
+ * same prefix and either of them does not allow sharing. */
+int site_table_add(struct site_table *t, const struct site *s);
+
+size_t site_table_count(const struct site_table *t);
+struct site *site_table_at(struct site_table *t, size_t i);
+struct site *site_table_find(struct site_table *t, const char *name);
+
+/* Sites whose allowed prefixes authorize eid, at most max of them. */
+size_t site_table_match(struct site_table *t, const struct lisp_prefix *eid,
+			struct site **out, size_t max);
+
+/* The database of every site's allowed prefixes (values are internal): the
+ * configured EID space, for negative replies. */
+struct mapdb *site_table_db(struct site_table *t);
+
+/* The most specific allowed prefix of any site covering eid; false if the
+ * EID is outside every site. */
+bool site_table_covering(struct site_table *t, const struct lisp_prefix *eid,
+			 struct lisp_prefix *out);
+
+/* True when the site may register eid. */
+bool site_allows(const struct site *s, const struct lisp_prefix *eid);
+
+#endif

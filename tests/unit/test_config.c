@@ -1,0 +1,602 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The config module against files: every example in docs/examples loads
+ * and round-trips (load, print, load the print, compare: OpenBGPD regress
+ * style), defaults are what docs/config.md says, and every bad file in
+ * tests/config fails with exactly the errors its "# expect: LINE: path:
+ * message" comments list, in order, with their lines.
+ *
+ * Files are found from the source root: $LISPGW_SOURCE_ROOT, else the
+ * directory this file was compiled from.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include "check_util.h"
+#include "config.h"
+#include "config_priv.h"
+#include "lisp_msg.h"
+
+#define NAMES_MAX	64
+
+static const char *src_root(void)
+{
+	static char root[4096 + 256];
+	const char *env = getenv("LISPGW_SOURCE_ROOT");
+	const char *file = __FILE__, *tail = "tests/unit/test_config.c";
+	char exe[4096];
+	ssize_t len;
+	size_t n;
+
+	if (env && *env)
+		return env;
+	n = strlen(file) - strlen(tail);
+	ck_assert_msg(strcmp(file + n, tail) == 0, "unexpected __FILE__ %s", file);
+	if (file[0] == '/') {
+		snprintf(root, sizeof(root), "%.*s", (int)n, file);
+		return root;
+	}
+	/* A relative __FILE__ is relative to the build root, where this binary
+	 * is tests/unit/test_config: works from any working directory. */
+	len = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	ck_assert_int_gt(len, 0);
+	exe[len] = '\0';
+	for (int up = 0; up < 3; up++)
+		*strrchr(exe, '/') = '\0';
+	snprintf(root, sizeof(root), "%s/%.*s", exe, (int)n, file);
+	return root;
+}
+
+static const char *src_path(const char *rel, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s%s", src_root(), rel);
+	return buf;
+}
+
+/* Sorted names of dir's files that start with prefix and end in .yaml. */
+static size_t list_yaml(const char *rel_dir, const char *prefix, char names[][NAMES_MAX],
+			size_t max)
+{
+	char dir[4096];
+	struct dirent *de;
+	size_t n = 0;
+	DIR *d;
+
+	d = opendir(src_path(rel_dir, dir, sizeof(dir)));
+	ck_assert_msg(d, "cannot open %s: %s (set LISPGW_SOURCE_ROOT)", dir, strerror(errno));
+	while ((de = readdir(d))) {
+		size_t len = strlen(de->d_name);
+
+		if (len < 5 || strcmp(de->d_name + len - 5, ".yaml") ||
+		    strncmp(de->d_name, prefix, strlen(prefix)))
+			continue;
+		ck_assert_uint_lt(n, max);
+		ck_assert_uint_lt(len, NAMES_MAX);
+		snprintf(names[n++], NAMES_MAX, "%s", de->d_name);
+	}
+	closedir(d);
+	qsort(names, n, NAMES_MAX, (int (*)(const void *, const void *))strcmp);
+	return n;
+}
+
+static struct cp_config *load_ok(const char *path)
+{
+	struct cp_config_errors errs;
+	struct cp_config *cfg = NULL;
+	int rc;
+
+	cp_config_errors_init(&errs);
+	rc = cp_config_load(path, &cfg, &errs);
+	if (rc)
+		cp_config_errors_print(&errs, stderr);
+	ck_assert_msg(rc == 0, "%s: load failed (%d), %zu errors", path, rc, errs.count);
+	ck_assert_uint_eq(errs.count, 0);
+	ck_assert_ptr_nonnull(cfg);
+	cp_config_errors_free(&errs);
+	return cfg;
+}
+
+static struct cp_config *load_rel(const char *rel)
+{
+	char path[4096];
+
+	return load_ok(src_path(rel, path, sizeof(path)));
+}
+
+static char *print_to_string(const struct cp_config *cfg)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(cp_config_print(cfg, f), 0);
+	fclose(f);
+	return text;
+}
+
+/* Writes text to a new temporary file; the caller unlinks it. */
+static void tmp_write(const char *text, char *path, size_t len)
+{
+	const char *dir = getenv("TMPDIR");
+	int fd;
+
+	snprintf(path, len, "%s/lispgw-config-XXXXXX", dir && *dir ? dir : "/tmp");
+	fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+}
+
+/* --- examples ------------------------------------------------------------- */
+
+static const char *const required_examples[] = {
+	"ms-mr.yaml", "xtr1.yaml", "xtr2.yaml", "itr.yaml", "etr.yaml",
+	"pitr.yaml",  "petr.yaml", "ms.yaml",	"mr.yaml",
+};
+
+START_TEST(test_examples_load)
+{
+	char names[32][NAMES_MAX], rel[128];
+	size_t n = list_yaml("docs/examples", "", names, 32);
+
+	for (size_t i = 0; i < sizeof(required_examples) / sizeof(required_examples[0]); i++) {
+		bool found = false;
+
+		for (size_t j = 0; j < n; j++)
+			found |= strcmp(names[j], required_examples[i]) == 0;
+		ck_assert_msg(found, "docs/examples/%s is missing", required_examples[i]);
+	}
+	for (size_t i = 0; i < n; i++) {
+		snprintf(rel, sizeof(rel), "docs/examples/%s", names[i]);
+		cp_config_free(load_rel(rel));
+	}
+}
+END_TEST
+
+/* Parse, print, parse the print, compare; and the print of the print is
+ * the same text (printing is a fixed point). */
+static void roundtrip(const char *rel)
+{
+	struct cp_config *a = load_rel(rel), *b;
+	char *t1 = print_to_string(a), *t2, tmp[4096];
+
+	tmp_write(t1, tmp, sizeof(tmp));
+	b = load_ok(tmp);
+	unlink(tmp);
+	ck_assert_msg(cp_config_equal(a, b), "%s: printed config loads differently:\n%s", rel, t1);
+	t2 = print_to_string(b);
+	ck_assert_str_eq(t1, t2);
+	free(t1);
+	free(t2);
+	cp_config_free(a);
+	cp_config_free(b);
+}
+
+START_TEST(test_examples_roundtrip)
+{
+	char names[32][NAMES_MAX], rel[128];
+	size_t n = list_yaml("docs/examples", "", names, 32);
+
+	for (size_t i = 0; i < n; i++) {
+		snprintf(rel, sizeof(rel), "docs/examples/%s", names[i]);
+		roundtrip(rel);
+	}
+	roundtrip("tests/config/good-attributes.yaml");
+	roundtrip("tests/config/good-defaults.yaml");
+}
+END_TEST
+
+static struct lisp_prefix pfx(const char *s)
+{
+	struct lisp_prefix p;
+
+	ck_assert_int_eq(lisp_prefix_parse(s, &p, NULL), 0);
+	return p;
+}
+
+static bool site_allows_prefix(const struct cp_config_site *s, const struct lisp_prefix *p)
+{
+	for (size_t i = 0; i < s->eid_count; i++)
+		if (lisp_prefix_covers(&s->eids[i], p) &&
+		    (s->accept_more_specifics || lisp_prefix_equal(&s->eids[i], p)))
+			return true;
+	return false;
+}
+
+/* The examples are meant to run together: each xTR's database must be
+ * accepted by its site on the Map-Server, with the same key. */
+START_TEST(test_examples_agree)
+{
+	struct cp_config *ms = load_rel("docs/examples/ms-mr.yaml");
+	struct cp_config *x1 = load_rel("docs/examples/xtr1.yaml");
+	struct cp_config *x2 = load_rel("docs/examples/xtr2.yaml");
+	struct cp_config *xtrs[2] = { x1, x2 };
+	struct lisp_prefix p1 = pfx("[1]10.1.0.0/16"), p2 = pfx("[2]10.1.0.0/16");
+
+	ck_assert_uint_eq(ms->roles, CP_ROLE_MAP_SERVER | CP_ROLE_MAP_RESOLVER);
+	ck_assert_uint_eq(ms->ms.site_count, 2);
+	ck_assert(ms->ms.sites[0].allow_shared && ms->ms.sites[1].allow_shared);
+	ck_assert(ms->rest.enabled);
+	ck_assert_uint_eq(x1->roles, CP_ROLE_XTR);
+	ck_assert_uint_eq(x2->roles, CP_ROLE_XTR);
+	/* Overlapping EIDs in two Instance-IDs. */
+	ck_assert(lisp_prefix_equal(&x1->etr.database[0].eid, &p1));
+	ck_assert(lisp_prefix_equal(&x2->etr.database[0].eid, &p2));
+	for (size_t i = 0; i < 2; i++) {
+		const struct cp_config_site *site = &ms->ms.sites[i];
+		const struct cp_config_server *srv = &xtrs[i]->etr.map_servers[0];
+
+		ck_assert(lisp_addr_equal(&srv->addr, &ms->listen[0]));
+		ck_assert_uint_eq(srv->port, ms->listen_port);
+		ck_assert_uint_eq(srv->key_id, site->key_id);
+		ck_assert_str_eq(srv->key, site->key);
+		for (size_t j = 0; j < xtrs[i]->etr.mapping_count; j++)
+			ck_assert_msg(site_allows_prefix(site, &xtrs[i]->etr.database[j].eid),
+				      "xtr%zu database[%zu] not allowed by site %s", i + 1, j,
+				      site->name);
+		ck_assert(lisp_addr_equal(&xtrs[i]->itr.map_resolvers[0].addr, &ms->listen[0]));
+	}
+	ck_assert_str_eq(x1->etr.database[1].rlocs[0].attributes,
+			 "{\"gpu\":\"H100\",\"gpus\":8,\"latency_ms\":3,\"load\":0.42,"
+			 "\"state\":\"ready\"}");
+	ck_assert_str_eq(x2->etr.database[1].rlocs[0].attributes,
+			 "{\"gpu\":\"A100\",\"gpus\":4,\"latency_ms\":5,\"load\":0.1,"
+			 "\"state\":\"ready\"}");
+	cp_config_free(ms);
+	cp_config_free(x1);
+	cp_config_free(x2);
+}
+END_TEST
+
+START_TEST(test_defaults)
+{
+	struct cp_config *c = load_rel("tests/config/good-defaults.yaml");
+
+	ck_assert_int_eq(c->log_level, LOG_INFO);
+	ck_assert(!c->xtr_id_set);
+	ck_assert_uint_eq(c->site_id, 0);
+	ck_assert_uint_eq(c->listen_port, 4342);
+	ck_assert(!c->rest.present && !c->rest.enabled);
+	ck_assert_uint_eq(c->rest.port, 8080);
+	ck_assert_uint_eq(c->ms.registration_timeout_ms, 180000);
+	ck_assert(c->ms.pubsub);
+	ck_assert_uint_eq(c->ms.sites[0].key_id, LISP_AUTH_HMAC_SHA256_128);
+	ck_assert(!c->ms.sites[0].accept_more_specifics && !c->ms.sites[0].allow_shared);
+	ck_assert_uint_eq(c->mr.negative_ttl_min, 15);
+	ck_assert_uint_eq(c->mr.negative_ttl_unregistered_min, 1);
+	ck_assert_uint_eq(c->mr.rate_limit, 100);
+	ck_assert_uint_eq(c->mr.rate_burst, 200);
+	ck_assert_uint_eq(c->etr.register_interval_ms, 60000);
+	ck_assert(c->etr.want_map_notify && !c->etr.proxy_reply);
+	ck_assert_uint_eq(c->etr.record_ttl_min, 1440);
+	ck_assert_uint_eq(c->etr.map_servers[0].port, 4342);
+	ck_assert_uint_eq(c->etr.map_servers[0].key_id, LISP_AUTH_HMAC_SHA256_128);
+	ck_assert_uint_eq(c->etr.database[0].ttl_min, 1440);
+	ck_assert_uint_eq(c->etr.database[0].rlocs[0].priority, 1);
+	ck_assert_uint_eq(c->etr.database[0].rlocs[0].weight, 100);
+	ck_assert_ptr_null(c->etr.database[0].rlocs[0].attributes);
+	ck_assert_uint_eq(c->itr.request_timeout_ms, 1000);
+	ck_assert_uint_eq(c->itr.request_tries, 3);
+	ck_assert_uint_eq(c->itr.cache_max_entries, 100000);
+	ck_assert_uint_eq(c->itr.cache_refresh_ms, 60000);
+	ck_assert(c->itr.cache_negative && c->itr.smr && !c->itr.subscribe && !c->itr.probe);
+	ck_assert_uint_eq(c->itr.probe_interval_ms, 60000);
+	ck_assert_uint_eq(c->itr.probe_timeout_ms, 1000);
+	ck_assert_uint_eq(c->itr.probe_tries, 3);
+	ck_assert(!c->pitr.present && !c->petr.present);
+	cp_config_free(c);
+}
+END_TEST
+
+START_TEST(test_attributes)
+{
+	struct cp_config *c = load_rel("tests/config/good-attributes.yaml");
+	const struct cp_config_mapping *m = &c->etr.database[0];
+	const char *want = "{\"gpu\":\"H100\",\"gpus\":8,\"load\":0.42,\"ready\":true,"
+			   "\"tags\":[\"a\",\"b\"],\"zone\":null}";
+
+	ck_assert_uint_eq(m->rloc_count, 5);
+	for (size_t i = 0; i < 4; i++)
+		ck_assert_str_eq(m->rlocs[i].attributes, want);
+	ck_assert_str_eq(m->rlocs[4].attributes, "{\"gpu\":\"8\",\"ready\":\"true\"}");
+	cp_config_free(c);
+}
+END_TEST
+
+/* --- bad files ------------------------------------------------------------- */
+
+#define EXPECT_MAX	32
+
+struct expect {
+	char text[EXPECT_MAX][1024];
+	size_t n;
+};
+
+static void expect_read(const char *path, struct expect *e)
+{
+	char line[1000];
+	FILE *f = fopen(path, "r");
+
+	ck_assert_ptr_nonnull(f);
+	e->n = 0;
+	while (fgets(line, sizeof(line), f)) {
+		if (strncmp(line, "# expect: ", 10) != 0)
+			continue;
+		line[strcspn(line, "\n")] = '\0';
+		ck_assert_uint_lt(e->n, EXPECT_MAX);
+		snprintf(e->text[e->n++], sizeof(e->text[0]), "%s", line + 10);
+	}
+	fclose(f);
+}
+
+/* "LINE: path: message" as the error list holds it, without the file. */
+static void error_text(const struct cp_config_errors *errs, size_t i, char *buf, size_t len)
+{
+	char full[1024];
+	size_t skip = strlen(errs->file) + 1;
+
+	ck_assert_int_gt(cp_config_error_format(errs, i, full, sizeof(full)), 0);
+	ck_assert(strncmp(full, errs->file, skip - 1) == 0 && full[skip - 1] == ':');
+	snprintf(buf, len, "%s", full + skip);
+}
+
+static void check_bad(const char *name)
+{
+	struct cp_config *cfg = (struct cp_config *)&cfg;	/* must stay untouched */
+	struct cp_config_errors errs;
+	struct expect *e = calloc(1, sizeof(*e));
+	char path[4096], rel[256], got[1024];
+	int rc;
+
+	snprintf(rel, sizeof(rel), "tests/config/%s", name);
+	src_path(rel, path, sizeof(path));
+	expect_read(path, e);
+	ck_assert_msg(e->n > 0, "%s has no '# expect:' lines", name);
+	cp_config_errors_init(&errs);
+	rc = cp_config_load(path, &cfg, &errs);
+	ck_assert_msg(rc == -EINVAL, "%s: load returned %d", name, rc);
+	ck_assert_ptr_eq(cfg, (struct cp_config *)&cfg);
+	for (size_t i = 0; i < errs.count || i < e->n; i++) {
+		if (i < errs.count)
+			error_text(&errs, i, got, sizeof(got));
+		ck_assert_msg(i < errs.count, "%s: error %zu missing, expected\n  %s", name, i,
+			      e->text[i]);
+		ck_assert_msg(i < e->n, "%s: unexpected error\n  %s", name, got);
+		ck_assert_msg(strncmp(got, e->text[i], strlen(e->text[i])) == 0,
+			      "%s: error %zu\n  got      %s\n  expected %s", name, i, got,
+			      e->text[i]);
+	}
+	cp_config_errors_free(&errs);
+	free(e);
+}
+
+START_TEST(test_bad_files)
+{
+	char names[64][NAMES_MAX];
+	size_t n = list_yaml("tests/config", "bad-", names, 64);
+
+	ck_assert_uint_ge(n, 15);
+	for (size_t i = 0; i < n; i++)
+		check_bad(names[i]);
+}
+END_TEST
+
+/* One file with mistakes in every section reports all of them. */
+START_TEST(test_many_errors)
+{
+	const char *const sections[] = { "roles", "xtr-id", "listen", "rest", "map-server",
+					 "map-resolver", "etr", "itr", "pitr", "petr" };
+	struct cp_config_errors errs;
+	struct cp_config *cfg = NULL;
+	char path[4096];
+
+	cp_config_errors_init(&errs);
+	ck_assert_int_eq(cp_config_load(src_path("tests/config/bad-many.yaml", path, sizeof(path)),
+					&cfg, &errs),
+			 -EINVAL);
+	ck_assert_uint_ge(errs.count, 15);
+	for (size_t s = 0; s < sizeof(sections) / sizeof(sections[0]); s++) {
+		bool found = false;
+
+		for (size_t i = 0; i < errs.count; i++)
+			found |= strncmp(errs.v[i].path, sections[s], strlen(sections[s])) == 0 &&
+				 strchr(".[", errs.v[i].path[strlen(sections[s])]);
+		ck_assert_msg(found, "no error reported for %s", sections[s]);
+	}
+	for (size_t i = 1; i < errs.count; i++)
+		ck_assert_uint_le(errs.v[i - 1].line, errs.v[i].line);
+	cp_config_errors_free(&errs);
+}
+END_TEST
+
+START_TEST(test_error_format)
+{
+	struct cp_config_errors errs;
+	struct cp_config *cfg = NULL;
+	char path[4096], want[4200], buf[1024], *text = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	src_path("tests/config/bad-key-id.yaml", path, sizeof(path));
+	cp_config_errors_init(&errs);
+	ck_assert_int_eq(cp_config_load(path, &cfg, &errs), -EINVAL);
+	ck_assert_uint_eq(errs.count, 1);
+	snprintf(want, sizeof(want),
+		 "%s:12: etr.map-servers[0].key-id: must be 1 (HMAC-SHA-1-96) or 2 "
+		 "(HMAC-SHA-256-128), got 3",
+		 path);
+	ck_assert_int_gt(cp_config_error_format(&errs, 0, buf, sizeof(buf)), 0);
+	ck_assert_str_eq(buf, want);
+	ck_assert_int_eq(cp_config_error_format(&errs, 1, buf, sizeof(buf)), -EINVAL);
+	ck_assert_int_eq(cp_config_error_format(&errs, 0, buf, 10), -ENOSPC);
+	f = open_memstream(&text, &len);
+	ck_assert_int_eq(cp_config_errors_print(&errs, f), 1);
+	fclose(f);
+	strcat(want, "\n");
+	ck_assert_str_eq(text, want);
+	free(text);
+	cp_config_errors_free(&errs);
+}
+END_TEST
+
+START_TEST(test_unreadable)
+{
+	struct cp_config_errors errs;
+	struct cp_config *cfg = NULL;
+	char buf[1024], dir[4096];
+
+	cp_config_errors_init(&errs);
+	ck_assert_int_eq(cp_config_load("/nonexistent/lispgw.yaml", &cfg, &errs), -ENOENT);
+	ck_assert_uint_eq(errs.count, 1);
+	ck_assert_uint_eq(errs.v[0].line, 0);
+	cp_config_error_format(&errs, 0, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "/nonexistent/lispgw.yaml: cannot read: No such file or directory");
+	ck_assert_int_eq(cp_config_load(src_path("docs/examples", dir, sizeof(dir)), &cfg, &errs),
+			 -EISDIR);
+	ck_assert_uint_eq(errs.count, 1);
+	ck_assert_ptr_null(cfg);
+	/* No error list wanted: still fails cleanly. */
+	ck_assert_int_eq(cp_config_load("/nonexistent/lispgw.yaml", &cfg, NULL), -ENOENT);
+	cp_config_errors_free(&errs);
+}
+END_TEST
+
+/* One error list through a bad then a good load: the good one empties it. */
+START_TEST(test_errors_reused)
+{
+	struct cp_config_errors errs;
+	struct cp_config *cfg = NULL;
+	char path[4096];
+
+	cp_config_errors_init(&errs);
+	ck_assert_int_eq(cp_config_load(src_path("tests/config/bad-many.yaml", path, sizeof(path)),
+					&cfg, &errs),
+			 -EINVAL);
+	ck_assert_uint_gt(errs.count, 0);
+	ck_assert_int_eq(cp_config_load(src_path("docs/examples/ms.yaml", path, sizeof(path)),
+					&cfg, &errs),
+			 0);
+	ck_assert_uint_eq(errs.count, 0);
+	cp_config_free(cfg);
+	cp_config_errors_free(&errs);
+}
+END_TEST
+
+START_TEST(test_equal_sees_changes)
+{
+	struct cp_config *a = load_rel("docs/examples/etr.yaml");
+	struct cp_config *b = load_rel("docs/examples/etr.yaml");
+	struct cp_config *c = load_rel("docs/examples/itr.yaml");
+	char *saved;
+
+	ck_assert(cp_config_equal(a, b));
+	ck_assert(!cp_config_equal(a, c));
+	b->etr.database[0].rlocs[1].weight++;
+	ck_assert(!cp_config_equal(a, b));
+	b->etr.database[0].rlocs[1].weight--;
+	saved = b->etr.database[0].rlocs[0].attributes;
+	b->etr.database[0].rlocs[0].attributes = NULL;
+	ck_assert(!cp_config_equal(a, b));
+	b->etr.database[0].rlocs[0].attributes = saved;
+	b->etr.map_servers[1].key[0] ^= 1;
+	ck_assert(!cp_config_equal(a, b));
+	b->etr.map_servers[1].key[0] ^= 1;
+	ck_assert(cp_config_equal(a, b));
+	cp_config_free(a);
+	cp_config_free(b);
+	cp_config_free(c);
+}
+END_TEST
+
+/* --- internals -------------------------------------------------------------- */
+
+/* What the cyaml log callback collects when libcyaml rejects a value. */
+START_TEST(test_cyaml_backtrace)
+{
+	static const char log[] = "Load: Invalid UINT value: '300'\n"
+				  "Load: Backtrace:\n"
+				  "  in mapping field 'key-id' (line: 3, column: 13)\n"
+				  "  in sequence entry '2' (line: 2, column: 5)\n"
+				  "  in mapping field 'map-servers' (line: 2, column: 3)\n"
+				  "  in mapping field 'etr' (line: 1, column: 1)\n"
+				  "  in mapping (line: 1, column: 1)\n";
+	char path[CP_CONFIG_PATH_MAX];
+
+	ck_assert_int_eq(cfg_cyaml_backtrace_path(log, path, sizeof(path)), 0);
+	ck_assert_str_eq(path, "etr.map-servers[1].key-id");
+	ck_assert_int_eq(cfg_cyaml_backtrace_path("Load: Unexpected key: foo\n", path,
+						  sizeof(path)),
+			 -ENOENT);
+}
+END_TEST
+
+START_TEST(test_durations)
+{
+	static const struct {
+		const char *in;
+		int rc;
+		uint64_t ms;
+		const char *out;
+	} v[] = {
+		{ "90", 0, 90000, "90s" },	   { "90s", 0, 90000, "90s" },
+		{ "500ms", 0, 500, "500ms" },	   { "1500ms", 0, 1500, "1500ms" },
+		{ "15m", 0, 900000, "15m" },	   { "2h", 0, 7200000, "2h" },
+		{ "1d", 0, 86400000, "1d" },	   { "120m", 0, 7200000, "2h" },
+		{ "0", 0, 0, "0ms" },		   { "30d", 0, 2592000000ull, "30d" },
+		{ "31d", -ERANGE, 0, NULL },	   { "99999999999999999999", -ERANGE, 0, NULL },
+		{ "", -EINVAL, 0, NULL },	   { "m", -EINVAL, 0, NULL },
+		{ "1.5s", -EINVAL, 0, NULL },	   { "-1s", -EINVAL, 0, NULL },
+		{ "1 s", -EINVAL, 0, NULL },	   { "1w", -EINVAL, 0, NULL },
+		{ "99999999999999999999x", -EINVAL, 0, NULL },
+	};
+	char buf[32];
+
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		uint64_t ms = 0;
+
+		ck_assert_msg(cfg_duration_parse(v[i].in, &ms) == v[i].rc, "'%s'", v[i].in);
+		if (v[i].rc)
+			continue;
+		ck_assert_uint_eq(ms, v[i].ms);
+		cfg_duration_format(ms, buf, sizeof(buf));
+		ck_assert_str_eq(buf, v[i].out);
+	}
+}
+END_TEST
+
+START_TEST(test_role_names)
+{
+	ck_assert_str_eq(cp_role_name(CP_ROLE_MAP_SERVER), "map-server");
+	ck_assert_str_eq(cp_role_name(CP_ROLE_PETR), "petr");
+	ck_assert_ptr_null(cp_role_name(CP_ROLE_XTR));
+	ck_assert_ptr_null(cp_role_name(0));
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("config");
+	TCase *files = tcase_create("files"), *internals = tcase_create("internals");
+
+	tcase_add_test(files, test_examples_load);
+	tcase_add_test(files, test_examples_roundtrip);
+	tcase_add_test(files, test_examples_agree);
+	tcase_add_test(files, test_defaults);
+	tcase_add_test(files, test_attributes);
+	tcase_add_test(files, test_bad_files);
+	tcase_add_test(files, test_many_errors);
+	tcase_add_test(files, test_error_format);
+	tcase_add_test(files, test_unreadable);
+	tcase_add_test(files, test_errors_reused);
+	tcase_add_test(files, test_equal_sees_changes);
+	tcase_set_timeout(files, 60);
+	suite_add_tcase(s, files);
+	tcase_add_test(internals, test_cyaml_backtrace);
+	tcase_add_test(internals, test_durations);
+	tcase_add_test(internals, test_role_names);
+	suite_add_tcase(s, internals);
+	return run_suite(s);
+}

@@ -1,0 +1,305 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The ETR against our Map-Server and Map-Resolver, joined by an in-process
+ * "network" that delivers each message to the role owning its destination:
+ * registration and its acknowledgement, answering forwarded Map-Requests and
+ * RLOC-probes, re-registration on change, withdrawal, a wrong key with
+ * backed-off retries, and acknowledging unsolicited Map-Notifies.
+ */
+#include <errno.h>
+
+#include "check_util.h"
+#include "etr.h"
+#include "lisp_auth.h"
+#include "map_resolver.h"
+
+#define QUEUE_MAX 256
+
+struct packet {
+	struct lisp_addr src, dst;
+	uint16_t dport;
+	uint8_t msg[2048];
+	size_t len;
+};
+
+struct node {
+	const char *addr;
+	struct lisp_addr a;
+};
+
+static struct packet queue[QUEUE_MAX];
+static unsigned int qhead, qtail;
+static struct packet replies[32];	/* what reached the ITR */
+static unsigned int nreplies;
+static struct evloop *loop;
+static struct site_table *sites;
+static struct map_server *ms;
+static struct map_resolver *mr;
+static struct etr *etr;
+static struct lisp_addr ms_addr, etr_addr, itr_addr;
+static uint8_t arena_buf[1 << 16];
+static struct lisp_arena arena;
+static const char key[] = "etr-site-key";
+
+static void enqueue(const struct lisp_addr *src, const struct lisp_addr *dst, uint16_t port,
+		    const uint8_t *msg, size_t len)
+{
+	struct packet *p = &queue[qtail++ % QUEUE_MAX];
+
+	ck_assert_uint_lt(qtail - qhead, QUEUE_MAX);
+	p->src = *src;
+	p->dst = *dst;
+	p->dport = port;
+	memcpy(p->msg, msg, len);
+	p->len = len;
+}
+
+static void from_ms(void *arg, const struct lisp_addr *dst, uint16_t port, const uint8_t *msg,
+		    size_t len)
+{
+	(void)arg;
+	enqueue(&ms_addr, dst, port, msg, len);
+}
+
+static void from_etr(void *arg, const struct lisp_addr *dst, uint16_t port, const uint8_t *msg,
+		     size_t len)
+{
+	(void)arg;
+	enqueue(&etr_addr, dst, port, msg, len);
+}
+
+/* Delivers queued packets (and what they cause) until the network is quiet. */
+static void pump(void)
+{
+	while (qhead != qtail) {
+		struct packet *p = &queue[qhead++ % QUEUE_MAX];
+
+		if (lisp_addr_equal(&p->dst, &ms_addr)) {
+			if (p->msg[0] >> 4 == LISP_ECM)
+				map_resolver_input(mr, p->msg, p->len, &p->src, 4342);
+			else
+				map_server_input(ms, p->msg, p->len, &p->src, 4342);
+		} else if (lisp_addr_equal(&p->dst, &etr_addr)) {
+			etr_input(etr, p->msg, p->len, &p->src, 4342);
+		} else if (lisp_addr_equal(&p->dst, &itr_addr)) {
+			ck_assert_uint_lt(nreplies, 32);
+			replies[nreplies++] = *p;
+		}
+	}
+}
+
+static void run_for(unsigned int ms_total)
+{
+	uint64_t end = evloop_now_update(loop) + ms_total;
+
+	while (evloop_now_update(loop) < end) {
+		evloop_run_once(loop, 2);
+		pump();
+	}
+}
+
+static void set_mapping(const char *eid, const char *rloc, uint8_t priority)
+{
+	struct lisp_locator loc = { .priority = priority, .weight = 100, .flags = LISP_LOC_F_REACH };
+	struct lisp_record rec = { .ttl = 1440, .loc_count = 1, .locs = &loc };
+	struct lisp_waddr inner;
+	struct lisp_prefix p;
+	struct lisp_addr a;
+	struct lisp_err err;
+
+	lisp_prefix_parse(eid, &p, NULL);
+	lisp_waddr_from_prefix(&rec.eid, &inner, &p);
+	rec.mask_len = p.plen;
+	lisp_addr_parse(rloc, &a, NULL);
+	lisp_waddr_from_addr(&loc.addr, &a);
+	ck_assert_msg(etr_db_set(etr, &rec, &err) == 0, "%s", err.msg);
+}
+
+static void start(const char *etr_key, bool proxy)
+{
+	struct site_eid eid = { .accept_more_specifics = true };
+	struct site s = { .name = "site", .alg_id = LISP_AUTH_HMAC_SHA256_128, .eids = &eid,
+			  .eid_count = 1 };
+	struct etr_map_server server = { .port = 4342, .alg_id = LISP_AUTH_HMAC_SHA256_128 };
+	struct ms_params mp;
+	struct mr_params rp;
+	struct etr_params ep;
+
+	qhead = qtail = nreplies = 0;
+	lisp_arena_init(&arena, arena_buf, sizeof(arena_buf));
+	lisp_addr_parse("192.0.2.100", &ms_addr, NULL);
+	lisp_addr_parse("192.0.2.1", &etr_addr, NULL);
+	lisp_addr_parse("198.51.100.7", &itr_addr, NULL);
+	loop = evloop_new();
+	sites = site_table_new();
+	memcpy(s.key, key, strlen(key));
+	s.key_len = strlen(key);
+	lisp_prefix_parse("[5]10.5.0.0/16", &eid.prefix, NULL);
+	ck_assert_int_eq(site_table_add(sites, &s), 0);
+	map_server_params_default(&mp);
+	ms = map_server_new(loop, sites, &mp, from_ms, NULL);
+	map_resolver_params_default(&rp);
+	mr = map_resolver_new(loop, &rp, ms, sites, from_ms, NULL);
+	etr_params_default(&ep);
+	ep.notify_timeout_ms = 20;
+	ep.register_interval_ms = 5000;
+	ep.proxy_reply = proxy;
+	ep.xtr_id_present = true;
+	memset(ep.xtr_id, 0x5a, sizeof(ep.xtr_id));
+	server.addr = ms_addr;
+	memcpy(server.key, etr_key, strlen(etr_key));
+	server.key_len = strlen(etr_key);
+	etr = etr_new(loop, &ep, &server, 1, from_etr, NULL);
+	ck_assert_ptr_nonnull(etr);
+}
+
+static void teardown(void)
+{
+	etr_free(etr);
+	map_resolver_free(mr);
+	map_server_free(ms);
+	site_table_free(sites);
+	evloop_free(loop);
+}
+
+static struct reg_eid *ms_lookup(const char *eid)
+{
+	struct lisp_prefix p;
+
+	lisp_prefix_parse(eid, &p, NULL);
+	return registry_exact(map_server_registry(ms), &p);
+}
+
+/* An ECM'd Map-Request from the ITR, sent to the Map-Resolver. */
+static void itr_asks(const char *eid, bool probe_direct_to_etr)
+{
+	struct lisp_request_record rec = { 0 };
+	struct lisp_map_request req = { .nonce = 0x77, .itr_rloc_count = 1, .record_count = 1,
+					.records = &rec, .probe = probe_direct_to_etr };
+	struct lisp_ecm ecm = { .ip_version = 4, .ttl = 64, .inner_sport = 50000,
+				.inner_dport = 4342 };
+	struct lisp_waddr itr, inner;
+	struct lisp_prefix p;
+	uint8_t mreq[256], buf[512];
+	ssize_t n;
+
+	lisp_prefix_parse(eid, &p, NULL);
+	lisp_waddr_from_prefix(&rec.eid, &inner, &p);
+	rec.mask_len = p.plen;
+	lisp_waddr_from_addr(&itr, &itr_addr);
+	req.itr_rlocs = &itr;
+	n = lisp_map_request_encode(&req, mreq, sizeof(mreq), NULL);
+	if (probe_direct_to_etr) {
+		enqueue(&itr_addr, &etr_addr, 4342, mreq, (size_t)n);
+		return;
+	}
+	ecm.inner_src = itr_addr;
+	lisp_addr_parse("10.5.1.1", &ecm.inner_dst, NULL);
+	ecm.payload = mreq;
+	ecm.payload_len = (size_t)n;
+	n = lisp_ecm_encode(&ecm, buf, sizeof(buf), NULL);
+	enqueue(&itr_addr, &ms_addr, 4342, buf, (size_t)n);
+}
+
+START_TEST(registers_and_is_acknowledged)
+{
+	start(key, true);
+	set_mapping("[5]10.5.1.0/24", "192.0.2.1", 1);
+	set_mapping("[5]10.5.2.0/24", "192.0.2.1", 1);
+	etr_start(etr);
+	ck_assert(!etr_registered(etr));
+	run_for(30);
+	ck_assert(etr_registered(etr));
+	ck_assert_ptr_nonnull(ms_lookup("[5]10.5.1.0/24"));
+	ck_assert_ptr_nonnull(ms_lookup("[5]10.5.2.0/24"));
+	ck_assert_uint_eq(ms_lookup("[5]10.5.1.0/24")->xtrs->who.has_xtr_id, 1);
+	ck_assert_uint_eq(etr_counters(etr)->register_retransmits, 0);
+	teardown();
+}
+END_TEST
+
+START_TEST(answers_forwarded_requests_and_probes)
+{
+	struct lisp_map_reply r;
+
+	start(key, false);
+	set_mapping("[5]10.5.1.0/24", "192.0.2.1", 1);
+	etr_start(etr);
+	run_for(20);
+	itr_asks("[5]10.5.1.9/32", false);
+	run_for(10);
+	/* The MS forwarded; the ETR answered the ITR, authoritatively. */
+	ck_assert_uint_eq(map_resolver_counters(mr)->requests_forwarded, 1);
+	ck_assert_uint_eq(nreplies, 1);
+	ck_assert_uint_eq(replies[0].dport, 50000);
+	ck_assert_int_eq(lisp_map_reply_decode(replies[0].msg, replies[0].len, &arena, &r, NULL), 0);
+	ck_assert_uint_eq(r.nonce, 0x77);
+	ck_assert(r.records[0].authoritative && !r.probe);
+	/* An RLOC-probe straight to the ETR: P in the reply. */
+	itr_asks("[5]10.5.1.9/32", true);
+	run_for(5);
+	ck_assert_uint_eq(nreplies, 2);
+	ck_assert_int_eq(lisp_map_reply_decode(replies[1].msg, replies[1].len, &arena, &r, NULL), 0);
+	ck_assert(r.probe);
+	ck_assert_uint_eq(etr_counters(etr)->probes_answered, 1);
+	/* Not our EID: no answer. */
+	itr_asks("[6]10.5.1.9/32", true);
+	run_for(5);
+	ck_assert_uint_eq(nreplies, 2);
+	ck_assert_uint_eq(etr_counters(etr)->requests_not_ours, 1);
+	teardown();
+}
+END_TEST
+
+START_TEST(change_and_withdrawal_reach_the_map_server)
+{
+	struct lisp_prefix p;
+	struct lisp_record rec;
+
+	start(key, true);
+	set_mapping("[5]10.5.1.0/24", "192.0.2.1", 1);
+	etr_start(etr);
+	run_for(20);
+	set_mapping("[5]10.5.1.0/24", "203.0.113.5", 2);
+	run_for(20);
+	lisp_arena_reset(&arena);
+	ck_assert_int_eq(reg_eid_decode(ms_lookup("[5]10.5.1.0/24"), &arena, &rec, NULL), 0);
+	ck_assert_uint_eq(rec.loc_count, 1);
+	ck_assert_uint_eq(rec.locs[0].priority, 2);
+	lisp_prefix_parse("[5]10.5.1.0/24", &p, NULL);
+	ck_assert_int_eq(etr_db_del(etr, &p), 0);
+	ck_assert_int_eq(etr_db_del(etr, &p), -ENOENT);
+	run_for(20);
+	ck_assert_ptr_null(ms_lookup("[5]10.5.1.0/24"));
+	teardown();
+}
+END_TEST
+
+START_TEST(wrong_key_retries_with_backoff)
+{
+	start("not-the-key", true);
+	set_mapping("[5]10.5.1.0/24", "192.0.2.1", 1);
+	etr_start(etr);
+	run_for(400);
+	ck_assert(!etr_registered(etr));
+	ck_assert_ptr_null(ms_lookup("[5]10.5.1.0/24"));
+	/* 20, 40, 80, 160 ms...: a handful of retries, not hundreds. */
+	ck_assert_uint_ge(etr_counters(etr)->register_retransmits, 3);
+	ck_assert_uint_le(etr_counters(etr)->register_retransmits, 6);
+	ck_assert_uint_ge(map_server_counters(ms)->register_auth_failures, 4);
+	teardown();
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("etr");
+	TCase *tc = tcase_create("etr");
+
+	tcase_add_test(tc, registers_and_is_acknowledged);
+	tcase_add_test(tc, answers_forwarded_requests_and_probes);
+	tcase_add_test(tc, change_and_withdrawal_reach_the_map_server);
+	tcase_add_test(tc, wrong_key_retries_with_backoff);
+	suite_add_tcase(s, tc);
+	return run_suite(s);
+}

@@ -1,0 +1,367 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The Map-Resolver with a co-located Map-Server: proxy replies, forwarding to
+ * the ETR, both kinds of negative reply and their prefixes, Instance-ID
+ * isolation, rate limiting, and a Map-Request we did not encode.
+ */
+#include <errno.h>
+
+#include "check_util.h"
+#include "golden_msgs.h"
+#include "lisp_auth.h"
+#include "map_resolver.h"
+#include "pubsub.h"
+
+#define SENT_MAX 32
+
+struct sent {
+	struct lisp_addr dst;
+	uint16_t port;
+	uint8_t msg[2048];
+	size_t len;
+};
+
+static struct sent sent[SENT_MAX];
+static unsigned int nsent;
+static struct evloop *loop;
+static struct site_table *sites;
+static struct map_server *ms;
+static struct map_resolver *mr;
+static struct pubsub *ps;
+static uint8_t arena_buf[1 << 16];
+static struct lisp_arena arena;
+static const char key[] = "site-key";
+
+static void capture(void *arg, const struct lisp_addr *dst, uint16_t port, const uint8_t *msg,
+		    size_t len)
+{
+	(void)arg;
+	ck_assert_uint_lt(nsent, SENT_MAX);
+	sent[nsent].dst = *dst;
+	sent[nsent].port = port;
+	memcpy(sent[nsent].msg, msg, len);
+	sent[nsent++].len = len;
+}
+
+static void add_site(const char *name, const char *prefix)
+{
+	struct site_eid eid = { .accept_more_specifics = true };
+	struct site s = { .alg_id = LISP_AUTH_HMAC_SHA256_128, .eids = &eid, .eid_count = 1 };
+
+	snprintf(s.name, sizeof(s.name), "%s", name);
+	memcpy(s.key, key, strlen(key));
+	s.key_len = strlen(key);
+	ck_assert_int_eq(lisp_prefix_parse(prefix, &eid.prefix, NULL), 0);
+	ck_assert_int_eq(site_table_add(sites, &s), 0);
+}
+
+static void setup_with_rate(uint32_t rate)
+{
+	struct ms_params mp;
+	struct mr_params rp;
+
+	nsent = 0;
+	lisp_arena_init(&arena, arena_buf, sizeof(arena_buf));
+	loop = evloop_new();
+	sites = site_table_new();
+	add_site("one", "[1]10.1.0.0/16");
+	add_site("two", "[2]10.1.0.0/16");
+	add_site("zero", "[0]10.0.0.0/8");
+	map_server_params_default(&mp);
+	ms = map_server_new(loop, sites, &mp, capture, NULL);
+	map_resolver_params_default(&rp);
+	rp.rate = rate;
+	rp.burst = rate;
+	mr = map_resolver_new(loop, &rp, ms, sites, capture, NULL);
+	ck_assert_ptr_nonnull(mr);
+	ps = pubsub_new(ms);
+	map_resolver_set_pubsub(mr, ps);
+}
+
+static void setup(void)
+{
+	setup_with_rate(0);
+}
+
+static void teardown(void)
+{
+	pubsub_free(ps);
+	map_resolver_free(mr);
+	map_server_free(ms);
+	site_table_free(sites);
+	evloop_free(loop);
+}
+
+static void do_register_xtr(const char *eid, const char *rloc, bool proxy, uint8_t xtr,
+			    uint64_t nonce)
+{
+	struct lisp_locator loc = { .priority = 1, .weight = 100, .flags = LISP_LOC_F_REACH };
+	struct lisp_record rec = { .ttl = 1440, .loc_count = 1, .locs = &loc };
+	struct lisp_map_register m = { .type = LISP_MAP_REGISTER, .proxy_reply = proxy,
+				       .nonce = nonce, .alg_id = LISP_AUTH_HMAC_SHA256_128,
+				       .record_count = 1, .records = &rec,
+				       .xtr_id_present = xtr != 0 };
+	struct lisp_waddr inner;
+	struct lisp_prefix p;
+	struct lisp_addr a;
+	uint8_t buf[512];
+	ssize_t n;
+
+	memset(m.xtr_id, xtr, LISP_XTR_ID_LEN);
+	lisp_prefix_parse(eid, &p, NULL);
+	lisp_waddr_from_prefix(&rec.eid, &inner, &p);
+	rec.mask_len = p.plen;
+	lisp_addr_parse(rloc, &a, NULL);
+	lisp_waddr_from_addr(&loc.addr, &a);
+	n = lisp_map_register_encode(&m, buf, sizeof(buf), NULL);
+	lisp_auth_sign(buf, (size_t)n, key, strlen(key), NULL);
+	map_server_input(ms, buf, (size_t)n, &a, 4342);
+	ck_assert_uint_eq(map_server_counters(ms)->registers_accepted > 0, 1);
+	nsent = 0;
+}
+
+static void do_register(const char *eid, const char *rloc, bool proxy)
+{
+	do_register_xtr(eid, rloc, proxy, 0, 1);
+}
+
+/* An ECM'd Map-Request for eid from ITR-RLOC 192.0.2.99, inner port 61000;
+ * with xtr != 0 a subscription (I bit, N bit) of that xTR-ID. */
+static size_t build_ecm_sub(const char *eid, uint8_t xtr, uint8_t *buf, size_t cap)
+{
+	struct lisp_request_record rec;
+	struct lisp_map_request req = { .nonce = 0xabcdef, .itr_rloc_count = 1, .record_count = 1,
+					.records = &rec, .xtr_id_present = xtr != 0 };
+	struct lisp_ecm ecm = { .ip_version = 4, .ttl = 64, .inner_sport = 61000,
+				.inner_dport = LISP_CONTROL_PORT };
+	struct lisp_waddr itr, inner;
+	struct lisp_prefix p;
+	struct lisp_addr a;
+	uint8_t mreq[256];
+	ssize_t n;
+
+	memset(&rec, 0, sizeof(rec));
+	rec.notify = xtr != 0;
+	memset(req.xtr_id, xtr, LISP_XTR_ID_LEN);
+	lisp_prefix_parse(eid, &p, NULL);
+	lisp_waddr_from_prefix(&rec.eid, &inner, &p);
+	rec.mask_len = p.plen;
+	lisp_addr_parse("192.0.2.99", &a, NULL);
+	lisp_waddr_from_addr(&itr, &a);
+	req.itr_rlocs = &itr;
+	n = lisp_map_request_encode(&req, mreq, sizeof(mreq), NULL);
+	ck_assert_int_gt(n, 0);
+	ecm.inner_src = a;
+	lisp_addr_parse("10.1.2.3", &ecm.inner_dst, NULL);
+	ecm.payload = mreq;
+	ecm.payload_len = (size_t)n;
+	n = lisp_ecm_encode(&ecm, buf, cap, NULL);
+	ck_assert_int_gt(n, 0);
+	return (size_t)n;
+}
+
+static size_t build_ecm(const char *eid, uint8_t *buf, size_t cap)
+{
+	return build_ecm_sub(eid, 0, buf, cap);
+}
+
+static struct lisp_map_reply *ask(const char *eid)
+{
+	static struct lisp_map_reply r;
+	struct lisp_addr src;
+	uint8_t buf[512];
+	size_t n = build_ecm(eid, buf, sizeof(buf));
+	struct lisp_err err;
+
+	lisp_addr_parse("192.0.2.99", &src, NULL);
+	nsent = 0;
+	map_resolver_input(mr, buf, n, &src, 4342);
+	if (nsent == 0 || sent[0].msg[0] >> 4 != LISP_MAP_REPLY)
+		return NULL;
+	ck_assert_uint_eq(sent[0].port, 61000);
+	ck_assert_msg(lisp_map_reply_decode(sent[0].msg, sent[0].len, &arena, &r, &err) == 0, "%s",
+		      err.msg);
+	ck_assert_uint_eq(r.nonce, 0xabcdef);
+	return &r;
+}
+
+static const char *record_eid(const struct lisp_record *rec)
+{
+	static char buf[LISP_ADDR_STR_MAX];
+	struct lisp_prefix p;
+
+	ck_assert_int_eq(lisp_waddr_to_prefix(&rec->eid, rec->mask_len, &p, NULL), 0);
+	lisp_prefix_format(&p, buf, sizeof(buf));
+	return buf;
+}
+
+START_TEST(proxy_reply)
+{
+	struct lisp_map_reply *r;
+
+	do_register("[1]10.1.2.0/24", "192.0.2.1", true);
+	r = ask("[1]10.1.2.3/32");
+	ck_assert_ptr_nonnull(r);
+	ck_assert_uint_eq(r->records[0].loc_count, 1);
+	ck_assert(!r->records[0].authoritative);
+	ck_assert_str_eq(record_eid(&r->records[0]), "[1]10.1.2.0/24");
+	ck_assert_uint_eq(map_resolver_counters(mr)->replies_proxy, 1);
+}
+END_TEST
+
+START_TEST(forward_to_etr)
+{
+	uint8_t buf[512];
+	struct lisp_addr src;
+	size_t n;
+
+	do_register("[1]10.1.2.0/24", "192.0.2.1", false);
+	n = build_ecm("[1]10.1.2.3/32", buf, sizeof(buf));
+	lisp_addr_parse("192.0.2.99", &src, NULL);
+	map_resolver_input(mr, buf, n, &src, 4342);
+	ck_assert_uint_eq(nsent, 1);
+	ck_assert_uint_eq(sent[0].port, LISP_CONTROL_PORT);
+	ck_assert_bytes_eq(sent[0].msg, sent[0].len, buf, n);
+	ck_assert_uint_eq(map_resolver_counters(mr)->requests_forwarded, 1);
+}
+END_TEST
+
+START_TEST(negative_replies)
+{
+	struct lisp_map_reply *r;
+
+	/* Not an EID: least-specific prefix around it holding no EID space. */
+	r = ask("[1]192.168.1.1/32");
+	ck_assert_ptr_nonnull(r);
+	ck_assert_uint_eq(r->records[0].loc_count, 0);
+	ck_assert_uint_eq(r->records[0].action, LISP_ACT_NATIVE_FORWARD);
+	ck_assert_uint_eq(r->records[0].ttl, 15);
+	ck_assert_str_eq(record_eid(&r->records[0]), "[1]128.0.0.0/1");
+	r = ask("[1]10.2.0.1/32");
+	ck_assert_str_eq(record_eid(&r->records[0]), "[1]10.2.0.0/15");
+	r = ask("[0]11.0.0.1/32");
+	ck_assert_str_eq(record_eid(&r->records[0]), "[0]11.0.0.0/8");
+	/* A configured EID nobody registered: ask again soon. */
+	r = ask("[1]10.1.9.9/32");
+	ck_assert_uint_eq(r->records[0].action, LISP_ACT_SEND_MAP_REQUEST);
+	ck_assert_uint_eq(r->records[0].ttl, 1);
+	ck_assert_str_eq(record_eid(&r->records[0]), "[1]10.1.0.0/16");
+}
+END_TEST
+
+START_TEST(instance_ids_never_mix)
+{
+	struct lisp_map_reply *r;
+
+	do_register("[1]10.1.2.0/24", "192.0.2.1", true);
+	r = ask("[2]10.1.2.3/32");
+	ck_assert_uint_eq(r->records[0].loc_count, 0);
+	ck_assert_uint_eq(r->records[0].action, LISP_ACT_SEND_MAP_REQUEST);
+	ck_assert_str_eq(record_eid(&r->records[0]), "[2]10.1.0.0/16");
+}
+END_TEST
+
+START_TEST(independently_built_ecm)
+{
+	struct lisp_map_reply r;
+	struct lisp_addr src;
+
+	/* golden_ecm_v4 (gen_golden.py): Map-Request for [0]10.1.2.0/24 from
+	 * ITR-RLOC 192.0.2.1, inner source port 49152. */
+	do_register("[0]10.1.2.0/24", "198.51.100.1", true);
+	lisp_addr_parse("10.0.0.1", &src, NULL);
+	map_resolver_input(mr, golden_ecm_v4, sizeof(golden_ecm_v4), &src, 4342);
+	ck_assert_uint_eq(nsent, 1);
+	ck_assert_uint_eq(sent[0].port, 49152);
+	ck_assert_int_eq(lisp_map_reply_decode(sent[0].msg, sent[0].len, &arena, &r, NULL), 0);
+	ck_assert_uint_eq(r.nonce, 0x0102030405060708ull);
+	ck_assert_uint_eq(r.records[0].loc_count, 1);
+}
+END_TEST
+
+START_TEST(malformed_counted)
+{
+	uint8_t buf[sizeof(golden_ecm_v4)];
+	struct lisp_addr src;
+
+	lisp_addr_parse("10.0.0.1", &src, NULL);
+	memcpy(buf, golden_ecm_v4, sizeof(buf));
+	map_resolver_input(mr, buf, sizeof(buf) - 3, &src, 4342);
+	map_resolver_input(mr, golden_map_request, sizeof(golden_map_request), &src, 4342);
+	ck_assert_uint_eq(map_resolver_counters(mr)->request_decode_errors, 2);
+	ck_assert_uint_eq(nsent, 0);
+}
+END_TEST
+
+START_TEST(rate_limited)
+{
+	uint8_t buf[512];
+	struct lisp_addr src, other;
+	size_t n;
+
+	teardown();
+	setup_with_rate(5);
+	n = build_ecm("[1]192.168.1.1/32", buf, sizeof(buf));
+	lisp_addr_parse("192.0.2.99", &src, NULL);
+	lisp_addr_parse("192.0.2.100", &other, NULL);
+	for (int i = 0; i < 20; i++)
+		map_resolver_input(mr, buf, n, &src, 4342);
+	ck_assert_uint_eq(map_resolver_counters(mr)->requests_rate_limited, 15);
+	ck_assert_uint_eq(nsent, 5);
+	/* Another source has its own budget. */
+	map_resolver_input(mr, buf, n, &other, 4342);
+	ck_assert_uint_eq(nsent, 6);
+}
+END_TEST
+
+START_TEST(subscription_notified_on_change)
+{
+	struct lisp_map_register n;
+	struct lisp_addr src;
+	uint8_t buf[512];
+	size_t len;
+
+	/* xTR 0x42 registers (so it has a security association), then its
+	 * ITR subscribes to the EID another xTR registers. */
+	do_register_xtr("[1]10.1.7.0/24", "192.0.2.7", true, 0x42, 1);
+	do_register_xtr("[1]10.1.2.0/24", "192.0.2.1", true, 0x11, 1);
+	len = build_ecm_sub("[1]10.1.2.3/32", 0x42, buf, sizeof(buf));
+	lisp_addr_parse("192.0.2.99", &src, NULL);
+	map_resolver_input(mr, buf, len, &src, 4342);
+	ck_assert_uint_eq(pubsub_count(ps), 1);
+	/* The Map-Reply, then the confirming Map-Notify to ITR-RLOC:4342. */
+	ck_assert_uint_eq(nsent, 2);
+	ck_assert_uint_eq(sent[1].port, LISP_CONTROL_PORT);
+	ck_assert_int_eq(lisp_map_register_decode(sent[1].msg, sent[1].len, &arena, &n, NULL), 0);
+	ck_assert_uint_eq(n.type, LISP_MAP_NOTIFY);
+	ck_assert_uint_eq(n.nonce, 0xabcdef + 1);
+	ck_assert_int_eq(lisp_auth_verify(sent[1].msg, sent[1].len, key, strlen(key), NULL), 0);
+	/* The EID moves to another RLOC: the subscriber hears at once. */
+	nsent = 0;
+	do_register_xtr("[1]10.1.2.0/24", "203.0.113.1", true, 0x12, 1);
+	ck_assert_uint_eq(pubsub_counters(ps)->notifications_sent, 2);
+	ck_assert_uint_eq(n.record_count, 1);
+	/* An xTR with no registration cannot subscribe. */
+	len = build_ecm_sub("[1]10.1.2.3/32", 0x99, buf, sizeof(buf));
+	map_resolver_input(mr, buf, len, &src, 4342);
+	ck_assert_uint_eq(pubsub_counters(ps)->subscribe_refused, 1);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("map_resolver");
+	TCase *tc = tcase_create("resolve");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, proxy_reply);
+	tcase_add_test(tc, forward_to_etr);
+	tcase_add_test(tc, negative_replies);
+	tcase_add_test(tc, instance_ids_never_mix);
+	tcase_add_test(tc, independently_built_ecm);
+	tcase_add_test(tc, malformed_counted);
+	tcase_add_test(tc, rate_limited);
+	tcase_add_test(tc, subscription_notified_on_change);
+	suite_add_tcase(s, tc);
+	return run_suite(s);
+}

@@ -1,0 +1,363 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The Map-Server role driven through its input function on a real event
+ * loop, with every outgoing message captured: authentication, authorization,
+ * replays, merge of several xTRs and of anycast sites, Map-Notify with
+ * retransmission and acknowledgement, expiry and withdrawal.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+
+#include "check_util.h"
+#include "golden_msgs.h"
+#include "lisp_auth.h"
+#include "map_server.h"
+
+#define SENT_MAX 64
+
+struct sent {
+	struct lisp_addr dst;
+	uint16_t port;
+	uint8_t msg[2048];
+	size_t len;
+};
+
+static struct sent sent[SENT_MAX];
+static unsigned int nsent, nchanges, nremoved;
+static struct evloop *loop;
+static struct site_table *sites;
+static struct map_server *ms;
+static uint8_t arena_buf[1 << 16];
+static struct lisp_arena arena;
+static const char key_a[] = "key-of-site-a", key_b[] = "key-of-site-b";
+
+static void capture(void *arg, const struct lisp_addr *dst, uint16_t port, const uint8_t *msg,
+		    size_t len)
+{
+	(void)arg;
+	ck_assert_uint_lt(nsent, SENT_MAX);
+	sent[nsent].dst = *dst;
+	sent[nsent].port = port;
+	memcpy(sent[nsent].msg, msg, len);
+	sent[nsent++].len = len;
+}
+
+static void on_change(void *arg, const struct lisp_prefix *eid, struct reg_eid *e)
+{
+	(void)arg;
+	(void)eid;
+	nchanges++;
+	nremoved += e == NULL;
+}
+
+static void add_site(const char *name, const char *key, uint8_t alg, const char *prefix,
+		     bool more, bool shared)
+{
+	struct site_eid eid = { .accept_more_specifics = more };
+	struct site s = { .alg_id = alg, .allow_shared = shared, .eids = &eid, .eid_count = 1 };
+
+	snprintf(s.name, sizeof(s.name), "%s", name);
+	memcpy(s.key, key, strlen(key));
+	s.key_len = strlen(key);
+	ck_assert_int_eq(lisp_prefix_parse(prefix, &eid.prefix, NULL), 0);
+	ck_assert_int_eq(site_table_add(sites, &s), 0);
+}
+
+static void setup(void)
+{
+	struct ms_params p;
+
+	nsent = nchanges = nremoved = 0;
+	lisp_arena_init(&arena, arena_buf, sizeof(arena_buf));
+	loop = evloop_new();
+	sites = site_table_new();
+	add_site("site-a", key_a, LISP_AUTH_HMAC_SHA256_128, "[1000]10.1.0.0/16", true, false);
+	add_site("site-b", key_b, LISP_AUTH_HMAC_SHA1_96, "[2000]10.1.0.0/16", true, false);
+	add_site("golden", "lispgw-secret", LISP_AUTH_HMAC_SHA1_96, "[1000]240.1.1.1/32", false,
+		 false);
+	add_site("svc-east", key_a, LISP_AUTH_HMAC_SHA256_128, "[7]10.99.0.1/32", false, true);
+	add_site("svc-west", key_b, LISP_AUTH_HMAC_SHA256_128, "[7]10.99.0.1/32", false, true);
+	map_server_params_default(&p);
+	p.registration_lifetime_ms = 300;
+	p.notify_interval_ms = 20;
+	p.notify_retries = 2;
+	ms = map_server_new(loop, sites, &p, capture, NULL);
+	ck_assert_ptr_nonnull(ms);
+	ck_assert_int_eq(map_server_observe(ms, on_change, NULL), 0);
+}
+
+static void teardown(void)
+{
+	map_server_free(ms);
+	site_table_free(sites);
+	evloop_free(loop);
+}
+
+struct reg_spec {
+	const char *eid;
+	const char *rloc;
+	const char *key;
+	uint8_t alg;
+	uint8_t xtr;		/* 0: no xTR-ID */
+	uint64_t nonce;
+	uint32_t ttl;
+	bool want_notify;
+};
+
+static size_t build_register(const struct reg_spec *r, uint8_t *buf, size_t cap)
+{
+	struct lisp_locator loc = { .priority = 1, .weight = 50, .flags = LISP_LOC_F_REACH };
+	struct lisp_record rec = { .ttl = r->ttl, .authoritative = true, .loc_count = 1,
+				   .locs = &loc };
+	struct lisp_map_register m = { .type = LISP_MAP_REGISTER, .want_notify = r->want_notify,
+				       .proxy_reply = true, .nonce = r->nonce, .alg_id = r->alg,
+				       .record_count = 1, .records = &rec };
+	struct lisp_waddr inner;
+	struct lisp_prefix p;
+	struct lisp_addr a;
+	ssize_t n;
+
+	ck_assert_int_eq(lisp_prefix_parse(r->eid, &p, NULL), 0);
+	lisp_waddr_from_prefix(&rec.eid, &inner, &p);
+	rec.mask_len = p.plen;
+	ck_assert_int_eq(lisp_addr_parse(r->rloc, &a, NULL), 0);
+	lisp_waddr_from_addr(&loc.addr, &a);
+	if (r->xtr) {
+		m.xtr_id_present = true;
+		memset(m.xtr_id, r->xtr, LISP_XTR_ID_LEN);
+	}
+	n = lisp_map_register_encode(&m, buf, cap, NULL);
+	ck_assert_int_gt(n, 0);
+	ck_assert_int_eq(lisp_auth_sign(buf, (size_t)n, r->key, strlen(r->key), NULL), 0);
+	return (size_t)n;
+}
+
+static void send_register(const struct reg_spec *r, const char *src, uint16_t port)
+{
+	uint8_t buf[1024];
+	size_t n = build_register(r, buf, sizeof(buf));
+	struct lisp_addr a;
+
+	lisp_addr_parse(src, &a, NULL);
+	map_server_input(ms, buf, n, &a, port);
+}
+
+static struct reg_eid *lookup(const char *eid)
+{
+	struct lisp_prefix p;
+
+	lisp_prefix_parse(eid, &p, NULL);
+	return registry_exact(map_server_registry(ms), &p);
+}
+
+static void run_for(unsigned int ms_total)
+{
+	uint64_t end = evloop_now_update(loop) + ms_total;
+
+	while (evloop_now_update(loop) < end)
+		evloop_run_once(loop, 5);
+}
+
+START_TEST(register_accepted_and_acknowledged)
+{
+	struct reg_spec r = { "[1000]10.1.2.0/24", "192.0.2.1", key_a, LISP_AUTH_HMAC_SHA256_128,
+			      1, 77, 1440, true };
+	struct lisp_map_register n;
+	struct reg_eid *e;
+
+	send_register(&r, "192.0.2.1", 4342);
+	ck_assert_uint_eq(map_server_counters(ms)->registers_accepted, 1);
+	e = lookup("[1000]10.1.2.0/24");
+	ck_assert_ptr_nonnull(e);
+	ck_assert_uint_eq(e->merged_loc_count, 1);
+	ck_assert(e->proxy_reply);
+	ck_assert_uint_eq(nchanges, 1);
+	/* The M-bit acknowledgement: Map-Notify, same nonce, signed. */
+	ck_assert_uint_eq(nsent, 1);
+	ck_assert_uint_eq(sent[0].port, 4342);
+	ck_assert_int_eq(lisp_map_register_decode(sent[0].msg, sent[0].len, &arena, &n, NULL), 0);
+	ck_assert_uint_eq(n.type, LISP_MAP_NOTIFY);
+	ck_assert_uint_eq(n.nonce, 77);
+	ck_assert(n.xtr_id_present);
+	ck_assert_uint_eq(n.record_count, 1);
+	ck_assert_int_eq(lisp_auth_verify(sent[0].msg, sent[0].len, key_a, strlen(key_a), NULL), 0);
+	/* The same EID in another IID belongs to another site. */
+	ck_assert_ptr_null(lookup("[2000]10.1.2.0/24"));
+}
+END_TEST
+
+START_TEST(independently_built_register_accepted)
+{
+	struct lisp_addr src;
+
+	lisp_addr_parse("2001:db8:1::1", &src, NULL);
+	map_server_input(ms, golden_map_register_sha1, sizeof(golden_map_register_sha1), &src,
+			 4342);
+	ck_assert_uint_eq(map_server_counters(ms)->registers_accepted, 1);
+	ck_assert_ptr_nonnull(lookup("[1000]240.1.1.1/32"));
+}
+END_TEST
+
+START_TEST(wrong_key_outside_site_and_replay_rejected)
+{
+	struct reg_spec r = { "[1000]10.1.2.0/24", "192.0.2.1", key_b, LISP_AUTH_HMAC_SHA256_128,
+			      1, 1, 1440, false };
+	uint8_t buf[1024];
+	struct lisp_addr src;
+	size_t n;
+
+	send_register(&r, "192.0.2.1", 4342);
+	ck_assert_uint_eq(map_server_counters(ms)->register_auth_failures, 1);
+	ck_assert_uint_eq(site_table_find(sites, "site-a")->auth_failures, 1);
+	ck_assert_ptr_null(lookup("[1000]10.1.2.0/24"));
+
+	/* The right key, but the EID is outside every site. */
+	r.key = key_a;
+	r.eid = "[1000]10.2.0.0/16";
+	send_register(&r, "192.0.2.1", 4342);
+	ck_assert_uint_eq(map_server_counters(ms)->register_no_site, 1);
+
+	/* Accepted once, then the same bytes again: a replay, no refresh. */
+	r.eid = "[1000]10.1.2.0/24";
+	n = build_register(&r, buf, sizeof(buf));
+	lisp_addr_parse("192.0.2.1", &src, NULL);
+	map_server_input(ms, buf, n, &src, 4342);
+	ck_assert_uint_eq(map_server_counters(ms)->registers_accepted, 1);
+	run_for(150);
+	map_server_input(ms, buf, n, &src, 4342);
+	ck_assert_uint_eq(map_server_counters(ms)->register_replays, 1);
+	ck_assert_uint_eq(map_server_counters(ms)->registers_accepted, 1);
+	/* Not refreshed: it expires at the original lifetime. */
+	run_for(200);
+	ck_assert_ptr_null(lookup("[1000]10.1.2.0/24"));
+	ck_assert_uint_eq(map_server_counters(ms)->registrations_expired, 1);
+	ck_assert_uint_eq(nremoved, 1);
+}
+END_TEST
+
+START_TEST(site_wide_key_cannot_claim_other_iid)
+{
+	/* site-a's key, site-b's EID: authentication is checked against the
+	 * site that owns the EID, so this fails. */
+	struct reg_spec r = { "[2000]10.1.2.0/24", "192.0.2.1", key_a, LISP_AUTH_HMAC_SHA1_96, 0,
+			      1, 1440, false };
+
+	send_register(&r, "192.0.2.1", 4342);
+	ck_assert_uint_eq(map_server_counters(ms)->register_auth_failures, 1);
+	ck_assert_ptr_null(lookup("[2000]10.1.2.0/24"));
+}
+END_TEST
+
+START_TEST(two_xtrs_merge_and_notify_each_other)
+{
+	struct reg_spec a = { "[1000]10.1.2.0/24", "192.0.2.1", key_a, LISP_AUTH_HMAC_SHA256_128,
+			      0xaa, 1, 1440, true };
+	struct reg_spec b = a;
+	struct lisp_map_register n;
+	struct reg_eid *e;
+	uint8_t ack[1024];
+	ssize_t len;
+
+	send_register(&a, "192.0.2.1", 4342);
+	b.xtr = 0xbb;
+	b.rloc = "192.0.2.2";
+	send_register(&b, "192.0.2.2", 4342);
+	e = lookup("[1000]10.1.2.0/24");
+	ck_assert_uint_eq(e->merged_loc_count, 2);
+	ck_assert_uint_eq(nchanges, 2);
+	/* a's ack, then the change notice to a, then b's ack. */
+	ck_assert_uint_eq(nsent, 3);
+	ck_assert_uint_eq(map_server_counters(ms)->notifies_sent, 3);
+	ck_assert_int_eq(lisp_map_register_decode(sent[1].msg, sent[1].len, &arena, &n, NULL), 0);
+	ck_assert_uint_eq(n.records[0].loc_count, 2);
+	ck_assert_uint_ne(n.nonce, 1);
+	ck_assert_str_eq(inet_ntoa(*(struct in_addr *)sent[1].dst.v4), "192.0.2.1");
+	/* Unacknowledged, it is retransmitted, then given up. */
+	run_for(150);
+	ck_assert_uint_eq(map_server_counters(ms)->notify_retransmits, 2);
+	ck_assert_uint_eq(map_server_counters(ms)->notify_gave_up, 1);
+
+	/* A refresh with the same RLOC is not a change. */
+	a.nonce = 2;
+	send_register(&a, "192.0.2.1", 4342);
+	ck_assert_uint_eq(nchanges, 2);
+	/* A moves to a new RLOC: change, b is told and acknowledges. */
+	a.nonce = 3;
+	a.rloc = "198.51.100.9";
+	send_register(&a, "198.51.100.9", 4342);
+	ck_assert_uint_eq(nchanges, 3);
+	ck_assert_int_eq(lisp_map_register_decode(sent[nsent - 2].msg, sent[nsent - 2].len, &arena,
+						  &n, NULL), 0);
+	ck_assert_uint_eq(n.type, LISP_MAP_NOTIFY);
+	n.type = LISP_MAP_NOTIFY_ACK;
+	n.auth_len = 0;
+	len = lisp_map_register_encode(&n, ack, sizeof(ack), NULL);
+	ck_assert_int_eq(lisp_auth_sign(ack, (size_t)len, key_a, strlen(key_a), NULL), 0);
+	map_server_input(ms, ack, (size_t)len, &sent[nsent - 2].dst, 4342);
+	ck_assert_uint_eq(map_server_counters(ms)->notify_acks_received, 1);
+	/* A forged acknowledgement (wrong key) is refused. */
+	lisp_auth_sign(ack, (size_t)len, key_b, strlen(key_b), NULL);
+	map_server_input(ms, ack, (size_t)len, &sent[nsent - 2].dst, 4342);
+	ck_assert_uint_eq(map_server_counters(ms)->notify_ack_errors, 1);
+}
+END_TEST
+
+START_TEST(anycast_sites_merge)
+{
+	struct reg_spec east = { "[7]10.99.0.1/32", "192.0.2.10", key_a,
+				 LISP_AUTH_HMAC_SHA256_128, 1, 1, 1440, false };
+	struct reg_spec west = { "[7]10.99.0.1/32", "203.0.113.10", key_b,
+				 LISP_AUTH_HMAC_SHA256_128, 2, 1, 1440, false };
+
+	send_register(&east, "192.0.2.10", 4342);
+	send_register(&west, "203.0.113.10", 4342);
+	ck_assert_uint_eq(map_server_counters(ms)->registers_accepted, 2);
+	ck_assert_uint_eq(lookup("[7]10.99.0.1/32")->merged_loc_count, 2);
+}
+END_TEST
+
+START_TEST(withdrawal_with_ttl_zero)
+{
+	struct reg_spec r = { "[1000]10.1.2.0/24", "192.0.2.1", key_a, LISP_AUTH_HMAC_SHA256_128,
+			      1, 10, 1440, false };
+
+	send_register(&r, "192.0.2.1", 4342);
+	ck_assert_ptr_nonnull(lookup("[1000]10.1.2.0/24"));
+	r.ttl = 0;
+	r.nonce = 11;
+	send_register(&r, "192.0.2.1", 4342);
+	ck_assert_ptr_null(lookup("[1000]10.1.2.0/24"));
+	ck_assert_uint_eq(nremoved, 1);
+}
+END_TEST
+
+START_TEST(garbage_counted)
+{
+	struct lisp_addr src;
+	uint8_t junk[40] = { 0x30, 0, 0, 1 };
+
+	lisp_addr_parse("192.0.2.1", &src, NULL);
+	map_server_input(ms, junk, sizeof(junk), &src, 4342);
+	map_server_input(ms, junk, 0, &src, 4342);
+	ck_assert_uint_eq(map_server_counters(ms)->register_decode_errors, 1);
+	ck_assert_uint_eq(registry_count(map_server_registry(ms)), 0);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("map_server");
+	TCase *tc = tcase_create("register");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, register_accepted_and_acknowledged);
+	tcase_add_test(tc, independently_built_register_accepted);
+	tcase_add_test(tc, wrong_key_outside_site_and_replay_rejected);
+	tcase_add_test(tc, site_wide_key_cannot_claim_other_iid);
+	tcase_add_test(tc, two_xtrs_merge_and_notify_each_other);
+	tcase_add_test(tc, anycast_sites_merge);
+	tcase_add_test(tc, withdrawal_with_ttl_zero);
+	tcase_add_test(tc, garbage_counted);
+	suite_add_tcase(s, tc);
+	return run_suite(s);
+}
