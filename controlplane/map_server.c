@@ -9,6 +9,7 @@
 #include "lisp_auth.h"
 #include "lisp_msg.h"
 #include "log.h"
+#include "mapdb.h"
 
 #define MS_ARENA_BYTES		(256 * 1024)
 #define MS_MSG_MAX		9000
@@ -526,4 +527,83 @@ void map_server_input(struct map_server *ms, const uint8_t *msg, size_t len,
 	default:
 		break;
 	}
+}
+
+struct remap_ctx {
+	struct map_server *ms;
+	struct lisp_prefix *gone;	/* EIDs whose xTRs must go */
+	size_t gone_count, gone_cap;
+};
+
+static int remap_entry(const struct lisp_prefix *eid, void *value, void *arg)
+{
+	struct remap_ctx *ctx = arg;
+	struct reg_eid *e = value;
+
+	for (struct reg_xtr *x = e->xtrs; x; x = x->next) {
+		struct site *s = site_table_find(ctx->ms->sites, x->site->name);
+
+		if (s && site_allows(s, eid)) {
+			x->site = s;
+			continue;
+		}
+		x->site = NULL;	/* marked: removed below, outside the walk */
+		if (ctx->gone_count == ctx->gone_cap) {
+			size_t cap = ctx->gone_cap ? 2 * ctx->gone_cap : 64;
+			struct lisp_prefix *g = realloc(ctx->gone, cap * sizeof(*g));
+
+			if (!g)
+				return -ENOMEM;
+			ctx->gone = g;
+			ctx->gone_cap = cap;
+		}
+		ctx->gone[ctx->gone_count++] = *eid;
+	}
+	return 0;
+}
+
+void map_server_set_sites(struct map_server *ms, struct site_table *sites)
+{
+	struct remap_ctx ctx = { .ms = ms };
+
+	ms->sites = sites;
+	mapdb_walk(registry_db(ms->registry), NULL, remap_entry, &ctx);
+	for (size_t i = 0; i < ctx.gone_count; i++) {
+		struct reg_eid *e = registry_exact(ms->registry, &ctx.gone[i]);
+		struct reg_xtr *x = e ? e->xtrs : NULL;
+
+		while (e && x) {
+			struct reg_xtr *next = x->next;
+
+			if (!x->site && registry_remove_xtr(ms->registry, &e, x))
+				ms_changed(ms, &ctx.gone[i], e);
+			x = e ? next : NULL;
+		}
+	}
+	free(ctx.gone);
+	/* Replay state and pending notifies name sites: re-point or drop. */
+	for (size_t i = 0; i < PEER_BUCKETS; i++)
+		for (struct ms_peer **pp = &ms->peers[i]; *pp;) {
+			struct site *s = site_table_find(sites, (*pp)->site->name);
+
+			if (s) {
+				(*pp)->site = s;
+				pp = &(*pp)->next;
+			} else {
+				struct ms_peer *dead = *pp;
+
+				*pp = dead->next;
+				free(dead);
+			}
+		}
+	for (size_t i = 0; i < PENDING_BUCKETS; i++)
+		for (struct ms_pending *p = ms->pending[i], *n; p; p = n) {
+			n = p->next;
+			p->site = site_table_find(sites, p->site->name);
+			if (!p->site) {
+				evtimer_cancel(ms->loop, &p->timer);
+				pending_unlink(ms, p);
+				free(p);
+			}
+		}
 }

@@ -76,6 +76,12 @@ void map_server_free(struct map_server *ms);
 /* Observers of changes (at most a few: pub/sub, data-plane channel). */
 int map_server_observe(struct map_server *ms, ms_change_fn fn, void *arg);
 
+/* Moves the Map-Server to a new site table (a configuration reload): each
+ * registration follows its site by name, and those whose site is gone or no
+ * longer allows their EID are removed (observers told).  The caller frees
+ * the old table afterwards. */
+void map_server_set_sites(struct map_server *ms, struct site_table *sites);
+
 /* A Map-Register or Map-Notify-Ack from src:port. */
 void map_server_input(struct map_server *ms, const uint8_t *msg, size_t len,
 		      const struct lisp_addr *src, uint16_t src_port);

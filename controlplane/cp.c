@@ -1,0 +1,379 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include "cp.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+
+#include "log.h"
+
+/* ---- roles from the configuration --------------------------------------- */
+
+static struct site_table *sites_from_config(const struct cp_config *cfg, struct lisp_err *err)
+{
+	struct site_table *t = site_table_new();
+
+	if (!t) {
+		lisp_err_set(err, ENOMEM, "out of memory");
+		return NULL;
+	}
+	for (size_t i = 0; i < cfg->ms.site_count; i++) {
+		const struct cp_config_site *c = &cfg->ms.sites[i];
+		struct site_eid eids[64];
+		struct site s = { .alg_id = c->key_id, .allow_shared = c->allow_shared };
+		size_t n = c->eid_count < 64 ? c->eid_count : 64;
+		int rc;
+
+		snprintf(s.name, sizeof(s.name), "%s", c->name);
+		s.key_len = strlen(c->key) < SITE_KEY_MAX ? strlen(c->key) : SITE_KEY_MAX;
+		memcpy(s.key, c->key, s.key_len);
+		for (size_t j = 0; j < n; j++)
+			eids[j] = (struct site_eid){ c->eids[j], c->accept_more_specifics };
+		s.eids = eids;
+		s.eid_count = n;
+		rc = site_table_add(t, &s);
+		if (rc < 0) {
+			lisp_err_set(err, -rc, "site %s: %s", c->name,
+				     rc == -EEXIST ? "its EID prefixes overlap another site's"
+						   : "cannot be added");
+			site_table_free(t);
+			return NULL;
+		}
+	}
+	return t;
+}
+
+/* An RLOC of the configuration as a locator address: with attributes, a
+ * JSON LCAF carrying the RLOC (RFC 8060, section 4.10.2). */
+static void locator_from_config(const struct cp_config_rloc *r, struct lisp_locator *loc,
+				struct lisp_waddr *inner)
+{
+	memset(loc, 0, sizeof(*loc));
+	loc->priority = r->priority;
+	loc->weight = r->weight;
+	loc->mpriority = 255;
+	loc->flags = LISP_LOC_F_LOCAL | LISP_LOC_F_REACH;
+	if (!r->attributes) {
+		lisp_waddr_from_addr(&loc->addr, &r->addr);
+		return;
+	}
+	lisp_waddr_from_addr(inner, &r->addr);
+	loc->addr.afi = LISP_AFI_LCAF;
+	loc->addr.lcaf.type = LCAF_TYPE_JSON;
+	loc->addr.lcaf.json.text = r->attributes;
+	loc->addr.lcaf.json.len = (uint16_t)strlen(r->attributes);
+	loc->addr.lcaf.json.addr = inner;
+}
+
+static int etr_load_database(struct etr *etr, const struct cp_config *cfg, struct lisp_err *err)
+{
+	for (size_t i = 0; i < cfg->etr.mapping_count; i++) {
+		const struct cp_config_mapping *m = &cfg->etr.database[i];
+		struct lisp_locator locs[LISP_LOCATORS_MAX];
+		struct lisp_waddr inners[LISP_LOCATORS_MAX], eid_inner;
+		struct lisp_record rec = { .ttl = m->ttl_min, .mask_len = m->eid.plen };
+		size_t n = m->rloc_count < LISP_LOCATORS_MAX ? m->rloc_count : LISP_LOCATORS_MAX;
+		int rc;
+
+		for (size_t j = 0; j < n; j++)
+			locator_from_config(&m->rlocs[j], &locs[j], &inners[j]);
+		lisp_waddr_from_prefix(&rec.eid, &eid_inner, &m->eid);
+		rec.loc_count = (uint8_t)n;
+		rec.locs = locs;
+		rc = etr_db_set(etr, &rec, err);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+static struct etr *etr_from_config(struct cp *cp, const struct cp_config *cfg,
+				   struct lisp_err *err)
+{
+	struct etr_map_server servers[16];
+	size_t n = cfg->etr.map_server_count < 16 ? cfg->etr.map_server_count : 16;
+	struct etr_params p;
+	struct etr *etr;
+
+	etr_params_default(&p);
+	p.register_interval_ms = cfg->etr.register_interval_ms;
+	p.want_notify = cfg->etr.want_map_notify;
+	p.proxy_reply = cfg->etr.proxy_reply;
+	p.xtr_id_present = true;
+	memcpy(p.xtr_id, cfg->xtr_id, LISP_XTR_ID_LEN);
+	p.site_id = cfg->site_id;
+	for (size_t i = 0; i < n; i++) {
+		const struct cp_config_server *s = &cfg->etr.map_servers[i];
+
+		memset(&servers[i], 0, sizeof(servers[i]));
+		servers[i].addr = s->addr;
+		servers[i].port = s->port;
+		servers[i].alg_id = s->key_id;
+		servers[i].key_len = strlen(s->key) < ETR_KEY_MAX ? strlen(s->key) : ETR_KEY_MAX;
+		memcpy(servers[i].key, s->key, servers[i].key_len);
+	}
+	etr = etr_new(cp->loop, &p, servers, n, cp_send, cp);
+	if (!etr) {
+		lisp_err_set(err, ENOMEM, "out of memory");
+		return NULL;
+	}
+	if (etr_load_database(etr, cfg, err) < 0) {
+		etr_free(etr);
+		return NULL;
+	}
+	return etr;
+}
+
+static struct map_resolver *mr_from_config(struct cp *cp, const struct cp_config *cfg)
+{
+	struct mr_params p;
+
+	map_resolver_params_default(&p);
+	p.negative_ttl_min = cfg->mr.negative_ttl_min;
+	p.unregistered_ttl_min = cfg->mr.negative_ttl_unregistered_min;
+	p.rate = cfg->mr.rate_limit;
+	p.burst = cfg->mr.rate_burst;
+	return map_resolver_new(cp->loop, &p, cp->ms, cp->sites, cp_send, cp);
+}
+
+/* ---- I/O ----------------------------------------------------------------- */
+
+void cp_send(void *arg, const struct lisp_addr *dst, uint16_t port, const uint8_t *msg,
+	     size_t len)
+{
+	struct cp *cp = arg;
+
+	for (size_t i = 0; i < cp->sock_count; i++)
+		if (udp_io_afi(cp->socks[i]) == dst->afi) {
+			if (udp_io_send(cp->socks[i], dst, port, msg, len) == 0 && len)
+				cp->c.tx[msg[0] >> 4]++;
+			return;
+		}
+	cp->c.tx_no_socket++;
+}
+
+/* Every datagram on 4342 goes to the role that handles its type. */
+static void cp_rx(void *arg, const struct udp_pkt *pkt)
+{
+	struct cp *cp = arg;
+	uint8_t type;
+
+	if (pkt->len == 0) {
+		cp->c.rx_unroutable++;
+		return;
+	}
+	type = pkt->data[0] >> 4;
+	cp->c.rx[type]++;
+	switch (type) {
+	case LISP_MAP_REGISTER:
+	case LISP_MAP_NOTIFY_ACK:
+		if (cp->ms) {
+			map_server_input(cp->ms, pkt->data, pkt->len, &pkt->src, pkt->src_port);
+			return;
+		}
+		break;
+	case LISP_ECM:
+		/* A Map-Resolver takes ECMs from ITRs; an ETR without one gets
+		 * the Map-Requests its Map-Server forwards. */
+		if (cp->mr) {
+			map_resolver_input(cp->mr, pkt->data, pkt->len, &pkt->src, pkt->src_port);
+			return;
+		}
+		if (cp->etr) {
+			etr_input(cp->etr, pkt->data, pkt->len, &pkt->src, pkt->src_port);
+			return;
+		}
+		break;
+	case LISP_MAP_REQUEST:
+	case LISP_MAP_NOTIFY:
+		if (cp->etr) {
+			etr_input(cp->etr, pkt->data, pkt->len, &pkt->src, pkt->src_port);
+			return;
+		}
+		break;
+	default:
+		break;
+	}
+	cp->c.rx_unroutable++;
+}
+
+static int open_sockets(struct cp *cp, const struct cp_config *cfg, struct lisp_err *err)
+{
+	for (size_t i = 0; i < cfg->listen_count && cp->sock_count < CP_SOCKS_MAX; i++) {
+		struct udp_io *io = udp_io_open(cp->loop, &cfg->listen[i], cfg->listen_port, cp_rx,
+						cp, err);
+		char a[LISP_ADDR_STR_MAX];
+
+		lisp_addr_format(&cfg->listen[i], a, sizeof(a));
+		if (!io)
+			return lisp_err_prefix(err, -EADDRNOTAVAIL, "listen %s port %u", a,
+					       cfg->listen_port);
+		cp->socks[cp->sock_count++] = io;
+		log_info("listening on %s port %u", a, udp_io_local_port(io));
+	}
+	return 0;
+}
+
+/* ---- life cycle ----------------------------------------------------------- */
+
+static void cp_roles_free(struct cp *cp)
+{
+	etr_free(cp->etr);
+	map_resolver_free(cp->mr);
+	pubsub_free(cp->pubsub);
+	map_server_free(cp->ms);
+	site_table_free(cp->sites);
+	cp->etr = NULL;
+	cp->mr = NULL;
+	cp->pubsub = NULL;
+	cp->ms = NULL;
+	cp->sites = NULL;
+}
+
+static int cp_roles_build(struct cp *cp, const struct cp_config *cfg, struct lisp_err *err)
+{
+	if (cfg->roles & (CP_ROLE_MAP_SERVER | CP_ROLE_MAP_RESOLVER)) {
+		cp->sites = sites_from_config(cfg, err);
+		if (!cp->sites)
+			return -EINVAL;
+	}
+	if (cfg->roles & CP_ROLE_MAP_SERVER) {
+		struct ms_params p;
+
+		map_server_params_default(&p);
+		p.registration_lifetime_ms = cfg->ms.registration_timeout_ms;
+		cp->ms = map_server_new(cp->loop, cp->sites, &p, cp_send, cp);
+		if (!cp->ms)
+			return lisp_err_set(err, ENOMEM, "out of memory");
+		if (cfg->ms.pubsub && !(cp->pubsub = pubsub_new(cp->ms)))
+			return lisp_err_set(err, ENOMEM, "out of memory");
+	}
+	if (cfg->roles & CP_ROLE_MAP_RESOLVER) {
+		cp->mr = mr_from_config(cp, cfg);
+		if (!cp->mr)
+			return lisp_err_set(err, ENOMEM, "out of memory");
+		map_resolver_set_pubsub(cp->mr, cp->pubsub);
+	}
+	if (cfg->roles & CP_ROLE_ETR) {
+		cp->etr = etr_from_config(cp, cfg, err);
+		if (!cp->etr)
+			return -EINVAL;
+	}
+	return 0;
+}
+
+int cp_start(struct cp *cp, struct evloop *loop, const char *config_path,
+	     struct cp_config *cfg, struct lisp_err *err)
+{
+	int rc;
+
+	memset(cp, 0, sizeof(*cp));
+	cp->loop = loop;
+	cp->config_path = strdup(config_path);
+	cp->cfg = cfg;
+	cp->started_ms = evloop_now_update(loop);
+	if (!cfg->xtr_id_set) {
+		/* One identity per run: RFC 9301 lets an xTR pick it. */
+		while (getrandom(cfg->xtr_id, sizeof(cfg->xtr_id), 0) != sizeof(cfg->xtr_id))
+			;
+	}
+	rc = open_sockets(cp, cfg, err);
+	if (rc == 0)
+		rc = cp_roles_build(cp, cfg, err);
+	if (rc < 0) {
+		cp_stop(cp);
+		return rc;
+	}
+	if (cp->etr)
+		etr_start(cp->etr);
+	return 0;
+}
+
+void cp_stop(struct cp *cp)
+{
+	cp_roles_free(cp);
+	for (size_t i = 0; i < cp->sock_count; i++)
+		udp_io_close(cp->socks[i]);
+	cp->sock_count = 0;
+	cp_config_free(cp->cfg);
+	cp->cfg = NULL;
+	free(cp->config_path);
+	cp->config_path = NULL;
+}
+
+int cp_reload(struct cp *cp)
+{
+	struct cp_config_errors errs;
+	struct cp_config *next = NULL;
+	struct site_table *sites = NULL;
+	struct lisp_err err;
+	struct etr *etr = NULL;
+	struct map_resolver *mr;
+
+	cp_config_errors_init(&errs);
+	if (cp_config_load(cp->config_path, &next, &errs) < 0) {
+		char line[512];
+
+		for (size_t i = 0; i < errs.count; i++) {
+			cp_config_error_format(&errs, i, line, sizeof(line));
+			log_error("reload refused: %s", line);
+		}
+		cp_config_errors_free(&errs);
+		cp->c.reload_failures++;
+		return -EINVAL;
+	}
+	cp_config_errors_free(&errs);
+	if (next->roles != cp->cfg->roles || next->listen_port != cp->cfg->listen_port) {
+		log_error("reload refused: roles and listen port change only with a restart");
+		cp_config_free(next);
+		cp->c.reload_failures++;
+		return -EINVAL;
+	}
+	if (!next->xtr_id_set)
+		memcpy(next->xtr_id, cp->cfg->xtr_id, sizeof(next->xtr_id));
+	/* Build everything new aside first: a failure leaves all as it was. */
+	if ((next->roles & (CP_ROLE_MAP_SERVER | CP_ROLE_MAP_RESOLVER)) &&
+	    !(sites = sites_from_config(next, &err)))
+		goto fail;
+	if ((next->roles & CP_ROLE_ETR) && !(etr = etr_from_config(cp, next, &err)))
+		goto fail;
+
+	log_set_level(next->log_level <= 3 ? LOG_LEVEL_ERROR :
+		      next->log_level == 4 ? LOG_LEVEL_WARN :
+		      next->log_level >= 7 ? LOG_LEVEL_DEBUG : LOG_LEVEL_INFO);
+	if (sites) {
+		if (cp->ms)
+			map_server_set_sites(cp->ms, sites);
+		site_table_free(cp->sites);
+		cp->sites = sites;
+	}
+	if (cp->mr) {
+		struct site_table *keep = cp->sites;
+
+		cp->sites = sites ? sites : keep;
+		mr = mr_from_config(cp, next);
+		if (mr) {
+			map_resolver_set_pubsub(mr, cp->pubsub);
+			map_resolver_free(cp->mr);
+			cp->mr = mr;
+		}
+	}
+	if (etr) {
+		etr_free(cp->etr);
+		cp->etr = etr;
+		etr_start(etr);
+	}
+	cp_config_free(cp->cfg);
+	cp->cfg = next;
+	cp->c.reloads++;
+	log_info("configuration reloaded from %s", cp->config_path);
+	return 0;
+fail:
+	log_error("reload refused: %s", err.msg);
+	site_table_free(sites);
+	etr_free(etr);
+	cp_config_free(next);
+	cp->c.reload_failures++;
+	return -EINVAL;
+}

@@ -1,0 +1,119 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * lispgw-cp: the LISP control-plane daemon.
+ *   lispgw-cp -c FILE.yaml       run in the foreground, logging to stderr
+ *   lispgw-cp -n -c FILE.yaml    check the configuration and exit
+ *   lispgw-cp -d ...             debug logging
+ * SIGHUP reloads the configuration atomically; SIGTERM/SIGINT stop.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cp.h"
+#include "log.h"
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: lispgw-cp [-d] [-n] -c FILE.yaml\n"
+		   "  -c FILE  configuration (docs/config.md)\n"
+		   "  -n       check the configuration, print every error, and exit\n"
+		   "  -d       debug logging (overrides log-level)\n"
+		   "  -h       this help\n");
+}
+
+static void on_hup(int signo, void *arg)
+{
+	(void)signo;
+	cp_reload(arg);
+}
+
+static void on_term(int signo, void *arg)
+{
+	struct cp *cp = arg;
+
+	log_info("signal %d: stopping", signo);
+	evloop_stop(cp->loop);
+}
+
+static enum log_level level_of(int syslog_level)
+{
+	if (syslog_level <= 3)
+		return LOG_LEVEL_ERROR;
+	if (syslog_level == 4)
+		return LOG_LEVEL_WARN;
+	return syslog_level >= 7 ? LOG_LEVEL_DEBUG : LOG_LEVEL_INFO;
+}
+
+int main(int argc, char **argv)
+{
+	struct cp_config_errors errs;
+	struct cp_config *cfg = NULL;
+	const char *path = NULL;
+	bool check = false, debug = false;
+	struct lisp_err err;
+	struct evloop *loop;
+	struct cp cp;
+	int opt, rc;
+
+	while ((opt = getopt(argc, argv, "c:ndh")) != -1) {
+		switch (opt) {
+		case 'c':
+			path = optarg;
+			break;
+		case 'n':
+			check = true;
+			break;
+		case 'd':
+			debug = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (!path || optind != argc) {
+		usage(stderr);
+		return 2;
+	}
+	cp_config_errors_init(&errs);
+	if (cp_config_load(path, &cfg, &errs) < 0) {
+		cp_config_errors_print(&errs, stderr);
+		fprintf(stderr, "%s: %zu error%s\n", path, errs.count, errs.count == 1 ? "" : "s");
+		cp_config_errors_free(&errs);
+		return 1;
+	}
+	cp_config_errors_free(&errs);
+	if (check) {
+		printf("%s: configuration OK\n", path);
+		cp_config_free(cfg);
+		return 0;
+	}
+	log_init(debug ? LOG_LEVEL_DEBUG : level_of(cfg->log_level), "lispgw-cp");
+	loop = evloop_new();
+	if (!loop) {
+		log_error("cannot create the event loop: %s", strerror(errno));
+		cp_config_free(cfg);
+		return 1;
+	}
+	if (cp_start(&cp, loop, path, cfg, &err) < 0) {
+		log_error("cannot start: %s", err.msg);
+		evloop_free(loop);
+		return 1;
+	}
+	evloop_signal_add(loop, SIGHUP, on_hup, &cp);
+	evloop_signal_add(loop, SIGTERM, on_term, &cp);
+	evloop_signal_add(loop, SIGINT, on_term, &cp);
+	signal(SIGPIPE, SIG_IGN);
+	log_info("lispgw-cp started (%s)", path);
+	rc = evloop_run(loop);
+	cp_stop(&cp);
+	evloop_free(loop);
+	return rc < 0 ? 1 : 0;
+}
