@@ -18,6 +18,7 @@ struct registry {
 	void *arg;
 	uint8_t *arena_buf;
 	struct lisp_locator *merge_locs;	/* LISP_LOCATORS_MAX, merge scratch */
+	uint8_t merge_buf[RECORD_BYTES_MAX];	/* the merged record being encoded */
 };
 
 static void xtr_expired(struct evtimer *t, void *arg);
@@ -143,24 +144,24 @@ static int entry_merge(struct registry *r, struct reg_eid *e, bool *changed,
 	merged.authoritative = false;
 	merged.loc_count = (uint8_t)n;
 	merged.locs = locs;
-	buf = malloc(RECORD_BYTES_MAX);
+	wire_wr_init(&w, r->merge_buf, RECORD_BYTES_MAX);
+	rc = lisp_record_encode(&w, &merged, err);
+	if (rc < 0)
+		return rc;
+	*changed = !e->merged || e->merged_len != wire_wr_len(&w) ||
+		   memcmp(e->merged, r->merge_buf, e->merged_len) != 0;
+	if (!*changed)
+		return 0;
+	buf = malloc(wire_wr_len(&w));
 	if (!buf)
 		return lisp_err_set(err, ENOMEM, "out of memory");
-	wire_wr_init(&w, buf, RECORD_BYTES_MAX);
-	rc = lisp_record_encode(&w, &merged, err);
-	if (rc < 0) {
-		free(buf);
-		return rc;
-	}
-	*changed = !e->merged || e->merged_len != wire_wr_len(&w) ||
-		   memcmp(e->merged, buf, e->merged_len) != 0;
+	memcpy(buf, r->merge_buf, wire_wr_len(&w));
 	free(e->merged);
 	e->merged = buf;
 	e->merged_len = wire_wr_len(&w);
 	e->merged_loc_count = (uint8_t)n;
 	e->merged_ttl = merged.ttl;
-	if (*changed)
-		e->version++;
+	e->version++;
 	return 0;
 }
 

@@ -1,0 +1,309 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Load generator for the control plane (scripts/bench/cp_bench.sh):
+ *
+ *   cp_loadgen register MS_ADDR COUNT KEY [BASE_EID]
+ *       sends COUNT authenticated Map-Registers (HMAC-SHA-256), one host EID
+ *       each, counting the Map-Notify acknowledgements; keeps WINDOW in
+ *       flight and reports acknowledged registrations per second.
+ *   cp_loadgen echo ADDR COUNT SPACE
+ *       the request traffic against a UDP echo (tests/perf/udp_echo.c): the
+ *       baseline that a Map-Resolver's rate is compared with.
+ *   cp_loadgen request MR_ADDR COUNT SPACE [BASE_EID]
+ *       sends COUNT Encapsulated Map-Requests for EIDs drawn from the first
+ *       SPACE host EIDs after BASE_EID, WINDOW in flight, and reports
+ *       Map-Replies per second and latency percentiles.
+ *
+ * Batched with sendmmsg/recvmmsg so that the generator is not the
+ * bottleneck it measures.  Loopback only.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "inet_hdr.h"
+#include "lisp_auth.h"
+#include "lisp_msg.h"
+
+#define BATCH	64
+#define MSG_MAX	512
+#define WINDOW_DEFAULT 256
+
+static uint8_t build_scratch[MSG_MAX];	/* the message being built */
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static void die(const char *what)
+{
+	perror(what);
+	exit(1);
+}
+
+struct gen {
+	int fd;
+	struct sockaddr_in dst;
+	struct lisp_addr local;
+	uint16_t local_port;
+	struct lisp_prefix base;
+	uint64_t sent, received, errors;
+	uint64_t *sent_at;	/* by sequence number, for latency */
+	uint32_t *lat_us;
+	uint64_t nlat;
+};
+
+static void gen_open(struct gen *g, const char *dst)
+{
+	struct sockaddr_in local = { .sin_family = AF_INET };
+	socklen_t len = sizeof(local);
+	int buf = 8 << 20;
+
+	g->fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0);
+	if (g->fd < 0)
+		die("socket");
+	setsockopt(g->fd, SOL_SOCKET, SO_RCVBUF, &buf, sizeof(buf));
+	setsockopt(g->fd, SOL_SOCKET, SO_SNDBUF, &buf, sizeof(buf));
+	inet_pton(AF_INET, "127.0.0.1", &local.sin_addr);
+	if (bind(g->fd, (struct sockaddr *)&local, sizeof(local)) < 0)
+		die("bind");
+	getsockname(g->fd, (struct sockaddr *)&local, &len);
+	g->local_port = ntohs(local.sin_port);
+	lisp_addr_set_v4(&g->local, &local.sin_addr);
+	g->dst.sin_family = AF_INET;
+	g->dst.sin_port = htons(LISP_CONTROL_PORT);
+	if (inet_pton(AF_INET, dst, &g->dst.sin_addr) != 1) {
+		fprintf(stderr, "bad address %s\n", dst);
+		exit(2);
+	}
+}
+
+/* The i-th host EID after the base. */
+static void eid_at(const struct gen *g, uint64_t i, struct lisp_prefix *p)
+{
+	uint32_t v = (uint32_t)g->base.addr.v4[0] << 24 | (uint32_t)g->base.addr.v4[1] << 16 |
+		     (uint32_t)g->base.addr.v4[2] << 8 | g->base.addr.v4[3];
+
+	*p = g->base;
+	p->plen = 32;
+	v += (uint32_t)i;
+	p->addr.v4[0] = (uint8_t)(v >> 24);
+	p->addr.v4[1] = (uint8_t)(v >> 16);
+	p->addr.v4[2] = (uint8_t)(v >> 8);
+	p->addr.v4[3] = (uint8_t)v;
+}
+
+static size_t build_register(struct gen *g, uint64_t seq, const char *key, uint8_t *buf)
+{
+	struct lisp_locator loc = { .priority = 1, .weight = 100, .flags = LISP_LOC_F_REACH };
+	struct lisp_record rec = { .ttl = 1440, .authoritative = true, .loc_count = 1,
+				   .locs = &loc };
+	struct lisp_map_register m = { .type = LISP_MAP_REGISTER, .proxy_reply = true,
+				       .want_notify = true, .xtr_id_present = true,
+				       .nonce = seq + 1, .alg_id = LISP_AUTH_HMAC_SHA256_128,
+				       .record_count = 1, .records = &rec };
+	struct lisp_waddr inner;
+	struct lisp_prefix p;
+	ssize_t n;
+
+	memset(m.xtr_id, 0xbe, LISP_XTR_ID_LEN);
+	eid_at(g, seq, &p);
+	lisp_waddr_from_prefix(&rec.eid, &inner, &p);
+	rec.mask_len = 32;
+	lisp_waddr_from_addr(&loc.addr, &g->local);
+	n = lisp_map_register_encode(&m, buf, MSG_MAX, NULL);
+	if (n < 0 || lisp_auth_sign(buf, (size_t)n, key, strlen(key), NULL) < 0) {
+		fprintf(stderr, "cannot build Map-Register\n");
+		exit(1);
+	}
+	return (size_t)n;
+}
+
+static size_t build_request(struct gen *g, uint64_t seq, uint64_t space, uint8_t *buf)
+{
+	struct lisp_request_record rec = { 0 };
+	struct lisp_map_request req = { .nonce = seq, .itr_rloc_count = 1, .record_count = 1,
+					.records = &rec };
+	struct lisp_ecm ecm = { .ip_version = 4, .ttl = 64, .inner_dport = LISP_CONTROL_PORT };
+	struct lisp_waddr itr, inner;
+	struct lisp_prefix p;
+	uint8_t mreq[MSG_MAX];
+	ssize_t n;
+
+	/* A multiplicative walk: every EID of the space, none twice in a row. */
+	eid_at(g, (seq * 2654435761u) % space, &p);
+	lisp_waddr_from_prefix(&rec.eid, &inner, &p);
+	rec.mask_len = 32;
+	lisp_waddr_from_addr(&itr, &g->local);
+	req.itr_rlocs = &itr;
+	n = lisp_map_request_encode(&req, mreq, sizeof(mreq), NULL);
+	ecm.inner_src = g->local;
+	ecm.inner_dst = p.addr;
+	ecm.inner_sport = g->local_port;
+	ecm.payload = mreq;
+	ecm.payload_len = (size_t)n;
+	n = lisp_ecm_encode(&ecm, buf, MSG_MAX, NULL);
+	if (n < 0) {
+		fprintf(stderr, "cannot build ECM\n");
+		exit(1);
+	}
+	return (size_t)n;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Returns the nonce of a reply we expect (Map-Notify or Map-Reply). */
+static int reply_nonce(const uint8_t *p, size_t len, uint8_t type, uint64_t *nonce)
+{
+	if (len < 12 || (type && p[0] >> 4 != type))
+		return -1;
+	if (p[0] >> 4 == LISP_ECM) {
+		/* An echoed ECM: the nonce of the Map-Request inside. */
+		if (len < 4 + IPV4_HDR_LEN + UDP_HDR_LEN + 12)
+			return -1;
+		p += 4 + IPV4_HDR_LEN + UDP_HDR_LEN;
+	}
+	*nonce = 0;
+	for (int i = 4; i < 12; i++)
+		*nonce = *nonce << 8 | p[i];
+	return 0;
+}
+
+static void run(struct gen *g, uint64_t count, unsigned int window, uint8_t reply_type,
+		size_t (*build)(struct gen *, uint64_t, void *), void *arg)
+{
+	static uint8_t txbuf[BATCH][MSG_MAX], rxbuf[BATCH][MSG_MAX];
+	struct mmsghdr tx[BATCH], rx[BATCH];
+	struct iovec txv[BATCH], rxv[BATCH];
+	uint64_t start = now_ns(), last_progress = start;
+
+	for (int i = 0; i < BATCH; i++) {
+		rxv[i] = (struct iovec){ rxbuf[i], MSG_MAX };
+		rx[i] = (struct mmsghdr){ .msg_hdr = { .msg_iov = &rxv[i], .msg_iovlen = 1 } };
+	}
+	while (g->received < count) {
+		unsigned int n = 0;
+		int got;
+
+		while (n < BATCH && g->sent < count && g->sent - g->received < window) {
+			size_t len = build(g, g->sent, arg);
+
+			memcpy(txbuf[n], build_scratch, len);
+			txv[n] = (struct iovec){ txbuf[n], len };
+			tx[n] = (struct mmsghdr){ .msg_hdr = { .msg_name = &g->dst,
+							       .msg_namelen = sizeof(g->dst),
+							       .msg_iov = &txv[n], .msg_iovlen = 1 } };
+			g->sent_at[g->sent % (count ? count : 1)] = now_ns();
+			g->sent++;
+			n++;
+		}
+		if (n && sendmmsg(g->fd, tx, n, 0) < 0 && errno != EAGAIN)
+			die("sendmmsg");
+		got = recvmmsg(g->fd, rx, BATCH, MSG_DONTWAIT, NULL);
+		if (got < 0 && errno != EAGAIN)
+			die("recvmmsg");
+		for (int i = 0; i < got; i++) {
+			uint64_t nonce;
+
+			if (reply_nonce(rxbuf[i], rx[i].msg_len, reply_type, &nonce) < 0) {
+				g->errors++;
+				continue;
+			}
+			if (reply_type == LISP_MAP_NOTIFY)
+				nonce -= 1;	/* registers used seq + 1 */
+			if (nonce < count && g->nlat < count)
+				g->lat_us[g->nlat++] =
+					(uint32_t)((now_ns() - g->sent_at[nonce]) / 1000);
+			g->received++;
+		}
+		if (got > 0)
+			last_progress = now_ns();
+		else if (now_ns() - last_progress > 2000000000ull)
+			break;	/* 2 s without an answer: the rest is lost */
+		if (got <= 0 && g->sent - g->received >= window) {
+			struct pollfd pfd = { g->fd, POLLIN, 0 };
+
+			poll(&pfd, 1, 10);
+		}
+	}
+	{
+		double secs = (double)(now_ns() - start) / 1e9;
+
+		qsort(g->lat_us, g->nlat, sizeof(*g->lat_us), cmp_u32);
+		printf("sent %llu answered %llu lost %llu errors %llu in %.3f s: %.0f per second; "
+		       "latency us p50 %u p99 %u\n",
+		       (unsigned long long)g->sent, (unsigned long long)g->received,
+		       (unsigned long long)(g->sent - g->received), (unsigned long long)g->errors,
+		       secs, (double)g->received / secs, g->nlat ? g->lat_us[g->nlat / 2] : 0,
+		       g->nlat ? g->lat_us[g->nlat * 99 / 100] : 0);
+	}
+}
+
+
+static size_t build_reg_cb(struct gen *g, uint64_t seq, void *arg)
+{
+	return build_register(g, seq, arg, build_scratch);
+}
+
+static size_t build_req_cb(struct gen *g, uint64_t seq, void *arg)
+{
+	return build_request(g, seq, *(uint64_t *)arg, build_scratch);
+}
+
+int main(int argc, char **argv)
+{
+	struct gen g = { 0 };
+	unsigned int window = getenv("WINDOW") ? (unsigned int)atoi(getenv("WINDOW"))
+					       : WINDOW_DEFAULT;
+	uint64_t count;
+
+	if (argc < 5) {
+		fprintf(stderr, "usage: cp_loadgen register MS COUNT KEY [BASE]\n"
+				"       cp_loadgen request MR COUNT SPACE [BASE]\n");
+		return 2;
+	}
+	count = strtoull(argv[3], NULL, 10);
+	if (lisp_prefix_parse(argc > 5 ? argv[5] : "[1000]10.0.0.0/32", &g.base, NULL) < 0 ||
+	    g.base.addr.afi != LISP_AFI_IPV4) {
+		fprintf(stderr, "BASE must be an IPv4 EID like [1000]10.0.0.0/32\n");
+		return 2;
+	}
+	gen_open(&g, argv[2]);
+	g.sent_at = calloc(count ? count : 1, sizeof(*g.sent_at));
+	g.lat_us = calloc(count ? count : 1, sizeof(*g.lat_us));
+	if (!g.sent_at || !g.lat_us)
+		die("calloc");
+	if (strcmp(argv[1], "register") == 0) {
+		run(&g, count, window, LISP_MAP_NOTIFY, build_reg_cb, argv[4]);
+	} else if (strcmp(argv[1], "echo") == 0) {
+		uint64_t space = strtoull(argv[4], NULL, 10);
+
+		g.dst.sin_port = htons(getenv("PORT") ? (uint16_t)atoi(getenv("PORT"))
+						      : LISP_CONTROL_PORT);
+		run(&g, count, window, 0, build_req_cb, &space);
+	} else if (strcmp(argv[1], "request") == 0) {
+		uint64_t space = strtoull(argv[4], NULL, 10);
+
+		run(&g, count, window, LISP_MAP_REPLY, build_req_cb, &space);
+	} else {
+		fprintf(stderr, "unknown mode %s\n", argv[1]);
+		return 2;
+	}
+	return g.received == count ? 0 : 1;
+}
