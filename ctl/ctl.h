@@ -24,5 +24,6 @@ struct ctl_cmd {
 };
 
 extern const struct ctl_cmd ctl_cmd_decode;
+extern const struct ctl_cmd ctl_cmd_lig;
 
 #endif

@@ -11,6 +11,7 @@
 
 static const struct ctl_cmd *const cmds[] = {
 	&ctl_cmd_decode,
+	&ctl_cmd_lig,
 };
 
 #define CMD_COUNT (sizeof(cmds) / sizeof(cmds[0]))

@@ -1,0 +1,360 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * lispgw-ctl lig: "LISP Internet Groper" — sends real Encapsulated
+ * Map-Requests to a Map-Resolver and prints each Map-Reply with its
+ * round-trip time, as the classic `lig` does.  The reply may come from the
+ * Map-Resolver (proxy or negative) or from an ETR of the site.
+ *
+ *   lispgw-ctl lig EID [--iid N] [--mr ADDR] [--count N] [--timeout MS] [--json]
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <getopt.h>
+#include <jansson.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ctl.h"
+#include "lisp_msg.h"
+
+struct lig_opts {
+	struct lisp_prefix eid;
+	struct lisp_addr mr;
+	unsigned int count;
+	unsigned int timeout_ms;
+	bool json;
+};
+
+static void lig_help(FILE *out)
+{
+	fprintf(out,
+		"usage: " CTL_PROG " lig EID [--iid N] [--mr ADDR] [--count N] [--timeout MS] [--json]\n"
+		"  EID          an address or prefix: 10.1.2.3, [1]10.1.2.3, 2001:db8::1, dn:name\n"
+		"  --iid N      Instance-ID (overrides [N] in EID; default 0)\n"
+		"  --mr ADDR    Map-Resolver (default 127.0.0.1), UDP 4342\n"
+		"  --count N    Map-Requests to send, one after the other (default 1)\n"
+		"  --timeout MS wait per request (default 2000)\n"
+		"  --json       one JSON object per reply\n");
+}
+
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static socklen_t sockaddr_of(const struct lisp_addr *a, uint16_t port,
+			     struct sockaddr_storage *ss)
+{
+	memset(ss, 0, sizeof(*ss));
+	if (a->afi == LISP_AFI_IPV4) {
+		struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
+
+		s4->sin_family = AF_INET;
+		s4->sin_port = htons(port);
+		memcpy(&s4->sin_addr, a->v4, 4);
+		return sizeof(*s4);
+	}
+	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
+
+	s6->sin6_family = AF_INET6;
+	s6->sin6_port = htons(port);
+	memcpy(&s6->sin6_addr, a->v6, 16);
+	return sizeof(*s6);
+}
+
+static void addr_of_sockaddr(const struct sockaddr_storage *ss, struct lisp_addr *a,
+			     uint16_t *port)
+{
+	if (ss->ss_family == AF_INET) {
+		const struct sockaddr_in *s4 = (const struct sockaddr_in *)ss;
+
+		lisp_addr_set_v4(a, &s4->sin_addr);
+		*port = ntohs(s4->sin_port);
+	} else {
+		const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)ss;
+
+		lisp_addr_set_v6(a, &s6->sin6_addr);
+		*port = ntohs(s6->sin6_port);
+	}
+}
+
+/* Our address towards the Map-Resolver (the ITR-RLOC of the request) is
+ * what the kernel would pick: a connected probe socket tells.  The real
+ * socket is bound to it explicitly, unconnected, so that a reply from an
+ * ETR (not the Map-Resolver) reaches it too. */
+static int lig_socket(const struct lisp_addr *mr, struct lisp_addr *local, uint16_t *port)
+{
+	struct sockaddr_storage ss, me;
+	socklen_t len = sockaddr_of(mr, LISP_CONTROL_PORT, &ss), mlen = sizeof(me);
+	int probe = socket(ss.ss_family, SOCK_DGRAM, 0), fd;
+
+	if (probe < 0)
+		return -1;
+	if (connect(probe, (struct sockaddr *)&ss, len) < 0 ||
+	    getsockname(probe, (struct sockaddr *)&me, &mlen) < 0) {
+		close(probe);
+		return -1;
+	}
+	close(probe);
+	addr_of_sockaddr(&me, local, port);
+	len = sockaddr_of(local, 0, &me);
+	fd = socket(me.ss_family, SOCK_DGRAM, 0);
+	mlen = sizeof(me);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&me, len) < 0 ||
+	    getsockname(fd, (struct sockaddr *)&me, &mlen) < 0) {
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	addr_of_sockaddr(&me, local, port);
+	return fd;
+}
+
+static ssize_t build_request(const struct lig_opts *o, const struct lisp_addr *local,
+			     uint16_t port, uint64_t nonce, uint8_t *buf, size_t cap,
+			     struct lisp_err *err)
+{
+	struct lisp_request_record rec = { .mask_len = o->eid.plen };
+	struct lisp_map_request req = { .nonce = nonce, .itr_rloc_count = 1, .record_count = 1,
+					.records = &rec };
+	struct lisp_ecm ecm = { .ip_version = local->afi == LISP_AFI_IPV4 ? 4 : 6, .ttl = 64,
+				.inner_sport = port, .inner_dport = LISP_CONTROL_PORT };
+	struct lisp_waddr itr, inner;
+	uint8_t mreq[1024];
+	ssize_t n;
+
+	lisp_waddr_from_prefix(&rec.eid, &inner, &o->eid);
+	lisp_waddr_from_addr(&itr, local);
+	req.itr_rlocs = &itr;
+	n = lisp_map_request_encode(&req, mreq, sizeof(mreq), err);
+	if (n < 0)
+		return n;
+	ecm.inner_src = *local;
+	/* The inner destination is the EID when it is an address of the
+	 * outer family; otherwise (a DN, the other family) the MR itself. */
+	ecm.inner_dst = o->eid.addr.afi == local->afi ? o->eid.addr : o->mr;
+	ecm.payload = mreq;
+	ecm.payload_len = (size_t)n;
+	return lisp_ecm_encode(&ecm, buf, cap, err);
+}
+
+static void print_reply(const struct lisp_map_reply *r, const struct lisp_addr *from,
+			double rtt, bool json)
+{
+	char a[LISP_ADDR_STR_MAX], e[LISP_ADDR_STR_MAX];
+	json_t *out = NULL, *recs = NULL;
+
+	lisp_addr_format(from, a, sizeof(a));
+	if (json) {
+		out = json_pack("{s:s, s:f, s:o}", "from", a, "rtt_ms", rtt, "records",
+				recs = json_array());
+	} else {
+		printf("Received Map-Reply from %s with rtt %.3f ms\n", a, rtt);
+	}
+	for (unsigned int i = 0; i < r->record_count; i++) {
+		const struct lisp_record *rec = &r->records[i];
+		struct lisp_prefix p;
+		json_t *jr = NULL, *jl = NULL;
+
+		if (lisp_waddr_to_prefix(&rec->eid, rec->mask_len, &p, NULL) < 0)
+			snprintf(e, sizeof(e), "(not a prefix)");
+		else
+			lisp_prefix_format(&p, e, sizeof(e));
+		if (json) {
+			jr = json_pack("{s:s, s:i, s:s, s:b, s:o}", "eid", e, "ttl", (int)rec->ttl,
+				       "action", lisp_action_name(rec->action), "authoritative",
+				       rec->authoritative, "locators", jl = json_array());
+			json_array_append_new(recs, jr);
+		} else {
+			printf("  Mapping entry for EID %s, record ttl %u%s, %s\n", e, rec->ttl,
+			       rec->loc_count ? "" : " (negative)",
+			       rec->loc_count ? (rec->authoritative ? "authoritative" : "not authoritative")
+					      : lisp_action_name(rec->action));
+			if (rec->loc_count)
+				printf("    %-40s %-6s %-9s %s\n", "Locator", "State", "Pri/Wgt",
+				       "Attributes");
+		}
+		for (unsigned int j = 0; j < rec->loc_count; j++) {
+			const struct lisp_locator *l = &rec->locs[j];
+			const struct lisp_addr *rloc = lisp_waddr_rloc(&l->addr);
+			const struct lisp_lcaf *js = lisp_waddr_json(&l->addr);
+			char pw[16];
+
+			if (rloc)
+				lisp_addr_format(rloc, a, sizeof(a));
+			else
+				snprintf(a, sizeof(a), "(no address)");
+			snprintf(pw, sizeof(pw), "%u/%u", l->priority, l->weight);
+			if (json) {
+				json_t *jo = json_pack("{s:s, s:i, s:i, s:b}", "rloc", a, "priority",
+						       l->priority, "weight", l->weight, "up",
+						       (l->flags & LISP_LOC_F_REACH) != 0);
+
+				if (js)
+					json_object_set_new(jo, "attributes",
+							    json_loadb(js->json.text, js->json.len, 0,
+								       NULL) ?: json_null());
+				json_array_append_new(jl, jo);
+			} else {
+				printf("    %-40s %-6s %-9s %.*s\n", a,
+				       (l->flags & LISP_LOC_F_REACH) ? "up" : "down", pw,
+				       js ? (int)js->json.len : 0, js ? js->json.text : "");
+			}
+		}
+	}
+	if (json) {
+		char *s = json_dumps(out, JSON_COMPACT);
+
+		puts(s);
+		free(s);
+		json_decref(out);
+	}
+}
+
+/* One Map-Request, one reply (or a timeout).  0 on a reply. */
+static int lig_once(int fd, const struct lig_opts *o, const struct lisp_addr *local,
+		    uint16_t port)
+{
+	static uint8_t arena_buf[64 * 1024];
+	uint8_t buf[4096];
+	struct sockaddr_storage dst, from;
+	struct lisp_arena arena;
+	struct lisp_map_reply r;
+	struct lisp_err err;
+	char eid[LISP_ADDR_STR_MAX], mr[LISP_ADDR_STR_MAX];
+	uint64_t nonce = 0;
+	double start, deadline;
+	socklen_t dlen;
+	ssize_t n;
+
+	while (getrandom(&nonce, sizeof(nonce), 0) != sizeof(nonce))
+		;
+	n = build_request(o, local, port, nonce, buf, sizeof(buf), &err);
+	if (n < 0) {
+		fprintf(stderr, CTL_PROG " lig: %s\n", err.msg);
+		return -1;
+	}
+	lisp_prefix_format(&o->eid, eid, sizeof(eid));
+	lisp_addr_format(&o->mr, mr, sizeof(mr));
+	if (!o->json)
+		printf("Send Map-Request to %s for %s ...\n", mr, eid);
+	dlen = sockaddr_of(&o->mr, LISP_CONTROL_PORT, &dst);
+	start = now_ms();
+	if (sendto(fd, buf, (size_t)n, 0, (struct sockaddr *)&dst, dlen) < 0) {
+		fprintf(stderr, CTL_PROG " lig: send to %s: %s\n", mr, strerror(errno));
+		return -1;
+	}
+	deadline = start + o->timeout_ms;
+	for (double now = start; now < deadline; now = now_ms()) {
+		struct pollfd pfd = { fd, POLLIN, 0 };
+		socklen_t flen = sizeof(from);
+		struct lisp_addr src;
+		uint16_t sport;
+
+		if (poll(&pfd, 1, (int)(deadline - now) + 1) <= 0)
+			continue;
+		n = recvfrom(fd, buf, sizeof(buf), 0, (struct sockaddr *)&from, &flen);
+		if (n <= 0)
+			continue;
+		lisp_arena_init(&arena, arena_buf, sizeof(arena_buf));
+		if (lisp_map_reply_decode(buf, (size_t)n, &arena, &r, &err) < 0 || r.nonce != nonce)
+			continue;	/* not ours: keep waiting */
+		addr_of_sockaddr(&from, &src, &sport);
+		print_reply(&r, &src, now_ms() - start, o->json);
+		return 0;
+	}
+	if (o->json)
+		printf("{\"eid\":\"%s\",\"error\":\"timeout\"}\n", eid);
+	else
+		printf("*** No Map-Reply received in %u ms\n", o->timeout_ms);
+	return -1;
+}
+
+static int lig_run(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "iid", required_argument, NULL, 'i' }, { "mr", required_argument, NULL, 'm' },
+		{ "count", required_argument, NULL, 'c' }, { "timeout", required_argument, NULL, 't' },
+		{ "json", no_argument, NULL, 'j' }, { "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	struct lig_opts o = { .count = 1, .timeout_ms = 2000 };
+	struct lisp_addr local;
+	long iid = -1;
+	unsigned int ok = 0;
+	uint16_t port;
+	struct lisp_err err;
+	int opt, fd;
+
+	lisp_addr_parse("127.0.0.1", &o.mr, NULL);
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'i':
+			iid = strtol(optarg, NULL, 10);
+			if (iid < 0 || iid > 0xffffff) {
+				fprintf(stderr, CTL_PROG " lig: --iid must be 0..16777215\n");
+				return CTL_EXIT_USAGE;
+			}
+			break;
+		case 'm':
+			if (lisp_addr_parse(optarg, &o.mr, &err) < 0 ||
+			    (o.mr.afi != LISP_AFI_IPV4 && o.mr.afi != LISP_AFI_IPV6)) {
+				fprintf(stderr, CTL_PROG " lig: --mr: not an IPv4/IPv6 address\n");
+				return CTL_EXIT_USAGE;
+			}
+			break;
+		case 'c':
+			o.count = (unsigned int)strtoul(optarg, NULL, 10);
+			break;
+		case 't':
+			o.timeout_ms = (unsigned int)strtoul(optarg, NULL, 10);
+			break;
+		case 'j':
+			o.json = true;
+			break;
+		case 'h':
+			lig_help(stdout);
+			return CTL_EXIT_OK;
+		default:
+			lig_help(stderr);
+			return CTL_EXIT_USAGE;
+		}
+	}
+	if (optind != argc - 1 || !o.count) {
+		lig_help(stderr);
+		return CTL_EXIT_USAGE;
+	}
+	if (lisp_prefix_parse(argv[optind], &o.eid, &err) < 0) {
+		fprintf(stderr, CTL_PROG " lig: %s\n", err.msg);
+		return CTL_EXIT_USAGE;
+	}
+	if (iid >= 0)
+		o.eid.iid = (uint32_t)iid;
+	fd = lig_socket(&o.mr, &local, &port);
+	if (fd < 0) {
+		fprintf(stderr, CTL_PROG " lig: cannot reach %s: %s\n", argv[optind], strerror(errno));
+		return CTL_EXIT_FAIL;
+	}
+	for (unsigned int i = 0; i < o.count; i++)
+		ok += lig_once(fd, &o, &local, port) == 0;
+	close(fd);
+	return ok ? CTL_EXIT_OK : CTL_EXIT_FAIL;
+}
+
+const struct ctl_cmd ctl_cmd_lig = {
+	.name = "lig",
+	.args = "EID [--iid N] [--mr ADDR] [--count N] [--timeout MS] [--json]",
+	.summary = "send Map-Requests and print each Map-Reply with its round-trip time",
+	.run = lig_run,
+	.help = lig_help,
+};
