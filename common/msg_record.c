@@ -71,7 +71,7 @@ int lisp_record_decode(struct wire_rd *r, struct lisp_arena *a, struct lisp_reco
 	if (wire_get_u32(r, &out->ttl) < 0 || wire_get_u8(r, &out->loc_count) < 0 ||
 	    wire_get_u8(r, &out->mask_len) < 0 || wire_get_u8(r, &b) < 0 ||
 	    wire_get_u8(r, &(uint8_t){0}) < 0 || wire_get_u16(r, &u16) < 0)
-		return lisp_err_set(err, EBADMSG, "record header needs 12 bytes, %zu left",
+		return lisp_err_set(err, EBADMSG, "record header needs 10 bytes, %zu left",
 				    wire_rd_left(r));
 	out->action = b >> 5;
 	out->authoritative = (b >> 4) & 1;
@@ -141,8 +141,8 @@ int lisp_records_decode(struct wire_rd *r, struct lisp_arena *a, uint8_t count,
 	*out = NULL;
 	if (!count)
 		return 0;
-	/* A record is at least 12 bytes of header plus a 2-byte AFI. */
-	if ((size_t)count * 14 > wire_rd_left(r))
+	/* A record is at least 10 bytes of header plus a 2-byte AFI. */
+	if ((size_t)count * 12 > wire_rd_left(r))
 		return lisp_err_set(err, EBADMSG, "record count %u exceeds remaining %zu bytes",
 				    count, wire_rd_left(r));
 	*out = lisp_arena_alloc(a, count * sizeof(**out));

@@ -1,0 +1,310 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Writes the seed corpora of the fuzz targets into OUTDIR/<target>/: the
+ * hand-laid RFC golden messages of the unit tests, the sample catalogue of
+ * tests/lib (every message kind, built with our encoders), the addresses,
+ * prefixes, inner datagrams and signed messages found inside those, and
+ * hand-written text for the parsers.  Seeds are generated at build time and
+ * never committed, so they follow the codec as it changes; inputs worth
+ * keeping go to tests/fuzz/corpus-extra/ instead.
+ *
+ * Usage: seed_gen OUTDIR STAMP
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "dp_hdr.h"
+#include "fuzz_common.h"
+#include "lisp_auth.h"
+#include "lisp_msg.h"
+#ifdef LISPGW_HAVE_SAMPLES
+#include "samples.h"
+#endif
+
+/* The unit tests own the golden bytes; not every array is used here. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wunused-const-variable"
+#include "golden_msgs.h"
+#pragma GCC diagnostic pop
+
+#define GOLDEN_KEY	"lispgw-secret"	/* gen_golden.py signs with it */
+#define SEED_KEY	"fuzz-seed"
+
+static const char *const targets[] = { "ctrl", "waddr", "dp", "text", "inet", "auth" };
+static const char *outdir;
+static unsigned int seeds_written;
+
+static void __attribute__((noreturn)) die(const char *what, const char *path)
+{
+	fprintf(stderr, "seed_gen: %s %s: %s\n", what, path, strerror(errno));
+	exit(1);
+}
+
+/* Creates OUTDIR/<target> or empties it, so that a renamed sample leaves no
+ * stale seed behind. */
+static void target_dir_reset(const char *target)
+{
+	char path[4096], file[4352];
+	struct dirent *de;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "%s/%s", outdir, target);
+	if (mkdir(path, 0755) < 0 && errno != EEXIST)
+		die("cannot create", path);
+	d = opendir(path);
+	if (!d)
+		die("cannot open", path);
+	while ((de = readdir(d)))
+		if (de->d_name[0] != '.') {
+			snprintf(file, sizeof(file), "%s/%s", path, de->d_name);
+			if (unlink(file) < 0)
+				die("cannot remove", file);
+		}
+	closedir(d);
+}
+
+/* Writes pre (a selector byte, a key) followed by buf as one seed. */
+static void seed_write(const char *target, const char *name, const void *pre, size_t pre_len,
+		       const void *buf, size_t len)
+{
+	char path[4096];
+	size_t off;
+	FILE *f;
+
+	off = (size_t)snprintf(path, sizeof(path), "%s/%s/", outdir, target);
+	for (const char *c = name; *c && off < sizeof(path) - 1; c++)
+		path[off++] = (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+					      (*c >= '0' && *c <= '9') || *c == '-' || *c == '.' ?
+				      *c :
+				      '_';
+	path[off] = '\0';
+	f = fopen(path, "wb");
+	if (!f || (pre_len && fwrite(pre, 1, pre_len, f) != pre_len) ||
+	    fwrite(buf, 1, len, f) != len || fclose(f) != 0)
+		die("cannot write", path);
+	seeds_written++;
+}
+
+/* An address as the waddr target sees it, and as text: an EID (mask_len
+ * >= 0) as its prefix, a locator as its plain RLOC. */
+static void addr_seed(const char *msg, unsigned int *k, const struct lisp_waddr *w,
+		      int mask_len)
+{
+	char name[256], text[LISP_ADDR_STR_MAX + 32];
+	const struct lisp_addr *rloc;
+	uint8_t buf[4096];
+	struct lisp_prefix p;
+	struct wire_wr wr;
+	int n = -1;
+
+	snprintf(name, sizeof(name), "%s-a%u", msg, ++*k);
+	wire_wr_init(&wr, buf, sizeof(buf));
+	if (lisp_waddr_encode(&wr, w, NULL) == 0)
+		seed_write("waddr", name, NULL, 0, buf, wire_wr_len(&wr));
+	if (mask_len >= 0 && lisp_waddr_to_prefix(w, (uint8_t)mask_len, &p, NULL) == 0) {
+		lisp_prefix_mask(&p);
+		n = lisp_prefix_format(&p, text, sizeof(text));
+	} else if (mask_len < 0 && (rloc = lisp_waddr_rloc(w))) {
+		n = lisp_addr_format(rloc, text, sizeof(text));
+	}
+	if (n > 0) {
+		snprintf(name, sizeof(name), "%s-t%u", msg, *k);
+		seed_write("text", name, NULL, 0, text, (size_t)n);
+	}
+}
+
+static void records_seed(const char *msg, unsigned int *k, const struct lisp_record *recs,
+			 unsigned int count)
+{
+	for (unsigned int i = 0; i < count; i++) {
+		addr_seed(msg, k, &recs[i].eid, recs[i].mask_len);
+		for (unsigned int j = 0; j < recs[i].loc_count; j++)
+			addr_seed(msg, k, &recs[i].locs[j].addr, -1);
+	}
+}
+
+/* [key length][key][message], signed with the key where the message names
+ * an algorithm (re-signing a golden message with its own key changes
+ * nothing), so that the target starts from messages that verify. */
+static void auth_seed(const char *msg, const uint8_t *buf, size_t len, const char *key)
+{
+	uint8_t pre[1 + 32], *copy;
+	size_t key_len = strlen(key);
+
+	pre[0] = (uint8_t)key_len;
+	memcpy(pre + 1, key, key_len);
+	copy = malloc(len);
+	if (!copy)
+		die("out of memory for", msg);
+	memcpy(copy, buf, len);
+	(void)lisp_auth_sign(copy, len, key, key_len, NULL);
+	seed_write("auth", msg, pre, 1 + key_len, copy, len);
+	free(copy);
+}
+
+/* The parts of a control message that other targets take as input. */
+static void ctrl_extract(const char *msg, const uint8_t *buf, size_t len, const char *key)
+{
+	static _Alignas(16) uint8_t abuf[FUZZ_ARENA_SIZE];
+	const struct lisp_map_request *rq;
+	struct lisp_ctrl_msg m;
+	struct lisp_err err;
+	struct lisp_arena a;
+	unsigned int k = 0;
+	char name[256];
+
+	lisp_arena_init(&a, abuf, sizeof(abuf));
+	if (lisp_ctrl_decode(buf, len, &a, &m, &err) < 0) {
+		/* The unit tests report this; the seed is still written. */
+		fprintf(stderr, "seed_gen: warning: %s does not decode: %s\n", msg, err.msg);
+		return;
+	}
+	switch (m.type) {
+	case LISP_MAP_REQUEST:
+		rq = &m.request;
+		addr_seed(msg, &k, &rq->source_eid, -1);
+		for (unsigned int i = 0; i < rq->itr_rloc_count; i++)
+			addr_seed(msg, &k, &rq->itr_rlocs[i], -1);
+		for (unsigned int i = 0; i < rq->record_count; i++)
+			addr_seed(msg, &k, &rq->records[i].eid, rq->records[i].mask_len);
+		if (rq->map_reply)
+			records_seed(msg, &k, rq->map_reply, 1);
+		break;
+	case LISP_MAP_REPLY:
+		records_seed(msg, &k, m.reply.records, m.reply.record_count);
+		break;
+	case LISP_ECM:
+		seed_write("inet", msg, NULL, 0, buf + 4, len - 4);
+		snprintf(name, sizeof(name), "%s-inner", msg);
+		/* Last: the inner decode reuses the arena. */
+		ctrl_extract(name, m.ecm.payload, m.ecm.payload_len, key);
+		break;
+	default:
+		records_seed(msg, &k, m.reg.records, m.reg.record_count);
+		auth_seed(msg, buf, len, key);
+		break;
+	}
+}
+
+#define GOLDEN(target, arr) { target, #arr, arr, sizeof(arr) }
+
+static const struct golden {
+	const char *target, *name;
+	const uint8_t *bytes;
+	size_t len;
+} goldens[] = {
+	GOLDEN("ctrl", golden_map_request),
+	GOLDEN("ctrl", golden_map_request_smr_probe_xtr),
+	GOLDEN("ctrl", golden_map_reply),
+	GOLDEN("ctrl", golden_negative_map_reply),
+	GOLDEN("ctrl", golden_map_register_unsigned),
+	GOLDEN("ctrl", golden_map_register_sha1),
+	GOLDEN("ctrl", golden_map_register_sha256),
+	GOLDEN("ctrl", golden_map_notify_sha1),
+	GOLDEN("ctrl", golden_ecm_v4),
+	GOLDEN("ctrl", golden_ecm_v6),
+	GOLDEN("waddr", golden_lcaf_afi_list),
+	GOLDEN("waddr", golden_lcaf_geo),
+	GOLDEN("waddr", golden_lcaf_nat),
+	GOLDEN("waddr", golden_lcaf_iid_srcdst),
+	GOLDEN("waddr", golden_lcaf_json_rloc),
+	GOLDEN("waddr", golden_lcaf_json_noaddr),
+	GOLDEN("waddr", golden_lcaf_kv),
+	GOLDEN("waddr", golden_lcaf_iid_dn),
+	GOLDEN("waddr", golden_lcaf_unknown),
+};
+
+/* Data headers from the examples in dp_hdr.h and the unit tests; the first
+ * byte picks the decoder in fuzz_dp.c. */
+static const uint8_t dp_seeds[][9] = {
+	{ 0, 0xc8, 0xab, 0xcd, 0xef, 0x00, 0x03, 0xe8, 0x03 },	/* LISP N|L|I */
+	{ 0, 0x50, 0x12, 0x34, 0x56, 0x80, 0x00, 0x00, 0x01 },	/* LISP V|L */
+	{ 1, 0x08, 0x00, 0x00, 0x00, 0x00, 0x03, 0xe8, 0x00 },	/* VXLAN VNI 1000 */
+	{ 1, 0x88, 0x48, 0x12, 0x34, 0x00, 0x00, 0x07, 0x00 },	/* VXLAN-GBP */
+	{ 2, 0x0c, 0x00, 0x00, 0x02, 0x00, 0x00, 0x2a, 0x00 },	/* GPE IPv6 */
+};
+
+/* Every text form lisp_addr.h documents, and the edges around them. */
+static const char *const text_seeds[] = {
+	"[1000]240.1.1.1/32", "[7]2001:db8::/64", "[3]mac:00:11:22:33:44:55/48",
+	"[1000]dn:agent-planner-7", "192.0.2.1", "2001:db8::1", "mac:00:11:22:33:44:55",
+	"dn:planner-7", "none", "[0]none", "10.0.0.0/8", "0.0.0.0/0", "::/0",
+	"[4294967295]::ffff:192.0.2.1/128", "dn:a/b/c", "[12]dn:x]y", "fe80::1/10",
+	"[5]10.1.2.0/24",
+};
+
+int main(int argc, char **argv)
+{
+	char name[256];
+	FILE *stamp;
+
+	if (argc != 3) {
+		fprintf(stderr, "usage: seed_gen OUTDIR STAMP\n");
+		return 2;
+	}
+	outdir = argv[1];
+	if (mkdir(outdir, 0755) < 0 && errno != EEXIST)
+		die("cannot create", outdir);
+	for (size_t i = 0; i < sizeof(targets) / sizeof(targets[0]); i++)
+		target_dir_reset(targets[i]);
+
+	for (size_t i = 0; i < sizeof(goldens) / sizeof(goldens[0]); i++) {
+		const struct golden *g = &goldens[i];
+
+		seed_write(g->target, g->name, NULL, 0, g->bytes, g->len);
+		if (strcmp(g->target, "ctrl") == 0)
+			ctrl_extract(g->name, g->bytes, g->len, GOLDEN_KEY);
+	}
+	for (size_t i = 0; i < sizeof(dp_seeds) / sizeof(dp_seeds[0]); i++) {
+		snprintf(name, sizeof(name), "hand-%zu", i + 1);
+		seed_write("dp", name, NULL, 0, dp_seeds[i], sizeof(dp_seeds[i]));
+	}
+	for (size_t i = 0; i < sizeof(text_seeds) / sizeof(text_seeds[0]); i++) {
+		snprintf(name, sizeof(name), "hand-%zu", i + 1);
+		seed_write("text", name, NULL, 0, text_seeds[i], strlen(text_seeds[i]));
+	}
+
+#ifdef LISPGW_HAVE_SAMPLES
+	{
+		static struct sample_msg samples[512];
+		size_t n = samples_build(samples, sizeof(samples) / sizeof(samples[0]));
+
+		for (size_t i = 0; i < n; i++) {
+			const struct sample_msg *s = &samples[i];
+			uint8_t sel;
+
+			snprintf(name, sizeof(name), "sample-%s", s->name);
+			switch (s->kind) {
+			case SAMPLE_CTRL:
+				seed_write("ctrl", name, NULL, 0, s->bytes, s->len);
+				ctrl_extract(name, s->bytes, s->len, SEED_KEY);
+				continue;
+			case SAMPLE_LISP_DATA:
+				/* The inner IP packet: inet_udp_decode()'s refusals. */
+				if (s->len > LISP_DATA_HDR_LEN)
+					seed_write("inet", name, NULL, 0, s->bytes + LISP_DATA_HDR_LEN,
+						   s->len - LISP_DATA_HDR_LEN);
+				sel = 0;
+				break;
+			case SAMPLE_VXLAN:
+				sel = 1;
+				break;
+			default:
+				sel = 2;
+				break;
+			}
+			seed_write("dp", name, &sel, 1, s->bytes, s->len);
+		}
+	}
+#endif
+
+	stamp = fopen(argv[2], "w");
+	if (!stamp || fprintf(stamp, "%u seeds\n", seeds_written) < 0 || fclose(stamp) != 0)
+		die("cannot write", argv[2]);
+	return 0;
+}
