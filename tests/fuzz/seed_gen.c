@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "dp_hdr.h"
+#include "inet_hdr.h"
 #include "fuzz_common.h"
 #include "lisp_auth.h"
 #include "lisp_msg.h"
@@ -35,7 +36,9 @@
 #define GOLDEN_KEY	"lispgw-secret"	/* gen_golden.py signs with it */
 #define SEED_KEY	"fuzz-seed"
 
-static const char *const targets[] = { "ctrl", "waddr", "dp", "text", "inet", "auth" };
+static const char *const targets[] = { "ctrl", "waddr", "dp", "text", "inet", "auth", "pcap" };
+#define SEED_FRAME_MAX 4096
+
 static const char *outdir;
 static unsigned int seeds_written;
 
@@ -238,6 +241,27 @@ static const char *const text_seeds[] = {
 	"[5]10.1.2.0/24",
 };
 
+/* A captured frame for fuzz_pcap: selector 0 (Ethernet) or 3 (raw IP),
+ * then IPv4/IPv6 + UDP to port with the payload. */
+static void pcap_seed(const char *name, uint16_t port, bool v6, bool ethernet,
+		      const uint8_t *payload, size_t len)
+{
+	static const uint8_t eth4[14] = { 2, 0, 0, 0, 0, 1, 2, 0, 0, 0, 0, 2, 0x08, 0x00 };
+	static const uint8_t eth6[14] = { 2, 0, 0, 0, 0, 1, 2, 0, 0, 0, 0, 2, 0x86, 0xdd };
+	struct inet_udp h = { .ip_version = v6 ? 6 : 4, .ttl = 64, .sport = 4342, .dport = port };
+	uint8_t frame[SEED_FRAME_MAX], sel = ethernet ? 0 : 3;
+	size_t off = ethernet ? 14 : 0;
+	ssize_t n;
+
+	lisp_addr_parse(v6 ? "2001:db8::1" : "192.0.2.1", &h.src, NULL);
+	lisp_addr_parse(v6 ? "2001:db8::2" : "192.0.2.2", &h.dst, NULL);
+	if (ethernet)
+		memcpy(frame, v6 ? eth6 : eth4, 14);
+	n = inet_udp_encode(&h, payload, len, frame + off, sizeof(frame) - off, NULL);
+	if (n > 0)
+		seed_write("pcap", name, &sel, 1, frame, off + (size_t)n);
+}
+
 int main(int argc, char **argv)
 {
 	char name[256];
@@ -257,8 +281,10 @@ int main(int argc, char **argv)
 		const struct golden *g = &goldens[i];
 
 		seed_write(g->target, g->name, NULL, 0, g->bytes, g->len);
-		if (strcmp(g->target, "ctrl") == 0)
+		if (strcmp(g->target, "ctrl") == 0) {
 			ctrl_extract(g->name, g->bytes, g->len, GOLDEN_KEY);
+			pcap_seed(g->name, LISP_CONTROL_PORT, i % 2, i % 3 != 0, g->bytes, g->len);
+		}
 	}
 	for (size_t i = 0; i < sizeof(dp_seeds) / sizeof(dp_seeds[0]); i++) {
 		snprintf(name, sizeof(name), "hand-%zu", i + 1);
@@ -279,6 +305,11 @@ int main(int argc, char **argv)
 			uint8_t sel;
 
 			snprintf(name, sizeof(name), "sample-%s", s->name);
+			pcap_seed(name,
+				  s->kind == SAMPLE_CTRL ? LISP_CONTROL_PORT :
+				  s->kind == SAMPLE_LISP_DATA ? LISP_DATA_PORT :
+				  s->kind == SAMPLE_VXLAN ? VXLAN_PORT : VXLAN_GPE_PORT,
+				  i % 2, true, s->bytes, s->len);
 			switch (s->kind) {
 			case SAMPLE_CTRL:
 				seed_write("ctrl", name, NULL, 0, s->bytes, s->len);
