@@ -18,8 +18,23 @@
 #define ETR_CHUNKS_MAX		64
 #define ETR_RECORD_MAX		4096
 
+/* An ITR that asked about a database EID (RFC 9301, 6.1), kept compact:
+ * an entry may remember ETR_SMR_REQUESTERS of them. */
+struct etr_requester {
+	uint16_t afi;
+	uint16_t port;			/* its inner reply port, for diagnostics */
+	uint8_t addr[16];
+	uint64_t seen_ms;
+};
+
+struct etr_requesters {
+	unsigned int count, cap;
+	struct etr_requester r[];
+};
+
 struct etr_entry {
 	struct lisp_prefix eid;
+	struct etr_requesters *reqs;	/* NULL until someone asks */
 	size_t len;
 	uint8_t record[];	/* encoded, A-bit set */
 };
@@ -43,6 +58,8 @@ struct etr {
 	struct mapdb *db;
 	struct evtimer periodic;
 	uint64_t nonce_counter;
+	uint64_t smr_tokens;		/* thousandths of an SMR */
+	uint64_t smr_refill_ms;
 	struct etr_counters c;
 	struct lisp_arena arena;
 	uint8_t *arena_buf;
@@ -57,6 +74,7 @@ void etr_params_default(struct etr_params *p)
 	p->notify_timeout_ms = 1000;
 	p->want_notify = true;
 	p->proxy_reply = true;
+	p->smr_rate = 100;
 }
 
 static void etr_periodic(struct evtimer *t, void *arg);
@@ -71,6 +89,8 @@ struct etr *etr_new(struct evloop *loop, const struct etr_params *params,
 
 	if (!etr)
 		return NULL;
+	/* Idle before anything can fail: etr_free cancels it. */
+	evtimer_init(&etr->periodic, etr_periodic, etr);
 	etr->loop = loop;
 	etr->params = *params;
 	etr->send = send;
@@ -92,6 +112,8 @@ struct etr *etr_new(struct evloop *loop, const struct etr_params *params,
 	}
 	lisp_arena_init(&etr->arena, etr->arena_buf, ETR_ARENA_BYTES);
 	evtimer_init(&etr->periodic, etr_periodic, etr);
+	etr->smr_tokens = (uint64_t)params->smr_rate * 1000;
+	etr->smr_refill_ms = evloop_now_ms(loop);
 	/* Strictly increasing across restarts: wall-clock milliseconds in the
 	 * high bits, a counter in the low 20. */
 	clock_gettime(CLOCK_REALTIME, &ts);
@@ -99,11 +121,17 @@ struct etr *etr_new(struct evloop *loop, const struct etr_params *params,
 	return etr;
 }
 
+static void entry_free(struct etr_entry *e)
+{
+	free(e->reqs);
+	free(e);
+}
+
 static int free_entry(const struct lisp_prefix *p, void *value, void *arg)
 {
 	(void)p;
 	(void)arg;
-	free(value);
+	entry_free(value);
 	return 0;
 }
 
@@ -295,10 +323,168 @@ static int encode_entry(const struct lisp_record *rec, struct etr_entry **out,
 	*out = malloc(sizeof(**out) + wire_wr_len(&w));
 	if (!*out)
 		return lisp_err_set(err, ENOMEM, "out of memory");
+	(*out)->reqs = NULL;
 	(*out)->len = wire_wr_len(&w);
 	memcpy((*out)->record, buf, (*out)->len);
 	return 0;
 }
+
+/* ---- Solicit-Map-Request (RFC 9301, 6.1) ------------------------------------ */
+
+/* The TTL an ITR got with this mapping: the record's first four bytes. */
+static uint32_t entry_ttl_min(const struct etr_entry *e)
+{
+	return (uint32_t)e->record[0] << 24 | (uint32_t)e->record[1] << 16 |
+	       (uint32_t)e->record[2] << 8 | e->record[3];
+}
+
+static bool requester_is(const struct etr_requester *r, const struct lisp_addr *a)
+{
+	if (r->afi != a->afi)
+		return false;
+	return a->afi == LISP_AFI_IPV4 ? !memcmp(r->addr, a->v4, 4) : !memcmp(r->addr, a->v6, 16);
+}
+
+static void requester_addr(const struct etr_requester *r, struct lisp_addr *a)
+{
+	if (r->afi == LISP_AFI_IPV4)
+		lisp_addr_set_v4(a, r->addr);
+	else
+		lisp_addr_set_v6(a, r->addr);
+}
+
+/* Remembers (or refreshes) an ITR that asked about e; when the list is
+ * full, the one heard from longest ago makes room. */
+static void requester_note(struct etr *etr, struct etr_entry *e, const struct lisp_addr *itr,
+			   uint16_t port)
+{
+	struct etr_requesters *rs = e->reqs;
+	struct etr_requester *r = NULL;
+
+	if (!etr->params.smr_rate)
+		return;
+	for (unsigned int i = 0; rs && i < rs->count && !r; i++)
+		if (requester_is(&rs->r[i], itr))
+			r = &rs->r[i];
+	if (!r && (!rs || (rs->count == rs->cap && rs->cap < ETR_SMR_REQUESTERS))) {
+		unsigned int cap = rs ? 2 * rs->cap : 4;
+		struct etr_requesters *n;
+
+		if (cap > ETR_SMR_REQUESTERS)
+			cap = ETR_SMR_REQUESTERS;
+		n = realloc(rs, sizeof(*n) + cap * sizeof(n->r[0]));
+		if (!n)
+			return;
+		if (!rs)
+			n->count = 0;
+		n->cap = cap;
+		e->reqs = rs = n;
+	}
+	if (!r && rs->count < rs->cap) {
+		r = &rs->r[rs->count++];
+	} else if (!r) {
+		r = &rs->r[0];
+		for (unsigned int i = 1; i < rs->count; i++)
+			if (rs->r[i].seen_ms < r->seen_ms)
+				r = &rs->r[i];
+	}
+	memset(r, 0, sizeof(*r));
+	r->afi = itr->afi;
+	memcpy(r->addr, itr->afi == LISP_AFI_IPV4 ? itr->v4 : itr->v6,
+	       itr->afi == LISP_AFI_IPV4 ? 4 : 16);
+	r->port = port;
+	r->seen_ms = evloop_now_ms(etr->loop);
+}
+
+/* One token per SMR, smr_rate a second, as many in a burst: a change of a
+ * popular EID must not turn the ETR into a packet cannon. */
+static bool smr_token_take(struct etr *etr, uint64_t now)
+{
+	uint64_t cap = (uint64_t)etr->params.smr_rate * 1000;
+
+	etr->smr_tokens += (now - etr->smr_refill_ms) * etr->params.smr_rate;
+	etr->smr_refill_ms = now;
+	if (etr->smr_tokens > cap)
+		etr->smr_tokens = cap;
+	if (etr->smr_tokens < 1000)
+		return false;
+	etr->smr_tokens -= 1000;
+	return true;
+}
+
+/*
+ * Tells the ITRs that asked about eid that its mapping changed or went: a
+ * Map-Request with the S bit, the changed prefix as source EID and
+ * EID-record, and our RLOC from the mapping (rloc_from's first) as
+ * ITR-RLOC, to each ITR on 4342.  ITRs not heard from within ttl_min (what
+ * they were allowed to cache) are forgotten instead.
+ */
+static void smr_send(struct etr *etr, struct etr_requesters *rs, const struct lisp_prefix *eid,
+		     const struct etr_entry *rloc_from, uint32_t ttl_min)
+{
+	uint64_t now = evloop_now_ms(etr->loop), max_age = (uint64_t)ttl_min * 60000;
+	struct lisp_request_record rec = { .mask_len = eid->plen };
+	struct lisp_map_request req = { .smr = true, .itr_rloc_count = 1, .record_count = 1,
+					.records = &rec };
+	struct lisp_waddr eid_inner, src_inner, rloc = { .afi = LISP_AFI_NONE };
+	struct lisp_record mapping;
+	struct wire_rd rd;
+	ssize_t n;
+
+	if (!rs || !rs->count || !etr->params.smr_rate)
+		return;
+	lisp_waddr_from_prefix(&rec.eid, &eid_inner, eid);
+	lisp_waddr_from_prefix(&req.source_eid, &src_inner, eid);
+	lisp_arena_reset(&etr->arena);
+	wire_rd_init(&rd, rloc_from->record, rloc_from->len);
+	if (lisp_record_decode(&rd, &etr->arena, &mapping, NULL) == 0)
+		for (unsigned int i = 0; i < mapping.loc_count; i++) {
+			const struct lisp_addr *a = lisp_waddr_rloc(&mapping.locs[i].addr);
+
+			if (a) {
+				lisp_waddr_from_addr(&rloc, a);
+				break;
+			}
+		}
+	req.itr_rlocs = &rloc;
+	req.nonce = ++etr->nonce_counter;
+	n = lisp_map_request_encode(&req, etr->out, ETR_MSG_MAX, NULL);
+	if (n < 0)
+		return;
+	for (unsigned int i = 0; i < rs->count;) {
+		struct etr_requester *r = &rs->r[i];
+		struct lisp_addr dst;
+
+		if (now - r->seen_ms > max_age) {
+			*r = rs->r[--rs->count];
+			continue;
+		}
+		i++;
+		if (!smr_token_take(etr, now)) {
+			etr->c.smr_rate_limited++;
+			continue;
+		}
+		requester_addr(r, &dst);
+		etr->send(etr->send_arg, &dst, LISP_CONTROL_PORT, etr->out, (size_t)n);
+		etr->c.smr_sent++;
+	}
+}
+
+size_t etr_smr_requesters(const struct etr *etr, const struct lisp_prefix *eid)
+{
+	const struct etr_entry *e = mapdb_exact(etr->db, eid);
+	uint64_t now = evloop_now_ms(etr->loop), max_age;
+	size_t n = 0;
+
+	if (!e || !e->reqs)
+		return 0;
+	max_age = (uint64_t)entry_ttl_min(e) * 60000;
+	for (unsigned int i = 0; i < e->reqs->count; i++)
+		n += now - e->reqs->r[i].seen_ms <= max_age;
+	return n;
+}
+
+/* ---- the database ------------------------------------------------------------------ */
 
 int etr_db_set(struct etr *etr, const struct lisp_record *rec, struct lisp_err *err)
 {
@@ -320,12 +506,22 @@ int etr_db_set(struct etr *etr, const struct lisp_record *rec, struct lisp_err *
 		free(e);
 		return lisp_err_set(err, -rc, "cannot store the mapping");
 	}
+	if (old) {
+		/* Who asked about the EID still caches it. */
+		e->reqs = old->reqs;
+		old->reqs = NULL;
+	}
 	if (old && old->len == e->len && memcmp(old->record, e->record, e->len) == 0) {
-		free(old);
+		entry_free(old);
 		return 0;	/* unchanged: nothing to tell */
 	}
-	free(old);
+	/* Registered first, so that the mapping system knows the new mapping
+	 * by the time the solicited ITRs ask it. */
 	register_all(etr);
+	if (old) {
+		smr_send(etr, e->reqs, &eid, e, entry_ttl_min(old));
+		entry_free(old);
+	}
 	return 0;
 }
 
@@ -337,12 +533,13 @@ int etr_db_del(struct etr *etr, const struct lisp_prefix *eid)
 
 	if (!e)
 		return -ENOENT;
-	free(e);
 	/* TTL 0 withdraws this xTR's registration at once (RFC 9301, 8.2),
 	 * rather than letting it linger until it expires. */
 	lisp_waddr_from_prefix(&rec.eid, &inner, eid);
 	for (size_t i = 0; i < etr->server_count; i++)
 		register_send(etr, &etr->servers[i], &rec, 1);
+	smr_send(etr, e->reqs, eid, e, entry_ttl_min(e));
+	entry_free(e);
 	return 0;
 }
 
@@ -420,7 +617,7 @@ static void request_answer(struct etr *etr, const uint8_t *payload, size_t len,
 	wire_wr_init(&w, etr->out, ETR_MSG_MAX);
 	w.p += 12;
 	for (unsigned int i = 0; i < req.record_count; i++) {
-		const struct etr_entry *e;
+		struct etr_entry *e;
 		struct lisp_prefix eid;
 
 		if (lisp_waddr_to_prefix(&req.records[i].eid, req.records[i].mask_len, &eid, NULL) < 0)
@@ -428,6 +625,8 @@ static void request_answer(struct etr *etr, const uint8_t *payload, size_t len,
 		e = mapdb_longest(etr->db, &eid, NULL);
 		if (!e || wire_put_bytes(&w, e->record, e->len) < 0)
 			continue;
+		/* It will cache our answer: tell it when the answer changes. */
+		requester_note(etr, e, itr, reply_port);
 		count++;
 	}
 	if (!count) {

@@ -6,6 +6,14 @@
  * EIDs (forwarded by a Map-Server, or direct) and RLOC-probes, and
  * acknowledges unsolicited Map-Notifies.
  *
+ * Solicit-Map-Request (RFC 9301, 6.1): per database EID it remembers the
+ * ITRs whose Map-Requests (and probes) it answered, the last
+ * ETR_SMR_REQUESTERS of them, for as long as the record's TTL lets them
+ * cache the answer; when the mapping changes or goes, each of them gets a
+ * Map-Request with the S bit for the EID on 4342, so that it asks the
+ * mapping system again.  SMRs are rate-limited (smr_rate a second, all ITRs
+ * together) and counted.
+ *
  * Nonces of its Map-Registers increase strictly, across restarts too (the
  * high bits are the wall clock), so a Map-Server may use the strict replay
  * check of RFC 9301.
@@ -38,7 +46,10 @@ struct etr_params {
 	bool xtr_id_present;
 	uint8_t xtr_id[LISP_XTR_ID_LEN];
 	uint64_t site_id;
+	uint32_t smr_rate;		/* SMRs a second (and burst); 0: none */
 };
+
+#define ETR_SMR_REQUESTERS	64
 
 #define ETR_COUNTERS(X)              \
 	X(registers_sent)            \
@@ -49,7 +60,9 @@ struct etr_params {
 	X(requests_answered)         \
 	X(probes_answered)           \
 	X(requests_not_ours)         \
-	X(request_decode_errors)
+	X(request_decode_errors)     \
+	X(smr_sent)                  \
+	X(smr_rate_limited)
 
 struct etr_counters {
 #define ETR_COUNTER_FIELD(name) uint64_t name;
@@ -84,6 +97,8 @@ void etr_input(struct etr *etr, const uint8_t *msg, size_t len, const struct lis
 /* True when every Map-Server acknowledged the current database. */
 bool etr_registered(const struct etr *etr);
 const struct etr_counters *etr_counters(const struct etr *etr);
+/* ITRs an SMR for eid (a database prefix) would go to now. */
+size_t etr_smr_requesters(const struct etr *etr, const struct lisp_prefix *eid);
 struct mapdb *etr_db(const struct etr *etr);
 
 #endif

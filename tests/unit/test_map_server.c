@@ -5,7 +5,6 @@
  * replays, merge of several xTRs and of anycast sites, Map-Notify with
  * retransmission and acknowledgement, expiry and withdrawal.
  */
-#include <arpa/inet.h>
 #include <errno.h>
 
 #include "check_util.h"
@@ -271,7 +270,12 @@ START_TEST(two_xtrs_merge_and_notify_each_other)
 	ck_assert_int_eq(lisp_map_register_decode(sent[1].msg, sent[1].len, &arena, &n, NULL), 0);
 	ck_assert_uint_eq(n.records[0].loc_count, 2);
 	ck_assert_uint_ne(n.nonce, 1);
-	ck_assert_str_eq(inet_ntoa(*(struct in_addr *)sent[1].dst.v4), "192.0.2.1");
+	{
+		char dst[LISP_ADDR_STR_MAX];
+
+		lisp_addr_format(&sent[1].dst, dst, sizeof(dst));
+		ck_assert_str_eq(dst, "192.0.2.1");
+	}
 	/* Unacknowledged, it is retransmitted, then given up. */
 	run_for(150);
 	ck_assert_uint_eq(map_server_counters(ms)->notify_retransmits, 2);
