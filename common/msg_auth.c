@@ -116,8 +116,8 @@ int lisp_auth_sign(uint8_t *msg, size_t len, const void *key, size_t key_len,
 		   struct lisp_err *err)
 {
 	uint8_t mac[LISP_AUTH_DATA_MAX];
-	uint16_t auth_len;
-	uint8_t alg;
+	uint16_t auth_len = 0;
+	uint8_t alg = 0;
 	int rc;
 
 	rc = auth_params(msg, len, &alg, &auth_len, err);
@@ -134,8 +134,8 @@ int lisp_auth_verify(const uint8_t *msg, size_t len, const void *key, size_t key
 		     struct lisp_err *err)
 {
 	uint8_t mac[LISP_AUTH_DATA_MAX];
-	uint16_t auth_len;
-	uint8_t alg;
+	uint16_t auth_len = 0;
+	uint8_t alg = 0;
 	int rc;
 
 	rc = auth_params(msg, len, &alg, &auth_len, err);

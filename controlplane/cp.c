@@ -6,7 +6,9 @@
 #include <string.h>
 #include <sys/random.h>
 
+#include "cp_priv.h"
 #include "log.h"
+#include "rest.h"
 
 /* ---- roles from the configuration --------------------------------------- */
 
@@ -46,8 +48,8 @@ static struct site_table *sites_from_config(const struct cp_config *cfg, struct 
 
 /* An RLOC of the configuration as a locator address: with attributes, a
  * JSON LCAF carrying the RLOC (RFC 8060, section 4.10.2). */
-static void locator_from_config(const struct cp_config_rloc *r, struct lisp_locator *loc,
-				struct lisp_waddr *inner)
+void cp_locator_from_config(const struct cp_config_rloc *r, struct lisp_locator *loc,
+			    struct lisp_waddr *inner)
 {
 	memset(loc, 0, sizeof(*loc));
 	loc->priority = r->priority;
@@ -77,7 +79,7 @@ static int etr_load_database(struct etr *etr, const struct cp_config *cfg, struc
 		int rc;
 
 		for (size_t j = 0; j < n; j++)
-			locator_from_config(&m->rlocs[j], &locs[j], &inners[j]);
+			cp_locator_from_config(&m->rlocs[j], &locs[j], &inners[j]);
 		lisp_waddr_from_prefix(&rec.eid, &eid_inner, &m->eid);
 		rec.loc_count = (uint8_t)n;
 		rec.locs = locs;
@@ -185,8 +187,16 @@ static void cp_rx(void *arg, const struct udp_pkt *pkt)
 			return;
 		}
 		break;
+	case LISP_MAP_REPLY:
+		if (cp->itr && itr_input(cp->itr, pkt->data, pkt->len, &pkt->src, pkt->src_port))
+			return;
+		break;
 	case LISP_MAP_REQUEST:
 	case LISP_MAP_NOTIFY:
+		/* The ITR claims SMRs and its subscriptions' notifies; the
+		 * rest (probes, registration acknowledgements) is the ETR's. */
+		if (cp->itr && itr_input(cp->itr, pkt->data, pkt->len, &pkt->src, pkt->src_port))
+			return;
 		if (cp->etr) {
 			etr_input(cp->etr, pkt->data, pkt->len, &pkt->src, pkt->src_port);
 			return;
@@ -219,6 +229,9 @@ static int open_sockets(struct cp *cp, const struct cp_config *cfg, struct lisp_
 
 static void cp_roles_free(struct cp *cp)
 {
+	itr_free(cp->itr);
+	cp->itr = NULL;
+	cp->itr_ops = NULL;
 	etr_free(cp->etr);
 	map_resolver_free(cp->mr);
 	pubsub_free(cp->pubsub);
@@ -260,6 +273,12 @@ static int cp_roles_build(struct cp *cp, const struct cp_config *cfg, struct lis
 		if (!cp->etr)
 			return -EINVAL;
 	}
+	if (cfg->roles & (CP_ROLE_ITR | CP_ROLE_PITR)) {
+		cp->itr = cp_itr_from_config(cp, cfg, err);
+		if (!cp->itr)
+			return -EINVAL;
+		cp->itr_ops = &rest_itr_ops;
+	}
 	return 0;
 }
 
@@ -281,6 +300,8 @@ int cp_start(struct cp *cp, struct evloop *loop, const char *config_path,
 	rc = open_sockets(cp, cfg, err);
 	if (rc == 0)
 		rc = cp_roles_build(cp, cfg, err);
+	if (rc == 0 && cfg->rest.enabled && !(cp->rest = rest_start(cp, &cfg->rest, err)))
+		rc = -EADDRNOTAVAIL;
 	if (rc < 0) {
 		cp_stop(cp);
 		return rc;
@@ -292,6 +313,8 @@ int cp_start(struct cp *cp, struct evloop *loop, const char *config_path,
 
 void cp_stop(struct cp *cp)
 {
+	rest_stop(cp->rest);
+	cp->rest = NULL;
 	cp_roles_free(cp);
 	for (size_t i = 0; i < cp->sock_count; i++)
 		udp_io_close(cp->socks[i]);
@@ -364,6 +387,8 @@ int cp_reload(struct cp *cp)
 		cp->etr = etr;
 		etr_start(etr);
 	}
+	if (cp->rest)
+		rest_reload(cp->rest, &next->rest);
 	cp_config_free(cp->cfg);
 	cp->cfg = next;
 	cp->c.reloads++;

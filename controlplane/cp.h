@@ -12,6 +12,7 @@
 
 #include "config.h"
 #include "etr.h"
+#include "itr.h"
 #include "evloop.h"
 #include "map_resolver.h"
 #include "map_server.h"
@@ -31,6 +32,38 @@ struct cp_msg_counters {
 	uint64_t reload_failures;
 };
 
+/*
+ * The ITR role's map-cache as the REST API and /metrics see it.  Whoever
+ * builds the ITR role sets cp->itr_ops (rest_itr_ops, rest.h, adapts
+ * itr.h/mapcache.h) and cp->itr (the struct itr); without them the API
+ * answers 404 naming the missing role.  Called on the loop's thread only.
+ */
+struct cp_cache_entry {
+	struct lisp_prefix eid;
+	const struct lisp_record *rec;	/* TTL, action, locators (JSON LCAF attributes) */
+	bool is_static;
+	const char *source;		/* "map-reply", "pubsub", "static", "api"; or NULL */
+	uint64_t created_ms;		/* evloop clock; 0 unknown */
+	uint64_t expires_ms;		/* evloop clock; 0 never */
+	const bool *loc_up;		/* per locator of rec; NULL: not known */
+	const uint32_t *loc_rtt_us;	/* per locator; 0 never measured; NULL: none */
+};
+
+typedef int (*cp_cache_walk_fn)(const struct cp_cache_entry *e, void *arg);
+
+struct cp_itr_ops {
+	size_t (*cache_count)(void *itr);
+	/* Visits every entry; stops early and returns fn's non-zero value. */
+	int (*cache_walk)(void *itr, cp_cache_walk_fn fn, void *arg);
+	/* A static entry: rec is copied; 0 or -errno with err filled. */
+	int (*static_set)(void *itr, const struct lisp_record *rec, struct lisp_err *err);
+	/* 0, or -ENOENT when eid is not a static entry. */
+	int (*static_del)(void *itr, const struct lisp_prefix *eid);
+	bool (*static_exists)(void *itr, const struct lisp_prefix *eid);
+};
+
+struct rest;
+
 struct cp {
 	struct evloop *loop;
 	char *config_path;
@@ -42,6 +75,9 @@ struct cp {
 	struct map_resolver *mr;
 	struct pubsub *pubsub;
 	struct etr *etr;
+	const struct cp_itr_ops *itr_ops;	/* NULL without the ITR role */
+	struct itr *itr;
+	struct rest *rest;			/* NULL when REST is off */
 	struct cp_msg_counters c;
 	uint64_t started_ms;
 };

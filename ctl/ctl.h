@@ -24,6 +24,9 @@ struct ctl_cmd {
 };
 
 extern const struct ctl_cmd ctl_cmd_decode;
+extern const struct ctl_cmd ctl_cmd_show;
+extern const struct ctl_cmd ctl_cmd_register;
+extern const struct ctl_cmd ctl_cmd_unregister;
 extern const struct ctl_cmd ctl_cmd_lig;
 
 #endif

@@ -8,21 +8,65 @@
 #include <string.h>
 
 #include "ctl.h"
+#include "http_client.h"
 
 static const struct ctl_cmd *const cmds[] = {
 	&ctl_cmd_decode,
 	&ctl_cmd_lig,
+	&ctl_cmd_show,
+	&ctl_cmd_register,
+	&ctl_cmd_unregister,
 };
 
 #define CMD_COUNT (sizeof(cmds) / sizeof(cmds[0]))
 
 static void usage(FILE *out)
 {
-	fprintf(out, "usage: %s COMMAND [ARGS...]\n       %s --help | --version\n\ncommands:\n",
+	fprintf(out,
+		"usage: %s [--api URL] [--token TOKEN] COMMAND [ARGS...]\n"
+		"       %s --help | --version\n\ncommands:\n",
 		CTL_PROG, CTL_PROG);
 	for (size_t i = 0; i < CMD_COUNT; i++)
 		fprintf(out, "  %s %s\n      %s\n", cmds[i]->name, cmds[i]->args, cmds[i]->summary);
-	fprintf(out, "\nRun '%s COMMAND --help' for a command's options.\n", CTL_PROG);
+	fprintf(out, "\nREST commands talk to --api URL (default %s) with --token TOKEN\n"
+		     "(default: $%s).  Run '%s COMMAND --help' for a command's options.\n",
+		CTL_API_DEFAULT, CTL_API_TOKEN_ENV, CTL_PROG);
+}
+
+/* --api URL / --token T (or --api=URL) before the command: consumed from
+ * argv, which then starts at the command.  -1 when one lacks its value. */
+static int global_opts(int *argc, char ***argv)
+{
+	static const struct {
+		const char *name;
+		const char **dst;
+	} opts[] = { { "--api", &ctl_api.url }, { "--token", &ctl_api.token } };
+
+	while (*argc > 1 && strncmp((*argv)[1], "--", 2) == 0) {
+		const char *a = (*argv)[1];
+		size_t i, n = 0;
+
+		for (i = 0; i < sizeof(opts) / sizeof(opts[0]); i++) {
+			n = strlen(opts[i].name);
+			if (strncmp(a, opts[i].name, n) == 0 && (a[n] == '\0' || a[n] == '='))
+				break;
+		}
+		if (i == sizeof(opts) / sizeof(opts[0]))
+			return 0;
+		if (a[n] == '=') {
+			*opts[i].dst = a + n + 1;
+		} else if (*argc > 2) {
+			*opts[i].dst = (*argv)[2];
+			(*argc)--;
+			(*argv)++;
+		} else {
+			fprintf(stderr, "%s: %s needs a value\n", CTL_PROG, a);
+			return -1;
+		}
+		(*argc)--;
+		(*argv)++;
+	}
+	return 0;
 }
 
 static const struct ctl_cmd *cmd_find(const char *name)
@@ -37,6 +81,8 @@ int main(int argc, char **argv)
 {
 	const struct ctl_cmd *cmd;
 
+	if (global_opts(&argc, &argv) < 0)
+		return CTL_EXIT_USAGE;
 	if (argc < 2) {
 		usage(stderr);
 		return CTL_EXIT_USAGE;

@@ -4,11 +4,11 @@
 
 LISPGW_BUILD_PACKAGES=(
 	meson ninja-build pkg-config gcc clang libclang-rt-14-dev
-	libssl-dev libjansson-dev libpcap-dev libcyaml-dev libyaml-dev
+	libssl-dev libjansson-dev libpcap-dev libcyaml-dev libyaml-dev libmicrohttpd-dev
 )
 LISPGW_TEST_PACKAGES=(
 	"${LISPGW_BUILD_PACKAGES[@]}"
-	check tshark python3-scapy
+	check tshark python3-scapy python3-yaml
 )
 
 ensure_packages() {

@@ -1,0 +1,274 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * GET /metrics: every counter of the daemon in the Prometheus text
+ * exposition format 0.0.4.  Each family is written whole (# HELP, # TYPE,
+ * then all its samples) as the format requires; a role's families appear
+ * only when the role runs.  Counters are the roles' own X-macro lists, so a
+ * counter added there is exported here without an edit.
+ */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include <microhttpd.h>
+
+#include "rest_priv.h"
+
+#define METRICS_CTYPE "text/plain; version=0.0.4; charset=utf-8"
+
+static void family(FILE *f, const char *name, const char *type, const char *help)
+{
+	fprintf(f, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
+}
+
+/* Label values escape backslash, double quote and newline. */
+static void label_value(FILE *f, const char *v)
+{
+	for (; *v; v++) {
+		if (*v == '\\' || *v == '"')
+			fputc('\\', f);
+		if (*v == '\n') {
+			fputs("\\n", f);
+			continue;
+		}
+		fputc(*v, f);
+	}
+}
+
+static void sample(FILE *f, const char *name, const char *label, const char *value,
+		   uint64_t v)
+{
+	fputs(name, f);
+	if (label) {
+		fprintf(f, "{%s=\"", label);
+		label_value(f, value);
+		fputs("\"}", f);
+	}
+	fprintf(f, " %llu\n", (unsigned long long)v);
+}
+
+/* A family of one unlabelled sample. */
+static void single(FILE *f, const char *name, const char *type, const char *help, uint64_t v)
+{
+	family(f, name, type, help);
+	sample(f, name, NULL, NULL, v);
+}
+
+/* One counter family per field of a role's X-macro list; the help text is
+ * the field name in words. */
+static void counter(FILE *f, const char *prefix, const char *role, const char *field,
+		    uint64_t v)
+{
+	char name[128], help[160];
+
+	snprintf(name, sizeof(name), "lispgw_%s_%s_total", prefix, field);
+	snprintf(help, sizeof(help), "%s: %s", role, field);
+	for (char *p = help + strlen(role) + 2; *p; p++)
+		if (*p == '_')
+			*p = ' ';
+	family(f, name, "counter", help);
+	sample(f, name, NULL, NULL, v);
+}
+
+static void messages(FILE *f, const struct cp_msg_counters *c)
+{
+	static const char *const dir_name[2] = { "lispgw_messages_received_total",
+						 "lispgw_messages_sent_total" };
+	static const char *const dir_help[2] = {
+		"LISP control messages received, by type",
+		"LISP control messages sent, by type",
+	};
+
+	for (int d = 0; d < 2; d++) {
+		const uint64_t *v = d == 0 ? c->rx : c->tx;
+		uint64_t other = 0;
+
+		family(f, dir_name[d], "counter", dir_help[d]);
+		for (unsigned int t = 0; t < 16; t++) {
+			const char *type = rest_msg_type_name(t);
+
+			if (type)
+				sample(f, dir_name[d], "type", type, v[t]);
+			else
+				other += v[t];
+		}
+		sample(f, dir_name[d], "type", "other", other);
+	}
+	single(f, "lispgw_messages_unroutable_total", "counter",
+	       "Control messages of a type no role here takes", c->rx_unroutable);
+	single(f, "lispgw_messages_no_socket_total", "counter",
+	       "Control messages not sent: no socket of the destination's family",
+	       c->tx_no_socket);
+	single(f, "lispgw_config_reloads_total", "counter", "Configuration reloads applied",
+	       c->reloads);
+	single(f, "lispgw_config_reload_failures_total", "counter",
+	       "Configuration reloads refused", c->reload_failures);
+}
+
+#define UDP_METRICS(X)                                                                  \
+	X(rx_packets, "Datagrams received")                                             \
+	X(rx_bytes, "Bytes received")                                                   \
+	X(rx_batches, "recvmmsg calls that returned datagrams")                          \
+	X(rx_truncated, "Datagrams dropped: larger than the receive buffer")            \
+	X(rx_budget_hits, "Loop turns that ended with datagrams still queued")           \
+	X(rx_errors, "recvmmsg failures")                                               \
+	X(tx_packets, "Datagrams sent")                                                 \
+	X(tx_bytes, "Bytes sent")                                                       \
+	X(tx_batches, "sendmmsg calls that sent something")                             \
+	X(tx_queue_drops, "Datagrams dropped: send queue full")                         \
+	X(tx_eagain, "Times the socket buffer pushed back")                             \
+	X(tx_errors, "Datagrams the kernel refused")
+
+static void sock_label(int fd, char *buf, size_t len)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl = sizeof(ss);
+	char a[INET6_ADDRSTRLEN] = "?";
+	unsigned int port = 0;
+
+	if (getsockname(fd, (struct sockaddr *)&ss, &sl) == 0 && ss.ss_family == AF_INET) {
+		inet_ntop(AF_INET, &((struct sockaddr_in *)&ss)->sin_addr, a, sizeof(a));
+		port = ntohs(((struct sockaddr_in *)&ss)->sin_port);
+		snprintf(buf, len, "%s:%u", a, port);
+		return;
+	}
+	if (ss.ss_family == AF_INET6) {
+		inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ss)->sin6_addr, a, sizeof(a));
+		port = ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
+	}
+	snprintf(buf, len, "[%s]:%u", a, port);
+}
+
+static void udp(FILE *f, const struct cp *cp)
+{
+	struct udp_io_stats st[CP_SOCKS_MAX];
+	char label[CP_SOCKS_MAX][INET6_ADDRSTRLEN + 16];
+
+	if (!cp->sock_count)
+		return;
+	for (size_t i = 0; i < cp->sock_count; i++) {
+		udp_io_stats(cp->socks[i], &st[i]);
+		sock_label(udp_io_fd(cp->socks[i]), label[i], sizeof(label[i]));
+	}
+#define UDP_FAMILY(field, help)                                                  \
+	family(f, "lispgw_udp_" #field "_total", "counter", help " (LISP control sockets)"); \
+	for (size_t i = 0; i < cp->sock_count; i++)                              \
+		sample(f, "lispgw_udp_" #field "_total", "socket", label[i], st[i].field);
+	UDP_METRICS(UDP_FAMILY)
+#undef UDP_FAMILY
+}
+
+static void sites(FILE *f, struct site_table *t)
+{
+	static const char *const names[] = {
+		"lispgw_site_registers_accepted_total", "lispgw_site_auth_failures_total",
+		"lispgw_site_eid_rejections_total", "lispgw_site_replays_total",
+	};
+	static const char *const helps[] = {
+		"Map-Registers accepted, by site",
+		"Map-Registers that failed authentication, by site",
+		"Map-Registers with an EID the site may not register, by site",
+		"Map-Registers refused as replays, by site",
+	};
+	size_t n = site_table_count(t);
+
+	single(f, "lispgw_sites", "gauge", "Configured Map-Server sites", n);
+	for (int k = 0; k < 4 && n; k++) {
+		family(f, names[k], "counter", helps[k]);
+		for (size_t i = 0; i < n; i++) {
+			const struct site *s = site_table_at(t, i);
+			const uint64_t v[4] = { s->registers_accepted, s->auth_failures,
+						s->eid_rejections, s->replays };
+
+			sample(f, names[k], "site", s->name, v[k]);
+		}
+	}
+}
+
+static void roles(FILE *f, const struct cp *cp)
+{
+	if (cp->sites)
+		sites(f, cp->sites);
+	if (cp->ms) {
+		const struct ms_counters *c = map_server_counters(cp->ms);
+
+#define MS_METRIC(name) counter(f, "map_server", "Map-Server", #name, c->name);
+		MS_COUNTERS(MS_METRIC)
+#undef MS_METRIC
+		single(f, "lispgw_registrations", "gauge", "Registered EID-prefixes",
+		       registry_count(map_server_registry(cp->ms)));
+	}
+	if (cp->mr) {
+		const struct mr_counters *c = map_resolver_counters(cp->mr);
+
+#define MR_METRIC(name) counter(f, "map_resolver", "Map-Resolver", #name, c->name);
+		MR_COUNTERS(MR_METRIC)
+#undef MR_METRIC
+	}
+	if (cp->pubsub) {
+		const struct pubsub_counters *c = pubsub_counters(cp->pubsub);
+
+#define PS_METRIC(name) counter(f, "pubsub", "pub/sub", #name, c->name);
+		PUBSUB_COUNTERS(PS_METRIC)
+#undef PS_METRIC
+		single(f, "lispgw_pubsub_active_subscriptions", "gauge",
+		       "RFC 9437 subscriptions held", pubsub_count(cp->pubsub));
+	}
+	if (cp->etr) {
+		const struct etr_counters *c = etr_counters(cp->etr);
+
+#define ETR_METRIC(name) counter(f, "etr", "ETR", #name, c->name);
+		ETR_COUNTERS(ETR_METRIC)
+#undef ETR_METRIC
+		single(f, "lispgw_etr_database_entries", "gauge", "EID-prefixes in the ETR database",
+		       etr_db_count(cp->etr));
+		single(f, "lispgw_etr_registered", "gauge",
+		       "1 when every Map-Server acknowledged the current database",
+		       etr_registered(cp->etr));
+	}
+	if (cp->itr_ops && cp->itr)
+		single(f, "lispgw_map_cache_entries", "gauge", "Entries in the ITR map-cache",
+		       cp->itr_ops->cache_count(cp->itr));
+}
+
+void rest_get_metrics(struct rest_req *rq, struct rest_resp *rs)
+{
+	static const char *const params[] = { NULL };
+	struct cp *cp = rq->cp;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	if (rest_query_check(rq, rs, params) < 0)
+		return;
+	f = open_memstream(&text, &len);
+	if (!f)
+		return;
+	family(f, "lispgw_build_info", "gauge", "lispgw-cp version (value always 1)");
+	sample(f, "lispgw_build_info", "version", LISPGW_VERSION, 1);
+	single(f, "lispgw_uptime_seconds", "gauge", "Seconds since lispgw-cp started",
+	       rest_uptime_s(cp));
+	messages(f, &cp->c);
+	single(f, "lispgw_timers", "gauge", "Timers armed on the event loop",
+	       evloop_timer_count(cp->loop));
+	udp(f, cp);
+	roles(f, cp);
+	if (rq->counters) {
+		const struct rest_counters *c = rq->counters;
+
+#define REST_METRIC(name) counter(f, "rest", "REST API", #name, c->name);
+		REST_COUNTERS(REST_METRIC)
+#undef REST_METRIC
+	}
+	if (fclose(f) != 0) {
+		free(text);
+		return;
+	}
+	rs->status = MHD_HTTP_OK;
+	rs->text = text;
+	rs->text_len = len;
+	rs->ctype = METRICS_CTYPE;
+}

@@ -1,0 +1,204 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * GET /api/v1/health and GET /api/v1/stats: liveness, and every counter of
+ * the daemon in one document (the same numbers /metrics exports).
+ */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include <microhttpd.h>
+
+#include "rest_priv.h"
+
+static json_t *roles_json(unsigned int roles)
+{
+	json_t *a = json_array();
+
+	for (unsigned int bit = 1; a && bit && bit <= CP_ROLE_PETR; bit <<= 1)
+		if ((roles & bit) && cp_role_name(bit))
+			json_array_append_new(a, json_string(cp_role_name(bit)));
+	return a;
+}
+
+void rest_get_health(struct rest_req *rq, struct rest_resp *rs)
+{
+	static const char *const params[] = { NULL };
+	struct cp *cp = rq->cp;
+
+	if (rest_query_check(rq, rs, params) < 0)
+		return;
+	rest_resp_json(rs, MHD_HTTP_OK,
+		       json_pack("{s:s, s:s, s:I, s:o, s:o}", "status", "ok",
+				 "version", LISPGW_VERSION,
+				 "uptime_s", (json_int_t)rest_uptime_s(cp),
+				 "started_at", rest_json_time(cp, cp->started_ms),
+				 "roles", roles_json(cp->cfg->roles)));
+}
+
+/* One object per counter list, from the role's X-macro. */
+#define COUNTER_SET(obj, c, name) json_object_set_new(obj, #name, json_integer((json_int_t)(c)->name));
+
+static json_t *messages_json(const struct cp_msg_counters *c)
+{
+	json_t *rx = json_object(), *tx = json_object();
+	uint64_t rx_other = 0, tx_other = 0;
+
+	for (unsigned int t = 0; t < 16; t++) {
+		const char *name = rest_msg_type_name(t);
+
+		if (!name) {
+			rx_other += c->rx[t];
+			tx_other += c->tx[t];
+			continue;
+		}
+		json_object_set_new(rx, name, json_integer((json_int_t)c->rx[t]));
+		json_object_set_new(tx, name, json_integer((json_int_t)c->tx[t]));
+	}
+	json_object_set_new(rx, "other", json_integer((json_int_t)rx_other));
+	json_object_set_new(tx, "other", json_integer((json_int_t)tx_other));
+	return json_pack("{s:o, s:o, s:I, s:I}", "received", rx, "sent", tx,
+			 "unroutable", (json_int_t)c->rx_unroutable,
+			 "no_socket", (json_int_t)c->tx_no_socket);
+}
+
+/* Where a socket is bound, from the kernel (a reload may have changed the
+ * configured addresses; the sockets stay until a restart). */
+static void sock_name(int fd, char *addr, size_t len, unsigned int *port)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl = sizeof(ss);
+
+	snprintf(addr, len, "?");
+	*port = 0;
+	if (getsockname(fd, (struct sockaddr *)&ss, &sl) < 0)
+		return;
+	if (ss.ss_family == AF_INET) {
+		const struct sockaddr_in *s4 = (const struct sockaddr_in *)&ss;
+
+		inet_ntop(AF_INET, &s4->sin_addr, addr, (socklen_t)len);
+		*port = ntohs(s4->sin_port);
+	} else if (ss.ss_family == AF_INET6) {
+		const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)&ss;
+
+		inet_ntop(AF_INET6, &s6->sin6_addr, addr, (socklen_t)len);
+		*port = ntohs(s6->sin6_port);
+	}
+}
+
+#define UDP_STATS(X)                                                                   \
+	X(rx_packets) X(rx_bytes) X(rx_batches) X(rx_truncated) X(rx_budget_hits)      \
+	X(rx_errors) X(tx_packets) X(tx_bytes) X(tx_batches) X(tx_queue_drops)         \
+	X(tx_eagain) X(tx_errors)
+
+static json_t *udp_json(const struct cp *cp)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; a && i < cp->sock_count; i++) {
+		struct udp_io_stats st;
+		char addr[INET6_ADDRSTRLEN];
+		unsigned int port;
+		json_t *o, *by_errno = json_object();
+
+		udp_io_stats(cp->socks[i], &st);
+		sock_name(udp_io_fd(cp->socks[i]), addr, sizeof(addr), &port);
+		o = json_pack("{s:s, s:i}", "address", addr, "port", (int)port);
+		if (!o)
+			continue;
+#define UDP_SET(name) COUNTER_SET(o, &st, name)
+		UDP_STATS(UDP_SET)
+#undef UDP_SET
+		for (int e = 0; by_errno && e < UDP_IO_ERRNO_MAX; e++) {
+			const char *en = e ? strerrorname_np(e) : NULL;
+
+			if (!st.tx_errno[e])
+				continue;
+			json_object_set_new(by_errno, en ? en : "other",
+					    json_integer((json_int_t)st.tx_errno[e]));
+		}
+		json_object_set_new(o, "tx_errors_by_errno", by_errno);
+		json_array_append_new(a, o);
+	}
+	return a;
+}
+
+void rest_get_stats(struct rest_req *rq, struct rest_resp *rs)
+{
+	static const char *const params[] = { NULL };
+	struct cp *cp = rq->cp;
+	json_t *o, *r;
+
+	if (rest_query_check(rq, rs, params) < 0)
+		return;
+	o = json_pack("{s:I, s:o, s:{s:I, s:I}, s:{s:I}, s:o}",
+		      "uptime_s", (json_int_t)rest_uptime_s(cp),
+		      "messages", messages_json(&cp->c),
+		      "config", "reloads", (json_int_t)cp->c.reloads,
+		      "reload_failures", (json_int_t)cp->c.reload_failures,
+		      "evloop", "timers", (json_int_t)evloop_timer_count(cp->loop),
+		      "udp", udp_json(cp));
+	if (!o)
+		return;
+	if (cp->ms) {
+		const struct ms_counters *c = map_server_counters(cp->ms);
+
+		r = json_object();
+#define MS_SET(name) COUNTER_SET(r, c, name)
+		MS_COUNTERS(MS_SET)
+#undef MS_SET
+		json_object_set_new(r, "registrations",
+				    json_integer((json_int_t)registry_count(
+					    map_server_registry(cp->ms))));
+		json_object_set_new(r, "sites",
+				    json_integer((json_int_t)site_table_count(cp->sites)));
+		json_object_set_new(o, "map_server", r);
+	}
+	if (cp->mr) {
+		const struct mr_counters *c = map_resolver_counters(cp->mr);
+
+		r = json_object();
+#define MR_SET(name) COUNTER_SET(r, c, name)
+		MR_COUNTERS(MR_SET)
+#undef MR_SET
+		json_object_set_new(o, "map_resolver", r);
+	}
+	if (cp->pubsub) {
+		const struct pubsub_counters *c = pubsub_counters(cp->pubsub);
+
+		r = json_object();
+#define PS_SET(name) COUNTER_SET(r, c, name)
+		PUBSUB_COUNTERS(PS_SET)
+#undef PS_SET
+		json_object_set_new(r, "active",
+				    json_integer((json_int_t)pubsub_count(cp->pubsub)));
+		json_object_set_new(o, "pubsub", r);
+	}
+	if (cp->etr) {
+		const struct etr_counters *c = etr_counters(cp->etr);
+
+		r = json_object();
+#define ETR_SET(name) COUNTER_SET(r, c, name)
+		ETR_COUNTERS(ETR_SET)
+#undef ETR_SET
+		json_object_set_new(r, "database_entries",
+				    json_integer((json_int_t)etr_db_count(cp->etr)));
+		json_object_set_new(r, "registered", json_boolean(etr_registered(cp->etr)));
+		json_object_set_new(o, "etr", r);
+	}
+	if (cp->itr_ops && cp->itr)
+		json_object_set_new(o, "map_cache",
+				    json_pack("{s:I}", "entries",
+					      (json_int_t)cp->itr_ops->cache_count(cp->itr)));
+	if (rq->rest) {
+		const struct rest_counters *c = rest_counters(rq->rest);
+
+		r = json_object();
+#define REST_SET(name) COUNTER_SET(r, c, name)
+		REST_COUNTERS(REST_SET)
+#undef REST_SET
+		json_object_set_new(o, "rest", r);
+	}
+	rest_resp_json(rs, MHD_HTTP_OK, o);
+}

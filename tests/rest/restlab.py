@@ -1,0 +1,198 @@
+# SPDX-License-Identifier: BSD-3-Clause
+"""The lab tests/rest/test_rest_api.py runs in: lispgw-cp daemons on their own
+loopback addresses, each with REST on a free port; HTTP calls checked
+against docs/openapi.yaml (spec_check.py); lispgw-ctl runs; check() that
+counts and names failures; clean-up that always stops the daemons and
+fails a test whose daemon did not exit cleanly (or reported a sanitizer
+error)."""
+import http.client
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+import urllib.parse
+
+from spec_check import Spec
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+CP = os.environ.get('LISPGW_CP', 'build/controlplane/lispgw-cp')
+CTL = os.environ.get('LISPGW_CTL', 'build/ctl/lispgw-ctl')
+SPEC = os.environ.get('LISPGW_OPENAPI', os.path.join(HERE, '..', '..', 'docs', 'openapi.yaml'))
+
+spec = Spec(SPEC)
+failures = []
+counts = {'checks': 0}
+
+
+def check(cond, what, detail=''):
+    counts['checks'] += 1
+    print(('ok    ' if cond else 'FAIL  ') + what + ('' if cond or not detail else ': ' + detail))
+    if not cond:
+        failures.append(what)
+    return cond
+
+
+def free_port(ip):
+    s = socket.socket()
+    s.bind((ip, 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+class Daemon:
+    def __init__(self, lab, name, ip, conf, token):
+        self.name, self.ip, self.token, self.lab = name, ip, token, lab
+        self.port = free_port(ip)
+        self.path = os.path.join(lab.dir, name + '.yaml')
+        self.write(conf, token)
+        self.logf = open(os.path.join(lab.dir, name + '.log'), 'w')
+        self.proc = subprocess.Popen([CP, '-d', '-c', self.path], stdout=self.logf,
+                                     stderr=subprocess.STDOUT)
+        deadline = time.time() + 5
+        while time.time() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError('%s exited:\n%s' % (name, self.log()))
+            try:
+                if request(self, 'GET', '/api/v1/health', token=None)[0] == 200:
+                    return
+            except OSError:
+                pass
+            time.sleep(0.05)
+        raise RuntimeError('%s: REST did not come up' % name)
+
+    def write(self, conf, token):
+        rest = 'rest:\n  address: %s\n  port: %d\n  token: "%s"\n' % (self.ip, self.port, token)
+        with open(self.path, 'w') as f:
+            f.write(conf + '\n' + rest)
+
+    def url(self):
+        return 'http://%s:%d' % (self.ip, self.port)
+
+    def log(self):
+        with open(os.path.join(self.lab.dir, self.name + '.log')) as f:
+            return f.read()
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.logf.close()
+
+
+class Lab:
+    def __init__(self):
+        self.dir = tempfile.mkdtemp(prefix='lispgw-rest-')
+        self.daemons = []
+
+    def start(self, name, ip, conf, token):
+        d = Daemon(self, name, ip, conf, token)
+        self.daemons.append(d)
+        return d
+
+    def close(self, keep_logs=False):
+        for d in self.daemons:
+            d.stop()
+            # Stopped by SIGTERM, a daemon exits 0; under sanitizers a
+            # report (leak included) shows in its log.
+            log = d.log()
+            check(d.proc.returncode == 0 and 'Sanitizer' not in log and
+                  'runtime error:' not in log, '%s exits cleanly' % d.name,
+                  'exit %s' % d.proc.returncode)
+            keep_logs = keep_logs or bool(failures)
+        if keep_logs:
+            for d in self.daemons:
+                print('--- %s log ---\n%s' % (d.name, d.log()[-3000:]))
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+DEFAULT = object()
+
+
+def request(d, method, path, token=DEFAULT, body=None, headers=None):
+    """(status, headers, text) of one call."""
+    conn = http.client.HTTPConnection(d.ip, d.port, timeout=5)
+    h = dict(headers or {})
+    if token is DEFAULT:
+        token = d.token
+    if token is not None:
+        h['Authorization'] = 'Bearer ' + token
+    if body is not None:
+        if not isinstance(body, (bytes, str)):
+            body = json.dumps(body)
+        h.setdefault('Content-Type', 'application/json')
+    try:
+        conn.request(method, path, body=body, headers=h)
+        r = conn.getresponse()
+        return r.status, r, r.read().decode()
+    finally:
+        conn.close()
+
+
+def call(d, method, path, query=None, expect=None, field=None, **kw):
+    """One call checked against the spec: a status the operation lists, a body
+    of the listed content type valid against its schema.  Returns (status,
+    parsed body)."""
+    full = path + ('?' + urllib.parse.urlencode(query) if query else '')
+    status, resp, text = request(d, method, full, **kw)
+    what = '%s %s %s' % (d.name, method, full)
+    if expect is not None:
+        check(status == expect, '%s -> %d' % (what, expect), 'got %d %s' % (status, text[:300]))
+    try:
+        op = spec.operation(path, method)
+    except KeyError:
+        op = None
+    ctype = resp.getheader('Content-Type', '')
+    if ctype.startswith('application/json'):
+        body = json.loads(text)
+    else:
+        body = text
+    if op is None:
+        # Not in the spec: unknown path (404, or 401 first without the
+        # token) or method (405), all Errors.
+        errs = spec.validate(body, {'$ref': '#/components/schemas/Error'})
+        check(status in (401, 404, 405) and not errs, what + ': 401/404/405 with an Error body',
+              '%d %s' % (status, errs))
+        return status, body
+    listed = spec.response(op, status)
+    check(listed is not None, what + ': status %d is listed in the spec' % status, text[:200])
+    if listed is not None:
+        ct = 'text/plain' if ctype.startswith('text/plain') else 'application/json'
+        schema = spec.response_schema(op, status, ct)
+        check(schema is not None, what + ': %d %s is the content type the spec lists' %
+              (status, ctype))
+        if schema is not None:
+            errs = spec.validate(body, schema)
+            check(not errs, what + ': body valid against the spec', '; '.join(errs[:5]))
+    if field is not None:
+        check(isinstance(body, dict) and body.get('field') == field,
+              '%s: field %r named' % (what, field), str(body))
+    return status, body
+
+
+def poll(fn, timeout=4.0):
+    deadline = time.time() + timeout
+    while True:
+        v = fn()
+        if v or time.time() > deadline:
+            return v
+        time.sleep(0.05)
+
+
+def ctl(*args, env_token=None, input_=None):
+    env = dict(os.environ)
+    env.pop('LISPGW_TOKEN', None)
+    if env_token:
+        env['LISPGW_TOKEN'] = env_token
+    p = subprocess.run([CTL] + list(args), capture_output=True, text=True, timeout=20, env=env)
+    check('Sanitizer' not in p.stderr and 'runtime error:' not in p.stderr,
+          'ctl %s: no sanitizer report' % ' '.join(args[:3]), p.stderr[-2000:])
+    return p.returncode, p.stdout, p.stderr
