@@ -229,6 +229,15 @@ static void roles(FILE *f, const struct cp *cp)
 		       "1 when every Map-Server acknowledged the current database",
 		       etr_registered(cp->etr));
 	}
+	if (cp->itr) {
+		const struct itr_counters *c = itr_counters(cp->itr);
+
+#define ITR_METRIC(name) counter(f, "itr", "ITR", #name, c->name);
+		ITR_COUNTERS(ITR_METRIC)
+#undef ITR_METRIC
+		single(f, "lispgw_itr_pending_resolutions", "gauge",
+		       "Map-Requests in flight for misses", itr_pending_count(cp->itr));
+	}
 	if (cp->itr_ops && cp->itr)
 		single(f, "lispgw_map_cache_entries", "gauge", "Entries in the ITR map-cache",
 		       cp->itr_ops->cache_count(cp->itr));

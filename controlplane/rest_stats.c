@@ -187,6 +187,16 @@ void rest_get_stats(struct rest_req *rq, struct rest_resp *rs)
 		json_object_set_new(r, "registered", json_boolean(etr_registered(cp->etr)));
 		json_object_set_new(o, "etr", r);
 	}
+	if (cp->itr) {
+		const struct itr_counters *c = itr_counters(cp->itr);
+
+		r = json_object();
+#define ITR_SET(name) COUNTER_SET(r, c, name)
+		ITR_COUNTERS(ITR_SET)
+#undef ITR_SET
+		json_object_set_new(r, "pending", json_integer((json_int_t)itr_pending_count(cp->itr)));
+		json_object_set_new(o, "itr", r);
+	}
 	if (cp->itr_ops && cp->itr)
 		json_object_set_new(o, "map_cache",
 				    json_pack("{s:I}", "entries",
