@@ -19,6 +19,19 @@ ensure_packages "${LISPGW_TEST_PACKAGES[@]}"
 
 FUZZ_SMOKE_SECONDS=${FUZZ_SMOKE_SECONDS:-10}
 status=0
+passed=0 failed=0 skipped=0
+
+# run_tests ARGS...: meson test, its summary printed, its counts added up.
+run_tests() {
+	local out rc=0
+	out=$(mktemp)
+	meson test "$@" 2>&1 | tee "$out" || rc=1
+	passed=$((passed + $(awk '/^Ok:/ {n += $2} /^Expected Fail:/ {n += $3} END {print n + 0}' "$out")))
+	failed=$((failed + $(awk '/^Fail:/ {n += $2} /^Unexpected Pass:/ {n += $3} /^Timeout:/ {n += $2} END {print n + 0}' "$out")))
+	skipped=$((skipped + $(awk '/^Skipped:/ {n += $2} END {print n + 0}' "$out")))
+	rm -f "$out"
+	[ "$rc" -eq 0 ] || status=1
+}
 
 # setup_build DIR [meson options...]: configure once, reconfigure when the
 # options asked for differ from those the directory was made with.
@@ -40,22 +53,23 @@ setup_build build -Dwerror=true
 ninja -C build
 
 section "all tests"
-meson test -C build --print-errorlogs || status=1
+run_tests -C build --print-errorlogs
 
 section "sanitizers: unit suites and decoder corpora under ASan+UBSan"
 setup_build build-asan -Dwerror=true -Db_sanitize=address,undefined -Db_lundef=false \
 	-Dc_args=-fno-sanitize-recover=all
 ninja -C build-asan
 ASAN_OPTIONS=abort_on_error=1:detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
-	meson test -C build-asan --print-errorlogs --suite unit --suite fuzz-regress || status=1
+	run_tests -C build-asan --print-errorlogs --suite unit --suite fuzz-regress
 
 section "fuzz smoke (clang + libFuzzer, ${FUZZ_SMOKE_SECONDS}s per target)"
 CC=clang setup_build build-fuzz -Dwerror=true -Dfuzz=true
 ninja -C build-fuzz
-FUZZ_SMOKE_SECONDS=$FUZZ_SMOKE_SECONDS meson test -C build-fuzz --print-errorlogs \
-	--suite fuzz-smoke || status=1
+FUZZ_SMOKE_SECONDS=$FUZZ_SMOKE_SECONDS run_tests -C build-fuzz --print-errorlogs \
+	--suite fuzz-smoke
 
 section "result"
+echo "$passed passed, $failed failed, $skipped skipped"
 if [ "$status" -eq 0 ]; then
 	echo "scripts/test.sh: all suites passed"
 else
