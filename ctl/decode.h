@@ -33,14 +33,14 @@
  */
 json_t *decode_frame_json(int linktype, const uint8_t *frame, size_t len, unsigned long frame_no);
 
-/* True for the {"frame":N,"skipped":...} stub of a non-LISP frame. */
+/* True for the {"frame":N,"skipped":...} line of a non-LISP frame. */
 bool decode_json_is_skipped(const json_t *obj);
 
 /* True when decode_frame_json() understands frames of this link type. */
 bool decode_linktype_supported(int linktype);
 
 struct decode_opts {
-	bool all;	/* also print the stubs of skipped frames */
+	bool all;	/* also print a line for each skipped frame */
 };
 
 /*

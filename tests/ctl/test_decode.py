@@ -135,7 +135,7 @@ def check_main(c, ctl, tshark, outdir, pkts, view):
     for i, pkt in enumerate(pkts, 1):
         o = by_frame[i]
         if pkt["name"] in other:
-            c.eq(o, {"frame": i, "skipped": "not LISP/VXLAN"}, f"{pkt['name']}: skipped stub")
+            c.eq(o, {"frame": i, "skipped": "not LISP/VXLAN"}, f"{pkt['name']}: skipped line")
             continue
         errs = pkt["want"].get("error")
         if errs:
