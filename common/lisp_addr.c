@@ -298,3 +298,24 @@ bool lisp_prefix_covers(const struct lisp_prefix *outer, const struct lisp_prefi
 	}
 	return true;
 }
+
+void lisp_ipaddr_from_addr(struct lisp_ipaddr *ip, const struct lisp_addr *a)
+{
+	memset(ip, 0, sizeof(*ip));
+	if (a->afi != LISP_AFI_IPV4 && a->afi != LISP_AFI_IPV6)
+		return;
+	ip->afi = a->afi;
+	memcpy(ip->bytes, a->v6, lisp_addr_wire_len(a));
+}
+
+void lisp_ipaddr_to_addr(const struct lisp_ipaddr *ip, struct lisp_addr *a)
+{
+	memset(a, 0, sizeof(*a));
+	a->afi = ip->afi;
+	memcpy(a->v6, ip->bytes, ip->afi == LISP_AFI_IPV4 ? 4 : ip->afi == LISP_AFI_IPV6 ? 16 : 0);
+}
+
+bool lisp_ipaddr_equal(const struct lisp_ipaddr *a, const struct lisp_ipaddr *b)
+{
+	return a->afi == b->afi && memcmp(a->bytes, b->bytes, sizeof(a->bytes)) == 0;
+}

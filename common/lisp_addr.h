@@ -48,6 +48,18 @@ struct lisp_prefix {
 	struct lisp_addr addr;
 };
 
+/* An IPv4 or IPv6 address in 18 bytes, for tables that hold one per entry
+ * (a struct lisp_addr keeps room for a 255-byte name). */
+struct lisp_ipaddr {
+	uint16_t afi;		/* LISP_AFI_IPV4, LISP_AFI_IPV6, or NONE */
+	uint8_t bytes[16];
+};
+
+/* AFIs other than IPv4/IPv6 become LISP_AFI_NONE. */
+void lisp_ipaddr_from_addr(struct lisp_ipaddr *ip, const struct lisp_addr *a);
+void lisp_ipaddr_to_addr(const struct lisp_ipaddr *ip, struct lisp_addr *a);
+bool lisp_ipaddr_equal(const struct lisp_ipaddr *a, const struct lisp_ipaddr *b);
+
 /* Bytes the address occupies on the wire after its AFI (DN: with NUL). */
 size_t lisp_addr_wire_len(const struct lisp_addr *a);
 

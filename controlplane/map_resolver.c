@@ -127,7 +127,10 @@ static int answer_record(struct map_resolver *mr, const struct lisp_prefix *eid,
 	}
 	if (e) {
 		/* RFC 9301, 8.2: the ETR answers; it gets the ITR's ECM as is. */
-		mr->send(mr->send_arg, &e->xtrs->who.src, LISP_CONTROL_PORT, ecm, ecm_len);
+		struct lisp_addr etr;
+
+		lisp_ipaddr_to_addr(&e->xtrs->who.src, &etr);
+		mr->send(mr->send_arg, &etr, LISP_CONTROL_PORT, ecm, ecm_len);
 		mr->c.requests_forwarded++;
 		return 0;
 	}

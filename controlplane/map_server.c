@@ -171,21 +171,12 @@ static uint64_t random_nonce(void)
 static size_t peer_hash(const struct site *s, const struct reg_who *w)
 {
 	uint64_t h = (uintptr_t)s * 0x9e3779b97f4a7c15ull;
-	const uint8_t *k = w->has_xtr_id ? w->xtr_id : w->src.v6;
+	const uint8_t *k = w->has_xtr_id ? w->xtr_id : w->src.bytes;
 	size_t n = w->has_xtr_id ? LISP_XTR_ID_LEN : 16;
 
 	for (size_t i = 0; i < n; i++)
 		h = (h ^ k[i]) * 1099511628211ull;
 	return (size_t)((h ^ w->src_port ^ w->site_id) % PEER_BUCKETS);
-}
-
-static bool who_same(const struct reg_who *a, const struct reg_who *b)
-{
-	if (a->has_xtr_id != b->has_xtr_id)
-		return false;
-	if (a->has_xtr_id)
-		return !memcmp(a->xtr_id, b->xtr_id, LISP_XTR_ID_LEN) && a->site_id == b->site_id;
-	return lisp_addr_equal(&a->src, &b->src) && a->src_port == b->src_port;
 }
 
 static struct ms_peer *peer_get(struct map_server *ms, const struct site *s,
@@ -195,7 +186,7 @@ static struct ms_peer *peer_get(struct map_server *ms, const struct site *s,
 	struct ms_peer *p;
 
 	for (p = ms->peers[h]; p; p = p->next)
-		if (p->site == s && who_same(&p->who, w))
+		if (p->site == s && reg_who_equal(&p->who, w))
 			return p;
 	p = calloc(1, sizeof(*p));
 	if (!p)
@@ -322,10 +313,11 @@ static void notify_xtrs_of_change(struct map_server *ms, struct reg_eid *e,
 {
 	struct lisp_map_register n = { 0 };
 	struct lisp_record rec;
+	struct lisp_addr dst;
 	struct lisp_err err;
 
 	for (struct reg_xtr *x = e->xtrs; x; x = x->next) {
-		if (!x->want_notify || (except && who_same(&x->who, except)))
+		if (!x->want_notify || (except && reg_who_equal(&x->who, except)))
 			continue;
 		lisp_arena_reset(&ms->notify_arena);
 		if (reg_eid_decode(e, &ms->notify_arena, &rec, &err) < 0)
@@ -339,7 +331,8 @@ static void notify_xtrs_of_change(struct map_server *ms, struct reg_eid *e,
 			memcpy(n.xtr_id, x->who.xtr_id, LISP_XTR_ID_LEN);
 			n.site_id = x->who.site_id;
 		}
-		notify_send(ms, x->site, &x->who.src, x->who.src_port, &n, true);
+		lisp_ipaddr_to_addr(&x->who.src, &dst);
+		notify_send(ms, x->site, &dst, x->who.src_port, &n, true);
 	}
 }
 
@@ -434,7 +427,7 @@ static void register_input(struct map_server *ms, const uint8_t *msg, size_t len
 	who.has_xtr_id = m.xtr_id_present;
 	memcpy(who.xtr_id, m.xtr_id, LISP_XTR_ID_LEN);
 	who.site_id = m.site_id;
-	who.src = *src;
+	lisp_ipaddr_from_addr(&who.src, src);
 	who.src_port = src_port;
 	peer = peer_get(ms, site, &who);
 	if (!peer) {
@@ -450,7 +443,7 @@ static void register_input(struct map_server *ms, const uint8_t *msg, size_t len
 	}
 	peer_nonce_accept(peer, m.nonce);
 	/* The source address may change (mobility): it is where notifies go. */
-	peer->who.src = *src;
+	lisp_ipaddr_from_addr(&peer->who.src, src);
 	peer->who.src_port = src_port;
 
 	for (unsigned int i = 0; i < m.record_count; i++) {
@@ -461,7 +454,7 @@ static void register_input(struct map_server *ms, const uint8_t *msg, size_t len
 			/* TTL 0: this xTR withdraws its registration. */
 			e = registry_exact(ms->registry, &eids[i]);
 			for (struct reg_xtr *x = e ? e->xtrs : NULL; x; x = x->next)
-				if (who_same(&x->who, &who)) {
+				if (reg_who_equal(&x->who, &who)) {
 					changed = registry_remove_xtr(ms->registry, &e, x);
 					break;
 				}

@@ -80,13 +80,13 @@ void registry_free(struct registry *r)
 	free(r);
 }
 
-static bool who_equal(const struct reg_who *a, const struct reg_who *b)
+bool reg_who_equal(const struct reg_who *a, const struct reg_who *b)
 {
 	if (a->has_xtr_id != b->has_xtr_id)
 		return false;
 	if (a->has_xtr_id)
 		return memcmp(a->xtr_id, b->xtr_id, LISP_XTR_ID_LEN) == 0 && a->site_id == b->site_id;
-	return lisp_addr_equal(&a->src, &b->src) && a->src_port == b->src_port;
+	return lisp_ipaddr_equal(&a->src, &b->src) && a->src_port == b->src_port;
 }
 
 static bool locator_seen(const struct lisp_locator *locs, size_t n, const struct lisp_locator *l)
@@ -215,7 +215,7 @@ int registry_update(struct registry *r, const struct lisp_prefix *eid,
 		}
 		created = true;
 	}
-	for (x = e->xtrs; x && !who_equal(&x->who, who); x = x->next)
+	for (x = e->xtrs; x && !reg_who_equal(&x->who, who); x = x->next)
 		;
 	if (!x) {
 		x = calloc(1, sizeof(*x));

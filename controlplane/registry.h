@@ -24,9 +24,12 @@ struct reg_who {
 	bool has_xtr_id;
 	uint8_t xtr_id[LISP_XTR_ID_LEN];
 	uint64_t site_id;
-	struct lisp_addr src;
+	struct lisp_ipaddr src;		/* compact: one per registration */
 	uint16_t src_port;
 };
+
+/* Same registering xTR: same xTR-ID and site-ID, or same source. */
+bool reg_who_equal(const struct reg_who *a, const struct reg_who *b);
 
 struct reg_eid;
 

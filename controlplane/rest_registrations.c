@@ -36,14 +36,16 @@ struct reg_filter {
 static json_t *xtr_json(const struct cp *cp, const struct reg_xtr *x)
 {
 	uint64_t now = evloop_now_ms(cp->loop);
+	struct lisp_addr source;
 	json_t *o;
 
+	lisp_ipaddr_to_addr(&x->who.src, &source);
 	o = json_pack("{s:o, s:I, s:o, s:o, s:i, s:o, s:o, s:I, s:b, s:b, s:o}",
 		      "xtr_id", x->who.has_xtr_id ? rest_json_hex(x->who.xtr_id, LISP_XTR_ID_LEN)
 						  : json_null(),
 		      "site_id", (json_int_t)x->who.site_id,
 		      "site", x->site ? json_string(x->site->name) : json_null(),
-		      "source", rest_json_addr(&x->who.src),
+		      "source", rest_json_addr(&source),
 		      "source_port", (int)x->who.src_port,
 		      "registered_at", rest_json_time(cp, x->registered_ms),
 		      "refreshed_at", rest_json_time(cp, x->refreshed_ms),

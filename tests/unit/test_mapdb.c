@@ -183,6 +183,36 @@ START_TEST(differential_ipv6)
 }
 END_TEST
 
+/* Host entries are also found through a hash: it must agree with the trie
+ * as entries come and go, and never hide a covering prefix. */
+START_TEST(host_entries_and_their_hash)
+{
+	struct mapdb *db = mapdb_new();
+	struct lisp_prefix p = { .iid = 4, .plen = 32, .addr.afi = LISP_AFI_IPV4 }, cover, m;
+
+	lisp_prefix_parse("[4]10.0.0.0/8", &cover, NULL);
+	ck_assert_int_eq(mapdb_insert(db, &cover, (void *)1, NULL), 0);
+	for (uint32_t i = 0; i < 20000; i++) {
+		p.addr.v4[0] = 10, p.addr.v4[1] = (uint8_t)(i >> 16), p.addr.v4[2] = (uint8_t)(i >> 8);
+		p.addr.v4[3] = (uint8_t)i;
+		ck_assert_int_eq(mapdb_insert(db, &p, (void *)(uintptr_t)(i + 2), NULL), 0);
+	}
+	for (uint32_t i = 0; i < 20000; i += 2) {
+		p.addr.v4[1] = (uint8_t)(i >> 16), p.addr.v4[2] = (uint8_t)(i >> 8);
+		p.addr.v4[3] = (uint8_t)i;
+		ck_assert_ptr_eq(mapdb_remove(db, &p), (void *)(uintptr_t)(i + 2));
+	}
+	for (uint32_t i = 0; i < 20000; i++) {
+		p.addr.v4[1] = (uint8_t)(i >> 16), p.addr.v4[2] = (uint8_t)(i >> 8);
+		p.addr.v4[3] = (uint8_t)i;
+		/* Removed hosts fall back to the covering /8. */
+		ck_assert_ptr_eq(mapdb_longest(db, &p, &m), (void *)(uintptr_t)(i % 2 ? i + 2 : 1));
+		ck_assert_uint_eq(m.plen, i % 2 ? 32 : 8);
+	}
+	mapdb_free(db);
+}
+END_TEST
+
 static void put(struct mapdb *db, const char *text, uintptr_t v)
 {
 	struct lisp_prefix p;
@@ -278,6 +308,7 @@ int main(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, differential_ipv4);
 	tcase_add_test(tc, differential_ipv6);
+	tcase_add_test(tc, host_entries_and_their_hash);
 	tcase_add_test(tc, negative_reply_prefixes);
 	tcase_add_test(tc, distinguished_names);
 	tcase_add_test(tc, rejects_unindexable);
