@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The lispgw-dp process: what main.c sets up and the modules share.
+ * Written by the main lcore before the workers start, read-only after
+ * (but for quit).
+ */
+#ifndef LISPGW_DP_H
+#define LISPGW_DP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_mempool.h>
+
+#include "dp_config.h"
+#include "port.h"
+#include "tables.h"
+#include "worker.h"
+
+#define DP_PORTS_MAX	RTE_MAX_ETHPORTS
+
+extern int dp_logtype;
+#define DP_LOG(level, fmt, ...) \
+	rte_log(RTE_LOG_##level, dp_logtype, "lispgw-dp: " fmt "\n", ##__VA_ARGS__)
+
+struct dp_app {
+	const struct dp_config *cfg;
+	struct dp_tables *tables;
+	struct rte_mempool *pool;
+	unsigned int n_ports;
+	struct dp_port ports[DP_PORTS_MAX];		/* config order */
+	struct dp_port *by_id[RTE_MAX_ETHPORTS];	/* by DPDK port id */
+	unsigned int n_workers;
+	struct dp_worker *workers[RTE_MAX_LCORE];	/* by worker index */
+	bool main_forwards;		/* no worker lcore: main does both */
+	bool busy_poll;			/* --busy-poll: no idle back-off */
+	uint32_t exit_on_idle_ms;	/* 0: run until a signal */
+	/* Main lcore's periodic duty, called by the worker loop when the
+	 * main lcore forwards. */
+	void (*tick)(struct dp_app *app);
+	volatile int quit;
+};
+
+static inline bool dp_app_quit(const struct dp_app *app)
+{
+	return __atomic_load_n(&app->quit, __ATOMIC_RELAXED) != 0;
+}
+
+#endif

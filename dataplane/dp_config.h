@@ -1,0 +1,116 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * lispgw-dp configuration: one YAML file of the same family as lispgw-cp's
+ * (docs/dataplane.md, "Configuration"), loaded with libcyaml through the
+ * control plane's schema walker, so that every error comes back as
+ * "FILE:LINE: key.path: message" and all of them at once.  Nothing here
+ * needs EAL: `lispgw-dp -- -c FILE -n` checks a file without DPDK.
+ *
+ *   ports:             DPDK ports by device name, role eid or rloc
+ *   instances:         Instance-IDs and their encapsulation
+ *   static-map-cache:  [iid]prefix -> RLOCs (priority, weight, up)
+ *   tables:            sizes
+ *   workers:           idle back-off, TX drain period
+ */
+#ifndef LISPGW_DP_CONFIG_H
+#define LISPGW_DP_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "lisp_addr.h"
+
+#define DP_CONFIG_ROLE_EID	0
+#define DP_CONFIG_ROLE_RLOC	1
+
+#define DP_CONFIG_ENCAP_LISP	0	/* = enum dp_encap */
+#define DP_CONFIG_ENCAP_VXLAN	1
+#define DP_CONFIG_ENCAP_GPE	2
+
+#define DP_CONFIG_DEF_MTU		1500
+#define DP_CONFIG_DEF_MAX_MAPPINGS	65536
+#define DP_CONFIG_DEF_MAX_INSTANCES	256
+#define DP_CONFIG_DEF_IPV4_TBL8S	1024
+#define DP_CONFIG_DEF_IPV6_TBL8S	4096
+#define DP_CONFIG_DEF_TX_DRAIN_US	100
+#define DP_CONFIG_DEF_RLOC_PRIORITY	1
+#define DP_CONFIG_DEF_RLOC_WEIGHT	100
+#define DP_CONFIG_MAX_MAPPINGS		((1u << 21) - 1)	/* rte_lpm6 next hop */
+#define DP_CONFIG_LOCAL_RLOCS_MAX	8			/* per family */
+#define DP_CONFIG_RLOCS_MAX		32			/* per mapping */
+
+struct dp_config_vlan {
+	uint16_t vlan;
+	uint32_t iid;
+	uint8_t peer_mac[6];		/* the port's peer-mac unless given */
+};
+
+struct dp_config_port {
+	char *name;
+	char *device;			/* DPDK device name ("net_pcap0", PCI) or port id */
+	uint8_t role;			/* DP_CONFIG_ROLE_* */
+	bool mac_set;
+	uint8_t mac[6];			/* source MAC override */
+	uint16_t mtu;
+	/* role eid */
+	bool iid_set;
+	uint32_t iid;			/* untagged frames */
+	uint8_t peer_mac[6];		/* where decapsulated packets go (static) */
+	size_t vlan_count;
+	struct dp_config_vlan *vlans;
+	/* role rloc */
+	size_t addr_count;
+	struct lisp_addr *addrs;	/* our RLOCs on this port */
+	uint8_t next_hop_mac[6];	/* static for now */
+};
+
+struct dp_config_instance {
+	uint32_t iid;
+	uint8_t encap;			/* DP_CONFIG_ENCAP_* */
+};
+
+struct dp_config_rloc {
+	struct lisp_addr addr;
+	uint8_t priority;
+	uint8_t weight;
+	bool up;
+};
+
+struct dp_config_mapping {
+	struct lisp_prefix eid;
+	uint8_t action;			/* enum lisp_action */
+	size_t rloc_count;
+	struct dp_config_rloc *rlocs;
+};
+
+struct dp_config {
+	int log_level;			/* syslog levels, as lispgw-cp */
+	size_t port_count;
+	struct dp_config_port *ports;
+	size_t instance_count;
+	struct dp_config_instance *instances;
+	size_t static_count;
+	struct dp_config_mapping *statics;
+	uint32_t max_mappings;
+	uint32_t max_instances;
+	uint32_t ipv4_tbl8s;
+	uint32_t ipv6_tbl8s;
+	bool idle_backoff;
+	uint32_t tx_drain_us;
+};
+
+struct cp_config_errors;
+
+/* As cp_config_load(): 0 and *out, or -errno with every error in errs
+ * (print them with cp_config_errors_print()). */
+int dp_config_load(const char *path, struct dp_config **out, struct cp_config_errors *errs);
+void dp_config_free(struct dp_config *cfg);
+
+const struct dp_config_instance *dp_config_instance(const struct dp_config *cfg, uint32_t iid);
+
+/* "02:00:00:00:00:01" -> 6 bytes; 0 or -EINVAL. */
+int dp_mac_parse(const char *s, uint8_t mac[6]);
+
+#endif

@@ -1,0 +1,473 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * ITR path.  A burst is split by inner address family first, so that each
+ * family runs through its own copy of encap_af() with is_ip4 a constant
+ * (VPP's encap nodes do the same): two tight loops without a family
+ * branch.  Each runs in two stages so that the memory latency of a large
+ * table overlaps: (1) parse, hash, look up, choose the RLOC and prefetch
+ * its rewrite, for the whole burst; (2) copy the rewrite and patch it.
+ *
+ * RFC 9300 section 5.3 for the outer header: TTL / Hop Limit copied from
+ * the inner header, DSCP and ECN copied (RFC 6040 normal mode), UDP
+ * checksum zero for LISP.  VXLAN and VXLAN-GPE over IPv6 carry a real UDP
+ * checksum: Linux drops zero-checksum IPv6 VXLAN by default
+ * (udp6zerocsumrx), and interoperating with it matters more than the cost.
+ * IPv6 flow label: the inner flow hash (RFC 6438).
+ */
+#include <string.h>
+
+#include <rte_byteorder.h>
+#include <rte_ether.h>
+#include <rte_hash_crc.h>
+#include <rte_ip.h>
+#include <rte_memcpy.h>
+#include <rte_prefetch.h>
+#include <rte_udp.h>
+
+#include "counters.h"
+#include "decap.h"
+#include "dp_hdr.h"
+#include "encap.h"
+#include "lisp_msg.h"
+#include "port.h"
+#include "worker.h"
+
+#define ETH_LEN		14
+#define VLAN_LEN	4
+/* "LISP".  Fixed, so that a restart keeps flows on their RLOC. */
+#define FLOW_SEED	0x4c495350u
+
+/* --- control path: the rewrite ------------------------------------------------ */
+
+static uint32_t csum_words(const uint8_t *p, size_t len)
+{
+	uint32_t sum = 0;
+
+	for (size_t i = 0; i + 1 < len; i += 2)
+		sum += (uint32_t)p[i] << 8 | p[i + 1];
+	return sum;
+}
+
+void dp_encap_rewrite_build(struct dp_rloc *r, const struct dp_underlay_if *u,
+			    const struct dp_ip *dst, enum dp_encap encap, uint32_t iid)
+{
+	uint8_t *p = r->hdr, *l4, *tun;
+	struct rte_udp_hdr *udp;
+	uint16_t dport;
+
+	memset(r->hdr, 0, sizeof(r->hdr));
+	memcpy(p, u->dst_mac, 6);
+	memcpy(p + 6, u->src_mac, 6);
+	if (dst->af == 4) {
+		struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(p + ETH_LEN);
+
+		p[12] = 0x08;
+		p[13] = 0x00;
+		ip->version_ihl = RTE_IPV4_VHL_DEF;
+		/* Atomic datagram (RFC 6864): DF set, ID 0.  Larger packets
+		 * are dropped and counted before they get here. */
+		ip->fragment_offset = rte_cpu_to_be_16(RTE_IPV4_HDR_DF_FLAG);
+		ip->next_proto_id = IPPROTO_UDP;
+		memcpy(&ip->src_addr, u->src, 4);
+		memcpy(&ip->dst_addr, dst->a, 4);
+		/* tos, total_length, ttl and the checksum are per packet. */
+		r->ip4_csum_base = csum_words((const uint8_t *)ip, sizeof(*ip));
+		l4 = p + ETH_LEN + sizeof(*ip);
+		r->is_ip6 = 0;
+	} else {
+		struct rte_ipv6_hdr *ip6 = (struct rte_ipv6_hdr *)(p + ETH_LEN);
+
+		p[12] = 0x86;
+		p[13] = 0xdd;
+		ip6->vtc_flow = rte_cpu_to_be_32(6u << 28);
+		ip6->proto = IPPROTO_UDP;
+		memcpy(ip6->src_addr, u->src, 16);
+		memcpy(ip6->dst_addr, dst->a, 16);
+		l4 = p + ETH_LEN + sizeof(*ip6);
+		r->is_ip6 = 1;
+	}
+	udp = (struct rte_udp_hdr *)l4;
+	dport = encap == DP_ENCAP_LISP ? DP_LISP_DATA_PORT :
+		encap == DP_ENCAP_VXLAN ? VXLAN_PORT : VXLAN_GPE_PORT;
+	udp->dst_port = rte_cpu_to_be_16(dport);
+	tun = l4 + sizeof(*udp);
+	switch (encap) {
+	case DP_ENCAP_LISP: {
+		/* N: a nonce in every packet (written per packet); I: the IID.
+		 * No L: the Locator-Status-Bits describe the source site's
+		 * RLOCs, which the data plane does not know yet. */
+		struct lisp_data_hdr h = { .flags = LISP_DF_N | LISP_DF_I, .iid = iid };
+
+		lisp_data_hdr_encode(&h, tun);
+		break;
+	}
+	case DP_ENCAP_VXLAN: {
+		struct vxlan_hdr h = { .flags = VXLAN_F_I, .vni = iid };
+
+		vxlan_hdr_encode(&h, tun);
+		break;
+	}
+	case DP_ENCAP_GPE: {
+		struct vxlan_gpe_hdr h = { .flags = VXLAN_GPE_F_I | VXLAN_GPE_F_P,
+					   .next_proto = VXLAN_GPE_NP_IPV4, .vni = iid };
+
+		vxlan_gpe_hdr_encode(&h, tun);
+		break;
+	}
+	}
+	r->hdr_len = (uint8_t)(tun + LISP_DATA_HDR_LEN - p);
+	r->port_id = u->port_id;
+	r->mtu = u->mtu;
+	r->ip4_cksum_offload = u->ip4_cksum_offload;
+	r->udp_cksum_offload = u->udp_cksum_offload;
+}
+
+/* --- the inner flow hash ------------------------------------------------------- */
+
+static __rte_always_inline bool l4_has_ports(uint8_t proto)
+{
+	return proto == IPPROTO_TCP || proto == IPPROTO_UDP || proto == IPPROTO_SCTP;
+}
+
+static __rte_always_inline uint32_t flow_hash4(const struct rte_ipv4_hdr *ip, uint32_t ihl,
+					       uint32_t avail)
+{
+	uint64_t addrs;
+	uint32_t h, ports;
+
+	memcpy(&addrs, &ip->src_addr, 8);	/* src and dst, adjacent */
+	h = rte_hash_crc_8byte(addrs, FLOW_SEED);
+	h = rte_hash_crc_4byte(ip->next_proto_id, h);
+	/* Ports only in a first (or only) fragment. */
+	if (l4_has_ports(ip->next_proto_id) && avail >= ihl + 4 &&
+	    !(ip->fragment_offset &
+	      rte_cpu_to_be_16(RTE_IPV4_HDR_MF_FLAG | RTE_IPV4_HDR_OFFSET_MASK))) {
+		memcpy(&ports, (const uint8_t *)ip + ihl, 4);
+		h = rte_hash_crc_4byte(ports, h);
+	}
+	return h;
+}
+
+static __rte_always_inline uint32_t flow_hash6(const struct rte_ipv6_hdr *ip6, uint32_t avail)
+{
+	uint64_t a[4];
+	uint32_t h, ports;
+
+	/* src and dst; copied because the header is only 2-byte aligned */
+	memcpy(a, ip6->src_addr, sizeof(a));
+	h = rte_hash_crc_8byte(a[0], FLOW_SEED);
+	h = rte_hash_crc_8byte(a[1], h);
+	h = rte_hash_crc_8byte(a[2], h);
+	h = rte_hash_crc_8byte(a[3], h);
+	h = rte_hash_crc_4byte(ip6->proto, h);
+	/* Extension headers: no ports, the flow still hashes consistently. */
+	if (l4_has_ports(ip6->proto) && avail >= sizeof(*ip6) + 4) {
+		memcpy(&ports, ip6 + 1, 4);
+		h = rte_hash_crc_4byte(ports, h);
+	}
+	return h;
+}
+
+uint32_t dp_flow_hash4(const void *p, uint32_t avail)
+{
+	const struct rte_ipv4_hdr *ip = p;
+
+	return flow_hash4(ip, (uint32_t)(ip->version_ihl & 0xf) * 4, avail);
+}
+
+uint32_t dp_flow_hash6(const void *p, uint32_t avail)
+{
+	return flow_hash6(p, avail);
+}
+
+/* --- the fast path ----------------------------------------------------------------- */
+
+struct encap_in {
+	struct rte_mbuf *m;
+	const struct dp_vrf *vrf;
+	uint8_t l2_len;
+};
+
+struct encap_st {
+	struct rte_mbuf *m;
+	const struct dp_rloc *r;
+	uint32_t hash;
+	uint16_t inner_len;
+	uint8_t l2_len;
+	uint8_t ttl;
+	uint8_t tos;
+	uint8_t encap;
+};
+
+static __rte_always_inline uint16_t csum_fold(uint32_t sum)
+{
+	sum = (sum & 0xffff) + (sum >> 16);
+	sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)~sum;
+}
+
+static __rte_always_inline enum dp_ctr neg_reason(uint8_t action)
+{
+	switch (action) {
+	case LISP_ACT_NATIVE_FORWARD:
+		return DP_CTR_DROP_NEG_NATIVE;
+	case LISP_ACT_SEND_MAP_REQUEST:
+		return DP_CTR_DROP_NEG_MAP_REQUEST;
+	default:
+		return DP_CTR_DROP_NEG_DROP;
+	}
+}
+
+/* Stage 1: inner header checks, flow hash, lookup, RLOC choice.  Returns
+ * 0 and fills st, or the drop reason. */
+static __rte_always_inline enum dp_ctr encap_lookup(const struct dp_tables *t,
+						    const struct encap_in *in,
+						    struct encap_st *st, const int is_ip4)
+{
+	struct rte_mbuf *m = in->m;
+	const uint8_t *l3 = rte_pktmbuf_mtod_offset(m, const uint8_t *, in->l2_len);
+	uint32_t seg_avail = rte_pktmbuf_data_len(m) - in->l2_len;
+	uint32_t pkt_avail = rte_pktmbuf_pkt_len(m) - in->l2_len;
+	const struct dp_mapping *mp;
+	uint32_t inner_len, hash;
+
+	if (is_ip4) {
+		const struct rte_ipv4_hdr *ip = (const struct rte_ipv4_hdr *)l3;
+		uint32_t ihl;
+
+		if (unlikely(rte_pktmbuf_data_len(m) < in->l2_len + sizeof(*ip)))
+			return DP_CTR_DROP_INNER_TRUNCATED;
+		ihl = (uint32_t)(ip->version_ihl & 0xf) * 4;
+		inner_len = rte_be_to_cpu_16(ip->total_length);
+		if (unlikely((ip->version_ihl >> 4) != 4 || ihl < sizeof(*ip) ||
+			     inner_len < ihl || inner_len > pkt_avail || ihl > seg_avail))
+			return DP_CTR_DROP_INNER_TRUNCATED;
+		hash = flow_hash4(ip, ihl, seg_avail);
+		mp = dp_tables_lookup4(t, in->vrf, rte_be_to_cpu_32(ip->dst_addr));
+		st->ttl = ip->time_to_live;
+		st->tos = ip->type_of_service;
+	} else {
+		const struct rte_ipv6_hdr *ip6 = (const struct rte_ipv6_hdr *)l3;
+		uint32_t vtc;
+
+		if (unlikely(rte_pktmbuf_data_len(m) < in->l2_len + sizeof(*ip6)))
+			return DP_CTR_DROP_INNER_TRUNCATED;
+		vtc = rte_be_to_cpu_32(ip6->vtc_flow);
+		inner_len = sizeof(*ip6) + rte_be_to_cpu_16(ip6->payload_len);
+		/* payload_len 0 would be a jumbogram: not on our links. */
+		if (unlikely((vtc >> 28) != 6 || inner_len > pkt_avail ||
+			     inner_len == sizeof(*ip6)))
+			return DP_CTR_DROP_INNER_TRUNCATED;
+		hash = flow_hash6(ip6, seg_avail);
+		mp = dp_tables_lookup6(t, in->vrf, ip6->dst_addr);
+		st->ttl = ip6->hop_limits;
+		st->tos = (uint8_t)(vtc >> 20);
+	}
+	if (unlikely(mp == NULL))
+		return DP_CTR_DROP_MISS;
+	if (unlikely(mp->action != LISP_ACT_NO_ACTION))
+		return neg_reason(mp->action);
+	if (unlikely(mp->n_usable == 0))
+		return DP_CTR_DROP_NO_RLOC;
+	st->m = m;
+	st->r = dp_mapping_rloc(mp, hash);
+	st->hash = hash;
+	st->inner_len = (uint16_t)inner_len;
+	st->l2_len = in->l2_len;
+	st->encap = mp->encap;
+	rte_prefetch0(st->r);
+	rte_prefetch0((const uint8_t *)st->r + RTE_CACHE_LINE_SIZE);
+	return 0;
+}
+
+/* Stage 2: rewrite.  Returns 0 or the drop reason. */
+static __rte_always_inline enum dp_ctr encap_write(struct dp_worker *w, const struct encap_st *st,
+						   const int is_ip4)
+{
+	struct rte_mbuf *m = st->m;
+	const struct dp_rloc *r = st->r;
+	/* VXLAN carries the inner Ethernet frame: keep its (untagged) header. */
+	const uint32_t keep = st->encap == DP_ENCAP_VXLAN ? ETH_LEN : 0;
+	uint32_t olen = (uint32_t)r->hdr_len - ETH_LEN + keep + st->inner_len;
+	uint32_t excess = rte_pktmbuf_pkt_len(m) - st->l2_len - st->inner_len;
+	uint16_t sport = (uint16_t)(DP_UDP_SPORT_BASE | ((st->hash >> 16) & DP_UDP_SPORT_MASK));
+	struct rte_udp_hdr *udp;
+	uint8_t *h, *tun;
+
+	if (unlikely(olen > r->mtu))
+		return DP_CTR_DROP_MTU;
+	if (excess)	/* Ethernet padding of short frames */
+		rte_pktmbuf_trim(m, (uint16_t)excess);
+	if (keep && st->l2_len > ETH_LEN) {
+		uint8_t *d = rte_pktmbuf_mtod(m, uint8_t *);
+
+		memmove(d + VLAN_LEN, d, 2 * RTE_ETHER_ADDR_LEN);
+	}
+	h = (uint8_t *)rte_pktmbuf_prepend(m, (uint16_t)(r->hdr_len - (st->l2_len - keep)));
+	if (unlikely(h == NULL))
+		return DP_CTR_DROP_HEADROOM;
+	/* Two constant sizes: the compiler emits straight vector moves. */
+	if (r->is_ip6)
+		rte_memcpy(h, r->hdr, DP_OUTER_HDR_IP6);
+	else
+		rte_memcpy(h, r->hdr, DP_OUTER_HDR_IP4);
+
+	if (!r->is_ip6) {
+		struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(h + ETH_LEN);
+
+		ip->type_of_service = st->tos;
+		ip->time_to_live = st->ttl;
+		ip->total_length = rte_cpu_to_be_16((uint16_t)olen);
+		if (r->ip4_cksum_offload) {
+			m->ol_flags |= RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM;
+			m->l2_len = ETH_LEN;
+			m->l3_len = sizeof(*ip);
+		} else {
+			ip->hdr_checksum = rte_cpu_to_be_16(csum_fold(
+				r->ip4_csum_base + olen + ((uint32_t)st->ttl << 8) + st->tos));
+		}
+		udp = (struct rte_udp_hdr *)(ip + 1);
+		udp->dgram_len = rte_cpu_to_be_16((uint16_t)(olen - sizeof(*ip)));
+	} else {
+		struct rte_ipv6_hdr *ip6 = (struct rte_ipv6_hdr *)(h + ETH_LEN);
+
+		ip6->vtc_flow = rte_cpu_to_be_32(6u << 28 | (uint32_t)st->tos << 20 |
+						 (st->hash & 0xfffff));
+		ip6->payload_len = rte_cpu_to_be_16((uint16_t)(olen - sizeof(*ip6)));
+		ip6->hop_limits = st->ttl;
+		udp = (struct rte_udp_hdr *)(ip6 + 1);
+		udp->dgram_len = ip6->payload_len;
+	}
+	udp->src_port = rte_cpu_to_be_16(sport);
+	tun = (uint8_t *)(udp + 1);
+	switch (st->encap) {
+	case DP_ENCAP_LISP: {
+		uint32_t nonce = dp_worker_rand(w);
+
+		tun[1] = (uint8_t)(nonce >> 16);
+		tun[2] = (uint8_t)(nonce >> 8);
+		tun[3] = (uint8_t)nonce;
+		break;
+	}
+	case DP_ENCAP_GPE:
+		tun[3] = is_ip4 ? VXLAN_GPE_NP_IPV4 : VXLAN_GPE_NP_IPV6;
+		break;
+	default:
+		break;
+	}
+	if (r->is_ip6 && st->encap != DP_ENCAP_LISP) {
+		struct rte_ipv6_hdr *ip6 = (struct rte_ipv6_hdr *)(h + ETH_LEN);
+
+		if (r->udp_cksum_offload) {
+			m->ol_flags |= RTE_MBUF_F_TX_IPV6 | RTE_MBUF_F_TX_UDP_CKSUM;
+			m->l2_len = ETH_LEN;
+			m->l3_len = sizeof(*ip6);
+			udp->dgram_cksum = rte_ipv6_phdr_cksum(ip6, m->ol_flags);
+		} else if (m->nb_segs == 1) {
+			udp->dgram_cksum = rte_ipv6_udptcp_cksum(ip6, udp);
+		} else {
+			udp->dgram_cksum = rte_ipv6_udptcp_cksum_mbuf(m, ip6,
+								       ETH_LEN + sizeof(*ip6));
+		}
+	}
+	return 0;
+}
+
+static __rte_always_inline uint16_t encap_af(struct dp_worker *w, const struct encap_in *in,
+					     uint16_t n, struct rte_mbuf **out,
+					     uint16_t *out_port, uint16_t nout,
+					     struct rte_mbuf **drop, uint16_t *ndrop,
+					     const int is_ip4)
+{
+	struct encap_st st[DP_BURST];
+	uint16_t ns = 0;
+
+	for (uint16_t i = 0; i < n; i++) {
+		enum dp_ctr why = encap_lookup(w->tables, &in[i], &st[ns], is_ip4);
+
+		if (likely(why == 0)) {
+			ns++;
+		} else {
+			dp_ctr_inc(&w->ctr, why);
+			drop[(*ndrop)++] = in[i].m;
+		}
+	}
+	for (uint16_t i = 0; i < ns; i++) {
+		enum dp_ctr why = encap_write(w, &st[i], is_ip4);
+
+		if (likely(why == 0)) {
+			out[nout] = st[i].m;
+			out_port[nout++] = st[i].r->port_id;
+			dp_ctr_inc(&w->ctr, (enum dp_ctr)(DP_CTR_ENCAP_LISP + st[i].encap));
+		} else {
+			dp_ctr_inc(&w->ctr, why);
+			drop[(*ndrop)++] = st[i].m;
+		}
+	}
+	return nout;
+}
+
+static uint16_t encap_chunk(struct dp_worker *w, const struct dp_port *in_port,
+			    struct rte_mbuf **pkts, uint16_t n, struct rte_mbuf **out,
+			    uint16_t *out_port)
+{
+	struct encap_in v4[DP_BURST], v6[DP_BURST];
+	struct rte_mbuf *drop[DP_BURST];
+	uint16_t n4 = 0, n6 = 0, nd = 0, nout;
+
+	for (uint16_t i = 0; i < n; i++) {
+		struct rte_mbuf *m = pkts[i];
+		const struct rte_ether_hdr *eth;
+		const struct dp_vrf *vrf = in_port->untagged_vrf;
+		uint16_t type;
+		uint8_t l2 = ETH_LEN;
+
+		if (i + DP_PREFETCH_OFFSET < n)
+			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + DP_PREFETCH_OFFSET], void *));
+		eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
+		if (unlikely(rte_pktmbuf_data_len(m) < ETH_LEN + VLAN_LEN)) {
+			dp_ctr_inc(&w->ctr, DP_CTR_DROP_INNER_TRUNCATED);
+			drop[nd++] = m;
+			continue;
+		}
+		type = eth->ether_type;
+		if (type == rte_cpu_to_be_16(RTE_ETHER_TYPE_VLAN)) {
+			const struct rte_vlan_hdr *vh = (const struct rte_vlan_hdr *)(eth + 1);
+			uint16_t vid = rte_be_to_cpu_16(vh->vlan_tci) & 0xfff;
+
+			vrf = in_port->vlan_vrf ? in_port->vlan_vrf[vid] : NULL;
+			type = vh->eth_proto;
+			l2 += VLAN_LEN;
+		}
+		if (type == rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4) && likely(vrf != NULL)) {
+			v4[n4++] = (struct encap_in){ .m = m, .vrf = vrf, .l2_len = l2 };
+		} else if (type == rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV6) && likely(vrf != NULL)) {
+			v6[n6++] = (struct encap_in){ .m = m, .vrf = vrf, .l2_len = l2 };
+		} else {
+			bool ip = type == rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4) ||
+				  type == rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV6);
+
+			dp_ctr_inc(&w->ctr, ip ? DP_CTR_DROP_NO_IID : DP_CTR_DROP_NOT_IP);
+			drop[nd++] = m;
+		}
+	}
+	nout = encap_af(w, v4, n4, out, out_port, 0, drop, &nd, 1);
+	nout = encap_af(w, v6, n6, out, out_port, nout, drop, &nd, 0);
+	if (nd)
+		rte_pktmbuf_free_bulk(drop, nd);
+	return nout;
+}
+
+uint16_t dp_encap_burst(struct dp_worker *w, const struct dp_port *in, struct rte_mbuf **pkts,
+			uint16_t n, struct rte_mbuf **out, uint16_t *out_port)
+{
+	uint16_t nout = 0;
+
+	for (uint16_t done = 0; done < n;) {
+		uint16_t k = RTE_MIN((uint16_t)(n - done), (uint16_t)DP_BURST);
+
+		nout += encap_chunk(w, in, pkts + done, k, out + nout, out_port + nout);
+		done += k;
+	}
+	return nout;
+}

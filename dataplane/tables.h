@@ -1,0 +1,314 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Forwarding tables of lispgw-dp (docs/dataplane.md, "Tables").
+ *
+ *   Instance-ID --rte_hash--> VRF --rte_lpm / rte_lpm6--> slot index
+ *   slot index --slots[]--> immutable struct dp_mapping (RLOCs, each with its
+ *                           pre-built outer header, and a weight table)
+ *
+ * Readers (workers) take no lock: they look up, load the slot pointer with
+ * acquire ordering and use the entry until their next quiescent-state
+ * report (rte_rcu_qsbr, once per loop).  The writer is the main lcore
+ * alone (the channel consumer, the config loader): it builds a new entry,
+ * publishes it (slot pointer swap, or LPM add for a new prefix) and hands
+ * the old one to the RCU defer queue, which frees it after a grace period.
+ *
+ * Writer functions (dp_tables_*) are for the main lcore only and never
+ * block for long; the inline lookups are for workers.
+ */
+#ifndef LISPGW_DP_TABLES_H
+#define LISPGW_DP_TABLES_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_common.h>
+#include <rte_hash.h>
+#include <rte_lpm.h>
+#include <rte_lpm6.h>
+#include <rte_rcu_qsbr.h>
+
+#include "lisp_addr.h"
+
+#define DP_RLOCS_MAX		32	/* RLOCs per mapping (= the channel's) */
+#define DP_SEL_SLOTS		64	/* weight table: 1/64 granularity */
+#define DP_OUTER_HDR_IP4	50	/* Ethernet + IPv4 + UDP + 8 */
+#define DP_OUTER_HDR_IP6	70	/* Ethernet + IPv6 + UDP + 8 */
+#define DP_OUTER_HDR_MAX	72
+#define DP_LOCAL_RLOCS_MAX	8	/* our own RLOC addresses per family */
+#define DP_PORT_NONE		UINT16_MAX
+#define DP_IID_NONE		UINT32_MAX
+#define DP_SLOT_NONE		UINT32_MAX
+
+enum dp_encap {
+	DP_ENCAP_LISP,		/* UDP 4341, RFC 9300 */
+	DP_ENCAP_VXLAN,		/* UDP 4789, RFC 7348: the inner Ethernet frame */
+	DP_ENCAP_GPE,		/* UDP 4790, VXLAN-GPE: IPv4/IPv6 next protocol */
+};
+
+const char *dp_encap_name(enum dp_encap e);
+
+/* An address of either family, compact (the control path's struct
+ * lisp_addr holds DNs too and is 260 bytes). */
+struct dp_ip {
+	uint8_t af;		/* 4 or 6; 0: none */
+	uint8_t a[16];		/* network order; IPv4 in a[0..3] */
+};
+
+int dp_ip_from_lisp(struct dp_ip *out, const struct lisp_addr *a);
+bool dp_ip_equal(const struct dp_ip *x, const struct dp_ip *y);
+
+/* --- updates: what the channel consumer and the config loader pass ------- */
+
+struct dp_rloc_spec {
+	struct dp_ip addr;
+	uint8_t priority;	/* 255: never used for unicast */
+	uint8_t weight;
+	bool up;
+};
+
+struct dp_mapping_spec {
+	uint32_t iid;
+	struct dp_ip eid;	/* host bits past plen are cleared */
+	uint8_t plen;
+	uint8_t action;		/* enum lisp_action: LISP_ACT_NO_ACTION encapsulates */
+	bool encap_set;		/* false: the Instance-ID's encapsulation */
+	uint8_t encap;		/* enum dp_encap, with encap_set */
+	uint32_t ttl_s;		/* kept for show; expiry is the control plane's job */
+	uint8_t rloc_count;
+	const struct dp_rloc_spec *rlocs;
+};
+
+/* --- the underlay: how to reach an RLOC of each family ------------------- */
+
+/* One RLOC-side port per family for now (static next hop).  Resolved next
+ * hops (ARP/ND) replace dst_mac and rebuild the entries that use it. */
+struct dp_underlay_if {
+	bool valid;
+	bool ip4_cksum_offload;	/* TX IPv4 header checksum by the NIC */
+	bool udp_cksum_offload;	/* TX UDP checksum by the NIC */
+	uint16_t port_id;
+	uint16_t mtu;		/* largest outer IP packet */
+	uint8_t src_mac[6];
+	uint8_t dst_mac[6];
+	uint8_t src[16];	/* our RLOC address of this family */
+};
+
+struct dp_underlay {
+	struct dp_underlay_if v4, v6;
+	/* Every local RLOC address (the ETR accepts tunnels to these). */
+	uint8_t n_local4, n_local6;
+	uint32_t local4[DP_LOCAL_RLOCS_MAX];		/* network order */
+	uint8_t local6[DP_LOCAL_RLOCS_MAX][16];
+};
+
+/* --- what workers read ---------------------------------------------------- */
+
+/* One locator of a mapping with its rewrite: Ethernet / IPv4 or IPv6 / UDP /
+ * LISP, VXLAN or VXLAN-GPE, everything that does not depend on the packet
+ * already in place.  Two cache lines. */
+struct dp_rloc {
+	uint8_t hdr[DP_OUTER_HDR_MAX];
+	uint8_t hdr_len;	/* 50 (IPv4) or 70 (IPv6) */
+	uint8_t is_ip6;
+	uint8_t priority;
+	uint8_t weight;
+	uint8_t up;
+	uint8_t usable;		/* up, priority < 255, underlay resolved */
+	uint8_t ip4_cksum_offload;
+	uint8_t udp_cksum_offload;
+	uint16_t port_id;
+	uint16_t mtu;
+	uint32_t ip4_csum_base;	/* outer IPv4 header sum without tos/len/ttl */
+	struct dp_ip addr;
+} __rte_cache_aligned;
+
+/* Immutable once published. */
+struct dp_mapping {
+	uint32_t iid;
+	uint32_t slot;
+	uint32_t ttl_s;
+	uint8_t af;
+	uint8_t plen;
+	uint8_t action;		/* enum lisp_action */
+	uint8_t encap;		/* enum dp_encap */
+	uint8_t n_rlocs;
+	uint8_t n_usable;	/* 0: drop (no RLOC) */
+	uint8_t eid[16];
+	uint8_t sel[DP_SEL_SLOTS];	/* flow hash -> index into rlocs[] */
+	struct dp_rloc rlocs[];
+} __rte_cache_aligned;
+
+/* The binding of an Instance-ID: its tables, its encapsulation, and where
+ * decapsulated packets of it leave (one EID-side attachment for now). */
+struct dp_vrf {
+	uint32_t iid;
+	uint16_t idx;
+	uint8_t encap;		/* enum dp_encap */
+	uint8_t l2_len;		/* 14, or 18 with an 802.1Q tag */
+	uint16_t eid_port;	/* DP_PORT_NONE: no EID-side attachment */
+	uint16_t eid_mtu;
+	uint8_t l2_hdr[18];	/* dst, src, [0x8100 TCI], EtherType (patched) */
+	/* Created on the first mapping of the family; loaded with acquire. */
+	struct rte_lpm *lpm4;
+	struct rte_lpm6 *lpm6;
+	/* The /0 entries (the LPMs take depths 1..32/128): what a miss in
+	 * the LPM falls back to; DP_SLOT_NONE when absent. */
+	uint32_t def_slot4, def_slot6;
+	/* Writer only. */
+	bool lpm6_freed;	/* see tables.c: lpm6 tbl8 reuse */
+	uint32_t n_map4, n_map6;
+} __rte_cache_aligned;
+
+struct dp_vrf_attach {
+	uint16_t port_id;	/* DP_PORT_NONE: none */
+	uint16_t vlan;		/* 0: untagged */
+	uint16_t mtu;
+	uint8_t src_mac[6];
+	uint8_t dst_mac[6];
+};
+
+struct dp_tables_params {
+	int socket_id;
+	uint32_t max_vrfs;
+	uint32_t max_mappings;		/* slots; < 2^21 (rte_lpm6 next hop) */
+	uint32_t ipv4_tbl8s;		/* per VRF */
+	uint32_t ipv6_tbl8s;
+	uint32_t max_readers;		/* rte_rcu_qsbr threads */
+	/* The reader thread id of the writer itself (the main lcore when it
+	 * also forwards), RTE_QSBR_THRID_INVALID otherwise: synchronize()
+	 * must not wait for itself. */
+	unsigned int writer_tid;
+};
+
+struct dp_tables {
+	struct rte_hash *iid_hash;	/* iid -> struct dp_vrf * (lock-free reads) */
+	struct dp_vrf *vrfs;
+	uint32_t n_vrfs;
+	struct dp_mapping **slots;	/* published entries, by LPM next hop */
+	struct rte_rcu_qsbr *qsbr;
+	struct dp_underlay underlay;	/* read by workers: immutable for now */
+	/* Writer only. */
+	struct dp_tables_params p;
+	struct rte_hash *prefix_hash;	/* (vrf, af, plen, eid) -> slot */
+	struct rte_rcu_qsbr_dq *dq;
+	uint32_t *free_slots;
+	uint32_t n_free;
+	uint32_t *slot_gen;		/* generation that last wrote each slot */
+	uint32_t generation;
+	uint32_t n_mappings;
+	uint32_t id;			/* unique per process: DPDK object names */
+	uint64_t n_deferred, n_reclaimed, n_sync;
+};
+
+static inline const struct dp_vrf *dp_tables_vrf(const struct dp_tables *t, uint32_t iid)
+{
+	void *data;
+
+	if (rte_hash_lookup_data(t->iid_hash, &iid, &data) < 0)
+		return NULL;
+	return data;
+}
+
+/* dst in host order (rte_lpm's convention). */
+static inline const struct dp_mapping *dp_tables_lookup4(const struct dp_tables *t,
+							 const struct dp_vrf *v, uint32_t dst)
+{
+	struct rte_lpm *lpm = __atomic_load_n(&v->lpm4, __ATOMIC_ACQUIRE);
+	uint32_t nh;
+
+	if (likely(lpm != NULL) && rte_lpm_lookup(lpm, dst, &nh) == 0)
+		return __atomic_load_n(&t->slots[nh], __ATOMIC_ACQUIRE);
+	nh = __atomic_load_n(&v->def_slot4, __ATOMIC_ACQUIRE);
+	return nh == DP_SLOT_NONE ? NULL : __atomic_load_n(&t->slots[nh], __ATOMIC_ACQUIRE);
+}
+
+static inline const struct dp_mapping *dp_tables_lookup6(const struct dp_tables *t,
+							 const struct dp_vrf *v, const uint8_t *dst)
+{
+	struct rte_lpm6 *lpm = __atomic_load_n(&v->lpm6, __ATOMIC_ACQUIRE);
+	uint32_t nh;
+
+	if (likely(lpm != NULL) && rte_lpm6_lookup(lpm, dst, &nh) == 0)
+		return __atomic_load_n(&t->slots[nh], __ATOMIC_ACQUIRE);
+	nh = __atomic_load_n(&v->def_slot6, __ATOMIC_ACQUIRE);
+	return nh == DP_SLOT_NONE ? NULL : __atomic_load_n(&t->slots[nh], __ATOMIC_ACQUIRE);
+}
+
+/* The RLOC of a flow; the caller checked m->n_usable. */
+static inline const struct dp_rloc *dp_mapping_rloc(const struct dp_mapping *m, uint32_t hash)
+{
+	return &m->rlocs[m->sel[hash & (DP_SEL_SLOTS - 1)]];
+}
+
+static inline bool dp_tables_is_local4(const struct dp_tables *t, uint32_t dst_be)
+{
+	for (unsigned int i = 0; i < t->underlay.n_local4; i++)
+		if (t->underlay.local4[i] == dst_be)
+			return true;
+	return false;
+}
+
+bool dp_tables_is_local6(const struct dp_tables *t, const uint8_t *dst);
+
+/* --- the writer's API (main lcore) ----------------------------------------- */
+
+/* NULL with rte_errno set on failure. */
+struct dp_tables *dp_tables_create(const struct dp_tables_params *p);
+void dp_tables_free(struct dp_tables *t);
+
+/* Before any VRF or mapping: the RLOC-side reachability (copied). */
+void dp_tables_underlay_set(struct dp_tables *t, const struct dp_underlay *u);
+
+/* Adds the VRF of iid.  Returns 0, -EEXIST, -ENOSPC, -EINVAL or -ENOMEM. */
+int dp_tables_vrf_add(struct dp_tables *t, uint32_t iid, enum dp_encap encap,
+		      const struct dp_vrf_attach *att);
+
+/*
+ * Creates or replaces the mapping of [iid]eid/plen.  A replacement is a new
+ * entry published by one pointer store; the old one is freed after a grace
+ * period.  Returns 0, or -ENOENT (no VRF for iid), -EINVAL (bad prefix or
+ * spec), -E2BIG (too many RLOCs), -ENOSPC (table full), -ENOMEM.
+ */
+int dp_tables_mapping_upsert(struct dp_tables *t, const struct dp_mapping_spec *s);
+/* Returns 0, -ENOENT (no such mapping or VRF) or -EINVAL. */
+int dp_tables_mapping_delete(struct dp_tables *t, uint32_t iid, const struct dp_ip *eid,
+			     uint8_t plen);
+/* Deletes every mapping of iid, or of every VRF with DP_IID_NONE.  Returns
+ * how many were deleted. */
+int dp_tables_flush(struct dp_tables *t, uint32_t iid);
+
+/*
+ * One RLOC of a mapping up or down (RLOC probing): the entry is rebuilt
+ * with the new state (and its weight table), published and the old one
+ * retired.  index is the RLOC's position in the upsert's list; addr must
+ * match it.  Returns 0, -ENOENT (no such mapping) or -EINVAL (index/addr).
+ */
+int dp_tables_rloc_status(struct dp_tables *t, uint32_t iid, const struct dp_ip *eid,
+			  uint8_t plen, unsigned int index, const struct dp_ip *addr, bool up);
+
+/*
+ * Resynchronisation with a restarted control plane: set a new generation,
+ * let it replay its state (every upsert, even of an unchanged mapping,
+ * stamps the entry with the current generation), then sweep: every entry
+ * not stamped with gen is deleted.  Forwarding goes on meanwhile with the
+ * old entries.  dp_tables_sweep() returns how many it deleted.
+ */
+void dp_tables_generation_set(struct dp_tables *t, uint32_t gen);
+int dp_tables_sweep(struct dp_tables *t, uint32_t gen);
+
+/* Exact-match read of a published entry (control path: show, tests). */
+const struct dp_mapping *dp_tables_mapping_get(const struct dp_tables *t, uint32_t iid,
+					       const struct dp_ip *eid, uint8_t plen);
+
+/* Frees what the grace period allows; call periodically.  Never blocks. */
+void dp_tables_reclaim(struct dp_tables *t);
+
+/* Workers: register and set online once; report once per loop. */
+int dp_tables_reader_register(struct dp_tables *t, unsigned int tid);
+void dp_tables_reader_unregister(struct dp_tables *t, unsigned int tid);
+
+/* Bytes one mapping with n RLOCs takes in the entry allocation. */
+size_t dp_mapping_size(unsigned int n_rlocs);
+
+#endif

@@ -1,0 +1,175 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The poll loop (DPDK l3fwd's shape): per iteration, drain the TX buffers
+ * when the TSC timer says so, poll every RX queue of this lcore once with
+ * a burst of 32, hand each burst to encap or decap by the port's role,
+ * buffer what comes out per output port, and report RCU quiescence.
+ *
+ * Idle back-off (on by default; `--busy-poll` or workers.idle-backoff:
+ * false turn it off for benchmarks): after DP_IDLE_SPIN_POLLS empty polls
+ * the loop pauses, after DP_IDLE_PAUSE_POLLS more it sleeps, 1 us doubling
+ * to 1 ms, with its TX buffers flushed and its RCU thread offline so that
+ * a sleeping worker never holds up a grace period.  The first packet
+ * resets it.  A sleeping worker reacts up to 1 ms late: on a busy link the
+ * RX ring absorbs that; on a 2-core box it is what lets the control plane
+ * and the tests run.
+ */
+#include <errno.h>
+#include <time.h>
+
+#include <rte_cycles.h>
+#include <rte_lcore.h>
+#include <rte_malloc.h>
+#include <rte_pause.h>
+
+#include "decap.h"
+#include "dp.h"
+#include "encap.h"
+#include "tables.h"
+#include "worker.h"
+
+/* A full TX queue: the packets are dropped and counted (no retry: a
+ * worker that waits for a queue stalls every other queue it serves). */
+static void tx_unsent(struct rte_mbuf **pkts, uint16_t n, void *arg)
+{
+	struct dp_worker *w = arg;
+
+	dp_ctr_add(&w->ctr, DP_CTR_DROP_TX_FULL, n);
+	rte_pktmbuf_free_bulk(pkts, n);
+}
+
+int dp_worker_init(struct dp_worker *w, struct dp_app *app, unsigned int tid,
+		   unsigned int lcore_id)
+{
+	int socket = (int)rte_lcore_to_socket_id(lcore_id);
+
+	w->app = app;
+	w->tables = app->tables;
+	w->tid = tid;
+	w->lcore_id = lcore_id;
+	w->prng = (uint32_t)(rte_rdtsc() ^ (uint64_t)(lcore_id + 1) * 0x9e3779b9u) | 1;
+	w->backoff = app->cfg->idle_backoff && !app->busy_poll;
+	w->drain_tsc = (rte_get_tsc_hz() + 999999) / 1000000 * app->cfg->tx_drain_us;
+	for (unsigned int i = 0; i < app->n_ports; i++) {
+		const struct dp_port *p = &app->ports[i];
+		struct rte_eth_dev_tx_buffer *b;
+
+		b = rte_zmalloc_socket("dp_txb", RTE_ETH_TX_BUFFER_SIZE(DP_BURST), 0, socket);
+		if (!b)
+			return -ENOMEM;
+		rte_eth_tx_buffer_init(b, DP_BURST);
+		rte_eth_tx_buffer_set_err_callback(b, tx_unsent, w);
+		w->txb[p->port_id] = b;
+		w->txq[p->port_id] = (uint16_t)tid;
+		if (tid < p->nb_rxq && w->n_rxq < DP_WORKER_RXQ_MAX) {
+			w->rxq[w->n_rxq++] = (struct dp_rxq){
+				.port_id = p->port_id, .queue_id = (uint16_t)tid, .port = p,
+			};
+		}
+	}
+	return 0;
+}
+
+void dp_worker_fini(struct dp_worker *w)
+{
+	for (unsigned int i = 0; i < RTE_MAX_ETHPORTS; i++) {
+		rte_free(w->txb[i]);
+		w->txb[i] = NULL;
+	}
+}
+
+static void tx_flush(struct dp_worker *w)
+{
+	for (unsigned int i = 0; i < w->app->n_ports; i++) {
+		uint16_t pid = w->app->ports[i].port_id;
+
+		dp_ctr_add(&w->ctr, DP_CTR_TX,
+			   rte_eth_tx_buffer_flush(pid, w->txq[pid], w->txb[pid]));
+	}
+}
+
+static __rte_always_inline void tx_out(struct dp_worker *w, struct rte_mbuf **out,
+				       const uint16_t *out_port, uint16_t n)
+{
+	uint16_t sent = 0;
+
+	for (uint16_t i = 0; i < n; i++) {
+		uint16_t pid = out_port[i];
+
+		sent += rte_eth_tx_buffer(pid, w->txq[pid], w->txb[pid], out[i]);
+	}
+	dp_ctr_add(&w->ctr, DP_CTR_TX, sent);
+}
+
+static void idle(struct dp_worker *w)
+{
+	struct timespec ts;
+
+	w->idle_polls++;
+	if (w->idle_polls < DP_IDLE_SPIN_POLLS)
+		return;
+	if (w->idle_polls < DP_IDLE_SPIN_POLLS + DP_IDLE_PAUSE_POLLS) {
+		rte_pause();
+		return;
+	}
+	tx_flush(w);
+	w->sleep_us = w->sleep_us ? RTE_MIN(w->sleep_us * 2, (uint32_t)DP_IDLE_SLEEP_MAX_US) : 1;
+	ts.tv_sec = 0;
+	ts.tv_nsec = (long)w->sleep_us * 1000;
+	rte_rcu_qsbr_thread_offline(w->tables->qsbr, w->tid);
+	nanosleep(&ts, NULL);
+	rte_rcu_qsbr_thread_online(w->tables->qsbr, w->tid);
+}
+
+int dp_worker_main(void *arg)
+{
+	struct dp_worker *w = arg;
+	struct dp_app *app = w->app;
+	struct rte_mbuf *pkts[DP_BURST], *out[DP_BURST];
+	uint16_t out_port[DP_BURST];
+	uint64_t now;
+
+	if (!w->is_main && dp_tables_reader_register(w->tables, w->tid) < 0)
+		return -EINVAL;
+	w->last_drain = rte_rdtsc();
+	while (!dp_app_quit(app)) {
+		uint32_t got = 0;
+
+		now = rte_rdtsc();
+		if (unlikely(now - w->last_drain >= w->drain_tsc)) {
+			tx_flush(w);
+			w->last_drain = now;
+			if (w->is_main)
+				app->tick(app);
+		}
+		for (uint16_t q = 0; q < w->n_rxq; q++) {
+			const struct dp_rxq *rq = &w->rxq[q];
+			uint16_t n = rte_eth_rx_burst(rq->port_id, rq->queue_id, pkts, DP_BURST);
+			uint16_t nout;
+
+			if (!n)
+				continue;
+			got += n;
+			if (rq->port->role == DP_PORT_ROLE_EID) {
+				dp_ctr_add(&w->ctr, DP_CTR_RX_EID, n);
+				nout = dp_encap_burst(w, rq->port, pkts, n, out, out_port);
+			} else {
+				dp_ctr_add(&w->ctr, DP_CTR_RX_RLOC, n);
+				nout = dp_decap_burst(w, rq->port, pkts, n, out, out_port);
+			}
+			tx_out(w, out, out_port, nout);
+		}
+		/* Nothing read before this point survives it. */
+		rte_rcu_qsbr_quiescent(w->tables->qsbr, w->tid);
+		if (likely(got)) {
+			w->idle_polls = 0;
+			w->sleep_us = 0;
+		} else if (w->backoff) {
+			idle(w);
+		}
+	}
+	tx_flush(w);
+	if (!w->is_main)
+		dp_tables_reader_unregister(w->tables, w->tid);
+	return 0;
+}

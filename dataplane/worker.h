@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Worker lcores: one cache-aligned context each, owning its RX queues, a
+ * TX queue and buffer on every port, its counters and its PRNG.  The loop:
+ * drain TX on a TSC timer, RX bursts of 32 from each queue, encapsulate or
+ * decapsulate by the port's role, report RCU quiescence, back off when
+ * idle (docs/dataplane.md, "Workers").
+ */
+#ifndef LISPGW_DP_WORKER_H
+#define LISPGW_DP_WORKER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_common.h>
+#include <rte_ethdev.h>
+
+#include "counters.h"
+
+struct dp_app;
+struct dp_port;
+struct dp_tables;
+
+#define DP_BURST		32
+#define DP_PREFETCH_OFFSET	3
+#define DP_WORKER_RXQ_MAX	16
+
+/* Idle back-off: this many empty polls spin, then as many rte_pause(),
+ * then the worker sleeps (RCU offline) 1 us, doubling up to max. */
+#define DP_IDLE_SPIN_POLLS	64
+#define DP_IDLE_PAUSE_POLLS	1024
+#define DP_IDLE_SLEEP_MAX_US	1000
+
+struct dp_rxq {
+	uint16_t port_id;
+	uint16_t queue_id;
+	const struct dp_port *port;
+};
+
+struct dp_worker {
+	struct dp_counters ctr;		/* written by this lcore only */
+	struct dp_tables *tables;
+	struct dp_app *app;
+	uint32_t prng;			/* xorshift32: LISP nonces */
+	unsigned int tid;		/* rte_rcu_qsbr thread id = worker index */
+	unsigned int lcore_id;
+	bool is_main;			/* the main lcore forwards (single lcore) */
+	bool backoff;
+	uint16_t n_rxq;
+	struct dp_rxq rxq[DP_WORKER_RXQ_MAX];
+	uint16_t txq[RTE_MAX_ETHPORTS];
+	struct rte_eth_dev_tx_buffer *txb[RTE_MAX_ETHPORTS];
+	uint64_t drain_tsc;		/* TX drain period */
+	uint64_t last_drain;
+	uint32_t idle_polls;
+	uint32_t sleep_us;
+} __rte_cache_aligned;
+
+/* Sets up w (counters, PRNG, TX buffers on socket) for index tid. */
+int dp_worker_init(struct dp_worker *w, struct dp_app *app, unsigned int tid,
+		   unsigned int lcore_id);
+void dp_worker_fini(struct dp_worker *w);
+
+/* rte_eal_remote_launch() entry; arg is the struct dp_worker. */
+int dp_worker_main(void *arg);
+
+static inline uint32_t dp_worker_rand(struct dp_worker *w)
+{
+	uint32_t x = w->prng;
+
+	x ^= x << 13;
+	x ^= x >> 17;
+	x ^= x << 5;
+	w->prng = x;
+	return x;
+}
+
+#endif

@@ -1,0 +1,100 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: BSD-3-Clause
+"""Inputs of scripts/bench/dp_bench.sh: pcaps of 64-byte frames with many
+flows and destinations, and lispgw-dp configs with ENTRIES static /24
+mappings under 10.0.0.0/8 in instance 100.
+
+  dp_gen.py DIR ENTRIES
+writes DIR/eid.pcap (EID side: IPv4/UDP to random mapped destinations),
+DIR/rloc.pcap (RLOC side: LISP IID 100 to our RLOC 192.0.2.1), and
+DIR/{lisp,vxlan,gpe,decap}.yaml (encap: EID port net_pcap0, RLOC port
+net_null0; decap: the other way round).
+"""
+
+import random
+import struct
+import sys
+
+FRAMES = 4096
+
+
+def pcap(path, frames):
+    with open(path, "wb") as f:
+        f.write(struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1))
+        for fr in frames:
+            f.write(struct.pack("<IIII", 0, 0, len(fr), len(fr)))
+            f.write(fr)
+
+
+def csum(b):
+    s = sum(struct.unpack(f"!{len(b) // 2}H", b))
+    while s >> 16:
+        s = (s & 0xffff) + (s >> 16)
+    return (~s) & 0xffff
+
+
+def ip4_udp(src, dst, sport, dport, payload, ttl=64):
+    tot = 20 + 8 + len(payload)
+    h = struct.pack("!BBHHHBBH4s4s", 0x45, 0, tot, 0, 0, ttl, 17, 0, bytes(src), bytes(dst))
+    h = h[:10] + struct.pack("!H", csum(h)) + h[12:]
+    return h + struct.pack("!HHHH", sport, dport, 8 + len(payload), 0) + payload
+
+
+def mac(s):
+    return bytes(int(x, 16) for x in s.split(":"))
+
+
+def main():
+    out, entries = sys.argv[1], int(sys.argv[2])
+    rnd = random.Random(1)
+    nets = [(10, i >> 8 & 0xff, i & 0xff) for i in range(entries)]
+    eid = []
+    for _ in range(FRAMES):
+        n = rnd.choice(nets)
+        ip = ip4_udp([10, 1, 0, 1], [*n, rnd.randrange(1, 255)], rnd.randrange(1024, 65535), 80,
+                     bytes(18))
+        eid.append(mac("02:00:00:00:00:01") + mac("02:00:00:00:00:aa") + b"\x08\x00" + ip)
+    pcap(f"{out}/eid.pcap", eid)
+    rloc = []
+    for i in range(FRAMES):
+        inner = ip4_udp([10, 2, 0, 5], [10, 1, rnd.randrange(256), rnd.randrange(1, 255)],
+                        rnd.randrange(1024, 65535), 80, bytes(18))
+        outer = ip4_udp([192, 0, 2, 2], [192, 0, 2, 1], 50000 + i % 1000, 4341,
+                        bytes([0x88, 1, 2, 3, 0, 0, 100, 0]) + inner)
+        rloc.append(mac("02:00:00:00:00:02") + mac("02:00:00:00:00:fe") + b"\x08\x00" + outer)
+    pcap(f"{out}/rloc.pcap", rloc)
+
+    maps = "".join(f'  - eid-prefix: "[100]{a}.{b}.{c}.0/24"\n'
+                   f"    rlocs:\n      - address: 192.0.2.{2 + (b * 256 + c) % 200}\n"
+                   for a, b, c in nets)
+    for name, enc, eid_dev, rloc_dev in (("lisp", "lisp", "net_pcap0", "net_null0"),
+                                         ("vxlan", "vxlan", "net_pcap0", "net_null0"),
+                                         ("gpe", "vxlan-gpe", "net_pcap0", "net_null0"),
+                                         ("decap", "lisp", "net_null0", "net_pcap0")):
+        with open(f"{out}/{name}.yaml", "w") as f:
+            f.write(f"""log-level: warning
+ports:
+  - name: eid0
+    device: {eid_dev}
+    role: eid
+    mac: "02:00:00:00:00:01"
+    instance-id: 100
+    peer-mac: "02:00:00:00:00:aa"
+  - name: rloc0
+    device: {rloc_dev}
+    role: rloc
+    mac: "02:00:00:00:00:02"
+    addresses: [192.0.2.1]
+    next-hop-mac: "02:00:00:00:00:fe"
+instances:
+  - instance-id: 100
+    encapsulation: {enc}
+tables:
+  max-mappings: {max(1024, entries * 2)}
+  ipv4-tbl8-groups: 256
+static-map-cache:
+{maps}""")
+
+
+if __name__ == "__main__":
+    main()
