@@ -387,6 +387,7 @@ void cp_config_free(struct cp_config *cfg)
 		return;
 	free(cfg->listen);
 	secret_free(cfg->rest.token);
+	free(cfg->dataplane.socket);
 	for (size_t i = 0; cfg->ms.sites && i < cfg->ms.site_count; i++) {
 		free(cfg->ms.sites[i].name);
 		secret_free(cfg->ms.sites[i].key);

@@ -185,6 +185,12 @@ struct cp_config_rest {
 	char *token;
 };
 
+/* dataplane: the lispgw-dp channel (docs/dataplane-channel.md). */
+struct cp_config_dataplane {
+	bool present;
+	char *socket;				/* the data plane's UNIX socket */
+};
+
 struct cp_config {
 	unsigned int roles;			/* enum cp_role bits */
 	int log_level;				/* LOG_ERR, LOG_WARNING, LOG_INFO, LOG_DEBUG */
@@ -195,6 +201,7 @@ struct cp_config {
 	size_t listen_count;
 	struct lisp_addr *listen;
 	struct cp_config_rest rest;
+	struct cp_config_dataplane dataplane;
 	struct cp_config_map_server ms;
 	struct cp_config_map_resolver mr;
 	struct cp_config_etr etr;

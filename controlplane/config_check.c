@@ -325,6 +325,25 @@ static void chk_rest(struct cfg_chk *c, const struct cfg_raw_rest *r, struct cp_
 	cfg_path_pop(&c->path, mark);
 }
 
+/* The lispgw-dp channel: a UNIX socket path (sun_path holds 107 bytes). */
+static void chk_dataplane(struct cfg_chk *c, const struct cfg_raw_dataplane *r,
+			  struct cp_config_dataplane *dp)
+{
+	size_t mark;
+
+	if (!r)
+		return;
+	mark = cfg_path_key(&c->path, "dataplane");
+	dp->present = true;
+	if (r->socket[0] != '/')
+		cfg_chk_err(c, "socket", "must be an absolute path, got '%s'", r->socket);
+	else if (strlen(r->socket) > 107)
+		cfg_chk_err(c, "socket", "must be at most 107 bytes (a UNIX socket path), got %zu",
+			    strlen(r->socket));
+	dp->socket = cfg_chk_strdup(c, r->socket);
+	cfg_path_pop(&c->path, mark);
+}
+
 /* --- map-server ------------------------------------------------------------ */
 
 static bool site_name_ok(const char *s)
@@ -551,6 +570,7 @@ int cfg_check(const struct cfg_raw *raw, const struct cfg_doc *doc, struct cp_co
 	cfg->site_id = raw->site_id ? *raw->site_id : 0;
 	chk_listen(&c, raw->listen, cfg);
 	chk_rest(&c, raw->rest, &cfg->rest);
+	chk_dataplane(&c, raw->dataplane, &cfg->dataplane);
 	chk_map_server(&c, raw->map_server, &cfg->ms);
 	chk_map_resolver(&c, raw->map_resolver, &cfg->mr);
 	cfg_chk_etr(&c, raw->etr, &cfg->etr);

@@ -163,6 +163,11 @@ static void print_top(const struct cp_config *cfg, FILE *f)
 			fputc('\n', f);
 		}
 	}
+	if (cfg->dataplane.present) {
+		fputs("dataplane:\n  socket: ", f);
+		put_str(f, cfg->dataplane.socket);
+		fputc('\n', f);
+	}
 }
 
 static void print_ms_mr(const struct cp_config *cfg, FILE *f)
@@ -405,6 +410,9 @@ bool cp_config_equal(const struct cp_config *a, const struct cp_config *b)
 	if (a->rest.present != b->rest.present || a->rest.enabled != b->rest.enabled ||
 	    !lisp_addr_equal(&a->rest.addr, &b->rest.addr) || a->rest.port != b->rest.port ||
 	    !str_eq(a->rest.token, b->rest.token))
+		return false;
+	if (a->dataplane.present != b->dataplane.present ||
+	    !str_eq(a->dataplane.socket, b->dataplane.socket))
 		return false;
 	if (a->pitr.present != b->pitr.present || a->petr.present != b->petr.present ||
 	    !prefixes_eq(a->pitr.eids, a->pitr.eid_count, b->pitr.eids, b->pitr.eid_count) ||

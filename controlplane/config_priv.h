@@ -146,6 +146,10 @@ struct cfg_raw_rest {
 	char *token;
 };
 
+struct cfg_raw_dataplane {
+	char *socket;
+};
+
 struct cfg_raw_listen {
 	char **addresses;
 	unsigned int addresses_count;
@@ -159,6 +163,7 @@ struct cfg_raw {
 	uint64_t *site_id;
 	struct cfg_raw_listen *listen;
 	struct cfg_raw_rest *rest;
+	struct cfg_raw_dataplane *dataplane;
 	struct cfg_raw_map_server *map_server;
 	struct cfg_raw_map_resolver *map_resolver;
 	struct cfg_raw_etr *etr;

@@ -280,6 +280,12 @@ static const cyaml_schema_field_t rest_fields[] = {
 	CYAML_FIELD_END
 };
 
+static const cyaml_schema_field_t dataplane_fields[] = {
+	CYAML_FIELD_STRING_PTR("socket", CYAML_FLAG_POINTER, struct cfg_raw_dataplane, socket, 0,
+			       CYAML_UNLIMITED),
+	CYAML_FIELD_END
+};
+
 static const cyaml_schema_field_t listen_fields[] = {
 	CYAML_FIELD_SEQUENCE("addresses", CYAML_FLAG_POINTER, struct cfg_raw_listen, addresses,
 			     &string_entry, 1, CYAML_UNLIMITED),
@@ -297,6 +303,7 @@ static const cyaml_schema_field_t top_fields[] = {
 	CYAML_FIELD_MAPPING_PTR("listen", CYAML_FLAG_POINTER, struct cfg_raw, listen,
 				listen_fields),
 	CYAML_FIELD_MAPPING_PTR("rest", OPT, struct cfg_raw, rest, rest_fields),
+	CYAML_FIELD_MAPPING_PTR("dataplane", OPT, struct cfg_raw, dataplane, dataplane_fields),
 	CYAML_FIELD_MAPPING_PTR("map-server", OPT, struct cfg_raw, map_server, ms_fields),
 	CYAML_FIELD_MAPPING_PTR("map-resolver", OPT, struct cfg_raw, map_resolver, mr_fields),
 	CYAML_FIELD_MAPPING_PTR("etr", OPT, struct cfg_raw, etr, etr_fields),

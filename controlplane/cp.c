@@ -229,6 +229,8 @@ static int open_sockets(struct cp *cp, const struct cp_config *cfg, struct lisp_
 
 static void cp_roles_free(struct cp *cp)
 {
+	dp_push_free(cp->dp);	/* first: it observes the ITR's map-cache */
+	cp->dp = NULL;
 	itr_free(cp->itr);
 	cp->itr = NULL;
 	cp->itr_ops = NULL;
@@ -278,6 +280,17 @@ static int cp_roles_build(struct cp *cp, const struct cp_config *cfg, struct lis
 		if (!cp->itr)
 			return -EINVAL;
 		cp->itr_ops = &rest_itr_ops;
+	}
+	if (cfg->dataplane.socket) {
+		struct dp_push_params p;
+
+		dp_push_params_default(&p);
+		p.socket_path = cfg->dataplane.socket;
+		cp->dp = dp_push_new(cp->loop, &p, cp->itr);
+		if (!cp->dp)
+			return lisp_err_set(err, ENOMEM, "out of memory");
+		if (cfg->roles & CP_ROLE_ETR)
+			dp_push_db_load(cp->dp, cfg->etr.database, cfg->etr.mapping_count);
 	}
 	return 0;
 }
@@ -386,6 +399,8 @@ int cp_reload(struct cp *cp)
 		etr_free(cp->etr);
 		cp->etr = etr;
 		etr_start(etr);
+		if (cp->dp)	/* only what changed goes to the data plane */
+			dp_push_db_load(cp->dp, next->etr.database, next->etr.mapping_count);
 	}
 	if (cp->rest)
 		rest_reload(cp->rest, &next->rest);

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "config.h"
+#include "dp_push.h"
 #include "etr.h"
 #include "itr.h"
 #include "evloop.h"
@@ -77,6 +78,7 @@ struct cp {
 	struct etr *etr;
 	const struct cp_itr_ops *itr_ops;	/* NULL without the ITR role */
 	struct itr *itr;
+	struct dp_push *dp;			/* NULL without a dataplane section */
 	struct rest *rest;			/* NULL when REST is off */
 	struct cp_msg_counters c;
 	uint64_t started_ms;
