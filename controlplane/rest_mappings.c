@@ -14,6 +14,7 @@
 #include <microhttpd.h>
 
 #include "mapdb.h"
+#include "dp_push.h"
 #include "rest_priv.h"
 
 static json_t *mapping_json(const struct rest_mapping *m, bool replaced)
@@ -77,6 +78,10 @@ void rest_post_mappings(struct rest_req *rq, struct rest_resp *rs)
 				err.msg[0] ? err.msg : strerror(-rc));
 		goto out;
 	}
+	/* The fast path forwards by the database too (static entries reach it
+	 * through the map-cache observers). */
+	if (!m.is_static && cp->dp)
+		dp_push_db_set(cp->dp, &rec);
 	rq->counters->mappings_set++;
 	rest_resp_json(rs, exists ? MHD_HTTP_OK : MHD_HTTP_CREATED, mapping_json(&m, exists));
 out:
@@ -110,6 +115,8 @@ void rest_delete_mappings(struct rest_req *rq, struct rest_resp *rs)
 		return;
 	}
 	rc = is_static ? cp->itr_ops->static_del(cp->itr, &eid) : etr_db_del(cp->etr, &eid);
+	if (rc == 0 && !is_static && cp->dp)
+		dp_push_db_del(cp->dp, &eid);
 	if (rc == -ENOENT) {
 		rest_resp_error(rs, MHD_HTTP_NOT_FOUND, "eid", "eid: %s is not in the %s", text,
 				is_static ? "static map-cache" : "ETR database");
