@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 #include "dp_push.h"
+#include "dp_push_priv.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -12,78 +13,6 @@
 #include "mapcache.h"
 #include "mapdb.h"
 
-#define RX_BUDGET	4096	/* DP->CP records per wake-up before yielding */
-
-enum dpp_state {
-	DPP_IDLE,			/* waiting to (re)connect */
-	DPP_HELLO,			/* connected, waiting for the hello */
-	DPP_ATTACHED,
-};
-
-/* An ETR database entry as it goes to the data plane. */
-struct db_entry {
-	uint32_t mark;			/* load generation that last set it */
-	uint32_t len;
-	struct dp_msg_map m;
-};
-
-/* A resync in progress: the keys to replay, looked up again when sent so
- * that what goes out is always the current state (or nothing, when the
- * entry went away meanwhile and its delete already left). */
-struct replay {
-	bool active;
-	bool begin_sent;
-	uint32_t tables;
-	struct dp_msg_key *keys;
-	size_t n, next, cap;
-	uint64_t sent;
-};
-
-struct snap_buf {
-	struct dp_push_snapshot s;
-	uint16_t total, have;
-	struct dp_msg_counter *v;
-	size_t cap;
-};
-
-struct dp_push {
-	struct evloop *loop;
-	struct dp_push_params p;
-	char *path;
-	struct itr *itr;
-	struct mapcache *mc;
-
-	enum dpp_state state;
-	int sock, evfd;
-	struct dp_channel_map map;
-	uint32_t generation;
-	struct evtimer reconnect;
-	uint64_t backoff_ms;
-	struct evtimer retry;		/* backlog/replay: fallback and next batch */
-
-	/* Messages that found the ring full, in order: records as in the ring
-	 * (header + payload), appended at len, consumed from off. */
-	uint8_t *bl;
-	size_t bl_off, bl_len, bl_cap;
-	bool need_resync;		/* the backlog overflowed */
-	struct replay rs;
-
-	struct mapdb *db;		/* lisp_prefix -> struct db_entry */
-	uint32_t db_mark;
-
-	double miss_tokens;
-	uint64_t miss_last_ms;
-
-	struct snap_buf building, latest;
-	bool have_latest;
-	struct dp_push_resync_result last_resync;
-	struct dp_push_counters c;
-	union {
-		uint64_t align;
-		uint8_t b[DP_MSG_PAYLOAD_MAX];
-	} rxbuf;
-};
-
 void dp_push_params_default(struct dp_push_params *p)
 {
 	memset(p, 0, sizeof(*p));
@@ -94,179 +23,6 @@ void dp_push_params_default(struct dp_push_params *p)
 	p->miss_rate = 1000;
 	p->miss_burst = 2000;
 	p->replay_batch = 4096;
-}
-
-/* ---- encoding ---------------------------------------------------------------------- */
-
-/* IPv4/IPv6 only: the data plane forwards nothing else. */
-static bool addr_put(const struct lisp_addr *a, uint8_t *afi, uint8_t addr[16])
-{
-	memset(addr, 0, 16);
-	if (a->afi == LISP_AFI_IPV4) {
-		*afi = DP_MSG_AFI_IPV4;
-		memcpy(addr, a->v4, 4);
-		return true;
-	}
-	if (a->afi == LISP_AFI_IPV6) {
-		*afi = DP_MSG_AFI_IPV6;
-		memcpy(addr, a->v6, 16);
-		return true;
-	}
-	return false;
-}
-
-static bool key_from_prefix(const struct lisp_prefix *p, uint8_t table, struct dp_msg_key *k)
-{
-	struct lisp_prefix m = *p;
-
-	memset(k, 0, sizeof(*k));
-	if (p->iid > LISP_IID_MAX)
-		return false;
-	lisp_prefix_mask(&m);	/* keys are canonical: host bits clear */
-	k->iid = p->iid;
-	k->plen = p->plen;
-	k->table = table;
-	return addr_put(&m.addr, &k->afi, k->addr);
-}
-
-static void prefix_from_key(const struct dp_msg_key *k, struct lisp_prefix *p)
-{
-	memset(p, 0, sizeof(*p));
-	p->iid = k->iid;
-	p->plen = k->plen;
-	if (k->afi == DP_MSG_AFI_IPV4)
-		lisp_addr_set_v4(&p->addr, k->addr);
-	else
-		lisp_addr_set_v6(&p->addr, k->addr);
-}
-
-static uint32_t ttl_s(uint32_t ttl_min)
-{
-	return ttl_min >= UINT32_MAX / 60 ? UINT32_MAX : ttl_min * 60;
-}
-
-/* An RLOC candidate: its priority orders the cut when a mapping has more
- * than DP_MSG_RLOCS_MAX of them. */
-struct rloc_in {
-	const struct lisp_addr *addr;
-	uint8_t priority, weight, flags;
-	uint32_t rtt_us;
-};
-
-/* Fills m->rlocs from v's IPv4/IPv6 RLOCs: all of them, or the
- * DP_MSG_RLOCS_MAX best priorities (stable: the record's order among
- * equals).  Returns how many were left out. */
-static unsigned int rlocs_put(struct dp_msg_map *m, const struct rloc_in *v, size_t n)
-{
-	uint8_t idx[LISP_LOCATORS_MAX];
-	unsigned int cut = 0;
-	size_t k = 0;
-
-	for (size_t i = 0; i < n && i < LISP_LOCATORS_MAX; i++)
-		if (v[i].addr->afi == LISP_AFI_IPV4 || v[i].addr->afi == LISP_AFI_IPV6)
-			idx[k++] = (uint8_t)i;
-	if (k > DP_MSG_RLOCS_MAX) {
-		/* Insertion sort by priority: stable, and n is at most 255. */
-		for (size_t i = 1; i < k; i++) {
-			uint8_t x = idx[i];
-			size_t j = i;
-
-			for (; j && v[idx[j - 1]].priority > v[x].priority; j--)
-				idx[j] = idx[j - 1];
-			idx[j] = x;
-		}
-		cut = (unsigned int)(k - DP_MSG_RLOCS_MAX);
-		k = DP_MSG_RLOCS_MAX;
-	}
-	m->rloc_count = (uint8_t)k;
-	for (size_t i = 0; i < k; i++) {
-		const struct rloc_in *r = &v[idx[i]];
-		struct dp_msg_locator *o = &m->rlocs[i];
-
-		addr_put(r->addr, &o->afi, o->addr);
-		o->priority = r->priority;
-		o->weight = r->weight;
-		o->flags = r->flags;
-		o->rtt_us = r->rtt_us;
-	}
-	return cut;
-}
-
-/*
- * A mapping as the data plane takes it.  Each returns -1 for one it cannot
- * forward (not IPv4/IPv6: a DN, a MAC), else the number of RLOCs left out
- * (counted by whoever sends it).
- */
-
-static int map_from_entry(const struct mapcache_entry *e, struct dp_msg_map *m)
-{
-	struct rloc_in v[LISP_LOCATORS_MAX];
-
-	memset(m, 0, DP_MSG_MAP_HDR_LEN);
-	if (!key_from_prefix(&e->eid, DP_MSG_TABLE_MAPCACHE, &m->key))
-		return -1;
-	m->ttl_s = ttl_s(e->ttl_min);
-	m->map_version = e->map_version;
-	m->action = e->action;
-	m->flags = (mapcache_entry_is_static(e) ? DP_MSG_MAP_F_STATIC : 0) |
-		   (e->authoritative ? DP_MSG_MAP_F_AUTHORITATIVE : 0) |
-		   (e->loc_count == 0 ? DP_MSG_MAP_F_NEGATIVE : 0);
-	for (unsigned int i = 0; i < e->rloc_count; i++) {
-		const struct mapcache_rloc *r = &e->rlocs[i];
-		uint8_t flags = (uint8_t)((r->up ? DP_MSG_LOC_F_UP : 0) |
-					  (r->flags & LISP_LOC_F_LOCAL ? DP_MSG_LOC_F_LOCAL : 0) |
-					  (r->rtt_us ? DP_MSG_LOC_F_PROBED : 0));
-
-		v[i] = (struct rloc_in){ &r->addr, r->priority, r->weight, flags, r->rtt_us };
-	}
-	return (int)rlocs_put(m, v, e->rloc_count);
-}
-
-static int map_from_config(const struct cp_config_mapping *c, struct dp_msg_map *m)
-{
-	struct rloc_in v[LISP_LOCATORS_MAX];
-	size_t n = c->rloc_count < LISP_LOCATORS_MAX ? c->rloc_count : LISP_LOCATORS_MAX;
-
-	memset(m, 0, DP_MSG_MAP_HDR_LEN);
-	if (!key_from_prefix(&c->eid, DP_MSG_TABLE_DATABASE, &m->key))
-		return -1;
-	m->ttl_s = ttl_s(c->ttl_min);
-	m->action = c->action;
-	m->flags = DP_MSG_MAP_F_AUTHORITATIVE | (n ? 0 : DP_MSG_MAP_F_NEGATIVE);
-	/* Our own RLOCs: reachable by definition, as we register them. */
-	for (size_t i = 0; i < n; i++)
-		v[i] = (struct rloc_in){ &c->rlocs[i].addr, c->rlocs[i].priority,
-					 c->rlocs[i].weight,
-					 DP_MSG_LOC_F_UP | DP_MSG_LOC_F_LOCAL, 0 };
-	return (int)rlocs_put(m, v, n);
-}
-
-static int map_from_record(const struct lisp_record *rec, struct dp_msg_map *m)
-{
-	struct rloc_in v[LISP_LOCATORS_MAX];
-	struct lisp_prefix eid;
-	size_t n = 0;
-
-	if (lisp_waddr_to_prefix(&rec->eid, rec->mask_len, &eid, NULL) < 0)
-		return -1;
-	memset(m, 0, DP_MSG_MAP_HDR_LEN);
-	if (!key_from_prefix(&eid, DP_MSG_TABLE_DATABASE, &m->key))
-		return -1;
-	m->ttl_s = ttl_s(rec->ttl);
-	m->map_version = rec->map_version;
-	m->action = rec->action;
-	m->flags = DP_MSG_MAP_F_AUTHORITATIVE | (rec->loc_count ? 0 : DP_MSG_MAP_F_NEGATIVE);
-	for (unsigned int i = 0; i < rec->loc_count; i++) {
-		const struct lisp_locator *l = &rec->locs[i];
-		const struct lisp_addr *a = lisp_waddr_rloc(&l->addr);
-		uint8_t flags = (uint8_t)((l->flags & LISP_LOC_F_REACH ? DP_MSG_LOC_F_UP : 0) |
-					  DP_MSG_LOC_F_LOCAL);
-
-		if (!a)
-			continue;
-		v[n++] = (struct rloc_in){ a, l->priority, l->weight, flags, 0 };
-	}
-	return (int)rlocs_put(m, v, n);
 }
 
 /* ---- output: the ring, then the backlog --------------------------------------------- */
@@ -285,7 +41,7 @@ static void backlog_clear(struct dp_push *dp)
 
 /* One timer serves the fallback retry, the next replay batch and the rest
  * of an input budget: it only ever moves earlier. */
-static void retry_arm(struct dp_push *dp, uint64_t ms)
+void dpp_retry_arm(struct dp_push *dp, uint64_t ms)
 {
 	if (evtimer_pending(&dp->retry) &&
 	    evtimer_expiry_ms(&dp->retry) <= evloop_now_ms(dp->loop) + ms)
@@ -298,9 +54,9 @@ static void retry_arm(struct dp_push *dp, uint64_t ms)
 static void wait_for_room(struct dp_push *dp)
 {
 	if (dp_channel_ring_producer_sleep(&dp->map.tx, DP_MSG_PAYLOAD_MAX))
-		retry_arm(dp, dp->p.retry_ms);
+		dpp_retry_arm(dp, dp->p.retry_ms);
 	else
-		retry_arm(dp, 0);	/* room already: next turn */
+		dpp_retry_arm(dp, 0);	/* room already: next turn */
 }
 
 static int backlog_add(struct dp_push *dp, uint16_t type, const void *p, size_t len)
@@ -369,7 +125,7 @@ static bool backlog_flush(struct dp_push *dp)
 }
 
 /* A live message: straight into the ring when nothing waits before it. */
-static int out(struct dp_push *dp, uint16_t type, const void *p, size_t len)
+int dpp_out(struct dp_push *dp, uint16_t type, const void *p, size_t len)
 {
 	int rc;
 
@@ -416,7 +172,7 @@ static int collect_mc(struct mapcache_entry *e, void *arg)
 {
 	struct dp_msg_key k;
 
-	if (!key_from_prefix(&e->eid, DP_MSG_TABLE_MAPCACHE, &k))
+	if (!dpp_key_from_prefix(&e->eid, DP_MSG_TABLE_MAPCACHE, &k))
 		return 0;	/* not forwardable (a DN, a MAC): never pushed */
 	return key_collect(arg, &k);
 }
@@ -437,7 +193,7 @@ static void resync_start(struct dp_push *dp, uint32_t tables)
 	if (rc < 0) {
 		/* No memory for the key list: try again shortly. */
 		dp->need_resync = true;
-		retry_arm(dp, dp->p.retry_ms);
+		dpp_retry_arm(dp, dp->p.retry_ms);
 		return;
 	}
 	rs->active = true;
@@ -451,7 +207,7 @@ static int replay_lookup(struct dp_push *dp, const struct dp_msg_key *k, struct 
 {
 	struct lisp_prefix p;
 
-	prefix_from_key(k, &p);
+	dpp_prefix_from_key(k, &p);
 	if (k->table == DP_MSG_TABLE_DATABASE) {
 		const struct db_entry *e = mapdb_exact(dp->db, &p);
 
@@ -462,7 +218,7 @@ static int replay_lookup(struct dp_push *dp, const struct dp_msg_key *k, struct 
 	} else {
 		const struct mapcache_entry *e = dp->mc ? mapcache_exact(dp->mc, &p) : NULL;
 
-		return e ? map_from_entry(e, m) : -1;
+		return e ? dpp_map_from_entry(e, m) : -1;
 	}
 }
 
@@ -495,7 +251,7 @@ static bool replay_step(struct dp_push *dp)
 	}
 	if (rs->next < rs->n) {
 		/* Yield to the loop: the rest next turn. */
-		retry_arm(dp, 0);
+		dpp_retry_arm(dp, 0);
 		return true;
 	}
 	r.count = rs->sent;
@@ -508,197 +264,9 @@ static bool replay_step(struct dp_push *dp)
 	return true;
 }
 
-/* ---- input from the data plane ------------------------------------------------------ */
-
-static bool miss_allow(struct dp_push *dp)
-{
-	uint64_t now = evloop_now_ms(dp->loop);
-
-	if (!dp->p.miss_rate)
-		return true;
-	/* A token bucket for the whole data plane: a flood of misses must
-	 * not become a flood of Map-Requests. */
-	dp->miss_tokens += (double)(now - dp->miss_last_ms) * dp->p.miss_rate / 1000.0;
-	if (dp->miss_tokens > dp->p.miss_burst)
-		dp->miss_tokens = dp->p.miss_burst;
-	dp->miss_last_ms = now;
-	if (dp->miss_tokens < 1.0)
-		return false;
-	dp->miss_tokens -= 1.0;
-	return true;
-}
-
-static void on_miss(struct dp_push *dp, const struct dp_msg_miss *m, size_t len)
-{
-	struct lisp_prefix eid;
-	struct lisp_addr src;
-	int rc;
-
-	dp->c.misses++;
-	if (len != sizeof(*m) || dp_msg_key_check(&m->eid) < 0 ||
-	    m->eid.table != DP_MSG_TABLE_MAPCACHE || !dp->itr) {
-		dp->c.misses_invalid++;
-		return;
-	}
-	if (!miss_allow(dp)) {
-		dp->c.misses_rate_limited++;
-		return;
-	}
-	prefix_from_key(&m->eid, &eid);
-	memset(&src, 0, sizeof(src));
-	if (m->src_afi == DP_MSG_AFI_IPV4)
-		lisp_addr_set_v4(&src, m->src);
-	else if (m->src_afi == DP_MSG_AFI_IPV6)
-		lisp_addr_set_v6(&src, m->src);
-	rc = itr_resolve_from(dp->itr, &eid, src.afi ? &src : NULL);
-	if (rc == 0)
-		dp->c.misses_resolved++;
-	else if (rc == -EALREADY)
-		dp->c.misses_coalesced++;
-	else if (rc == -ENOSPC)
-		dp->c.misses_refused++;
-	else
-		dp->c.misses_invalid++;
-}
-
-static void on_event(struct dp_push *dp, const struct dp_msg_event *e, size_t len)
-{
-	char k[80];
-
-	dp->c.events++;
-	if (len != sizeof(*e))
-		return;
-	switch (e->code) {
-	case DP_MSG_EV_RESYNC_DONE:
-		if (e->arg != dp->generation)
-			return;
-		dp->c.resyncs_done++;
-		dp->last_resync = (struct dp_push_resync_result){ e->arg, e->v[0], e->v[1],
-								  e->v[2] };
-		log_info("data plane: generation %u in sync: %llu entries, %llu stale removed, "
-			 "%llu refused", e->arg, (unsigned long long)e->v[0],
-			 (unsigned long long)e->v[1], (unsigned long long)e->v[2]);
-		return;
-	case DP_MSG_EV_MAP_REJECTED:
-		dp->c.maps_rejected++;
-		if (dp_msg_key_format(&e->key, k, sizeof(k)) < 0)
-			snprintf(k, sizeof(k), "(bad key)");
-		log_warn("data plane refused the mapping of %s: %s", k,
-			 strerror(e->v[0] < 4096 ? (int)e->v[0] : EINVAL));
-		return;
-	case DP_MSG_EV_LINK:
-		log_info("data plane: port %u link %s", e->arg, e->v[0] ? "up" : "down");
-		return;
-	case DP_MSG_EV_TABLE_FULL:
-		log_warn("data plane: table %u of IID %u is full (%llu entries)", e->key.table,
-			 e->key.iid, (unsigned long long)e->v[0]);
-		return;
-	default:
-		return;
-	}
-}
-
-static int snap_reserve(struct snap_buf *b, size_t n)
-{
-	struct dp_msg_counter *v;
-
-	if (n <= b->cap)
-		return 0;
-	v = realloc(b->v, n * sizeof(*v));
-	if (!v)
-		return -ENOMEM;
-	b->v = v;
-	b->cap = n;
-	return 0;
-}
-
-static void on_counters(struct dp_push *dp, const struct dp_msg_counters *m, size_t len)
-{
-	struct snap_buf *b = &dp->building, tmp;
-
-	if (dp_msg_counters_check(m, len) < 0) {
-		dp->c.counter_errors++;
-		return;
-	}
-	if (m->first == 0) {
-		if (snap_reserve(b, m->total) < 0) {
-			dp->c.counter_errors++;
-			return;
-		}
-		b->s.id = m->snapshot;
-		b->s.time_ns = m->time_ns;
-		b->total = m->total;
-		b->have = 0;
-	} else if (m->snapshot != b->s.id || m->first != b->have || m->total != b->total) {
-		/* A chunk of a snapshot whose start we missed (dropped when the
-		 * ring was full): wait for the next one. */
-		dp->c.counter_errors++;
-		return;
-	}
-	memcpy(b->v + b->have, m->v, m->count * sizeof(*m->v));
-	b->have += m->count;
-	if (b->have < b->total)
-		return;
-	b->s.received_ms = evloop_now_ms(dp->loop);
-	b->s.count = b->total;
-	b->s.v = b->v;
-	tmp = dp->latest;
-	dp->latest = *b;
-	*b = tmp;
-	b->s.id = 0;
-	b->have = b->total = 0;
-	dp->have_latest = true;
-	dp->c.counter_snapshots++;
-}
-
-static void disconnect(struct dp_push *dp, const char *why);
-
-/* Drains DP->CP; false when the session broke. */
-static bool rx_drain(struct dp_push *dp)
-{
-	for (unsigned int n = 0; n < RX_BUDGET; n++) {
-		uint16_t type;
-		int len = dp_channel_ring_dequeue(&dp->map.rx, &type, dp->rxbuf.b,
-						  sizeof(dp->rxbuf.b));
-
-		if (len == -EAGAIN) {
-			/* Empty: tell the data plane we sleep; records that
-			 * arrived meanwhile are read now, not after a wake-up
-			 * that would never come. */
-			if (dp_channel_ring_consumer_sleep(&dp->map.rx))
-				return true;
-			continue;
-		}
-		if (len < 0) {
-			dp->c.protocol_errors++;
-			disconnect(dp, "garbage in the ring");
-			return false;
-		}
-		switch (type) {
-		case DP_MSG_MISS:
-			on_miss(dp, (const void *)dp->rxbuf.b, (size_t)len);
-			break;
-		case DP_MSG_EVENT:
-			on_event(dp, (const void *)dp->rxbuf.b, (size_t)len);
-			break;
-		case DP_MSG_COUNTERS:
-			on_counters(dp, (const void *)dp->rxbuf.b, (size_t)len);
-			break;
-		default:
-			dp->c.protocol_errors++;
-			break;
-		}
-	}
-	/* Budget spent: the rest next turn. */
-	retry_arm(dp, 0);
-	return true;
-}
-
-/* Everything that can move: input, the backlog, a pending resync, the
- * replay.  Runs on the eventfd, the retry timer and after attaching. */
 static void pump(struct dp_push *dp)
 {
-	if (dp->state != DPP_ATTACHED || !rx_drain(dp))
+	if (dp->state != DPP_ATTACHED || !dpp_rx_drain(dp))
 		return;
 	if (!backlog_flush(dp)) {
 		wait_for_room(dp);
@@ -744,7 +312,7 @@ static void session_close(struct dp_push *dp)
 	dp->state = DPP_IDLE;
 }
 
-static void disconnect(struct dp_push *dp, const char *why)
+void dpp_disconnect(struct dp_push *dp, const char *why)
 {
 	if (dp->state == DPP_ATTACHED) {
 		dp->c.disconnects++;
@@ -834,7 +402,7 @@ static void on_sock(int fd, unsigned int events, void *arg)
 	/* The data plane says nothing after its hello: readable means gone. */
 	r = recv(fd, b, sizeof(b), MSG_DONTWAIT);
 	if (r == 0 || (r < 0 && errno != EAGAIN && errno != EINTR))
-		disconnect(dp, r == 0 ? "socket closed" : strerror(errno));
+		dpp_disconnect(dp, r == 0 ? "socket closed" : strerror(errno));
 }
 
 static void on_evfd(int fd, unsigned int events, void *arg)
@@ -863,7 +431,7 @@ static void on_mapcache(void *arg, const struct mapcache_event *ev)
 
 	if (dp->state != DPP_ATTACHED)
 		return;		/* the next attach replays the whole cache */
-	cut = map_from_entry(e, &m);
+	cut = dpp_map_from_entry(e, &m);
 	if (cut < 0) {
 		dp->c.eids_skipped += ev->type == MAPCACHE_EV_ADD;
 		return;
@@ -871,7 +439,7 @@ static void on_mapcache(void *arg, const struct mapcache_event *ev)
 	switch (ev->type) {
 	case MAPCACHE_EV_ADD:
 	case MAPCACHE_EV_UPDATE:
-		if (out(dp, DP_MSG_MAP_UPSERT, &m, dp_msg_map_len(&m)) == 0) {
+		if (dpp_out(dp, DP_MSG_MAP_UPSERT, &m, dp_msg_map_len(&m)) == 0) {
 			dp->c.upserts++;
 			dp->c.rlocs_truncated += (unsigned int)cut;
 		}
@@ -879,7 +447,7 @@ static void on_mapcache(void *arg, const struct mapcache_event *ev)
 	case MAPCACHE_EV_REMOVE: {
 		struct dp_msg_del d = { .key = m.key };
 
-		if (out(dp, DP_MSG_MAP_DELETE, &d, sizeof(d)) == 0)
+		if (dpp_out(dp, DP_MSG_MAP_DELETE, &d, sizeof(d)) == 0)
 			dp->c.deletes++;
 		return;
 	}
@@ -888,7 +456,7 @@ static void on_mapcache(void *arg, const struct mapcache_event *ev)
 		struct dp_msg_rloc rl = { .key = m.key, .up = r->up, .rtt_us = r->rtt_us };
 		uint8_t afi, addr[16];
 
-		if (!addr_put(&r->addr, &afi, addr))
+		if (!dpp_addr_put(&r->addr, &afi, addr))
 			return;
 		/* Its index among what went to the data plane (non-IP RLOCs
 		 * and a truncated tail are not there). */
@@ -898,7 +466,7 @@ static void on_mapcache(void *arg, const struct mapcache_event *ev)
 			rl.index = (uint8_t)i;
 			rl.afi = afi;
 			memcpy(rl.addr, addr, 16);
-			if (out(dp, DP_MSG_RLOC_STATUS, &rl, sizeof(rl)) == 0)
+			if (dpp_out(dp, DP_MSG_RLOC_STATUS, &rl, sizeof(rl)) == 0)
 				dp->c.rloc_updates++;
 			return;
 		}
@@ -917,7 +485,7 @@ static int db_put(struct dp_push *dp, const struct dp_msg_map *m, int cut)
 	struct db_entry *e;
 	size_t len = dp_msg_map_len(m);
 
-	prefix_from_key(&m->key, &p);
+	dpp_prefix_from_key(&m->key, &p);
 	e = mapdb_exact(dp->db, &p);
 	if (e && e->len == len && !memcmp(&e->m, m, len)) {
 		e->mark = dp->db_mark;
@@ -936,7 +504,7 @@ static int db_put(struct dp_push *dp, const struct dp_msg_map *m, int cut)
 	e->len = (uint32_t)len;
 	memcpy(&e->m, m, len);
 	dp->c.rlocs_truncated += (unsigned int)cut;
-	if (out(dp, DP_MSG_MAP_UPSERT, m, len) == 0)
+	if (dpp_out(dp, DP_MSG_MAP_UPSERT, m, len) == 0)
 		dp->c.upserts++;
 	return 0;
 }
@@ -949,7 +517,7 @@ static void db_remove(struct dp_push *dp, const struct lisp_prefix *p)
 	if (!e)
 		return;
 	d.key = e->m.key;
-	if (out(dp, DP_MSG_MAP_DELETE, &d, sizeof(d)) == 0)
+	if (dpp_out(dp, DP_MSG_MAP_DELETE, &d, sizeof(d)) == 0)
 		dp->c.deletes++;
 	free(e);
 }
@@ -987,7 +555,7 @@ void dp_push_db_load(struct dp_push *dp, const struct cp_config_mapping *maps, s
 
 	dp->db_mark++;
 	for (size_t i = 0; i < n; i++) {
-		int cut = map_from_config(&maps[i], &m);
+		int cut = dpp_map_from_config(&maps[i], &m);
 
 		if (cut < 0) {
 			dp->c.eids_skipped++;
@@ -1008,7 +576,7 @@ void dp_push_db_load(struct dp_push *dp, const struct cp_config_mapping *maps, s
 int dp_push_db_set(struct dp_push *dp, const struct lisp_record *rec)
 {
 	struct dp_msg_map m;
-	int cut = map_from_record(rec, &m);
+	int cut = dpp_map_from_record(rec, &m);
 
 	if (cut < 0) {
 		dp->c.eids_skipped++;
@@ -1022,9 +590,9 @@ int dp_push_db_del(struct dp_push *dp, const struct lisp_prefix *eid)
 	struct dp_msg_key k;
 	struct lisp_prefix p;
 
-	if (!key_from_prefix(eid, DP_MSG_TABLE_DATABASE, &k))
+	if (!dpp_key_from_prefix(eid, DP_MSG_TABLE_DATABASE, &k))
 		return -ENOENT;
-	prefix_from_key(&k, &p);
+	dpp_prefix_from_key(&k, &p);
 	if (!mapdb_exact(dp->db, &p))
 		return -ENOENT;
 	db_remove(dp, &p);
@@ -1114,7 +682,7 @@ int dp_push_flush(struct dp_push *dp, uint32_t tables)
 
 	if (!f.tables)
 		return -EINVAL;
-	rc = out(dp, DP_MSG_FLUSH, &f, sizeof(f));
+	rc = dpp_out(dp, DP_MSG_FLUSH, &f, sizeof(f));
 	if (rc == 0)
 		dp->c.flushes++;
 	return rc;
