@@ -38,6 +38,8 @@ struct dp_app {
 	/* Main lcore's periodic duty, called by the worker loop when the
 	 * main lcore forwards. */
 	void (*tick)(struct dp_app *app);
+	const char *channel_path;	/* --channel */
+	struct dp_chan *chan;		/* lispgw-cp pushes mappings through it */
 	volatile int quit;
 };
 

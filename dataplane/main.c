@@ -30,6 +30,7 @@
 #include <rte_malloc.h>
 #include <rte_mbuf.h>
 
+#include "channel.h"
 #include "config.h"
 #include "counters.h"
 #include "dp.h"
@@ -43,6 +44,7 @@ struct opts {
 	bool check;
 	bool busy_poll;
 	uint32_t exit_on_idle_ms;
+	const char *channel;		/* UNIX socket lispgw-cp attaches to */
 };
 
 /* State of the main lcore's periodic duty. */
@@ -69,7 +71,8 @@ static void usage(FILE *f)
 		   "  -c, --config FILE      configuration (docs/dataplane.md)\n"
 		   "  -n, --check            check the configuration and exit (no EAL)\n"
 		   "      --exit-on-idle MS  stop once no packet arrived for MS ms\n"
-		   "      --busy-poll        no idle back-off (benchmarks)\n");
+		   "      --busy-poll        no idle back-off (benchmarks)\n"
+		   "      --channel PATH     UNIX socket lispgw-cp attaches to (dataplane.socket)\n");
 }
 
 static int opts_parse(int argc, char **argv, struct opts *o)
@@ -79,6 +82,7 @@ static int opts_parse(int argc, char **argv, struct opts *o)
 		{ "check", no_argument, NULL, 'n' },
 		{ "exit-on-idle", required_argument, NULL, 'i' },
 		{ "busy-poll", no_argument, NULL, 'b' },
+		{ "channel", required_argument, NULL, 'C' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -107,6 +111,9 @@ static int opts_parse(int argc, char **argv, struct opts *o)
 		case 'b':
 			o->busy_poll = true;
 			break;
+		case 'C':
+			o->channel = optarg;
+			break;
 		case 'h':
 			usage(stdout);
 			exit(0);
@@ -126,13 +133,16 @@ static void counters_print(const struct dp_app *app)
 {
 	const struct dp_counters *blocks[RTE_MAX_LCORE];
 	struct dp_counters sum;
-	char extra[128];
+	char extra[512];
+	size_t n;
 
 	for (unsigned int i = 0; i < app->n_workers; i++)
 		blocks[i] = &app->workers[i]->ctr;
 	dp_counters_sum(blocks, app->n_workers, &sum);
-	snprintf(extra, sizeof(extra), "\"workers\":%u,\"mappings\":%u", app->n_workers,
-		 app->tables->n_mappings);
+	n = (size_t)snprintf(extra, sizeof(extra), "\"workers\":%u,\"mappings\":%u",
+			     app->n_workers, app->tables->n_mappings);
+	if (app->chan && n < sizeof(extra))
+		dp_chan_json(app->chan, extra + n, sizeof(extra) - n);
 	dp_counters_print_json(&sum, extra, stdout);
 }
 
@@ -160,6 +170,8 @@ static void app_tick(struct dp_app *app)
 	}
 	if (sig_quit)
 		__atomic_store_n(&app->quit, 1, __ATOMIC_RELAXED);
+	if (app->chan)
+		dp_chan_poll(app->chan);
 	dp_tables_reclaim(app->tables);
 	if (duty.idle_tsc) {
 		rx = rx_total(app);
@@ -302,6 +314,14 @@ static int run(struct dp_app *app)
 	rc = statics_load(app);
 	if (rc < 0)
 		return rc;
+	if (app->channel_path) {
+		app->chan = dp_chan_open(app, app->channel_path);
+		if (!app->chan) {
+			DP_LOG(ERR, "channel %s: %s", app->channel_path, strerror(errno));
+			return -errno;
+		}
+		DP_LOG(INFO, "control-plane channel on %s", app->channel_path);
+	}
 	rc = workers_setup(app);
 	if (rc < 0)
 		return rc;
@@ -391,11 +411,13 @@ int main(int argc, char **argv)
 	app->cfg = cfg;
 	app->busy_poll = o.busy_poll;
 	app->exit_on_idle_ms = o.exit_on_idle_ms;
+	app->channel_path = o.channel;
 	rc = run(app);
 	__atomic_store_n(&app->quit, 1, __ATOMIC_RELAXED);
 	rte_eal_mp_wait_lcore();
 	if (app->workers[0])
 		counters_print(app);
+	dp_chan_close(app->chan);
 	dp_ports_stop(app);
 	if (app->main_forwards && app->workers[0])
 		dp_tables_reader_unregister(app->tables, 0);

@@ -1,0 +1,120 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: BSD-3-Clause
+"""lispgw-cp pushes its map-cache into a running lispgw-dp over the
+shared-memory channel: a static map-cache entry of the control plane
+becomes a forwarding entry of the data plane; SIGKILL of lispgw-cp leaves
+the data plane's entries in place (forwarding never stops); a restarted
+lispgw-cp attaches under a new generation and replays its state."""
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+DP = os.environ.get('LISPGW_DP')
+CP = os.environ.get('LISPGW_CP')
+if not DP or not os.path.exists(DP):
+    print('skipped: lispgw-dp not built (no DPDK)')
+    sys.exit(77)
+
+tmp = tempfile.mkdtemp(prefix='lispgw-chan-')
+sock = os.path.join(tmp, 'dp.sock')
+failures = []
+
+
+def check(cond, what, detail=''):
+    print(('ok    ' if cond else 'FAIL  ') + what + (('\n      ' + detail) if not cond and detail else ''))
+    if not cond:
+        failures.append(what)
+
+
+with open(os.path.join(tmp, 'dp.yaml'), 'w') as f:
+    f.write("""
+ports:
+  - {name: hosts, device: net_null0, role: eid, instance-id: 1, peer-mac: "02:00:00:00:01:aa"}
+  - {name: underlay, device: net_null1, role: rloc, addresses: [192.0.2.1],
+     next-hop-mac: "02:00:00:00:00:fe"}
+instances:
+  - {instance-id: 1, encapsulation: lisp}
+""")
+with open(os.path.join(tmp, 'cp.yaml'), 'w') as f:
+    f.write("""
+roles: [itr]
+listen: {addresses: [127.64.0.1]}
+dataplane: {socket: %s}
+itr:
+  map-resolvers: [{address: 127.64.0.2}]
+  static-map-cache:
+    - eid-prefix: "[1]10.20.0.0/16"
+      rlocs: [{address: 192.0.2.2, priority: 1, weight: 70}, {address: 192.0.2.3, weight: 30}]
+    - eid-prefix: "[1]10.30.0.0/16"
+      rlocs: [{address: 192.0.2.4}]
+""" % sock)
+
+dp_log = open(os.path.join(tmp, 'dp.log'), 'w')
+dp = subprocess.Popen([DP, '-l', '0', '--no-huge', '-m', '512', '--no-shconf', '--no-telemetry',
+                       '--no-pci', '--vdev', 'net_null0,no-rx=1', '--vdev', 'net_null1,no-rx=1',
+                       '--', '-c', os.path.join(tmp, 'dp.yaml'), '--channel', sock],
+                      stdout=subprocess.PIPE, stderr=dp_log, text=True)
+cps = []
+
+
+def counters():
+    dp.send_signal(signal.SIGUSR1)
+    line = dp.stdout.readline()
+    return json.loads(line)
+
+
+def start_cp():
+    p = subprocess.Popen([CP, '-c', os.path.join(tmp, 'cp.yaml')],
+                         stdout=subprocess.DEVNULL, stderr=open(os.path.join(tmp, 'cp.log'), 'a'))
+    cps.append(p)
+    return p
+
+
+try:
+    deadline = time.time() + 20
+    while not os.path.exists(sock) and time.time() < deadline and dp.poll() is None:
+        time.sleep(0.1)
+    check(os.path.exists(sock), 'lispgw-dp listens on the channel socket')
+    c = counters()
+    check(c.get('mappings') == 0 and not c['channel']['attached'], 'no mapping before the control plane')
+
+    cp = start_cp()
+    time.sleep(1.5)
+    c = counters()
+    check(c['channel']['attached'] and c['channel']['generation'] == 1, 'lispgw-cp attached (generation 1)',
+          str(c.get('channel')))
+    check(c.get('mappings') == 2 and c['channel']['applied'] >= 2,
+          "the control plane's two map-cache entries are forwarding entries", str(c))
+
+    cp.send_signal(signal.SIGKILL)
+    cp.wait()
+    time.sleep(0.5)
+    c = counters()
+    check(c.get('mappings') == 2, 'SIGKILL of lispgw-cp: the data plane keeps forwarding by its entries',
+          str(c))
+
+    cp = start_cp()
+    time.sleep(1.5)
+    c = counters()
+    check(c['channel']['attached'] and c['channel']['generation'] == 2 and c.get('mappings') == 2,
+          'restarted lispgw-cp: generation 2, state resynchronised', str(c))
+finally:
+    for p in cps:
+        if p.poll() is None:
+            p.send_signal(signal.SIGTERM)
+            p.wait()
+    dp.send_signal(signal.SIGTERM)
+    try:
+        dp.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        dp.kill()
+    if failures:
+        print(open(os.path.join(tmp, 'dp.log')).read()[-2000:])
+        print(open(os.path.join(tmp, 'cp.log')).read()[-2000:])
+
+print('channel: %d failures' % len(failures))
+sys.exit(1 if failures else 0)
