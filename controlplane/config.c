@@ -228,7 +228,7 @@ static int cyaml_report(struct cp_config_errors *errs, const struct cfg_doc *doc
 
 /* --- load ------------------------------------------------------------------ */
 
-static int file_read(const char *path, char **buf, size_t *len)
+static int file_read(const char *path, size_t max, char **buf, size_t *len)
 {
 	struct stat st;
 	size_t got = 0;
@@ -246,7 +246,7 @@ static int file_read(const char *path, char **buf, size_t *len)
 		rc = -EISDIR;
 		goto out;
 	}
-	if (st.st_size > CONFIG_FILE_MAX) {
+	if ((size_t)st.st_size > max) {
 		rc = -EFBIG;
 		goto out;
 	}
@@ -275,7 +275,8 @@ out:
 	return rc;
 }
 
-int cp_config_load(const char *path, struct cp_config **out, struct cp_config_errors *errs)
+int cfg_yaml_load(const char *path, size_t max_bytes, const cyaml_schema_value_t *schema,
+		  cfg_yaml_check_fn check, void *arg, struct cp_config_errors *errs)
 {
 	struct cyaml_log log = { .len = 0 };
 	const cyaml_config_t cy = {
@@ -285,9 +286,7 @@ int cp_config_load(const char *path, struct cp_config **out, struct cp_config_er
 		.log_level = CYAML_LOG_ERROR,
 		.flags = CYAML_CFG_DEFAULT,
 	};
-	struct cp_config_errors local;
-	struct cp_config *cfg = NULL;
-	struct cfg_raw *raw = NULL;
+	cyaml_data_t *raw = NULL;
 	struct cfg_doc doc;
 	cyaml_err_t cerr;
 	char *buf = NULL;
@@ -295,17 +294,13 @@ int cp_config_load(const char *path, struct cp_config **out, struct cp_config_er
 	int rc;
 
 	memset(&doc, 0, sizeof(doc));
-	if (!errs) {
-		cp_config_errors_init(&local);
-		errs = &local;
-	}
 	free(errs->file);
 	errs->file = strdup(path);
 	errs->count = 0;
 	if (!errs->file)
 		return -ENOMEM;
 
-	rc = file_read(path, &buf, &len);
+	rc = file_read(path, max_bytes, &buf, &len);
 	if (rc < 0) {
 		if (cfg_err_add(errs, 0, "", "cannot read: %s", strerror(-rc)) < 0)
 			rc = -ENOMEM;
@@ -314,32 +309,21 @@ int cp_config_load(const char *path, struct cp_config **out, struct cp_config_er
 	rc = cfg_doc_parse(&doc, buf, len, errs);
 	if (rc < 0)
 		goto out;
-	rc = cfg_doc_walk(&doc, &cfg_raw_schema, errs);
+	rc = cfg_doc_walk(&doc, schema, errs);
 	if (rc != 0) {
 		rc = rc < 0 ? rc : -EINVAL;
 		goto out;
 	}
-	cerr = cyaml_load_data((const uint8_t *)buf, len, &cy, &cfg_raw_schema,
-			       (cyaml_data_t **)&raw, NULL);
+	cerr = cyaml_load_data((const uint8_t *)buf, len, &cy, schema, &raw, NULL);
 	if (cerr != CYAML_OK) {
 		raw = NULL;
 		rc = cyaml_report(errs, &doc, &log, cerr);
 		goto out;
 	}
-	cfg = calloc(1, sizeof(*cfg));
-	if (!cfg) {
-		rc = -ENOMEM;
-		goto out;
-	}
-	rc = cfg_check(raw, &doc, cfg, errs);
-	if (rc == 0) {
-		*out = cfg;
-		cfg = NULL;
-	}
+	rc = check(raw, &doc, arg, errs);
 out:
-	cp_config_free(cfg);
 	if (raw)
-		cyaml_free(&cy, &cfg_raw_schema, raw, 0);
+		cyaml_free(&cy, schema, raw, 0);
 	cfg_doc_free(&doc);
 	if (buf) {
 		/* It holds the keys. */
@@ -347,6 +331,32 @@ out:
 		free(buf);
 	}
 	errors_sort(errs);
+	return rc;
+}
+
+static int cp_config_check(const void *raw, const struct cfg_doc *doc, void *arg,
+			   struct cp_config_errors *errs)
+{
+	return cfg_check(raw, doc, arg, errs);
+}
+
+int cp_config_load(const char *path, struct cp_config **out, struct cp_config_errors *errs)
+{
+	struct cp_config_errors local;
+	struct cp_config *cfg = calloc(1, sizeof(*cfg));
+	int rc;
+
+	if (!errs) {
+		cp_config_errors_init(&local);
+		errs = &local;
+	}
+	rc = cfg ? cfg_yaml_load(path, CONFIG_FILE_MAX, &cfg_raw_schema, cp_config_check, cfg,
+				 errs)
+		 : -ENOMEM;
+	if (rc == 0)
+		*out = cfg;
+	else
+		cp_config_free(cfg);
 	if (errs == &local)
 		cp_config_errors_free(&local);
 	return rc;

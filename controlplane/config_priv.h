@@ -243,6 +243,20 @@ bool cfg_yaml_bool(const char *s, bool *val);
 int cfg_attr_from_node(const struct cfg_doc *d, yaml_node_t *node, char **json, char *msg,
 		       size_t msg_len);
 
+/* --- loading a YAML file against a schema (config.c) ---------------------- */
+
+/* Fills the caller's configuration from the raw libcyaml data; 0 or -errno,
+ * every error added to errs. */
+typedef int (*cfg_yaml_check_fn)(const void *raw, const struct cfg_doc *doc, void *arg,
+				 struct cp_config_errors *errs);
+
+/* Reads path (at most max_bytes), parses it with line numbers, checks it
+ * against schema reporting every error, loads it with libcyaml and runs
+ * check(raw, doc, arg); errors end up in errs (initialised by the caller),
+ * sorted by line.  The file's bytes are zeroed after use (keys). */
+int cfg_yaml_load(const char *path, size_t max_bytes, const cyaml_schema_value_t *schema,
+		  cfg_yaml_check_fn check, void *arg, struct cp_config_errors *errs);
+
 /* --- checks (config_check.c, config_check_xtr.c) ------------------------- */
 
 int cfg_check(const struct cfg_raw *raw, const struct cfg_doc *doc, struct cp_config *cfg,

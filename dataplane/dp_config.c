@@ -9,7 +9,6 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <syslog.h>
 
 #include "config_priv.h"
@@ -569,147 +568,23 @@ static int check(const struct raw *r, const struct cfg_doc *doc, struct dp_confi
 	return c.errors ? -EINVAL : 0;
 }
 
-/* Line order, as lispgw-cp reports: the passes find errors in another
- * order than a reader goes down the file.  (Stable; the lists are short.) */
-static void errors_sort(struct cp_config_errors *errs)
+static int dp_config_check(const void *raw, const struct cfg_doc *doc, void *arg,
+			   struct cp_config_errors *errs)
 {
-	for (size_t i = 1; i < errs->count; i++) {
-		struct cp_config_error e = errs->v[i];
-		size_t j = i;
-
-		for (; j > 0 && errs->v[j - 1].line > e.line; j--)
-			errs->v[j] = errs->v[j - 1];
-		errs->v[j] = e;
-	}
-}
-
-/* --- load ------------------------------------------------------------------------------ */
-
-struct cyaml_log {
-	char buf[2048];
-	size_t len;
-};
-
-static void cyaml_log_capture(cyaml_log_t level, void *ctx, const char *fmt, va_list args)
-{
-	struct cyaml_log *l = ctx;
-	size_t room;
-	int n;
-
-	if (level < CYAML_LOG_ERROR || l->len >= sizeof(l->buf) - 1)
-		return;
-	room = sizeof(l->buf) - l->len;
-	n = vsnprintf(l->buf + l->len, room, fmt, args);
-	if (n > 0)
-		l->len += (size_t)n < room ? (size_t)n : room - 1;
-}
-
-static int file_read(const char *path, char **buf, size_t *len)
-{
-	struct stat st;
-	FILE *f = fopen(path, "re");
-	char *b;
-	int rc = 0;
-
-	if (!f)
-		return -errno;
-	if (fstat(fileno(f), &st) < 0) {
-		rc = -errno;
-		goto out;
-	}
-	if (S_ISDIR(st.st_mode) || st.st_size > CONFIG_FILE_MAX) {
-		rc = S_ISDIR(st.st_mode) ? -EISDIR : -EFBIG;
-		goto out;
-	}
-	b = malloc((size_t)st.st_size + 1);
-	if (!b) {
-		rc = -ENOMEM;
-		goto out;
-	}
-	*len = fread(b, 1, (size_t)st.st_size, f);
-	if (ferror(f)) {
-		free(b);
-		rc = -EIO;
-		goto out;
-	}
-	b[*len] = '\0';
-	*buf = b;
-out:
-	fclose(f);
-	return rc;
+	return check(raw, doc, arg, errs);
 }
 
 int dp_config_load(const char *path, struct dp_config **out, struct cp_config_errors *errs)
 {
-	struct cyaml_log log = { .len = 0 };
-	const cyaml_config_t cy = {
-		.log_fn = cyaml_log_capture,
-		.log_ctx = &log,
-		.mem_fn = cyaml_mem,
-		.log_level = CYAML_LOG_ERROR,
-		.flags = CYAML_CFG_DEFAULT,
-	};
-	struct dp_config *cfg = NULL;
-	struct raw *raw = NULL;
-	struct cfg_doc doc;
-	cyaml_err_t cerr;
-	char *buf = NULL;
-	size_t len = 0;
+	struct dp_config *cfg = calloc(1, sizeof(*cfg));
 	int rc;
 
-	memset(&doc, 0, sizeof(doc));
-	free(errs->file);
-	errs->file = strdup(path);
-	errs->count = 0;
-	if (!errs->file)
-		return -ENOMEM;
-	rc = file_read(path, &buf, &len);
-	if (rc < 0) {
-		cfg_err_add(errs, 0, "", "cannot read: %s", strerror(-rc));
-		return rc;
-	}
-	rc = cfg_doc_parse(&doc, buf, len, errs);
-	if (rc < 0)
-		goto out;
-	rc = cfg_doc_walk(&doc, &raw_schema, errs);
-	if (rc != 0) {
-		rc = rc < 0 ? rc : -EINVAL;
-		goto out;
-	}
-	cerr = cyaml_load_data((const uint8_t *)buf, len, &cy, &raw_schema, (cyaml_data_t **)&raw,
-			       NULL);
-	if (cerr != CYAML_OK) {
-		char p[CP_CONFIG_PATH_MAX] = "";
-		size_t n = strcspn(log.buf, "\n");
-
-		raw = NULL;
-		if (cerr == CYAML_ERR_OOM) {
-			rc = -ENOMEM;
-			goto out;
-		}
-		cfg_cyaml_backtrace_path(log.buf, p, sizeof(p));
-		cfg_err_add(errs, cfg_doc_line(&doc, p), p, "%.*s", (int)n,
-			    n ? log.buf : cyaml_strerror(cerr));
-		rc = -EINVAL;
-		goto out;
-	}
-	cfg = calloc(1, sizeof(*cfg));
-	if (!cfg) {
-		rc = -ENOMEM;
-		goto out;
-	}
-	rc = check(raw, &doc, cfg, errs);
-	if (rc == 0) {
+	rc = cfg ? cfg_yaml_load(path, CONFIG_FILE_MAX, &raw_schema, dp_config_check, cfg, errs)
+		 : -ENOMEM;
+	if (rc == 0)
 		*out = cfg;
-		cfg = NULL;
-	}
-out:
-	dp_config_free(cfg);
-	if (raw)
-		cyaml_free(&cy, &raw_schema, raw, 0);
-	cfg_doc_free(&doc);
-	free(buf);
-	errors_sort(errs);
+	else
+		dp_config_free(cfg);
 	return rc;
 }
 

@@ -62,7 +62,7 @@ c = csum(pseudo + udp) or 0xffff
 udp = udp[:6] + struct.pack('!H', c) + udp[8:]
 res += hexc('golden_ecm_v4', struct.pack('!I', 0x84000000) + iph + udp)
 # ECM over IPv6
-pseudo6 = ip6('2001:db8::1') + ip6('2001:db8::2') + struct.pack('!IxxxB', udp_len, 17)
+pseudo6 = ip6('2001:db8::1') + ip6('2001:db8::2') + struct.pack('!I3xB', udp_len, 17)
 udp6 = struct.pack('!HHHH', 49152, 4342, udp_len, 0) + mreq
 c6 = csum(pseudo6 + udp6) or 0xffff
 udp6 = udp6[:6] + struct.pack('!H', c6) + udp6[8:]
