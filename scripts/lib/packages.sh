@@ -9,7 +9,7 @@ LISPGW_BUILD_PACKAGES=(
 )
 LISPGW_TEST_PACKAGES=(
 	"${LISPGW_BUILD_PACKAGES[@]}"
-	check tshark python3-scapy python3-yaml
+	check tshark python3-scapy python3-yaml iproute2 iputils-ping ethtool
 )
 
 ensure_packages() {
