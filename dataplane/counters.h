@@ -52,6 +52,11 @@
 	X(DROP_ECN, "RLOC side: outer CE on a Not-ECT inner packet (RFC 6040)")     \
 	/* both */                                                                  \
 	X(DROP_TX_FULL, "TX queue full")                                            \
+	/* to the control thread (neigh.c) */                                      \
+	X(PUNT_ARP, "ARP frames handed to the control thread")                      \
+	X(PUNT_ND, "ICMPv6 (neighbor discovery) handed to the control thread")     \
+	X(PUNT_UNRESOLVED, "decapsulated for a host of unknown MAC: to the control thread") \
+	X(DROP_PUNT_FULL, "the punt ring to the control thread was full")           \
 	DP_HDR_ERRORS(X##_HDR)
 
 enum dp_ctr {

@@ -150,6 +150,10 @@ static __rte_always_inline enum dp_ctr decap_one(struct dp_worker *w, struct rte
 		ip_payload = rte_be_to_cpu_16(ip6->payload_len);
 		if (unlikely((vtc >> 28) != 6 || l2 + l3 + ip_payload > pkt))
 			return DP_CTR_DROP_OUTER_TRUNCATED;
+		/* Neighbor discovery (to a solicited-node address, to us),
+		 * pings to our RLOCs: the control thread's. */
+		if (unlikely(ip6->proto == IPPROTO_ICMPV6))
+			return DP_CTR_PUNT_ND;
 		if (unlikely(!dp_tables_is_local6(t, ip6->dst_addr)))
 			return DP_CTR_DROP_NOT_OUR_RLOC;
 		/* Extension headers: not from an ITR we know. */
@@ -158,7 +162,8 @@ static __rte_always_inline enum dp_ctr decap_one(struct dp_worker *w, struct rte
 		otos = (uint8_t)(vtc >> 20);
 		ottl = ip6->hop_limits;
 	} else {
-		return DP_CTR_DROP_OUTER_NOT_IP;
+		return type == rte_cpu_to_be_16(RTE_ETHER_TYPE_ARP) ? DP_CTR_PUNT_ARP :
+								     DP_CTR_DROP_OUTER_NOT_IP;
 	}
 	/* UDP header and the 8-byte tunnel header in the first segment. */
 	if (unlikely(ip_payload < sizeof(*udp) || seg < l2 + l3 + sizeof(*udp)))
@@ -273,6 +278,14 @@ static __rte_always_inline enum dp_ctr decap_one(struct dp_worker *w, struct rte
 	h[vrf->l2_len - 1] = ver == 4 ? 0x00 : 0xdd;
 	m->ol_flags &= ~RTE_MBUF_F_TX_OFFLOAD_MASK;
 	*port = vrf->eid_port;
+	/* Without a static peer, the host's own MAC (learned by the control
+	 * thread); unknown: the control thread resolves it and sends. */
+	if (!vrf->peer_static &&
+	    unlikely(!dp_tables_host_mac(t, iid, ver, h + vrf->l2_len + (ver == 4 ? 16 : 24), h))) {
+		m->port = vrf->eid_port;
+		DP_PUNT_IID(m) = iid;
+		return DP_CTR_PUNT_UNRESOLVED;
+	}
 	return 0;
 }
 
@@ -295,6 +308,13 @@ uint16_t dp_decap_burst(struct dp_worker *w, const struct dp_port *in, struct rt
 			out[nout] = pkts[i];
 			out_port[nout++] = port;
 			dp_ctr_inc(&w->ctr, ok);
+		} else if (why == DP_CTR_PUNT_ARP || why == DP_CTR_PUNT_ND ||
+			   why == DP_CTR_PUNT_UNRESOLVED) {
+			if (why == DP_CTR_PUNT_UNRESOLVED)
+				dp_ctr_inc(&w->ctr, ok);
+			else
+				DP_PUNT_IID(pkts[i]) = DP_IID_NONE;
+			dp_punt(w, pkts[i], why);
 		} else {
 			dp_ctr_inc(&w->ctr, why);
 			drop[nd++] = pkts[i];

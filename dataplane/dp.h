@@ -40,6 +40,7 @@ struct dp_app {
 	void (*tick)(struct dp_app *app);
 	const char *channel_path;	/* --channel */
 	struct dp_chan *chan;		/* lispgw-cp pushes mappings through it */
+	struct dp_neigh *neigh;		/* ARP / ND (main lcore) */
 	volatile int quit;
 };
 

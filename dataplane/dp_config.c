@@ -6,7 +6,9 @@
  * module, reused as is: one family of files, one way of reporting.  This
  * file holds the data plane's schema and its semantic checks.
  */
+#include <arpa/inet.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
@@ -40,6 +42,8 @@ struct raw_port {
 	unsigned int vlans_count;
 	char **addresses;
 	unsigned int addresses_count;
+	char **gateways;
+	unsigned int gateways_count;
 	char *next_hop_mac;
 };
 
@@ -143,6 +147,8 @@ static const cyaml_schema_field_t port_fields[] = {
 	CYAML_FIELD_SEQUENCE("vlans", SEQ, struct raw_port, vlans, &vlan_entry, 0,
 			     CYAML_UNLIMITED),
 	CYAML_FIELD_SEQUENCE("addresses", SEQ, struct raw_port, addresses, &string_entry, 0,
+			     CYAML_UNLIMITED),
+	CYAML_FIELD_SEQUENCE("gateways", SEQ, struct raw_port, gateways, &string_entry, 0,
 			     CYAML_UNLIMITED),
 	CYAML_FIELD_STRING_PTR("next-hop-mac", OPT, struct raw_port, next_hop_mac, 0,
 			       CYAML_UNLIMITED),
@@ -310,15 +316,16 @@ static void chk_port_eid(struct cfg_chk *c, const struct raw_port *rp, struct dp
 {
 	if (rp->addresses_count)
 		cfg_chk_err(c, "addresses", "only rloc ports have addresses");
-	if (rp->next_hop_mac)
-		cfg_chk_err(c, "next-hop-mac", "only rloc ports have a next hop");
+	if (rp->next_hop_mac || rp->gateways_count)
+		cfg_chk_err(c, rp->next_hop_mac ? "next-hop-mac" : "gateways",
+			    "only rloc ports have a next hop");
 	if (!rp->iid && !rp->vlans_count)
 		cfg_chk_err(c, NULL, "an eid port needs instance-id (untagged) or vlans");
-	if (!rp->peer_mac)
-		cfg_chk_err(c, NULL, "an eid port needs peer-mac (where decapsulated "
-			    "packets go; static for now)");
-	else
+	/* Without peer-mac, hosts are resolved (ARP/ND) and learned. */
+	if (rp->peer_mac) {
+		p->peer_mac_set = true;
 		chk_mac(c, "peer-mac", rp->peer_mac, p->peer_mac);
+	}
 	if (rp->iid) {
 		p->iid_set = true;
 		p->iid = *rp->iid;
@@ -340,8 +347,11 @@ static void chk_port_eid(struct cfg_chk *c, const struct raw_port *rp, struct dp
 			v->iid = *rv->iid;
 			chk_binding(c, "instance-id", cfg, v->iid, bound, n_bound);
 			memcpy(v->peer_mac, p->peer_mac, 6);
-			if (rv->peer_mac)
+			v->peer_mac_set = p->peer_mac_set;
+			if (rv->peer_mac) {
+				v->peer_mac_set = true;
 				chk_mac(c, "peer-mac", rv->peer_mac, v->peer_mac);
+			}
 			for (size_t j = 0; j < i; j++) {
 				if (p->vlans[j].vlan == v->vlan) {
 					cfg_chk_err(c, "vlan", "%u is listed twice", v->vlan);
@@ -354,6 +364,55 @@ static void chk_port_eid(struct cfg_chk *c, const struct raw_port *rp, struct dp
 	}
 }
 
+/* "ADDR" or "ADDR/LEN": LEN is the on-link subnet (default: the host
+ * alone, every RLOC through a gateway). */
+static void chk_local_addr(struct cfg_chk *c, const char *s, struct lisp_addr *a, uint8_t *plen)
+{
+	char buf[INET6_ADDRSTRLEN + 8], *slash, *end;
+	unsigned long v;
+	unsigned int max;
+
+	snprintf(buf, sizeof(buf), "%s", s);
+	slash = strchr(buf, '/');
+	if (slash)
+		*slash = 0;
+	cfg_chk_addr(c, NULL, buf, a);
+	max = a->afi == LISP_AFI_IPV6 ? 128 : 32;
+	*plen = (uint8_t)max;
+	if (!slash)
+		return;
+	v = strtoul(slash + 1, &end, 10);
+	if (!slash[1] || *end || v > max)
+		cfg_chk_err(c, NULL, "'%s': prefix length must be 0..%u", s, max);
+	else
+		*plen = (uint8_t)v;
+}
+
+static void chk_gateways(struct cfg_chk *c, const struct raw_port *rp, struct dp_config_port *p)
+{
+	size_t mark = cfg_path_key(&c->path, "gateways");
+
+	for (size_t i = 0; i < rp->gateways_count; i++) {
+		size_t m = cfg_path_idx(&c->path, i);
+		struct lisp_addr a;
+		bool v6;
+
+		cfg_chk_addr(c, NULL, rp->gateways[i], &a);
+		v6 = a.afi == LISP_AFI_IPV6;
+		if (v6 ? p->gw6_set : p->gw4_set)
+			cfg_chk_err(c, NULL, "one gateway per address family");
+		if (v6) {
+			p->gw6 = a;
+			p->gw6_set = true;
+		} else {
+			p->gw4 = a;
+			p->gw4_set = true;
+		}
+		cfg_path_pop(&c->path, m);
+	}
+	cfg_path_pop(&c->path, mark);
+}
+
 static void chk_port_rloc(struct cfg_chk *c, const struct raw_port *rp, struct dp_config_port *p,
 			  unsigned int *n4, unsigned int *n6)
 {
@@ -361,22 +420,25 @@ static void chk_port_rloc(struct cfg_chk *c, const struct raw_port *rp, struct d
 		cfg_chk_err(c, rp->iid ? "instance-id" : "vlans",
 			    "only eid ports are bound to instances");
 	if (rp->peer_mac)
-		cfg_chk_err(c, "peer-mac", "an rloc port has next-hop-mac instead");
+		cfg_chk_err(c, "peer-mac", "an rloc port has next-hop-mac or gateways instead");
 	if (!rp->addresses_count)
 		cfg_chk_err(c, NULL, "an rloc port needs addresses (our RLOCs)");
-	if (!rp->next_hop_mac)
-		cfg_chk_err(c, NULL, "an rloc port needs next-hop-mac (static for now)");
-	else
+	/* Without next-hop-mac, next hops are resolved (ARP/ND). */
+	if (rp->next_hop_mac) {
+		p->next_hop_mac_set = true;
 		chk_mac(c, "next-hop-mac", rp->next_hop_mac, p->next_hop_mac);
+	}
+	chk_gateways(c, rp, p);
 	p->addrs = cfg_chk_calloc(c, rp->addresses_count, sizeof(*p->addrs));
-	p->addr_count = p->addrs ? rp->addresses_count : 0;
+	p->addr_plen = cfg_chk_calloc(c, rp->addresses_count, 1);
+	p->addr_count = p->addrs && p->addr_plen ? rp->addresses_count : 0;
 	if (p->addr_count) {
 		size_t mark = cfg_path_key(&c->path, "addresses");
 
 		for (size_t i = 0; i < p->addr_count; i++) {
 			size_t m = cfg_path_idx(&c->path, i);
 
-			cfg_chk_addr(c, NULL, rp->addresses[i], &p->addrs[i]);
+			chk_local_addr(c, rp->addresses[i], &p->addrs[i], &p->addr_plen[i]);
 			if (p->addrs[i].afi == LISP_AFI_IPV4 && ++*n4 > DP_CONFIG_LOCAL_RLOCS_MAX)
 				cfg_chk_err(c, NULL, "more than %u IPv4 RLOCs",
 					    DP_CONFIG_LOCAL_RLOCS_MAX);
@@ -597,6 +659,7 @@ void dp_config_free(struct dp_config *cfg)
 		free(cfg->ports[i].device);
 		free(cfg->ports[i].vlans);
 		free(cfg->ports[i].addrs);
+		free(cfg->ports[i].addr_plen);
 	}
 	free(cfg->ports);
 	free(cfg->instances);

@@ -44,6 +44,7 @@
 struct dp_config_vlan {
 	uint16_t vlan;
 	uint32_t iid;
+	bool peer_mac_set;
 	uint8_t peer_mac[6];		/* the port's peer-mac unless given */
 };
 
@@ -57,13 +58,18 @@ struct dp_config_port {
 	/* role eid */
 	bool iid_set;
 	uint32_t iid;			/* untagged frames */
-	uint8_t peer_mac[6];		/* where decapsulated packets go (static) */
+	bool peer_mac_set;		/* false: hosts resolved and learned */
+	uint8_t peer_mac[6];		/* where decapsulated packets go */
 	size_t vlan_count;
 	struct dp_config_vlan *vlans;
 	/* role rloc */
 	size_t addr_count;
 	struct lisp_addr *addrs;	/* our RLOCs on this port */
-	uint8_t next_hop_mac[6];	/* static for now */
+	uint8_t *addr_plen;		/* their on-link subnets */
+	bool gw4_set, gw6_set;
+	struct lisp_addr gw4, gw6;	/* next hop to RLOCs off-link */
+	bool next_hop_mac_set;		/* false: next hops resolved */
+	uint8_t next_hop_mac[6];
 };
 
 struct dp_config_instance {

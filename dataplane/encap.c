@@ -407,6 +407,18 @@ static __rte_always_inline uint16_t encap_af(struct dp_worker *w, const struct e
 	return nout;
 }
 
+/* ICMPv6 to a link-local or multicast address (neighbor and router
+ * discovery of the hosts): never an EID, the control thread's. */
+static __rte_always_inline bool is_nd(const struct rte_mbuf *m, uint8_t l2)
+{
+	const uint8_t *ip6 = rte_pktmbuf_mtod_offset(m, const uint8_t *, l2);
+
+	if (rte_pktmbuf_data_len(m) < l2 + sizeof(struct rte_ipv6_hdr) ||
+	    ip6[6] != IPPROTO_ICMPV6)
+		return false;
+	return ip6[24] == 0xff || (ip6[24] == 0xfe && (ip6[25] & 0xc0) == 0x80);
+}
+
 static uint16_t encap_chunk(struct dp_worker *w, const struct dp_port *in_port,
 			    struct rte_mbuf **pkts, uint16_t n, struct rte_mbuf **out,
 			    uint16_t *out_port)
@@ -442,7 +454,16 @@ static uint16_t encap_chunk(struct dp_worker *w, const struct dp_port *in_port,
 		if (type == rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4) && likely(vrf != NULL)) {
 			v4[n4++] = (struct encap_in){ .m = m, .vrf = vrf, .l2_len = l2 };
 		} else if (type == rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV6) && likely(vrf != NULL)) {
+			if (unlikely(is_nd(m, l2))) {
+				DP_PUNT_IID(m) = vrf->iid;
+				dp_punt(w, m, DP_CTR_PUNT_ND);
+				continue;
+			}
 			v6[n6++] = (struct encap_in){ .m = m, .vrf = vrf, .l2_len = l2 };
+		} else if (type == rte_cpu_to_be_16(RTE_ETHER_TYPE_ARP) && vrf != NULL) {
+			/* Hosts asking for their gateway, announcing themselves. */
+			DP_PUNT_IID(m) = vrf->iid;
+			dp_punt(w, m, DP_CTR_PUNT_ARP);
 		} else {
 			bool ip = type == rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4) ||
 				  type == rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV6);

@@ -31,6 +31,7 @@
 #include <rte_mbuf.h>
 
 #include "channel.h"
+#include "neigh.h"
 #include "config.h"
 #include "counters.h"
 #include "dp.h"
@@ -133,7 +134,7 @@ static void counters_print(const struct dp_app *app)
 {
 	const struct dp_counters *blocks[RTE_MAX_LCORE];
 	struct dp_counters sum;
-	char extra[512];
+	char extra[1024];
 	size_t n;
 
 	for (unsigned int i = 0; i < app->n_workers; i++)
@@ -141,6 +142,8 @@ static void counters_print(const struct dp_app *app)
 	dp_counters_sum(blocks, app->n_workers, &sum);
 	n = (size_t)snprintf(extra, sizeof(extra), "\"workers\":%u,\"mappings\":%u",
 			     app->n_workers, app->tables->n_mappings);
+	if (app->neigh && n < sizeof(extra))
+		n += dp_neigh_json(app->neigh, extra + n, sizeof(extra) - n);
 	if (app->chan && n < sizeof(extra))
 		dp_chan_json(app->chan, extra + n, sizeof(extra) - n);
 	dp_counters_print_json(&sum, extra, stdout);
@@ -172,6 +175,7 @@ static void app_tick(struct dp_app *app)
 		__atomic_store_n(&app->quit, 1, __ATOMIC_RELAXED);
 	if (app->chan)
 		dp_chan_poll(app->chan);
+	dp_neigh_poll(app->neigh);
 	dp_tables_reclaim(app->tables);
 	if (duty.idle_tsc) {
 		rx = rx_total(app);
@@ -298,6 +302,10 @@ static int run(struct dp_app *app)
 	rc = dp_ports_init(app);
 	if (rc < 0)
 		return rc;
+	/* Before any mapping is built: next hops are resolved through it. */
+	app->neigh = dp_neigh_create(app);
+	if (!app->neigh)
+		return -ENOMEM;
 	for (i = 0; i < app->n_ports; i++)
 		mbufs += app->ports[i].nb_rxq * DP_RXD_DEFAULT +
 			 app->ports[i].nb_txq * (DP_TXD_DEFAULT + DP_BURST);
@@ -419,6 +427,7 @@ int main(int argc, char **argv)
 		counters_print(app);
 	dp_chan_close(app->chan);
 	dp_ports_stop(app);
+	dp_neigh_free(app->neigh);
 	if (app->main_forwards && app->workers[0])
 		dp_tables_reader_unregister(app->tables, 0);
 	workers_free(app);

@@ -68,9 +68,15 @@ static int underlay_add(struct dp_underlay *u, const struct dp_port *p,
 		ui->ip4_cksum_offload = p->ip4_cksum_offload;
 		ui->udp_cksum_offload = p->udp_cksum_offload;
 		memcpy(ui->src_mac, p->mac, 6);
+		ui->mac_static = cp->next_hop_mac_set;
 		memcpy(ui->dst_mac, cp->next_hop_mac, 6);
 		memcpy(ui->src, a->afi == LISP_AFI_IPV4 ? a->v4 : a->v6,
 		       a->afi == LISP_AFI_IPV4 ? 4 : 16);
+		ui->plen = cp->addr_plen[i];
+		if (a->afi == LISP_AFI_IPV4 && cp->gw4_set)
+			dp_ip_from_lisp(&ui->gw, &cp->gw4);
+		else if (a->afi == LISP_AFI_IPV6 && cp->gw6_set)
+			dp_ip_from_lisp(&ui->gw, &cp->gw6);
 	}
 	return 0;
 }
@@ -88,12 +94,14 @@ static void attach_find(const struct dp_app *app, uint32_t iid, struct dp_vrf_at
 			continue;
 		if (cp->iid_set && cp->iid == iid) {
 			att->port_id = p->port_id;
+			att->peer_static = cp->peer_mac_set;
 			memcpy(att->dst_mac, cp->peer_mac, 6);
 		}
 		for (size_t v = 0; v < cp->vlan_count; v++) {
 			if (cp->vlans[v].iid == iid) {
 				att->port_id = p->port_id;
 				att->vlan = cp->vlans[v].vlan;
+				att->peer_static = cp->vlans[v].peer_mac_set;
 				memcpy(att->dst_mac, cp->vlans[v].peer_mac, 6);
 			}
 		}

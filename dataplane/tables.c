@@ -202,7 +202,18 @@ struct dp_tables *dp_tables_create(const struct dp_tables_params *p)
 		/* Guarantees max_mappings keys fit (no cuckoo failures). */
 		.extra_flag = RTE_HASH_EXTRA_FLAGS_EXT_TABLE,
 	});
-	if (!t->iid_hash || !t->prefix_hash)
+	snprintf(name, sizeof(name), "dp_host_%u", t->id);
+	t->hosts = rte_hash_create(&(struct rte_hash_parameters){
+		.name = name,
+		.entries = p->max_hosts ? p->max_hosts : 65536,
+		.key_len = sizeof(struct dp_host_key),
+		.hash_func = rte_hash_crc,
+		.socket_id = p->socket_id,
+		/* Workers read while the control thread learns; hosts are
+		 * updated in place and never deleted (no reuse to wait for). */
+		.extra_flag = RTE_HASH_EXTRA_FLAGS_RW_CONCURRENCY_LF,
+	});
+	if (!t->iid_hash || !t->prefix_hash || !t->hosts)
 		goto nomem;
 
 	sz = rte_rcu_qsbr_get_memsize(p->max_readers);
@@ -250,6 +261,7 @@ void dp_tables_free(struct dp_tables *t)
 	}
 	rte_hash_free(t->iid_hash);
 	rte_hash_free(t->prefix_hash);
+	rte_hash_free(t->hosts);
 	rte_free(t->qsbr);
 	rte_free(t->free_slots);
 	rte_free(t->slot_gen);
@@ -287,6 +299,7 @@ int dp_tables_vrf_add(struct dp_tables *t, uint32_t iid, enum dp_encap encap,
 	v->def_slot4 = v->def_slot6 = DP_SLOT_NONE;
 	if (att && att->port_id != DP_PORT_NONE) {
 		v->eid_port = att->port_id;
+		v->peer_static = att->peer_static;
 		v->eid_mtu = att->mtu;
 		h = v->l2_hdr;
 		memcpy(h, att->dst_mac, 6);
@@ -465,8 +478,17 @@ static struct dp_mapping *mapping_build(struct dp_tables *t, const struct dp_vrf
 		r->up = rs->up;
 		r->port_id = DP_PORT_NONE;
 		if (u->valid) {
-			dp_encap_rewrite_build(r, u, &rs->addr, (enum dp_encap)m->encap, s->iid);
-			r->usable = rs->up && rs->priority < 255;
+			struct dp_underlay_if via = *u;
+
+			dp_underlay_nexthop(u, &rs->addr, &r->nh);
+			if (u->mac_static || !t->nh_resolve)
+				r->nh_resolved = 1;
+			else if (r->nh.af)
+				r->nh_resolved = t->nh_resolve(t->nh_ctx, u->port_id, &r->nh,
+							       via.dst_mac);
+			dp_encap_rewrite_build(r, &via, &rs->addr, (enum dp_encap)m->encap,
+					       s->iid);
+			r->usable = rs->up && rs->priority < 255 && r->nh_resolved;
 		}
 	}
 	if (s->action == LISP_ACT_NO_ACTION)
@@ -707,14 +729,44 @@ int dp_tables_sweep(struct dp_tables *t, uint32_t gen)
 	return delete_where(t, match_stale, gen);
 }
 
+/* The spec an entry was built from (entries are immutable: a change is a
+ * rebuild from the entry itself). */
+static void spec_of(const struct dp_mapping *cur, struct dp_mapping_spec *s,
+		    struct dp_rloc_spec *rl)
+{
+	*s = (struct dp_mapping_spec){
+		.iid = cur->iid, .plen = cur->plen, .action = cur->action, .encap_set = true,
+		.encap = cur->encap, .ttl_s = cur->ttl_s, .rloc_count = cur->n_rlocs, .rlocs = rl,
+	};
+	s->eid.af = cur->af;
+	memcpy(s->eid.a, cur->eid, sizeof(s->eid.a));
+	for (unsigned int i = 0; i < cur->n_rlocs; i++)
+		rl[i] = (struct dp_rloc_spec){ .addr = cur->rlocs[i].addr,
+					       .priority = cur->rlocs[i].priority,
+					       .weight = cur->rlocs[i].weight,
+					       .up = cur->rlocs[i].up };
+}
+
+/* Rebuilds cur from s, keeping its generation: a rebuild is not a
+ * confirmation by the control plane. */
+static int rebuild(struct dp_tables *t, const struct dp_mapping *cur,
+		   const struct dp_mapping_spec *s)
+{
+	uint32_t gen = t->generation;
+	int rc;
+
+	t->generation = t->slot_gen[cur->slot];
+	rc = dp_tables_mapping_upsert(t, s);
+	t->generation = gen;
+	return rc;
+}
+
 int dp_tables_rloc_status(struct dp_tables *t, uint32_t iid, const struct dp_ip *eid,
 			  uint8_t plen, unsigned int index, const struct dp_ip *addr, bool up)
 {
 	const struct dp_mapping *cur = dp_tables_mapping_get(t, iid, eid, plen);
 	struct dp_rloc_spec rl[DP_RLOCS_MAX];
 	struct dp_mapping_spec s;
-	uint32_t gen;
-	int rc;
 
 	if (!cur)
 		return -ENOENT;
@@ -722,22 +774,95 @@ int dp_tables_rloc_status(struct dp_tables *t, uint32_t iid, const struct dp_ip 
 		return -EINVAL;
 	if (cur->rlocs[index].up == up)
 		return 0;
-	/* The entry is immutable: rebuild it from itself.  (It keeps its
-	 * generation: a status change is not a confirmation.) */
-	s = (struct dp_mapping_spec){
-		.iid = cur->iid, .plen = cur->plen, .action = cur->action, .encap_set = true,
-		.encap = cur->encap, .ttl_s = cur->ttl_s, .rloc_count = cur->n_rlocs, .rlocs = rl,
-	};
-	s.eid.af = cur->af;
-	memcpy(s.eid.a, cur->eid, sizeof(s.eid.a));
-	for (unsigned int i = 0; i < cur->n_rlocs; i++)
-		rl[i] = (struct dp_rloc_spec){ .addr = cur->rlocs[i].addr,
-					       .priority = cur->rlocs[i].priority,
-					       .weight = cur->rlocs[i].weight,
-					       .up = i == index ? up : cur->rlocs[i].up };
-	gen = t->generation;
-	t->generation = t->slot_gen[cur->slot];
-	rc = dp_tables_mapping_upsert(t, &s);
-	t->generation = gen;
-	return rc;
+	spec_of(cur, &s, rl);
+	rl[index].up = up;
+	return rebuild(t, cur, &s);
+}
+
+/* --- next hops and EID-side hosts ---------------------------------------------- */
+
+void dp_tables_resolver_set(struct dp_tables *t,
+			    bool (*fn)(void *ctx, uint16_t port_id, const struct dp_ip *nh,
+				       uint8_t mac[6]),
+			    void *ctx)
+{
+	t->nh_resolve = fn;
+	t->nh_ctx = ctx;
+}
+
+void dp_underlay_nexthop(const struct dp_underlay_if *u, const struct dp_ip *rloc,
+			 struct dp_ip *nh)
+{
+	unsigned int bits = u->plen, len = rloc->af == 4 ? 4 : 16, i;
+	bool onlink = true;
+
+	for (i = 0; i < len && bits; i++, bits = bits >= 8 ? bits - 8 : 0) {
+		uint8_t mask = (uint8_t)(bits >= 8 ? 0xff : 0xff << (8 - bits));
+
+		if ((rloc->a[i] ^ u->src[i]) & mask) {
+			onlink = false;
+			break;
+		}
+	}
+	if (onlink)
+		*nh = *rloc;
+	else
+		*nh = u->gw;
+}
+
+int dp_tables_nexthop_changed(struct dp_tables *t, const struct dp_ip *nh)
+{
+	const void *key;
+	void *data;
+	uint32_t next = 0;
+	int n = 0;
+
+	/* A rebuild swaps a slot pointer and leaves the hash as it is, so
+	 * iterating while rebuilding is allowed. */
+	while (rte_hash_iterate(t->prefix_hash, &key, &data, &next) >= 0) {
+		const struct dp_mapping *cur = t->slots[(uint32_t)(uintptr_t)data];
+		struct dp_rloc_spec rl[DP_RLOCS_MAX];
+		struct dp_mapping_spec s;
+		bool uses = false;
+
+		for (unsigned int i = 0; cur && i < cur->n_rlocs && !uses; i++)
+			uses = dp_ip_equal(&cur->rlocs[i].nh, nh);
+		if (!uses)
+			continue;
+		spec_of(cur, &s, rl);
+		if (rebuild(t, cur, &s) == 0)
+			n++;
+	}
+	return n;
+}
+
+static void host_key(struct dp_host_key *k, uint32_t iid, const struct dp_ip *ip)
+{
+	memset(k, 0, sizeof(*k));
+	k->iid = iid;
+	k->af = ip->af;
+	memcpy(k->a, ip->a, ip->af == 4 ? 4 : 16);
+}
+
+int dp_tables_host_set(struct dp_tables *t, uint32_t iid, const struct dp_ip *ip,
+		       const uint8_t mac[6])
+{
+	struct dp_host_key k;
+	uint64_t v = 0;
+
+	if (ip->af != 4 && ip->af != 6)
+		return -EINVAL;
+	host_key(&k, iid, ip);
+	for (int i = 0; i < 6; i++)
+		v = v << 8 | mac[i];
+	/* An existing key's data is replaced by one atomic store. */
+	return rte_hash_add_key_data(t->hosts, &k, (void *)(uintptr_t)v) < 0 ? -ENOSPC : 0;
+}
+
+bool dp_tables_host_known(const struct dp_tables *t, uint32_t iid, const struct dp_ip *ip)
+{
+	struct dp_host_key k;
+
+	host_key(&k, iid, ip);
+	return rte_hash_lookup(t->hosts, &k) >= 0;
 }

@@ -21,6 +21,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <rte_common.h>
 #include <rte_hash.h>
@@ -81,10 +82,16 @@ struct dp_mapping_spec {
 
 /* --- the underlay: how to reach an RLOC of each family ------------------- */
 
-/* One RLOC-side port per family for now (static next hop).  Resolved next
- * hops (ARP/ND) replace dst_mac and rebuild the entries that use it. */
+/* One RLOC-side port per family.  An RLOC inside the port's subnet (plen)
+ * is its own next hop, any other goes through gw.  With mac_static every
+ * next hop is dst_mac; otherwise the tables' resolver (ARP/ND, neigh.c)
+ * gives the MAC, and dp_tables_nexthop_changed() rebuilds the entries that
+ * use a next hop whose MAC changed. */
 struct dp_underlay_if {
 	bool valid;
+	bool mac_static;
+	uint8_t plen;		/* on-link subnet of src */
+	struct dp_ip gw;	/* af 0: none (RLOCs off-link unusable) */
 	bool ip4_cksum_offload;	/* TX IPv4 header checksum by the NIC */
 	bool udp_cksum_offload;	/* TX UDP checksum by the NIC */
 	uint16_t port_id;
@@ -121,6 +128,8 @@ struct dp_rloc {
 	uint16_t mtu;
 	uint32_t ip4_csum_base;	/* outer IPv4 header sum without tos/len/ttl */
 	struct dp_ip addr;
+	struct dp_ip nh;	/* next hop: addr on-link, else the gateway */
+	uint8_t nh_resolved;	/* its MAC is in hdr */
 } __rte_cache_aligned;
 
 /* Immutable once published. */
@@ -146,6 +155,7 @@ struct dp_vrf {
 	uint16_t idx;
 	uint8_t encap;		/* enum dp_encap */
 	uint8_t l2_len;		/* 14, or 18 with an 802.1Q tag */
+	uint8_t peer_static;	/* l2_hdr's dst is the peer; else per host */
 	uint16_t eid_port;	/* DP_PORT_NONE: no EID-side attachment */
 	uint16_t eid_mtu;
 	uint8_t l2_hdr[18];	/* dst, src, [0x8100 TCI], EtherType (patched) */
@@ -162,6 +172,7 @@ struct dp_vrf {
 
 struct dp_vrf_attach {
 	uint16_t port_id;	/* DP_PORT_NONE: none */
+	bool peer_static;	/* dst_mac is every host's; else resolved */
 	uint16_t vlan;		/* 0: untagged */
 	uint16_t mtu;
 	uint8_t src_mac[6];
@@ -175,6 +186,7 @@ struct dp_tables_params {
 	uint32_t ipv4_tbl8s;		/* per VRF */
 	uint32_t ipv6_tbl8s;
 	uint32_t max_readers;		/* rte_rcu_qsbr threads */
+	uint32_t max_hosts;		/* EID-side hosts (0: 65536) */
 	/* The reader thread id of the writer itself (the main lcore when it
 	 * also forwards), RTE_QSBR_THRID_INVALID otherwise: synchronize()
 	 * must not wait for itself. */
@@ -187,8 +199,12 @@ struct dp_tables {
 	uint32_t n_vrfs;
 	struct dp_mapping **slots;	/* published entries, by LPM next hop */
 	struct rte_rcu_qsbr *qsbr;
-	struct dp_underlay underlay;	/* read by workers: immutable for now */
+	struct dp_underlay underlay;	/* read by workers: immutable */
+	struct rte_hash *hosts;		/* (iid, af, ip) -> MAC: EID-side hosts */
 	/* Writer only. */
+	bool (*nh_resolve)(void *ctx, uint16_t port_id, const struct dp_ip *nh,
+			   uint8_t mac[6]);
+	void *nh_ctx;
 	struct dp_tables_params p;
 	struct rte_hash *prefix_hash;	/* (vrf, af, plen, eid) -> slot */
 	struct rte_rcu_qsbr_dq *dq;
@@ -251,6 +267,33 @@ static inline bool dp_tables_is_local4(const struct dp_tables *t, uint32_t dst_b
 
 bool dp_tables_is_local6(const struct dp_tables *t, const uint8_t *dst);
 
+/* The key of an EID-side host: 24 bytes, no padding. */
+struct dp_host_key {
+	uint32_t iid;
+	uint8_t af;
+	uint8_t pad[3];
+	uint8_t a[16];
+};
+
+/* Workers: the MAC of host ip (IPv4: 4 bytes, IPv6: 16) of iid, learned by
+ * the control thread; false when unknown.  The value is the MAC in the low
+ * 48 bits of the hash's data word, so an update is one atomic store. */
+static inline bool dp_tables_host_mac(const struct dp_tables *t, uint32_t iid, int ver,
+				      const uint8_t *ip, uint8_t mac[6])
+{
+	struct dp_host_key k = { .iid = iid, .af = (uint8_t)ver };
+	void *data;
+	uint64_t v;
+
+	memcpy(k.a, ip, ver == 4 ? 4 : 16);
+	if (rte_hash_lookup_data(t->hosts, &k, &data) < 0)
+		return false;
+	v = (uint64_t)(uintptr_t)data;
+	for (int i = 5; i >= 0; i--, v >>= 8)
+		mac[i] = (uint8_t)v;
+	return true;
+}
+
 /* --- the writer's API (main lcore) ----------------------------------------- */
 
 /* NULL with rte_errno set on failure. */
@@ -307,6 +350,24 @@ void dp_tables_reclaim(struct dp_tables *t);
 /* Workers: register and set online once; report once per loop. */
 int dp_tables_reader_register(struct dp_tables *t, unsigned int tid);
 void dp_tables_reader_unregister(struct dp_tables *t, unsigned int tid);
+
+/* The resolver of next-hop MACs, used when an entry is built (neigh.c):
+ * true with mac set, or false (the RLOC is unusable until the MAC is
+ * known; the resolver asks for it). */
+void dp_tables_resolver_set(struct dp_tables *t,
+			    bool (*fn)(void *ctx, uint16_t port_id, const struct dp_ip *nh,
+				       uint8_t mac[6]),
+			    void *ctx);
+/* The next hop of rloc over u (rloc on-link, else u->gw; af 0: none). */
+void dp_underlay_nexthop(const struct dp_underlay_if *u, const struct dp_ip *rloc,
+			 struct dp_ip *nh);
+/* The MAC of next hop nh changed (resolved, moved, lost): every entry that
+ * uses it is rebuilt.  Returns how many. */
+int dp_tables_nexthop_changed(struct dp_tables *t, const struct dp_ip *nh);
+/* An EID-side host learned or moved; 0, -ENOSPC (table full) or -EINVAL. */
+int dp_tables_host_set(struct dp_tables *t, uint32_t iid, const struct dp_ip *ip,
+		       const uint8_t mac[6]);
+bool dp_tables_host_known(const struct dp_tables *t, uint32_t iid, const struct dp_ip *ip);
 
 /* Bytes one mapping with n RLOCs takes in the entry allocation. */
 size_t dp_mapping_size(unsigned int n_rlocs);

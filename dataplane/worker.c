@@ -15,6 +15,7 @@
  * and the tests run.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <time.h>
 
 #include <rte_cycles.h>
@@ -42,6 +43,7 @@ int dp_worker_init(struct dp_worker *w, struct dp_app *app, unsigned int tid,
 		   unsigned int lcore_id)
 {
 	int socket = (int)rte_lcore_to_socket_id(lcore_id);
+	char name[RTE_RING_NAMESIZE];
 
 	w->app = app;
 	w->tables = app->tables;
@@ -50,6 +52,16 @@ int dp_worker_init(struct dp_worker *w, struct dp_app *app, unsigned int tid,
 	w->prng = (uint32_t)(rte_rdtsc() ^ (uint64_t)(lcore_id + 1) * 0x9e3779b9u) | 1;
 	w->backoff = app->cfg->idle_backoff && !app->busy_poll;
 	w->drain_tsc = (rte_get_tsc_hz() + 999999) / 1000000 * app->cfg->tx_drain_us;
+	snprintf(name, sizeof(name), "dp_punt_%u", tid);
+	w->punt = rte_ring_create(name, DP_PUNT_RING, socket, RING_F_SP_ENQ | RING_F_SC_DEQ);
+	if (!w->punt)
+		return -ENOMEM;
+	if (tid == 0) {
+		w->inject = rte_ring_create("dp_inject", DP_PUNT_RING, socket,
+					    RING_F_SP_ENQ | RING_F_SC_DEQ);
+		if (!w->inject)
+			return -ENOMEM;
+	}
 	for (unsigned int i = 0; i < app->n_ports; i++) {
 		const struct dp_port *p = &app->ports[i];
 		struct rte_eth_dev_tx_buffer *b;
@@ -70,8 +82,20 @@ int dp_worker_init(struct dp_worker *w, struct dp_app *app, unsigned int tid,
 	return 0;
 }
 
+static void ring_free(struct rte_ring *r)
+{
+	struct rte_mbuf *m;
+
+	while (r && rte_ring_dequeue(r, (void **)&m) == 0)
+		rte_pktmbuf_free(m);
+	rte_ring_free(r);
+}
+
 void dp_worker_fini(struct dp_worker *w)
 {
+	ring_free(w->punt);
+	ring_free(w->inject);
+	w->punt = w->inject = NULL;
 	for (unsigned int i = 0; i < RTE_MAX_ETHPORTS; i++) {
 		rte_free(w->txb[i]);
 		w->txb[i] = NULL;
@@ -86,6 +110,26 @@ static void tx_flush(struct dp_worker *w)
 		dp_ctr_add(&w->ctr, DP_CTR_TX,
 			   rte_eth_tx_buffer_flush(pid, w->txq[pid], w->txb[pid]));
 	}
+}
+
+/* Frames of the control thread (ARP/ND replies and requests, packets that
+ * waited for a MAC): sent by worker 0 on its queues. */
+static void tx_inject(struct dp_worker *w)
+{
+	struct rte_mbuf *m[DP_BURST];
+	unsigned int n = rte_ring_dequeue_burst(w->inject, (void **)m, DP_BURST, NULL);
+	uint16_t sent = 0;
+
+	for (unsigned int i = 0; i < n; i++) {
+		uint16_t pid = m[i]->port;
+
+		if (unlikely(!w->txb[pid])) {
+			rte_pktmbuf_free(m[i]);
+			continue;
+		}
+		sent += rte_eth_tx_buffer(pid, w->txq[pid], w->txb[pid], m[i]);
+	}
+	dp_ctr_add(&w->ctr, DP_CTR_TX, sent);
 }
 
 static __rte_always_inline void tx_out(struct dp_worker *w, struct rte_mbuf **out,
@@ -137,6 +181,8 @@ int dp_worker_main(void *arg)
 
 		now = rte_rdtsc();
 		if (unlikely(now - w->last_drain >= w->drain_tsc)) {
+			if (w->inject)
+				tx_inject(w);
 			tx_flush(w);
 			w->last_drain = now;
 			if (w->is_main)

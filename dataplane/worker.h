@@ -14,6 +14,7 @@
 
 #include <rte_common.h>
 #include <rte_ethdev.h>
+#include <rte_ring.h>
 
 #include "counters.h"
 
@@ -24,6 +25,7 @@ struct dp_tables;
 #define DP_BURST		32
 #define DP_PREFETCH_OFFSET	3
 #define DP_WORKER_RXQ_MAX	16
+#define DP_PUNT_RING		512	/* frames to or from the control thread */
 
 /* Idle back-off: this many empty polls spin, then as many rte_pause(),
  * then the worker sleeps (RCU offline) 1 us, doubling up to max. */
@@ -50,6 +52,11 @@ struct dp_worker {
 	struct dp_rxq rxq[DP_WORKER_RXQ_MAX];
 	uint16_t txq[RTE_MAX_ETHPORTS];
 	struct rte_eth_dev_tx_buffer *txb[RTE_MAX_ETHPORTS];
+	/* To the control thread: ARP, ND, packets waiting for a host's MAC
+	 * (SP/SC, neigh.c drains it).  From it (worker 0 only): frames the
+	 * control thread sends, each with its output port in m->port. */
+	struct rte_ring *punt;
+	struct rte_ring *inject;
 	uint64_t drain_tsc;		/* TX drain period */
 	uint64_t last_drain;
 	uint32_t idle_polls;
@@ -63,6 +70,22 @@ void dp_worker_fini(struct dp_worker *w);
 
 /* rte_eal_remote_launch() entry; arg is the struct dp_worker. */
 int dp_worker_main(void *arg);
+
+/* The punted frame's kind (a DP_CTR_PUNT_* counter) and Instance-ID ride
+ * in the mbuf's flow-director words, unused after RX. */
+#define DP_PUNT_KIND(m)	((m)->hash.fdir.lo)
+#define DP_PUNT_IID(m)	((m)->hash.fdir.hi)
+
+/* Hands m to the control thread (no wait: a full ring drops). */
+static inline void dp_punt(struct dp_worker *w, struct rte_mbuf *m, enum dp_ctr kind)
+{
+	dp_ctr_inc(&w->ctr, kind);
+	DP_PUNT_KIND(m) = kind;
+	if (unlikely(rte_ring_sp_enqueue(w->punt, m) != 0)) {
+		dp_ctr_inc(&w->ctr, DP_CTR_DROP_PUNT_FULL);
+		rte_pktmbuf_free(m);
+	}
+}
 
 static inline uint32_t dp_worker_rand(struct dp_worker *w)
 {

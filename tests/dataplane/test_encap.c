@@ -30,6 +30,7 @@ static struct dp_port eid_port;
 static const struct dp_vrf *vlan_vrf[4096];
 /* mbufs in use when the test started (a failed test may leave some). */
 static unsigned int in_use0;
+static struct rte_ring *punt_ring;
 
 static struct dp_ip ip(const char *s)
 {
@@ -56,7 +57,7 @@ static void put(uint32_t iid, const char *eid, uint8_t plen, const char *rloc, u
 static void setup(void)
 {
 	struct dp_underlay u = { .n_local4 = 1, .n_local6 = 1 };
-	struct dp_vrf_attach att = { .port_id = 0, .mtu = 1500 };
+	struct dp_vrf_attach att = { .port_id = 0, .mtu = 1500, .peer_static = true };
 
 	u.v4 = (struct dp_underlay_if){ .valid = true, .port_id = 1, .mtu = 1500 };
 	memcpy(u.v4.src_mac, rloc_mac, 6);
@@ -95,6 +96,11 @@ static void setup(void)
 	in_use0 = rte_mempool_in_use_count(pool);
 	memset(&w, 0, sizeof(w));
 	w.tables = t;
+	if (!punt_ring)
+		punt_ring = rte_ring_create("t_punt", 64, SOCKET_ID_ANY,
+					    RING_F_SP_ENQ | RING_F_SC_DEQ);
+	ck_assert_ptr_nonnull(punt_ring);
+	w.punt = punt_ring;
 	w.prng = 0x12345;
 	memset(vlan_vrf, 0, sizeof(vlan_vrf));
 	vlan_vrf[20] = dp_tables_vrf(t, 200);
@@ -155,6 +161,25 @@ static void expect_drop(const uint8_t *f, size_t len, bool decap, enum dp_ctr wh
 	ck_assert_ptr_null(decap ? decap1(f, len, &port) : encap1(f, len, &port));
 	ck_assert_msg(w.ctr.c[why] == before + 1, "counter %s not incremented",
 		      dp_ctr_name(why));
+	ck_assert_uint_eq(rte_mempool_in_use_count(pool), in_use0);
+}
+
+/* Handed to the control thread: nothing out, the frame on the punt ring
+ * with its kind. */
+static void expect_punt(const uint8_t *f, size_t len, bool decap, enum dp_ctr kind)
+{
+	uint64_t before = w.ctr.c[kind];
+	struct rte_mbuf *m;
+	uint16_t port;
+
+	ck_assert_ptr_null(decap ? decap1(f, len, &port) : encap1(f, len, &port));
+	ck_assert_msg(w.ctr.c[kind] == before + 1, "counter %s not incremented",
+		      dp_ctr_name(kind));
+	ck_assert_int_eq(rte_ring_dequeue(punt_ring, (void **)&m), 0);
+	ck_assert_uint_eq(DP_PUNT_KIND(m), kind);
+	ck_assert_uint_eq(rte_pktmbuf_pkt_len(m), len);
+	rte_pktmbuf_free(m);
+	ck_assert_uint_eq(rte_ring_count(punt_ring), 0);
 	ck_assert_uint_eq(rte_mempool_in_use_count(pool), in_use0);
 }
 
@@ -386,8 +411,22 @@ START_TEST(encap_drops)
 
 	len = eid_frame(f, 0, "10.1.0.1", "10.2.0.5", 1000, 20, &l2);
 	f[12] = 0x08;
-	f[13] = 0x06;	/* ARP */
+	f[13] = 0x06;	/* ARP: the control thread answers it */
+	expect_punt(f, len, false, DP_CTR_PUNT_ARP);
+	f[12] = 0x88;
+	f[13] = 0xcc;	/* LLDP */
 	expect_drop(f, len, false, DP_CTR_DROP_NOT_IP);
+	/* ICMPv6 to a link-local or multicast address: neighbor discovery. */
+	len = eid_frame(f, 0, "2001:db8:1::1", "ff02::1:ff00:1", 1000, 20, &l2);
+	f[l2 + 6] = 58;
+	expect_punt(f, len, false, DP_CTR_PUNT_ND);
+	len = eid_frame(f, 0, "2001:db8:1::1", "fe80::1", 1000, 20, &l2);
+	f[l2 + 6] = 58;
+	expect_punt(f, len, false, DP_CTR_PUNT_ND);
+	/* ... but to a global address it is an EID's. */
+	len = eid_frame(f, 0, "2001:db8:1::1", "2001:db8:9::1", 1000, 20, &l2);
+	f[l2 + 6] = 58;
+	expect_drop(f, len, false, DP_CTR_DROP_MISS);
 	len = eid_frame(f, 99, "10.1.0.1", "10.2.0.5", 1000, 20, &l2);
 	expect_drop(f, len, false, DP_CTR_DROP_NO_IID);
 	len = eid_frame(f, 0, "10.1.0.1", "10.3.0.5", 1000, 20, &l2);
@@ -671,6 +710,9 @@ START_TEST(decap_drops)
 	expect_drop(f, len - 1, true, DP_CTR_DROP_OUTER_TRUNCATED);
 	f[12] = 0x08;
 	f[13] = 0x06;
+	expect_punt(f, len, true, DP_CTR_PUNT_ARP);
+	f[12] = 0x88;
+	f[13] = 0xcc;
 	expect_drop(f, len, true, DP_CTR_DROP_OUTER_NOT_IP);
 	inner[0] = 0x55;	/* neither 4 nor 6 */
 	len = rloc_frame(f, "192.0.2.2", "192.0.2.1", 4341, lisp100, inner, ilen, 64, 0);

@@ -106,7 +106,7 @@ ports:
   - name: rloc0
     device: net_pcap1
     role: rloc
-    addresses: [192.0.2.1]
+    addresses: [192.0.2.1/33]
 instances:
   - instance-id: 100
     encapsulation: lisp
@@ -182,9 +182,15 @@ class Build:
         self.encap = []     # expected outputs on the RLOC port, in order
         self.decap = []     # expected outputs on the EID port, in order
         self.drops = {}     # counter -> count
+        self.punts = {}     # punt counter -> count
+        self.eid_arp = []   # our ARP replies expected on the EID port
+        self.rloc_arp = []  # ... on the RLOC port
 
     def drop(self, counter):
         self.drops[counter] = self.drops.get(counter, 0) + 1
+
+    def punt(self, counter):
+        self.punts[counter] = self.punts.get(counter, 0) + 1
 
     def inner(self, src, dst, sport, ttl, tos, size=24):
         s = self.s
@@ -228,7 +234,12 @@ class Build:
             self.encap.append(dict(iid=100, encap="lisp", rloc=None, flow=("pair", flow),
                                    ttl=64, tos=0, inner=bytes(ip), inner6=False))
         # ITR drops.
-        self.eid.append(s.Ether(dst=GW_MAC, src=HOST_MAC) / s.ARP(pdst="10.1.0.254"))
+        # ARP for the gateway: answered with our MAC (and the host learned).
+        self.eid.append(s.Ether(dst="ff:ff:ff:ff:ff:ff", src=HOST_MAC) /
+                        s.ARP(op=1, hwsrc=HOST_MAC, psrc="10.1.0.1", pdst="10.1.0.254"))
+        self.punt("punt_arp")
+        self.eid_arp.append(dict(mac=GW_MAC, ip="10.1.0.254", to_mac=HOST_MAC, to_ip="10.1.0.1"))
+        self.eid.append(s.Ether(dst=GW_MAC, src=HOST_MAC, type=0x88cc) / (b"\x00" * 46))
         self.drop("drop_not_ip")
         self.eid.append(self.eid_frame(99, self.inner("10.1.0.1", "10.2.0.1", 1, 64, 0)))
         self.drop("drop_no_iid")
@@ -297,7 +308,16 @@ class Build:
         self.drop("drop_outer_fragment")
         self.rloc.append(s.Ether(bytes(self.outer("192.0.2.1", 4341, lisp, p4))[:-3]))
         self.drop("drop_outer_truncated")
-        self.rloc.append(s.Ether(dst=RLOC_MAC, src=NH_MAC) / s.ARP(pdst="192.0.2.1"))
+        # ARP for our RLOC: answered; for another address: not.
+        self.rloc.append(s.Ether(dst="ff:ff:ff:ff:ff:ff", src=NH_MAC) /
+                         s.ARP(op=1, hwsrc=NH_MAC, psrc="192.0.2.254", pdst="192.0.2.1"))
+        self.punt("punt_arp")
+        self.rloc_arp.append(dict(mac=RLOC_MAC, ip="192.0.2.1", to_mac=NH_MAC,
+                                  to_ip="192.0.2.254"))
+        self.rloc.append(s.Ether(dst="ff:ff:ff:ff:ff:ff", src=NH_MAC) /
+                         s.ARP(op=1, hwsrc=NH_MAC, psrc="192.0.2.254", pdst="192.0.2.77"))
+        self.punt("punt_arp")
+        self.rloc.append(s.Ether(dst=RLOC_MAC, src=NH_MAC, type=0x88cc) / (b"\x00" * 46))
         self.drop("drop_outer_not_ip")
         self.rloc.append(self.outer("192.0.2.1", 4341, lisp_hdr(999), p4))
         self.drop("drop_unknown_iid")
@@ -323,6 +343,28 @@ class Build:
         self.drop("drop_mtu")
 
 
+def is_arp(raw):
+    return raw[12:14] == b"\x08\x06"
+
+
+def split_arp(frames, rows):
+    """(non-ARP frames and rows, ARP rows): our ARP replies are checked apart."""
+    keep = [(f, r) for f, r in zip(frames, rows) if not is_arp(f)]
+    return [f for f, _ in keep], [r for _, r in keep], \
+        [r for f, r in zip(frames, rows) if is_arp(f)]
+
+
+def check_arp(c, rows, want, what):
+    c.eq(len(rows), len(want), what + ": ARP replies")
+    for row, w in zip(rows, want):
+        c.eq(num(first(row, "arp.opcode")), 2, what + " ARP opcode reply")
+        c.eq(first(row, "arp.src.hw_mac"), w["mac"], what + " ARP sender MAC = ours")
+        c.eq(first(row, "arp.src.proto_ipv4"), w["ip"], what + " ARP sender IP")
+        c.eq(first(row, "arp.dst.hw_mac"), w["to_mac"], what + " ARP target MAC")
+        c.eq(first(row, "arp.dst.proto_ipv4"), w["to_ip"], what + " ARP target IP")
+        c.eq(first(row, "eth.dst"), w["to_mac"], what + " ARP reply unicast")
+
+
 def pcap_frames(path):
     """Raw frames of a pcap file (no decoding: that is tshark's job)."""
     with open(path, "rb") as f:
@@ -337,7 +379,8 @@ def pcap_frames(path):
     return out
 
 
-FIELDS = ["eth.dst", "eth.src", "vlan.id", "ip.version", "ip.src", "ip.dst", "ip.ttl",
+FIELDS = ["arp.opcode", "arp.src.hw_mac", "arp.src.proto_ipv4", "arp.dst.hw_mac",
+          "arp.dst.proto_ipv4", "eth.dst", "eth.src", "vlan.id", "ip.version", "ip.src", "ip.dst", "ip.ttl",
           "ip.dsfield", "ip.flags.df", "ip.checksum.status", "ip.len", "ipv6.src", "ipv6.dst",
           "ipv6.hlim", "ipv6.tclass", "ipv6.plen", "udp.srcport", "udp.dstport",
           "udp.checksum", "udp.checksum.status", "lisp-data.flags.nonce",
@@ -375,8 +418,8 @@ def truthy(s):
 
 
 def check_encap(c, tshark, path, build):
-    frames = pcap_frames(path)
-    rows = tshark_rows(tshark, path)
+    frames, rows, arp = split_arp(pcap_frames(path), tshark_rows(tshark, path))
+    check_arp(c, arp, build.rloc_arp, "RLOC side")
     c.eq(len(frames), len(build.encap), "encapsulated frames on the RLOC port")
     sports, pair_rlocs, nonces = {}, {}, set()
     for i, (raw, row, exp) in enumerate(zip(frames, rows, build.encap)):
@@ -443,8 +486,8 @@ def check_encap(c, tshark, path, build):
 
 
 def check_decap(c, tshark, path, build):
-    frames = pcap_frames(path)
-    rows = tshark_rows(tshark, path)
+    frames, rows, arp = split_arp(pcap_frames(path), tshark_rows(tshark, path))
+    check_arp(c, arp, build.eid_arp, "EID side")
     c.eq(len(frames), len(build.decap), "decapsulated frames on the EID port")
     for i, (raw, row, exp) in enumerate(zip(frames, rows, build.decap)):
         what = f"decap #{i} ({exp['encap']} iid {exp['iid']})"
@@ -473,15 +516,17 @@ def counters_of(stdout):
 def check_counters(c, got, build, label):
     if not c.ok(got is not None, f"{label}: counters JSON line at exit"):
         return
-    want = {k: 0 for k in got if k.startswith("drop_")}
+    want = {k: 0 for k in got if k.startswith("drop_") or k.startswith("punt_")}
     want.update(build.drops)
+    want.update(build.punts)
     n_encap = {e: sum(1 for x in build.encap if x["encap"] == e) for e in DPORT}
     n_decap = {e: sum(1 for x in build.decap if x["encap"] == e) for e in DPORT}
     want.update(rx_eid=len(build.eid), rx_rloc=len(build.rloc),
                 encap_lisp=n_encap["lisp"], encap_vxlan=n_encap["vxlan"],
                 encap_gpe=n_encap["vxlan-gpe"], decap_lisp=n_decap["lisp"],
                 decap_vxlan=n_decap["vxlan"], decap_gpe=n_decap["vxlan-gpe"],
-                tx=len(build.encap) + len(build.decap))
+                tx=len(build.encap) + len(build.decap) + len(build.eid_arp) +
+                len(build.rloc_arp))
     for k, v in sorted(want.items()):
         c.eq(got.get(k), v, f"{label}: counter {k}")
 
@@ -510,7 +555,7 @@ def check_config_mode(c, args):
     c.eq(res.returncode, 1, "-n on a bad config")
     errs = res.stderr
     for line, text in ((6, "ports[0].peer-mac: must be a MAC address"),
-                       (7, "ports[1]: an rloc port needs next-hop-mac"),
+                       (10, "ports[1].addresses[0]: '192.0.2.1/33': prefix length must be 0..32"),
                        (14, "instances[1].instance-id: 100 is listed twice"),
                        (17, "static-map-cache[0].eid-prefix: '[7]10.0.0.0/8': instance-id 7"),
                        (19, "static-map-cache[0].rlocs[0].address: no rloc port has an IPv6")):
@@ -563,8 +608,10 @@ def main():
         res = run_dp(args, conf, "0-1", "mc_", wrote)
         c.eq(res.returncode, 0, f"lispgw-dp -l 0-1 exit status (stderr: {res.stderr[-2000:]})")
         check_counters(c, counters_of(res.stdout), build, "-l 0-1")
-        c.eq(len(pcap_frames(wrote["mc_rloc_out"])), len(build.encap), "-l 0-1: encapsulated")
-        c.eq(len(pcap_frames(wrote["mc_eid_out"])), len(build.decap), "-l 0-1: decapsulated")
+        c.eq(len([f for f in pcap_frames(wrote["mc_rloc_out"]) if not is_arp(f)]),
+             len(build.encap), "-l 0-1: encapsulated")
+        c.eq(len([f for f in pcap_frames(wrote["mc_eid_out"]) if not is_arp(f)]),
+             len(build.decap), "-l 0-1: decapsulated")
     else:
         print("one CPU: the -l 0-1 run is left out")
 

@@ -43,7 +43,8 @@ static void setup(void)
 		.v6 = { .valid = true, .port_id = 1, .mtu = 1500,
 			.src_mac = { 2, 0, 0, 0, 0, 2 }, .dst_mac = { 2, 0, 0, 0, 0, 0xfe } },
 	};
-	struct dp_vrf_attach att = { .port_id = 0, .mtu = 1500, .src_mac = { 2, 0, 0, 0, 0, 1 },
+	struct dp_vrf_attach att = { .port_id = 0, .mtu = 1500, .peer_static = true,
+				     .src_mac = { 2, 0, 0, 0, 0, 1 },
 				     .dst_mac = { 2, 0, 0, 0, 0, 0xaa } };
 
 	inet_pton(AF_INET, "192.0.2.1", u.v4.src);
