@@ -54,7 +54,7 @@
 	X(DROP_TX_FULL, "TX queue full")                                            \
 	/* to the control thread (neigh.c) */                                      \
 	X(PUNT_ARP, "ARP frames handed to the control thread")                      \
-	X(PUNT_ND, "ICMPv6 (neighbor discovery) handed to the control thread")     \
+	X(PUNT_ND, "IPv6 to link-local or multicast (ND, MLD): to the control thread") \
 	X(PUNT_UNRESOLVED, "decapsulated for a host of unknown MAC: to the control thread") \
 	X(DROP_PUNT_FULL, "the punt ring to the control thread was full")           \
 	DP_HDR_ERRORS(X##_HDR)

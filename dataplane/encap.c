@@ -407,14 +407,14 @@ static __rte_always_inline uint16_t encap_af(struct dp_worker *w, const struct e
 	return nout;
 }
 
-/* ICMPv6 to a link-local or multicast address (neighbor and router
- * discovery of the hosts): never an EID, the control thread's. */
+/* To a link-local or multicast address (the hosts' neighbor and router
+ * discovery, MLD): never an EID, the control thread's (which answers
+ * neighbor solicitations and ignores the rest). */
 static __rte_always_inline bool is_nd(const struct rte_mbuf *m, uint8_t l2)
 {
 	const uint8_t *ip6 = rte_pktmbuf_mtod_offset(m, const uint8_t *, l2);
 
-	if (rte_pktmbuf_data_len(m) < l2 + sizeof(struct rte_ipv6_hdr) ||
-	    ip6[6] != IPPROTO_ICMPV6)
+	if (rte_pktmbuf_data_len(m) < l2 + sizeof(struct rte_ipv6_hdr))
 		return false;
 	return ip6[24] == 0xff || (ip6[24] == 0xfe && (ip6[25] & 0xc0) == 0x80);
 }

@@ -423,6 +423,9 @@ START_TEST(encap_drops)
 	len = eid_frame(f, 0, "2001:db8:1::1", "fe80::1", 1000, 20, &l2);
 	f[l2 + 6] = 58;
 	expect_punt(f, len, false, DP_CTR_PUNT_ND);
+	len = eid_frame(f, 0, "2001:db8:1::1", "ff02::16", 1000, 20, &l2);
+	f[l2 + 6] = 0;	/* MLD: hop-by-hop options first */
+	expect_punt(f, len, false, DP_CTR_PUNT_ND);
 	/* ... but to a global address it is an EID's. */
 	len = eid_frame(f, 0, "2001:db8:1::1", "2001:db8:9::1", 1000, 20, &l2);
 	f[l2 + 6] = 58;
