@@ -1,0 +1,396 @@
+# SPDX-License-Identifier: BSD-3-Clause
+"""A LISP lab in network namespaces, for the end-to-end tests and the demo.
+
+    underlay namespace U: bridge br0 (192.168.100.0/24)
+      |- MS/MR namespace: lispgw-cp (map-server, map-resolver) on .1
+      |- xTR n namespace: lispgw-dp's RLOC port (af_packet, RLOC .2n, no kernel
+      |                   address) and lispgw-cp's management link (.1n)
+      |                   per Instance-ID i: bridge bri <- lispgw-dp's EID port
+      |- host namespaces: eth0 on bridge bri of their xTR (moved by move())
+
+Every name carries a per-run tag, every process and namespace is removed by
+close() (also at exit and on SIGINT/SIGTERM).  Root only."""
+import atexit
+import json
+import os
+import queue
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+UNDERLAY = "192.168.100"
+MS_ADDR = UNDERLAY + ".1"
+KEY = "lab-site-key"
+TOKEN = "lispgw-lab-token-not-secret"
+
+
+def sh(*args, check=True, timeout=20):
+    return subprocess.run([str(a) for a in args], check=check, capture_output=True, text=True,
+                          timeout=timeout)
+
+
+def can_run():
+    if os.geteuid() != 0:
+        return "not root"
+    if sh("ip", "netns", "list", check=False).returncode != 0:
+        return "no network namespaces"
+    return None
+
+
+SERVER = r"""
+import hashlib, socket, sys
+ident, port = sys.argv[1], int(sys.argv[2])
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("0.0.0.0", port)); s.listen(4); s.settimeout(60)
+u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); u.bind(("0.0.0.0", port))
+print("ready", flush=True)
+while True:
+    c, _ = s.accept()
+    c.settimeout(30)
+    c.sendall(ident.encode().ljust(16))
+    h, n = hashlib.sha256(), int.from_bytes(c.recv(8), "big")
+    got = 0
+    while got < n:
+        b = c.recv(65536)
+        if not b:
+            break
+        h.update(b); got += len(b)
+    c.sendall(h.hexdigest().encode())
+    c.close()
+"""
+
+CLIENT = r"""
+import hashlib, os, socket, sys, time
+dst, port, n = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+data = os.urandom(n)
+t0 = time.time()
+c = socket.create_connection((dst, port), timeout=10); c.settimeout(30)
+ident = c.recv(16).decode().strip()
+c.sendall(n.to_bytes(8, "big")); c.sendall(data)
+digest = c.recv(64).decode()
+print(ident, digest == hashlib.sha256(data).hexdigest(), time.time() - t0, flush=True)
+"""
+
+
+class Proc:
+    """A daemon in a namespace; its stdout lines on a queue (lispgw-dp's
+    counters), stderr to a log file."""
+
+    def __init__(self, ns, args, log, stdout_lines=False):
+        self.log = log
+        self.lines = queue.Queue()
+        self.p = subprocess.Popen(["ip", "netns", "exec", ns] + [str(a) for a in args],
+                                  stdout=subprocess.PIPE if stdout_lines else subprocess.DEVNULL,
+                                  stderr=open(log, "a"), text=True)
+        if stdout_lines:
+            threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self):
+        for line in self.p.stdout:
+            self.lines.put(line)
+
+    def alive(self):
+        return self.p.poll() is None
+
+    def stop(self, sig=signal.SIGTERM, timeout=5):
+        if self.p.poll() is None:
+            self.p.send_signal(sig)
+            try:
+                self.p.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                self.p.kill()
+                self.p.wait()
+
+
+class Lab:
+    def __init__(self, build, tag="lg", lcores=("0", "0"), hugepages=False):
+        self.build = build
+        self.hugepages = hugepages
+        self.tag = tag + str(os.getpid() % 10000)
+        self.dir = tempfile.mkdtemp(prefix="lispgw-lab-")
+        self.ns = []
+        self.procs = {}
+        self.xtrs = {}
+        self.hosts = {}
+        self.lcores = lcores
+        self.closed = False
+        atexit.register(self.close)
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(sig, self._on_signal)
+        self.u = self._netns("u")
+        sh("ip", "-n", self.u, "link", "add", "br0", "type", "bridge")
+        sh("ip", "-n", self.u, "link", "set", "br0", "up")
+
+    def _on_signal(self, signum, frame):
+        self.close()
+        sys.exit(130)
+
+    def bin(self, name):
+        sub = {"lispgw-cp": "controlplane", "lispgw-dp": "dataplane", "lispgw-ctl": "ctl"}[name]
+        return os.path.join(self.build, sub, name)
+
+    def _netns(self, name):
+        ns = self.tag + name
+        sh("ip", "netns", "add", ns)
+        self.ns.append(ns)
+        sh("ip", "-n", ns, "link", "set", "lo", "up")
+        return ns
+
+    def _veth(self, ns_a, a, ns_b, b):
+        tmp_a, tmp_b = self.tag + "t" + a[-5:], self.tag + "p" + b[-5:]
+        sh("ip", "link", "add", tmp_a[:15], "type", "veth", "peer", "name", tmp_b[:15])
+        sh("ip", "link", "set", tmp_a[:15], "netns", ns_a)
+        sh("ip", "link", "set", tmp_b[:15], "netns", ns_b)
+        sh("ip", "-n", ns_a, "link", "set", tmp_a[:15], "name", a)
+        sh("ip", "-n", ns_b, "link", "set", tmp_b[:15], "name", b)
+        for ns, dev in ((ns_a, a), (ns_b, b)):
+            sh("ip", "-n", ns, "link", "set", dev, "up")
+
+    def _to_bridge(self, ns, dev, br):
+        sh("ip", "-n", ns, "link", "set", dev, "master", br)
+
+    def _quiet(self, ns, dev):
+        """A link the data plane owns: no kernel IPv6 chatter (RS, MLD, DAD)
+        on it, no checksum offload (af_packet would see partial sums)."""
+        sh("ip", "netns", "exec", ns, "sysctl", "-qw", f"net.ipv6.conf.{dev}.disable_ipv6=1")
+        sh("ip", "netns", "exec", ns, "ethtool", "-K", dev, "tx", "off", check=False)
+
+    def write(self, name, text):
+        path = os.path.join(self.dir, name)
+        with open(path, "w") as f:
+            f.write(text)
+        return path
+
+    # --- the map-server / map-resolver ----------------------------------------------
+
+    def map_server(self, iids=(1, 2)):
+        ns = self._netns("ms")
+        self._veth(ns, "mgmt", self.u, "ms")
+        self._to_bridge(self.u, "ms", "br0")
+        sh("ip", "-n", ns, "addr", "add", MS_ADDR + "/24", "dev", "mgmt")
+        prefixes = "\n".join(f'        - "[{i}]10.0.0.0/8"' for i in iids)
+        conf = self.write("ms.yaml", f"""\
+roles: [map-server, map-resolver]
+log-level: info
+listen: {{addresses: [{MS_ADDR}]}}
+rest: {{address: {MS_ADDR}, port: 8080, token: "{TOKEN}"}}
+map-server:
+  registration-timeout: 3m
+  pubsub: true
+  sites:
+    - name: lab
+      key-id: 2
+      key: "{KEY}"
+      accept-more-specifics: true
+      allow-shared-eids: true
+      eid-prefixes:
+{prefixes}
+map-resolver:
+  negative-ttl: 1m
+  negative-ttl-unregistered: 1m
+""")
+        self.procs["ms"] = Proc(ns, [self.bin("lispgw-cp"), "-d", "-c", conf],
+                                os.path.join(self.dir, "ms.log"))
+        self.ms_ns = ns
+        self.wait_api(ns, MS_ADDR)
+        return ns
+
+    # --- xTRs -------------------------------------------------------------------------
+
+    def xtr(self, n, prefixes, encap="lisp"):
+        """xTR n (1..9) with an EID port per Instance-ID in prefixes
+        ({iid: "10.0.n.0/24"}): lispgw-dp and lispgw-cp (xTR role)."""
+        ns = self._netns(f"x{n}")
+        rloc, mgmt = f"{UNDERLAY}.{20 + n}", f"{UNDERLAY}.{10 + n}"
+        self._veth(ns, "rloc", self.u, f"x{n}r")
+        self._veth(ns, "mgmt", self.u, f"x{n}m")
+        for dev in (f"x{n}r", f"x{n}m"):
+            self._to_bridge(self.u, dev, "br0")
+        self._quiet(ns, "rloc")
+        sh("ip", "-n", ns, "addr", "add", mgmt + "/24", "dev", "mgmt")
+        vdevs, ports, insts = [], [], []
+        vdevs += ["--vdev", "net_af_packet0,iface=rloc"]
+        ports.append(f'  - {{name: rloc, device: net_af_packet0, role: rloc, '
+                     f'addresses: ["{rloc}/24"]}}')
+        for k, iid in enumerate(sorted(prefixes), start=1):
+            sh("ip", "-n", ns, "link", "add", f"br{iid}", "type", "bridge")
+            sh("ip", "-n", ns, "link", "set", f"br{iid}", "up")
+            self._veth(ns, f"e{iid}", ns, f"e{iid}p")
+            self._to_bridge(ns, f"e{iid}p", f"br{iid}")
+            self._quiet(ns, f"e{iid}")
+            vdevs += ["--vdev", f"net_af_packet{k},iface=e{iid}"]
+            ports.append(f"  - {{name: iid{iid}, device: net_af_packet{k}, role: eid, "
+                         f"instance-id: {iid}}}")
+            insts.append(f"  - {{instance-id: {iid}, encapsulation: {encap}}}")
+        dpconf = self.write(f"x{n}-dp.yaml", "ports:\n" + "\n".join(ports) +
+                            "\ninstances:\n" + "\n".join(insts) + "\n")
+        sock = os.path.join(self.dir, f"x{n}-dp.sock")
+        db = "\n".join(f'    - {{eid-prefix: "[{iid}]{p}", rlocs: [{{address: {rloc}}}]}}'
+                       for iid, p in sorted(prefixes.items()))
+        cpconf = self.write(f"x{n}-cp.yaml", f"""\
+roles: [xtr]
+log-level: info
+listen: {{addresses: [{mgmt}]}}
+rest: {{address: {mgmt}, port: 8080, token: "{TOKEN}"}}
+dataplane: {{socket: {sock}}}
+etr:
+  map-servers: [{{address: {MS_ADDR}, key-id: 2, key: "{KEY}"}}]
+  register-interval: 10s
+  proxy-reply: true
+  database:
+{db}
+itr:
+  map-resolvers: [{{address: {MS_ADDR}}}]
+  map-request: {{timeout: 200ms, tries: 5}}
+  subscribe: true
+""")
+        x = dict(ns=ns, rloc=rloc, mgmt=mgmt, sock=sock, dpconf=dpconf, cpconf=cpconf,
+                 vdevs=vdevs, n=n)
+        self.xtrs[n] = x
+        self.start_dp(n)
+        self.start_cp(n)
+        return x
+
+    def start_dp(self, n):
+        x = self.xtrs[n]
+        lc = self.lcores[(n - 1) % len(self.lcores)]
+        # With hugepages each process keeps its memory private (--in-memory);
+        # without, the same isolation takes --no-shconf.
+        mem = (["--in-memory", "--file-prefix", f"{self.tag}x{n}"] if self.hugepages else
+               ["--no-huge", "-m", "512", "--no-shconf"])
+        eal = ["-l", lc] + mem + ["--no-telemetry", "--no-pci", "--log-level",
+                                  "lib.eal:error"] + x["vdevs"]
+        p = Proc(x["ns"], [self.bin("lispgw-dp")] + eal + ["--", "-c", x["dpconf"],
+                                                             "--channel", x["sock"]],
+                 os.path.join(self.dir, f"x{n}-dp.log"), stdout_lines=True)
+        self.procs[f"x{n}-dp"] = p
+        deadline = time.time() + 20
+        while not os.path.exists(x["sock"]):
+            if not p.alive() or time.time() > deadline:
+                raise RuntimeError(f"lispgw-dp of xTR {n} did not start:\n" +
+                                   self.tail(f"x{n}-dp"))
+            time.sleep(0.1)
+
+    def start_cp(self, n):
+        x = self.xtrs[n]
+        self.procs[f"x{n}-cp"] = Proc(x["ns"], [self.bin("lispgw-cp"), "-d", "-c", x["cpconf"]],
+                                      os.path.join(self.dir, f"x{n}-cp.log"))
+        self.wait_api(x["ns"], x["mgmt"])
+
+    def wait_api(self, ns, addr, timeout=10):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            r = sh("ip", "netns", "exec", ns, self.bin("lispgw-ctl"), "--api",
+                   f"http://{addr}:8080", "--token", TOKEN, "show", "stats", "--json",
+                   check=False)
+            if r.returncode == 0:
+                return
+            time.sleep(0.1)
+        raise RuntimeError(f"no REST API on {addr}")
+
+    def tail(self, name, n=3000):
+        try:
+            with open(os.path.join(self.dir, name + ".log")) as f:
+                return f.read()[-n:]
+        except OSError:
+            return ""
+
+    def counters(self, n, timeout=5):
+        """lispgw-dp's counters line (SIGUSR1)."""
+        p = self.procs[f"x{n}-dp"]
+        while not p.lines.empty():
+            p.lines.get_nowait()
+        p.p.send_signal(signal.SIGUSR1)
+        try:
+            return json.loads(p.lines.get(timeout=timeout))
+        except queue.Empty:
+            return None
+
+    def ctl(self, n, *args):
+        """lispgw-ctl against xTR n's lispgw-cp (0: the map-server)."""
+        ns, addr = (self.ms_ns, MS_ADDR) if n == 0 else (self.xtrs[n]["ns"],
+                                                           self.xtrs[n]["mgmt"])
+        return sh("ip", "netns", "exec", ns, self.bin("lispgw-ctl"), "--api",
+                  f"http://{addr}:8080", "--token", TOKEN, *args, check=False)
+
+    # --- hosts --------------------------------------------------------------------------
+
+    def host(self, name, n, iid, addr, plen=24, gw=None):
+        """A host (agent) on Instance-ID iid behind xTR n: eth0 addr/plen,
+        default route via gw (its subnet's .1 unless given)."""
+        ns = self._netns("h" + name)
+        x = self.xtrs[n]
+        port = f"h{name}"[:15]
+        self._veth(ns, "eth0", x["ns"], port)
+        self._to_bridge(x["ns"], port, f"br{iid}")
+        sh("ip", "-n", ns, "link", "set", "eth0", "mtu", "1400")
+        sh("ip", "netns", "exec", ns, "ethtool", "-K", "eth0", "tx", "off", check=False)
+        sh("ip", "-n", ns, "addr", "add", f"{addr}/{plen}", "dev", "eth0")
+        gw = gw or addr.rsplit(".", 1)[0] + ".1"
+        sh("ip", "-n", ns, "route", "add", "default", "via", gw)
+        self.hosts[name] = dict(ns=ns, xtr=n, iid=iid, addr=addr, port=port)
+        return ns
+
+    def move(self, name, to):
+        """Moves host name's link to xTR to's bridge of its Instance-ID (the
+        agent keeps its address), as a VM or container moves."""
+        h = self.hosts[name]
+        src, dst = self.xtrs[h["xtr"]], self.xtrs[to]
+        sh("ip", "-n", src["ns"], "link", "set", h["port"], "netns", dst["ns"])
+        self._to_bridge(dst["ns"], h["port"], f"br{h['iid']}")
+        sh("ip", "-n", dst["ns"], "link", "set", h["port"], "up")
+        h["xtr"] = to
+
+    def run(self, name, *args, timeout=30, check=False):
+        return sh("ip", "netns", "exec", self.hosts[name]["ns"], *args, check=check,
+                  timeout=timeout)
+
+    def popen(self, name, *args, **kw):
+        return subprocess.Popen(["ip", "netns", "exec", self.hosts[name]["ns"]] +
+                                [str(a) for a in args], **kw)
+
+    def tcp_serve(self, name, ident, port):
+        """A TCP server on host name that says ident, then hashes what it gets."""
+        p = self.popen(name, sys.executable, "-c", SERVER, ident, port, stdout=subprocess.PIPE,
+                       text=True)
+        p.stdout.readline()
+        return p
+
+    def tcp_send(self, name, dst, port, nbytes):
+        """(server's ident, arrived intact, seconds, error text) of sending
+        nbytes from host name to dst:port."""
+        r = self.run(name, sys.executable, "-c", CLIENT, dst, port, nbytes, timeout=60)
+        out = r.stdout.split()
+        if len(out) != 3:
+            return None, False, 0.0, r.stdout + r.stderr
+        return out[0], out[1] == "True", float(out[2]), ""
+
+    def ping(self, name, dst, count=5, interval=0.2, wait=1):
+        """(sent, received) of ping from host name to dst."""
+        r = self.run(name, "ping", "-n", "-q", "-c", count, "-i", interval, "-W", wait, dst,
+                     timeout=count * interval + wait + 10)
+        for line in r.stdout.splitlines():
+            if "packets transmitted" in line:
+                f = line.split()
+                return int(f[0]), int(f[3])
+        return count, 0
+
+    def close(self):
+        if self.closed:
+            return
+        self.closed = True
+        for name in list(self.procs):
+            try:
+                self.procs[name].stop()
+            except Exception:
+                pass
+        for ns in reversed(self.ns):
+            sh("ip", "netns", "del", ns, check=False)
+        if os.environ.get("LISPGW_LAB_KEEP"):
+            print("lab files kept in", self.dir)
+        else:
+            shutil.rmtree(self.dir, ignore_errors=True)
