@@ -76,6 +76,7 @@ struct dp_push_params {
 	X(rlocs_truncated)       \
 	X(misses)                \
 	X(misses_resolved)       \
+	X(misses_cached)         \
 	X(misses_coalesced)      \
 	X(misses_rate_limited)   \
 	X(misses_refused)        \

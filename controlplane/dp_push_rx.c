@@ -8,6 +8,7 @@
 #include "dp_push_priv.h"
 #include "itr.h"
 #include "log.h"
+#include "mapcache.h"
 
 /* ---- input from the data plane ------------------------------------------------------ */
 
@@ -29,6 +30,23 @@ static bool miss_allow(struct dp_push *dp)
 	return true;
 }
 
+/*
+ * A miss for an EID the map-cache already covers, with locators or with a
+ * negative action other than send-map-request: the data plane's copy is
+ * on its way (the miss crossed the upsert in the rings) or was refused
+ * (MAP_REJECTED, logged).  Asking the Map-Resolver again would only repeat
+ * the answer we have.  A negative send-map-request entry asks for exactly
+ * that on every miss (the ACT field, RFC 9301 section 5.4), which
+ * the data plane limits to one an interval per EID and miss_allow() in
+ * all.
+ */
+static bool miss_known(const struct dp_push *dp, const struct lisp_prefix *eid)
+{
+	const struct mapcache_entry *e = dp->mc ? mapcache_lookup(dp->mc, eid) : NULL;
+
+	return e && (e->loc_count || e->action != LISP_ACT_SEND_MAP_REQUEST);
+}
+
 static void on_miss(struct dp_push *dp, const struct dp_msg_miss *m, size_t len)
 {
 	struct lisp_prefix eid;
@@ -41,11 +59,15 @@ static void on_miss(struct dp_push *dp, const struct dp_msg_miss *m, size_t len)
 		dp->c.misses_invalid++;
 		return;
 	}
+	dpp_prefix_from_key(&m->eid, &eid);
+	if (miss_known(dp, &eid)) {
+		dp->c.misses_cached++;
+		return;
+	}
 	if (!miss_allow(dp)) {
 		dp->c.misses_rate_limited++;
 		return;
 	}
-	dpp_prefix_from_key(&m->eid, &eid);
 	memset(&src, 0, sizeof(src));
 	if (m->src_afi == DP_MSG_AFI_IPV4)
 		lisp_addr_set_v4(&src, m->src);

@@ -5,17 +5,33 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+#include <rte_cycles.h>
+
+#include "counters.h"
 #include "dp.h"
 #include "dp_channel_server.h"
+#include "miss.h"
 #include "tables.h"
 
 #define DP_CHAN_BUDGET 4096	/* records applied per tick: the tick stays short */
+#define DP_CHAN_MISS_BUDGET 256	/* miss events taken from each worker per tick */
+
+/* Counter snapshots to the control plane: when the next one is due, and
+ * for which session (a new session gets one at once). */
+struct chan_snap {
+	uint64_t next_tsc;
+	uint32_t generation;
+	uint64_t sent, dropped;
+};
 
 struct dp_chan {
 	struct dp_app *app;
 	struct dp_channel_server *srv;
 	uint64_t applied, rejected, removed, rloc_changes;
+	uint64_t miss_sent, miss_no_cp, miss_dropped;
+	struct chan_snap snap;	/* counter snapshots (dp_chan_counters_tick) */
 };
 
 static void key_ip(const struct dp_msg_key *k, struct dp_ip *ip)
@@ -137,18 +153,134 @@ void dp_chan_close(struct dp_chan *c)
 	free(c);
 }
 
+/*
+ * The workers' misses (miss.h) to the control plane, one DP_MSG_MISS each;
+ * the workers already rate-limited them per EID.  Without a control plane
+ * they are drained all the same and counted (miss_no_cp): a miss is only
+ * worth resolving now, and a control plane that attaches replays its
+ * map-cache anyway.  A full DP->CP ring drops (miss_dropped; the channel
+ * library counts it in the ring's drops the control plane reads).
+ */
+static void chan_misses_send(struct dp_chan *c)
+{
+	struct dp_app *app = c->app;
+	struct dp_miss_ev ev[32];
+	bool attached = dp_channel_server_attached(c->srv);
+
+	for (unsigned int i = 0; i < app->n_workers; i++) {
+		struct dp_miss *mq = app->workers[i] ? app->workers[i]->miss : NULL;
+		unsigned int budget = DP_CHAN_MISS_BUDGET, n;
+
+		while (mq && budget && (n = dp_miss_dequeue(mq, ev, RTE_MIN(budget, 32u))) > 0) {
+			budget -= n;
+			for (unsigned int j = 0; j < n; j++) {
+				struct dp_msg_miss m;
+				int rc;
+
+				if (!attached) {
+					c->miss_no_cp++;
+					continue;
+				}
+				memset(&m, 0, sizeof(m));
+				m.eid.iid = ev[j].iid;
+				m.eid.afi = ev[j].af == 4 ? DP_MSG_AFI_IPV4 : DP_MSG_AFI_IPV6;
+				m.eid.plen = ev[j].af == 4 ? 32 : 128;
+				m.eid.table = DP_MSG_TABLE_MAPCACHE;
+				memcpy(m.eid.addr, ev[j].dst, ev[j].af == 4 ? 4 : 16);
+				m.src_afi = ev[j].src_af == 4 ? DP_MSG_AFI_IPV4 : DP_MSG_AFI_IPV6;
+				memcpy(m.src, ev[j].src, ev[j].src_af == 4 ? 4 : 16);
+				m.packets = ev[j].packets;
+				rc = dp_channel_server_miss(c->srv, &m);
+				if (rc == 0)
+					c->miss_sent++;
+				else if (rc == -ENOTCONN)
+					c->miss_no_cp++;
+				else
+					c->miss_dropped++;
+			}
+		}
+	}
+}
+
 void dp_chan_poll(struct dp_chan *c)
 {
 	dp_channel_server_poll(c->srv, DP_CHAN_BUDGET);
+	chan_misses_send(c);
 }
 
 void dp_chan_json(const struct dp_chan *c, char *buf, size_t len)
 {
 	snprintf(buf, len,
 		 ",\"channel\":{\"attached\":%s,\"generation\":%u,\"applied\":%llu,"
-		 "\"rejected\":%llu,\"removed\":%llu,\"rloc_changes\":%llu}",
+		 "\"rejected\":%llu,\"removed\":%llu,\"rloc_changes\":%llu,"
+		 "\"miss_sent\":%llu,\"miss_no_cp\":%llu,\"miss_dropped\":%llu}",
 		 dp_channel_server_attached(c->srv) ? "true" : "false",
 		 dp_channel_server_generation(c->srv), (unsigned long long)c->applied,
 		 (unsigned long long)c->rejected, (unsigned long long)c->removed,
-		 (unsigned long long)c->rloc_changes);
+		 (unsigned long long)c->rloc_changes, (unsigned long long)c->miss_sent,
+		 (unsigned long long)c->miss_no_cp, (unsigned long long)c->miss_dropped);
+}
+
+/* ---- observability: counter snapshots and telemetry (telemetry.c) ----------------- */
+
+#define DP_CHAN_SNAPSHOT_MS 1000	/* counter snapshots to the control plane */
+
+/*
+ * Every DP_CHAN_SNAPSHOT_MS while a control plane is attached, and at once
+ * for a new session: the per-lcore counters summed, each with its name
+ * (docs/dataplane-channel.md, "Counter snapshots").  The snapshot goes
+ * whole or not at all; a full ring drops it and the next one replaces it.
+ */
+void dp_chan_counters_tick(struct dp_chan *c)
+{
+	const struct dp_counters *blocks[RTE_MAX_LCORE];
+	struct dp_msg_counter v[DP_CTR_COUNT];
+	struct dp_app *app = c->app;
+	struct dp_counters sum;
+	struct timespec ts;
+	uint64_t now = rte_rdtsc();
+	unsigned int n = 0;
+	uint32_t gen;
+
+	if (!dp_channel_server_attached(c->srv))
+		return;
+	gen = dp_channel_server_generation(c->srv);
+	if (gen == c->snap.generation && (int64_t)(now - c->snap.next_tsc) < 0)
+		return;
+	c->snap.generation = gen;
+	c->snap.next_tsc = now + rte_get_tsc_hz() / 1000 * DP_CHAN_SNAPSHOT_MS;
+	for (unsigned int i = 0; i < app->n_workers; i++)
+		if (app->workers[i])
+			blocks[n++] = &app->workers[i]->ctr;
+	dp_counters_sum(blocks, n, &sum);
+	memset(v, 0, sizeof(v));
+	for (int i = 0; i < DP_CTR_COUNT; i++) {
+		snprintf(v[i].name, sizeof(v[i].name), "%s", dp_ctr_name((enum dp_ctr)i));
+		v[i].value = sum.c[i];
+	}
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	if (dp_channel_server_counters(c->srv, v, DP_CTR_COUNT,
+				       (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec) == 0)
+		c->snap.sent++;
+	else
+		c->snap.dropped++;
+}
+
+void dp_chan_stats_get(const struct dp_chan *c, struct dp_chan_stats *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->attached = dp_channel_server_attached(c->srv);
+	st->generation = dp_channel_server_generation(c->srv);
+	st->resyncing = dp_channel_server_resyncing(c->srv);
+	st->entries = dp_channel_server_entries(c->srv);
+	st->applied = c->applied;
+	st->rejected = c->rejected;
+	st->removed = c->removed;
+	st->rloc_changes = c->rloc_changes;
+	st->miss_sent = c->miss_sent;
+	st->miss_no_cp = c->miss_no_cp;
+	st->miss_dropped = c->miss_dropped;
+	st->snapshots_sent = c->snap.sent;
+	st->snapshots_dropped = c->snap.dropped;
+	st->srv = *dp_channel_server_counters_get(c->srv);
 }

@@ -57,6 +57,10 @@
 	X(PUNT_ND, "IPv6 to link-local or multicast (ND, MLD): to the control thread") \
 	X(PUNT_UNRESOLVED, "decapsulated for a host of unknown MAC: to the control thread") \
 	X(DROP_PUNT_FULL, "the punt ring to the control thread was full")           \
+	/* misses to the control plane (miss.h; only with --channel) */             \
+	X(MISS_EVENTS, "miss events queued for the control plane")                 \
+	X(MISS_SUPPRESSED, "misses rate-limited: the EID had an event this interval") \
+	X(MISS_RING_FULL, "miss events lost: the worker's miss ring was full")      \
 	DP_HDR_ERRORS(X##_HDR)
 
 enum dp_ctr {

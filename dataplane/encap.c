@@ -29,6 +29,7 @@
 #include "dp_hdr.h"
 #include "encap.h"
 #include "lisp_msg.h"
+#include "miss.h"
 #include "port.h"
 #include "worker.h"
 
@@ -373,6 +374,18 @@ static __rte_always_inline enum dp_ctr encap_write(struct dp_worker *w, const st
 	return 0;
 }
 
+/* A miss (no mapping, or a negative one saying send-map-request): the
+ * packet is dropped, the control plane hears of its EID at most once an
+ * interval (miss.h).  The header was checked by encap_lookup(). */
+static __rte_always_inline void encap_miss(struct dp_worker *w, const struct encap_in *in,
+					   const int is_ip4)
+{
+	if (w->miss)
+		dp_miss_note(w->miss, &w->ctr, in->vrf->iid,
+			     rte_pktmbuf_mtod_offset(in->m, const uint8_t *, in->l2_len), is_ip4,
+			     rte_rdtsc());
+}
+
 static __rte_always_inline uint16_t encap_af(struct dp_worker *w, const struct encap_in *in,
 					     uint16_t n, struct rte_mbuf **out,
 					     uint16_t *out_port, uint16_t nout,
@@ -389,6 +402,8 @@ static __rte_always_inline uint16_t encap_af(struct dp_worker *w, const struct e
 			ns++;
 		} else {
 			dp_ctr_inc(&w->ctr, why);
+			if (unlikely(why == DP_CTR_DROP_MISS || why == DP_CTR_DROP_NEG_MAP_REQUEST))
+				encap_miss(w, &in[i], is_ip4);
 			drop[(*ndrop)++] = in[i].m;
 		}
 	}

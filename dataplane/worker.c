@@ -26,6 +26,7 @@
 #include "decap.h"
 #include "dp.h"
 #include "encap.h"
+#include "miss.h"
 #include "tables.h"
 #include "worker.h"
 
@@ -62,6 +63,11 @@ int dp_worker_init(struct dp_worker *w, struct dp_app *app, unsigned int tid,
 		if (!w->inject)
 			return -ENOMEM;
 	}
+	if (app->channel_path) {
+		w->miss = dp_miss_create(tid, socket, dp_miss_interval_tsc());
+		if (!w->miss)
+			return -ENOMEM;
+	}
 	for (unsigned int i = 0; i < app->n_ports; i++) {
 		const struct dp_port *p = &app->ports[i];
 		struct rte_eth_dev_tx_buffer *b;
@@ -96,6 +102,8 @@ void dp_worker_fini(struct dp_worker *w)
 	ring_free(w->punt);
 	ring_free(w->inject);
 	w->punt = w->inject = NULL;
+	dp_miss_free(w->miss);
+	w->miss = NULL;
 	for (unsigned int i = 0; i < RTE_MAX_ETHPORTS; i++) {
 		rte_free(w->txb[i]);
 		w->txb[i] = NULL;

@@ -19,6 +19,7 @@
 #include "counters.h"
 
 struct dp_app;
+struct dp_miss;
 struct dp_port;
 struct dp_tables;
 
@@ -57,6 +58,9 @@ struct dp_worker {
 	 * control thread sends, each with its output port in m->port. */
 	struct rte_ring *punt;
 	struct rte_ring *inject;
+	/* Misses to the control thread (miss.h; channel.c drains it).
+	 * NULL without a control-plane channel: misses are only counted. */
+	struct dp_miss *miss;
 	uint64_t drain_tsc;		/* TX drain period */
 	uint64_t last_drain;
 	uint32_t idle_polls;

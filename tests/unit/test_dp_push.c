@@ -757,6 +757,28 @@ START_TEST(misses_resolve)
 	m.eid.table = DP_MSG_TABLE_DATABASE;
 	ck_assert_int_eq(dp_channel_server_miss(srv, &m), 0);
 	RUN_UNTIL(dp_push_counters(push)->misses_invalid == 1, 1000);
+	/* An EID the map-cache covers (the miss crossed the upsert): no
+	 * Map-Request, counted before the rate limit; a negative entry whose
+	 * action is send-map-request does ask. */
+	{
+		static const char *const r[] = { "203.0.113.7/1/100" };
+		struct rec_buf b;
+		struct lisp_err err;
+
+		ck_assert_int_eq(itr_add_static(itr, make_rec(&b, "[5]10.7.0.0/16", 60, 0, r, 1),
+						MAPCACHE_SRC_STATIC, &err), 0);
+		ck_assert_int_eq(itr_add_static(itr, make_rec(&b, "[5]10.8.0.0/16", 60,
+							      LISP_ACT_SEND_MAP_REQUEST, NULL, 0),
+						MAPCACHE_SRC_STATIC, &err), 0);
+	}
+	m.eid = key_of("[5]10.7.0.1/32", DP_MSG_TABLE_MAPCACHE);
+	ck_assert_int_eq(dp_channel_server_miss(srv, &m), 0);
+	RUN_UNTIL(dp_push_counters(push)->misses_cached == 1, 1000);
+	m.eid = key_of("[5]10.8.0.1/32", DP_MSG_TABLE_MAPCACHE);
+	ck_assert_int_eq(dp_channel_server_miss(srv, &m), 0);
+	RUN_UNTIL(dp_push_counters(push)->misses_rate_limited == 2, 1000);
+	ck_assert_uint_eq(dp_push_counters(push)->misses_cached, 1);
+	ck_assert_uint_eq(requests_sent, 2);
 	teardown();
 }
 END_TEST
