@@ -177,6 +177,17 @@ def run(lab):
             break
         time.sleep(0.2)
     check(gen >= 2, f"xTR1's restarted lispgw-cp attached under generation {gen}")
+    # What it had resolved was kept forwarding, asked again, re-pushed.
+    deadline = time.time() + 10
+    ch = {}
+    while time.time() < deadline:
+        ch = (lab.counters(1) or {}).get("channel", {})
+        if ch.get("stale_refreshed", 0) >= 1 and ch.get("stale_waiting", 1) == 0:
+            break
+        time.sleep(0.2)
+    check(ch.get("stale_kept", 0) >= 1 and ch.get("stale_refreshed", 0) == ch.get("stale_kept")
+          and ch.get("stale_waiting") == 0,
+          "resolved entries not replayed were kept, re-resolved and confirmed", str(ch))
     sent, got = lab.ping("a1", "10.0.2.10", count=10, interval=0.05)
     check(got == sent, f"after the restart: {got}/{sent}")
 
