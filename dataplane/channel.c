@@ -44,6 +44,7 @@ struct dp_chan {
 	struct stale_ent *stale;	/* resync leftovers in their grace period */
 	size_t n_stale, cap_stale;
 	uint64_t stale_kept, stale_refreshed;
+	uint64_t shadowed;	/* map-cache entries of a prefix we own */
 	struct chan_snap snap;	/* counter snapshots (dp_chan_counters_tick) */
 };
 
@@ -52,6 +53,14 @@ static void key_ip(const struct dp_msg_key *k, struct dp_ip *ip)
 	memset(ip, 0, sizeof(*ip));
 	ip->af = k->afi == DP_MSG_AFI_IPV4 ? 4 : 6;
 	memcpy(ip->a, k->addr, ip->af == 4 ? 4 : 16);
+}
+
+static bool db_has(const struct dp_chan *c, const struct dp_msg_key *k)
+{
+	struct dp_msg_key d = *k;
+
+	d.table = DP_MSG_TABLE_DATABASE;
+	return dp_channel_server_has(c->srv, &d);
 }
 
 static int chan_upsert(void *arg, const struct dp_msg_map *m, bool exists)
@@ -71,10 +80,23 @@ static int chan_upsert(void *arg, const struct dp_msg_map *m, bool exists)
 	int rc;
 
 	(void)exists;
-	/* Our own EIDs: decapsulation delivers by Instance-ID, no entry needed. */
-	if (m->key.table != DP_MSG_TABLE_MAPCACHE)
-		return 0;
 	key_ip(&m->key, &s.eid);
+	if (m->key.table == DP_MSG_TABLE_DATABASE) {
+		/* Our own EIDs: delivered on their EID port, never encapsulated
+		 * (to ourselves), whatever the map-cache says of the prefix. */
+		s = (struct dp_mapping_spec){ .iid = m->key.iid, .plen = m->key.plen,
+					      .eid = s.eid, .local = true, .ttl_s = m->ttl_s };
+		rc = dp_tables_mapping_upsert(c->app->tables, &s);
+		if (rc < 0)
+			c->rejected++;
+		else
+			c->applied++;
+		return rc;
+	}
+	if (m->key.table != DP_MSG_TABLE_MAPCACHE || db_has(c, &m->key)) {
+		c->shadowed++;	/* the database entry of the same prefix wins */
+		return 0;
+	}
 	for (unsigned int i = 0; i < m->rloc_count && s.rloc_count < DP_RLOCS_MAX; i++) {
 		const struct dp_msg_locator *l = &m->rlocs[i];
 		struct dp_rloc_spec *r = &rl[s.rloc_count++];
@@ -162,9 +184,9 @@ static void chan_remove(void *arg, const struct dp_msg_key *k, enum dp_channel_r
 	struct dp_chan *c = arg;
 	struct dp_ip eid;
 
-	if (k->table != DP_MSG_TABLE_MAPCACHE)
-		return;
-	if (why == DP_CHANNEL_RM_STALE && stale_keep(c, k))
+	if (k->table == DP_MSG_TABLE_MAPCACHE && db_has(c, k))
+		return;		/* never installed: the database entry is */
+	if (k->table == DP_MSG_TABLE_MAPCACHE && why == DP_CHANNEL_RM_STALE && stale_keep(c, k))
 		return;
 	key_ip(k, &eid);
 	if (dp_tables_mapping_delete(c->app->tables, k->iid, &eid, k->plen) == 0)

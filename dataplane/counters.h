@@ -29,11 +29,13 @@
 	X(DECAP_LISP, "LISP packets decapsulated")                                  \
 	X(DECAP_VXLAN, "VXLAN packets decapsulated")                                \
 	X(DECAP_GPE, "VXLAN-GPE packets decapsulated")                              \
+	X(LOCAL, "to one of our own EIDs: delivered on its EID port, not encapsulated") \
 	/* ITR path */                                                              \
 	X(DROP_NOT_IP, "EID side: not IPv4 or IPv6 (ARP, ND, other)")               \
 	X(DROP_NO_IID, "EID side: the port or VLAN has no Instance-ID")             \
 	X(DROP_INNER_TRUNCATED, "EID side: IP header truncated or lengths wrong")   \
 	X(DROP_MISS, "no mapping covers the destination EID")                       \
+	X(DROP_NOT_UNICAST, "EID side: IPv4 multicast or broadcast destination")    \
 	X(DROP_NEG_DROP, "negative mapping with action drop")                       \
 	X(DROP_NEG_NATIVE, "negative mapping with action native-forward (no PETR)") \
 	X(DROP_NEG_MAP_REQUEST, "negative mapping with action send-map-request")    \

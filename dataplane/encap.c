@@ -214,6 +214,8 @@ static __rte_always_inline enum dp_ctr neg_reason(uint8_t action)
 		return DP_CTR_DROP_NEG_NATIVE;
 	case LISP_ACT_SEND_MAP_REQUEST:
 		return DP_CTR_DROP_NEG_MAP_REQUEST;
+	case DP_ACT_LOCAL:
+		return DP_CTR_LOCAL;
 	default:
 		return DP_CTR_DROP_NEG_DROP;
 	}
@@ -386,6 +388,50 @@ static __rte_always_inline void encap_miss(struct dp_worker *w, const struct enc
 			     rte_rdtsc());
 }
 
+/*
+ * A packet for one of our own EIDs (an agent that moved here keeps its
+ * address, a host of another subnet of the same site): out of the
+ * Instance-ID's EID-side port with the host's MAC, as decapsulation would
+ * deliver it.  Returns true to send, false when handed to the control
+ * thread (MAC unknown) or dropped.
+ */
+static __rte_always_inline bool local_deliver(struct dp_worker *w, const struct encap_in *in,
+					      const int is_ip4)
+{
+	const struct dp_vrf *v = in->vrf;
+	struct rte_mbuf *m = in->m;
+	uint8_t *h;
+
+	if (unlikely(v->eid_port == DP_PORT_NONE)) {
+		dp_ctr_inc(&w->ctr, DP_CTR_DROP_NO_EID_PORT);
+		rte_pktmbuf_free(m);
+		return false;
+	}
+	dp_ctr_inc(&w->ctr, DP_CTR_LOCAL);
+	if (in->l2_len != v->l2_len) {	/* a tag to add or remove */
+		if (in->l2_len > v->l2_len)
+			rte_pktmbuf_adj(m, (uint16_t)(in->l2_len - v->l2_len));
+		else if (!rte_pktmbuf_prepend(m, (uint16_t)(v->l2_len - in->l2_len))) {
+			dp_ctr_inc(&w->ctr, DP_CTR_DROP_HEADROOM);
+			rte_pktmbuf_free(m);
+			return false;
+		}
+	}
+	h = rte_pktmbuf_mtod(m, uint8_t *);
+	memcpy(h, v->l2_hdr, v->l2_len);
+	h[v->l2_len - 2] = is_ip4 ? 0x08 : 0x86;
+	h[v->l2_len - 1] = is_ip4 ? 0x00 : 0xdd;
+	if (!v->peer_static &&
+	    unlikely(!dp_tables_host_mac(w->tables, v->iid, is_ip4 ? 4 : 6,
+					 h + v->l2_len + (is_ip4 ? 16 : 24), h))) {
+		m->port = v->eid_port;
+		DP_PUNT_IID(m) = v->iid;
+		dp_punt(w, m, DP_CTR_PUNT_UNRESOLVED);
+		return false;
+	}
+	return true;
+}
+
 static __rte_always_inline uint16_t encap_af(struct dp_worker *w, const struct encap_in *in,
 					     uint16_t n, struct rte_mbuf **out,
 					     uint16_t *out_port, uint16_t nout,
@@ -400,7 +446,18 @@ static __rte_always_inline uint16_t encap_af(struct dp_worker *w, const struct e
 
 		if (likely(why == 0)) {
 			ns++;
+		} else if (why == DP_CTR_LOCAL) {
+			if (local_deliver(w, &in[i], is_ip4)) {
+				out[nout] = in[i].m;
+				out_port[nout++] = in[i].vrf->eid_port;
+			}
 		} else {
+			/* Multicast and broadcast (IGMP, mDNS, DHCP) are not
+			 * EIDs to look up. */
+			if (unlikely(why == DP_CTR_DROP_MISS) && is_ip4 &&
+			    rte_pktmbuf_mtod_offset(in[i].m, const uint8_t *,
+						    in[i].l2_len)[16] >= 224)
+				why = DP_CTR_DROP_NOT_UNICAST;
 			dp_ctr_inc(&w->ctr, why);
 			if (unlikely(why == DP_CTR_DROP_MISS || why == DP_CTR_DROP_NEG_MAP_REQUEST))
 				encap_miss(w, &in[i], is_ip4);

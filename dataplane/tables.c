@@ -463,7 +463,7 @@ static struct dp_mapping *mapping_build(struct dp_tables *t, const struct dp_vrf
 	m->af = k->af;
 	m->plen = k->plen;
 	memcpy(m->eid, k->addr, sizeof(m->eid));
-	m->action = s->action;
+	m->action = s->local ? DP_ACT_LOCAL : s->action;
 	m->encap = s->encap_set ? s->encap : v->encap;
 	m->n_rlocs = s->rloc_count;
 	for (unsigned int i = 0; i < s->rloc_count; i++) {
@@ -500,6 +500,8 @@ static int spec_check(const struct dp_mapping_spec *s)
 {
 	if (s->rloc_count > DP_RLOCS_MAX)
 		return -E2BIG;
+	if (s->local && s->rloc_count)
+		return -EINVAL;
 	if (s->rloc_count && !s->rlocs)
 		return -EINVAL;
 	if (s->action > LISP_ACT_DROP_AUTH || (s->encap_set && s->encap > DP_ENCAP_GPE))
@@ -735,7 +737,9 @@ static void spec_of(const struct dp_mapping *cur, struct dp_mapping_spec *s,
 		    struct dp_rloc_spec *rl)
 {
 	*s = (struct dp_mapping_spec){
-		.iid = cur->iid, .plen = cur->plen, .action = cur->action, .encap_set = true,
+		.iid = cur->iid, .plen = cur->plen,
+		.action = cur->action == DP_ACT_LOCAL ? LISP_ACT_NO_ACTION : cur->action,
+		.local = cur->action == DP_ACT_LOCAL, .encap_set = true,
 		.encap = cur->encap, .ttl_s = cur->ttl_s, .rloc_count = cur->n_rlocs, .rlocs = rl,
 	};
 	s->eid.af = cur->af;

@@ -40,6 +40,9 @@
 #define DP_PORT_NONE		UINT16_MAX
 #define DP_IID_NONE		UINT32_MAX
 #define DP_SLOT_NONE		UINT32_MAX
+/* struct dp_mapping.action of our own EIDs (the ETR database): delivered
+ * on the Instance-ID's EID-side port, not encapsulated. */
+#define DP_ACT_LOCAL		0xfe
 
 enum dp_encap {
 	DP_ENCAP_LISP,		/* UDP 4341, RFC 9300 */
@@ -73,6 +76,7 @@ struct dp_mapping_spec {
 	struct dp_ip eid;	/* host bits past plen are cleared */
 	uint8_t plen;
 	uint8_t action;		/* enum lisp_action: LISP_ACT_NO_ACTION encapsulates */
+	bool local;		/* one of our EIDs: delivered locally (no RLOCs) */
 	bool encap_set;		/* false: the Instance-ID's encapsulation */
 	uint8_t encap;		/* enum dp_encap, with encap_set */
 	uint32_t ttl_s;		/* kept for show; expiry is the control plane's job */

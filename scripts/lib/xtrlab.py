@@ -51,8 +51,11 @@ print("ready", flush=True)
 while True:
     c, _ = s.accept()
     c.settimeout(30)
-    c.sendall(ident.encode().ljust(16))
-    h, n = hashlib.sha256(), int.from_bytes(c.recv(8), "big")
+    c.sendall(ident.encode()[:32].ljust(32))
+    hdr = b""
+    while len(hdr) < 8:
+        hdr += c.recv(8 - len(hdr))
+    h, n = hashlib.sha256(), int.from_bytes(hdr, "big")
     got = 0
     while got < n:
         b = c.recv(65536)
@@ -69,9 +72,17 @@ dst, port, n = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 data = os.urandom(n)
 t0 = time.time()
 c = socket.create_connection((dst, port), timeout=10); c.settimeout(30)
-ident = c.recv(16).decode().strip()
+def exactly(k):
+    b = b""
+    while len(b) < k:
+        r = c.recv(k - len(b))
+        if not r:
+            break
+        b += r
+    return b
+ident = exactly(32).decode().strip()
 c.sendall(n.to_bytes(8, "big")); c.sendall(data)
-digest = c.recv(64).decode()
+digest = exactly(64).decode()
 print(ident, digest == hashlib.sha256(data).hexdigest(), time.time() - t0, flush=True)
 """
 

@@ -244,6 +244,8 @@ class Build:
         self.eid.append(self.eid_frame(99, self.inner("10.1.0.1", "10.2.0.1", 1, 64, 0)))
         self.drop("drop_no_iid")
         for dst, counter in (("10.3.0.1", "drop_miss"), ("2001:db8:9::1", "drop_miss"),
+                             ("224.0.0.22", "drop_not_unicast"),
+                             ("255.255.255.255", "drop_not_unicast"),
                              ("10.7.0.1", "drop_neg_drop"), ("10.8.0.1", "drop_neg_native"),
                              ("10.9.0.1", "drop_neg_map_request"),
                              ("10.10.0.1", "drop_no_rloc")):
