@@ -309,6 +309,10 @@ static void session_close(struct dp_push *dp)
 	dp->need_resync = false;
 	dp->rs.active = false;
 	dp->generation = 0;
+	/* The snapshot was this session's data plane's: a restarted one
+	 * counts from zero, and its numbers come with its first snapshot. */
+	dp->have_latest = false;
+	dp->building.have = dp->building.total = 0;
 	dp->state = DPP_IDLE;
 }
 

@@ -243,6 +243,96 @@ static void roles(FILE *f, const struct cp *cp)
 		       cp->itr_ops->cache_count(cp->itr));
 }
 
+/* One sample of a data-plane counter: label (may be NULL) and, for a
+ * per-IID counter, iid. */
+static void dp_sample(FILE *f, const char *name, const char *label, const char *value,
+		      const struct dp_msg_counter *v)
+{
+	const char *sep = "";
+
+	fputs(name, f);
+	if (label || (v->flags & DP_MSG_COUNTER_F_IID))
+		fputc('{', f);
+	if (label) {
+		fprintf(f, "%s=\"", label);
+		label_value(f, value);
+		fputc('"', f);
+		sep = ",";
+	}
+	if (v->flags & DP_MSG_COUNTER_F_IID)
+		fprintf(f, "%siid=\"%u\"", sep, v->iid);
+	if (label || (v->flags & DP_MSG_COUNTER_F_IID))
+		fputc('}', f);
+	fprintf(f, " %llu\n", (unsigned long long)v->value);
+}
+
+/*
+ * lispgw-dp's counters, from its latest snapshot of this session.  The
+ * names travel with the values (the data plane may add counters without
+ * an edit here): every drop_REASON is a sample of one family,
+ * lispgw_dp_drops_total{reason="REASON"}, since drops add up; every other
+ * counter is a family of its own, lispgw_dp_NAME_total (rx and tx do not
+ * add up).  Per-IID counters carry an iid label.
+ */
+static void dp_counters(FILE *f, const struct dp_push_snapshot *s)
+{
+	static const char drop[] = "drop_";
+	char name[DP_MSG_COUNTER_NAME_MAX + 32];
+	bool any_drop = false;
+
+	for (size_t i = 0; i < s->count; i++) {
+		const struct dp_msg_counter *v = &s->v[i];
+		bool first = true;
+
+		if (strncmp(v->name, drop, sizeof(drop) - 1) == 0) {
+			any_drop = true;
+			continue;
+		}
+		/* A family is written whole: skip a name already written. */
+		for (size_t j = 0; j < i && first; j++)
+			first = strcmp(s->v[j].name, v->name) != 0;
+		if (!first)
+			continue;
+		snprintf(name, sizeof(name), "lispgw_dp_%s_total", v->name);
+		family(f, name, "counter", "lispgw-dp counter (docs/dataplane.md, Counters)");
+		for (size_t j = i; j < s->count; j++)
+			if (strcmp(s->v[j].name, v->name) == 0)
+				dp_sample(f, name, NULL, NULL, &s->v[j]);
+	}
+	if (!any_drop)
+		return;
+	family(f, "lispgw_dp_drops_total", "counter", "Packets lispgw-dp dropped, by reason");
+	for (size_t i = 0; i < s->count; i++)
+		if (strncmp(s->v[i].name, drop, sizeof(drop) - 1) == 0)
+			dp_sample(f, "lispgw_dp_drops_total", "reason",
+				  s->v[i].name + sizeof(drop) - 1, &s->v[i]);
+}
+
+/* The data plane: the channel to it, and its counters. */
+static void dataplane(FILE *f, const struct cp *cp)
+{
+	const struct dp_push_counters *c = dp_push_counters(cp->dp);
+	const struct dp_push_snapshot *s = dp_push_dp_counters(cp->dp);
+
+	single(f, "lispgw_dp_attached", "gauge", "1 while lispgw-dp's channel is attached",
+	       dp_push_attached(cp->dp));
+	single(f, "lispgw_dp_synced", "gauge",
+	       "1 when lispgw-dp has every mapping (replay done, backlog empty)",
+	       dp_push_synced(cp->dp));
+	single(f, "lispgw_dp_generation", "gauge", "The channel session's generation (0: none)",
+	       dp_push_generation(cp->dp));
+	single(f, "lispgw_dp_backlog_bytes", "gauge", "Messages waiting for room in the ring",
+	       dp_push_backlog_bytes(cp->dp));
+	single(f, "lispgw_dp_ring_drops_total", "counter",
+	       "Records lispgw-dp dropped this session: its ring to us was full",
+	       dp_push_dp_drops(cp->dp));
+#define DPP_METRIC(name) counter(f, "dp_channel", "data-plane channel", #name, c->name);
+	DP_PUSH_COUNTERS(DPP_METRIC)
+#undef DPP_METRIC
+	if (s)
+		dp_counters(f, s);
+}
+
 void rest_get_metrics(struct rest_req *rq, struct rest_resp *rs)
 {
 	static const char *const params[] = { NULL };
@@ -265,6 +355,8 @@ void rest_get_metrics(struct rest_req *rq, struct rest_resp *rs)
 	       evloop_timer_count(cp->loop));
 	udp(f, cp);
 	roles(f, cp);
+	if (cp->dp)
+		dataplane(f, cp);
 	if (rq->counters) {
 		const struct rest_counters *c = rq->counters;
 

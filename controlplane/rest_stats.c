@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * GET /api/v1/health and GET /api/v1/stats: liveness, and every counter of
- * the daemon in one document (the same numbers /metrics exports).
+ * the daemon in one document (the same numbers /metrics exports), the
+ * data plane's included.
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -124,6 +126,58 @@ static json_t *udp_json(const struct cp *cp)
 	return a;
 }
 
+/*
+ * The data plane (with a `dataplane` section): the channel's state and
+ * counters, and lispgw-dp's own counters from its latest snapshot of this
+ * session (every second while attached; docs/dataplane-channel.md), global
+ * ones under "counters", per-IID ones under "instances".
+ */
+static json_t *dataplane_json(const struct cp *cp)
+{
+	const struct dp_push_counters *c = dp_push_counters(cp->dp);
+	const struct dp_push_snapshot *s = dp_push_dp_counters(cp->dp);
+	json_t *o, *ch = json_object(), *ctr, *inst;
+	char iid[16];
+
+	o = json_pack("{s:b, s:b, s:I, s:I, s:I}", "attached", dp_push_attached(cp->dp),
+		      "synced", dp_push_synced(cp->dp),
+		      "generation", (json_int_t)dp_push_generation(cp->dp),
+		      "backlog_bytes", (json_int_t)dp_push_backlog_bytes(cp->dp),
+		      "ring_drops", (json_int_t)dp_push_dp_drops(cp->dp));
+	if (!o || !ch) {
+		json_decref(o);
+		json_decref(ch);
+		return NULL;
+	}
+#define DPP_SET(name) COUNTER_SET(ch, c, name)
+	DP_PUSH_COUNTERS(DPP_SET)
+#undef DPP_SET
+	json_object_set_new(o, "channel", ch);
+	if (!s)
+		return o;
+	ctr = json_object();
+	inst = json_object();
+	for (size_t i = 0; ctr && inst && i < s->count; i++) {
+		const struct dp_msg_counter *v = &s->v[i];
+		json_t *into = ctr;
+
+		if (v->flags & DP_MSG_COUNTER_F_IID) {
+			snprintf(iid, sizeof(iid), "%u", v->iid);
+			into = json_object_get(inst, iid);
+			if (!into) {
+				into = json_object();
+				json_object_set_new(inst, iid, into);
+			}
+		}
+		json_object_set_new(into, v->name, json_integer((json_int_t)v->value));
+	}
+	json_object_set_new(o, "counters", ctr);
+	json_object_set_new(o, "instances", inst);
+	json_object_set_new(o, "counters_age_ms",
+			    json_integer((json_int_t)(evloop_now_ms(cp->loop) - s->received_ms)));
+	return o;
+}
+
 void rest_get_stats(struct rest_req *rq, struct rest_resp *rs)
 {
 	static const char *const params[] = { NULL };
@@ -201,6 +255,8 @@ void rest_get_stats(struct rest_req *rq, struct rest_resp *rs)
 		json_object_set_new(o, "map_cache",
 				    json_pack("{s:I}", "entries",
 					      (json_int_t)cp->itr_ops->cache_count(cp->itr)));
+	if (cp->dp)
+		json_object_set_new(o, "dataplane", dataplane_json(cp));
 	if (rq->rest) {
 		const struct rest_counters *c = rest_counters(rq->rest);
 

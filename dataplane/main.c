@@ -35,6 +35,7 @@
 #include "config.h"
 #include "counters.h"
 #include "dp.h"
+#include "telemetry.h"
 
 int dp_logtype;
 
@@ -173,10 +174,18 @@ static void app_tick(struct dp_app *app)
 	}
 	if (sig_quit)
 		__atomic_store_n(&app->quit, 1, __ATOMIC_RELAXED);
-	if (app->chan)
-		dp_chan_poll(app->chan);
-	dp_neigh_poll(app->neigh);
-	dp_tables_reclaim(app->tables);
+	/* Everything that writes or frees table state, under the telemetry
+	 * lock (telemetry.h); a handler holding it postpones this part one
+	 * period, it never makes a forwarding lcore wait. */
+	if (dp_telemetry_trylock()) {
+		if (app->chan) {
+			dp_chan_poll(app->chan);
+			dp_chan_counters_tick(app->chan);
+		}
+		dp_neigh_poll(app->neigh);
+		dp_tables_reclaim(app->tables);
+		dp_telemetry_unlock();
+	}
 	if (duty.idle_tsc) {
 		rx = rx_total(app);
 		if (rx != duty.last_rx) {
@@ -341,6 +350,7 @@ static int run(struct dp_app *app)
 	duty.last_rx_tsc = rte_rdtsc();
 	duty.idle_tsc = (uint64_t)app->exit_on_idle_ms * (rte_get_tsc_hz() / 1000);
 	app->tick = app_tick;
+	dp_telemetry_attach(app);
 	if (app->main_forwards) {
 		rc = dp_worker_main(app->workers[0]);
 	} else {
@@ -403,6 +413,9 @@ int main(int argc, char **argv)
 	if (dp_logtype < 0)
 		dp_logtype = RTE_LOGTYPE_USER1;
 	rte_log_set_level(dp_logtype, rte_level(cfg->log_level));
+	rc = dp_telemetry_register();
+	if (rc < 0)
+		DP_LOG(WARNING, "telemetry commands: %s", strerror(-rc));
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
@@ -423,6 +436,7 @@ int main(int argc, char **argv)
 	rc = run(app);
 	__atomic_store_n(&app->quit, 1, __ATOMIC_RELAXED);
 	rte_eal_mp_wait_lcore();
+	dp_telemetry_detach();
 	if (app->workers[0])
 		counters_print(app);
 	dp_chan_close(app->chan);
