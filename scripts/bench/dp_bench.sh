@@ -9,7 +9,13 @@
 # Rates: lispgw-dp's own counters (SIGUSR1) over SECONDS; testpmd's
 # --stats-period Tx-pps.  Median of RUNS.  Needs root (hugepages).
 # Usage: scripts/bench/dp_bench.sh [ENTRIES] [SECONDS] [RUNS]   (1000 5 3)
-# Env: BUILD (build dir, default build), LCORES (default 0-1: main + one worker)
+# Env: BUILD (build dir, default build), LCORES (default 0-1: main + one worker),
+#      MODES (default "lisp vxlan gpe decap").
+# Above 150,000 entries the YAML would pass lispgw-dp's 16 MiB config limit:
+# the mappings go in over the control-plane channel (tests/perf/dp_loader,
+# built in BUILD), the process is started once per mode and the RUNS are
+# consecutive windows of it (loading 1M /24s takes minutes: rte_lpm_add
+# searches the rules of a depth linearly).  The load time is printed.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top"
@@ -20,38 +26,77 @@ build=${BUILD:-build}
 lcores=${LCORES:-0-1}
 dp=$build/dataplane/lispgw-dp
 [ -x "$dp" ] || { echo "no $dp: build first (meson setup $build && ninja -C $build)" >&2; exit 1; }
-if [ "$(cat /proc/sys/vm/nr_hugepages)" -lt 512 ]; then
-	echo 512 >/proc/sys/vm/nr_hugepages
-fi
+modes=${MODES:-lisp vxlan gpe decap}
+. scripts/lib/hugepages.sh
+# 1M mappings take ~700 MB of tables (docs/BENCHMARKS.md); --in-memory
+# maps pages as it needs them.
+ensure_hugepages $((entries > 150000 ? 3072 : 1024))
+chan=0
+[ "$entries" -gt 150000 ] && chan=1
+loader=$build/tests/perf/dp_loader
+[ "$chan" = 0 ] || [ -x "$loader" ] || { echo "no $loader: build first" >&2; exit 1; }
 tmp=$(mktemp -d)
-pid=
-cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$tmp"; }
+pid= lpid=
+cleanup() {
+	[ -n "$lpid" ] && kill "$lpid" 2>/dev/null
+	[ -n "$pid" ] && kill "$pid" 2>/dev/null
+	rm -rf "$tmp"
+}
 trap cleanup EXIT
-/usr/bin/python3 scripts/bench/dp_gen.py "$tmp" "$entries"
+DP_GEN_STATIC=$((1 - chan)) /usr/bin/python3 scripts/bench/dp_gen.py "$tmp" "$entries"
 eal=(-l "$lcores" -n 1 --in-memory --no-pci --no-telemetry --log-level lib.eal:error)
 
-# dp_rate CONFIG PCAP -> Mpps (tx counter delta between two SIGUSR1 dumps)
-dp_rate() {
+# dp_rates CONFIG PCAP N -> N lines of Mpps (tx counter deltas between
+# SIGUSR1 dumps, N consecutive windows of SECONDS in one process)
+dp_rates() {
+	local extra=() t0 t1 i
+	[ "$chan" = 1 ] && extra=(--channel "$tmp/dp.sock")
 	"$dp" "${eal[@]}" --vdev "net_pcap0,rx_pcap=$2,infinite_rx=1" --vdev net_null0,no-rx=1 \
-		-- -c "$1" --busy-poll >"$tmp/out.json" 2>"$tmp/err.log" &
+		-- -c "$1" --busy-poll "${extra[@]}" >"$tmp/out.json" 2>"$tmp/err.log" &
 	pid=$!
+	# SIGUSR1 kills until lispgw-dp has its handler (after the config
+	# and the EAL: a 100k-mapping YAML takes seconds to parse).
+	until sig=$(awk '/^SigCgt/ {print $2}' "/proc/$pid/status" 2>/dev/null) &&
+		[ -n "$sig" ] && (((0x$sig & 512) != 0)); do
+		kill -0 "$pid" 2>/dev/null || { cat "$tmp/err.log" >&2; exit 1; }
+		sleep 0.1
+	done
+	if [ "$chan" = 1 ]; then
+		for _ in $(seq 100); do [ -S "$tmp/dp.sock" ] && break; sleep 0.1; done
+		"$loader" "$tmp/dp.sock" "$entries" >"$tmp/loader.log" &
+		lpid=$!
+		until grep -q loaded "$tmp/loader.log" 2>/dev/null; do
+			kill -0 "$lpid" 2>/dev/null || { echo "dp_loader failed" >&2; exit 1; }
+			sleep 1
+		done
+		echo "$1: $(cat "$tmp/loader.log")" >&2
+	fi
 	sleep 3
+	: >"$tmp/times"
+	for i in $(seq "$3"); do
+		kill -USR1 "$pid"
+		date +%s.%N >>"$tmp/times"
+		sleep "$secs"
+	done
 	kill -USR1 "$pid"
-	t0=$(date +%s.%N)
-	sleep "$secs"
-	kill -USR1 "$pid"
-	t1=$(date +%s.%N)
+	date +%s.%N >>"$tmp/times"
 	sleep 0.3
+	grep -E '^(VmRSS|VmHWM)' "/proc/$pid/status" | tr -s ' \t' ' ' | tr '\n' ' ' >&2
+	echo "hugepages used: $(awk '/^HugePages_Total/ {t=$2} /^HugePages_Free/ {f=$2} END {print (t-f)*2}' /proc/meminfo) MB" >&2
 	kill -INT "$pid"
 	wait "$pid" || true
 	pid=
-	/usr/bin/python3 - "$tmp/out.json" "$t0" "$t1" <<'PY'
+	grep -v '^$' "$tmp/err.log" | tail -3 >&2 || true
+	if [ -n "$lpid" ]; then kill "$lpid" 2>/dev/null; wait "$lpid" || true; lpid=; fi
+	/usr/bin/python3 - "$tmp/out.json" "$tmp/times" <<'PY'
 import json, sys
 l = [json.loads(x) for x in open(sys.argv[1]) if x.startswith("{")]
+t = [float(x) for x in open(sys.argv[2])]
 drops = {k: v for k, v in l[-1].items() if k.startswith("drop") and v}
 if drops:
     print("drops:", drops, file=sys.stderr)
-print("%.2f" % ((l[1]["tx"] - l[0]["tx"]) / (float(sys.argv[3]) - float(sys.argv[2])) / 1e6))
+for i in range(len(t) - 1):
+    print("%.2f" % ((l[i + 1]["tx"] - l[i]["tx"]) / (t[i + 1] - t[i]) / 1e6))
 PY
 }
 
@@ -70,14 +115,20 @@ PY
 median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
 printf '| path | entries | lispgw-dp Mpps | testpmd io Mpps | ratio |\n|---|---:|---:|---:|---:|\n'
-for mode in lisp vxlan gpe decap; do
+for mode in $modes; do
 	pcap=$tmp/eid.pcap
 	[ "$mode" = decap ] && pcap=$tmp/rloc.pcap
 	d=() b=()
-	for _ in $(seq "$runs"); do
-		d+=("$(dp_rate "$tmp/$mode.yaml" "$pcap")")
-		b+=("$(testpmd_rate "$pcap")")
-	done
+	if [ "$chan" = 1 ]; then
+		mapfile -t d < <(dp_rates "$tmp/$mode.yaml" "$pcap" "$runs")
+		for _ in $(seq "$runs"); do b+=("$(testpmd_rate "$pcap")"); done
+	else
+		for _ in $(seq "$runs"); do
+			d+=("$(dp_rates "$tmp/$mode.yaml" "$pcap" 1)")
+			b+=("$(testpmd_rate "$pcap")")
+		done
+	fi
+	echo "$mode $entries: lispgw-dp ${d[*]} testpmd ${b[*]}" >&2
 	dm=$(median "${d[@]}")
 	bm=$(median "${b[@]}")
 	printf '| %s | %s | %s | %s | %s |\n' "$mode" "$entries" "$dm" "$bm" \

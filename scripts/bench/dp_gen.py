@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: BSD-3-Clause
 """Inputs of scripts/bench/dp_bench.sh: pcaps of 64-byte frames with many
 flows and destinations, and lispgw-dp configs with ENTRIES static /24
-mappings under 10.0.0.0/8 in instance 100.
+mappings in instance 100: 10.0.0.0/24, 10.0.1.0/24, ... and past 65,536 on
+into 11.0.0.0/8, 12.0.0.0/8, ... (1M distinct /24s span 10.0.0.0-25.255.255.0,
+so no tbl8 group is needed: every prefix is /24).
 
   dp_gen.py DIR ENTRIES
 writes DIR/eid.pcap (EID side: IPv4/UDP to random mapped destinations),
@@ -11,6 +13,7 @@ DIR/{lisp,vxlan,gpe,decap}.yaml (encap: EID port net_pcap0, RLOC port
 net_null0; decap: the other way round).
 """
 
+import os
 import random
 import struct
 import sys
@@ -47,7 +50,9 @@ def mac(s):
 def main():
     out, entries = sys.argv[1], int(sys.argv[2])
     rnd = random.Random(1)
-    nets = [(10, i >> 8 & 0xff, i & 0xff) for i in range(entries)]
+    if not 1 <= entries <= 1 << 20:
+        sys.exit("dp_gen.py: ENTRIES 1..1048576")
+    nets = [(10 + (i >> 16), i >> 8 & 0xff, i & 0xff) for i in range(entries)]
     eid = []
     for _ in range(FRAMES):
         n = rnd.choice(nets)
@@ -64,7 +69,10 @@ def main():
         rloc.append(mac("02:00:00:00:00:02") + mac("02:00:00:00:00:fe") + b"\x08\x00" + outer)
     pcap(f"{out}/rloc.pcap", rloc)
 
-    maps = "".join(f'  - eid-prefix: "[100]{a}.{b}.{c}.0/24"\n'
+    # DP_GEN_STATIC=0: configs without the mappings (tests/perf/dp_loader
+    # pushes them over the channel), still sized for ENTRIES.
+    static = os.environ.get("DP_GEN_STATIC", "1") != "0"
+    maps = "" if not static else "".join(f'  - eid-prefix: "[100]{a}.{b}.{c}.0/24"\n'
                    f"    rlocs:\n      - address: 192.0.2.{2 + (b * 256 + c) % 200}\n"
                    for a, b, c in nets)
     for name, enc, eid_dev, rloc_dev in (("lisp", "lisp", "net_pcap0", "net_null0"),
@@ -92,7 +100,7 @@ instances:
 tables:
   max-mappings: {max(1024, entries * 2)}
   ipv4-tbl8-groups: 256
-static-map-cache:
+{"static-map-cache:" if maps else ""}
 {maps}""")
 
 
