@@ -482,7 +482,7 @@ static __rte_always_inline uint16_t encap_af(struct dp_worker *w, const struct e
 /* To a link-local or multicast address (the hosts' neighbor and router
  * discovery, MLD): never an EID, the control thread's (which answers
  * neighbor solicitations and ignores the rest). */
-static __rte_always_inline bool is_nd(const struct rte_mbuf *m, uint8_t l2)
+static __rte_always_inline bool to_link_scope(const struct rte_mbuf *m, uint8_t l2)
 {
 	const uint8_t *ip6 = rte_pktmbuf_mtod_offset(m, const uint8_t *, l2);
 
@@ -526,7 +526,7 @@ static uint16_t encap_chunk(struct dp_worker *w, const struct dp_port *in_port,
 		if (type == rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4) && likely(vrf != NULL)) {
 			v4[n4++] = (struct encap_in){ .m = m, .vrf = vrf, .l2_len = l2 };
 		} else if (type == rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV6) && likely(vrf != NULL)) {
-			if (unlikely(is_nd(m, l2))) {
+			if (unlikely(to_link_scope(m, l2))) {
 				DP_PUNT_IID(m) = vrf->iid;
 				dp_punt(w, m, DP_CTR_PUNT_ND);
 				continue;

@@ -90,16 +90,23 @@ static const struct dp_port *port_of(const struct dp_neigh *n, uint16_t port_id)
 	return port_id < RTE_MAX_ETHPORTS ? n->app->by_id[port_id] : NULL;
 }
 
-/* Our address of family af on an RLOC-side port (the first), or false. */
-static bool port_addr(const struct dp_neigh *n, const struct dp_port *p, uint8_t af,
-		      uint8_t *out)
+/* The i-th of our addresses on an RLOC-side port, or false past the last. */
+static bool port_addr_at(const struct dp_neigh *n, const struct dp_port *p, size_t i,
+			 struct dp_ip *out)
 {
 	const struct dp_config_port *cp = &n->app->cfg->ports[p - n->app->ports];
 
-	for (size_t i = 0; i < cp->addr_count; i++) {
-		struct dp_ip a;
+	return i < cp->addr_count && dp_ip_from_lisp(out, &cp->addrs[i]) == 0;
+}
 
-		if (dp_ip_from_lisp(&a, &cp->addrs[i]) == 0 && a.af == af) {
+/* Our first address of family af on an RLOC-side port, or false. */
+static bool port_addr(const struct dp_neigh *n, const struct dp_port *p, uint8_t af,
+		      uint8_t *out)
+{
+	struct dp_ip a;
+
+	for (size_t i = 0; port_addr_at(n, p, i, &a); i++) {
+		if (a.af == af) {
 			memcpy(out, a.a, af == 4 ? 4 : 16);
 			return true;
 		}
@@ -110,14 +117,11 @@ static bool port_addr(const struct dp_neigh *n, const struct dp_port *p, uint8_t
 static bool port_has_addr(const struct dp_neigh *n, const struct dp_port *p,
 			  const struct dp_ip *ip)
 {
-	const struct dp_config_port *cp = &n->app->cfg->ports[p - n->app->ports];
+	struct dp_ip a;
 
-	for (size_t i = 0; i < cp->addr_count; i++) {
-		struct dp_ip a;
-
-		if (dp_ip_from_lisp(&a, &cp->addrs[i]) == 0 && dp_ip_equal(&a, ip))
+	for (size_t i = 0; port_addr_at(n, p, i, &a); i++)
+		if (dp_ip_equal(&a, ip))
 			return true;
-	}
 	return false;
 }
 
