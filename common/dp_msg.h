@@ -113,7 +113,9 @@ struct dp_msg_map {
 	struct dp_msg_key key;
 	uint32_t ttl_s;			/* record TTL; informational, see the doc */
 	uint16_t map_version;		/* 12 bits */
-	uint8_t action;			/* enum lisp_action, for negative entries */
+	uint8_t action;			/* enum lisp_action, for negative entries;
+					 * native-forward with locators: they are
+					 * the Proxy-ETRs to encapsulate to */
 	uint8_t flags;			/* DP_MSG_MAP_F_* */
 	uint8_t encap;			/* enum dp_msg_encap */
 	uint8_t rloc_count;

@@ -286,6 +286,10 @@ static int cp_roles_build(struct cp *cp, const struct cp_config *cfg, struct lis
 
 		dp_push_params_default(&p);
 		p.socket_path = cfg->dataplane.socket;
+		if (cfg->roles & (CP_ROLE_ITR | CP_ROLE_PITR)) {
+			p.petrs = cfg->itr.petrs;
+			p.petr_count = cfg->itr.petr_count;
+		}
 		cp->dp = dp_push_new(cp->loop, &p, cp->itr);
 		if (!cp->dp)
 			return lisp_err_set(err, ENOMEM, "out of memory");

@@ -218,7 +218,11 @@ static int replay_lookup(struct dp_push *dp, const struct dp_msg_key *k, struct 
 	} else {
 		const struct mapcache_entry *e = dp->mc ? mapcache_exact(dp->mc, &p) : NULL;
 
-		return e ? dpp_map_from_entry(e, m) : -1;
+		int cut = e ? dpp_map_from_entry(e, m) : -1;
+
+		if (cut >= 0)
+			dpp_petrs_put(m, dp->p.petrs, dp->p.petr_count);
+		return cut;
 	}
 }
 
@@ -436,6 +440,8 @@ static void on_mapcache(void *arg, const struct mapcache_event *ev)
 	if (dp->state != DPP_ATTACHED)
 		return;		/* the next attach replays the whole cache */
 	cut = dpp_map_from_entry(e, &m);
+	if (cut >= 0)
+		dpp_petrs_put(&m, dp->p.petrs, dp->p.petr_count);
 	if (cut < 0) {
 		dp->c.eids_skipped += ev->type == MAPCACHE_EV_ADD;
 		return;
@@ -631,6 +637,23 @@ struct dp_push *dp_push_new(struct evloop *loop, const struct dp_push_params *p,
 	if (!dp->p.replay_batch)
 		dp->p.replay_batch = 1;
 	dp->path = strdup(p->socket_path);
+	dp->p.petrs = NULL;
+	dp->p.petr_count = 0;
+	if (p->petr_count) {
+		struct cp_config_rloc *v = calloc(p->petr_count, sizeof(*v));
+
+		if (!v) {
+			free(dp->path);
+			free(dp);
+			return NULL;
+		}
+		for (size_t i = 0; i < p->petr_count; i++)
+			v[i] = (struct cp_config_rloc){ .addr = p->petrs[i].addr,
+							.priority = p->petrs[i].priority,
+							.weight = p->petrs[i].weight };
+		dp->p.petrs = v;
+		dp->p.petr_count = p->petr_count;
+	}
 	dp->db = mapdb_new();
 	dp->sock = dp->evfd = -1;
 	dp->map.fd = -1;
@@ -643,6 +666,7 @@ struct dp_push *dp_push_new(struct evloop *loop, const struct dp_push_params *p,
 	evtimer_init(&dp->retry, on_retry, dp);
 	if (!dp->path || !dp->db || (dp->mc && mapcache_observe(dp->mc, on_mapcache, dp) < 0)) {
 		mapdb_free(dp->db);
+		free((void *)dp->p.petrs);
 		free(dp->path);
 		free(dp);
 		errno = ENOMEM;
@@ -675,6 +699,7 @@ void dp_push_free(struct dp_push *dp)
 	free(dp->bl);
 	free(dp->building.v);
 	free(dp->latest.v);
+	free((void *)dp->p.petrs);
 	free(dp->path);
 	free(dp);
 }

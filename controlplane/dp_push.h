@@ -54,6 +54,11 @@ struct dp_push_params {
 	uint32_t miss_rate;		/* itr_resolve calls a second; 0: no limit */
 	uint32_t miss_burst;
 	unsigned int replay_batch;	/* entries replayed per loop turn */
+	/* Proxy-ETRs (itr.petrs, copied): a negative native-forward entry
+	 * reaches the data plane with them as its locators, so that traffic
+	 * for non-EIDs is encapsulated to a PETR (RFC 9300 section 4.1). */
+	const struct cp_config_rloc *petrs;
+	size_t petr_count;
 };
 
 #define DP_PUSH_COUNTERS(X)      \

@@ -132,6 +132,19 @@ int dpp_map_from_entry(const struct mapcache_entry *e, struct dp_msg_map *m)
 	return (int)dpp_rlocs_put(m, v, e->rloc_count);
 }
 
+void dpp_petrs_put(struct dp_msg_map *m, const struct cp_config_rloc *petrs, size_t n)
+{
+	struct rloc_in v[LISP_LOCATORS_MAX];
+
+	if (m->action != LISP_ACT_NATIVE_FORWARD || m->rloc_count || !n)
+		return;
+	n = n < LISP_LOCATORS_MAX ? n : LISP_LOCATORS_MAX;
+	for (size_t i = 0; i < n; i++)
+		v[i] = (struct rloc_in){ &petrs[i].addr, petrs[i].priority, petrs[i].weight,
+					 DP_MSG_LOC_F_UP, 0 };
+	dpp_rlocs_put(m, v, n);
+}
+
 int dpp_map_from_config(const struct cp_config_mapping *c, struct dp_msg_map *m)
 {
 	struct rloc_in v[LISP_LOCATORS_MAX];

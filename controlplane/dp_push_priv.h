@@ -87,6 +87,9 @@ bool dpp_addr_put(const struct lisp_addr *a, uint8_t *afi, uint8_t addr[16]);
 bool dpp_key_from_prefix(const struct lisp_prefix *p, uint8_t table, struct dp_msg_key *k);
 void dpp_prefix_from_key(const struct dp_msg_key *k, struct lisp_prefix *p);
 int dpp_map_from_entry(const struct mapcache_entry *e, struct dp_msg_map *m);
+/* A negative native-forward m without locators gets the Proxy-ETRs as its
+ * locators (up); any other m is left as it is. */
+void dpp_petrs_put(struct dp_msg_map *m, const struct cp_config_rloc *petrs, size_t n);
 int dpp_map_from_config(const struct cp_config_mapping *c, struct dp_msg_map *m);
 int dpp_map_from_record(const struct lisp_record *rec, struct dp_msg_map *m);
 

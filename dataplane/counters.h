@@ -36,11 +36,16 @@
 	X(DROP_INNER_TRUNCATED, "EID side: IP header truncated or lengths wrong")   \
 	X(DROP_MISS, "no mapping covers the destination EID")                       \
 	X(DROP_NOT_UNICAST, "EID side: IPv4 multicast or broadcast destination")    \
+	X(DROP_SRC_NOT_EID, "EID side: source is not one of our EIDs (xTR mode)")  \
 	X(DROP_NEG_DROP, "negative mapping with action drop")                       \
-	X(DROP_NEG_NATIVE, "negative mapping with action native-forward (no PETR)") \
+	X(DROP_NEG_NATIVE, "negative mapping with action native-forward and no PETR") \
 	X(DROP_NEG_MAP_REQUEST, "negative mapping with action send-map-request")    \
 	X(DROP_NO_RLOC, "mapping has no usable RLOC (down, priority 255)")          \
-	X(DROP_MTU, "packet larger than the outgoing port MTU")                     \
+	X(DROP_MTU, "too big for the RLOC's MTU once encapsulated: dropped")        \
+	X(TOO_BIG_FRAGMENTED, "too big, inner IPv4 without DF: fragmented to fit")  \
+	X(TOO_BIG_FRAGMENTS, "fragments made of those and encapsulated")            \
+	X(TOO_BIG_ICMP, "too big: ICMP frag-needed / Packet Too Big sent to the host") \
+	X(TOO_BIG_ICMP_LIMITED, "too big: no ICMP error (rate limit, no mbuf, not eligible)") \
 	X(DROP_HEADROOM, "not enough mbuf headroom for the outer header")           \
 	/* ETR path */                                                              \
 	X(DROP_OUTER_NOT_IP, "RLOC side: not IPv4 or IPv6")                         \

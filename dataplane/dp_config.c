@@ -78,6 +78,13 @@ struct raw_workers {
 	uint32_t *tx_drain_us;
 };
 
+struct raw_itr {
+	int *mode;
+	int *too_big;
+	uint32_t *icmp_rate;
+	bool *lsb;
+};
+
 struct raw {
 	int *log_level;
 	struct raw_port *ports;
@@ -88,6 +95,7 @@ struct raw {
 	unsigned int statics_count;
 	struct raw_tables *tables;
 	struct raw_workers *workers;
+	struct raw_itr *itr;
 };
 
 /* --- schema ------------------------------------------------------------------ */
@@ -118,6 +126,16 @@ static const cyaml_strval_t action_names[] = {
 	{ "native-forward", LISP_ACT_NATIVE_FORWARD },
 	{ "send-map-request", LISP_ACT_SEND_MAP_REQUEST },
 	{ "drop", LISP_ACT_DROP },
+};
+
+static const cyaml_strval_t itr_mode_names[] = {
+	{ "xtr", DP_CONFIG_ITR_XTR },
+	{ "pitr", DP_CONFIG_ITR_PITR },
+};
+
+static const cyaml_strval_t too_big_names[] = {
+	{ "icmp", DP_CONFIG_TOO_BIG_ICMP },
+	{ "drop", DP_CONFIG_TOO_BIG_DROP },
 };
 
 static const cyaml_schema_value_t string_entry = {
@@ -214,6 +232,16 @@ static const cyaml_schema_field_t workers_fields[] = {
 	CYAML_FIELD_END
 };
 
+static const cyaml_schema_field_t itr_fields[] = {
+	CYAML_FIELD_ENUM_PTR("mode", STRICT, struct raw_itr, mode, itr_mode_names,
+			     CYAML_ARRAY_LEN(itr_mode_names)),
+	CYAML_FIELD_ENUM_PTR("too-big", STRICT, struct raw_itr, too_big, too_big_names,
+			     CYAML_ARRAY_LEN(too_big_names)),
+	CYAML_FIELD_UINT_PTR("icmp-rate", OPT, struct raw_itr, icmp_rate),
+	CYAML_FIELD_BOOL_PTR("locator-status-bits", STRICT, struct raw_itr, lsb),
+	CYAML_FIELD_END
+};
+
 static const cyaml_schema_field_t top_fields[] = {
 	CYAML_FIELD_ENUM_PTR("log-level", STRICT, struct raw, log_level, log_level_names,
 			     CYAML_ARRAY_LEN(log_level_names)),
@@ -225,6 +253,7 @@ static const cyaml_schema_field_t top_fields[] = {
 			     CYAML_UNLIMITED),
 	CYAML_FIELD_MAPPING_PTR("tables", OPT, struct raw, tables, tables_fields),
 	CYAML_FIELD_MAPPING_PTR("workers", OPT, struct raw, workers, workers_fields),
+	CYAML_FIELD_MAPPING_PTR("itr", OPT, struct raw, itr, itr_fields),
 	CYAML_FIELD_END
 };
 
@@ -572,7 +601,9 @@ static void chk_statics(struct cfg_chk *c, const struct raw *r, struct dp_config
 		if (m->action == LISP_ACT_NO_ACTION && !rm->rlocs_count)
 			cfg_chk_err(c, "rlocs", "an encapsulate entry needs rlocs (or set action: "
 				    "native-forward, send-map-request or drop)");
-		else if (m->action != LISP_ACT_NO_ACTION && rm->rlocs_count)
+		else if (m->action != LISP_ACT_NO_ACTION &&
+			 m->action != LISP_ACT_NATIVE_FORWARD && rm->rlocs_count)
+			/* native-forward's RLOCs are its Proxy-ETRs. */
 			cfg_chk_err(c, "rlocs", "a %s entry takes no rlocs",
 				    lisp_action_name(m->action));
 		cfg_path_pop(&c->path, pm);
@@ -623,6 +654,19 @@ static int check(const struct raw *r, const struct cfg_doc *doc, struct dp_confi
 		cfg->idle_backoff = cfg_chk_bool(r->workers->idle_backoff, true);
 		cfg->tx_drain_us = cfg_chk_u32(&c, "tx-drain-us", r->workers->tx_drain_us,
 					       DP_CONFIG_DEF_TX_DRAIN_US, 1, 100000);
+	}
+	cfg_path_pop(&c.path, mark);
+	mark = cfg_path_key(&c.path, "itr");
+	cfg->itr_mode = DP_CONFIG_ITR_XTR;
+	cfg->too_big = DP_CONFIG_TOO_BIG_ICMP;
+	cfg->icmp_rate = DP_CONFIG_DEF_ICMP_RATE;
+	if (r->itr) {
+		cfg->itr_mode = r->itr->mode ? (uint8_t)*r->itr->mode : DP_CONFIG_ITR_XTR;
+		cfg->too_big = r->itr->too_big ? (uint8_t)*r->itr->too_big :
+						 DP_CONFIG_TOO_BIG_ICMP;
+		cfg->icmp_rate = cfg_chk_u32(&c, "icmp-rate", r->itr->icmp_rate,
+					     DP_CONFIG_DEF_ICMP_RATE, 0, 1000000);
+		cfg->lsb = cfg_chk_bool(r->itr->lsb, false);
 	}
 	cfg_path_pop(&c.path, mark);
 	if (c.nomem)

@@ -11,6 +11,7 @@
  *   static-map-cache:  [iid]prefix -> RLOCs (priority, weight, up)
  *   tables:            sizes
  *   workers:           idle back-off, TX drain period
+ *   itr:               xTR or PITR, packets too big, Locator-Status-Bits
  */
 #ifndef LISPGW_DP_CONFIG_H
 #define LISPGW_DP_CONFIG_H
@@ -29,7 +30,14 @@
 #define DP_CONFIG_ENCAP_VXLAN	1
 #define DP_CONFIG_ENCAP_GPE	2
 
+#define DP_CONFIG_ITR_XTR	0	/* sources must be our EIDs (database) */
+#define DP_CONFIG_ITR_PITR	1	/* any source: a Proxy-ITR */
+
+#define DP_CONFIG_TOO_BIG_ICMP	0	/* fragment DF-clear IPv4, else ICMP back */
+#define DP_CONFIG_TOO_BIG_DROP	1
+
 #define DP_CONFIG_DEF_MTU		1500
+#define DP_CONFIG_DEF_ICMP_RATE		100	/* a second, per worker */
 #define DP_CONFIG_DEF_MAX_MAPPINGS	65536
 #define DP_CONFIG_DEF_MAX_INSTANCES	256
 #define DP_CONFIG_DEF_IPV4_TBL8S	1024
@@ -105,6 +113,11 @@ struct dp_config {
 	uint32_t ipv6_tbl8s;
 	bool idle_backoff;
 	uint32_t tx_drain_us;
+	/* itr: */
+	uint8_t itr_mode;		/* DP_CONFIG_ITR_* */
+	uint8_t too_big;		/* DP_CONFIG_TOO_BIG_*: packets over the RLOC MTU */
+	uint32_t icmp_rate;		/* ICMP errors a second per worker; 0: none */
+	bool lsb;			/* L bit + Locator-Status-Bits in LISP headers */
 };
 
 struct cp_config_errors;

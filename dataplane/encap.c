@@ -26,11 +26,13 @@
 
 #include "counters.h"
 #include "decap.h"
+#include "dp_config.h"
 #include "dp_hdr.h"
 #include "encap.h"
 #include "lisp_msg.h"
 #include "miss.h"
 #include "port.h"
+#include "too_big.h"
 #include "worker.h"
 
 #define ETH_LEN		14
@@ -94,10 +96,14 @@ void dp_encap_rewrite_build(struct dp_rloc *r, const struct dp_underlay_if *u,
 	tun = l4 + sizeof(*udp);
 	switch (encap) {
 	case DP_ENCAP_LISP: {
-		/* N: a nonce in every packet (written per packet); I: the IID.
-		 * No L: the Locator-Status-Bits describe the source site's
-		 * RLOCs, which the data plane does not know yet. */
+		/* N: a nonce in every packet (written per packet); I: the IID;
+		 * L (itr.locator-status-bits): our RLOCs' status, 8 bits. */
 		struct lisp_data_hdr h = { .flags = LISP_DF_N | LISP_DF_I, .iid = iid };
+
+		if (u->lsb_on) {
+			h.flags |= LISP_DF_L;
+			h.lsb = u->lsb;
+		}
 
 		lisp_data_hdr_encode(&h, tun);
 		break;
@@ -192,6 +198,7 @@ struct encap_in {
 struct encap_st {
 	struct rte_mbuf *m;
 	const struct dp_rloc *r;
+	const struct dp_vrf *vrf;
 	uint32_t hash;
 	uint16_t inner_len;
 	uint8_t l2_len;
@@ -221,6 +228,13 @@ static __rte_always_inline enum dp_ctr neg_reason(uint8_t action)
 	}
 }
 
+/* An ITR encapsulates for its own site (RFC 9300 section 4): the source
+ * must be covered by a database entry; a PITR takes any (tables.h). */
+static __rte_always_inline bool src_is_eid(const struct dp_mapping *m)
+{
+	return m != NULL && m->action == DP_ACT_LOCAL;
+}
+
 /* Stage 1: inner header checks, flow hash, lookup, RLOC choice.  Returns
  * 0 and fills st, or the drop reason. */
 static __rte_always_inline enum dp_ctr encap_lookup(const struct dp_tables *t,
@@ -245,6 +259,9 @@ static __rte_always_inline enum dp_ctr encap_lookup(const struct dp_tables *t,
 		if (unlikely((ip->version_ihl >> 4) != 4 || ihl < sizeof(*ip) ||
 			     inner_len < ihl || inner_len > pkt_avail || ihl > seg_avail))
 			return DP_CTR_DROP_INNER_TRUNCATED;
+		if (unlikely(in->vrf->src_check & DP_SRC_CHECK_4) &&
+		    !src_is_eid(dp_tables_lookup4(t, in->vrf, rte_be_to_cpu_32(ip->src_addr))))
+			return DP_CTR_DROP_SRC_NOT_EID;
 		hash = flow_hash4(ip, ihl, seg_avail);
 		mp = dp_tables_lookup4(t, in->vrf, rte_be_to_cpu_32(ip->dst_addr));
 		st->ttl = ip->time_to_live;
@@ -261,6 +278,9 @@ static __rte_always_inline enum dp_ctr encap_lookup(const struct dp_tables *t,
 		if (unlikely((vtc >> 28) != 6 || inner_len > pkt_avail ||
 			     inner_len == sizeof(*ip6)))
 			return DP_CTR_DROP_INNER_TRUNCATED;
+		if (unlikely(in->vrf->src_check & DP_SRC_CHECK_6) &&
+		    !src_is_eid(dp_tables_lookup6(t, in->vrf, ip6->src_addr)))
+			return DP_CTR_DROP_SRC_NOT_EID;
 		hash = flow_hash6(ip6, seg_avail);
 		mp = dp_tables_lookup6(t, in->vrf, ip6->dst_addr);
 		st->ttl = ip6->hop_limits;
@@ -273,6 +293,7 @@ static __rte_always_inline enum dp_ctr encap_lookup(const struct dp_tables *t,
 	if (unlikely(mp->n_usable == 0))
 		return DP_CTR_DROP_NO_RLOC;
 	st->m = m;
+	st->vrf = in->vrf;
 	st->r = dp_mapping_rloc(mp, hash);
 	st->hash = hash;
 	st->inner_len = (uint16_t)inner_len;
@@ -376,6 +397,83 @@ static __rte_always_inline enum dp_ctr encap_write(struct dp_worker *w, const st
 	return 0;
 }
 
+/* An ICMP error allowed now: a token bucket per worker, itr.icmp-rate a
+ * second, as routers limit theirs (RFC 1812 4.3.2.8, RFC 4443 2.4 (f)). */
+static bool icmp_token(struct dp_worker *w)
+{
+	uint64_t now = rte_rdtsc();
+
+	if (!w->icmp_rate)
+		return false;
+	if (w->icmp_tokens < w->icmp_rate) {
+		uint64_t add = (now - w->icmp_last) * w->icmp_rate / rte_get_tsc_hz();
+
+		if (add) {
+			w->icmp_tokens = (uint32_t)RTE_MIN((uint64_t)w->icmp_rate,
+							   w->icmp_tokens + add);
+			w->icmp_last = now;
+		}
+	} else {
+		w->icmp_last = now;
+	}
+	if (!w->icmp_tokens)
+		return false;
+	w->icmp_tokens--;
+	return true;
+}
+
+/*
+ * The packet of st does not fit its RLOC's MTU once encapsulated
+ * (too_big.h).  Inner IPv4 without DF: fragmented, and the fragments
+ * encapsulated and sent; otherwise the sender hears the size that fits.
+ * Returns the counter of the original packet, which the caller drops.
+ */
+static __rte_noinline enum dp_ctr encap_too_big(struct dp_worker *w, const struct encap_st *st,
+						const int is_ip4)
+{
+	const struct dp_rloc *r = st->r;
+	const uint32_t keep = st->encap == DP_ENCAP_VXLAN ? ETH_LEN : 0;
+	const uint32_t over = (uint32_t)r->hdr_len - ETH_LEN + keep;
+	uint16_t mtu = (uint16_t)(r->mtu > over ? r->mtu - over : 0);
+	const uint8_t *l3 = rte_pktmbuf_mtod_offset(st->m, const uint8_t *, st->l2_len);
+	struct rte_mbuf *f[DP_TOO_BIG_FRAGS_MAX], *icmp;
+	unsigned int n;
+
+	if (w->too_big == DP_CONFIG_TOO_BIG_DROP)
+		return DP_CTR_DROP_MTU;
+	if (is_ip4 && !(l3[6] & 0x40) &&
+	    (n = dp_too_big_frag4(st->m, st->l2_len, mtu, f, DP_TOO_BIG_FRAGS_MAX)) != 0) {
+		for (unsigned int i = 0; i < n; i++) {
+			struct encap_st fs = *st;
+			enum dp_ctr why;
+
+			fs.m = f[i];
+			fs.inner_len = (uint16_t)(rte_pktmbuf_pkt_len(f[i]) - st->l2_len);
+			why = encap_write(w, &fs, is_ip4);
+			if (likely(why == 0)) {
+				dp_ctr_inc(&w->ctr, (enum dp_ctr)(DP_CTR_ENCAP_LISP + st->encap));
+				dp_worker_tx(w, r->port_id, f[i]);
+			} else {
+				dp_ctr_inc(&w->ctr, why);
+				rte_pktmbuf_free(f[i]);
+			}
+		}
+		dp_ctr_add(&w->ctr, DP_CTR_TOO_BIG_FRAGMENTS, n);
+		return DP_CTR_TOO_BIG_FRAGMENTED;
+	}
+	/* Eligibility first: a packet that gets no error takes no token. */
+	icmp = dp_too_big_icmp_eligible(st->m, st->l2_len, is_ip4, st->vrf) && icmp_token(w) ?
+	       dp_too_big_icmp(st->m, st->l2_len, is_ip4, mtu, st->vrf, &w->tables->underlay) :
+	       NULL;
+	if (icmp) {
+		dp_ctr_inc(&w->ctr, DP_CTR_TOO_BIG_ICMP);
+		dp_worker_tx(w, st->vrf->eid_port, icmp);
+	} else {
+		dp_ctr_inc(&w->ctr, DP_CTR_TOO_BIG_ICMP_LIMITED);
+	}
+	return DP_CTR_DROP_MTU;
+}
+
 /* A miss (no mapping, or a negative one saying send-map-request): the
  * packet is dropped, the control plane hears of its EID at most once an
  * interval (miss.h).  The header was checked by encap_lookup(). */
@@ -472,6 +570,8 @@ static __rte_always_inline uint16_t encap_af(struct dp_worker *w, const struct e
 			out_port[nout++] = st[i].r->port_id;
 			dp_ctr_inc(&w->ctr, (enum dp_ctr)(DP_CTR_ENCAP_LISP + st[i].encap));
 		} else {
+			if (why == DP_CTR_DROP_MTU)
+				why = encap_too_big(w, &st[i], is_ip4);
 			dp_ctr_inc(&w->ctr, why);
 			drop[(*ndrop)++] = st[i].m;
 		}

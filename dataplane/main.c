@@ -303,6 +303,8 @@ static int run(struct dp_app *app)
 		.ipv6_tbl8s = app->cfg->ipv6_tbl8s,
 		.max_readers = app->n_workers,
 		.writer_tid = app->main_forwards ? 0 : RTE_QSBR_THRID_INVALID,
+		.pitr = app->cfg->itr_mode == DP_CONFIG_ITR_PITR,
+		.lsb = app->cfg->lsb,
 	});
 	if (!app->tables) {
 		DP_LOG(ERR, "tables: %s", rte_strerror(rte_errno));

@@ -272,7 +272,12 @@ void dp_tables_free(struct dp_tables *t)
 
 void dp_tables_underlay_set(struct dp_tables *t, const struct dp_underlay *u)
 {
+	unsigned int n;
+
 	t->underlay = *u;
+	n = RTE_MIN((unsigned int)u->n_local4 + u->n_local6, 8u);
+	t->underlay.v4.lsb_on = t->underlay.v6.lsb_on = t->p.lsb && n;
+	t->underlay.v4.lsb = t->underlay.v6.lsb = (uint8_t)((1u << n) - 1);
 }
 
 /* --- VRFs -------------------------------------------------------------------- */
@@ -464,6 +469,12 @@ static struct dp_mapping *mapping_build(struct dp_tables *t, const struct dp_vrf
 	m->plen = k->plen;
 	memcpy(m->eid, k->addr, sizeof(m->eid));
 	m->action = s->local ? DP_ACT_LOCAL : s->action;
+	/* native-forward with RLOCs: the Proxy-ETRs to encapsulate to
+	 * (RFC 9300 section 4.1) instead of forwarding natively. */
+	if (s->action == LISP_ACT_NATIVE_FORWARD && s->rloc_count) {
+		m->action = LISP_ACT_NO_ACTION;
+		m->via_petr = 1;
+	}
 	m->encap = s->encap_set ? s->encap : v->encap;
 	m->n_rlocs = s->rloc_count;
 	for (unsigned int i = 0; i < s->rloc_count; i++) {
@@ -491,9 +502,29 @@ static struct dp_mapping *mapping_build(struct dp_tables *t, const struct dp_vrf
 			r->usable = rs->up && rs->priority < 255 && r->nh_resolved;
 		}
 	}
-	if (s->action == LISP_ACT_NO_ACTION)
+	if (m->action == LISP_ACT_NO_ACTION)
 		sel_build(m);
 	return m;
+}
+
+/* The source check of a VRF follows its count of local entries (our own
+ * EIDs): an ITR with a database encapsulates only for it, a PITR for all. */
+static void local_count(const struct dp_tables *t, struct dp_vrf *v, const struct dp_mapping *m,
+			int d)
+{
+	uint8_t chk = 0;
+
+	if (!m || m->action != DP_ACT_LOCAL)
+		return;
+	if (m->af == 4)
+		v->n_local4 = (uint32_t)((int)v->n_local4 + d);
+	else
+		v->n_local6 = (uint32_t)((int)v->n_local6 + d);
+	if (!t->p.pitr) {
+		chk |= v->n_local4 ? DP_SRC_CHECK_4 : 0;
+		chk |= v->n_local6 ? DP_SRC_CHECK_6 : 0;
+	}
+	__atomic_store_n(&v->src_check, chk, __ATOMIC_RELEASE);
 }
 
 static int spec_check(const struct dp_mapping_spec *s)
@@ -503,6 +534,11 @@ static int spec_check(const struct dp_mapping_spec *s)
 	if (s->local && s->rloc_count)
 		return -EINVAL;
 	if (s->rloc_count && !s->rlocs)
+		return -EINVAL;
+	/* RLOCs only where they are used: encapsulate, or native-forward
+	 * through Proxy-ETRs. */
+	if (s->rloc_count && s->action != LISP_ACT_NO_ACTION &&
+	    s->action != LISP_ACT_NATIVE_FORWARD)
 		return -EINVAL;
 	if (s->action > LISP_ACT_DROP_AUTH || (s->encap_set && s->encap > DP_ENCAP_GPE))
 		return -EINVAL;
@@ -565,6 +601,8 @@ int dp_tables_mapping_upsert(struct dp_tables *t, const struct dp_mapping_spec *
 			return -ENOMEM;
 		m->slot = slot;
 		old = __atomic_exchange_n(&t->slots[slot], m, __ATOMIC_RELEASE);
+		local_count(t, v, m, 1);
+		local_count(t, v, old, -1);
 		retire(t, old, slot, false);
 		t->slot_gen[slot] = t->generation;
 		return 0;
@@ -595,6 +633,7 @@ int dp_tables_mapping_upsert(struct dp_tables *t, const struct dp_mapping_spec *
 		v->n_map4++;
 	else
 		v->n_map6++;
+	local_count(t, v, m, 1);
 	t->n_mappings++;
 	t->slot_gen[slot] = t->generation;
 	return 0;
@@ -631,6 +670,7 @@ static int mapping_delete(struct dp_tables *t, struct dp_vrf *v, const struct pr
 		v->n_map6--;
 	rte_hash_del_key(t->prefix_hash, k);
 	t->n_mappings--;
+	local_count(t, v, t->slots[slot], -1);
 	retire(t, t->slots[slot], slot, true);
 	return 0;
 }
@@ -738,7 +778,8 @@ static void spec_of(const struct dp_mapping *cur, struct dp_mapping_spec *s,
 {
 	*s = (struct dp_mapping_spec){
 		.iid = cur->iid, .plen = cur->plen,
-		.action = cur->action == DP_ACT_LOCAL ? LISP_ACT_NO_ACTION : cur->action,
+		.action = cur->action == DP_ACT_LOCAL ? LISP_ACT_NO_ACTION :
+			  cur->via_petr ? LISP_ACT_NATIVE_FORWARD : cur->action,
 		.local = cur->action == DP_ACT_LOCAL, .encap_set = true,
 		.encap = cur->encap, .ttl_s = cur->ttl_s, .rloc_count = cur->n_rlocs, .rlocs = rl,
 	};

@@ -43,6 +43,8 @@
 /* struct dp_mapping.action of our own EIDs (the ETR database): delivered
  * on the Instance-ID's EID-side port, not encapsulated. */
 #define DP_ACT_LOCAL		0xfe
+#define DP_SRC_CHECK_4		1
+#define DP_SRC_CHECK_6		2
 
 enum dp_encap {
 	DP_ENCAP_LISP,		/* UDP 4341, RFC 9300 */
@@ -100,6 +102,10 @@ struct dp_underlay_if {
 	bool udp_cksum_offload;	/* TX UDP checksum by the NIC */
 	uint16_t port_id;
 	uint16_t mtu;		/* largest outer IP packet */
+	/* LISP L bit: set, with these Locator-Status-Bits (8 with the I bit):
+	 * our local RLOCs, IPv4 then IPv6 in config order, all up
+	 * (dp_tables_underlay_set() fills them from dp_tables_params.lsb). */
+	uint8_t lsb_on, lsb;
 	uint8_t src_mac[6];
 	uint8_t dst_mac[6];
 	uint8_t src[16];	/* our RLOC address of this family */
@@ -147,6 +153,7 @@ struct dp_mapping {
 	uint8_t encap;		/* enum dp_encap */
 	uint8_t n_rlocs;
 	uint8_t n_usable;	/* 0: drop (no RLOC) */
+	uint8_t via_petr;	/* native-forward: rlocs[] are the Proxy-ETRs */
 	uint8_t eid[16];
 	uint8_t sel[DP_SEL_SLOTS];	/* flow hash -> index into rlocs[] */
 	struct dp_rloc rlocs[];
@@ -162,6 +169,10 @@ struct dp_vrf {
 	uint8_t peer_static;	/* l2_hdr's dst is the peer; else per host */
 	uint16_t eid_port;	/* DP_PORT_NONE: no EID-side attachment */
 	uint16_t eid_mtu;
+	/* DP_SRC_CHECK_4/6: an ITR encapsulates only packets whose source is
+	 * one of its own EIDs (a DP_ACT_LOCAL entry) once the family has one;
+	 * never in PITR mode (dp_tables_params.pitr). */
+	uint8_t src_check;
 	uint8_t l2_hdr[18];	/* dst, src, [0x8100 TCI], EtherType (patched) */
 	/* Created on the first mapping of the family; loaded with acquire. */
 	struct rte_lpm *lpm4;
@@ -172,6 +183,7 @@ struct dp_vrf {
 	/* Writer only. */
 	bool lpm6_freed;	/* see tables.c: lpm6 tbl8 reuse */
 	uint32_t n_map4, n_map6;
+	uint32_t n_local4, n_local6;	/* DP_ACT_LOCAL entries */
 } __rte_cache_aligned;
 
 struct dp_vrf_attach {
@@ -191,6 +203,8 @@ struct dp_tables_params {
 	uint32_t ipv6_tbl8s;
 	uint32_t max_readers;		/* rte_rcu_qsbr threads */
 	uint32_t max_hosts;		/* EID-side hosts (0: 65536) */
+	bool pitr;			/* any source (a Proxy-ITR): no source check */
+	bool lsb;			/* LISP headers carry L + Locator-Status-Bits */
 	/* The reader thread id of the writer itself (the main lcore when it
 	 * also forwards), RTE_QSBR_THRID_INVALID otherwise: synchronize()
 	 * must not wait for itself. */

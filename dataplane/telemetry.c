@@ -179,7 +179,8 @@ static void tel_entry_copy(struct tel_entry *o, const struct dp_mapping *m)
 	o->ttl_s = m->ttl_s;
 	o->af = m->af;
 	o->plen = m->plen;
-	o->action = m->action;
+	/* Through Proxy-ETRs: the RLOCs shown are theirs. */
+	o->action = m->via_petr ? LISP_ACT_NATIVE_FORWARD : m->action;
 	o->encap = m->encap;
 	o->n_rlocs = m->n_rlocs;
 	o->n_usable = m->n_usable;

@@ -52,6 +52,10 @@ int dp_worker_init(struct dp_worker *w, struct dp_app *app, unsigned int tid,
 	w->lcore_id = lcore_id;
 	w->prng = (uint32_t)(rte_rdtsc() ^ (uint64_t)(lcore_id + 1) * 0x9e3779b9u) | 1;
 	w->backoff = app->cfg->idle_backoff && !app->busy_poll;
+	w->too_big = app->cfg->too_big;
+	w->icmp_rate = app->cfg->icmp_rate;
+	w->icmp_tokens = app->cfg->icmp_rate;
+	w->icmp_last = rte_rdtsc();
 	w->drain_tsc = (rte_get_tsc_hz() + 999999) / 1000000 * app->cfg->tx_drain_us;
 	snprintf(name, sizeof(name), "dp_punt_%u", tid);
 	w->punt = rte_ring_create(name, DP_PUNT_RING, socket, RING_F_SP_ENQ | RING_F_SC_DEQ);

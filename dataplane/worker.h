@@ -61,6 +61,12 @@ struct dp_worker {
 	/* Misses to the control thread (miss.h; channel.c drains it).
 	 * NULL without a control-plane channel: misses are only counted. */
 	struct dp_miss *miss;
+	/* Packets too big for their tunnel (too_big.h): the policy, and a
+	 * token bucket for the ICMP errors. */
+	uint8_t too_big;		/* DP_CONFIG_TOO_BIG_* */
+	uint32_t icmp_rate;		/* a second; 0: none */
+	uint32_t icmp_tokens;
+	uint64_t icmp_last;
 	uint64_t drain_tsc;		/* TX drain period */
 	uint64_t last_drain;
 	uint32_t idle_polls;
@@ -89,6 +95,16 @@ static inline void dp_punt(struct dp_worker *w, struct rte_mbuf *m, enum dp_ctr 
 		dp_ctr_inc(&w->ctr, DP_CTR_DROP_PUNT_FULL);
 		rte_pktmbuf_free(m);
 	}
+}
+
+/* One frame out of port pid outside the burst (the exceptional paths). */
+static inline void dp_worker_tx(struct dp_worker *w, uint16_t pid, struct rte_mbuf *m)
+{
+	if (unlikely(pid >= RTE_MAX_ETHPORTS || !w->txb[pid])) {
+		rte_pktmbuf_free(m);
+		return;
+	}
+	dp_ctr_add(&w->ctr, DP_CTR_TX, rte_eth_tx_buffer(pid, w->txq[pid], w->txb[pid], m));
 }
 
 static inline uint32_t dp_worker_rand(struct dp_worker *w)

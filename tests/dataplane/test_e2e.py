@@ -150,6 +150,37 @@ def run(lab):
                                                     "drop_inner_truncated") and v}
         check(not bad, f"xTR{n}: no unexpected drops", str(bad))
 
+    # An xTR encapsulates only for its own EIDs: a spoofed source (a1
+    # sends from 10.9.9.9, in no database) is dropped and counted.
+    lab.run("a1", "ip", "addr", "add", "10.9.9.9/32", "dev", "eth0", check=True)
+    before = (lab.counters(1) or {}).get("drop_src_not_eid", 0)
+    r = lab.run("a1", "ping", "-n", "-q", "-c", "3", "-i", "0.2", "-W", "1", "-I", "10.9.9.9",
+                "10.0.2.10")
+    check(" 0 received" in r.stdout, "a1 from 10.9.9.9 (not an EID): no answer", r.stdout)
+    after = (lab.counters(1) or {}).get("drop_src_not_eid", 0)
+    check(after - before >= 3, f"xTR1 drop_src_not_eid +{after - before} (>= 3)")
+    lab.run("a1", "ip", "addr", "del", "10.9.9.9/32", "dev", "eth0")
+
+    # Path MTU discovery through the tunnel: a1 and b1 at MTU 1500 send
+    # 1500-byte segments, 36 bytes too big once encapsulated; the xTRs
+    # answer "fragmentation needed" (MTU 1464) and TCP adapts.
+    for h in ("a1", "b1"):
+        lab.run(h, "ip", "link", "set", "eth0", "mtu", "1500", check=True)
+    srv = lab.tcp_serve("b1", "iid1-b1", 5002)
+    ident, intact, secs, err = lab.tcp_send("a1", "10.0.2.10", 5002, 2 * 1024 * 1024)
+    srv.kill()
+    check(ident == "iid1-b1" and intact,
+          f"TCP a1 -> b1 at MTU 1500: 2 MiB intact ({secs:.2f} s)", err)
+    for n in (1,):     # the data flows a1 -> b1: xTR1 sees the big segments
+        c = lab.counters(n) or {}
+        check(c.get("too_big_icmp", 0) >= 1,
+              f"xTR{n}: {c.get('too_big_icmp')} ICMP frag-needed sent, "
+              f"{c.get('drop_mtu')} too-big packets dropped")
+    r = lab.run("a1", "ip", "route", "get", "10.0.2.10")
+    check("mtu 1464" in r.stdout, "a1 learned path MTU 1464 for 10.0.2.10", r.stdout)
+    for h in ("a1", "b1"):
+        lab.run(h, "ip", "link", "set", "eth0", "mtu", "1400")
+
     # SIGKILL both xTRs' control planes while traffic flows: no loss.
     result = {}
 

@@ -11,6 +11,7 @@
 
 #include "counters.h"
 #include "decap.h"
+#include "dp_config.h"
 #include "dp_test.h"
 #include "encap.h"
 #include "lisp_msg.h"
@@ -461,7 +462,152 @@ START_TEST(encap_drops)
 		rte_pktmbuf_free(m);
 	}
 	len = eid_frame(f, 0, "10.1.0.1", "10.2.0.5", 1000, 1465 - 28, &l2);
+	w.too_big = DP_CONFIG_TOO_BIG_DROP;
 	expect_drop(f, len, false, DP_CTR_DROP_MTU);
+	ck_assert_uint_eq(w.ctr.c[DP_CTR_TOO_BIG_ICMP], 0);
+	ck_assert_uint_eq(w.ctr.c[DP_CTR_TOO_BIG_FRAGMENTED], 0);
+}
+END_TEST
+
+/* itr.too-big icmp: DF clear is fragmented (two fragments, each
+ * encapsulated and sent), DF set or IPv6 is dropped with an ICMP error
+ * when the bucket has a token.  (No TX buffers here: what is sent is
+ * freed; test_too_big.c checks the bytes, dp-too-big the wire.) */
+START_TEST(too_big_policy)
+{
+	uint8_t f[2048];
+	size_t l2, len;
+
+	w.too_big = DP_CONFIG_TOO_BIG_ICMP;
+	len = eid_frame(f, 0, "10.1.0.1", "10.2.0.5", 1000, 1465 - 28, &l2);
+	expect_drop(f, len, false, DP_CTR_TOO_BIG_FRAGMENTED);
+	ck_assert_uint_eq(w.ctr.c[DP_CTR_TOO_BIG_FRAGMENTS], 2);
+	ck_assert_uint_eq(w.ctr.c[DP_CTR_ENCAP_LISP], 2);
+	ck_assert_uint_eq(w.ctr.c[DP_CTR_DROP_MTU], 0);
+	/* DF: no fragments; no token (icmp-rate 0): counted, no ICMP. */
+	f[l2 + 6] = 0x40;
+	expect_drop(f, len, false, DP_CTR_DROP_MTU);
+	ck_assert_uint_eq(w.ctr.c[DP_CTR_TOO_BIG_ICMP_LIMITED], 1);
+	/* Two tokens: two ICMP errors, then the limit. */
+	w.icmp_rate = 2;
+	w.icmp_tokens = 2;
+	w.icmp_last = rte_rdtsc();
+	for (int i = 0; i < 3; i++)
+		expect_drop(f, len, false, DP_CTR_DROP_MTU);
+	ck_assert_uint_eq(w.ctr.c[DP_CTR_TOO_BIG_ICMP], 2);
+	ck_assert_uint_eq(w.ctr.c[DP_CTR_TOO_BIG_ICMP_LIMITED], 2);
+	/* IPv6 is never fragmented on the way: 1444 + 56 = 1500. */
+	len = eid_frame(f, 0, "2001:db8:1::1", "2001:db8:2::5", 1000, 1445 - 48, &l2);
+	expect_drop(f, len, false, DP_CTR_DROP_MTU);
+	ck_assert_uint_eq(w.ctr.c[DP_CTR_TOO_BIG_FRAGMENTED], 1);
+}
+END_TEST
+
+/* An xTR with a database encapsulates only for its own EIDs; a PITR for
+ * any source. */
+START_TEST(source_must_be_our_eid)
+{
+	struct dp_mapping_spec s = { .iid = 100, .eid = ip("10.1.0.0"), .plen = 16, .local = true };
+	uint8_t f[256];
+	size_t l2, len;
+	struct rte_mbuf *m;
+	uint16_t port;
+
+	/* No database entry yet: any source. */
+	len = eid_frame(f, 0, "10.50.0.1", "10.2.0.5", 1000, 20, &l2);
+	m = encap1(f, len, &port);
+	ck_assert_ptr_nonnull(m);
+	rte_pktmbuf_free(m);
+	ck_assert_int_eq(dp_tables_mapping_upsert(t, &s), 0);
+	ck_assert_uint_eq(dp_tables_vrf(t, 100)->src_check, DP_SRC_CHECK_4);
+	expect_drop(f, len, false, DP_CTR_DROP_SRC_NOT_EID);
+	len = eid_frame(f, 0, "10.1.0.1", "10.2.0.5", 1000, 20, &l2);
+	m = encap1(f, len, &port);
+	ck_assert_ptr_nonnull(m);
+	rte_pktmbuf_free(m);
+	/* IPv6 has no database entry: unchecked. */
+	len = eid_frame(f, 0, "2001:db8:77::1", "2001:db8:2::5", 1000, 20, &l2);
+	m = encap1(f, len, &port);
+	ck_assert_ptr_nonnull(m);
+	rte_pktmbuf_free(m);
+	/* A spoofed source to a miss is no miss event either. */
+	len = eid_frame(f, 0, "10.50.0.1", "10.3.0.5", 1000, 20, &l2);
+	expect_drop(f, len, false, DP_CTR_DROP_SRC_NOT_EID);
+	ck_assert_uint_eq(w.ctr.c[DP_CTR_DROP_MISS], 0);
+	/* The database entry gone: unchecked again. */
+	ck_assert_int_eq(dp_tables_mapping_delete(t, 100, &s.eid, 16), 0);
+	ck_assert_uint_eq(dp_tables_vrf(t, 100)->src_check, 0);
+	/* PITR: the entry changes nothing. */
+	t->p.pitr = true;
+	ck_assert_int_eq(dp_tables_mapping_upsert(t, &s), 0);
+	ck_assert_uint_eq(dp_tables_vrf(t, 100)->src_check, 0);
+	len = eid_frame(f, 0, "10.50.0.1", "10.2.0.5", 1000, 20, &l2);
+	m = encap1(f, len, &port);
+	ck_assert_ptr_nonnull(m);
+	rte_pktmbuf_free(m);
+}
+END_TEST
+
+/* native-forward with RLOCs: encapsulated to those Proxy-ETRs. */
+START_TEST(native_forward_through_petr)
+{
+	uint8_t f[256];
+	size_t l2, len;
+	struct rte_mbuf *m;
+	const struct dp_mapping *mp;
+	const uint8_t *d;
+	uint16_t port;
+
+	put(100, "10.8.0.0", 16, "192.0.2.99", LISP_ACT_NATIVE_FORWARD, true);
+	mp = dp_tables_mapping_get(t, 100, &(struct dp_ip){ .af = 4, .a = { 10, 8 } }, 16);
+	ck_assert_ptr_nonnull(mp);
+	ck_assert_uint_eq(mp->via_petr, 1);
+	len = eid_frame(f, 0, "10.1.0.1", "10.8.0.5", 1000, 20, &l2);
+	m = encap1(f, len, &port);
+	ck_assert_ptr_nonnull(m);
+	d = rte_pktmbuf_mtod(m, const uint8_t *);
+	ck_assert_uint_eq(t_get32(d + 30), 0xc0000263);	/* 192.0.2.99 */
+	ck_assert_uint_eq(t_get16(d + 36), 4341);
+	ck_assert_bytes_eq(d + 50, len - l2, f + l2, len - l2);
+	rte_pktmbuf_free(m);
+	ck_assert_uint_eq(w.ctr.c[DP_CTR_DROP_NEG_NATIVE], 0);
+	/* An RLOC status change keeps it a PETR entry. */
+	ck_assert_int_eq(dp_tables_rloc_status(t, 100, &(struct dp_ip){ .af = 4, .a = { 10, 8 } },
+					       16, 0, &(struct dp_ip){ .af = 4, .a = { 192, 0, 2, 99 } },
+					       false), 0);
+	mp = dp_tables_mapping_get(t, 100, &(struct dp_ip){ .af = 4, .a = { 10, 8 } }, 16);
+	ck_assert_uint_eq(mp->via_petr, 1);
+	expect_drop(f, len, false, DP_CTR_DROP_NO_RLOC);
+	/* drop and send-map-request take no RLOCs. */
+	{
+		struct dp_rloc_spec r = { .addr = ip("192.0.2.99"), .priority = 1, .up = true };
+		struct dp_mapping_spec s = { .iid = 100, .eid = ip("10.7.0.0"), .plen = 16,
+					     .action = LISP_ACT_DROP, .rloc_count = 1, .rlocs = &r };
+
+		ck_assert_int_eq(dp_tables_mapping_upsert(t, &s), -EINVAL);
+	}
+}
+END_TEST
+
+/* itr.locator-status-bits: L set, the 8 bits after the IID: our two RLOCs. */
+START_TEST(locator_status_bits)
+{
+	uint8_t f[256];
+	size_t l2, len;
+	struct rte_mbuf *m;
+	const uint8_t *d;
+	uint16_t port;
+
+	t->p.lsb = true;
+	dp_tables_underlay_set(t, &t->underlay);
+	put(100, "10.2.0.0", 16, "192.0.2.2", LISP_ACT_NO_ACTION, true);
+	len = eid_frame(f, 0, "10.1.0.1", "10.2.0.5", 1000, 20, &l2);
+	m = encap1(f, len, &port);
+	ck_assert_ptr_nonnull(m);
+	d = rte_pktmbuf_mtod(m, const uint8_t *);
+	ck_assert_uint_eq(d[42], 0x88 | 0x40);		/* N|L|I */
+	ck_assert_uint_eq(t_get32(d + 46), 100u << 8 | 0x03);
+	rte_pktmbuf_free(m);
 }
 END_TEST
 
@@ -806,6 +952,10 @@ int main(int argc, char **argv)
 	tcase_add_test(te, gpe_next_protocol);
 	tcase_add_test(te, ethernet_padding_is_not_carried);
 	tcase_add_test(te, encap_drops);
+	tcase_add_test(te, too_big_policy);
+	tcase_add_test(te, source_must_be_our_eid);
+	tcase_add_test(te, native_forward_through_petr);
+	tcase_add_test(te, locator_status_bits);
 	tcase_add_test(te, burst_of_mixed_frames);
 	tcase_add_test(te, counter_names);
 	suite_add_tcase(s, te);

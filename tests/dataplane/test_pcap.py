@@ -94,6 +94,8 @@ static-map-cache:
 tables:
   max-mappings: 1024
   max-instances: 8
+itr:
+  too-big: drop     # dp-itr-pcap has the ICMP errors and fragments
 """
 
 BAD_CONFIG = """\

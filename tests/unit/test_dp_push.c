@@ -406,6 +406,46 @@ START_TEST(attach_and_replay)
 }
 END_TEST
 
+/* itr.petrs: a negative native-forward entry reaches the data plane with
+ * the Proxy-ETRs as its locators (replayed and live); other negative
+ * entries stay without. */
+START_TEST(native_forward_carries_the_petrs)
+{
+	struct cp_config_rloc petr[2] = { { .priority = 1, .weight = 60 },
+					  { .priority = 1, .weight = 40 } };
+	struct dp_push_params p;
+	const struct dp_entry *e;
+
+	setup();
+	ck_assert_int_eq(lisp_addr_parse("198.51.100.1", &petr[0].addr, NULL), 0);
+	ck_assert_int_eq(lisp_addr_parse("2001:db8:ff::1", &petr[1].addr, NULL), 0);
+	cache_put("[1]10.8.0.0/16", 10, LISP_ACT_NATIVE_FORWARD, NULL, 0);
+	cache_put("[1]10.7.0.0/16", 10, LISP_ACT_DROP, NULL, 0);
+	dp_push_params_default(&p);
+	p.reconnect_min_ms = 5;
+	p.petrs = petr;
+	p.petr_count = 2;
+	push = push_start_with(&p);
+	memset(petr, 0, sizeof(petr));	/* copied */
+	RUN_UNTIL(synced(push), 2000);
+	e = dp_get("[1]10.8.0.0/16", DP_MSG_TABLE_MAPCACHE);
+	ck_assert_ptr_nonnull(e);
+	ck_assert_uint_eq(e->m.action, LISP_ACT_NATIVE_FORWARD);
+	ck_assert_uint_eq(e->m.rloc_count, 2);
+	check_rloc(&e->m.rlocs[0], "198.51.100.1", 1, 60, DP_MSG_LOC_F_UP);
+	check_rloc(&e->m.rlocs[1], "2001:db8:ff::1", 1, 40, DP_MSG_LOC_F_UP);
+	e = dp_get("[1]10.7.0.0/16", DP_MSG_TABLE_MAPCACHE);
+	ck_assert_ptr_nonnull(e);
+	ck_assert_uint_eq(e->m.rloc_count, 0);
+	cache_put("[1]10.6.0.0/16", 10, LISP_ACT_NATIVE_FORWARD, NULL, 0);
+	RUN_UNTIL(dp_get("[1]10.6.0.0/16", DP_MSG_TABLE_MAPCACHE) != NULL, 2000);
+	e = dp_get("[1]10.6.0.0/16", DP_MSG_TABLE_MAPCACHE);
+	ck_assert_uint_eq(e->m.rloc_count, 2);
+	check_rloc(&e->m.rlocs[0], "198.51.100.1", 1, 60, DP_MSG_LOC_F_UP);
+	teardown();
+}
+END_TEST
+
 START_TEST(live_changes)
 {
 	static const char *const a[] = { "192.0.2.1/1/50", "192.0.2.2/1/50" };
@@ -916,6 +956,7 @@ int main(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, attach_and_replay);
 	tcase_add_test(tc, live_changes);
+	tcase_add_test(tc, native_forward_carries_the_petrs);
 	tcase_add_test(tc, more_rlocs_than_the_dp_takes);
 	tcase_add_test(tc, cp_crash_mid_replay_then_restart);
 	tcase_add_test(tc, dp_restart_and_second_cp);
