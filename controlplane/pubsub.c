@@ -156,10 +156,29 @@ static int notify_chain(const struct lisp_prefix *p, void *value, void *arg)
 	return 0;
 }
 
-/* Every subscription at or under the changed prefix hears about it. */
+/*
+ * Every subscription at or under the changed prefix hears about it, and so
+ * does every subscription to a prefix that covers it: a subscriber of
+ * 10.0.1.0/24 must learn that 10.0.1.20/32 is now registered elsewhere (an
+ * agent that moved), or it keeps sending that host's traffic to the /24's
+ * RLOCs.  It receives the more-specific record and caches it beside the
+ * covering one (RFC 9437 section 5: the subscription covers the prefix's
+ * more-specifics).
+ */
 static void pubsub_changed(void *arg, const struct lisp_prefix *eid, struct reg_eid *entry)
 {
-	struct change_ctx ctx = { arg, eid, entry };
+	struct pubsub *ps = arg;
+	struct change_ctx ctx = { ps, eid, entry };
 
-	mapdb_walk(((struct pubsub *)arg)->subs, eid, notify_chain, &ctx);
+	mapdb_walk(ps->subs, eid, notify_chain, &ctx);
+	for (int plen = (int)eid->plen - 1; plen >= 0; plen--) {
+		struct lisp_prefix up = *eid;
+		struct subscriber *head;
+
+		up.plen = (uint8_t)plen;
+		lisp_prefix_mask(&up);
+		head = mapdb_exact(ps->subs, &up);
+		if (head)
+			notify_chain(&up, head, &ctx);
+	}
 }

@@ -92,6 +92,9 @@ static void teardown(void)
 	evloop_free(loop);
 }
 
+/* do_register_xtr() forgets what was sent unless a test keeps it. */
+static bool keep_sent;
+
 static void do_register_xtr(const char *eid, const char *rloc, bool proxy, uint8_t xtr,
 			    uint64_t nonce)
 {
@@ -117,7 +120,8 @@ static void do_register_xtr(const char *eid, const char *rloc, bool proxy, uint8
 	lisp_auth_sign(buf, (size_t)n, key, strlen(key), NULL);
 	map_server_input(ms, buf, (size_t)n, &a, 4342);
 	ck_assert_uint_eq(map_server_counters(ms)->registers_accepted > 0, 1);
-	nsent = 0;
+	if (!keep_sent)
+		nsent = 0;
 }
 
 static void do_register(const char *eid, const char *rloc, bool proxy)
@@ -348,6 +352,41 @@ START_TEST(subscription_notified_on_change)
 }
 END_TEST
 
+/* A subscriber of a /24 hears of a /32 registered inside it (an agent
+ * that moved to another xTR), with the /32's own record. */
+START_TEST(more_specific_reaches_covering_subscriber)
+{
+	struct lisp_map_register n;
+	struct lisp_prefix p;
+	struct lisp_addr src;
+	uint8_t buf[512];
+	size_t len;
+
+	do_register_xtr("[1]10.1.7.0/24", "192.0.2.7", true, 0x42, 1);
+	do_register_xtr("[1]10.1.2.0/24", "192.0.2.1", true, 0x11, 1);
+	len = build_ecm_sub("[1]10.1.2.3/32", 0x42, buf, sizeof(buf));
+	lisp_addr_parse("192.0.2.99", &src, NULL);
+	map_resolver_input(mr, buf, len, &src, 4342);
+	ck_assert_uint_eq(pubsub_counters(ps)->notifications_sent, 1);
+	nsent = 0;
+	keep_sent = true;
+	do_register_xtr("[1]10.1.2.20/32", "203.0.113.3", true, 0x13, 1);
+	keep_sent = false;
+	ck_assert_uint_eq(pubsub_counters(ps)->notifications_sent, 2);
+	ck_assert_uint_ge(nsent, 1);
+	ck_assert_int_eq(lisp_map_register_decode(sent[nsent - 1].msg, sent[nsent - 1].len, &arena,
+						  &n, NULL), 0);
+	ck_assert_uint_eq(n.type, LISP_MAP_NOTIFY);
+	ck_assert_uint_eq(n.record_count, 1);
+	ck_assert_int_eq(lisp_waddr_to_prefix(&n.records[0].eid, n.records[0].mask_len, &p, NULL),
+			 0);
+	ck_assert_uint_eq(p.plen, 32);
+	/* Another /24's subscriber-less change notifies nobody. */
+	do_register_xtr("[1]10.1.9.0/24", "203.0.113.9", true, 0x14, 1);
+	ck_assert_uint_eq(pubsub_counters(ps)->notifications_sent, 2);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("map_resolver");
@@ -362,6 +401,7 @@ int main(void)
 	tcase_add_test(tc, malformed_counted);
 	tcase_add_test(tc, rate_limited);
 	tcase_add_test(tc, subscription_notified_on_change);
+	tcase_add_test(tc, more_specific_reaches_covering_subscriber);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }
