@@ -63,6 +63,8 @@
 	X(PUNT_ARP, "ARP frames handed to the control thread")                      \
 	X(PUNT_ND, "IPv6 to link-local or multicast (ND, MLD): to the control thread") \
 	X(PUNT_UNRESOLVED, "decapsulated for a host of unknown MAC: to the control thread") \
+	X(PUNT_ARP_TUNNEL, "ARP inside VXLAN: to the control thread (overlay.c)")  \
+	X(PUNT_PEER_MAC, "VXLAN far end's inner MAC unknown: to the control thread") \
 	X(DROP_PUNT_FULL, "the punt ring to the control thread was full")           \
 	/* misses to the control plane (miss.h; only with --channel) */             \
 	X(MISS_EVENTS, "miss events queued for the control plane")                 \

@@ -228,6 +228,11 @@ static __rte_always_inline enum dp_ctr decap_one(struct dp_worker *w, struct rte
 		if (unlikely(rem < ETH_LEN || seg < off + ETH_LEN))
 			return DP_CTR_DROP_INNER_TRUNCATED;
 		itype = rte_be_to_cpu_16(((const struct rte_ether_hdr *)(d + off))->ether_type);
+		if (unlikely(itype == RTE_ETHER_TYPE_ARP) && vrf->inner_mac_resolve) {
+			/* An L2 VTEP resolving through the tunnel (overlay.h). */
+			DP_PUNT_IID(m) = iid;
+			return DP_CTR_PUNT_ARP_TUNNEL;
+		}
 		if (itype != RTE_ETHER_TYPE_IPV4 && itype != RTE_ETHER_TYPE_IPV6)
 			return DP_CTR_DROP_INNER_NOT_IP;
 		off += ETH_LEN;
@@ -309,10 +314,10 @@ uint16_t dp_decap_burst(struct dp_worker *w, const struct dp_port *in, struct rt
 			out_port[nout++] = port;
 			dp_ctr_inc(&w->ctr, ok);
 		} else if (why == DP_CTR_PUNT_ARP || why == DP_CTR_PUNT_ND ||
-			   why == DP_CTR_PUNT_UNRESOLVED) {
+			   why == DP_CTR_PUNT_UNRESOLVED || why == DP_CTR_PUNT_ARP_TUNNEL) {
 			if (why == DP_CTR_PUNT_UNRESOLVED)
 				dp_ctr_inc(&w->ctr, ok);
-			else
+			else if (why != DP_CTR_PUNT_ARP_TUNNEL)
 				DP_PUNT_IID(pkts[i]) = DP_IID_NONE;
 			dp_punt(w, pkts[i], why);
 		} else {

@@ -41,6 +41,7 @@ struct dp_app {
 	const char *channel_path;	/* --channel */
 	struct dp_chan *chan;		/* lispgw-cp pushes mappings through it */
 	struct dp_neigh *neigh;		/* ARP / ND (main lcore) */
+	struct dp_overlay *overlay;	/* ARP through VXLAN (main lcore) */
 	volatile int quit;
 };
 

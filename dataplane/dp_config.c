@@ -50,6 +50,7 @@ struct raw_port {
 struct raw_instance {
 	uint32_t *iid;
 	int *encap;
+	int *inner_mac;
 };
 
 struct raw_rloc {
@@ -177,11 +178,18 @@ static const cyaml_schema_value_t port_entry = {
 	CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, struct raw_port, port_fields),
 };
 
+static const cyaml_strval_t inner_mac_names[] = {
+	{ "keep", 0 },
+	{ "resolve", 1 },
+};
+
 static const cyaml_schema_field_t instance_fields[] = {
 	CYAML_FIELD_UINT_PTR("instance-id", CYAML_FLAG_POINTER, struct raw_instance, iid),
 	CYAML_FIELD_ENUM_PTR("encapsulation", CYAML_FLAG_POINTER | CYAML_FLAG_STRICT,
 			     struct raw_instance, encap, encap_names,
 			     CYAML_ARRAY_LEN(encap_names)),
+	CYAML_FIELD_ENUM_PTR("inner-mac", STRICT, struct raw_instance, inner_mac,
+			     inner_mac_names, CYAML_ARRAY_LEN(inner_mac_names)),
 	CYAML_FIELD_END
 };
 
@@ -306,6 +314,10 @@ static void chk_instances(struct cfg_chk *c, const struct raw *r, struct dp_conf
 
 		in->iid = *r->instances[i].iid;
 		in->encap = (uint8_t)*r->instances[i].encap;
+		in->inner_mac_resolve = r->instances[i].inner_mac && *r->instances[i].inner_mac == 1;
+		if (in->inner_mac_resolve && in->encap != DP_CONFIG_ENCAP_VXLAN)
+			cfg_chk_err(c, "inner-mac", "resolve is for vxlan instances (the others "
+				    "carry no inner Ethernet header)");
 		if (in->iid > LISP_IID_MAX)
 			cfg_chk_err(c, "instance-id", "%u does not fit 24 bits (at most %u)",
 				    in->iid, LISP_IID_MAX);

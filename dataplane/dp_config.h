@@ -83,6 +83,7 @@ struct dp_config_port {
 struct dp_config_instance {
 	uint32_t iid;
 	uint8_t encap;			/* DP_CONFIG_ENCAP_* */
+	bool inner_mac_resolve;		/* vxlan: the far ends are L2 VTEPs */
 };
 
 struct dp_config_rloc {

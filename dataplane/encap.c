@@ -474,6 +474,24 @@ static __rte_noinline enum dp_ctr encap_too_big(struct dp_worker *w, const struc
 	return DP_CTR_DROP_MTU;
 }
 
+/* VXLAN to an L2 VTEP (inner-mac: resolve): the inner frame goes to the
+ * far end's MAC, from ours.  Unknown: the control thread asks for it
+ * through the tunnel (overlay.h) and the packet is not sent. */
+static __rte_always_inline bool peer_macs(struct dp_worker *w, const struct encap_st *st,
+					  const int is_ip4)
+{
+	uint8_t *d = rte_pktmbuf_mtod(st->m, uint8_t *);
+
+	if (unlikely(!dp_tables_peer_mac(w->tables, st->vrf->iid, is_ip4 ? 4 : 6,
+					 d + st->l2_len + (is_ip4 ? 16 : 24), d))) {
+		DP_PUNT_IID(st->m) = st->vrf->iid;
+		dp_punt(w, st->m, DP_CTR_PUNT_PEER_MAC);
+		return false;
+	}
+	memcpy(d + 6, st->vrf->l2_hdr + 6, 6);
+	return true;
+}
+
 /* A miss (no mapping, or a negative one saying send-map-request): the
  * packet is dropped, the control plane hears of its EID at most once an
  * interval (miss.h).  The header was checked by encap_lookup(). */
@@ -563,7 +581,12 @@ static __rte_always_inline uint16_t encap_af(struct dp_worker *w, const struct e
 		}
 	}
 	for (uint16_t i = 0; i < ns; i++) {
-		enum dp_ctr why = encap_write(w, &st[i], is_ip4);
+		enum dp_ctr why;
+
+		if (unlikely(st[i].vrf->inner_mac_resolve) && st[i].encap == DP_ENCAP_VXLAN &&
+		    !peer_macs(w, &st[i], is_ip4))
+			continue;
+		why = encap_write(w, &st[i], is_ip4);
 
 		if (likely(why == 0)) {
 			out[nout] = st[i].m;

@@ -32,6 +32,7 @@
 
 #include "channel.h"
 #include "neigh.h"
+#include "overlay.h"
 #include "config.h"
 #include "counters.h"
 #include "dp.h"
@@ -145,6 +146,8 @@ static void counters_print(const struct dp_app *app)
 			     app->n_workers, app->tables->n_mappings);
 	if (app->neigh && n < sizeof(extra))
 		n += dp_neigh_json(app->neigh, extra + n, sizeof(extra) - n);
+	if (app->overlay && n < sizeof(extra))
+		n += dp_overlay_json(app->overlay, extra + n, sizeof(extra) - n);
 	if (app->chan && n < sizeof(extra))
 		dp_chan_json(app->chan, extra + n, sizeof(extra) - n);
 	dp_counters_print_json(&sum, extra, stdout);
@@ -315,8 +318,12 @@ static int run(struct dp_app *app)
 		return rc;
 	/* Before any mapping is built: next hops are resolved through it. */
 	app->neigh = dp_neigh_create(app);
-	if (!app->neigh)
+	app->overlay = dp_overlay_create(app);
+	if (!app->neigh || !app->overlay)
 		return -ENOMEM;
+	for (i = 0; i < app->cfg->instance_count; i++)
+		if (app->cfg->instances[i].inner_mac_resolve)
+			dp_tables_vrf_inner_mac(app->tables, app->cfg->instances[i].iid, true);
 	for (i = 0; i < app->n_ports; i++)
 		mbufs += app->ports[i].nb_rxq * DP_RXD_DEFAULT +
 			 app->ports[i].nb_txq * (DP_TXD_DEFAULT + DP_BURST);
@@ -444,6 +451,7 @@ int main(int argc, char **argv)
 	dp_chan_close(app->chan);
 	dp_ports_stop(app);
 	dp_neigh_free(app->neigh);
+	dp_overlay_free(app->overlay);
 	if (app->main_forwards && app->workers[0])
 		dp_tables_reader_unregister(app->tables, 0);
 	workers_free(app);

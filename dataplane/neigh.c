@@ -18,6 +18,7 @@
 
 #include "dp.h"
 #include "neigh.h"
+#include "overlay.h"
 
 #define NEIGH_MAX		256	/* RLOC-side next hops */
 #define PENDING_MAX		64	/* EID-side hosts being resolved */
@@ -613,6 +614,12 @@ void dp_neigh_poll(struct dp_neigh *n)
 					arp_input(n, m[i], p);
 				} else if (DP_PUNT_KIND(m[i]) == DP_CTR_PUNT_ND) {
 					nd_input(n, m[i], p);
+				} else if (DP_PUNT_KIND(m[i]) == DP_CTR_PUNT_ARP_TUNNEL ||
+					   DP_PUNT_KIND(m[i]) == DP_CTR_PUNT_PEER_MAC) {
+					if (n->app->overlay)
+						dp_overlay_input(n->app->overlay, m[i]);
+					else
+						rte_pktmbuf_free(m[i]);
 				} else {
 					host_unresolved(n, m[i]);
 				}

@@ -881,33 +881,56 @@ int dp_tables_nexthop_changed(struct dp_tables *t, const struct dp_ip *nh)
 	return n;
 }
 
-static void host_key(struct dp_host_key *k, uint32_t iid, const struct dp_ip *ip)
+static void host_key(struct dp_host_key *k, uint8_t kind, uint32_t iid, const struct dp_ip *ip)
 {
 	memset(k, 0, sizeof(*k));
 	k->iid = iid;
 	k->af = ip->af;
+	k->kind = kind;
 	memcpy(k->a, ip->a, ip->af == 4 ? 4 : 16);
 }
 
-int dp_tables_host_set(struct dp_tables *t, uint32_t iid, const struct dp_ip *ip,
-		       const uint8_t mac[6])
+static int neigh_set(struct dp_tables *t, uint8_t kind, uint32_t iid, const struct dp_ip *ip,
+		     const uint8_t mac[6])
 {
 	struct dp_host_key k;
 	uint64_t v = 0;
 
 	if (ip->af != 4 && ip->af != 6)
 		return -EINVAL;
-	host_key(&k, iid, ip);
+	host_key(&k, kind, iid, ip);
 	for (int i = 0; i < 6; i++)
 		v = v << 8 | mac[i];
 	/* An existing key's data is replaced by one atomic store. */
 	return rte_hash_add_key_data(t->hosts, &k, (void *)(uintptr_t)v) < 0 ? -ENOSPC : 0;
 }
 
+int dp_tables_host_set(struct dp_tables *t, uint32_t iid, const struct dp_ip *ip,
+		       const uint8_t mac[6])
+{
+	return neigh_set(t, DP_HOST_EID, iid, ip, mac);
+}
+
+int dp_tables_peer_set(struct dp_tables *t, uint32_t iid, const struct dp_ip *ip,
+		       const uint8_t mac[6])
+{
+	return neigh_set(t, DP_HOST_PEER, iid, ip, mac);
+}
+
 bool dp_tables_host_known(const struct dp_tables *t, uint32_t iid, const struct dp_ip *ip)
 {
 	struct dp_host_key k;
 
-	host_key(&k, iid, ip);
+	host_key(&k, DP_HOST_EID, iid, ip);
 	return rte_hash_lookup(t->hosts, &k) >= 0;
+}
+
+int dp_tables_vrf_inner_mac(struct dp_tables *t, uint32_t iid, bool resolve)
+{
+	struct dp_vrf *v = vrf_w(t, iid);
+
+	if (!v)
+		return -ENOENT;
+	v->inner_mac_resolve = resolve;
+	return 0;
 }

@@ -173,6 +173,7 @@ struct dp_vrf {
 	 * one of its own EIDs (a DP_ACT_LOCAL entry) once the family has one;
 	 * never in PITR mode (dp_tables_params.pitr). */
 	uint8_t src_check;
+	uint8_t inner_mac_resolve;	/* VXLAN: dp_tables_vrf_inner_mac() */
 	uint8_t l2_hdr[18];	/* dst, src, [0x8100 TCI], EtherType (patched) */
 	/* Created on the first mapping of the family; loaded with acquire. */
 	struct rte_lpm *lpm4;
@@ -289,17 +290,24 @@ bool dp_tables_is_local6(const struct dp_tables *t, const uint8_t *dst);
 struct dp_host_key {
 	uint32_t iid;
 	uint8_t af;
-	uint8_t pad[3];
+	uint8_t kind;		/* DP_HOST_EID or DP_HOST_PEER */
+	uint8_t pad[2];
 	uint8_t a[16];
 };
+
+/* One table, two kinds of neighbours: hosts on our EID-side ports, and the
+ * far ends of VXLAN instances with inner-mac: resolve (Linux vxlan devices
+ * and other L2 VTEPs), whose MAC the inner Ethernet header must carry. */
+#define DP_HOST_EID	0
+#define DP_HOST_PEER	1
 
 /* Workers: the MAC of host ip (IPv4: 4 bytes, IPv6: 16) of iid, learned by
  * the control thread; false when unknown.  The value is the MAC in the low
  * 48 bits of the hash's data word, so an update is one atomic store. */
-static inline bool dp_tables_host_mac(const struct dp_tables *t, uint32_t iid, int ver,
-				      const uint8_t *ip, uint8_t mac[6])
+static inline bool dp_tables_neigh_mac(const struct dp_tables *t, uint8_t kind, uint32_t iid,
+				       int ver, const uint8_t *ip, uint8_t mac[6])
 {
-	struct dp_host_key k = { .iid = iid, .af = (uint8_t)ver };
+	struct dp_host_key k = { .iid = iid, .af = (uint8_t)ver, .kind = kind };
 	void *data;
 	uint64_t v;
 
@@ -310,6 +318,19 @@ static inline bool dp_tables_host_mac(const struct dp_tables *t, uint32_t iid, i
 	for (int i = 5; i >= 0; i--, v >>= 8)
 		mac[i] = (uint8_t)v;
 	return true;
+}
+
+static inline bool dp_tables_host_mac(const struct dp_tables *t, uint32_t iid, int ver,
+				      const uint8_t *ip, uint8_t mac[6])
+{
+	return dp_tables_neigh_mac(t, DP_HOST_EID, iid, ver, ip, mac);
+}
+
+/* Workers: the inner MAC of a VXLAN far end's address (DP_HOST_PEER). */
+static inline bool dp_tables_peer_mac(const struct dp_tables *t, uint32_t iid, int ver,
+				      const uint8_t *ip, uint8_t mac[6])
+{
+	return dp_tables_neigh_mac(t, DP_HOST_PEER, iid, ver, ip, mac);
 }
 
 /* --- the writer's API (main lcore) ----------------------------------------- */
@@ -386,6 +407,12 @@ int dp_tables_nexthop_changed(struct dp_tables *t, const struct dp_ip *nh);
 int dp_tables_host_set(struct dp_tables *t, uint32_t iid, const struct dp_ip *ip,
 		       const uint8_t mac[6]);
 bool dp_tables_host_known(const struct dp_tables *t, uint32_t iid, const struct dp_ip *ip);
+/* A VXLAN far end's inner MAC learned (ARP through the tunnel). */
+int dp_tables_peer_set(struct dp_tables *t, uint32_t iid, const struct dp_ip *ip,
+		       const uint8_t mac[6]);
+/* Before the workers start: a VXLAN instance whose far ends are L2 VTEPs
+ * (the inner destination MAC resolved, the source ours); 0 or -ENOENT. */
+int dp_tables_vrf_inner_mac(struct dp_tables *t, uint32_t iid, bool resolve);
 
 /* Bytes one mapping with n RLOCs takes in the entry allocation. */
 size_t dp_mapping_size(unsigned int n_rlocs);

@@ -31,6 +31,15 @@ lispgw-dp's counters: every frame from H encapsulated in VXLAN, every
 VXLAN frame from the kernel decapsulated, both equal to what the capture
 saw, and every drop counter zero.
 
+With VXK_MODE=arp (the test dp-vxlan-kernel-arp) nothing is static: no
+neighbor entries in H or K, no peer-mac or next-hop-mac in lispgw-dp, and
+the instance has `inner-mac: resolve` (dataplane/overlay.h): lispgw-dp
+answers vx0's ARP for H inside the tunnel, asks vx0's MAC by ARP inside the
+tunnel (the first packet H sends is the price: a warm-up ping), writes it
+as the inner destination and its own EID-side MAC as the source; the
+next hop K is resolved by ARP on the underlay.  The capture then also holds
+those ARP frames, checked by tshark, and the counters account for them.
+
 Exits 77 (skip) when not root, without lispgw-dp, tshark/dumpcap, ethtool,
 or when namespaces / veth / vxlan devices cannot be created."""
 import atexit
@@ -56,6 +65,7 @@ VNI = 5000
 H_IP, K_IP = '10.1.0.2', '10.1.1.2'
 X_RLOC, K_RLOC = '192.168.50.1', '192.168.50.2'
 TCP_BYTES = 1 << 20
+ARP = os.environ.get('VXK_MODE') == 'arp'
 UDP_FLOWS, UDP_PER_FLOW = 16, 3
 
 failures = []
@@ -202,12 +212,13 @@ try:
     # address vx0's own MAC (not lispgw-dp's, which proxy ARP would give),
     # and vx0's ARP for H would travel inside VXLAN, which lispgw-dp (an IP
     # router in every mode) does not carry: drop_inner_not_ip.
-    nsx('h', 'ip', 'neigh', 'replace', K_IP, 'lladdr', mac['vx0'], 'dev', 'h-eth',
-        'nud', 'permanent')
-    nsx('k', 'ip', 'neigh', 'replace', H_IP, 'lladdr', mac['h-eth'], 'dev', 'vx0',
-        'nud', 'permanent')
-    nsx('k', 'ip', 'neigh', 'replace', X_RLOC, 'lladdr', mac['x-rloc'], 'dev', 'k-rloc',
-        'nud', 'permanent')
+    if not ARP:
+        nsx('h', 'ip', 'neigh', 'replace', K_IP, 'lladdr', mac['vx0'], 'dev', 'h-eth',
+            'nud', 'permanent')
+        nsx('k', 'ip', 'neigh', 'replace', H_IP, 'lladdr', mac['h-eth'], 'dev', 'vx0',
+            'nud', 'permanent')
+        nsx('k', 'ip', 'neigh', 'replace', X_RLOC, 'lladdr', mac['x-rloc'], 'dev', 'k-rloc',
+            'nud', 'permanent')
 except (RuntimeError, subprocess.TimeoutExpired) as e:
     cleanup()
     print('FAIL  topology: %s' % e)
@@ -219,7 +230,27 @@ print('topology: %s H %s, X x-eid %s x-rloc %s, K k-rloc %s vx0 %s (mtu %s)' %
 
 conf = os.path.join(tmp, 'dp.yaml')
 with open(conf, 'w') as f:
-    f.write("""log-level: info
+    if ARP:
+        f.write("""log-level: info
+ports:
+  - name: hosts
+    device: net_af_packet0
+    role: eid
+    instance-id: %(vni)d
+  - name: underlay
+    device: net_af_packet1
+    role: rloc
+    addresses: [%(xr)s/24]
+instances:
+  - instance-id: %(vni)d
+    encapsulation: vxlan
+    inner-mac: resolve
+static-map-cache:
+  - eid-prefix: "[%(vni)d]%(kpfx)s"
+    rlocs: [{address: %(kip)s}]
+""" % {'vni': VNI, 'xr': X_RLOC, 'kip': K_RLOC, 'kpfx': '10.1.1.0/24'})
+    else:
+        f.write("""log-level: info
 ports:
   - name: hosts
     device: net_af_packet0
@@ -422,6 +453,9 @@ try:
           'lispgw-dp: counters on SIGUSR1, one static mapping', c0)
 
     # (a) ping both ways; each direction initiates.
+    if ARP:
+        # vx0's MAC is asked through the tunnel: the first packet goes.
+        ping('h', K_IP, count=1)
     got, out = ping('h', K_IP)
     check(got == 5, 'ping H -> K (10.1.0.2 -> vx0 10.1.1.2): 5/5 replies', out)
     got, out = ping('k', H_IP)
@@ -448,6 +482,12 @@ try:
               'UDP H -> K: %d flows x %d datagrams all delivered by the kernel' %
               (UDP_FLOWS, UDP_PER_FLOW), 'got %d; %s %s' % (n, r.stderr, err))
 
+    if ARP:
+        # vx0 learned H from our request; forgotten, it asks through the
+        # tunnel and lispgw-dp answers for H (a host it knows).
+        nsx('k', 'ip', 'neigh', 'flush', 'dev', 'vx0')
+        got, out = ping('k', H_IP, count=2)
+        check(got == 2, 'K -> H after vx0 forgot H: 2/2 (vx0 asked through the tunnel)', out)
     time.sleep(0.3)             # TX buffers drained (tx-drain-us), last frames captured
     cnt = dp.counters()
     stop(dumpcap, signal.SIGINT)
@@ -455,7 +495,8 @@ try:
     # (c) the underlay as captured in K.
     fields = ['frame.number', 'eth.src', 'eth.dst', 'ip.src', 'ip.dst', 'ip.flags.df',
               'udp.srcport', 'udp.dstport', 'udp.checksum', 'vxlan.flags', 'vxlan.flag_i',
-              'vxlan.flags_reserved', 'vxlan.vni', 'tcp.srcport', 'tcp.dstport', 'icmp.type']
+              'vxlan.flags_reserved', 'vxlan.vni', 'tcp.srcport', 'tcp.dstport', 'icmp.type',
+              'arp.opcode', 'arp.src.hw_mac', 'arp.src.proto_ipv4', 'arp.dst.proto_ipv4']
     cmd = [TSHARK, '-n', '-r', cap, '-T', 'fields', '-E', 'separator=/t',
            '-E', 'occurrence=a', '-E', 'aggregator=,']
     for fl in fields:
@@ -475,6 +516,29 @@ try:
     ours = [x for x in rows if col(x, 'ip.src') == X_RLOC and col(x, 'ip.dst') == K_RLOC]
     kern = [x for x in rows if col(x, 'ip.src') == K_RLOC and col(x, 'ip.dst') == X_RLOC]
     other = len(rows) - len(ours) - len(kern)
+    ours_arp = []
+    if ARP:
+        # ARP inside VXLAN (vx0 and lispgw-dp resolving the far ends; the
+        # capture filter keeps the underlay's own ARP out).
+        ours_arp = [x for x in ours if col(x, 'arp.opcode')]
+        kern_arp = [x for x in kern if col(x, 'arp.opcode')]
+        ours = [x for x in ours if not col(x, 'arp.opcode')]
+        kern = [x for x in kern if not col(x, 'arp.opcode')]
+        req = [x for x in ours_arp if col(x, 'arp.opcode') == '1']
+        rep_ = [x for x in ours_arp if col(x, 'arp.opcode') == '2']
+        check(req and all(col(x, 'arp.src.proto_ipv4') == H_IP and
+                          col(x, 'arp.dst.proto_ipv4') == K_IP and
+                          col(x, 'arp.src.hw_mac') == mac['x-eid'] and
+                          col(x, 'eth.dst', 1) == 'ff:ff:ff:ff:ff:ff' and
+                          col(x, 'vxlan.vni') == str(VNI) for x in req),
+              'lispgw-dp asks vx0 inside VXLAN: who has %s, tell %s at our MAC' % (K_IP, H_IP),
+              [(col(x, 'arp.src.proto_ipv4'), col(x, 'arp.dst.proto_ipv4')) for x in req])
+        check(any(col(x, 'arp.opcode') == '2' and col(x, 'arp.src.hw_mac') == mac['vx0']
+                  for x in kern_arp), "vx0's ARP reply inside VXLAN")
+        check(rep_ and all(col(x, 'arp.src.proto_ipv4') == H_IP and
+                           col(x, 'arp.src.hw_mac') == mac['x-eid'] and
+                           col(x, 'eth.dst', 1) == mac['vx0'] for x in rep_),
+              'our ARP replies inside VXLAN: %s is at our MAC (%d)' % (H_IP, len(rep_)))
     check(ours and kern and other == 0,
           'underlay: %d frames lispgw-dp -> kernel, %d kernel -> lispgw-dp, nothing else' %
           (len(ours), len(kern)), '%d other frames' % other)
@@ -495,8 +559,10 @@ try:
             why.append('DF clear')
         if not 49152 <= int(col(x, 'udp.srcport') or 0) <= 65535:
             why.append('src port ' + col(x, 'udp.srcport'))
+        # The inner source: H's MAC as H sent it, or ours (inner-mac: resolve).
         if (col(x, 'eth.src') != mac['x-rloc'] or col(x, 'eth.dst') != mac['k-rloc'] or
-                col(x, 'eth.src', 1) != mac['h-eth'] or col(x, 'eth.dst', 1) != mac['vx0']):
+                col(x, 'eth.src', 1) != mac['x-eid' if ARP else 'h-eth'] or
+                col(x, 'eth.dst', 1) != mac['vx0']):
             why.append('MACs ' + col(x, 'eth.src') + '>' + col(x, 'eth.dst') + ' inner ' +
                        col(x, 'eth.src', 1) + '>' + col(x, 'eth.dst', 1))
         if col(x, 'ip.src', 1) != H_IP or col(x, 'ip.dst', 1) != K_IP:
@@ -540,8 +606,10 @@ try:
         check(cnt['encap_vxlan'] > 0 and cnt['decap_vxlan'] > 0,
               'encap_vxlan %d > 0 and decap_vxlan %d > 0' %
               (cnt['encap_vxlan'], cnt['decap_vxlan']))
-        check(cnt['rx_eid'] == cnt['encap_vxlan'] and cnt['rx_rloc'] == cnt['decap_vxlan'],
-              'every frame from H encapsulated, every frame from the kernel decapsulated',
+        punts = cnt['punt_arp'] + cnt['punt_arp_tunnel'] + cnt['punt_peer_mac'] if ARP else 0
+        check(cnt['rx_eid'] + cnt['rx_rloc'] == cnt['encap_vxlan'] + cnt['decap_vxlan'] + punts,
+              'every frame from H encapsulated, every frame from the kernel decapsulated' +
+              (' (but ARP and the first packet to vx0: %d punted)' % punts if ARP else ''),
               'rx_eid %d encap %d rx_rloc %d decap %d' % (cnt['rx_eid'], cnt['encap_vxlan'],
                                                           cnt['rx_rloc'], cnt['decap_vxlan']))
         check(cnt['encap_vxlan'] == len(ours) and cnt['decap_vxlan'] == len(kern),
@@ -549,9 +617,21 @@ try:
               (len(ours), len(kern)),
               'counters encap %d decap %d' % (cnt['encap_vxlan'], cnt['decap_vxlan']))
         drops = {k: v for k, v in cnt.items()
-                 if (k.startswith('drop_') or k.startswith('punt_')) and v}
-        check(not drops and cnt['tx'] == cnt['encap_vxlan'] + cnt['decap_vxlan'],
-              'no drop, no punt; tx = encap + decap', drops or cnt['tx'])
+                 if (k.startswith('drop_') or (k.startswith('punt_') and not ARP)) and v}
+        ov, nb = cnt.get('overlay', {}), cnt.get('neigh', {})
+        made = (ov.get('replies', 0) + ov.get('requests', 0) + nb.get('replies_sent', 0) +
+                nb.get('requests_sent', 0) + nb.get('held_sent', 0)) if ARP else 0
+        check(not drops and cnt['tx'] == cnt['encap_vxlan'] + cnt['decap_vxlan'] + made,
+              'no drop%s; tx = encap + decap%s' % (', no punt' if not ARP else '',
+                                                  ' + the frames we made (ARP)' if ARP else ''),
+              drops or (cnt['tx'], made))
+        if ARP:
+            check(nb.get('resolved', 0) >= 1, 'the underlay next hop K resolved by ARP '
+                  '(no next-hop-mac)', nb)
+            check(ov.get('replies', 0) >= 1 and ov.get('requests', 0) >= 1 and
+                  ov.get('learned', 0) >= 1 and ov.get('bad', 1) == 0 and
+                  len(ours_arp) == ov.get('replies', 0) + ov.get('requests', 0),
+                  'overlay: %s; %d ARP frames inside VXLAN captured' % (ov, len(ours_arp)))
         check(cnt['encap_lisp'] == cnt['encap_gpe'] == cnt['decap_lisp'] == cnt['decap_gpe'] == 0,
               'nothing but VXLAN')
 except SystemExit:
