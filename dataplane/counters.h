@@ -46,6 +46,11 @@
 	X(TOO_BIG_FRAGMENTS, "fragments made of those and encapsulated")            \
 	X(TOO_BIG_ICMP, "too big: ICMP frag-needed / Packet Too Big sent to the host") \
 	X(TOO_BIG_ICMP_LIMITED, "too big: no ICMP error (rate limit, no mbuf, not eligible)") \
+	/* flow affinity (flows.h; with itr.flow-affinity) */                     \
+	X(FLOW_HIT, "a flow kept its pinned RLOC")                                  \
+	X(FLOW_NEW, "a new flow pinned to the RLOC the weights chose")              \
+	X(FLOW_MOVED, "a flow's RLOC went down or left the set: re-pinned")         \
+	X(FLOW_EVICTED, "a live flow forgotten: its bucket of the table was full")  \
 	X(DROP_HEADROOM, "not enough mbuf headroom for the outer header")           \
 	/* ETR path */                                                              \
 	X(DROP_OUTER_NOT_IP, "RLOC side: not IPv4 or IPv6")                         \

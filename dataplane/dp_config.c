@@ -84,6 +84,8 @@ struct raw_itr {
 	int *too_big;
 	uint32_t *icmp_rate;
 	bool *lsb;
+	uint32_t *flow_table;
+	uint32_t *flow_idle_ms;
 };
 
 struct raw {
@@ -247,6 +249,8 @@ static const cyaml_schema_field_t itr_fields[] = {
 			     CYAML_ARRAY_LEN(too_big_names)),
 	CYAML_FIELD_UINT_PTR("icmp-rate", OPT, struct raw_itr, icmp_rate),
 	CYAML_FIELD_BOOL_PTR("locator-status-bits", STRICT, struct raw_itr, lsb),
+	CYAML_FIELD_UINT_PTR("flow-table", OPT, struct raw_itr, flow_table),
+	CYAML_FIELD_UINT_PTR("flow-idle-ms", OPT, struct raw_itr, flow_idle_ms),
 	CYAML_FIELD_END
 };
 
@@ -672,6 +676,7 @@ static int check(const struct raw *r, const struct cfg_doc *doc, struct dp_confi
 	cfg->itr_mode = DP_CONFIG_ITR_XTR;
 	cfg->too_big = DP_CONFIG_TOO_BIG_ICMP;
 	cfg->icmp_rate = DP_CONFIG_DEF_ICMP_RATE;
+	cfg->flow_idle_ms = DP_CONFIG_DEF_FLOW_IDLE_MS;
 	if (r->itr) {
 		cfg->itr_mode = r->itr->mode ? (uint8_t)*r->itr->mode : DP_CONFIG_ITR_XTR;
 		cfg->too_big = r->itr->too_big ? (uint8_t)*r->itr->too_big :
@@ -679,6 +684,10 @@ static int check(const struct raw *r, const struct cfg_doc *doc, struct dp_confi
 		cfg->icmp_rate = cfg_chk_u32(&c, "icmp-rate", r->itr->icmp_rate,
 					     DP_CONFIG_DEF_ICMP_RATE, 0, 1000000);
 		cfg->lsb = cfg_chk_bool(r->itr->lsb, false);
+		cfg->flow_table = cfg_chk_u32(&c, "flow-table", r->itr->flow_table, 0, 0,
+					      1u << 24);
+		cfg->flow_idle_ms = cfg_chk_u32(&c, "flow-idle-ms", r->itr->flow_idle_ms,
+						DP_CONFIG_DEF_FLOW_IDLE_MS, 1, 3600000);
 	}
 	cfg_path_pop(&c.path, mark);
 	if (c.nomem)

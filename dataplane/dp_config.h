@@ -38,6 +38,7 @@
 
 #define DP_CONFIG_DEF_MTU		1500
 #define DP_CONFIG_DEF_ICMP_RATE		100	/* a second, per worker */
+#define DP_CONFIG_DEF_FLOW_IDLE_MS	30000
 #define DP_CONFIG_DEF_MAX_MAPPINGS	65536
 #define DP_CONFIG_DEF_MAX_INSTANCES	256
 #define DP_CONFIG_DEF_IPV4_TBL8S	1024
@@ -119,6 +120,8 @@ struct dp_config {
 	uint8_t too_big;		/* DP_CONFIG_TOO_BIG_*: packets over the RLOC MTU */
 	uint32_t icmp_rate;		/* ICMP errors a second per worker; 0: none */
 	bool lsb;			/* L bit + Locator-Status-Bits in LISP headers */
+	uint32_t flow_table;		/* flows per worker kept on their RLOC; 0: off */
+	uint32_t flow_idle_ms;		/* a flow idle this long is forgotten */
 };
 
 struct cp_config_errors;

@@ -29,6 +29,7 @@
 #include "dp_config.h"
 #include "dp_hdr.h"
 #include "encap.h"
+#include "flows.h"
 #include "lisp_msg.h"
 #include "miss.h"
 #include "port.h"
@@ -237,10 +238,11 @@ static __rte_always_inline bool src_is_eid(const struct dp_mapping *m)
 
 /* Stage 1: inner header checks, flow hash, lookup, RLOC choice.  Returns
  * 0 and fills st, or the drop reason. */
-static __rte_always_inline enum dp_ctr encap_lookup(const struct dp_tables *t,
+static __rte_always_inline enum dp_ctr encap_lookup(struct dp_worker *w,
 						    const struct encap_in *in,
 						    struct encap_st *st, const int is_ip4)
 {
+	const struct dp_tables *t = w->tables;
 	struct rte_mbuf *m = in->m;
 	const uint8_t *l3 = rte_pktmbuf_mtod_offset(m, const uint8_t *, in->l2_len);
 	uint32_t seg_avail = rte_pktmbuf_data_len(m) - in->l2_len;
@@ -294,7 +296,9 @@ static __rte_always_inline enum dp_ctr encap_lookup(const struct dp_tables *t,
 		return DP_CTR_DROP_NO_RLOC;
 	st->m = m;
 	st->vrf = in->vrf;
-	st->r = dp_mapping_rloc(mp, hash);
+	/* Instance affinity (itr.flow-table): started flows keep their RLOC. */
+	st->r = likely(w->flows == NULL) ? dp_mapping_rloc(mp, hash) :
+		dp_flows_rloc(w->flows, mp, in->vrf->iid, hash, w->flow_now, &w->ctr);
 	st->hash = hash;
 	st->inner_len = (uint16_t)inner_len;
 	st->l2_len = in->l2_len;
@@ -558,7 +562,7 @@ static __rte_always_inline uint16_t encap_af(struct dp_worker *w, const struct e
 	uint16_t ns = 0;
 
 	for (uint16_t i = 0; i < n; i++) {
-		enum dp_ctr why = encap_lookup(w->tables, &in[i], &st[ns], is_ip4);
+		enum dp_ctr why = encap_lookup(w, &in[i], &st[ns], is_ip4);
 
 		if (likely(why == 0)) {
 			ns++;
@@ -679,6 +683,8 @@ uint16_t dp_encap_burst(struct dp_worker *w, const struct dp_port *in, struct rt
 {
 	uint16_t nout = 0;
 
+	if (w->flows)
+		w->flow_now = dp_flows_now(w->flows, rte_rdtsc());
 	for (uint16_t done = 0; done < n;) {
 		uint16_t k = RTE_MIN((uint16_t)(n - done), (uint16_t)DP_BURST);
 

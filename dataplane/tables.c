@@ -484,6 +484,7 @@ static struct dp_mapping *mapping_build(struct dp_tables *t, const struct dp_vrf
 		struct dp_rloc *r = &m->rlocs[i];
 
 		r->addr = rs->addr;
+		r->tag = rte_hash_crc(rs->addr.a, rs->addr.af == 4 ? 4 : 16, rs->addr.af);
 		r->priority = rs->priority;
 		r->weight = rs->weight;
 		r->up = rs->up;

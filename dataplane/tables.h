@@ -140,6 +140,7 @@ struct dp_rloc {
 	struct dp_ip addr;
 	struct dp_ip nh;	/* next hop: addr on-link, else the gateway */
 	uint8_t nh_resolved;	/* its MAC is in hdr */
+	uint32_t tag;		/* CRC of addr: what a pinned flow remembers (flows.h) */
 } __rte_cache_aligned;
 
 /* Immutable once published. */

@@ -26,6 +26,7 @@
 #include "decap.h"
 #include "dp.h"
 #include "encap.h"
+#include "flows.h"
 #include "miss.h"
 #include "tables.h"
 #include "worker.h"
@@ -56,6 +57,11 @@ int dp_worker_init(struct dp_worker *w, struct dp_app *app, unsigned int tid,
 	w->icmp_rate = app->cfg->icmp_rate;
 	w->icmp_tokens = app->cfg->icmp_rate;
 	w->icmp_last = rte_rdtsc();
+	if (app->cfg->flow_table) {
+		w->flows = dp_flows_create(app->cfg->flow_table, app->cfg->flow_idle_ms, socket);
+		if (!w->flows)
+			return -ENOMEM;
+	}
 	w->drain_tsc = (rte_get_tsc_hz() + 999999) / 1000000 * app->cfg->tx_drain_us;
 	snprintf(name, sizeof(name), "dp_punt_%u", tid);
 	w->punt = rte_ring_create(name, DP_PUNT_RING, socket, RING_F_SP_ENQ | RING_F_SC_DEQ);
@@ -108,6 +114,8 @@ void dp_worker_fini(struct dp_worker *w)
 	w->punt = w->inject = NULL;
 	dp_miss_free(w->miss);
 	w->miss = NULL;
+	dp_flows_free(w->flows);
+	w->flows = NULL;
 	for (unsigned int i = 0; i < RTE_MAX_ETHPORTS; i++) {
 		rte_free(w->txb[i]);
 		w->txb[i] = NULL;

@@ -67,6 +67,9 @@ struct dp_worker {
 	uint32_t icmp_rate;		/* a second; 0: none */
 	uint32_t icmp_tokens;
 	uint64_t icmp_last;
+	/* Instance affinity (flows.h): NULL unless itr.flow-table. */
+	struct dp_flows *flows;
+	uint32_t flow_now;		/* dp_flows_now() of the burst */
 	uint64_t drain_tsc;		/* TX drain period */
 	uint64_t last_drain;
 	uint32_t idle_polls;

@@ -14,6 +14,7 @@
 #include "dp_config.h"
 #include "dp_test.h"
 #include "encap.h"
+#include "flows.h"
 #include "lisp_msg.h"
 #include "port.h"
 #include "tables.h"
@@ -589,6 +590,60 @@ START_TEST(native_forward_through_petr)
 }
 END_TEST
 
+/* itr.flow-table: through the encapsulation, a flow keeps its RLOC when
+ * the weights change; a new flow follows them. */
+START_TEST(flow_affinity_through_encap)
+{
+	struct dp_rloc_spec r[2] = {
+		{ .addr = ip("192.0.2.11"), .priority = 1, .weight = 50, .up = true },
+		{ .addr = ip("192.0.2.12"), .priority = 1, .weight = 50, .up = true },
+	};
+	struct dp_mapping_spec s = { .iid = 100, .eid = ip("10.11.0.0"), .plen = 16,
+				     .action = LISP_ACT_NO_ACTION, .rloc_count = 2, .rlocs = r };
+	uint32_t first[32];
+	unsigned int on12 = 0;
+	uint8_t f[256];
+	size_t l2, len;
+	uint16_t port;
+
+	w.flows = dp_flows_create(1024, 60000, SOCKET_ID_ANY);
+	ck_assert_ptr_nonnull(w.flows);
+	ck_assert_int_eq(dp_tables_mapping_upsert(t, &s), 0);
+	for (int i = 0; i < 32; i++) {
+		struct rte_mbuf *m;
+
+		len = eid_frame(f, 0, "10.1.0.1", "10.11.0.5", (uint16_t)(2000 + i), 20, &l2);
+		m = encap1(f, len, &port);
+		ck_assert_ptr_nonnull(m);
+		first[i] = t_get32(rte_pktmbuf_mtod(m, const uint8_t *) + 30);
+		on12 += first[i] == 0xc000020c;
+		rte_pktmbuf_free(m);
+	}
+	ck_assert_uint_gt(on12, 0);
+	ck_assert_uint_eq(w.ctr.c[DP_CTR_FLOW_NEW], 32);
+	r[0].weight = 100;
+	r[1].weight = 0;
+	ck_assert_int_eq(dp_tables_mapping_upsert(t, &s), 0);
+	for (int i = 0; i < 64; i++) {
+		struct rte_mbuf *m;
+		uint32_t dst;
+
+		len = eid_frame(f, 0, "10.1.0.1", "10.11.0.5", (uint16_t)(2000 + i), 20, &l2);
+		m = encap1(f, len, &port);
+		ck_assert_ptr_nonnull(m);
+		dst = t_get32(rte_pktmbuf_mtod(m, const uint8_t *) + 30);
+		if (i < 32)
+			ck_assert_uint_eq(dst, first[i]);	/* started: stays */
+		else
+			ck_assert_uint_eq(dst, 0xc000020b);	/* new: the weights */
+		rte_pktmbuf_free(m);
+	}
+	ck_assert_uint_eq(w.ctr.c[DP_CTR_FLOW_HIT], 32);
+	dp_flows_free(w.flows);
+	w.flows = NULL;
+}
+END_TEST
+
 /* itr.locator-status-bits: L set, the 8 bits after the IID: our two RLOCs. */
 START_TEST(locator_status_bits)
 {
@@ -956,6 +1011,7 @@ int main(int argc, char **argv)
 	tcase_add_test(te, source_must_be_our_eid);
 	tcase_add_test(te, native_forward_through_petr);
 	tcase_add_test(te, locator_status_bits);
+	tcase_add_test(te, flow_affinity_through_encap);
 	tcase_add_test(te, burst_of_mixed_frames);
 	tcase_add_test(te, counter_names);
 	suite_add_tcase(s, te);
