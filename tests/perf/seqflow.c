@@ -11,7 +11,10 @@
  * The receiver reports the largest interruption of the flow: the last
  * packet before it and the first after it (by arrival), the time between
  * them (the hand-off as the receiver saw it), the packets sent meanwhile
- * that never came, and one-way latency percentiles outside it.
+ * that never came, and one-way latency percentiles outside it.  It also
+ * notes the interface each datagram came in by (IP_PKTINFO): when the
+ * receiver has two links (make-before-break), the last arrival on the
+ * first link and the first on another say when the path switched.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -103,12 +106,16 @@ static int do_recv(int port, double seconds)
 	uint64_t received = 0, dups = 0, reordered = 0, max_seq = 0, nlat = 0;
 	uint64_t end, gap = 0, gap_at = 0, lost_in_gap = 0, lost = 0;
 	uint64_t lost_before = 0, lost_after = 0, gap_start = 0, gap_end = 0;
+	uint64_t last_first_if_ns = 0, first_other_if_ns = 0, first_other_seq = 0;
+	uint64_t on_first_if = 0, on_other_if = 0;
+	int first_if = 0, on = 1;
 	int fd, size = 8 << 20;
 
 	if (!arr || !lat || !order)
 		return 1;
 	fd = socket(AF_INET, SOCK_DGRAM, 0);
 	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size)) < 0 ||
+	    setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &on, sizeof(on)) < 0 ||
 	    bind(fd, (struct sockaddr *)&a, sizeof(a)) < 0) {
 		perror("seqflow: socket");
 		return 1;
@@ -126,10 +133,36 @@ static int do_recv(int port, double seconds)
 			break;
 		if (poll(&pf, 1, (int)((end - t) / 1000000u) + 1) <= 0)
 			continue;
-		r = recv(fd, &p, sizeof(p), 0);
-		t = now_ns();
-		if (r != (ssize_t)sizeof(p) || p.seq >= MAX_PKTS)
-			continue;
+		{
+			union {
+				char buf[CMSG_SPACE(sizeof(struct in_pktinfo))];
+				struct cmsghdr align;
+			} cm;
+			struct iovec iov = { .iov_base = &p, .iov_len = sizeof(p) };
+			struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
+					     .msg_control = cm.buf, .msg_controllen = sizeof(cm.buf) };
+			struct cmsghdr *c;
+			int ifx = 0;
+
+			r = recvmsg(fd, &mh, 0);
+			t = now_ns();
+			if (r != (ssize_t)sizeof(p) || p.seq >= MAX_PKTS)
+				continue;
+			for (c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c))
+				if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO)
+					ifx = ((struct in_pktinfo *)(void *)CMSG_DATA(c))->ipi_ifindex;
+			if (!first_if)
+				first_if = ifx;
+			if (ifx == first_if) {
+				on_first_if++;
+				last_first_if_ns = t;
+			} else {
+				if (!on_other_if++) {
+					first_other_if_ns = t;
+					first_other_seq = p.seq;
+				}
+			}
+		}
 		if (arr[p.seq]) {
 			dups++;
 			continue;
@@ -179,6 +212,9 @@ static int do_recv(int port, double seconds)
 	       "\"gap_before_seq\":%llu,\"lost_in_gap\":%llu,"
 	       "\"lost_before_gap\":%llu,\"lost_after_gap\":%llu,"
 	       "\"gap_start_ns\":%llu,\"gap_end_ns\":%llu,"
+	       "\"on_first_link\":%llu,\"on_other_link\":%llu,"
+	       "\"last_first_link_ns\":%llu,\"first_other_link_ns\":%llu,"
+	       "\"first_other_link_seq\":%llu,"
 	       "\"latency_p50_us\":%.1f,\"latency_p99_us\":%.1f,\"latency_max_us\":%.1f}\n",
 	       (unsigned long long)received, (unsigned long long)max_seq,
 	       (unsigned long long)lost, (unsigned long long)dups,
@@ -188,6 +224,9 @@ static int do_recv(int port, double seconds)
 	       (unsigned long long)lost_in_gap,
 	       (unsigned long long)lost_before, (unsigned long long)lost_after,
 	       (unsigned long long)gap_start, (unsigned long long)gap_end,
+	       (unsigned long long)on_first_if, (unsigned long long)on_other_if,
+	       (unsigned long long)last_first_if_ns, (unsigned long long)first_other_if_ns,
+	       (unsigned long long)first_other_seq,
 	       nlat ? (double)lat[nlat / 2] / 1e3 : 0.0,
 	       nlat ? (double)lat[nlat * 99 / 100] / 1e3 : 0.0,
 	       nlat ? (double)lat[nlat - 1] / 1e3 : 0.0);
