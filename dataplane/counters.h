@@ -41,6 +41,7 @@
 	X(DROP_NEG_NATIVE, "negative mapping with action native-forward and no PETR") \
 	X(DROP_NEG_MAP_REQUEST, "negative mapping with action send-map-request")    \
 	X(DROP_NO_RLOC, "mapping has no usable RLOC (down, priority 255)")          \
+	X(RESOLVING_FALLBACK, "new entry's RLOC MAC being resolved: the covering entry forwarded") \
 	X(DROP_MTU, "too big for the RLOC's MTU once encapsulated: dropped")        \
 	X(TOO_BIG_FRAGMENTED, "too big, inner IPv4 without DF: fragmented to fit")  \
 	X(TOO_BIG_FRAGMENTS, "fragments made of those and encapsulated")            \

@@ -292,8 +292,18 @@ static __rte_always_inline enum dp_ctr encap_lookup(struct dp_worker *w,
 		return DP_CTR_DROP_MISS;
 	if (unlikely(mp->action != LISP_ACT_NO_ACTION))
 		return neg_reason(mp->action);
-	if (unlikely(mp->n_usable == 0))
-		return DP_CTR_DROP_NO_RLOC;
+	if (unlikely(mp->n_usable == 0)) {
+		/* A new entry whose RLOC's MAC is being asked: the entry it
+		 * covers forwards meanwhile (tables.h, resolving). */
+		const struct dp_mapping *c = mp->resolving && mp->fallback_slot != DP_SLOT_NONE ?
+			__atomic_load_n(&t->slots[mp->fallback_slot], __ATOMIC_ACQUIRE) : NULL;
+
+		if (c == NULL || c->action != LISP_ACT_NO_ACTION || c->n_usable == 0 ||
+		    c->plen >= mp->plen)
+			return DP_CTR_DROP_NO_RLOC;
+		dp_ctr_inc(&w->ctr, DP_CTR_RESOLVING_FALLBACK);
+		mp = c;
+	}
 	st->m = m;
 	st->vrf = in->vrf;
 	/* Instance affinity (itr.flow-table): started flows keep their RLOC. */

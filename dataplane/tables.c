@@ -505,6 +505,11 @@ static struct dp_mapping *mapping_build(struct dp_tables *t, const struct dp_vrf
 	}
 	if (m->action == LISP_ACT_NO_ACTION)
 		sel_build(m);
+	m->fallback_slot = DP_SLOT_NONE;
+	for (unsigned int i = 0; i < m->n_rlocs && !m->n_usable; i++)
+		if (m->rlocs[i].up && m->rlocs[i].priority < 255 && !m->rlocs[i].nh_resolved &&
+		    m->rlocs[i].port_id != DP_PORT_NONE)
+			m->resolving = 1;
 	return m;
 }
 
@@ -547,6 +552,28 @@ static int spec_check(const struct dp_mapping_spec *s)
 		if (s->rlocs[i].addr.af != 4 && s->rlocs[i].addr.af != 6)
 			return -EINVAL;
 	return 0;
+}
+
+/* The slot of the entry that covers k now (before k is added), when it is
+ * less specific than k; DP_SLOT_NONE otherwise. */
+static uint32_t covering_slot(const struct dp_tables *t, const struct dp_vrf *v,
+			      const struct prefix_key *k)
+{
+	const struct dp_mapping *c;
+	uint32_t nh = DP_SLOT_NONE;
+
+	if (k->plen == 0)
+		return DP_SLOT_NONE;
+	if (k->af == 4) {
+		if (!v->lpm4 || rte_lpm_lookup(v->lpm4, addr4_host(k->addr), &nh) != 0)
+			nh = v->def_slot4;
+	} else {
+		if (!v->lpm6 || rte_lpm6_lookup(v->lpm6, k->addr, &nh) != 0)
+			nh = v->def_slot6;
+	}
+	if (nh == DP_SLOT_NONE || !(c = t->slots[nh]) || c->plen >= k->plen)
+		return DP_SLOT_NONE;
+	return nh;
 }
 
 static int lpm_add(struct dp_tables *t, struct dp_vrf *v, const struct prefix_key *k,
@@ -601,6 +628,8 @@ int dp_tables_mapping_upsert(struct dp_tables *t, const struct dp_mapping_spec *
 		if (!m)
 			return -ENOMEM;
 		m->slot = slot;
+		if (m->resolving && t->slots[slot])	/* still asking: same fallback */
+			m->fallback_slot = t->slots[slot]->fallback_slot;
 		old = __atomic_exchange_n(&t->slots[slot], m, __ATOMIC_RELEASE);
 		local_count(t, v, m, 1);
 		local_count(t, v, old, -1);
@@ -617,6 +646,8 @@ int dp_tables_mapping_upsert(struct dp_tables *t, const struct dp_mapping_spec *
 	m = mapping_build(t, v, s, &k);
 	if (!m)
 		return -ENOMEM;
+	if (m->resolving)
+		m->fallback_slot = covering_slot(t, v, &k);
 	slot = t->free_slots[--t->n_free];
 	m->slot = slot;
 	rc = rte_hash_add_key_data(t->prefix_hash, &k, (void *)(uintptr_t)slot);

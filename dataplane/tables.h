@@ -155,6 +155,13 @@ struct dp_mapping {
 	uint8_t n_rlocs;
 	uint8_t n_usable;	/* 0: drop (no RLOC) */
 	uint8_t via_petr;	/* native-forward: rlocs[] are the Proxy-ETRs */
+	/* No usable RLOC only because next hops are being resolved (ARP/ND
+	 * in flight): meanwhile the covering entry that existed when this
+	 * one was added forwards (fallback_slot; DP_SLOT_NONE: none), so a
+	 * new more-specific, e.g. an agent's /32 after a move, loses nothing
+	 * while its RLOC's MAC is asked for. */
+	uint8_t resolving;
+	uint32_t fallback_slot;
 	uint8_t eid[16];
 	uint8_t sel[DP_SEL_SLOTS];	/* flow hash -> index into rlocs[] */
 	struct dp_rloc rlocs[];

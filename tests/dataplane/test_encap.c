@@ -590,6 +590,51 @@ START_TEST(native_forward_through_petr)
 }
 END_TEST
 
+static bool resolved77;
+
+/* Next hop 192.0.2.77 answers when resolved77, every other at once. */
+static bool test_resolve(void *ctx, uint16_t port_id, const struct dp_ip *nh, uint8_t mac[6])
+{
+	(void)ctx;
+	(void)port_id;
+	memcpy(mac, nh_mac, 6);
+	return nh->a[3] != 77 || resolved77;
+}
+
+/* A new more-specific whose RLOC's MAC is being asked: the covering entry
+ * forwards meanwhile; once resolved, the new one. */
+START_TEST(resolving_entry_falls_back_to_its_cover)
+{
+	uint8_t f[256];
+	size_t l2, len = eid_frame(f, 0, "10.1.0.1", "10.2.0.77", 1000, 20, &l2);
+	struct rte_mbuf *m;
+	uint16_t port;
+
+	resolved77 = false;
+	dp_tables_resolver_set(t, test_resolve, NULL);
+	put(100, "10.2.0.77", 32, "192.0.2.77", LISP_ACT_NO_ACTION, true);
+	m = encap1(f, len, &port);
+	ck_assert_ptr_nonnull(m);
+	ck_assert_uint_eq(t_get32(rte_pktmbuf_mtod(m, const uint8_t *) + 30), 0xc0000202);
+	ck_assert_uint_eq(w.ctr.c[DP_CTR_RESOLVING_FALLBACK], 1);
+	rte_pktmbuf_free(m);
+	resolved77 = true;
+	ck_assert_int_eq(dp_tables_nexthop_changed(t, &(struct dp_ip){ .af = 4,
+								       .a = { 192, 0, 2, 77 } }), 1);
+	m = encap1(f, len, &port);
+	ck_assert_ptr_nonnull(m);
+	ck_assert_uint_eq(t_get32(rte_pktmbuf_mtod(m, const uint8_t *) + 30), 0xc000024d);
+	ck_assert_uint_eq(w.ctr.c[DP_CTR_RESOLVING_FALLBACK], 1);
+	rte_pktmbuf_free(m);
+	/* No cover (10.3/16 has none): dropped as before. */
+	resolved77 = false;
+	put(100, "10.3.0.0", 16, "192.0.2.77", LISP_ACT_NO_ACTION, true);
+	len = eid_frame(f, 0, "10.1.0.1", "10.3.0.5", 1000, 20, &l2);
+	expect_drop(f, len, false, DP_CTR_DROP_NO_RLOC);
+	dp_tables_resolver_set(t, NULL, NULL);
+}
+END_TEST
+
 /* itr.flow-table: through the encapsulation, a flow keeps its RLOC when
  * the weights change; a new flow follows them. */
 START_TEST(flow_affinity_through_encap)
@@ -1012,6 +1057,7 @@ int main(int argc, char **argv)
 	tcase_add_test(te, native_forward_through_petr);
 	tcase_add_test(te, locator_status_bits);
 	tcase_add_test(te, flow_affinity_through_encap);
+	tcase_add_test(te, resolving_entry_falls_back_to_its_cover);
 	tcase_add_test(te, burst_of_mixed_frames);
 	tcase_add_test(te, counter_names);
 	suite_add_tcase(s, te);

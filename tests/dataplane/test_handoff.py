@@ -189,10 +189,10 @@ def run(lab, seqflow):
         check(got["on_other_link"] > 0 and got["on_first_link"] > 0,
               f"the flow came by the old link ({got['on_first_link']}) then the new "
               f"({got['on_other_link']})")
-        # What is lost: the ITR (xTR2) drops while it resolves the new
-        # RLOC's MAC (drop_no_rloc), a few milliseconds: bounded at 20 ms.
-        check(lost_total <= RATE // 50,
-              f"make-before-break: {lost_total} lost (at most {RATE // 50})")
+        # While xTR2 resolves the new RLOC's MAC the covering /24 forwards
+        # (resolving_fallback): nothing should be lost; a CI bound of 1 ms.
+        check(lost_total <= RATE // 1000,
+              f"make-before-break: {lost_total} lost (at most {RATE // 1000})")
         check(after3 - before3 >= got["on_other_link"],
               f"the new link's datagrams came through xTR3 ({after3 - before3})")
         return
