@@ -76,14 +76,8 @@ struct dp_neigh {
 
 static void send_frame(struct dp_neigh *n, struct rte_mbuf *m, uint16_t port_id)
 {
-	struct dp_worker *w0 = n->app->workers[0];
-
-	m->port = port_id;
-	m->ol_flags &= ~RTE_MBUF_F_TX_OFFLOAD_MASK;
-	if (!w0 || !w0->inject || rte_ring_enqueue(w0->inject, m) != 0) {
+	if (!dp_worker_inject(n->app->workers[0], m, port_id))
 		n->st.tx_full++;
-		rte_pktmbuf_free(m);
-	}
 }
 
 static const struct dp_port *port_of(const struct dp_neigh *n, uint16_t port_id)

@@ -65,14 +65,23 @@ void dp_overlay_free(struct dp_overlay *o)
 
 static void inject(struct dp_overlay *o, struct rte_mbuf *m, uint16_t port_id)
 {
-	struct dp_worker *w0 = o->app->workers[0];
-
-	m->port = port_id;
-	m->ol_flags &= ~RTE_MBUF_F_TX_OFFLOAD_MASK;
-	if (!w0 || !w0->inject || rte_ring_enqueue(w0->inject, m) != 0) {
+	if (!dp_worker_inject(o->app->workers[0], m, port_id))
 		o->st.tx_full++;
+}
+
+/* A new frame of len bytes; NULL (counted) when no mbuf is left. */
+static uint8_t *frame_alloc(struct dp_overlay *o, struct rte_mbuf **mp, uint32_t len)
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(o->app->pool);
+	uint8_t *h = m ? (uint8_t *)rte_pktmbuf_append(m, (uint16_t)len) : NULL;
+
+	if (!h) {
 		rte_pktmbuf_free(m);
+		o->st.tx_full++;
+		return NULL;
 	}
+	*mp = m;
+	return h;
 }
 
 /* The inner Ethernet header and ARP body after the outer headers at h. */
@@ -140,11 +149,12 @@ static bool ours(const struct dp_tables *t, const struct dp_vrf *v, uint32_t tip
 	return dp_tables_host_known(t, v->iid, &a);
 }
 
-/* ARP inside VXLAN, the whole frame as received on an RLOC port. */
-static void tunnel_arp(struct dp_overlay *o, struct rte_mbuf *m)
+/* ARP inside VXLAN, the whole frame as received on an RLOC port; false
+ * when it is malformed. */
+static bool tunnel_arp(struct dp_overlay *o, const struct rte_mbuf *m)
 {
 	struct dp_tables *t = o->app->tables;
-	uint8_t *d = rte_pktmbuf_mtod(m, uint8_t *);
+	const uint8_t *d = rte_pktmbuf_mtod(m, const uint8_t *);
 	uint32_t seg = rte_pktmbuf_data_len(m), l2 = ETH_LEN, l3, hdr;
 	const struct rte_arp_hdr *a;
 	const struct dp_vrf *v;
@@ -155,20 +165,20 @@ static void tunnel_arp(struct dp_overlay *o, struct rte_mbuf *m)
 
 	o->st.arp_in++;
 	if (seg < ETH_LEN + VLAN_LEN)
-		goto bad;
+		return false;
 	if (d[12] == 0x81 && d[13] == 0x00)
 		l2 += VLAN_LEN;
 	v6 = d[l2 - 2] == 0x86;
 	l3 = v6 ? sizeof(struct rte_ipv6_hdr) : (uint32_t)(d[l2] & 0xf) * 4;
 	hdr = l2 + l3 + sizeof(struct rte_udp_hdr) + TUN_LEN;
 	if (seg < hdr + ETH_LEN + ARP_LEN)
-		goto bad;
+		return false;
 	a = (const struct rte_arp_hdr *)(d + hdr + ETH_LEN);
 	v = dp_tables_vrf(t, DP_PUNT_IID(m));
 	if (!v || a->arp_hardware != rte_cpu_to_be_16(RTE_ARP_HRD_ETHER) ||
 	    a->arp_protocol != rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4) || a->arp_hlen != 6 ||
 	    a->arp_plen != 4 || rte_is_multicast_ether_addr(&a->arp_data.arp_sha))
-		goto bad;
+		return false;
 	if (a->arp_data.arp_sip) {
 		memcpy(sender.a, &a->arp_data.arp_sip, 4);
 		if (dp_tables_peer_set(t, v->iid, &sender, a->arp_data.arp_sha.addr_bytes) == 0)
@@ -176,20 +186,16 @@ static void tunnel_arp(struct dp_overlay *o, struct rte_mbuf *m)
 	}
 	if (a->arp_opcode != rte_cpu_to_be_16(RTE_ARP_OP_REQUEST) || !a->arp_data.arp_sip ||
 	    a->arp_data.arp_sip == a->arp_data.arp_tip)
-		goto done;	/* a reply (learned), a probe or an announcement */
+		return true;	/* a reply (learned), a probe or an announcement */
 	if (!ours(t, v, a->arp_data.arp_tip)) {
 		o->st.not_ours++;
-		goto done;
+		return true;
 	}
 	/* The answer goes back the way the request came: the outer headers
 	 * reflected, the inner ARP reply from our MAC. */
-	r = rte_pktmbuf_alloc(o->app->pool);
-	h = r ? (uint8_t *)rte_pktmbuf_append(r, (uint16_t)(hdr + ETH_LEN + ARP_LEN)) : NULL;
-	if (!h) {
-		rte_pktmbuf_free(r);
-		o->st.tx_full++;
-		goto done;
-	}
+	h = frame_alloc(o, &r, hdr + ETH_LEN + ARP_LEN);
+	if (!h)
+		return true;
 	memcpy(h, d, hdr);
 	memcpy(h, d + 6, 6);
 	memcpy(h + 6, d, 6);
@@ -211,12 +217,7 @@ static void tunnel_arp(struct dp_overlay *o, struct rte_mbuf *m)
 	outer_fix(h, l2, hdr + ETH_LEN + ARP_LEN, v6);
 	o->st.replies++;
 	inject(o, r, m->port);
-done:
-	rte_pktmbuf_free(m);
-	return;
-bad:
-	o->st.bad++;
-	rte_pktmbuf_free(m);
+	return true;
 }
 
 /* At most one request per (iid, address) and interval. */
@@ -231,8 +232,9 @@ static bool ask_allowed(struct dp_overlay *o, uint32_t iid, uint32_t ip, uint64_
 }
 
 /* An EID-side frame for a far end whose MAC is unknown: asked through the
- * tunnel of the mapping's RLOC, the frame dropped. */
-static void peer_unknown(struct dp_overlay *o, struct rte_mbuf *m)
+ * tunnel of the mapping's RLOC (the caller drops the frame); false when
+ * it is malformed. */
+static bool peer_unknown(struct dp_overlay *o, const struct rte_mbuf *m)
 {
 	struct dp_tables *t = o->app->tables;
 	const uint8_t *d = rte_pktmbuf_mtod(m, const uint8_t *);
@@ -246,35 +248,31 @@ static void peer_unknown(struct dp_overlay *o, struct rte_mbuf *m)
 
 	o->st.unresolved_dropped++;
 	if (!v || seg < ETH_LEN + VLAN_LEN)
-		goto bad;
+		return false;
 	if (d[12] == 0x81 && d[13] == 0x00)
 		l2 += VLAN_LEN;
 	if (d[l2 - 2] == 0x86) {
 		o->st.ipv6_dropped++;
-		goto done;
+		return true;
 	}
 	if (seg < l2 + sizeof(struct rte_ipv4_hdr))
-		goto bad;
+		return false;
 	memcpy(&sip, d + l2 + 12, 4);
 	memcpy(&tip, d + l2 + 16, 4);
 	if (!ask_allowed(o, v->iid, tip, rte_rdtsc())) {
 		o->st.requests_limited++;
-		goto done;
+		return true;
 	}
 	mp = dp_tables_lookup4(t, v, rte_be_to_cpu_32(tip));
 	if (!mp || mp->action != LISP_ACT_NO_ACTION || !mp->n_usable) {
 		o->st.no_mapping++;
-		goto done;
+		return true;
 	}
 	r = dp_mapping_rloc(mp, dp_flow_hash4(d + l2, seg - l2));
 	len = r->hdr_len + ETH_LEN + ARP_LEN;
-	q = rte_pktmbuf_alloc(o->app->pool);
-	h = q ? (uint8_t *)rte_pktmbuf_append(q, (uint16_t)len) : NULL;
-	if (!h) {
-		rte_pktmbuf_free(q);
-		o->st.tx_full++;
-		goto done;
-	}
+	h = frame_alloc(o, &q, len);
+	if (!h)
+		return true;
 	memcpy(h, r->hdr, r->hdr_len);
 	((struct rte_udp_hdr *)(h + r->hdr_len - TUN_LEN - sizeof(struct rte_udp_hdr)))->src_port =
 		rte_cpu_to_be_16((uint16_t)(DP_UDP_SPORT_BASE |
@@ -285,20 +283,17 @@ static void peer_unknown(struct dp_overlay *o, struct rte_mbuf *m)
 	outer_fix(h, ETH_LEN, len, r->is_ip6);
 	o->st.requests++;
 	inject(o, q, r->port_id);
-done:
-	rte_pktmbuf_free(m);
-	return;
-bad:
-	o->st.bad++;
-	rte_pktmbuf_free(m);
+	return true;
 }
 
 void dp_overlay_input(struct dp_overlay *o, struct rte_mbuf *m)
 {
-	if (DP_PUNT_KIND(m) == DP_CTR_PUNT_ARP_TUNNEL)
-		tunnel_arp(o, m);
-	else
-		peer_unknown(o, m);
+	bool ok = DP_PUNT_KIND(m) == DP_CTR_PUNT_ARP_TUNNEL ? tunnel_arp(o, m) :
+							     peer_unknown(o, m);
+
+	if (!ok)
+		o->st.bad++;
+	rte_pktmbuf_free(m);
 }
 
 size_t dp_overlay_json(const struct dp_overlay *o, char *buf, size_t len)

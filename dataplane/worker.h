@@ -100,6 +100,20 @@ static inline void dp_punt(struct dp_worker *w, struct rte_mbuf *m, enum dp_ctr 
 	}
 }
 
+/* A frame of the control thread out of port_id, through worker 0's inject
+ * ring (w0; drained with its TX timer).  False, and m freed, when the ring
+ * is full or there is none. */
+static inline bool dp_worker_inject(struct dp_worker *w0, struct rte_mbuf *m, uint16_t port_id)
+{
+	m->port = port_id;
+	m->ol_flags &= ~RTE_MBUF_F_TX_OFFLOAD_MASK;
+	if (!w0 || !w0->inject || rte_ring_enqueue(w0->inject, m) != 0) {
+		rte_pktmbuf_free(m);
+		return false;
+	}
+	return true;
+}
+
 /* One frame out of port pid outside the burst (the exceptional paths). */
 static inline void dp_worker_tx(struct dp_worker *w, uint16_t pid, struct rte_mbuf *m)
 {

@@ -17,7 +17,6 @@ Exit 77 without lispgw-dp, tshark or scapy.
 
 import argparse
 import os
-import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -65,16 +64,7 @@ FIELDS = ["eth.src", "eth.dst", "ip.src", "ip.dst", "ip.flags.mf", "ip.frag_offs
 
 
 def rows_of(tshark, path):
-    res = subprocess.run([tshark, "-r", path, "-T", "fields", "-E", "separator=\t",
-                          "-E", "occurrence=a", "-E", "aggregator=,",
-                          "-o", "ip.check_checksum:TRUE", "-o", "ip.defragment:FALSE"] +
-                         sum((["-e", f] for f in FIELDS), []),
-                         capture_output=True, text=True, check=True)
-    out = []
-    for line in res.stdout.splitlines():
-        vals = line.split("\t") + [""] * len(FIELDS)
-        out.append({f: (v.split(",") if v else []) for f, v in zip(FIELDS, vals)})
-    return out
+    return tp.tshark_rows(tshark, path, FIELDS, prefs=("ip.defragment:FALSE",))
 
 
 def main():

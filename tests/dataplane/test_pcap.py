@@ -392,17 +392,20 @@ FIELDS = ["arp.opcode", "arp.src.hw_mac", "arp.src.proto_ipv4", "arp.dst.hw_mac"
           "vxlan.flag_i", "vxlan.i_bit", "vxlan.p_bit", "vxlan.vni", "vxlan.next_proto"]
 
 
-def tshark_rows(tshark, path):
+def tshark_rows(tshark, path, fields=None, prefs=()):
+    """One dict per frame: field -> list of values (every occurrence)."""
+    fields = fields or FIELDS
     res = subprocess.run([tshark, "-r", path, "-T", "fields", "-E", "separator=\t",
                           "-E", "occurrence=a", "-E", "aggregator=,",
                           "-o", "ip.check_checksum:TRUE", "-o", "udp.check_checksum:TRUE"] +
-                         sum((["-e", f] for f in FIELDS), []),
+                         sum((["-o", p] for p in prefs), []) +
+                         sum((["-e", f] for f in fields), []),
                          capture_output=True, text=True, check=True)
     rows = []
     for line in res.stdout.splitlines():
         vals = line.split("\t")
-        vals += [""] * (len(FIELDS) - len(vals))
-        rows.append({f: (v.split(",") if v else []) for f, v in zip(FIELDS, vals)})
+        vals += [""] * (len(fields) - len(vals))
+        rows.append({f: (v.split(",") if v else []) for f, v in zip(fields, vals)})
     return rows
 
 

@@ -229,47 +229,29 @@ print('topology: %s H %s, X x-eid %s x-rloc %s, K k-rloc %s vx0 %s (mtu %s)' %
       flush=True)
 
 conf = os.path.join(tmp, 'dp.yaml')
+# Static: H's MAC, K's MAC and the RLOC alone; VXK_MODE=arp: none of them.
+static = {'peer': '' if ARP else '\n    peer-mac: "%s"' % mac['h-eth'],
+          'addr': X_RLOC + '/24' if ARP else X_RLOC,
+          'nh': '' if ARP else '\n    next-hop-mac: "%s"' % mac['k-rloc'],
+          'inner': '\n    inner-mac: resolve' if ARP else ''}
 with open(conf, 'w') as f:
-    if ARP:
-        f.write("""log-level: info
+    f.write("""log-level: info
 ports:
   - name: hosts
     device: net_af_packet0
     role: eid
-    instance-id: %(vni)d
+    instance-id: %(vni)d%(peer)s
   - name: underlay
     device: net_af_packet1
     role: rloc
-    addresses: [%(xr)s/24]
+    addresses: [%(addr)s]%(nh)s
 instances:
   - instance-id: %(vni)d
-    encapsulation: vxlan
-    inner-mac: resolve
+    encapsulation: vxlan%(inner)s
 static-map-cache:
   - eid-prefix: "[%(vni)d]%(kpfx)s"
     rlocs: [{address: %(kip)s}]
-""" % {'vni': VNI, 'xr': X_RLOC, 'kip': K_RLOC, 'kpfx': '10.1.1.0/24'})
-    else:
-        f.write("""log-level: info
-ports:
-  - name: hosts
-    device: net_af_packet0
-    role: eid
-    instance-id: %(vni)d
-    peer-mac: "%(h)s"
-  - name: underlay
-    device: net_af_packet1
-    role: rloc
-    addresses: [%(xr)s]
-    next-hop-mac: "%(kr)s"
-instances:
-  - instance-id: %(vni)d
-    encapsulation: vxlan
-static-map-cache:
-  - eid-prefix: "[%(vni)d]%(kpfx)s"
-    rlocs: [{address: %(kip)s}]
-""" % {'vni': VNI, 'h': mac['h-eth'], 'xr': X_RLOC, 'kr': mac['k-rloc'], 'kip': K_RLOC,
-           'kpfx': '10.1.1.0/24'})
+""" % dict(static, vni=VNI, kip=K_RLOC, kpfx='10.1.1.0/24'))
 
 
 # --- lispgw-dp --------------------------------------------------------------------
