@@ -509,3 +509,101 @@ const struct lisp_lcaf *lisp_waddr_json(const struct lisp_waddr *w)
 		}
 	return NULL;
 }
+
+/* ---- CATS constraints on a request EID (see lcaf.h) ----------------------- */
+
+static bool text_fits_dn(const char *text, size_t len)
+{
+	if (len == 0 || len > LISP_DN_MAX)
+		return false;
+	for (size_t i = 0; i < len; i++)
+		if ((unsigned char)text[i] < 0x20 || (unsigned char)text[i] > 0x7e)
+			return false;
+	return true;
+}
+
+int lcaf_constraints_decode(const struct lisp_waddr *eid, uint8_t mask_len,
+			    struct lisp_prefix *prefix, const char **text, size_t *len,
+			    struct lisp_err *err)
+{
+	const struct lisp_waddr *kv = eid, *key, *val;
+	uint32_t iid = 0;
+	int rc;
+
+	*text = NULL;
+	*len = 0;
+	if (kv->afi == LISP_AFI_LCAF && kv->lcaf.type == LCAF_TYPE_IID) {
+		iid = kv->lcaf.iid.iid;
+		kv = kv->lcaf.iid.addr;
+	}
+	if (kv->afi != LISP_AFI_LCAF || kv->lcaf.type != LCAF_TYPE_KV)
+		return lisp_waddr_to_prefix(eid, mask_len, prefix, err);
+	key = kv->lcaf.kv.key;
+	val = kv->lcaf.kv.value;
+	if (key->afi == LISP_AFI_LCAF || key->afi == LISP_AFI_NONE)
+		return lisp_err_set(err, EBADMSG,
+				    "constraints: key must be a plain EID address, not AFI %u",
+				    key->afi);
+	rc = lisp_waddr_to_prefix(key, mask_len, prefix, err);
+	if (rc < 0)
+		return rc == -ENOTSUP ? -EBADMSG : rc;
+	prefix->iid = iid;
+	if (val->afi == LISP_AFI_DN) {
+		*text = val->plain.dn;
+		*len = val->plain.dn_len;
+	} else if (val->afi == LISP_AFI_LCAF && val->lcaf.type == LCAF_TYPE_JSON) {
+		if (val->lcaf.json.addr && val->lcaf.json.addr->afi != LISP_AFI_NONE)
+			return lisp_err_set(err, EBADMSG,
+					    "constraints: JSON value carries an address (AFI %u)",
+					    val->lcaf.json.addr->afi);
+		*text = val->lcaf.json.text;
+		*len = val->lcaf.json.len;
+	} else {
+		return lisp_err_set(err, EBADMSG,
+				    "constraints: value must be a distinguished name or a JSON LCAF, not AFI %u%s%s",
+				    val->afi, val->afi == LISP_AFI_LCAF ? " " : "",
+				    val->afi == LISP_AFI_LCAF ? lcaf_type_name(val->lcaf.type) : "");
+	}
+	if (*len == 0 || *len > LCAF_CONSTRAINTS_MAX) {
+		*text = NULL;
+		return lisp_err_set(err, EBADMSG, "constraints: text length %zu not in 1..%d",
+				    *len, LCAF_CONSTRAINTS_MAX);
+	}
+	return 1;
+}
+
+int lcaf_constraints_wrap(struct lisp_waddr *out, struct lcaf_constraints_buf *b,
+			  const struct lisp_prefix *p, const char *text, size_t len,
+			  struct lisp_err *err)
+{
+	if (!text || len == 0 || len > LCAF_CONSTRAINTS_MAX)
+		return lisp_err_set(err, EINVAL, "constraints text length %zu not in 1..%d", len,
+				    LCAF_CONSTRAINTS_MAX);
+	memset(b, 0, sizeof(*b));
+	lisp_waddr_from_addr(&b->key, &p->addr);
+	if (text_fits_dn(text, len)) {
+		b->value.afi = LISP_AFI_DN;
+		b->value.plain.afi = LISP_AFI_DN;
+		memcpy(b->value.plain.dn, text, len);
+		b->value.plain.dn_len = (uint8_t)len;
+	} else {
+		b->value.afi = LISP_AFI_LCAF;
+		b->value.lcaf.type = LCAF_TYPE_JSON;
+		b->value.lcaf.json.len = (uint16_t)len;
+		b->value.lcaf.json.text = text;
+	}
+	b->kv.afi = LISP_AFI_LCAF;
+	b->kv.lcaf.type = LCAF_TYPE_KV;
+	b->kv.lcaf.kv.key = &b->key;
+	b->kv.lcaf.kv.value = &b->value;
+	if (p->iid == 0) {
+		*out = b->kv;
+		return 0;
+	}
+	memset(out, 0, sizeof(*out));
+	out->afi = LISP_AFI_LCAF;
+	out->lcaf.type = LCAF_TYPE_IID;
+	out->lcaf.iid.iid = p->iid;
+	out->lcaf.iid.addr = &b->kv;
+	return 0;
+}

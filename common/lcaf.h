@@ -140,4 +140,44 @@ const struct lisp_lcaf *lisp_waddr_json(const struct lisp_waddr *w);
 
 const char *lcaf_type_name(uint8_t type);
 
+/*
+ * Context constraints on a Map-Request's EID-record (CATS, docs/cats.md):
+ * the EID is a Key/Value LCAF (RFC 8060, section 4.11) whose key is the
+ * EID address and whose value carries the constraints, a JSON object as
+ * text; an Instance-ID LCAF wraps it when the IID is not 0:
+ *
+ *   IID LCAF (type 2, IID)            when IID != 0
+ *    `- Key/Value LCAF (type 15)
+ *        |- key:   AFI 1/2/6/17 EID address (the prefix; mask-len in the record)
+ *        `- value: AFI 17 (Distinguished Name) "{"gpu":"H100",...}"
+ *                  or a JSON LCAF (type 14) with AFI 0 after the text
+ *
+ * The DN form is what we send when the text fits (1..255 printable ASCII
+ * bytes, JSON_ENSURE_ASCII output does): every dissector that knows RFC
+ * 8060 decodes it in full, which tshark 4.0 does not do for JSON LCAFs.
+ * Longer text goes in a JSON LCAF; both are accepted.
+ */
+#define LCAF_CONSTRAINTS_MAX	4096	/* longest constraints text accepted */
+
+/* Storage for the address tree lcaf_constraints_wrap() builds. */
+struct lcaf_constraints_buf {
+	struct lisp_waddr kv, key, value;
+};
+
+/*
+ * The prefix an EID-record asks for and, when it carries constraints,
+ * their text (not NUL-terminated; lives as long as the decoded message).
+ * Returns 1 with constraints, 0 for a plain (IID-)prefix (*text NULL),
+ * -ENOTSUP for an EID that is neither, -EBADMSG for a Key/Value EID whose
+ * key or value does not have the shape above.
+ */
+int lcaf_constraints_decode(const struct lisp_waddr *eid, uint8_t mask_len,
+			    struct lisp_prefix *prefix, const char **text, size_t *len,
+			    struct lisp_err *err);
+/* Builds the EID address of a constrained request for p into *out (and b).
+ * -EINVAL for empty text or text longer than LCAF_CONSTRAINTS_MAX. */
+int lcaf_constraints_wrap(struct lisp_waddr *out, struct lcaf_constraints_buf *b,
+			  const struct lisp_prefix *p, const char *text, size_t len,
+			  struct lisp_err *err);
+
 #endif

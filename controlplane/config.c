@@ -414,6 +414,8 @@ void cp_config_free(struct cp_config *cfg)
 	mappings_free(cfg->itr.statics, cfg->itr.static_count);
 	free(cfg->pitr.eids);
 	free(cfg->petr.iids);
+	cfg_cats_free(&cfg->cats);
+	cfg_agents_free(&cfg->agents);
 	free(cfg);
 }
 

@@ -191,6 +191,33 @@ struct cp_config_dataplane {
 	char *socket;				/* the data plane's UNIX socket */
 };
 
+/* cats: context-aware selection (docs/cats.md). */
+struct cp_config_cats_policy {
+	bool any_iid;				/* no instance-id: every other IID */
+	uint32_t iid;
+	char *rank;				/* "latency_ms,load" (attrq.h) */
+};
+
+struct cp_config_cats {
+	bool present;
+	size_t policy_count;
+	struct cp_config_cats_policy *policies;	/* Map-Resolver and ITR ranking */
+	char *metrics_file;			/* ETR service metrics; NULL: none */
+	uint32_t metrics_interval_ms;
+	uint32_t metrics_threshold_pct;		/* re-register past this change */
+};
+
+/* agents: EID pools and the state file (docs/agents.md). */
+struct cp_config_agents {
+	bool present;
+	char *state_file;			/* NULL: allocations live in memory */
+	uint32_t max;				/* agents and kept allocations */
+	size_t pool_count;
+	struct lisp_prefix *pools;		/* [iid]prefix to allocate from */
+	size_t space_count;
+	struct lisp_prefix *spaces;		/* where brought EIDs may lie */
+};
+
 struct cp_config {
 	unsigned int roles;			/* enum cp_role bits */
 	int log_level;				/* LOG_ERR, LOG_WARNING, LOG_INFO, LOG_DEBUG */
@@ -208,6 +235,8 @@ struct cp_config {
 	struct cp_config_itr itr;
 	struct cp_config_pitr pitr;
 	struct cp_config_petr petr;
+	struct cp_config_cats cats;		/* CATS (config_cats.c) */
+	struct cp_config_agents agents;		/* agents (config_agents.c) */
 };
 
 /* One error: a line (1-based; 0 when the file could not be read), the key

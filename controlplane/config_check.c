@@ -577,6 +577,8 @@ int cfg_check(const struct cfg_raw *raw, const struct cfg_doc *doc, struct cp_co
 	cfg_chk_itr(&c, raw->itr, &cfg->itr);
 	cfg_chk_pitr(&c, raw->pitr, &cfg->pitr);
 	cfg_chk_petr(&c, raw->petr, &cfg->petr);
+	cfg_chk_cats(&c, raw->cats, &cfg->cats);
+	cfg_chk_agents(&c, raw->agents, raw->roles, &cfg->agents);
 	chk_roles(&c, cfg);
 	if (c.nomem)
 		return -ENOMEM;

@@ -267,6 +267,8 @@ static void print_xtr(const struct cp_config *cfg, FILE *f)
 			fprintf(f, "%s%u", i ? ", " : "", cfg->petr.iids[i]);
 		fputs("]\n", f);
 	}
+	cfg_print_cats(&cfg->cats, f);
+	cfg_print_agents(&cfg->agents, f);
 }
 
 int cp_config_print(const struct cp_config *cfg, FILE *f)
@@ -421,5 +423,6 @@ bool cp_config_equal(const struct cp_config *a, const struct cp_config *b)
 	     memcmp(a->petr.iids, b->petr.iids, a->petr.iid_count * sizeof(*a->petr.iids))))
 		return false;
 	return ms_eq(&a->ms, &b->ms) && mr_eq(&a->mr, &b->mr) && etr_eq(&a->etr, &b->etr) &&
-	       itr_eq(&a->itr, &b->itr);
+	       itr_eq(&a->itr, &b->itr) && cfg_cats_equal(&a->cats, &b->cats) &&
+	       cfg_agents_equal(&a->agents, &b->agents);
 }

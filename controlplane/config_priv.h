@@ -156,6 +156,34 @@ struct cfg_raw_listen {
 	uint32_t *port;
 };
 
+/* cats (config_cats.c) */
+struct cfg_raw_cats_policy {
+	uint32_t *iid;
+	char *rank;
+};
+
+struct cfg_raw_cats_metrics {
+	char *file;
+	char *interval;
+	uint32_t *threshold_pct;
+};
+
+struct cfg_raw_cats {
+	struct cfg_raw_cats_policy *policies;
+	unsigned int policies_count;
+	struct cfg_raw_cats_metrics *metrics;
+};
+
+/* agents (config_agents.c) */
+struct cfg_raw_agents {
+	char *state_file;
+	uint32_t *max;
+	char **pools;
+	unsigned int pools_count;
+	char **spaces;
+	unsigned int spaces_count;
+};
+
 struct cfg_raw {
 	unsigned int roles;
 	int *log_level;
@@ -170,6 +198,8 @@ struct cfg_raw {
 	struct cfg_raw_itr *itr;
 	struct cfg_raw_pitr *pitr;
 	struct cfg_raw_petr *petr;
+	struct cfg_raw_cats *cats;
+	struct cfg_raw_agents *agents;
 };
 
 extern const cyaml_schema_value_t cfg_raw_schema;
@@ -302,6 +332,21 @@ void cfg_chk_etr(struct cfg_chk *c, const struct cfg_raw_etr *r, struct cp_confi
 void cfg_chk_itr(struct cfg_chk *c, const struct cfg_raw_itr *r, struct cp_config_itr *itr);
 void cfg_chk_pitr(struct cfg_chk *c, const struct cfg_raw_pitr *r, struct cp_config_pitr *pitr);
 void cfg_chk_petr(struct cfg_chk *c, const struct cfg_raw_petr *r, struct cp_config_petr *petr);
+
+/* The cats section (config_cats.c). */
+extern const cyaml_schema_field_t cfg_cats_fields[];
+void cfg_chk_cats(struct cfg_chk *c, const struct cfg_raw_cats *r, struct cp_config_cats *cats);
+void cfg_print_cats(const struct cp_config_cats *cats, FILE *f);
+bool cfg_cats_equal(const struct cp_config_cats *a, const struct cp_config_cats *b);
+void cfg_cats_free(struct cp_config_cats *cats);
+
+/* The agents section (config_agents.c). */
+extern const cyaml_schema_field_t cfg_agents_fields[];
+void cfg_chk_agents(struct cfg_chk *c, const struct cfg_raw_agents *r, unsigned int roles,
+		    struct cp_config_agents *ag);
+void cfg_print_agents(const struct cp_config_agents *ag, FILE *f);
+bool cfg_agents_equal(const struct cp_config_agents *a, const struct cp_config_agents *b);
+void cfg_agents_free(struct cp_config_agents *ag);
 
 /* "90", "90s", "500ms", "15m", "2h", "1d" -> milliseconds (at most 30
  * days).  Returns 0 or -EINVAL. */

@@ -310,6 +310,8 @@ static const cyaml_schema_field_t top_fields[] = {
 	CYAML_FIELD_MAPPING_PTR("itr", OPT, struct cfg_raw, itr, itr_fields),
 	CYAML_FIELD_MAPPING_PTR("pitr", OPT, struct cfg_raw, pitr, pitr_fields),
 	CYAML_FIELD_MAPPING_PTR("petr", OPT, struct cfg_raw, petr, petr_fields),
+	CYAML_FIELD_MAPPING_PTR("cats", OPT, struct cfg_raw, cats, cfg_cats_fields),
+	CYAML_FIELD_MAPPING_PTR("agents", OPT, struct cfg_raw, agents, cfg_agents_fields),
 	CYAML_FIELD_END
 };
 

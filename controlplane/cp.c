@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/random.h>
 
+#include "agents.h"
 #include "cp_priv.h"
 #include "log.h"
 #include "rest.h"
@@ -139,6 +140,28 @@ static struct map_resolver *mr_from_config(struct cp *cp, const struct cp_config
 	return map_resolver_new(cp->loop, &p, cp->ms, cp->sites, cp_send, cp);
 }
 
+/* The agents store, on an ETR: loaded once (its state file outlives
+ * reloads; pools and the file change with a restart). */
+static int agents_start(struct cp *cp, const struct cp_config *cfg, struct lisp_err *err)
+{
+	struct agent_store_params p = {
+		.pools = cfg->agents.pools,
+		.pool_count = cfg->agents.pool_count,
+		.spaces = cfg->agents.spaces,
+		.space_count = cfg->agents.space_count,
+		.max = cfg->agents.max,
+		.state_file = cfg->agents.state_file,
+	};
+
+	if (!cp->etr)
+		return 0;
+	cp->agents = agent_store_new(&p, err);
+	if (!cp->agents)
+		return lisp_err_prefix(err, -EINVAL, "agents");
+	agents_install_all(cp);
+	return 0;
+}
+
 /* ---- I/O ----------------------------------------------------------------- */
 
 void cp_send(void *arg, const struct lisp_addr *dst, uint16_t port, const uint8_t *msg,
@@ -229,6 +252,7 @@ static int open_sockets(struct cp *cp, const struct cp_config *cfg, struct lisp_
 
 static void cp_roles_free(struct cp *cp)
 {
+	cp_cats_stop(cp);	/* CATS: its metric agent feeds the ETR */
 	dp_push_free(cp->dp);	/* first: it observes the ITR's map-cache */
 	cp->dp = NULL;
 	itr_free(cp->itr);
@@ -317,6 +341,10 @@ int cp_start(struct cp *cp, struct evloop *loop, const char *config_path,
 	rc = open_sockets(cp, cfg, err);
 	if (rc == 0)
 		rc = cp_roles_build(cp, cfg, err);
+	if (rc == 0)
+		rc = agents_start(cp, cfg, err);
+	if (rc == 0)
+		rc = cp_cats_apply(cp, cfg, err);	/* CATS */
 	if (rc == 0 && cfg->rest.enabled && !(cp->rest = rest_start(cp, &cfg->rest, err)))
 		rc = -EADDRNOTAVAIL;
 	if (rc < 0) {
@@ -333,6 +361,8 @@ void cp_stop(struct cp *cp)
 	rest_stop(cp->rest);
 	cp->rest = NULL;
 	cp_roles_free(cp);
+	agent_store_free(cp->agents);
+	cp->agents = NULL;
 	for (size_t i = 0; i < cp->sock_count; i++)
 		udp_io_close(cp->socks[i]);
 	cp->sock_count = 0;
@@ -402,12 +432,15 @@ int cp_reload(struct cp *cp)
 	if (etr) {
 		etr_free(cp->etr);
 		cp->etr = etr;
+		agents_install_all(cp);	/* the new database has the file's only */
 		etr_start(etr);
 		if (cp->dp)	/* only what changed goes to the data plane */
 			dp_push_db_load(cp->dp, next->etr.database, next->etr.mapping_count);
 	}
 	if (cp->rest)
 		rest_reload(cp->rest, &next->rest);
+	if (cp_cats_apply(cp, next, &err) < 0)	/* CATS */
+		log_error("reload: cats: %s", err.msg);
 	cp_config_free(cp->cfg);
 	cp->cfg = next;
 	cp->c.reloads++;

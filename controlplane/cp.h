@@ -64,6 +64,7 @@ struct cp_itr_ops {
 };
 
 struct rest;
+struct agent_store;
 
 struct cp {
 	struct evloop *loop;
@@ -80,6 +81,8 @@ struct cp {
 	struct itr *itr;
 	struct dp_push *dp;			/* NULL without a dataplane section */
 	struct rest *rest;			/* NULL when REST is off */
+	struct etr_metrics *etr_metrics;	/* CATS metric agent (cp_cats.c) */
+	struct agent_store *agents;		/* agents (rest_agents.c); NULL without ETR */
 	struct cp_msg_counters c;
 	uint64_t started_ms;
 };

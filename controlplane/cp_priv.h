@@ -13,4 +13,9 @@ void cp_locator_from_config(const struct cp_config_rloc *r, struct lisp_locator 
 			    struct lisp_waddr *inner);
 struct itr *cp_itr_from_config(struct cp *cp, const struct cp_config *cfg, struct lisp_err *err);
 
+/* CATS (cp_cats.c): ranking policies to the Map-Resolver and the ITR, the
+ * ETR's metric agent; again after every (re)build of those roles. */
+int cp_cats_apply(struct cp *cp, const struct cp_config *cfg, struct lisp_err *err);
+void cp_cats_stop(struct cp *cp);
+
 #endif

@@ -543,6 +543,18 @@ int etr_db_del(struct etr *etr, const struct lisp_prefix *eid)
 	return 0;
 }
 
+int etr_db_lookup(const struct etr *etr, const struct lisp_prefix *eid, struct lisp_arena *arena,
+		  struct lisp_record *out, struct lisp_prefix *match)
+{
+	const struct etr_entry *e = mapdb_longest(etr->db, eid, match);
+	struct wire_rd rd;
+
+	if (!e)
+		return -ENOENT;
+	wire_rd_init(&rd, e->record, e->len);
+	return lisp_record_decode(&rd, arena, out, NULL);
+}
+
 /* ---- input ---------------------------------------------------------------- */
 
 static struct etr_ms *ms_by_addr(struct etr *etr, const struct lisp_addr *src)

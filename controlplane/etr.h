@@ -85,6 +85,10 @@ void etr_params_default(struct etr_params *p);
 int etr_db_set(struct etr *etr, const struct lisp_record *rec, struct lisp_err *err);
 int etr_db_del(struct etr *etr, const struct lisp_prefix *eid);
 size_t etr_db_count(const struct etr *etr);
+/* The longest database mapping covering eid (a host or a prefix), decoded
+ * into arena; *match receives its prefix.  -ENOENT when none covers it. */
+int etr_db_lookup(const struct etr *etr, const struct lisp_prefix *eid, struct lisp_arena *arena,
+		  struct lisp_record *out, struct lisp_prefix *match);
 
 /* Starts the periodic registration. */
 void etr_start(struct etr *etr);

@@ -119,7 +119,33 @@ void itr_free(struct itr *itr)
 	free(itr->arena_buf);
 	free(itr->req);
 	free(itr->out);
+	free(itr->cats);
 	free(itr);
+}
+
+static void itr_rank(void *arg, const struct lisp_record *rec, uint8_t *prio, uint8_t *weight)
+{
+	struct itr *itr = arg;
+	struct lisp_prefix eid;
+	uint32_t iid = 0;
+
+	if (lisp_waddr_to_prefix(&rec->eid, rec->mask_len, &eid, NULL) == 0)
+		iid = eid.iid;
+	cats_rank(cats_policy_find(itr->cats, iid), rec->locs, rec->loc_count, prio, weight);
+}
+
+int itr_set_cats(struct itr *itr, const struct cats_policies *p)
+{
+	free(itr->cats);
+	itr->cats = NULL;
+	mapcache_set_ranker(itr->cache, NULL, NULL);
+	if (!p || !p->count)
+		return 0;
+	itr->cats = malloc(sizeof(*itr->cats));
+	if (!itr->cats)
+		return -ENOMEM;
+	*itr->cats = *p;
+	return mapcache_set_ranker(itr->cache, itr_rank, itr);
 }
 
 struct mapcache *itr_cache(const struct itr *itr)

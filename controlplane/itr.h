@@ -152,6 +152,13 @@ int itr_add_static(struct itr *itr, const struct lisp_record *rec, enum mapcache
 		   struct lisp_err *err);
 int itr_del_static(struct itr *itr, const struct lisp_prefix *eid);
 
+/* Ranking policies per Instance-ID (CATS, docs/cats.md; copied; NULL:
+ * none): the RLOCs of every mapping learnt from now on get the priorities
+ * and weights the IID's policy gives their attributes, which is what the
+ * data plane is pushed.  0 or -ENOMEM. */
+struct cats_policies;
+int itr_set_cats(struct itr *itr, const struct cats_policies *p);
+
 struct mapcache *itr_cache(const struct itr *itr);
 const struct itr_counters *itr_counters(const struct itr *itr);
 size_t itr_pending_count(const struct itr *itr);

@@ -6,6 +6,7 @@
 #ifndef LISPGW_ITR_PRIV_H
 #define LISPGW_ITR_PRIV_H
 
+#include "cats.h"
 #include "itr.h"
 #include "log.h"
 #include "mapdb.h"
@@ -50,6 +51,7 @@ struct itr {
 	ms_send_fn send;
 	void *send_arg;
 	struct mapcache *cache;
+	struct cats_policies *cats;	/* ranking per IID; NULL: as received */
 	struct mapdb *pending_by_eid;
 	struct itr_pending *pending[ITR_NONCE_BUCKETS];
 	size_t pending_count;

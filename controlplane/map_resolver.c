@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cats.h"
 #include "log.h"
 #include "mapdb.h"
 #include "pubsub.h"
@@ -20,6 +21,7 @@ struct map_resolver {
 	struct map_server *ms;
 	struct site_table *sites;
 	struct pubsub *pubsub;
+	struct cats_policies cats;
 	ms_send_fn send;
 	void *send_arg;
 	struct ratelimit *rl;
@@ -77,6 +79,14 @@ void map_resolver_free(struct map_resolver *mr)
 void map_resolver_set_pubsub(struct map_resolver *mr, struct pubsub *ps)
 {
 	mr->pubsub = ps;
+}
+
+void map_resolver_set_cats(struct map_resolver *mr, const struct cats_policies *p)
+{
+	if (p)
+		mr->cats = *p;
+	else
+		memset(&mr->cats, 0, sizeof(mr->cats));
 }
 
 const struct mr_counters *map_resolver_counters(const struct map_resolver *mr)
@@ -144,6 +154,80 @@ static int answer_record(struct map_resolver *mr, const struct lisp_prefix *eid,
 			    err) < 0 ? -ENOSPC : 1;
 }
 
+/*
+ * A constrained EID-record (docs/cats.md): the registered locators that
+ * satisfy q, ranked by the IID's policy; a drop/policy-denied negative
+ * record when none does.  Not registered: answered as without constraints.
+ */
+static int answer_constrained(struct map_resolver *mr, const struct lisp_prefix *eid,
+			      const struct attrq *q, const uint8_t *ecm, size_t ecm_len,
+			      struct wire_wr *w, struct lisp_err *err)
+{
+	struct reg_eid *e = mr->ms ? registry_lookup(map_server_registry(mr->ms), eid) : NULL;
+	struct lisp_locator *locs = NULL;
+	struct lisp_record rec;
+	size_t n = 0;
+
+	mr->c.requests_constrained++;
+	if (!e)
+		return answer_record(mr, eid, ecm, ecm_len, w, err);
+	if (reg_eid_decode(e, &mr->arena, &rec, err) < 0)
+		return -EINVAL;
+	if (rec.loc_count) {
+		locs = lisp_arena_alloc(&mr->arena, rec.loc_count * sizeof(*locs));
+		if (!locs)
+			return lisp_err_set(err, ENOMEM, "decode arena exhausted");
+		n = cats_select(q, cats_policy_find(&mr->cats, e->eid.iid), rec.locs,
+				rec.loc_count, locs);
+	}
+	if (n == 0) {
+		mr->c.replies_constrained_nomatch++;
+		return put_negative(w, &e->eid, CATS_NOMATCH_ACTION, CATS_NOMATCH_TTL_MIN, err) < 0
+			       ? -ENOSPC : 1;
+	}
+	rec.locs = locs;
+	rec.loc_count = (uint8_t)n;
+	if (lisp_record_encode(w, &rec, err) < 0)
+		return -ENOSPC;
+	mr->c.replies_constrained++;
+	return 1;
+}
+
+/* One EID-record: plain, or with constraints (counted when malformed). */
+static int answer_request_record(struct map_resolver *mr, const struct lisp_request_record *r,
+				 const uint8_t *ecm, size_t ecm_len, struct wire_wr *w,
+				 struct lisp_err *err)
+{
+	struct lisp_prefix eid;
+	const char *text;
+	struct attrq q;
+	size_t len;
+	int rc;
+
+	rc = lcaf_constraints_decode(&r->eid, r->mask_len, &eid, &text, &len, err);
+	if (rc == -EBADMSG) {
+		mr->c.constraints_malformed++;
+		log_ratelimited(&mr->log_rl, LOG_LEVEL_WARN, "map-resolver: %s", err->msg);
+		return 0;
+	}
+	if (rc < 0) {
+		mr->c.requests_unanswerable++;
+		return 0;
+	}
+	if (rc == 0)
+		return answer_record(mr, &eid, ecm, ecm_len, w, err);
+	memset(&q, 0, sizeof(q));
+	if (attrq_parse_text(text, len, &q, err) < 0) {
+		mr->c.constraints_malformed++;
+		log_ratelimited(&mr->log_rl, LOG_LEVEL_WARN, "map-resolver: constraints: %s",
+				err->msg);
+		return 0;
+	}
+	rc = answer_constrained(mr, &eid, &q, ecm, ecm_len, w, err);
+	attrq_free(&q);
+	return rc;
+}
+
 void map_resolver_input(struct map_resolver *mr, const uint8_t *msg, size_t len,
 			const struct lisp_addr *src, uint16_t src_port)
 {
@@ -188,15 +272,8 @@ void map_resolver_input(struct map_resolver *mr, const uint8_t *msg, size_t len,
 	wire_wr_init(&w, mr->out, MR_MSG_MAX);
 	w.p += 12;	/* the header goes in last, when the count is known */
 	for (unsigned int i = 0; i < req.record_count; i++) {
-		struct lisp_prefix eid;
-		int rc;
+		int rc = answer_request_record(mr, &req.records[i], msg, len, &w, &err);
 
-		if (lisp_waddr_to_prefix(&req.records[i].eid, req.records[i].mask_len, &eid,
-					 &err) < 0) {
-			mr->c.requests_unanswerable++;
-			continue;
-		}
-		rc = answer_record(mr, &eid, msg, len, &w, &err);
 		if (rc < 0)
 			break;
 		answered += (unsigned int)rc;
@@ -210,10 +287,13 @@ void map_resolver_input(struct map_resolver *mr, const uint8_t *msg, size_t len,
 	/* Subscriptions after the reply: the confirming Map-Notify follows it. */
 	for (unsigned int i = 0; i < req.record_count && mr->pubsub; i++) {
 		struct lisp_prefix eid;
+		const char *text;
+		size_t tlen;
 
+		/* A constrained record subscribes to the whole mapping. */
 		if (req.records[i].notify &&
-		    lisp_waddr_to_prefix(&req.records[i].eid, req.records[i].mask_len, &eid,
-					 NULL) == 0)
+		    lcaf_constraints_decode(&req.records[i].eid, req.records[i].mask_len, &eid,
+					    &text, &tlen, NULL) >= 0)
 			pubsub_subscribe(mr->pubsub, &eid, &req, itr);
 	}
 }

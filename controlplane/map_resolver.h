@@ -14,6 +14,17 @@
  *    natively-forward, TTL 15 minutes.
  * Replies go to the first ITR-RLOC of the Map-Request, to the inner UDP
  * source port.  Each source is rate-limited.
+ *
+ * Context-aware selection (CATS, docs/cats.md): an EID-record whose EID
+ * carries constraints (lcaf.h lcaf_constraints_decode) is always answered
+ * here, from the registration, proxy-reply or not (the ETR cannot judge an
+ * anycast set it holds one part of): only the locators whose attributes
+ * satisfy the constraints, priority and weight from the Instance-ID's
+ * ranking policy (as registered when it has none).  Nothing satisfies
+ * them: a negative record for the registered prefix, action
+ * drop/policy-denied, TTL 1 minute.  Constraints that do not decode or do
+ * not parse as a query are counted (constraints_malformed) and that
+ * record gets no answer; the other records of the request are answered.
  */
 #ifndef LISPGW_MAP_RESOLVER_H
 #define LISPGW_MAP_RESOLVER_H
@@ -38,7 +49,11 @@ struct mr_params {
 	X(replies_proxy)         \
 	X(replies_negative)      \
 	X(requests_forwarded)    \
-	X(requests_unanswerable)
+	X(requests_unanswerable) \
+	X(requests_constrained)  \
+	X(constraints_malformed) \
+	X(replies_constrained)   \
+	X(replies_constrained_nomatch)
 
 struct mr_counters {
 #define MR_COUNTER_FIELD(name) uint64_t name;
@@ -59,6 +74,10 @@ void map_resolver_params_default(struct mr_params *p);
 /* Subscriptions (N bit) are handed to ps; without one they are ignored. */
 struct pubsub;
 void map_resolver_set_pubsub(struct map_resolver *mr, struct pubsub *ps);
+
+/* Ranking policies per Instance-ID for constrained requests (copied). */
+struct cats_policies;
+void map_resolver_set_cats(struct map_resolver *mr, const struct cats_policies *p);
 
 /* An Encapsulated Control Message from src:port. */
 void map_resolver_input(struct map_resolver *mr, const uint8_t *msg, size_t len,

@@ -25,6 +25,9 @@ struct mapcache {
 	struct mapcache_params params;
 	mapcache_refresh_fn refresh;
 	void *refresh_arg;
+	mapcache_rank_fn rank;
+	void *rank_arg;
+	struct lisp_locator *rank_locs;		/* LISP_LOCATORS_MAX, ranking scratch */
 	struct mapdb *db;
 	/* Non-static entries by expiry: the top expires (or is evicted) next. */
 	struct mapcache_entry **heap;
@@ -95,7 +98,20 @@ void mapcache_free(struct mapcache *mc)
 	}
 	free(mc->heap);
 	free(mc->buf);
+	free(mc->rank_locs);
 	free(mc);
+}
+
+int mapcache_set_ranker(struct mapcache *mc, mapcache_rank_fn fn, void *arg)
+{
+	if (fn && !mc->rank_locs) {
+		mc->rank_locs = calloc(LISP_LOCATORS_MAX, sizeof(*mc->rank_locs));
+		if (!mc->rank_locs)
+			return -ENOMEM;
+	}
+	mc->rank = fn;
+	mc->rank_arg = arg;
+	return 0;
 }
 
 int mapcache_observe(struct mapcache *mc, mapcache_observer_fn fn, void *arg)
@@ -270,6 +286,11 @@ static void entry_refresh_fire(struct evtimer *t, void *arg)
 		e->mc->refresh(e->mc->refresh_arg, e);
 }
 
+static bool source_is_static(enum mapcache_source src)
+{
+	return src == MAPCACHE_SRC_STATIC || src == MAPCACHE_SRC_API;
+}
+
 /* The decoded view of the record's unicast RLOCs.  Probe state carries over
  * from the previous view for addresses that stay, so a re-registration does
  * not forget what probing learnt; the R bit of the new record decides
@@ -376,11 +397,6 @@ static int make_room(struct mapcache *mc)
 	return 0;
 }
 
-static bool source_is_static(enum mapcache_source src)
-{
-	return src == MAPCACHE_SRC_STATIC || src == MAPCACHE_SRC_API;
-}
-
 int mapcache_update(struct mapcache *mc, const struct lisp_record *rec,
 		    enum mapcache_source src, struct mapcache_entry **out, struct lisp_err *err)
 {
@@ -391,6 +407,7 @@ int mapcache_update(struct mapcache *mc, const struct lisp_record *rec,
 	struct wire_wr w;
 	uint8_t *record, rloc_count;
 	size_t len;
+	struct lisp_record ranked;
 	bool fresh;
 	int rc;
 
@@ -418,6 +435,22 @@ int mapcache_update(struct mapcache *mc, const struct lisp_record *rec,
 			heap_rearm(mc);
 		}
 		return 0;
+	}
+	if (mc->rank && mc->rank_locs && !source_is_static(src) && rec->loc_count) {
+		/* What the mapping system sent is ranked by the owner's policy
+		 * (CATS, docs/cats.md) before it is kept; configuration keeps
+		 * what it says. */
+		uint8_t prio[LISP_LOCATORS_MAX], weight[LISP_LOCATORS_MAX];
+
+		mc->rank(mc->rank_arg, rec, prio, weight);
+		ranked = *rec;
+		for (unsigned int i = 0; i < rec->loc_count; i++) {
+			mc->rank_locs[i] = rec->locs[i];
+			mc->rank_locs[i].priority = prio[i];
+			mc->rank_locs[i].weight = weight[i];
+		}
+		ranked.locs = mc->rank_locs;
+		rec = &ranked;
 	}
 	wire_wr_init(&w, mc->buf, MAPCACHE_RECORD_MAX);
 	rc = lisp_record_encode(&w, rec, err);

@@ -140,6 +140,11 @@ typedef void (*mapcache_refresh_fn)(void *arg, struct mapcache_entry *e);
  * must not insert or remove entries. */
 typedef int (*mapcache_walk_fn)(struct mapcache_entry *e, void *arg);
 
+/* Priorities and weights for rec's locators (one each, by locator index):
+ * the owner's ranking of what the mapping system sent (CATS). */
+typedef void (*mapcache_rank_fn)(void *arg, const struct lisp_record *rec, uint8_t *prio,
+				 uint8_t *weight);
+
 struct mapcache;
 
 struct mapcache *mapcache_new(struct evloop *loop, const struct mapcache_params *params,
@@ -147,6 +152,12 @@ struct mapcache *mapcache_new(struct evloop *loop, const struct mapcache_params 
 /* Frees every entry without telling the observers. */
 void mapcache_free(struct mapcache *mc);
 void mapcache_params_default(struct mapcache_params *p);
+
+/* Ranks every record installed from now on from a Map-Reply or pub/sub:
+ * the entry (its record and RLOC view, what the API shows and the data
+ * plane gets) holds the ranked priorities and weights; attributes and
+ * everything else stay as received.  NULL: as received.  0 or -ENOMEM. */
+int mapcache_set_ranker(struct mapcache *mc, mapcache_rank_fn fn, void *arg);
 
 int mapcache_observe(struct mapcache *mc, mapcache_observer_fn fn, void *arg);
 int mapcache_unobserve(struct mapcache *mc, mapcache_observer_fn fn, void *arg);

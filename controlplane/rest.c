@@ -61,6 +61,8 @@ struct rest_route {
 	rest_handler_fn del;
 	const char *allow;
 	bool public;		/* no token needed */
+	rest_handler_fn patch;
+	bool subtree;		/* path/ID: one item under path */
 };
 
 static const struct rest_route routes[] = {
@@ -73,6 +75,9 @@ static const struct rest_route routes[] = {
 	{ "/api/v1/mappings", NULL, rest_post_mappings, rest_delete_mappings, "POST, DELETE",
 	  false },
 	{ "/metrics", rest_get_metrics, NULL, NULL, "GET, HEAD", false },
+	{ "/api/v1/agents", rest_get_agents, rest_post_agents, NULL, "GET, HEAD, POST", false },
+	{ "/api/v1/agents", rest_get_agent, NULL, rest_delete_agent, "GET, HEAD, PATCH, DELETE",
+	  false, rest_patch_agent, true },
 };
 
 #define ROUTE_COUNT (sizeof(routes) / sizeof(routes[0]))
@@ -109,9 +114,14 @@ static bool authorized(struct rest *rest, struct MHD_Connection *conn)
 
 static const struct rest_route *route_find(const char *path)
 {
-	for (size_t i = 0; i < ROUTE_COUNT; i++)
-		if (strcmp(routes[i].path, path) == 0)
+	for (size_t i = 0; i < ROUTE_COUNT; i++) {
+		size_t n = strlen(routes[i].path);
+
+		if (!routes[i].subtree ? strcmp(routes[i].path, path) == 0
+				       : strncmp(routes[i].path, path, n) == 0 && path[n] == '/' &&
+					 path[n + 1] != '\0')
 			return &routes[i];
+	}
 	return NULL;
 }
 
@@ -144,6 +154,8 @@ static void dispatch(struct rest_req *rq, const struct rest_conn_req *cr, struct
 		fn = r->post;
 	else if (strcmp(rq->method, "DELETE") == 0)
 		fn = r->del;
+	else if (strcmp(rq->method, "PATCH") == 0)
+		fn = r->patch;
 	if (!fn) {
 		rest_resp_error(rs, MHD_HTTP_METHOD_NOT_ALLOWED, NULL,
 				"%s does not take %s (allowed: %s)", rq->path, rq->method, r->allow);

@@ -28,7 +28,7 @@ struct rest_req {
 	struct rest *rest;
 	struct rest_counters *counters;
 	void *conn;		/* struct MHD_Connection */
-	const char *method;	/* "GET", "POST", "DELETE" (HEAD is served as GET) */
+	const char *method;	/* "GET", "POST", "PATCH", "DELETE" (HEAD is served as GET) */
 	const char *path;
 	const char *body;	/* NUL-terminated; NULL when none came */
 	size_t body_len;
@@ -121,6 +121,12 @@ void rest_get_stats(struct rest_req *rq, struct rest_resp *rs);
 void rest_post_mappings(struct rest_req *rq, struct rest_resp *rs);
 void rest_delete_mappings(struct rest_req *rq, struct rest_resp *rs);
 void rest_get_metrics(struct rest_req *rq, struct rest_resp *rs);
+/* rest_agents.c: the collection, and /api/v1/agents/ID. */
+void rest_get_agents(struct rest_req *rq, struct rest_resp *rs);
+void rest_post_agents(struct rest_req *rq, struct rest_resp *rs);
+void rest_get_agent(struct rest_req *rq, struct rest_resp *rs);
+void rest_patch_agent(struct rest_req *rq, struct rest_resp *rs);
+void rest_delete_agent(struct rest_req *rq, struct rest_resp *rs);
 
 /* ---- mapping bodies (rest_mappings.c; unit-tested alone) ------------------ */
 

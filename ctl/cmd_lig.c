@@ -6,6 +6,11 @@
  * Map-Resolver (proxy or negative) or from an ETR of the site.
  *
  *   lispgw-ctl lig EID [--iid N] [--mr ADDR] [--count N] [--timeout MS] [--json]
+ *                      [--constraints JSON]
+ *
+ * --constraints sends a CATS context-aware request (docs/cats.md): the EID
+ * goes out as a Key/Value LCAF carrying the query; the Map-Server answers
+ * with the matching locators only, ranked.  Locators print best first.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -29,6 +34,7 @@ struct lig_opts {
 	unsigned int count;
 	unsigned int timeout_ms;
 	bool json;
+	char *constraints;	/* compact ASCII JSON object, or NULL */
 };
 
 static void lig_help(FILE *out)
@@ -40,7 +46,9 @@ static void lig_help(FILE *out)
 		"  --mr ADDR    Map-Resolver (default 127.0.0.1), UDP 4342\n"
 		"  --count N    Map-Requests to send, one after the other (default 1)\n"
 		"  --timeout MS wait per request (default 2000)\n"
-		"  --json       one JSON object per reply\n");
+		"  --json       one JSON object per reply\n"
+		"  --constraints JSON  context constraints, e.g. '{\"gpu\":\"H100\",\"max_latency_ms\":10}'\n"
+		"               (docs/cats.md): only matching locators come back, ranked\n");
 }
 
 static double now_ms(void)
@@ -128,11 +136,18 @@ static ssize_t build_request(const struct lig_opts *o, const struct lisp_addr *l
 					.records = &rec };
 	struct lisp_ecm ecm = { .ip_version = local->afi == LISP_AFI_IPV4 ? 4 : 6, .ttl = 64,
 				.inner_sport = port, .inner_dport = LISP_CONTROL_PORT };
+	struct lcaf_constraints_buf cb;
 	struct lisp_waddr itr, inner;
-	uint8_t mreq[1024];
+	uint8_t mreq[8192];
 	ssize_t n;
 
-	lisp_waddr_from_prefix(&rec.eid, &inner, &o->eid);
+	if (o->constraints) {
+		if (lcaf_constraints_wrap(&rec.eid, &cb, &o->eid, o->constraints,
+					  strlen(o->constraints), err) < 0)
+			return -EINVAL;
+	} else {
+		lisp_waddr_from_prefix(&rec.eid, &inner, &o->eid);
+	}
 	lisp_waddr_from_addr(&itr, local);
 	req.itr_rlocs = &itr;
 	n = lisp_map_request_encode(&req, mreq, sizeof(mreq), err);
@@ -183,8 +198,21 @@ static void print_reply(const struct lisp_map_reply *r, const struct lisp_addr *
 				printf("    %-40s %-6s %-9s %s\n", "Locator", "State", "Pri/Wgt",
 				       "Attributes");
 		}
+		unsigned int order[LISP_LOCATORS_MAX];
+
+		/* Best first: priority, then the larger weight (stable). */
 		for (unsigned int j = 0; j < rec->loc_count; j++) {
-			const struct lisp_locator *l = &rec->locs[j];
+			unsigned int k = j;
+
+			for (; k && (rec->locs[order[k - 1]].priority > rec->locs[j].priority ||
+				     (rec->locs[order[k - 1]].priority == rec->locs[j].priority &&
+				      rec->locs[order[k - 1]].weight < rec->locs[j].weight));
+			     k--)
+				order[k] = order[k - 1];
+			order[k] = j;
+		}
+		for (unsigned int j = 0; j < rec->loc_count; j++) {
+			const struct lisp_locator *l = &rec->locs[order[j]];
 			const struct lisp_addr *rloc = lisp_waddr_rloc(&l->addr);
 			const struct lisp_lcaf *js = lisp_waddr_json(&l->addr);
 			char pw[16];
@@ -225,7 +253,7 @@ static int lig_once(int fd, const struct lig_opts *o, const struct lisp_addr *lo
 		    uint16_t port)
 {
 	static uint8_t arena_buf[64 * 1024];
-	uint8_t buf[4096];
+	uint8_t buf[9000];
 	struct sockaddr_storage dst, from;
 	struct lisp_arena arena;
 	struct lisp_map_reply r;
@@ -285,6 +313,7 @@ static int lig_run(int argc, char **argv)
 		{ "iid", required_argument, NULL, 'i' }, { "mr", required_argument, NULL, 'm' },
 		{ "count", required_argument, NULL, 'c' }, { "timeout", required_argument, NULL, 't' },
 		{ "json", no_argument, NULL, 'j' }, { "help", no_argument, NULL, 'h' },
+		{ "constraints", required_argument, NULL, 'C' },
 		{ 0 },
 	};
 	struct lig_opts o = { .count = 1, .timeout_ms = 2000 };
@@ -322,6 +351,26 @@ static int lig_run(int argc, char **argv)
 		case 'j':
 			o.json = true;
 			break;
+		case 'C': {
+			json_error_t jerr;
+			json_t *q = json_loads(optarg, JSON_REJECT_DUPLICATES, &jerr);
+
+			if (!json_is_object(q)) {
+				fprintf(stderr, CTL_PROG " lig: --constraints: %s\n",
+					q ? "must be a JSON object" : jerr.text);
+				json_decref(q);
+				return CTL_EXIT_USAGE;
+			}
+			free(o.constraints);
+			o.constraints = json_dumps(q, JSON_COMPACT | JSON_ENSURE_ASCII);
+			json_decref(q);
+			if (!o.constraints || !*o.constraints ||
+			    strlen(o.constraints) > LCAF_CONSTRAINTS_MAX) {
+				fprintf(stderr, CTL_PROG " lig: --constraints: too long\n");
+				return CTL_EXIT_USAGE;
+			}
+			break;
+		}
 		case 'h':
 			lig_help(stdout);
 			return CTL_EXIT_OK;
@@ -348,12 +397,13 @@ static int lig_run(int argc, char **argv)
 	for (unsigned int i = 0; i < o.count; i++)
 		ok += lig_once(fd, &o, &local, port) == 0;
 	close(fd);
+	free(o.constraints);
 	return ok ? CTL_EXIT_OK : CTL_EXIT_FAIL;
 }
 
 const struct ctl_cmd ctl_cmd_lig = {
 	.name = "lig",
-	.args = "EID [--iid N] [--mr ADDR] [--count N] [--timeout MS] [--json]",
+	.args = "EID [--iid N] [--mr ADDR] [--count N] [--timeout MS] [--json] [--constraints JSON]",
 	.summary = "send Map-Requests and print each Map-Reply with its round-trip time",
 	.run = lig_run,
 	.help = lig_help,

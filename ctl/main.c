@@ -16,6 +16,7 @@ static const struct ctl_cmd *const cmds[] = {
 	&ctl_cmd_show,
 	&ctl_cmd_register,
 	&ctl_cmd_unregister,
+	&ctl_cmd_agent,
 };
 
 #define CMD_COUNT (sizeof(cmds) / sizeof(cmds[0]))

@@ -36,7 +36,8 @@
 #define GOLDEN_KEY	"lispgw-secret"	/* gen_golden.py signs with it */
 #define SEED_KEY	"fuzz-seed"
 
-static const char *const targets[] = { "ctrl", "waddr", "dp", "text", "inet", "auth", "pcap" };
+static const char *const targets[] = { "ctrl", "waddr", "dp", "text", "inet", "auth", "pcap",
+				       "cats" };
 #define SEED_FRAME_MAX 4096
 
 static const char *outdir;
@@ -262,6 +263,39 @@ static void pcap_seed(const char *name, uint16_t port, bool v6, bool ethernet,
 		seed_write("pcap", name, &sel, 1, frame, off + (size_t)n);
 }
 
+/* CATS constrained EIDs (docs/cats.md): mask-len byte, then the address. */
+static void cats_seeds(void)
+{
+	static const char *const texts[] = {
+		"{\"gpu\":\"H100\",\"max_latency_ms\":10,\"state\":\"ready\"}",
+		"{\"gpu\":{\"in\":[\"H100\",\"A100\"]},\"load\":{\"<\":0.5},\"min_gpus\":4}",
+		"{\"ok\":true,\"load\":{\">=\":0.1,\"!=\":0.3}}",
+		"{\"load\":{\"~\":1}}", "[1,2]", "{gpu", "{}",
+	};
+	static const char *const eids[] = { "[1000]10.100.0.1/32", "2001:db8::1/128",
+					    "[7]10.0.0.0/8" };
+	char name[64];
+	unsigned int k = 0;
+
+	for (size_t e = 0; e < sizeof(eids) / sizeof(eids[0]); e++)
+		for (size_t t = 0; t < sizeof(texts) / sizeof(texts[0]); t++) {
+			struct lcaf_constraints_buf b;
+			struct lisp_waddr w;
+			struct lisp_prefix p;
+			struct wire_wr wr;
+			uint8_t buf[512];
+
+			if (lisp_prefix_parse(eids[e], &p, NULL) < 0 ||
+			    lcaf_constraints_wrap(&w, &b, &p, texts[t], strlen(texts[t]), NULL) < 0)
+				continue;
+			wire_wr_init(&wr, buf, sizeof(buf));
+			if (lisp_waddr_encode(&wr, &w, NULL) < 0)
+				continue;
+			snprintf(name, sizeof(name), "constrained-%u", ++k);
+			seed_write("cats", name, &p.plen, 1, buf, wire_wr_len(&wr));
+		}
+}
+
 int main(int argc, char **argv)
 {
 	char name[256];
@@ -290,6 +324,7 @@ int main(int argc, char **argv)
 		snprintf(name, sizeof(name), "hand-%zu", i + 1);
 		seed_write("dp", name, NULL, 0, dp_seeds[i], sizeof(dp_seeds[i]));
 	}
+	cats_seeds();
 	for (size_t i = 0; i < sizeof(text_seeds) / sizeof(text_seeds[0]); i++) {
 		snprintf(name, sizeof(name), "hand-%zu", i + 1);
 		seed_write("text", name, NULL, 0, text_seeds[i], strlen(text_seeds[i]));

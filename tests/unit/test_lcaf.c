@@ -273,6 +273,155 @@ START_TEST(prefix_wire_form)
 }
 END_TEST
 
+/* CATS constraints (lcaf.h, docs/cats.md): IID 1000 around a Key/Value
+ * LCAF, key 10.1.0.5, value the DN {"gpu":"H100"} -- laid out by hand. */
+static const uint8_t constrained_dn[] = {
+	0x40, 0x03, 0x00, 0x00, 0x02, 0x00, 0x00, 0x23,	/* LCAF IID, len 35 */
+	0x00, 0x00, 0x03, 0xe8,				/* IID 1000 */
+	0x40, 0x03, 0x00, 0x00, 0x0f, 0x00, 0x00, 0x17,	/* LCAF KV, len 23 */
+	0x00, 0x01, 10, 1, 0, 5,			/* key: IPv4 10.1.0.5 */
+	0x00, 0x11, '{', '"', 'g', 'p', 'u', '"', ':', '"', 'H', '1', '0', '0', '"', '}', 0,
+};
+
+START_TEST(constraints_golden_roundtrip)
+{
+	static const char text[] = "{\"gpu\":\"H100\"}";
+	struct lcaf_constraints_buf b;
+	struct lisp_prefix p, got;
+	struct lisp_waddr w;
+	struct lisp_err err;
+	struct wire_wr out;
+	const char *t;
+	uint8_t buf[128];
+	size_t len;
+
+	/* Encode from a prefix: the golden bytes. */
+	ck_assert_int_eq(lisp_prefix_parse("[1000]10.1.0.5/32", &p, NULL), 0);
+	ck_assert_int_eq(lcaf_constraints_wrap(&w, &b, &p, text, strlen(text), &err), 0);
+	wire_wr_init(&out, buf, sizeof(buf));
+	ck_assert_int_eq(lisp_waddr_encode(&out, &w, &err), 0);
+	ck_assert_bytes_eq(buf, wire_wr_len(&out), constrained_dn, sizeof(constrained_dn));
+	/* Decode the golden bytes: the prefix and the text come back. */
+	roundtrip_and_truncate(constrained_dn, sizeof(constrained_dn));
+	decode_ok(constrained_dn, sizeof(constrained_dn), &w);
+	ck_assert_int_eq(lcaf_constraints_decode(&w, 32, &got, &t, &len, &err), 1);
+	ck_assert(lisp_prefix_equal(&got, &p));
+	ck_assert_uint_eq(len, strlen(text));
+	ck_assert_int_eq(memcmp(t, text, len), 0);
+	/* A plain IID prefix is not constrained, and says so. */
+	lisp_waddr_from_prefix(&w, &b.key, &p);
+	ck_assert_int_eq(lcaf_constraints_decode(&w, 32, &got, &t, &len, &err), 0);
+	ck_assert_ptr_null(t);
+	ck_assert(lisp_prefix_equal(&got, &p));
+}
+END_TEST
+
+START_TEST(constraints_long_text_uses_json_lcaf)
+{
+	char text[600];
+	struct lcaf_constraints_buf b;
+	struct lisp_prefix p, got;
+	struct lisp_waddr w, back;
+	struct lisp_err err;
+	struct wire_wr out;
+	struct wire_rd rd;
+	const char *t;
+	uint8_t buf[1024];
+	size_t len;
+
+	/* Too long for a DN (255): a JSON LCAF (type 14); IID 0: no IID LCAF. */
+	memset(text, 'x', sizeof(text));
+	memcpy(text, "{\"k\":\"", 6);
+	memcpy(text + sizeof(text) - 2, "\"}", 2);
+	ck_assert_int_eq(lisp_prefix_parse("2001:db8::7/128", &p, NULL), 0);
+	ck_assert_int_eq(lcaf_constraints_wrap(&w, &b, &p, text, sizeof(text), &err), 0);
+	ck_assert_uint_eq(w.lcaf.type, LCAF_TYPE_KV);
+	ck_assert_uint_eq(b.value.lcaf.type, LCAF_TYPE_JSON);
+	wire_wr_init(&out, buf, sizeof(buf));
+	ck_assert_int_eq(lisp_waddr_encode(&out, &w, &err), 0);
+	wire_rd_init(&rd, buf, wire_wr_len(&out));
+	ck_assert_int_eq(lisp_waddr_decode(&rd, &arena, &back, &err), 0);
+	ck_assert_int_eq(lcaf_constraints_decode(&back, 128, &got, &t, &len, &err), 1);
+	ck_assert(lisp_prefix_equal(&got, &p));
+	ck_assert_uint_eq(len, sizeof(text));
+	ck_assert_int_eq(memcmp(t, text, len), 0);
+	/* Non-ASCII text is never put in a DN either. */
+	text[10] = (char)0xc3;
+	ck_assert_int_eq(lcaf_constraints_wrap(&w, &b, &p, text, 20, &err), 0);
+	ck_assert_uint_eq(b.value.afi, LISP_AFI_LCAF);
+	/* Empty and oversized text are refused. */
+	ck_assert_int_eq(lcaf_constraints_wrap(&w, &b, &p, text, 0, &err), -EINVAL);
+	ck_assert_int_eq(lcaf_constraints_wrap(&w, &b, &p, text, LCAF_CONSTRAINTS_MAX + 1, &err),
+			 -EINVAL);
+}
+END_TEST
+
+/* Well-formed LCAF, but not the shape of constraints: -EBADMSG each. */
+START_TEST(constraints_malformed_refused)
+{
+	static const uint8_t key_is_lcaf[] = {	/* KV: key an IID LCAF */
+		0x40, 0x03, 0x00, 0x00, 0x0f, 0x00, 0x00, 0x17,
+		0x40, 0x03, 0x00, 0x00, 0x02, 0x00, 0x00, 0x0a, 0, 0, 0, 1, 0x00, 0x01, 10, 0, 0, 1,
+		0x00, 0x11, '{', '}', 0,
+	};
+	static const uint8_t value_is_ipv4[] = {	/* KV: value an address */
+		0x40, 0x03, 0x00, 0x00, 0x0f, 0x00, 0x00, 0x0c,
+		0x00, 0x01, 10, 0, 0, 1, 0x00, 0x01, 10, 0, 0, 2,
+	};
+	static const uint8_t key_afi0[] = {	/* KV: key AFI 0 */
+		0x40, 0x03, 0x00, 0x00, 0x0f, 0x00, 0x00, 0x07,
+		0x00, 0x00, 0x00, 0x11, '{', '}', 0,
+	};
+	static const uint8_t json_empty[] = {	/* KV: value an empty JSON LCAF */
+		0x40, 0x03, 0x00, 0x00, 0x0f, 0x00, 0x00, 0x12,
+		0x00, 0x01, 10, 0, 0, 1,
+		0x40, 0x03, 0x00, 0x00, 0x0e, 0x00, 0x00, 0x04, 0x00, 0x00, 0x00, 0x00,
+	};
+	static const uint8_t json_with_addr[] = {	/* KV: JSON value carries an RLOC */
+		0x40, 0x03, 0x00, 0x00, 0x0f, 0x00, 0x00, 0x18,
+		0x00, 0x01, 10, 0, 0, 1,
+		0x40, 0x03, 0x00, 0x00, 0x0e, 0x00, 0x00, 0x0a, 0x00, 0x02, '{', '}',
+		0x00, 0x01, 10, 0, 0, 9,
+	};
+	static const uint8_t mask_too_long_key[] = {	/* fine bytes, mask-len 33 below */
+		0x40, 0x03, 0x00, 0x00, 0x0f, 0x00, 0x00, 0x0b,
+		0x00, 0x01, 10, 0, 0, 1, 0x00, 0x11, '{', '}', 0,
+	};
+	static const struct {
+		const uint8_t *b;
+		size_t len;
+		uint8_t mask_len;
+	} bad[] = {
+		{ key_is_lcaf, sizeof(key_is_lcaf), 32 },
+		{ value_is_ipv4, sizeof(value_is_ipv4), 32 },
+		{ key_afi0, sizeof(key_afi0), 32 },
+		{ json_empty, sizeof(json_empty), 32 },
+		{ json_with_addr, sizeof(json_with_addr), 32 },
+		{ mask_too_long_key, sizeof(mask_too_long_key), 33 },
+	};
+	static const uint8_t srcdst[] = {	/* Source/Dest: not a prefix at all */
+		0x40, 0x03, 0x00, 0x00, 0x0c, 0x00, 0x00, 0x10, 0, 0, 8, 8,
+		0x00, 0x01, 10, 0, 0, 0, 0x00, 0x01, 11, 0, 0, 0,
+	};
+	struct lisp_prefix p;
+	struct lisp_waddr w;
+	struct lisp_err err;
+	const char *t;
+	size_t len;
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		t = "x";
+		decode_ok(bad[i].b, bad[i].len, &w);
+		ck_assert_msg(lcaf_constraints_decode(&w, bad[i].mask_len, &p, &t, &len, &err) ==
+				      -EBADMSG,
+			      "case %zu accepted", i);
+		ck_assert_ptr_null(t);
+	}
+	decode_ok(srcdst, sizeof(srcdst), &w);
+	ck_assert_int_eq(lcaf_constraints_decode(&w, 8, &p, &t, &len, NULL), -ENOTSUP);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("lcaf");
@@ -290,6 +439,9 @@ int main(void)
 	tcase_add_test(tc, nesting_depth_bounded);
 	tcase_add_test(tc, arena_exhaustion_reported);
 	tcase_add_test(tc, prefix_wire_form);
+	tcase_add_test(tc, constraints_golden_roundtrip);
+	tcase_add_test(tc, constraints_long_text_uses_json_lcaf);
+	tcase_add_test(tc, constraints_malformed_refused);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }
