@@ -36,6 +36,8 @@ struct raw_port {
 	int *role;
 	char *mac;
 	uint32_t *mtu;
+	int *xdp_program;
+	int *neighbours;
 	uint32_t *iid;
 	char *peer_mac;
 	struct raw_vlan *vlans;
@@ -108,6 +110,16 @@ static const cyaml_strval_t role_names[] = {
 	{ "rloc", DP_CONFIG_ROLE_RLOC },
 };
 
+static const cyaml_strval_t xdp_program_names[] = {
+	{ "none", DP_CONFIG_XDP_NONE },
+	{ "lispgw", DP_CONFIG_XDP_LISPGW },
+};
+
+static const cyaml_strval_t neighbours_names[] = {
+	{ "dataplane", DP_CONFIG_NEIGH_DATAPLANE },
+	{ "kernel", DP_CONFIG_NEIGH_KERNEL },
+};
+
 static const cyaml_strval_t encap_names[] = {
 	{ "lisp", DP_CONFIG_ENCAP_LISP },
 	{ "vxlan", DP_CONFIG_ENCAP_VXLAN },
@@ -163,6 +175,10 @@ static const cyaml_schema_field_t port_fields[] = {
 			     role_names, CYAML_ARRAY_LEN(role_names)),
 	CYAML_FIELD_STRING_PTR("mac", OPT, struct raw_port, mac, 0, CYAML_UNLIMITED),
 	CYAML_FIELD_UINT_PTR("mtu", OPT, struct raw_port, mtu),
+	CYAML_FIELD_ENUM_PTR("xdp-program", STRICT, struct raw_port, xdp_program,
+			     xdp_program_names, CYAML_ARRAY_LEN(xdp_program_names)),
+	CYAML_FIELD_ENUM_PTR("neighbours", STRICT, struct raw_port, neighbours, neighbours_names,
+			     CYAML_ARRAY_LEN(neighbours_names)),
 	CYAML_FIELD_UINT_PTR("instance-id", OPT, struct raw_port, iid),
 	CYAML_FIELD_STRING_PTR("peer-mac", OPT, struct raw_port, peer_mac, 0, CYAML_UNLIMITED),
 	CYAML_FIELD_SEQUENCE("vlans", SEQ, struct raw_port, vlans, &vlan_entry, 0,
@@ -496,6 +512,38 @@ static void chk_port_rloc(struct cfg_chk *c, const struct raw_port *rp, struct d
 	}
 }
 
+/* xdp-program and neighbours (docs/dataplane-afxdp.md).  With our XDP
+ * program ARP and ND go to the kernel, so lispgw-dp cannot resolve from
+ * that port itself: an rloc port takes the kernel's neighbour table by
+ * default, and an eid port needs peer-mac (host learning and resolution
+ * through the kernel are not built). */
+static void chk_port_xdp(struct cfg_chk *c, const struct raw_port *rp, struct dp_config_port *p)
+{
+	bool xdp = rp->xdp_program && *rp->xdp_program == DP_CONFIG_XDP_LISPGW;
+
+	p->xdp_program = xdp ? DP_CONFIG_XDP_LISPGW : DP_CONFIG_XDP_NONE;
+	if (rp->neighbours)
+		p->neighbours = (uint8_t)*rp->neighbours;
+	else
+		p->neighbours = xdp && p->role == DP_CONFIG_ROLE_RLOC ? DP_CONFIG_NEIGH_KERNEL :
+									DP_CONFIG_NEIGH_DATAPLANE;
+	if (p->role == DP_CONFIG_ROLE_EID && p->neighbours == DP_CONFIG_NEIGH_KERNEL)
+		cfg_chk_err(c, "neighbours", "kernel neighbours are for rloc ports only");
+	if (p->role == DP_CONFIG_ROLE_RLOC && xdp && p->neighbours == DP_CONFIG_NEIGH_DATAPLANE &&
+	    !p->next_hop_mac_set)
+		cfg_chk_err(c, "neighbours", "with xdp-program lispgw, ARP and ND go to the "
+			    "kernel: use neighbours: kernel or a next-hop-mac");
+	if (p->role == DP_CONFIG_ROLE_EID && xdp) {
+		bool all = p->iid_set ? p->peer_mac_set : true;
+
+		for (size_t i = 0; i < p->vlan_count; i++)
+			all = all && p->vlans[i].peer_mac_set;
+		if (!all)
+			cfg_chk_err(c, "xdp-program", "an eid port with xdp-program lispgw needs "
+				    "peer-mac (its ARP and ND go to the kernel)");
+	}
+}
+
 static void chk_ports(struct cfg_chk *c, const struct raw *r, struct dp_config *cfg)
 {
 	size_t mark = cfg_path_key(&c->path, "ports"), n_bound = 0;
@@ -533,6 +581,7 @@ static void chk_ports(struct cfg_chk *c, const struct raw *r, struct dp_config *
 			chk_port_eid(c, rp, p, cfg, bound, &n_bound);
 		else
 			chk_port_rloc(c, rp, p, &n4, &n6);
+		chk_port_xdp(c, rp, p);
 		cfg_path_pop(&c->path, m);
 	}
 	free(bound);

@@ -33,6 +33,12 @@
 #define DP_CONFIG_ITR_XTR	0	/* sources must be our EIDs (database) */
 #define DP_CONFIG_ITR_PITR	1	/* any source: a Proxy-ITR */
 
+#define DP_CONFIG_XDP_NONE	0	/* whatever program the device has, if any */
+#define DP_CONFIG_XDP_LISPGW	1	/* net_af_xdp with xdp_prog=lispgw_xdp.o */
+
+#define DP_CONFIG_NEIGH_DATAPLANE	0	/* lispgw-dp's own ARP / ND */
+#define DP_CONFIG_NEIGH_KERNEL		1	/* the kernel's neighbour table (netlink) */
+
 #define DP_CONFIG_TOO_BIG_ICMP	0	/* fragment DF-clear IPv4, else ICMP back */
 #define DP_CONFIG_TOO_BIG_DROP	1
 
@@ -64,6 +70,8 @@ struct dp_config_port {
 	bool mac_set;
 	uint8_t mac[6];			/* source MAC override */
 	uint16_t mtu;
+	uint8_t xdp_program;		/* DP_CONFIG_XDP_* (docs/dataplane-afxdp.md) */
+	uint8_t neighbours;		/* DP_CONFIG_NEIGH_* (role rloc) */
 	/* role eid */
 	bool iid_set;
 	uint32_t iid;			/* untagged frames */

@@ -37,6 +37,7 @@
 #include "counters.h"
 #include "dp.h"
 #include "telemetry.h"
+#include "xdp_port.h"
 
 int dp_logtype;
 
@@ -136,7 +137,7 @@ static void counters_print(const struct dp_app *app)
 {
 	const struct dp_counters *blocks[RTE_MAX_LCORE];
 	struct dp_counters sum;
-	char extra[1024];
+	char extra[2048];
 	size_t n;
 
 	for (unsigned int i = 0; i < app->n_workers; i++)
@@ -148,6 +149,8 @@ static void counters_print(const struct dp_app *app)
 		n += dp_neigh_json(app->neigh, extra + n, sizeof(extra) - n);
 	if (app->overlay && n < sizeof(extra))
 		n += dp_overlay_json(app->overlay, extra + n, sizeof(extra) - n);
+	if (n < sizeof(extra))
+		n += dp_xdp_json(app, extra + n, sizeof(extra) - n);
 	if (app->chan && n < sizeof(extra))
 		dp_chan_json(app->chan, extra + n, sizeof(extra) - n);
 	dp_counters_print_json(&sum, extra, stdout);
@@ -360,6 +363,7 @@ static int run(struct dp_app *app)
 	duty.idle_tsc = (uint64_t)app->exit_on_idle_ms * (rte_get_tsc_hz() / 1000);
 	app->tick = app_tick;
 	dp_telemetry_attach(app);
+	dp_xdp_telemetry_attach(app);
 	if (app->main_forwards) {
 		rc = dp_worker_main(app->workers[0]);
 	} else {
@@ -425,6 +429,9 @@ int main(int argc, char **argv)
 	rc = dp_telemetry_register();
 	if (rc < 0)
 		DP_LOG(WARNING, "telemetry commands: %s", strerror(-rc));
+	rc = dp_xdp_telemetry_register();
+	if (rc < 0)
+		DP_LOG(WARNING, "telemetry command /lispgw/xdp: %s", strerror(-rc));
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
@@ -446,6 +453,7 @@ int main(int argc, char **argv)
 	__atomic_store_n(&app->quit, 1, __ATOMIC_RELAXED);
 	rte_eal_mp_wait_lcore();
 	dp_telemetry_detach();
+	dp_xdp_telemetry_detach();
 	if (app->workers[0])
 		counters_print(app);
 	dp_chan_close(app->chan);

@@ -18,6 +18,7 @@
 
 #include "dp.h"
 #include "neigh.h"
+#include "neigh_kernel.h"
 #include "overlay.h"
 
 #define NEIGH_MAX		256	/* RLOC-side next hops */
@@ -61,6 +62,7 @@ struct pending {
 struct neigh_stats {
 	uint64_t arp_in, nd_in, bad, requests_sent, replies_sent, learned, changed,
 		 hosts_learned, held, held_sent, held_dropped, tx_full;
+	uint64_t kernel_solicits, kernel_events, kernel_errors;	/* neighbours: kernel */
 };
 
 struct dp_neigh {
@@ -70,6 +72,7 @@ struct dp_neigh {
 	struct neigh tab[NEIGH_MAX];
 	struct pending pend[PENDING_MAX];
 	struct neigh_stats st;
+	struct dp_kneigh *kn;	/* the kernel's table, for ports with neigh_kernel */
 };
 
 /* --- sending --------------------------------------------------------------- */
@@ -246,6 +249,15 @@ static void request(struct dp_neigh *n, const struct dp_port *p, uint32_t iid,
 {
 	uint8_t src[16] = { 0 }, dst[16], mac[6];
 
+	/* A port the kernel shares: its ARP/ND replies reach the kernel, not
+	 * us, so the kernel resolves (docs/dataplane-afxdp.md). */
+	if (iid == DP_IID_NONE && p->neigh_kernel) {
+		if (dp_kneigh_solicit(n->kn, p->ifindex, ip) < 0)
+			n->st.kernel_errors++;
+		else
+			n->st.kernel_solicits++;
+		return;
+	}
 	if (iid == DP_IID_NONE && !port_addr(n, p, ip->af, src))
 		return;
 	if (ip->af == 4) {
@@ -315,6 +327,43 @@ static void neigh_confirm(struct dp_neigh *n, uint16_t port_id, const struct dp_
 	else
 		n->st.learned++;
 	dp_tables_nexthop_changed(n->app->tables, ip);
+}
+
+/* What the kernel's table says of a next hop of a neigh_kernel port. */
+static void kernel_event(void *ctx, int ifindex, const struct dp_ip *ip,
+			 enum dp_kneigh_state state, const uint8_t mac[6])
+{
+	struct dp_neigh *n = ctx;
+	struct neigh *e = NULL;
+
+	for (unsigned int i = 0; i < n->n && !e; i++) {
+		const struct dp_port *p = port_of(n, n->tab[i].port_id);
+
+		if (p && p->neigh_kernel && p->ifindex == ifindex && dp_ip_equal(&n->tab[i].ip, ip))
+			e = &n->tab[i];
+	}
+	if (!e)
+		return;
+	n->st.kernel_events++;
+	if (state == DP_KNEIGH_VALID) {
+		neigh_confirm(n, e->port_id, ip, mac);
+	} else if (state == DP_KNEIGH_FAILED) {
+		/* The kernel gave up: its RLOCs are unusable now, asked again
+		 * later. */
+		bool was_usable = e->state == N_REACHABLE || e->state == N_REFRESH;
+
+		e->state = N_FAILED;
+		e->tries = 0;
+		e->next_tsc = rte_rdtsc() + NEIGH_FAILED_RETRY_MS * n->ms;
+		if (was_usable)
+			dp_tables_nexthop_changed(n->app->tables, &e->ip);
+	} else if (e->state == N_REACHABLE || e->state == N_REFRESH) {
+		/* Deleted (flushed, collected): have it resolved again now; the
+		 * MAC stays in use until the tries run out. */
+		e->state = N_REFRESH;
+		e->tries = 0;
+		e->next_tsc = 0;
+	}
 }
 
 static void neigh_timers(struct dp_neigh *n, uint64_t now)
@@ -620,6 +669,8 @@ void dp_neigh_poll(struct dp_neigh *n)
 			}
 		}
 	}
+	if (n->kn)
+		dp_kneigh_poll(n->kn, kernel_event, n);
 	neigh_timers(n, now);
 	pending_timers(n, now);
 }
@@ -634,6 +685,20 @@ struct dp_neigh *dp_neigh_create(struct dp_app *app)
 	}
 	n->app = app;
 	n->ms = rte_get_tsc_hz() / 1000;
+	for (unsigned int i = 0; i < app->n_ports && !n->kn; i++) {
+		if (!app->ports[i].neigh_kernel)
+			continue;
+		n->kn = dp_kneigh_open();
+		if (!n->kn) {
+			int e = errno;
+
+			DP_LOG(ERR, "port %s: the kernel's neighbour table (netlink): %s",
+			       app->ports[i].name, strerror(e));
+			rte_free(n);
+			errno = e;
+			return NULL;
+		}
+	}
 	dp_tables_resolver_set(app->tables, resolve, n);
 	return n;
 }
@@ -643,6 +708,7 @@ void dp_neigh_free(struct dp_neigh *n)
 	if (!n)
 		return;
 	dp_tables_resolver_set(n->app->tables, NULL, NULL);
+	dp_kneigh_close(n->kn);
 	for (unsigned int i = 0; i < PENDING_MAX; i++)
 		rte_pktmbuf_free(n->pend[i].held);
 	rte_free(n);
@@ -661,9 +727,11 @@ size_t dp_neigh_json(const struct dp_neigh *n, char *buf, size_t len)
 		     ",\"replies_sent\":%" PRIu64 ",\"arp_in\":%" PRIu64 ",\"nd_in\":%" PRIu64
 		     ",\"ignored\":%" PRIu64 ",\"hosts_learned\":%" PRIu64 ",\"held\":%" PRIu64
 		     ",\"held_sent\":%" PRIu64 ",\"held_dropped\":%" PRIu64
-		     ",\"inject_full\":%" PRIu64 "}",
+		     ",\"inject_full\":%" PRIu64 ",\"kernel_solicits\":%" PRIu64
+		     ",\"kernel_events\":%" PRIu64 ",\"kernel_errors\":%" PRIu64 "}",
 		     n->n, resolved, n->st.learned, n->st.changed, n->st.requests_sent,
 		     n->st.replies_sent, n->st.arp_in, n->st.nd_in, n->st.bad, n->st.hosts_learned,
-		     n->st.held, n->st.held_sent, n->st.held_dropped, n->st.tx_full);
+		     n->st.held, n->st.held_sent, n->st.held_dropped, n->st.tx_full,
+		     n->st.kernel_solicits, n->st.kernel_events, n->st.kernel_errors);
 	return k < 0 ? 0 : RTE_MIN((size_t)k, len ? len - 1 : 0);
 }

@@ -5,6 +5,12 @@
  * Offloads are used when the device has them: IPv4 header checksum and
  * UDP checksum on TX, fast mbuf free; nothing else is required, so
  * net_pcap, net_null, net_ring, af_packet and af_xdp all work.
+ *
+ * A net_af_xdp port may run our XDP program (xdp-program: lispgw): it is
+ * checked before the queues are set up (no other program on the
+ * interface), found and filled after the start (xdp_port.c), and such a
+ * port shares its interface with the kernel, which keeps its address, ARP
+ * and ND (docs/dataplane-afxdp.md).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -15,6 +21,7 @@
 
 #include "dp.h"
 #include "port.h"
+#include "xdp_port.h"
 
 static int port_find(const char *device, uint16_t *pid)
 {
@@ -155,6 +162,20 @@ int dp_ports_init(struct dp_app *app)
 			       app->n_workers, p->nb_txq, cp->device, info.max_tx_queues);
 			return -ENOTSUP;
 		}
+		p->ifindex = (int)info.if_index;
+		p->neigh_kernel = cp->role == DP_CONFIG_ROLE_RLOC && !cp->next_hop_mac_set &&
+				  cp->neighbours == DP_CONFIG_NEIGH_KERNEL;
+		if (cp->xdp_program == DP_CONFIG_XDP_LISPGW &&
+		    (!info.driver_name || strcmp(info.driver_name, "net_af_xdp") != 0)) {
+			DP_LOG(ERR, "port %s: xdp-program lispgw needs a net_af_xdp device; '%s' "
+			       "is %s", cp->name, cp->device, info.driver_name);
+			return -ENOTSUP;
+		}
+		if (p->neigh_kernel && p->ifindex <= 0) {
+			DP_LOG(ERR, "port %s: neighbours: kernel needs a device with a kernel "
+			       "interface (net_af_xdp); '%s' has none", cp->name, cp->device);
+			return -ENOTSUP;
+		}
 		p->ip4_cksum_offload = !!(info.tx_offload_capa & RTE_ETH_TX_OFFLOAD_IPV4_CKSUM);
 		p->udp_cksum_offload = !!(info.tx_offload_capa & RTE_ETH_TX_OFFLOAD_UDP_CKSUM);
 		if (cp->mac_set) {
@@ -208,6 +229,8 @@ int dp_ports_init(struct dp_app *app)
 
 static int port_start(struct dp_app *app, struct dp_port *p)
 {
+	const struct dp_config_port *cp = &app->cfg->ports[p - app->ports];
+	bool xdp = cp->xdp_program == DP_CONFIG_XDP_LISPGW;
 	struct rte_eth_conf conf = { 0 };
 	struct rte_eth_dev_info info;
 	struct rte_eth_txconf txconf;
@@ -243,11 +266,22 @@ static int port_start(struct dp_app *app, struct dp_port *p)
 	rc = rte_eth_dev_adjust_nb_rx_tx_desc(p->port_id, &nb_rxd, &nb_txd);
 	if (rc < 0)
 		return rc;
+	/* net_af_xdp attaches xdp_prog= at the first RX queue setup. */
+	if (xdp) {
+		rc = dp_xdp_port_precheck(p, cp);
+		if (rc < 0)
+			return rc;
+	}
 	for (uint16_t q = 0; q < p->nb_rxq; q++) {
 		rc = rte_eth_rx_queue_setup(p->port_id, q, nb_rxd, (unsigned int)socket, NULL,
 					    app->pool);
 		if (rc < 0) {
 			DP_LOG(ERR, "port %s: RX queue %u: %s", p->name, q, rte_strerror(-rc));
+			if (xdp)
+				DP_LOG(ERR, "port %s: net_af_xdp could not load its xdp_prog= or open "
+				       "its AF_XDP socket (its own messages above say which): is "
+				       "the path a readable lispgw_xdp.o, are we root (CAP_NET_ADMIN "
+				       "and CAP_BPF), is the interface up?", p->name);
 			return rc;
 		}
 	}
@@ -265,9 +299,16 @@ static int port_start(struct dp_app *app, struct dp_port *p)
 		DP_LOG(ERR, "port %s: start: %s", p->name, rte_strerror(-rc));
 		return rc;
 	}
+	if (xdp) {
+		rc = dp_xdp_port_attach(p, cp);
+		if (rc < 0)
+			return rc;
+	}
 	/* Frames to the peer-facing MACs we put in headers, whatever the
-	 * device's own address is. */
-	rte_eth_promiscuous_enable(p->port_id);
+	 * device's own address is; an interface we share with the kernel
+	 * keeps its own MAC, and the kernel its filter, unless mac is set. */
+	if (!xdp || cp->mac_set)
+		rte_eth_promiscuous_enable(p->port_id);
 	DP_LOG(INFO, "port %s: DPDK port %u (%s), %u RX / %u TX queues, offloads:%s%s", p->name,
 	       p->port_id, p->role == DP_PORT_ROLE_EID ? "eid" : "rloc", p->nb_rxq, p->nb_txq,
 	       p->ip4_cksum_offload ? " ipv4-cksum" : "", p->udp_cksum_offload ? " udp-cksum" : "");
@@ -290,6 +331,7 @@ void dp_ports_stop(struct dp_app *app)
 	for (unsigned int i = 0; i < app->n_ports; i++) {
 		struct dp_port *p = &app->ports[i];
 
+		dp_xdp_port_detach(p);
 		rte_eth_dev_stop(p->port_id);
 		rte_eth_dev_close(p->port_id);
 		rte_free(p->vlan_vrf);

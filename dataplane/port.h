@@ -15,6 +15,7 @@
 #include "tables.h"
 
 struct dp_app;
+struct dp_xdp_port;
 
 enum dp_port_role {
 	DP_PORT_ROLE_EID = DP_CONFIG_ROLE_EID,		/* hosts: encapsulate */
@@ -37,6 +38,10 @@ struct dp_port {
 	/* EID side: frames without a tag, and by VLAN id (NULL: no VLANs). */
 	const struct dp_vrf *untagged_vrf;
 	const struct dp_vrf **vlan_vrf;	/* [4096] */
+	/* A port the kernel shares (net_af_xdp, docs/dataplane-afxdp.md): */
+	int ifindex;		/* the kernel's interface; 0: none known */
+	bool neigh_kernel;	/* next hops from the kernel's neighbour table */
+	struct dp_xdp_port *xdp;	/* our XDP program's maps; NULL: none */
 } __rte_cache_aligned;
 
 /* Finds the DPDK ports of the config, fills app->ports, builds the

@@ -9,7 +9,12 @@
       |- host namespaces: eth0 on bridge bri of their xTR (moved by move())
 
 Every name carries a per-run tag, every process and namespace is removed by
-close() (also at exit and on SIGINT/SIGTERM).  Root only."""
+close() (also at exit and on SIGINT/SIGTERM).  Root only.
+
+Lab(driver="af_xdp") gives the xTRs' RLOC ports to net_af_xdp with our XDP
+program (docs/dataplane-afxdp.md): the kernel then owns the RLOC address on
+that link and answers its ARP, lispgw-dp takes its next hops from the
+kernel's neighbour table."""
 import atexit
 import json
 import os
@@ -118,7 +123,11 @@ class Proc:
 
 
 class Lab:
-    def __init__(self, build, tag="lg", lcores=("0", "0"), hugepages=False):
+    def __init__(self, build, tag="lg", lcores=("0", "0"), hugepages=False,
+                 driver="af_packet"):
+        if driver not in ("af_packet", "af_xdp"):
+            raise ValueError(f"driver {driver}: af_packet or af_xdp")
+        self.driver = driver
         self.build = build
         self.hugepages = hugepages
         self.tag = tag + str(os.getpid() % 10000)
@@ -224,9 +233,20 @@ map-resolver:
         self._quiet(ns, "rloc")
         sh("ip", "-n", ns, "addr", "add", mgmt + "/24", "dev", "mgmt")
         vdevs, ports, insts = [], [], []
-        vdevs += ["--vdev", "net_af_packet0,iface=rloc"]
-        ports.append(f'  - {{name: rloc, device: net_af_packet0, role: rloc, '
-                     f'addresses: ["{rloc}/24"]}}')
+        if self.driver == "af_xdp":
+            # The kernel shares the link: it owns the RLOC (and answers its
+            # ARP, on that link only: mgmt is on the same subnet).
+            prog = os.path.join(self.build, "dataplane", "xdp", "lispgw_xdp.o")
+            sh("ip", "-n", ns, "addr", "add", rloc + "/24", "dev", "rloc")
+            for k in ("arp_ignore=1", "arp_announce=2"):
+                sh("ip", "netns", "exec", ns, "sysctl", "-qw", "net.ipv4.conf.all." + k)
+            vdevs += ["--vdev", f"net_af_xdp0,iface=rloc,xdp_prog={prog}"]
+            ports.append(f'  - {{name: rloc, device: net_af_xdp0, role: rloc, '
+                         f'addresses: ["{rloc}/24"], xdp-program: lispgw}}')
+        else:
+            vdevs += ["--vdev", "net_af_packet0,iface=rloc"]
+            ports.append(f'  - {{name: rloc, device: net_af_packet0, role: rloc, '
+                         f'addresses: ["{rloc}/24"]}}')
         for k, iid in enumerate(sorted(prefixes), start=1):
             sh("ip", "-n", ns, "link", "add", f"br{iid}", "type", "bridge")
             sh("ip", "-n", ns, "link", "set", f"br{iid}", "up")
