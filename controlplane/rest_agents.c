@@ -175,6 +175,22 @@ static bool taken_by_db(struct cp *cp, const struct lisp_prefix *p)
 	return mapdb_exact(etr_db(cp->etr), p) != NULL;
 }
 
+/* A DN of the ETR database that no active agent holds: a mapping of its
+ * own, never to be taken over (one an agent holds is the store's to
+ * judge, 409 naming that agent). */
+static bool dn_taken_by_db(struct cp *cp, const struct lisp_prefix *dn)
+{
+	if (!taken_by_db(cp, dn))
+		return false;
+	for (size_t i = 0; i < agent_store_count(cp->agents); i++) {
+		const struct agent *a = agent_store_at(cp->agents, i);
+
+		if (a->active && a->has_dn && lisp_prefix_equal(&a->dn, dn))
+			return false;
+	}
+	return true;
+}
+
 /* ---- queries: ?iid=7&gpu=H100&state=ready&load=<0.5&sort=load ---------------------------- */
 
 struct agent_query {
@@ -553,7 +569,7 @@ void rest_post_agents(struct rest_req *rq, struct rest_resp *rs)
 	}
 	if (a.has_dn) {
 		a.dn.iid = a.eid.iid;
-		if (taken_by_db(cp, &a.dn) && !agent_store_find(cp->agents, a.id)) {
+		if (dn_taken_by_db(cp, &a.dn)) {
 			rest_resp_error(rs, MHD_HTTP_CONFLICT, "dn", "dn: already a mapping of "
 					"the ETR database");
 			goto out;
@@ -625,7 +641,7 @@ void rest_patch_agent(struct rest_req *rq, struct rest_resp *rs)
 	if (next.has_dn) {
 		next.dn.iid = cur->eid.iid;
 		if ((!cur->has_dn || !lisp_prefix_equal(&cur->dn, &next.dn)) &&
-		    taken_by_db(cp, &next.dn) && !agent_store_find(cp->agents, id)->has_dn) {
+		    dn_taken_by_db(cp, &next.dn)) {
 			rest_resp_error(rs, MHD_HTTP_CONFLICT, "dn", "dn: already a mapping of "
 					"the ETR database");
 			agent_clear(&next);

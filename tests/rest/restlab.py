@@ -138,9 +138,11 @@ def request(d, method, path, token=DEFAULT, body=None, headers=None):
 
 
 def call(d, method, path, query=None, expect=None, field=None, **kw):
-    """One call checked against the spec: a status the operation lists, a body
-    of the listed content type valid against its schema.  Returns (status,
-    parsed body)."""
+    """One call checked against the spec (path templates such as
+    /api/v1/agents/{id} included): a status the operation lists, a body of
+    the listed content type valid against its schema, and a request body
+    the server accepted valid against the request schema.  Returns
+    (status, parsed body)."""
     full = path + ('?' + urllib.parse.urlencode(query) if query else '')
     status, resp, text = request(d, method, full, **kw)
     what = '%s %s %s' % (d.name, method, full)
@@ -172,6 +174,13 @@ def call(d, method, path, query=None, expect=None, field=None, **kw):
         if schema is not None:
             errs = spec.validate(body, schema)
             check(not errs, what + ': body valid against the spec', '; '.join(errs[:5]))
+        # What the server took is what the spec says it takes.
+        req = kw.get('body')
+        rschema = spec.request_schema(op)
+        if 200 <= status < 300 and rschema is not None and isinstance(req, (dict, list)):
+            errs = spec.validate(req, rschema)
+            check(not errs, what + ': the accepted request body is valid against the spec',
+                  '; '.join(errs[:5]))
     if field is not None:
         check(isinstance(body, dict) and body.get('field') == field,
               '%s: field %r named' % (what, field), str(body))

@@ -2,7 +2,9 @@
 """What tests/rest/test_rest_api.py checks answers with: docs/openapi.yaml
 loaded with its $refs, a validator for the JSON-schema subset the spec uses
 (type, nullable, required, properties, additionalProperties as boolean or
-schema, items, enum, allOf, minimum/maximum, minItems/maxItems, date-time),
+schema, items, enum, allOf, oneOf, minimum/maximum, minItems/maxItems,
+minLength/maxLength, pattern, date-time), paths with templated segments
+("/api/v1/agents/{id}"),
 and a strict reader of the Prometheus text format 0.0.4."""
 import re
 
@@ -10,8 +12,9 @@ import yaml
 
 DATE_TIME = re.compile(r'^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$')
 KEYWORDS = {'type', 'nullable', 'required', 'properties', 'additionalProperties', 'items',
-            'enum', 'allOf', 'minimum', 'maximum', 'minItems', 'maxItems', 'format',
-            'description', 'default', 'example', '$ref'}
+            'enum', 'allOf', 'oneOf', 'minimum', 'maximum', 'minItems', 'maxItems',
+            'minLength', 'maxLength', 'pattern', 'format', 'description', 'default',
+            'example', '$ref'}
 
 
 class Spec:
@@ -44,8 +47,9 @@ class Spec:
             for key in ('items', 'additionalProperties'):
                 if isinstance(s.get(key), dict):
                     walk(s[key], path + '.' + key)
-            for i, sub in enumerate(s.get('allOf', [])):
-                walk(sub, '%s.allOf[%d]' % (path, i))
+            for key in ('allOf', 'oneOf'):
+                for i, sub in enumerate(s.get(key, [])):
+                    walk(sub, '%s.%s[%d]' % (path, key, i))
         for name, s in schemas.items():
             walk(s, where + '.' + name)
 
@@ -56,8 +60,29 @@ class Spec:
                 if method in ('get', 'post', 'put', 'delete', 'patch', 'head'):
                     yield path, method.upper(), op
 
+    def template(self, path):
+        """The spec's path for a concrete one: itself, or the templated path
+        whose {name} segments match one whole segment each; KeyError if
+        none."""
+        if path in self.doc['paths']:
+            return path
+        parts = path.split('/')
+        for t in self.doc['paths']:
+            tp = t.split('/')
+            if len(tp) == len(parts) and all(
+                    a == b or (a.startswith('{') and a.endswith('}') and b)
+                    for a, b in zip(tp, parts)):
+                return t
+        raise KeyError(path)
+
     def operation(self, path, method):
-        return self.doc['paths'][path][method.lower()]
+        """The operation for a concrete or templated path; KeyError if the
+        spec has none."""
+        return self.doc['paths'][self.template(path)][method.lower()]
+
+    def request_schema(self, op, ctype='application/json'):
+        body = self.deref(op.get('requestBody', {}))
+        return body.get('content', {}).get(ctype, {}).get('schema')
 
     def needs_token(self, op):
         return op.get('security', self.doc.get('security')) != []
@@ -100,6 +125,13 @@ class Spec:
         if not ok:
             errs.append('%s: %r is not of type %s' % (path, v, t))
             return
+        subs = s.get('oneOf', [])
+        if subs:
+            fits = [i for i, sub in enumerate(subs) if not self.validate(v, sub, path)]
+            if len(fits) != 1:
+                errs.append('%s: matches %d of the oneOf schemas, not exactly one%s' % (
+                    path, len(fits), '' if fits else ': ' + '; '.join(
+                        e for sub in subs for e in self.validate(v, sub, path)[:2])))
         if 'enum' in s and v not in s['enum']:
             errs.append('%s: %r not in %r' % (path, v, s['enum']))
         if isinstance(v, (int, float)) and not isinstance(v, bool):
@@ -107,6 +139,13 @@ class Spec:
                 errs.append('%s: %r < minimum %r' % (path, v, s['minimum']))
             if 'maximum' in s and v > s['maximum']:
                 errs.append('%s: %r > maximum %r' % (path, v, s['maximum']))
+        if isinstance(v, str):
+            if 'minLength' in s and len(v) < s['minLength']:
+                errs.append('%s: %r shorter than %d' % (path, v, s['minLength']))
+            if 'maxLength' in s and len(v) > s['maxLength']:
+                errs.append('%s: %r longer than %d' % (path, v, s['maxLength']))
+            if 'pattern' in s and not re.search(s['pattern'], v):
+                errs.append('%s: %r does not match %r' % (path, v, s['pattern']))
         if t == 'string' and s.get('format') == 'date-time' and not DATE_TIME.match(v):
             errs.append('%s: %r is not an RFC 3339 date-time' % (path, v))
         if isinstance(v, list):

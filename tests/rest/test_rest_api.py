@@ -2,13 +2,14 @@
 # SPDX-License-Identifier: BSD-3-Clause
 """The REST API against its spec: real lispgw-cp daemons on 127.73.0.x (a
 Map-Server/Map-Resolver, three ETRs registering to it, one with a wrong
-key, and an ITR), every operation of docs/openapi.yaml called with and
-without the token, with good and bad input; each answer's status must be
-one the spec lists and its body must validate against the spec's schema.
-Then the content: sites without keys, registrations and their filters,
-mappings added and removed through the API reaching the Map-Server, the
-Prometheus exposition, a token swapped by SIGHUP, and lispgw-ctl's show,
-register and unregister."""
+key and one with an agents section, and an ITR), every operation of
+docs/openapi.yaml called with and without the token, with good and bad
+input; each answer's status must be one the spec lists and its body must
+validate against the spec's schema.  Then the content: sites without keys,
+registrations and their filters, mappings added and removed through the
+API reaching the Map-Server, agents registered, found on the Map-Server by
+their attributes, changed and withdrawn, the Prometheus exposition, a token
+swapped by SIGHUP, and lispgw-ctl's show, register and unregister."""
 import json
 import os
 import signal
@@ -37,7 +38,8 @@ map-server:
       key: "dc1-shared-secret"
       allow-shared-eids: true
       accept-more-specifics: true
-      eid-prefixes: ["[1]10.1.0.0/16", "[1]10.255.0.1/32"]
+      eid-prefixes: ["[1]10.1.0.0/16", "[1]10.255.0.1/32", "[1]dn:planner-7",
+                     "[1]dn:planner-8", "[1]dn:planner-9"]
     - name: dc2
       key-id: 1
       key: "dc2-shared-secret"
@@ -61,7 +63,16 @@ etr:
       key: "%(key)s"
   database:
 %(db)s
+%(extra)s"""
+
+# xtr1's agents: a pool of two addresses (a /30 without its all-zeros and
+# all-ones), room for four agents, a state file in the lab's directory.
+AGENTS_CONF = """agents:
+  state-file: "%s"
+  max-agents: 4
+  pools: ["[1]10.1.200.0/30"]
 """
+AGENT_RLOC = '127.73.0.12'
 
 XTR1_DB = """    - eid-prefix: "[1]10.1.0.0/16"
       rlocs:
@@ -94,9 +105,31 @@ itr:
 """ % (ITR_IP, MS_IP)
 
 
-def etr_conf(ip, xtr_id, site_id, key_id, key, db):
+def etr_conf(ip, xtr_id, site_id, key_id, key, db, extra=''):
     return ETR_CONF % dict(ip=ip, xtr_id=xtr_id, site_id=site_id, ms=MS_IP, key_id=key_id,
-                           key=key, db=db)
+                           key=key, db=db, extra=extra)
+
+
+def xtr1_conf(lab):
+    return etr_conf(XTR1_IP, '000000000000000000000000000dc001', 1, 2, 'dc1-shared-secret',
+                    XTR1_DB, AGENTS_CONF % agents_state(lab))
+
+
+def agents_state(lab):
+    return os.path.join(lab.dir, 'xtr1-agents.json')
+
+
+# A value for each parameter the spec declares, to call every operation.
+SAMPLE = {'name': 'dc1', 'iid': '1', 'eid': '[1]10.1.0.0/16', 'match': 'exact', 'site': 'dc1',
+          'offset': '0', 'limit': '10', 'static': 'false', 'scope': 'registered',
+          'q': '{"load":{"<":1}}', 'sort': 'load', 'conditions': {'gpu': 'H100'},
+          'id': 'a7', 'release': 'false'}
+
+
+def concrete(path):
+    """A templated path of the spec with SAMPLE values in it."""
+    return '/'.join(SAMPLE[seg[1:-1]] if seg.startswith('{') else seg
+                    for seg in path.split('/'))
 
 
 def spec_itself():
@@ -109,10 +142,17 @@ def spec_itself():
     check(spec.doc['openapi'].startswith('3.0.') and len({op['operationId'] for _, _, op in ops})
           == len(ops), 'OpenAPI 3.0, operationIds unique')
     for path, method, op in ops:
+        names = set()
         for prm in op.get('parameters', []):
             prm = spec.deref(prm)
-            check(prm.get('in') == 'query' and prm.get('name') and 'schema' in prm,
+            names.add(prm.get('name'))
+            check(prm.get('name') and 'schema' in prm and
+                  (prm.get('in') == 'query' or
+                   (prm.get('in') == 'path' and prm.get('required') is True and
+                    '{%s}' % prm['name'] in path.split('/'))),
                   '%s %s parameter %s is well formed' % (method, path, prm.get('name')))
+        templ = {seg[1:-1] for seg in path.split('/') if seg.startswith('{')}
+        check(templ <= names, '%s %s declares its path parameters' % (method, path))
         check(all(k.isdigit() and len(k) == 3 for k in op['responses']),
               '%s %s responses are keyed by status' % (method, path))
         if spec.needs_token(op):
@@ -129,12 +169,13 @@ def auth(ds):
     one, a truncated one, a longer one and another scheme."""
     ms = ds[0]
     for path, method, op in spec.operations():
+        path = concrete(path)
         if not spec.needs_token(op):
             call(ms, method, path, token=None, expect=200)
             continue
         q = {'eid': '[1]10.1.2.0/24'} if method == 'DELETE' else None
         body = {'eid': '[1]10.9.0.0/16', 'rlocs': [{'address': XTR1_IP}]} \
-            if method == 'POST' else None
+            if method in ('POST', 'PATCH') else None
         for tok, what in ((None, 'no token'), ('x' * len(ms.token), 'wrong token'),
                           (ms.token[:-1], 'truncated token'), (ms.token + 'x', 'longer token')):
             st, b = call(ms, method, path, query=q, token=tok, body=body, expect=401)
@@ -166,15 +207,17 @@ def gets(ms, xtr1, itr):
     check(s.get('etr', {}).get('database_entries') == 2 and 'map_server' not in s,
           'xTR stats: the ETR object, no Map-Server object', str(s.get('etr')))
     # Every query parameter the spec declares is one the server takes.
-    sample = {'name': 'dc1', 'iid': '1', 'eid': '[1]10.1.0.0/16', 'match': 'exact',
-              'site': 'dc1', 'offset': '0', 'limit': '10', 'static': 'false'}
     for path, method, op in spec.operations():
-        names = [spec.deref(p)['name'] for p in op.get('parameters', [])]
-        if method != 'GET' or not names:
+        prms = [spec.deref(p) for p in op.get('parameters', []) if spec.deref(p)['in'] == 'query']
+        if method != 'GET' or not prms:
             continue
-        st, b = call(ms, method, path, query={n: sample[n] for n in names})
+        query = {}
+        for p in prms:    # an object parameter (style form, explode) is its members
+            v = SAMPLE[p['name']]
+            query.update(v if isinstance(v, dict) else {p['name']: v})
+        st, b = call(ms, method, path, query=query)
         check(st in (200, 404) and not (st == 404 and 'role' not in b.get('error', '')),
-              'GET %s takes every parameter the spec declares (%s)' % (path, ','.join(names)),
+              'GET %s takes every parameter the spec declares (%s)' % (path, ','.join(sorted(query))),
               str(b)[:200])
     # Methods and paths the API does not have.
     st, resp, _ = request(ms, 'PUT', '/api/v1/sites', body='{}')
@@ -194,7 +237,8 @@ def sites(ms):
     check(by['dc1']['key_id'] == 2 and by['dc1']['algorithm'] == 'hmac-sha256-128' and
           by['dc2']['algorithm'] == 'hmac-sha1-96', 'key-id and algorithm names')
     check([p['prefix'] for p in by['dc1']['eid_prefixes']] ==
-          ['[1]10.1.0.0/16', '[1]10.255.0.1/32'] and
+          ['[1]10.1.0.0/16', '[1]10.255.0.1/32', '[1]dn:planner-7', '[1]dn:planner-8',
+           '[1]dn:planner-9'] and
           by['dc1']['eid_prefixes'][0]['accept_more_specifics'], 'dc1 prefixes and flags')
     check(by['dc1']['registered_eids'] == 2 and by['dc2']['registered_eids'] == 2,
           'registered EIDs per site', str((by['dc1']['registered_eids'],
@@ -423,12 +467,341 @@ def itr_checks(itr):
     check('[7]192.0.2.0/24' not in [e['eid'] for e in b['entries']], 'deleted')
 
 
+AGENTS = '/api/v1/agents'
+
+
+def agent_ids(d, query=None, expect=200, field=None):
+    """The ids GET /api/v1/agents answers, in its order (None: not 200)."""
+    st, b = call(d, 'GET', AGENTS, query=query, expect=expect, field=field)
+    return [a['id'] for a in b['agents']] if st == 200 else b
+
+
+def agents(lab, ms, xtr1, itr):
+    """docs/agents.md on xTR 1 (a pool of two addresses, four agents at most)
+    and the Map-Server: every operation, its answers exactly, the errors with
+    their fields, and what the Map-Server finds."""
+    XTR1_ID = '000000000000000000000000000dc001'
+    one = AGENTS + '/'
+
+    def stats_db():
+        return call(xtr1, 'GET', '/api/v1/stats', expect=200)[1]['etr']['database_entries']
+
+    # --- roles -------------------------------------------------------------
+    b = call(ms, 'POST', AGENTS, body={'id': 'a7', 'iid': 1}, expect=404)[1]
+    check('etr' in b.get('error', ''), 'POST agents on a Map-Server only: 404 names the etr role',
+          str(b))
+    for method, body in (('GET', None), ('PATCH', {'ttl': 5}), ('DELETE', None)):
+        b = call(ms, method, one + 'a7', body=body, expect=404)[1]
+        check('etr' in b.get('error', ''), '%s agents/ID without an ETR names the role' % method)
+    b = call(ms, 'GET', AGENTS, query={'scope': 'local'}, expect=404)[1]
+    check('etr' in b.get('error', ''), 'scope=local without an ETR names the role', str(b))
+    b = call(itr, 'GET', AGENTS, expect=404)[1]
+    check('etr' in b.get('error', ''), 'GET agents on an ITR (local by default) names etr')
+    b = call(xtr1, 'GET', AGENTS, query={'scope': 'registered'}, expect=404)[1]
+    check('map-server' in b.get('error', ''), 'scope=registered on an xTR names map-server')
+    _, b = call(ms, 'GET', AGENTS, expect=200)
+    check(b == {'scope': 'registered', 'count': 0, 'total': 0, 'agents': []},
+          'a Map-Server without agents: registered scope by default, empty', str(b))
+    _, b = call(xtr1, 'GET', AGENTS, expect=200)
+    check(b == {'scope': 'local', 'count': 0, 'total': 0, 'agents': []},
+          'an xTR without agents: local scope by default, empty', str(b))
+
+    # --- methods -------------------------------------------------------------
+    for method, path, allow in (('PUT', AGENTS, 'GET, HEAD, POST'),
+                                ('DELETE', AGENTS, 'GET, HEAD, POST'),
+                                ('PATCH', AGENTS, 'GET, HEAD, POST'),
+                                ('POST', one + 'a7', 'GET, HEAD, PATCH, DELETE'),
+                                ('PUT', one + 'a7', 'GET, HEAD, PATCH, DELETE')):
+        st, resp, _ = request(xtr1, method, path, body='{}')
+        check(st == 405 and resp.getheader('Allow') == allow,
+              '%s %s: 405 with Allow: %s' % (method, path, allow), '%d %s' % (
+                  st, resp.getheader('Allow')))
+        call(xtr1, method, path, body='{}', expect=405)
+    call(xtr1, 'GET', one + 'a7/rlocs', expect=404)
+    call(xtr1, 'GET', AGENTS + '/', expect=404)
+
+    # --- register ----------------------------------------------------------------
+    a7_body = {'id': 'a7', 'iid': 1, 'dn': 'planner-7',
+               'attributes': {'gpu': 'H100', 'gpus': 8, 'state': 'ready', 'load': 0.5},
+               'rlocs': [{'address': AGENT_RLOC, 'priority': 1, 'weight': 100,
+                          'attributes': {'latency_ms': 3}}]}
+    _, a7 = call(xtr1, 'POST', AGENTS, body=a7_body, expect=201)
+    check(a7 == {'id': 'a7', 'iid': 1, 'eid': '[1]10.1.200.1/32', 'allocated': True,
+                 'active': True, 'placement': 'co-located',
+                 'attributes': {'gpu': 'H100', 'gpus': 8, 'load': 0.5, 'state': 'ready'},
+                 'rlocs': [{'address': AGENT_RLOC, 'priority': 1, 'weight': 100,
+                            'attributes': {'latency_ms': 3}}],
+                 'dn': 'planner-7', 'dn_eid': '[1]dn:planner-7'},
+          'POST: the first address of the pool, co-located, the DN', str(a7))
+    _, b7 = call(xtr1, 'POST', AGENTS, expect=201, body={
+        'id': 'b7', 'iid': 1, 'attributes': {'gpu': 'A100', 'gpus': 4, 'state': 'ready',
+                                              'load': 0.2}})
+    check(b7.get('eid') == '[1]10.1.200.2/32' and b7.get('placement') == 'site' and
+          b7.get('rlocs') == [] and b7.get('allocated') and 'dn' not in b7 and 'ttl' not in b7,
+          'POST without rlocs: the next address, behind the site', str(b7))
+    call(xtr1, 'POST', AGENTS, body={'id': 'c7', 'iid': 1}, expect=409, field='eid')
+    c7_body = {'id': 'c7', 'eid': '[1]10.1.7.7/32', 'ttl': 5,
+               'attributes': {'gpu': 'H100', 'state': 'busy', 'load': 0.1},
+               'rlocs': [{'address': '127.73.0.13', 'attributes': {'latency_ms': 9}},
+                         {'address': '127.73.0.14', 'priority': 2,
+                          'attributes': {'gpu': 'A100', 'load': 0.9}}]}
+    _, c7 = call(xtr1, 'POST', AGENTS, body=c7_body, expect=201)
+    check(c7.get('iid') == 1 and c7.get('eid') == '[1]10.1.7.7/32' and
+          not c7.get('allocated') and c7.get('ttl') == 5 and
+          [(r['address'], r['priority'], r['weight']) for r in c7.get('rlocs', [])] ==
+          [('127.73.0.13', 1, 100), ('127.73.0.14', 2, 100)],
+          'POST with a brought EID carrying the IID: defaults filled in', str(c7))
+    _, b = call(xtr1, 'GET', one + 'a7', expect=200)
+    check(b == a7, 'GET agents/a7 is what POST answered', str(b))
+
+    # --- refused, and nothing changes ---------------------------------------------
+    entries = stats_db()
+    check(entries == 2 + 1 + 1 + 1 + 1, 'the ETR database: 2 site prefixes, a7 and its DN, '
+          'b7, c7', str(entries))
+    for body, field, what in (
+            (a7_body, 'id', 'the id is registered'),
+            ({'id': 'x1', 'eid': '[1]10.1.200.1'}, 'eid', 'the EID is agent a7\'s'),
+            ({'id': 'x1', 'eid': '[1]10.255.0.1/32'}, 'eid', 'the EID is a database mapping'),
+            ({'id': 'x1', 'eid': '[1]10.2.0.1'}, 'eid', 'outside the pool and site prefixes'),
+            ({'id': 'x1', 'iid': 2}, 'eid', 'no pool for the IID'),
+            ({'id': 'x1', 'eid': '[1]10.1.7.20', 'dn': 'planner-7'}, 'dn', 'the DN is a7\'s'),
+            ({'id': 'x1', 'eid': '[3]10.3.0.1'}, 'rlocs', 'no RLOCs and no site prefix')):
+        b = call(xtr1, 'POST', AGENTS, body=body, expect=409, field=field)[1]
+        check(b.get('error', '').startswith(field + ':'), '409 (%s): the error starts with '
+              'its field' % what, str(b))
+    call(xtr1, 'POST', AGENTS, body={'id': 'd7', 'eid': '[1]10.1.7.8'}, expect=201)
+    b = call(xtr1, 'POST', AGENTS, body={'id': 'e7', 'eid': '[1]10.1.7.9'}, expect=409)[1]
+    check('max-agents' in b.get('error', ''), '409: the store is full (max-agents)', str(b))
+    _, b = call(xtr1, 'DELETE', one + 'd7', expect=200)
+    check(b == {'id': 'd7', 'eid': '[1]10.1.7.8/32', 'deleted': True, 'kept': False},
+          'DELETE of a brought EID: not kept', str(b))
+    bad = [  # body, field, the spec's schema refuses it too
+        ({'iid': 1}, 'id', True),
+        ({'id': '.x', 'iid': 1}, 'id', True),
+        ({'id': 'a' * 65, 'iid': 1}, 'id', True),
+        ({'id': 'a b', 'iid': 1}, 'id', True),
+        ({'id': 'x1'}, 'iid', False),
+        ({'id': 'x1', 'iid': 16777216}, 'iid', True),
+        ({'id': 'x1', 'iid': '1'}, 'iid', True),
+        ({'id': 'x1', 'iid': 1, 'eid': '[2]10.1.7.7'}, 'eid', False),
+        ({'id': 'x1', 'iid': 1, 'eid': '[1]10.1.7.0/24'}, 'eid', False),
+        ({'id': 'x1', 'iid': 1, 'eid': 'dn:x'}, 'eid', False),
+        ({'id': 'x1', 'iid': 1, 'eid': '10.1.7.300'}, 'eid', False),
+        ({'id': 'x1', 'iid': 1, 'eid': 7}, 'eid', True),
+        ({'id': 'x1', 'iid': 1, 'dn': 42}, 'dn', True),
+        ({'id': 'x1', 'iid': 1, 'dn': ''}, 'dn', False),
+        ({'id': 'x1', 'iid': 1, 'ttl': 0}, 'ttl', True),
+        ({'id': 'x1', 'iid': 1, 'ttl': 43201}, 'ttl', True),
+        ({'id': 'x1', 'iid': 1, 'attributes': [1]}, 'attributes', True),
+        ({'id': 'x1', 'iid': 1, 'attributes': {'agent': 'x'}}, 'attributes', False),
+        ({'id': 'x1', 'iid': 1, 'attributes': {'x': 'y' * 1100}}, 'attributes', False),
+        ({'id': 'x1', 'iid': 1, 'rlocs': {}}, 'rlocs', True),
+        ({'id': 'x1', 'iid': 1, 'rlocs': [{'address': '127.73.1.%d' % i} for i in range(9)]},
+         'rlocs', True),
+        ({'id': 'x1', 'iid': 1, 'rlocs': [{'address': '127.73.1.1', 'weight': 256}]},
+         'rlocs[0].weight', True),
+        ({'id': 'x1', 'iid': 1, 'rlocs': [{'address': '127.73.1.1', 'priority': -1}]},
+         'rlocs[0].priority', True),
+        ({'id': 'x1', 'iid': 1, 'rlocs': [{'address': '127.73.1.1'},
+                                          {'address': '127.73.1.1'}]}, 'rlocs[1].address', False),
+        ({'id': 'x1', 'iid': 1, 'rlocs': [{'weight': 1}]}, 'rlocs[0].address', True),
+        ({'id': 'x1', 'iid': 1, 'rlocs': [{'address': 'nowhere'}]}, 'rlocs[0].address', False),
+        ({'id': 'x1', 'iid': 1, 'rlocs': [{'address': '127.73.1.1', 'colour': 1}]},
+         'rlocs[0].colour', True),
+        ({'id': 'x1', 'iid': 1, 'rlocs': [{'address': '127.73.1.1',
+                                           'attributes': {'agent': 'y'}}]},
+         'rlocs[0].attributes', False),
+        ({'id': 'x1', 'iid': 1, 'rlocs': [{'address': '127.73.1.1',
+                                           'attributes': {'x': 'y' * 1100}}]}, 'rlocs', False),
+        ({'id': 'x1', 'iid': 1, 'colour': 'red'}, 'colour', True),
+    ]
+    schema = spec.request_schema(spec.operation(AGENTS, 'POST'))
+    for body, field, by_schema in bad:
+        b = call(xtr1, 'POST', AGENTS, body=body, expect=400, field=field)[1]
+        check(b.get('error', '').startswith(field + ':'), 'POST 400: the error starts with %s'
+              % field, str(b))
+        if by_schema:
+            check(spec.validate(body, schema) != [], 'the spec refuses it too (%s)' % field)
+    for raw in ('{"id":', '[1]', '', '{"id":"x1","id":"x2","iid":1}'):
+        call(xtr1, 'POST', AGENTS, body=raw, expect=400)
+    call(xtr1, 'POST', AGENTS, body='x' * 70000, expect=413)
+    call(xtr1, 'POST', AGENTS, query={'x': '1'}, body={'id': 'x1', 'iid': 1}, expect=400,
+         field='x')
+    call(xtr1, 'GET', one + 'x1', expect=404, field='id')
+    _, b = call(xtr1, 'GET', AGENTS, expect=200)
+    check([a['id'] for a in b['agents']] == ['a7', 'b7', 'c7'] and stats_db() == entries,
+          'no refused request changed the store or the ETR database', str(b)[:300])
+
+    # --- GET one ------------------------------------------------------------------
+    call(xtr1, 'GET', one + 'nope', expect=404, field='id')
+    call(xtr1, 'GET', one + 'a' * 65, expect=404)
+    call(xtr1, 'GET', one + 'a7', query={'x': '1'}, expect=400, field='x')
+
+    # --- the xTR's own list ----------------------------------------------------------
+    _, b = call(xtr1, 'GET', AGENTS, query={'gpu': 'A100', 'sort': 'load'}, expect=200)
+    check([a['id'] for a in b['agents']] == ['b7', 'c7'] and b['total'] == 2 and
+          b['agents'][1]['rank_attributes'] == {'agent': 'c7', 'gpu': 'A100', 'load': 0.9,
+                                                'state': 'busy'},
+          'local: gpu=A100 sorted by load, c7 by its A100 RLOC', str(b)[:400])
+    check(agent_ids(xtr1, {'iid': 2}) == [] and agent_ids(xtr1, {'state': '!=busy',
+                                                                 'sort': '-gpus'}) ==
+          ['a7', 'b7'], 'local: iid and != filters, descending sort')
+
+    # --- the Map-Server finds them -------------------------------------------------------
+    q = {'iid': 1, 'gpu': 'H100', 'sort': 'load'}
+    check(poll(lambda: agent_ids(ms, q) == ['c7', 'a7']),
+          'MS: iid=1&gpu=H100&sort=load finds c7 then a7', str(agent_ids(ms, q)))
+    _, b = call(ms, 'GET', AGENTS, query=q, expect=200)
+    by = {a['id']: a for a in b['agents']}
+    c, a = by.get('c7', {}), by.get('a7', {})
+    check(b['scope'] == 'registered' and c.get('eid') == '[1]10.1.7.7/32' and
+          c.get('xtr_id') == XTR1_ID and c.get('iid') == 1 and 'dn' not in c,
+          'MS: the agent, its EID and xTR', str(c)[:300])
+    check([r['address'] for r in c.get('rlocs', [])] == ['127.73.0.13'] and
+          c['rlocs'][0]['attributes'] == {'agent': 'c7', 'gpu': 'H100', 'state': 'busy',
+                                          'load': 0.1, 'latency_ms': 9} and
+          c.get('attributes') == c['rlocs'][0]['attributes'],
+          'MS: only the matching RLOC, with the agent\'s, its own and the agent attribute',
+          str(c)[:400])
+    check(a.get('dn') == '[1]dn:planner-7' and a.get('rlocs', [{}])[0].get('address') ==
+          AGENT_RLOC, 'MS: a7 with its DN record', str(a)[:300])
+    for query, want, what in (
+            ({'iid': 1, 'gpu': 'A100', 'sort': 'load'}, ['b7', 'c7'],
+             'gpu=A100: c7 by its second RLOC'),
+            ({'state': 'ready', 'sort': '-gpus'}, ['a7', 'b7'], 'state=ready&sort=-gpus'),
+            ({'load': '<0.3', 'sort': 'load'}, ['c7', 'b7'], 'load=<0.3'),
+            ({'gpus': '>=5'}, ['a7'], 'gpus=>=5'),
+            ({'q': '{"max_latency_ms": 5}'}, ['a7'], 'q={"max_latency_ms": 5}'),
+            ({'gpu': 'in:H100,A100', 'sort': 'load', 'offset': 1, 'limit': 1}, ['b7'],
+             'gpu=in:H100,A100, a page'),
+            ({'iid': 2}, [], 'iid=2: none'),
+            ({'gpu': 'TPU'}, [], 'gpu=TPU: none')):
+        check(agent_ids(ms, query) == want, 'MS: ' + what, str(agent_ids(ms, query)))
+    _, b = call(ms, 'GET', AGENTS, query={'gpu': 'in:H100,A100', 'limit': 1}, expect=200)
+    check(b['count'] == 1 and b['total'] == 3, 'MS: limit=1, total counts all', str(b)[:200])
+    b7_reg = next((x for x in call(ms, 'GET', AGENTS, query={'gpu': 'A100'})[1]['agents']
+                   if x['id'] == 'b7'), {})
+    check([r['address'] for r in b7_reg.get('rlocs', [])] == [XTR1_IP],
+          'MS: b7, behind the site, has the site prefix\'s RLOC', str(b7_reg)[:300])
+    for query, field in (({'iid': 'x'}, 'iid'), ({'iid': '16777216'}, 'iid'),
+                         ({'sort': ''}, 'sort'), ({'sort': 'a,b,c,d,e'}, 'sort'),
+                         ({'q': '{'}, 'q'), ({'q': '[1]'}, 'q'), ({'q': '{"load":{"~":1}}'}, 'q'),
+                         ({'scope': 'all'}, 'scope'), ({'load': '<true'}, 'load'),
+                         ({'gpu': 'in:'}, 'gpu'), ({'x' * 64: '1'}, 'x' * 64),
+                         ({'offset': '-1'}, 'offset'), ({'limit': 'x'}, 'limit')):
+        call(ms, 'GET', AGENTS, query=query, expect=400, field=field)
+    many = {'k%02d' % i: '1' for i in range(17)}
+    call(ms, 'GET', AGENTS, query=many, expect=400)
+
+    # --- PATCH ----------------------------------------------------------------------
+    _, b = call(xtr1, 'PATCH', one + 'a7', body={'attributes': {'load': 0.05, 'state': None}},
+                expect=200)
+    check(b.get('attributes') == {'gpu': 'H100', 'gpus': 8, 'load': 0.05} and
+          b.get('eid') == a7['eid'] and b.get('dn') == 'planner-7' and
+          b.get('rlocs') == a7['rlocs'], 'PATCH attributes: a merge patch, null removes',
+          str(b))
+    check(poll(lambda: agent_ids(ms, q) == ['a7', 'c7']),
+          'MS: a7 re-registered with load 0.05 ranks first', str(agent_ids(ms, q)))
+    check(agent_ids(ms, {'state': 'ready'}) == ['b7'], 'MS: a7 lost its state attribute')
+    _, b = call(xtr1, 'PATCH', one + 'a7', body={'dn': 'planner-8'}, expect=200)
+    check(b.get('dn') == 'planner-8' and b.get('dn_eid') == '[1]dn:planner-8',
+          'PATCH dn', str(b))
+    check(poll(lambda: at_ms(ms, '[1]dn:planner-8') is not None and
+               at_ms(ms, '[1]dn:planner-7') is None),
+          'MS: the new DN registered, the old one withdrawn')
+    _, b = call(xtr1, 'PATCH', one + 'a7', body={'rlocs': None, 'ttl': 7}, expect=200)
+    check(b.get('placement') == 'site' and b.get('rlocs') == [] and b.get('ttl') == 7,
+          'PATCH rlocs: null: behind the site', str(b))
+    check(poll(lambda: [r['address'] for r in (at_ms(ms, a7['eid']) or {}).get('rlocs', [])]
+               == [XTR1_IP]), 'MS: a7 now has the site\'s RLOC')
+    _, b = call(xtr1, 'PATCH', one + 'a7', body={'rlocs': a7_body['rlocs']}, expect=200)
+    check(b.get('placement') == 'co-located' and b.get('rlocs') == a7['rlocs'],
+          'PATCH rlocs: co-located again', str(b))
+    for body, field in (({'id': 'z'}, 'id'), ({'iid': 2}, 'iid'),
+                        ({'eid': '[1]10.1.7.7'}, 'eid'), ({'colour': 1}, 'colour'),
+                        ({'ttl': 0}, 'ttl'), ({'attributes': [1]}, 'attributes'),
+                        ({'attributes': {'agent': 'z'}}, 'attributes'),
+                        ({'rlocs': [{'address': 'x'}]}, 'rlocs[0].address'),
+                        ({'dn': 5}, 'dn')):
+        call(xtr1, 'PATCH', one + 'a7', body=body, expect=400, field=field)
+    b = call(xtr1, 'PATCH', one + 'a7', body={}, expect=400)[1]
+    check('field' not in b and 'nothing to change' in b.get('error', ''),
+          'PATCH {}: nothing to change', str(b))
+    for raw in ('{', '[]', ''):
+        call(xtr1, 'PATCH', one + 'a7', body=raw, expect=400)
+    call(xtr1, 'PATCH', one + 'a7', body='x' * 70000, expect=413)
+    call(xtr1, 'PATCH', one + 'a7', query={'x': '1'}, body={'ttl': 5}, expect=400, field='x')
+    call(xtr1, 'PATCH', one + 'nope', body={'ttl': 5}, expect=404, field='id')
+    call(xtr1, 'PATCH', one + 'c7', body={'dn': 'planner-8'}, expect=409, field='dn')
+    # A DN that is a mapping of the database (not an agent's) is not taken
+    # over, whether or not the agent has a DN already.
+    post(xtr1, {'eid': '[1]dn:planner-9', 'rlocs': [{'address': XTR1_IP}]}, 201)
+    call(xtr1, 'PATCH', one + 'c7', body={'dn': 'planner-9'}, expect=409, field='dn')
+    call(xtr1, 'PATCH', one + 'a7', body={'dn': 'planner-9'}, expect=409, field='dn')
+    call(xtr1, 'POST', AGENTS, body={'id': 'x1', 'eid': '[1]10.1.7.20', 'dn': 'planner-9'},
+         expect=409, field='dn')
+    check(at_ms(ms, '[1]dn:planner-8') is not None, 'MS: a7\'s DN stays registered')
+    call(xtr1, 'DELETE', '/api/v1/mappings', query={'eid': '[1]dn:planner-9'}, expect=200)
+    _, b = call(xtr1, 'GET', one + 'a7', expect=200)
+    check(b.get('dn') == 'planner-8' and b.get('attributes', {}).get('load') == 0.05 and
+          b.get('ttl') == 7, 'no refused PATCH changed a7', str(b))
+    _, b = call(xtr1, 'GET', one + 'c7', expect=200)
+    check(b == c7, 'no refused PATCH changed c7', str(b))
+
+    # --- DELETE, kept EIDs --------------------------------------------------------------
+    _, b = call(xtr1, 'DELETE', one + 'b7', expect=200)
+    check(b == {'id': 'b7', 'eid': '[1]10.1.200.2/32', 'deleted': True, 'kept': True},
+          'DELETE of a pool EID: kept for its id', str(b))
+    b = call(xtr1, 'GET', one + 'b7', expect=404, field='id')[1]
+    check('kept' in b.get('error', ''), 'GET of a withdrawn agent: 404 says its EID is kept')
+    call(xtr1, 'DELETE', one + 'b7', expect=404, field='id')
+    call(xtr1, 'PATCH', one + 'b7', body={'ttl': 5}, expect=404, field='id')
+    call(xtr1, 'POST', AGENTS, body={'id': 'b7', 'iid': 2}, expect=409, field='iid')
+    call(xtr1, 'POST', AGENTS, body={'id': 'b7', 'eid': '[1]10.1.7.30'}, expect=409, field='eid')
+    call(xtr1, 'POST', AGENTS, body={'id': 'x1', 'iid': 1}, expect=409, field='eid')
+    _, b = call(xtr1, 'POST', AGENTS, body={'id': 'b7', 'iid': 1}, expect=201)
+    check(b.get('eid') == '[1]10.1.200.2/32' and b.get('allocated'),
+          'b7 back without an eid: the same EID', str(b))
+    _, b = call(xtr1, 'DELETE', one + 'b7', query={'release': 'true'}, expect=200)
+    check(b.get('kept') is False, 'DELETE ?release=true: not kept', str(b))
+    _, b = call(xtr1, 'POST', AGENTS, body={'id': 'x1', 'iid': 1}, expect=201)
+    check(b.get('eid') == '[1]10.1.200.2/32', 'a released EID goes to the next agent', str(b))
+    call(xtr1, 'DELETE', one + 'x1', query={'release': 'false'}, expect=200)
+    _, b = call(xtr1, 'DELETE', one + 'x1', query={'release': 'true'}, expect=200)
+    check(b.get('kept') is False, 'DELETE ?release=true forgets a withdrawn agent\'s EID', str(b))
+    call(xtr1, 'DELETE', one + 'x1', query={'release': 'true'}, expect=404, field='id')
+    call(xtr1, 'DELETE', one + 'a7', query={'release': 'maybe'}, expect=400, field='release')
+    call(xtr1, 'DELETE', one + 'a7', query={'eid': a7['eid']}, expect=400, field='eid')
+    call(xtr1, 'DELETE', one + 'nope', expect=404, field='id')
+    _, b = call(xtr1, 'DELETE', one + 'c7', expect=200)
+    check(b == {'id': 'c7', 'eid': '[1]10.1.7.7/32', 'deleted': True, 'kept': False},
+          'DELETE c7', str(b))
+    check(poll(lambda: agent_ids(ms, {'iid': 1}) == ['a7']),
+          'MS: the deleted agents are withdrawn', str(agent_ids(ms, {'iid': 1})))
+    try:
+        with open(agents_state(lab)) as f:
+            state = json.load(f)
+    except (OSError, ValueError) as e:
+        state = {'error': str(e)}
+    check(state.get('version') == 1 and
+          [(x['id'], x['eid'], x['active']) for x in state.get('agents', [])] ==
+          [('a7', '[1]10.1.200.1/32', True)], 'the state file holds the store',
+          str(state)[:300])
+    _, b = call(xtr1, 'DELETE', one + 'a7', query={'release': 'true'}, expect=200)
+    check(b == {'id': 'a7', 'eid': '[1]10.1.200.1/32', 'deleted': True, 'kept': False},
+          'DELETE a7 ?release=true', str(b))
+    check(poll(lambda: agent_ids(ms) == [] and regs(ms)['count'] == 3),
+          'MS: no agent left, address and DN records withdrawn', str(regs(ms)['count']))
+    check(agent_ids(xtr1) == [] and stats_db() == 2, 'the xTR: no agent, its database as '
+          'configured')
+
+
 def lispgw_ctl(ms, xtr1):
     rc, out, err = ctl('--api', ms.url(), '--token', ms.token, 'show', 'sites')
     check(rc == 0 and 'dc1' in out and 'hmac-sha256-128' in out and
           not any(s in out for s in SECRETS), 'ctl show sites: a table without keys', err)
     lines = out.splitlines()
-    check(len(lines) == 5 and lines[0].split()[:3] == ['NAME', 'KEY-ID', 'ALGORITHM'],
+    check(len(lines) == 8 and lines[0].split()[:3] == ['NAME', 'KEY-ID', 'ALGORITHM'],
           'ctl show sites: header and a row per EID-prefix', out)
     col = lines[0].index('EID-PREFIX')
     check(all(line[col:].startswith('[') for line in lines[1:]), 'ctl tables are aligned')
@@ -487,11 +860,10 @@ def lispgw_ctl(ms, xtr1):
     check(rc == 0 and 'show' in out and 'register' in out and '--api' in out, 'ctl --help')
 
 
-def reload_token(xtr1):
+def reload_token(lab, xtr1):
     old = xtr1.token
     xtr1.token = 'a-brand-new-token-0123456789'
-    xtr1.write(etr_conf(XTR1_IP, '000000000000000000000000000dc001', 1, 2, 'dc1-shared-secret',
-                        XTR1_DB), xtr1.token)
+    xtr1.write(xtr1_conf(lab), xtr1.token)
     xtr1.proc.send_signal(signal.SIGHUP)
     ok = poll(lambda: request(xtr1, 'GET', '/api/v1/stats')[0] == 200)
     check(ok, 'SIGHUP: the new token works')
@@ -504,9 +876,7 @@ def main():
     try:
         spec_itself()
         ms = lab.start('ms', MS_IP, MS_CONF, 'ms-test-token-0123456789')
-        xtr1 = lab.start('xtr1', XTR1_IP, etr_conf(XTR1_IP, '000000000000000000000000000dc001',
-                                                   1, 2, 'dc1-shared-secret', XTR1_DB),
-                         'xtr1-test-token-0123456789')
+        xtr1 = lab.start('xtr1', XTR1_IP, xtr1_conf(lab), 'xtr1-test-token-0123456789')
         lab.start('xtr2', XTR2_IP, etr_conf(XTR2_IP, '000000000000000000000000000dc002', 2, 1,
                                             'dc2-shared-secret', XTR2_DB),
                   'xtr2-test-token-0123456789')
@@ -525,8 +895,9 @@ def main():
         mappings(ms, xtr1)
         metrics(ms, xtr1, 3)
         itr_checks(itr)
+        agents(lab, ms, xtr1, itr)
         lispgw_ctl(ms, xtr1)
-        reload_token(xtr1)
+        reload_token(lab, xtr1)
     except Exception as e:   # a crash is a failure with its logs, not a hang
         import traceback
         traceback.print_exc()

@@ -2,7 +2,8 @@
 /*
  * The config module against files: every example in docs/examples loads
  * and round-trips (load, print, load the print, compare: OpenBGPD regress
- * style), defaults are what docs/config.md says, and every bad file in
+ * style), as do the good files of tests/config (the agents section's
+ * among them), defaults are what docs/config.md says, and every bad file in
  * tests/config fails with exactly the errors its "# expect: LINE: path:
  * message" comments list, in order, with their lines.
  *
@@ -186,6 +187,7 @@ START_TEST(test_examples_roundtrip)
 	}
 	roundtrip("tests/config/good-attributes.yaml");
 	roundtrip("tests/config/good-defaults.yaml");
+	roundtrip("tests/config/good-agents.yaml");
 }
 END_TEST
 
@@ -287,7 +289,54 @@ START_TEST(test_defaults)
 	ck_assert_uint_eq(c->itr.probe_timeout_ms, 1000);
 	ck_assert_uint_eq(c->itr.probe_tries, 3);
 	ck_assert(!c->pitr.present && !c->petr.present);
+	ck_assert(!c->agents.present);
+	ck_assert_uint_eq(c->agents.max, 1024);
+	ck_assert_ptr_null(c->agents.state_file);
+	ck_assert_uint_eq(c->agents.pool_count, 0);
+	ck_assert_uint_eq(c->agents.space_count, 0);
 	cp_config_free(c);
+}
+END_TEST
+
+/* The agents section (docs/config.md "agents"): every key as written, the
+ * printed form that carries it, and equality that sees each key. */
+START_TEST(test_agents_section)
+{
+	struct cp_config *a = load_rel("tests/config/good-agents.yaml");
+	struct cp_config *b = load_rel("tests/config/good-agents.yaml");
+	struct lisp_prefix p8 = pfx("[8]fd00:8::/64"), s9 = pfx("[9]2001:db8:9::/48");
+	struct lisp_prefix saved;
+	char *text = print_to_string(a);
+
+	ck_assert(a->agents.present);
+	ck_assert_str_eq(a->agents.state_file, "/var/lib/lispgw/agents.json");
+	ck_assert_uint_eq(a->agents.max, 65536);
+	ck_assert_uint_eq(a->agents.pool_count, 3);
+	ck_assert(lisp_prefix_equal(&a->agents.pools[2], &p8));
+	ck_assert_uint_eq(a->agents.pools[1].iid, 8);
+	ck_assert_uint_eq(a->agents.space_count, 2);
+	ck_assert(lisp_prefix_equal(&a->agents.spaces[1], &s9));
+	ck_assert_msg(strstr(text, "agents:\n  state-file: \"/var/lib/lispgw/agents.json\"\n"
+				   "  max-agents: 65536\n  pools:\n    - \"[7]10.70.1.0/24\"\n"),
+		      "printed:\n%s", text);
+	free(text);
+	ck_assert(cp_config_equal(a, b));
+	b->agents.max--;
+	ck_assert(!cp_config_equal(a, b));
+	b->agents.max++;
+	saved = b->agents.pools[0];
+	b->agents.pools[0].iid = 9;
+	ck_assert(!cp_config_equal(a, b));
+	b->agents.pools[0] = saved;
+	b->agents.space_count--;
+	ck_assert(!cp_config_equal(a, b));
+	b->agents.space_count++;
+	b->agents.state_file[1] ^= 1;
+	ck_assert(!cp_config_equal(a, b));
+	b->agents.state_file[1] ^= 1;
+	ck_assert(cp_config_equal(a, b));
+	cp_config_free(a);
+	cp_config_free(b);
 }
 END_TEST
 
@@ -388,7 +437,7 @@ END_TEST
 START_TEST(test_many_errors)
 {
 	const char *const sections[] = { "roles", "xtr-id", "listen", "rest", "map-server",
-					 "map-resolver", "etr", "itr", "pitr", "petr" };
+					 "map-resolver", "etr", "itr", "pitr", "petr", "agents" };
 	struct cp_config_errors errs;
 	struct cp_config *cfg = NULL;
 	char path[4096];
@@ -586,6 +635,7 @@ int main(void)
 	tcase_add_test(files, test_examples_agree);
 	tcase_add_test(files, test_defaults);
 	tcase_add_test(files, test_attributes);
+	tcase_add_test(files, test_agents_section);
 	tcase_add_test(files, test_bad_files);
 	tcase_add_test(files, test_many_errors);
 	tcase_add_test(files, test_error_format);
