@@ -3,11 +3,14 @@
 #
 # The main job, on a fresh Debian 12 machine as root: installs what it
 # needs, builds, reserves hugepages, then runs scripts/demo.py: a
-# Map-Server/Map-Resolver and two xTRs (lispgw-cp + lispgw-dp each) in
-# network namespaces, agents of two tenants talking through them, the
-# map-cache and counters, and an agent moving between xTRs.  Everything it
-# creates is removed on exit (normal end, failure or Ctrl-C); bounded by
-# DEMO_TIMEOUT seconds (default 300).
+# Map-Server/Map-Resolver and three xTRs (lispgw-cp + lispgw-dp each) in
+# network namespaces, agents of two tenants talking through them, GPU
+# agents registered and found by their attributes, an anycast service whose
+# load changes steer new flows while old ones stay, the map-cache and
+# counters, and an agent moving between xTRs under 10 000 packets/s.
+# Everything it creates is removed on exit (normal end, failure or Ctrl-C);
+# bounded by DEMO_TIMEOUT seconds (default 300); exit status 0 only when
+# every step worked.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)

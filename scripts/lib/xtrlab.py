@@ -146,6 +146,11 @@ class Lab:
         sh("ip", "-n", self.u, "link", "set", "br0", "up")
 
     def _on_signal(self, signum, frame):
+        # A second signal while closing (timeout --foreground relays the
+        # terminal's SIGINT that the process group got too) must not cut
+        # close() short: namespaces would be left behind.
+        if self.closed:
+            return
         self.close()
         sys.exit(130)
 
@@ -187,7 +192,9 @@ class Lab:
 
     # --- the map-server / map-resolver ----------------------------------------------
 
-    def map_server(self, iids=(1, 2)):
+    def map_server(self, iids=(1, 2), extra=""):
+        """The Map-Server/Map-Resolver; extra: more lispgw-cp YAML appended
+        to its configuration (top-level sections, e.g. a cats section)."""
         ns = self._netns("ms")
         self._veth(ns, "mgmt", self.u, "ms")
         self._to_bridge(self.u, "ms", "br0")
@@ -212,7 +219,7 @@ map-server:
 map-resolver:
   negative-ttl: 1m
   negative-ttl-unregistered: 1m
-""")
+""" + extra)
         self.procs["ms"] = Proc(ns, [self.bin("lispgw-cp"), "-d", "-c", conf],
                                 os.path.join(self.dir, "ms.log"))
         self.ms_ns = ns
@@ -221,9 +228,13 @@ map-resolver:
 
     # --- xTRs -------------------------------------------------------------------------
 
-    def xtr(self, n, prefixes, encap="lisp"):
+    def xtr(self, n, prefixes, encap="lisp", cp_extra="", dp_extra=""):
         """xTR n (1..9) with an EID port per Instance-ID in prefixes
-        ({iid: "10.0.n.0/24"}): lispgw-dp and lispgw-cp (xTR role)."""
+        ({iid: "10.0.n.0/24"}): lispgw-dp and lispgw-cp (xTR role).
+        cp_extra, dp_extra: more YAML appended to lispgw-cp's and
+        lispgw-dp's configurations (top-level sections lab.xtr() does not
+        write: a cats or agents section for lispgw-cp, an itr section such
+        as "itr: {flow-table: 65536}" for lispgw-dp)."""
         ns = self._netns(f"x{n}")
         rloc, mgmt = f"{UNDERLAY}.{20 + n}", f"{UNDERLAY}.{10 + n}"
         self._veth(ns, "rloc", self.u, f"x{n}r")
@@ -258,7 +269,7 @@ map-resolver:
                          f"instance-id: {iid}}}")
             insts.append(f"  - {{instance-id: {iid}, encapsulation: {encap}}}")
         dpconf = self.write(f"x{n}-dp.yaml", "ports:\n" + "\n".join(ports) +
-                            "\ninstances:\n" + "\n".join(insts) + "\n")
+                            "\ninstances:\n" + "\n".join(insts) + "\n" + dp_extra)
         sock = os.path.join(self.dir, f"x{n}-dp.sock")
         db = "\n".join(f'    - {{eid-prefix: "[{iid}]{p}", rlocs: [{{address: {rloc}}}]}}'
                        for iid, p in sorted(prefixes.items()))
@@ -278,7 +289,7 @@ itr:
   map-resolvers: [{{address: {MS_ADDR}}}]
   map-request: {{timeout: 200ms, tries: 5}}
   subscribe: true
-""")
+""" + cp_extra)
         x = dict(ns=ns, rloc=rloc, mgmt=mgmt, sock=sock, dpconf=dpconf, cpconf=cpconf,
                  vdevs=vdevs, n=n)
         self.xtrs[n] = x
