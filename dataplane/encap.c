@@ -3,9 +3,10 @@
  * ITR path.  A burst is split by inner address family first, so that each
  * family runs through its own copy of encap_af() with is_ip4 a constant
  * (VPP's encap nodes do the same): two tight loops without a family
- * branch.  Each runs in two stages so that the memory latency of a large
- * table overlaps: (1) parse, hash, look up, choose the RLOC and prefetch
- * its rewrite, for the whole burst; (2) copy the rewrite and patch it.
+ * branch.  Each runs in passes over the whole burst so that the memory
+ * latency of a large table overlaps (encap_af()): parse and hash, look up,
+ * load the entry, choose the RLOC, and only then copy the rewrite and
+ * patch it.
  *
  * RFC 9300 section 5.3 for the outer header: TTL / Hop Limit copied from
  * the inner header, DSCP and ECN copied (RFC 6040 normal mode), UDP
@@ -221,18 +222,27 @@ static __rte_always_inline enum dp_ctr neg_reason(uint8_t action)
 	}
 }
 
-/* Stage 1: inner header checks, flow hash, lookup, RLOC choice.  Returns
- * 0 and fills st, or the drop reason. */
-static __rte_always_inline enum dp_ctr encap_lookup(const struct dp_tables *t,
-						    const struct encap_in *in,
-						    struct encap_st *st, const int is_ip4)
+/* What the passes of encap_af() carry for one packet. */
+struct encap_pkt {
+	const struct dp_mapping *mp;
+	uint32_t hash;
+	uint32_t nh;
+	uint16_t inner_len;
+	uint8_t ttl;
+	uint8_t tos;
+};
+
+/* Pass 1: inner header checks and the flow hash; the destination to look
+ * up (IPv4: host order in *dst4).  Returns 0 or the drop reason. */
+static __rte_always_inline enum dp_ctr encap_parse(const struct encap_in *in,
+						   struct encap_pkt *p, uint32_t *dst4,
+						   const int is_ip4)
 {
-	struct rte_mbuf *m = in->m;
+	const struct rte_mbuf *m = in->m;
 	const uint8_t *l3 = rte_pktmbuf_mtod_offset(m, const uint8_t *, in->l2_len);
 	uint32_t seg_avail = rte_pktmbuf_data_len(m) - in->l2_len;
 	uint32_t pkt_avail = rte_pktmbuf_pkt_len(m) - in->l2_len;
-	const struct dp_mapping *mp;
-	uint32_t inner_len, hash;
+	uint32_t inner_len;
 
 	if (is_ip4) {
 		const struct rte_ipv4_hdr *ip = (const struct rte_ipv4_hdr *)l3;
@@ -245,10 +255,10 @@ static __rte_always_inline enum dp_ctr encap_lookup(const struct dp_tables *t,
 		if (unlikely((ip->version_ihl >> 4) != 4 || ihl < sizeof(*ip) ||
 			     inner_len < ihl || inner_len > pkt_avail || ihl > seg_avail))
 			return DP_CTR_DROP_INNER_TRUNCATED;
-		hash = flow_hash4(ip, ihl, seg_avail);
-		mp = dp_tables_lookup4(t, in->vrf, rte_be_to_cpu_32(ip->dst_addr));
-		st->ttl = ip->time_to_live;
-		st->tos = ip->type_of_service;
+		p->hash = flow_hash4(ip, ihl, seg_avail);
+		*dst4 = rte_be_to_cpu_32(ip->dst_addr);
+		p->ttl = ip->time_to_live;
+		p->tos = ip->type_of_service;
 	} else {
 		const struct rte_ipv6_hdr *ip6 = (const struct rte_ipv6_hdr *)l3;
 		uint32_t vtc;
@@ -261,22 +271,35 @@ static __rte_always_inline enum dp_ctr encap_lookup(const struct dp_tables *t,
 		if (unlikely((vtc >> 28) != 6 || inner_len > pkt_avail ||
 			     inner_len == sizeof(*ip6)))
 			return DP_CTR_DROP_INNER_TRUNCATED;
-		hash = flow_hash6(ip6, seg_avail);
-		mp = dp_tables_lookup6(t, in->vrf, ip6->dst_addr);
-		st->ttl = ip6->hop_limits;
-		st->tos = (uint8_t)(vtc >> 20);
+		p->hash = flow_hash6(ip6, seg_avail);
+		p->ttl = ip6->hop_limits;
+		p->tos = (uint8_t)(vtc >> 20);
 	}
+	p->inner_len = (uint16_t)inner_len;
+	return 0;
+}
+
+/* Pass 4: the mapping's verdict and the RLOC choice.  Returns 0 and fills
+ * st, or the drop reason. */
+static __rte_always_inline enum dp_ctr encap_lookup(const struct encap_in *in,
+						    const struct encap_pkt *p,
+						    struct encap_st *st)
+{
+	const struct dp_mapping *mp = p->mp;
+
 	if (unlikely(mp == NULL))
 		return DP_CTR_DROP_MISS;
 	if (unlikely(mp->action != LISP_ACT_NO_ACTION))
 		return neg_reason(mp->action);
 	if (unlikely(mp->n_usable == 0))
 		return DP_CTR_DROP_NO_RLOC;
-	st->m = m;
-	st->r = dp_mapping_rloc(mp, hash);
-	st->hash = hash;
-	st->inner_len = (uint16_t)inner_len;
+	st->m = in->m;
+	st->r = dp_mapping_rloc(mp, p->hash);
+	st->hash = p->hash;
+	st->inner_len = p->inner_len;
 	st->l2_len = in->l2_len;
+	st->ttl = p->ttl;
+	st->tos = p->tos;
 	st->encap = mp->encap;
 	rte_prefetch0(st->r);
 	rte_prefetch0((const uint8_t *)st->r + RTE_CACHE_LINE_SIZE);
@@ -432,21 +455,79 @@ static __rte_always_inline bool local_deliver(struct dp_worker *w, const struct 
 	return true;
 }
 
+/*
+ * One address family of a burst, software-pipelined: with a large
+ * map-cache every packet's lookup is a chain of dependent loads that miss
+ * the caches (tbl24 entry -> slots[nh] -> the mapping -> its RLOC's
+ * rewrite), so each pass issues the next load of every packet of the
+ * burst before the following pass uses it:
+ *   1. parse, flow hash                       2. FIB lookup (prefetches
+ *      tbl24 itself), prefetch &slots[nh]     3. load the entry, prefetch it
+ *   4. verdict, RLOC choice, prefetch its rewrite    5. write
+ * Packets are delivered, dropped and counted in the order of a single
+ * pass.
+ */
 static __rte_always_inline uint16_t encap_af(struct dp_worker *w, const struct encap_in *in,
 					     uint16_t n, struct rte_mbuf **out,
 					     uint16_t *out_port, uint16_t nout,
 					     struct rte_mbuf **drop, uint16_t *ndrop,
 					     const int is_ip4)
 {
+	const struct dp_tables *t = w->tables;
+	struct encap_pkt pk[DP_BURST];
+	enum dp_ctr why[DP_BURST];
 	struct encap_st st[DP_BURST];
+	uint32_t dst4[DP_BURST];
+	uint64_t nh4[DP_BURST];
 	uint16_t ns = 0;
 
 	for (uint16_t i = 0; i < n; i++) {
-		enum dp_ctr why = encap_lookup(w->tables, &in[i], &st[ns], is_ip4);
+		dst4[i] = 0;
+		why[i] = encap_parse(&in[i], &pk[i], &dst4[i], is_ip4);
+	}
+	if (is_ip4) {
+		/* One bulk lookup per run of packets of the same instance. */
+		for (uint16_t i = 0, j; i < n; i = j) {
+			for (j = (uint16_t)(i + 1); j < n && in[j].vrf == in[i].vrf; j++)
+				;
+			dp_tables_nh4_bulk(in[i].vrf, &dst4[i], &nh4[i], (unsigned int)(j - i));
+		}
+		for (uint16_t i = 0; i < n; i++) {
+			pk[i].nh = (uint32_t)nh4[i];
+			rte_prefetch0(&t->slots[pk[i].nh]);
+		}
+	} else {
+		for (uint16_t i = 0; i < n; i++) {
+			const uint8_t *ip6 = rte_pktmbuf_mtod_offset(in[i].m, const uint8_t *,
+								     in[i].l2_len);
 
-		if (likely(why == 0)) {
+			pk[i].nh = likely(why[i] == 0) ? dp_tables_nh6(in[i].vrf, ip6 + 24) :
+				   DP_NH_NONE;
+			rte_prefetch0(&t->slots[pk[i].nh]);
+		}
+	}
+	for (uint16_t i = 0; i < n; i++) {
+		const struct dp_mapping *mp;
+
+		if (unlikely(why[i] != 0))
+			continue;
+		if (is_ip4 && unlikely(pk[i].nh == DP_NH_NONE))
+			pk[i].nh = dp_tables_nh4_retry(in[i].vrf, dst4[i]);
+		mp = dp_tables_slot(t, in[i].vrf, pk[i].nh, is_ip4);
+		pk[i].mp = mp;
+		if (likely(mp != NULL)) {
+			rte_prefetch0(mp);
+			rte_prefetch0((const uint8_t *)mp + RTE_CACHE_LINE_SIZE);
+		}
+	}
+	for (uint16_t i = 0; i < n; i++) {
+		enum dp_ctr r = why[i];
+
+		if (likely(r == 0))
+			r = encap_lookup(&in[i], &pk[i], &st[ns]);
+		if (likely(r == 0)) {
 			ns++;
-		} else if (why == DP_CTR_LOCAL) {
+		} else if (r == DP_CTR_LOCAL) {
 			if (local_deliver(w, &in[i], is_ip4)) {
 				out[nout] = in[i].m;
 				out_port[nout++] = in[i].vrf->eid_port;
@@ -454,25 +535,25 @@ static __rte_always_inline uint16_t encap_af(struct dp_worker *w, const struct e
 		} else {
 			/* Multicast and broadcast (IGMP, mDNS, DHCP) are not
 			 * EIDs to look up. */
-			if (unlikely(why == DP_CTR_DROP_MISS) && is_ip4 &&
+			if (unlikely(r == DP_CTR_DROP_MISS) && is_ip4 &&
 			    rte_pktmbuf_mtod_offset(in[i].m, const uint8_t *,
 						    in[i].l2_len)[16] >= 224)
-				why = DP_CTR_DROP_NOT_UNICAST;
-			dp_ctr_inc(&w->ctr, why);
-			if (unlikely(why == DP_CTR_DROP_MISS || why == DP_CTR_DROP_NEG_MAP_REQUEST))
+				r = DP_CTR_DROP_NOT_UNICAST;
+			dp_ctr_inc(&w->ctr, r);
+			if (unlikely(r == DP_CTR_DROP_MISS || r == DP_CTR_DROP_NEG_MAP_REQUEST))
 				encap_miss(w, &in[i], is_ip4);
 			drop[(*ndrop)++] = in[i].m;
 		}
 	}
 	for (uint16_t i = 0; i < ns; i++) {
-		enum dp_ctr why = encap_write(w, &st[i], is_ip4);
+		enum dp_ctr r = encap_write(w, &st[i], is_ip4);
 
-		if (likely(why == 0)) {
+		if (likely(r == 0)) {
 			out[nout] = st[i].m;
 			out_port[nout++] = st[i].r->port_id;
 			dp_ctr_inc(&w->ctr, (enum dp_ctr)(DP_CTR_ENCAP_LISP + st[i].encap));
 		} else {
-			dp_ctr_inc(&w->ctr, why);
+			dp_ctr_inc(&w->ctr, r);
 			drop[(*ndrop)++] = st[i].m;
 		}
 	}

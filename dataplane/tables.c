@@ -10,13 +10,18 @@
  * A reader that got slot i from the LPM before a delete still finds the
  * old entry there until it reports quiescence.
  *
- * rte_lpm reclaims its own tbl8 groups through the same QSBR variable
- * (rte_lpm_rcu_qsbr_add).  rte_lpm6 has no such hook in DPDK 22.11: a
- * delete may free a tbl8 group that a reader is still walking, and an add
- * may hand it to another prefix at once.  We close that window ourselves:
- * after a delete that may have freed groups, the next add to that lpm6
- * first waits for a grace period (rte_rcu_qsbr_synchronize).  Deletes come
- * in batches (flush, resync), so that costs one wait per batch.
+ * IPv4 prefixes live in an rte_fib (DIR24_8, 4-byte next hops) rather than
+ * an rte_lpm: DPDK 22.11's rte_lpm_add searches the rules of a depth
+ * linearly, so a table of n /24s took O(n^2) to load (1M: over two
+ * minutes); rte_fib keeps its rules in an rte_rib, O(32) per add.
+ *
+ * Neither rte_fib nor rte_lpm6 has an RCU hook in DPDK 22.11: a delete may
+ * free a tbl8 group that a reader is still walking, and an add may hand it
+ * to another prefix at once.  We close that window ourselves: after a
+ * delete, the next add to that table first waits for a grace period
+ * (rte_rcu_qsbr_synchronize).  Deletes come in batches (flush, resync), so
+ * that costs one wait per batch.  (rte_fib also zeroes a freed group at
+ * once: tables.h, dp_tables_slot(), for the reader's side of that.)
  */
 #include <errno.h>
 #include <stdio.h>
@@ -169,18 +174,20 @@ struct dp_tables *dp_tables_create(const struct dp_tables_params *p)
 
 	t->vrfs = rte_zmalloc_socket("dp_vrfs", p->max_vrfs * sizeof(*t->vrfs),
 				     RTE_CACHE_LINE_SIZE, p->socket_id);
-	t->slots = rte_zmalloc_socket("dp_slots", p->max_mappings * sizeof(*t->slots),
+	/* Slots 1..max_mappings: 0 is DP_NH_NONE (tables.h). */
+	t->slots = rte_zmalloc_socket("dp_slots", (p->max_mappings + 1) * sizeof(*t->slots),
 				      RTE_CACHE_LINE_SIZE, p->socket_id);
 	t->free_slots = rte_malloc_socket("dp_free_slots",
 					  p->max_mappings * sizeof(*t->free_slots), 0,
 					  p->socket_id);
-	t->slot_gen = rte_zmalloc_socket("dp_slot_gen", p->max_mappings * sizeof(*t->slot_gen),
-					 0, p->socket_id);
+	t->slot_gen = rte_zmalloc_socket("dp_slot_gen",
+					 (p->max_mappings + 1) * sizeof(*t->slot_gen), 0,
+					 p->socket_id);
 	if (!t->vrfs || !t->slots || !t->free_slots || !t->slot_gen)
 		goto nomem;
 	/* Lowest slots first: the stack pops from the end. */
 	for (uint32_t i = 0; i < p->max_mappings; i++)
-		t->free_slots[i] = p->max_mappings - 1 - i;
+		t->free_slots[i] = p->max_mappings - i;
 	t->n_free = p->max_mappings;
 
 	snprintf(name, sizeof(name), "dp_iid_%u", t->id);
@@ -253,10 +260,10 @@ void dp_tables_free(struct dp_tables *t)
 		dp_tables_reclaim(t);
 		rte_rcu_qsbr_dq_delete(t->dq);
 	}
-	for (uint32_t i = 0; t->slots && i < t->p.max_mappings; i++)
+	for (uint32_t i = 1; t->slots && i <= t->p.max_mappings; i++)
 		rte_free(t->slots[i]);
 	for (uint32_t i = 0; t->vrfs && i < t->n_vrfs; i++) {
-		rte_lpm_free(t->vrfs[i].lpm4);
+		rte_fib_free(t->vrfs[i].fib4);
 		rte_lpm6_free(t->vrfs[i].lpm6);
 	}
 	rte_hash_free(t->iid_hash);
@@ -327,26 +334,23 @@ static struct dp_vrf *vrf_w(struct dp_tables *t, uint32_t iid)
 	return (struct dp_vrf *)(uintptr_t)dp_tables_vrf(t, iid);
 }
 
-static int vrf_lpm4(struct dp_tables *t, struct dp_vrf *v)
+static int vrf_fib4(struct dp_tables *t, struct dp_vrf *v)
 {
-	struct rte_lpm_rcu_config rcu = { .v = t->qsbr, .mode = RTE_LPM_QSBR_MODE_DQ };
-	char name[RTE_LPM_NAMESIZE];
-	struct rte_lpm *lpm;
+	char name[32];	/* rte_fib.h has no NAMESIZE in 22.11 */
+	struct rte_fib *fib;
 
-	if (v->lpm4)
+	if (v->fib4)
 		return 0;
 	snprintf(name, sizeof(name), "dp4_%u_%u", t->id, v->idx);
-	lpm = rte_lpm_create(name, t->p.socket_id, &(struct rte_lpm_config){
-		.max_rules = t->p.max_mappings,
-		.number_tbl8s = t->p.ipv4_tbl8s,
+	fib = rte_fib_create(name, t->p.socket_id, &(struct rte_fib_conf){
+		.type = RTE_FIB_DIR24_8,
+		.default_nh = DP_NH_NONE,
+		.max_routes = (int)t->p.max_mappings,
+		.dir24_8 = { .nh_sz = RTE_FIB_DIR24_8_4B, .num_tbl8 = t->p.ipv4_tbl8s },
 	});
-	if (!lpm)
+	if (!fib)
 		return -ENOMEM;
-	if (rte_lpm_rcu_qsbr_add(lpm, &rcu) != 0) {
-		rte_lpm_free(lpm);
-		return -ENOMEM;
-	}
-	__atomic_store_n(&v->lpm4, lpm, __ATOMIC_RELEASE);
+	__atomic_store_n(&v->fib4, fib, __ATOMIC_RELEASE);
 	return 0;
 }
 
@@ -523,10 +527,16 @@ static int lpm_add(struct dp_tables *t, struct dp_vrf *v, const struct prefix_ke
 		return 0;
 	}
 	if (k->af == 4) {
-		rc = vrf_lpm4(t, v);
-		if (rc == 0)
-			rc = rte_lpm_add(v->lpm4, addr4_host(k->addr), k->plen, slot);
-		return rc;
+		rc = vrf_fib4(t, v);
+		if (rc < 0)
+			return rc;
+		if (v->fib4_freed) {
+			/* A tbl8 group freed by an earlier delete may still be read. */
+			rte_rcu_qsbr_synchronize(t->qsbr, t->p.writer_tid);
+			t->n_sync++;
+			v->fib4_freed = false;
+		}
+		return rte_fib_add(v->fib4, addr4_host(k->addr), k->plen, slot);
 	}
 	rc = vrf_lpm6(t, v);
 	if (rc < 0)
@@ -618,7 +628,8 @@ static int mapping_delete(struct dp_tables *t, struct dp_vrf *v, const struct pr
 				 __ATOMIC_RELEASE);
 		rc = 0;
 	} else if (k->af == 4) {
-		rc = rte_lpm_delete(v->lpm4, addr4_host(k->addr), k->plen);
+		rc = rte_fib_delete(v->fib4, addr4_host(k->addr), k->plen);
+		v->fib4_freed = true;
 	} else {
 		rc = rte_lpm6_delete(v->lpm6, k->addr, k->plen);
 		v->lpm6_freed = true;
