@@ -461,8 +461,8 @@ static __rte_always_inline bool local_deliver(struct dp_worker *w, const struct 
  * the caches (tbl24 entry -> slots[nh] -> the mapping -> its RLOC's
  * rewrite), so each pass issues the next load of every packet of the
  * burst before the following pass uses it:
- *   1. parse, flow hash                       2. FIB lookup (prefetches
- *      tbl24 itself), prefetch &slots[nh]     3. load the entry, prefetch it
+ *   1. parse, flow hash, prefetch the tbl24 entry
+ *   2. lookup, prefetch &slots[nh]            3. load the entry, prefetch it
  *   4. verdict, RLOC choice, prefetch its rewrite    5. write
  * Packets are delivered, dropped and counted in the order of a single
  * pass.
@@ -478,22 +478,17 @@ static __rte_always_inline uint16_t encap_af(struct dp_worker *w, const struct e
 	enum dp_ctr why[DP_BURST];
 	struct encap_st st[DP_BURST];
 	uint32_t dst4[DP_BURST];
-	uint64_t nh4[DP_BURST];
 	uint16_t ns = 0;
 
 	for (uint16_t i = 0; i < n; i++) {
-		dst4[i] = 0;
 		why[i] = encap_parse(&in[i], &pk[i], &dst4[i], is_ip4);
+		if (is_ip4 && likely(why[i] == 0))
+			dp_tables_nh4_prefetch(in[i].vrf, dst4[i]);
 	}
 	if (is_ip4) {
-		/* One bulk lookup per run of packets of the same instance. */
-		for (uint16_t i = 0, j; i < n; i = j) {
-			for (j = (uint16_t)(i + 1); j < n && in[j].vrf == in[i].vrf; j++)
-				;
-			dp_tables_nh4_bulk(in[i].vrf, &dst4[i], &nh4[i], (unsigned int)(j - i));
-		}
 		for (uint16_t i = 0; i < n; i++) {
-			pk[i].nh = (uint32_t)nh4[i];
+			pk[i].nh = likely(why[i] == 0) ? dp_tables_nh4(in[i].vrf, dst4[i]) :
+				   DP_NH_NONE;
 			rte_prefetch0(&t->slots[pk[i].nh]);
 		}
 	} else {
@@ -511,8 +506,6 @@ static __rte_always_inline uint16_t encap_af(struct dp_worker *w, const struct e
 
 		if (unlikely(why[i] != 0))
 			continue;
-		if (is_ip4 && unlikely(pk[i].nh == DP_NH_NONE))
-			pk[i].nh = dp_tables_nh4_retry(in[i].vrf, dst4[i]);
 		mp = dp_tables_slot(t, in[i].vrf, pk[i].nh, is_ip4);
 		pk[i].mp = mp;
 		if (likely(mp != NULL)) {

@@ -2,7 +2,7 @@
 /*
  * Forwarding tables of lispgw-dp (docs/dataplane.md, "Tables").
  *
- *   Instance-ID --rte_hash--> VRF --rte_fib (IPv4) / rte_lpm6--> slot index
+ *   Instance-ID --rte_hash--> VRF --dp_fib4 (fib4.h) / rte_lpm6--> slot index
  *   slot index --slots[]--> immutable struct dp_mapping (RLOCs, each with its
  *                           pre-built outer header, and a weight table)
  *
@@ -27,11 +27,12 @@
 #include <string.h>
 
 #include <rte_common.h>
-#include <rte_fib.h>
 #include <rte_hash.h>
 #include <rte_lpm6.h>
+#include <rte_prefetch.h>
 #include <rte_rcu_qsbr.h>
 
+#include "fib4.h"
 #include "lisp_addr.h"
 
 #define DP_RLOCS_MAX		32	/* RLOCs per mapping (= the channel's) */
@@ -168,14 +169,13 @@ struct dp_vrf {
 	uint16_t eid_mtu;
 	uint8_t l2_hdr[18];	/* dst, src, [0x8100 TCI], EtherType (patched) */
 	/* Created on the first mapping of the family; loaded with acquire. */
-	struct rte_fib *fib4;
+	struct dp_fib4 *fib4;
 	struct rte_lpm6 *lpm6;
 	/* The /0 entries (the tables hold depths 1..32/128): what a miss in
 	 * them falls back to; DP_SLOT_NONE when absent. */
 	uint32_t def_slot4, def_slot6;
 	/* Writer only. */
-	bool fib4_freed;	/* see tables.c: tbl8 group reuse */
-	bool lpm6_freed;
+	bool lpm6_freed;	/* see tables.c: lpm6 tbl8 reuse */
 	uint32_t n_map4, n_map6;
 } __rte_cache_aligned;
 
@@ -235,20 +235,22 @@ static inline const struct dp_vrf *dp_tables_vrf(const struct dp_tables *t, uint
 	return data;
 }
 
-/* Workers: the next hops (slot numbers, DP_NH_NONE: no prefix) of n IPv4
- * destinations in host order, one VRF.  rte_fib's bulk lookup prefetches
- * the tbl24 entries of the whole batch before it reads them. */
-static inline void dp_tables_nh4_bulk(const struct dp_vrf *v, uint32_t *dst, uint64_t *nh,
-				      unsigned int n)
+/* Workers: the next hop (slot number, DP_NH_NONE: no prefix) of an IPv4
+ * destination in host order. */
+static inline uint32_t dp_tables_nh4(const struct dp_vrf *v, uint32_t dst)
 {
-	struct rte_fib *fib = __atomic_load_n(&v->fib4, __ATOMIC_ACQUIRE);
+	const struct dp_fib4 *f = __atomic_load_n(&v->fib4, __ATOMIC_ACQUIRE);
 
-	if (likely(fib != NULL)) {
-		rte_fib_lookup_bulk(fib, dst, nh, (int)n);
-	} else {
-		for (unsigned int i = 0; i < n; i++)
-			nh[i] = DP_NH_NONE;
-	}
+	return likely(f != NULL) ? dp_fib4_lookup(f, dst) : DP_NH_NONE;
+}
+
+/* The table line dp_tables_nh4() will read, for a burst's first pass. */
+static inline void dp_tables_nh4_prefetch(const struct dp_vrf *v, uint32_t dst)
+{
+	const struct dp_fib4 *f = __atomic_load_n(&v->fib4, __ATOMIC_ACQUIRE);
+
+	if (likely(f != NULL))
+		rte_prefetch0(dp_fib4_line(f, dst));
 }
 
 static inline uint32_t dp_tables_nh6(const struct dp_vrf *v, const uint8_t *dst)
@@ -261,13 +263,7 @@ static inline uint32_t dp_tables_nh6(const struct dp_vrf *v, const uint8_t *dst)
 	return DP_NH_NONE;
 }
 
-/*
- * The entry behind a next hop; nh DP_NH_NONE: the /0, if any.  The caller
- * retried an IPv4 DP_NH_NONE once (dp_tables_nh4_retry): DPDK 22.11's
- * DIR24_8 zeroes a tbl8 group right after it folds the group back into
- * its tbl24 entry (a delete of a prefix longer than /24), so a reader
- * that read the old tbl24 entry can get 0 once.
- */
+/* The entry behind a next hop; DP_NH_NONE: the /0, if any. */
 static inline const struct dp_mapping *dp_tables_slot(const struct dp_tables *t,
 						      const struct dp_vrf *v, uint32_t nh,
 						      const int is_ip4)
@@ -278,27 +274,11 @@ static inline const struct dp_mapping *dp_tables_slot(const struct dp_tables *t,
 	return nh == DP_SLOT_NONE ? NULL : __atomic_load_n(&t->slots[nh], __ATOMIC_ACQUIRE);
 }
 
-/* The second look at a DP_NH_NONE (above).  On x86 (TSO) the zeroing store
- * a reader saw follows the tbl24 store that makes it unreachable, so the
- * second lookup finds the covering prefix. */
-static inline uint32_t dp_tables_nh4_retry(const struct dp_vrf *v, uint32_t dst)
-{
-	uint64_t nh = DP_NH_NONE;
-
-	dp_tables_nh4_bulk(v, &dst, &nh, 1);
-	return (uint32_t)nh;
-}
-
 /* dst in host order. */
 static inline const struct dp_mapping *dp_tables_lookup4(const struct dp_tables *t,
 							 const struct dp_vrf *v, uint32_t dst)
 {
-	uint64_t nh;
-
-	dp_tables_nh4_bulk(v, &dst, &nh, 1);
-	if (unlikely(nh == DP_NH_NONE))
-		nh = dp_tables_nh4_retry(v, dst);
-	return dp_tables_slot(t, v, (uint32_t)nh, 1);
+	return dp_tables_slot(t, v, dp_tables_nh4(v, dst), 1);
 }
 
 static inline const struct dp_mapping *dp_tables_lookup6(const struct dp_tables *t,
