@@ -222,23 +222,13 @@ static __rte_always_inline enum dp_ctr neg_reason(uint8_t action)
 	}
 }
 
-/* What the passes of encap_af() carry for one packet. */
-struct encap_pkt {
-	const struct dp_mapping *mp;
-	uint32_t hash;
-	uint32_t nh;
-	uint16_t inner_len;
-	uint8_t ttl;
-	uint8_t tos;
-};
-
-/* Pass 1: inner header checks and the flow hash; the destination to look
- * up (IPv4: host order in *dst4).  Returns 0 or the drop reason. */
+/* Pass 1: inner header checks and the flow hash into st; the destination
+ * to look up (IPv4: host order in *dst4).  Returns 0 or the drop reason. */
 static __rte_always_inline enum dp_ctr encap_parse(const struct encap_in *in,
-						   struct encap_pkt *p, uint32_t *dst4,
+						   struct encap_st *p, uint32_t *dst4,
 						   const int is_ip4)
 {
-	const struct rte_mbuf *m = in->m;
+	struct rte_mbuf *m = in->m;
 	const uint8_t *l3 = rte_pktmbuf_mtod_offset(m, const uint8_t *, in->l2_len);
 	uint32_t seg_avail = rte_pktmbuf_data_len(m) - in->l2_len;
 	uint32_t pkt_avail = rte_pktmbuf_pkt_len(m) - in->l2_len;
@@ -275,31 +265,24 @@ static __rte_always_inline enum dp_ctr encap_parse(const struct encap_in *in,
 		p->ttl = ip6->hop_limits;
 		p->tos = (uint8_t)(vtc >> 20);
 	}
+	p->m = m;
 	p->inner_len = (uint16_t)inner_len;
+	p->l2_len = in->l2_len;
 	return 0;
 }
 
-/* Pass 4: the mapping's verdict and the RLOC choice.  Returns 0 and fills
- * st, or the drop reason. */
-static __rte_always_inline enum dp_ctr encap_lookup(const struct encap_in *in,
-						    const struct encap_pkt *p,
+/* Pass 4: the mapping's verdict and the RLOC choice (st->r, st->encap).
+ * Returns 0 or the drop reason. */
+static __rte_always_inline enum dp_ctr encap_lookup(const struct dp_mapping *mp,
 						    struct encap_st *st)
 {
-	const struct dp_mapping *mp = p->mp;
-
 	if (unlikely(mp == NULL))
 		return DP_CTR_DROP_MISS;
 	if (unlikely(mp->action != LISP_ACT_NO_ACTION))
 		return neg_reason(mp->action);
 	if (unlikely(mp->n_usable == 0))
 		return DP_CTR_DROP_NO_RLOC;
-	st->m = in->m;
-	st->r = dp_mapping_rloc(mp, p->hash);
-	st->hash = p->hash;
-	st->inner_len = p->inner_len;
-	st->l2_len = in->l2_len;
-	st->ttl = p->ttl;
-	st->tos = p->tos;
+	st->r = dp_mapping_rloc(mp, st->hash);
 	st->encap = mp->encap;
 	rte_prefetch0(st->r);
 	rte_prefetch0((const uint8_t *)st->r + RTE_CACHE_LINE_SIZE);
@@ -474,52 +457,45 @@ static __rte_always_inline uint16_t encap_af(struct dp_worker *w, const struct e
 					     const int is_ip4)
 {
 	const struct dp_tables *t = w->tables;
-	struct encap_pkt pk[DP_BURST];
-	enum dp_ctr why[DP_BURST];
+	/* Indexed by packet; ok[] lists the ones to write, in order. */
 	struct encap_st st[DP_BURST];
-	uint32_t dst4[DP_BURST];
+	const struct dp_mapping *mp[DP_BURST];
+	enum dp_ctr why[DP_BURST];
+	uint32_t dst4[DP_BURST], nh[DP_BURST];
+	uint8_t ok[DP_BURST];
 	uint16_t ns = 0;
 
 	for (uint16_t i = 0; i < n; i++) {
-		why[i] = encap_parse(&in[i], &pk[i], &dst4[i], is_ip4);
+		why[i] = encap_parse(&in[i], &st[i], &dst4[i], is_ip4);
 		if (is_ip4 && likely(why[i] == 0))
 			dp_tables_nh4_prefetch(in[i].vrf, dst4[i]);
 	}
-	if (is_ip4) {
-		for (uint16_t i = 0; i < n; i++) {
-			pk[i].nh = likely(why[i] == 0) ? dp_tables_nh4(in[i].vrf, dst4[i]) :
-				   DP_NH_NONE;
-			rte_prefetch0(&t->slots[pk[i].nh]);
-		}
-	} else {
-		for (uint16_t i = 0; i < n; i++) {
-			const uint8_t *ip6 = rte_pktmbuf_mtod_offset(in[i].m, const uint8_t *,
-								     in[i].l2_len);
-
-			pk[i].nh = likely(why[i] == 0) ? dp_tables_nh6(in[i].vrf, ip6 + 24) :
-				   DP_NH_NONE;
-			rte_prefetch0(&t->slots[pk[i].nh]);
-		}
+	for (uint16_t i = 0; i < n; i++) {
+		if (unlikely(why[i] != 0))
+			nh[i] = DP_NH_NONE;
+		else if (is_ip4)
+			nh[i] = dp_tables_nh4(in[i].vrf, dst4[i]);
+		else
+			nh[i] = dp_tables_nh6(in[i].vrf, rte_pktmbuf_mtod_offset(in[i].m,
+						const uint8_t *, in[i].l2_len + 24));
+		rte_prefetch0(&t->slots[nh[i]]);
 	}
 	for (uint16_t i = 0; i < n; i++) {
-		const struct dp_mapping *mp;
-
 		if (unlikely(why[i] != 0))
 			continue;
-		mp = dp_tables_slot(t, in[i].vrf, pk[i].nh, is_ip4);
-		pk[i].mp = mp;
-		if (likely(mp != NULL)) {
-			rte_prefetch0(mp);
-			rte_prefetch0((const uint8_t *)mp + RTE_CACHE_LINE_SIZE);
+		mp[i] = dp_tables_slot(t, in[i].vrf, nh[i], is_ip4);
+		if (likely(mp[i] != NULL)) {
+			rte_prefetch0(mp[i]);
+			rte_prefetch0((const uint8_t *)mp[i] + RTE_CACHE_LINE_SIZE);
 		}
 	}
 	for (uint16_t i = 0; i < n; i++) {
 		enum dp_ctr r = why[i];
 
 		if (likely(r == 0))
-			r = encap_lookup(&in[i], &pk[i], &st[ns]);
+			r = encap_lookup(mp[i], &st[i]);
 		if (likely(r == 0)) {
-			ns++;
+			ok[ns++] = (uint8_t)i;
 		} else if (r == DP_CTR_LOCAL) {
 			if (local_deliver(w, &in[i], is_ip4)) {
 				out[nout] = in[i].m;
@@ -538,16 +514,17 @@ static __rte_always_inline uint16_t encap_af(struct dp_worker *w, const struct e
 			drop[(*ndrop)++] = in[i].m;
 		}
 	}
-	for (uint16_t i = 0; i < ns; i++) {
-		enum dp_ctr r = encap_write(w, &st[i], is_ip4);
+	for (uint16_t k = 0; k < ns; k++) {
+		const struct encap_st *e = &st[ok[k]];
+		enum dp_ctr r = encap_write(w, e, is_ip4);
 
 		if (likely(r == 0)) {
-			out[nout] = st[i].m;
-			out_port[nout++] = st[i].r->port_id;
-			dp_ctr_inc(&w->ctr, (enum dp_ctr)(DP_CTR_ENCAP_LISP + st[i].encap));
+			out[nout] = e->m;
+			out_port[nout++] = e->r->port_id;
+			dp_ctr_inc(&w->ctr, (enum dp_ctr)(DP_CTR_ENCAP_LISP + e->encap));
 		} else {
 			dp_ctr_inc(&w->ctr, r);
-			drop[(*ndrop)++] = st[i].m;
+			drop[(*ndrop)++] = e->m;
 		}
 	}
 	return nout;
