@@ -238,6 +238,9 @@ static __rte_always_inline enum dp_ctr encap_parse(const struct encap_in *in,
 		const struct rte_ipv4_hdr *ip = (const struct rte_ipv4_hdr *)l3;
 		uint32_t ihl;
 
+		/* A packet that fails is still looked up (0.0.0.0), without a
+		 * test in each pass, and dropped by pass 4. */
+		*dst4 = 0;
 		if (unlikely(rte_pktmbuf_data_len(m) < in->l2_len + sizeof(*ip)))
 			return DP_CTR_DROP_INNER_TRUNCATED;
 		ihl = (uint32_t)(ip->version_ihl & 0xf) * 4;
@@ -439,50 +442,68 @@ static __rte_always_inline bool local_deliver(struct dp_worker *w, const struct 
 }
 
 /*
+ * One address family's share of a burst, as it goes through the passes of
+ * encap_af(); indexed by packet.
+ */
+struct encap_fam {
+	struct encap_in in[DP_BURST];
+	struct encap_st st[DP_BURST];
+	enum dp_ctr why[DP_BURST];	/* pass 1's verdict */
+	uint32_t dst4[DP_BURST];
+	uint16_t n;
+};
+
+/* Pass 1, from encap_chunk()'s loop: parse, hash, prefetch the tbl24
+ * entry. */
+static __rte_always_inline void encap_fam_add(struct encap_fam *f, struct rte_mbuf *m,
+					      const struct dp_vrf *vrf, uint8_t l2,
+					      const int is_ip4)
+{
+	uint16_t i = f->n++;
+
+	f->in[i] = (struct encap_in){ .m = m, .vrf = vrf, .l2_len = l2 };
+	f->why[i] = encap_parse(&f->in[i], &f->st[i], &f->dst4[i], is_ip4);
+	if (is_ip4)
+		dp_tables_nh4_prefetch(vrf, f->dst4[i]);
+}
+
+/*
  * One address family of a burst, software-pipelined: with a large
  * map-cache every packet's lookup is a chain of dependent loads that miss
  * the caches (tbl24 entry -> slots[nh] -> the mapping -> its RLOC's
  * rewrite), so each pass issues the next load of every packet of the
  * burst before the following pass uses it:
- *   1. parse, flow hash, prefetch the tbl24 entry
+ *   1. parse, flow hash, prefetch the tbl24 entry (encap_fam_add())
  *   2. lookup, prefetch &slots[nh]            3. load the entry, prefetch it
  *   4. verdict, RLOC choice, prefetch its rewrite    5. write
  * Packets are delivered, dropped and counted in the order of a single
  * pass.
  */
-static __rte_always_inline uint16_t encap_af(struct dp_worker *w, const struct encap_in *in,
-					     uint16_t n, struct rte_mbuf **out,
-					     uint16_t *out_port, uint16_t nout,
-					     struct rte_mbuf **drop, uint16_t *ndrop,
-					     const int is_ip4)
+static __rte_always_inline uint16_t encap_af(struct dp_worker *w, struct encap_fam *f,
+					     struct rte_mbuf **out, uint16_t *out_port,
+					     uint16_t nout, struct rte_mbuf **drop,
+					     uint16_t *ndrop, const int is_ip4)
 {
 	const struct dp_tables *t = w->tables;
-	/* Indexed by packet; ok[] lists the ones to write, in order. */
-	struct encap_st st[DP_BURST];
+	const struct encap_in *in = f->in;
+	struct encap_st *st = f->st;
+	const enum dp_ctr *why = f->why;
 	const struct dp_mapping *mp[DP_BURST];
-	enum dp_ctr why[DP_BURST];
-	uint32_t dst4[DP_BURST], nh[DP_BURST];
-	uint8_t ok[DP_BURST];
-	uint16_t ns = 0;
+	uint32_t nh[DP_BURST];
+	uint8_t ok[DP_BURST];	/* the ones to write, in order */
+	uint16_t n = f->n, ns = 0;
 
 	for (uint16_t i = 0; i < n; i++) {
-		why[i] = encap_parse(&in[i], &st[i], &dst4[i], is_ip4);
-		if (is_ip4 && likely(why[i] == 0))
-			dp_tables_nh4_prefetch(in[i].vrf, dst4[i]);
-	}
-	for (uint16_t i = 0; i < n; i++) {
-		if (unlikely(why[i] != 0))
-			nh[i] = DP_NH_NONE;
-		else if (is_ip4)
-			nh[i] = dp_tables_nh4(in[i].vrf, dst4[i]);
-		else
+		if (is_ip4)
+			nh[i] = dp_tables_nh4(in[i].vrf, f->dst4[i]);
+		else if (likely(why[i] == 0))
 			nh[i] = dp_tables_nh6(in[i].vrf, rte_pktmbuf_mtod_offset(in[i].m,
 						const uint8_t *, in[i].l2_len + 24));
+		else
+			nh[i] = DP_NH_NONE;
 		rte_prefetch0(&t->slots[nh[i]]);
 	}
 	for (uint16_t i = 0; i < n; i++) {
-		if (unlikely(why[i] != 0))
-			continue;
 		mp[i] = dp_tables_slot(t, in[i].vrf, nh[i], is_ip4);
 		if (likely(mp[i] != NULL)) {
 			rte_prefetch0(mp[i]);
@@ -546,9 +567,11 @@ static uint16_t encap_chunk(struct dp_worker *w, const struct dp_port *in_port,
 			    struct rte_mbuf **pkts, uint16_t n, struct rte_mbuf **out,
 			    uint16_t *out_port)
 {
-	struct encap_in v4[DP_BURST], v6[DP_BURST];
+	struct encap_fam f4, f6;
 	struct rte_mbuf *drop[DP_BURST];
-	uint16_t n4 = 0, n6 = 0, nd = 0, nout;
+	uint16_t nd = 0, nout;
+
+	f4.n = f6.n = 0;
 
 	for (uint16_t i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
@@ -575,14 +598,14 @@ static uint16_t encap_chunk(struct dp_worker *w, const struct dp_port *in_port,
 			l2 += VLAN_LEN;
 		}
 		if (type == rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4) && likely(vrf != NULL)) {
-			v4[n4++] = (struct encap_in){ .m = m, .vrf = vrf, .l2_len = l2 };
+			encap_fam_add(&f4, m, vrf, l2, 1);
 		} else if (type == rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV6) && likely(vrf != NULL)) {
 			if (unlikely(to_link_scope(m, l2))) {
 				DP_PUNT_IID(m) = vrf->iid;
 				dp_punt(w, m, DP_CTR_PUNT_ND);
 				continue;
 			}
-			v6[n6++] = (struct encap_in){ .m = m, .vrf = vrf, .l2_len = l2 };
+			encap_fam_add(&f6, m, vrf, l2, 0);
 		} else if (type == rte_cpu_to_be_16(RTE_ETHER_TYPE_ARP) && vrf != NULL) {
 			/* Hosts asking for their gateway, announcing themselves. */
 			DP_PUNT_IID(m) = vrf->iid;
@@ -595,8 +618,9 @@ static uint16_t encap_chunk(struct dp_worker *w, const struct dp_port *in_port,
 			drop[nd++] = m;
 		}
 	}
-	nout = encap_af(w, v4, n4, out, out_port, 0, drop, &nd, 1);
-	nout = encap_af(w, v6, n6, out, out_port, nout, drop, &nd, 0);
+	nout = f4.n ? encap_af(w, &f4, out, out_port, 0, drop, &nd, 1) : 0;
+	if (f6.n)
+		nout = encap_af(w, &f6, out, out_port, nout, drop, &nd, 0);
 	if (nd)
 		rte_pktmbuf_free_bulk(drop, nd);
 	return nout;
