@@ -3,9 +3,10 @@
  * ITR path.  A burst is split by inner address family first, so that each
  * family runs through its own copy of encap_af() with is_ip4 a constant
  * (VPP's encap nodes do the same): two tight loops without a family
- * branch.  Each runs in two stages so that the memory latency of a large
- * table overlaps: (1) parse, hash, look up, choose the RLOC and prefetch
- * its rewrite, for the whole burst; (2) copy the rewrite and patch it.
+ * branch.  Each runs in passes over the whole burst so that the memory
+ * latency of a large table overlaps (encap_af()): parse and hash, look up,
+ * load the entry, choose the RLOC, and only then copy the rewrite and
+ * patch it.
  *
  * RFC 9300 section 5.3 for the outer header: TTL / Hop Limit copied from
  * the inner header, DSCP and ECN copied (RFC 6040 normal mode), UDP
@@ -229,31 +230,25 @@ static __rte_always_inline enum dp_ctr neg_reason(uint8_t action)
 	}
 }
 
-/* An ITR encapsulates for its own site (RFC 9300 section 4): the source
- * must be covered by a database entry; a PITR takes any (tables.h). */
-static __rte_always_inline bool src_is_eid(const struct dp_mapping *m)
+/* Pass 1: inner header checks and the flow hash into st; the destination
+ * to look up (IPv4: host order in *dst4).  Returns 0 or the drop reason. */
+static __rte_always_inline enum dp_ctr encap_parse(const struct encap_in *in,
+						   struct encap_st *p, uint32_t *dst4,
+						   const int is_ip4)
 {
-	return m != NULL && m->action == DP_ACT_LOCAL;
-}
-
-/* Stage 1: inner header checks, flow hash, lookup, RLOC choice.  Returns
- * 0 and fills st, or the drop reason. */
-static __rte_always_inline enum dp_ctr encap_lookup(struct dp_worker *w,
-						    const struct encap_in *in,
-						    struct encap_st *st, const int is_ip4)
-{
-	const struct dp_tables *t = w->tables;
 	struct rte_mbuf *m = in->m;
 	const uint8_t *l3 = rte_pktmbuf_mtod_offset(m, const uint8_t *, in->l2_len);
 	uint32_t seg_avail = rte_pktmbuf_data_len(m) - in->l2_len;
 	uint32_t pkt_avail = rte_pktmbuf_pkt_len(m) - in->l2_len;
-	const struct dp_mapping *mp;
-	uint32_t inner_len, hash;
+	uint32_t inner_len;
 
 	if (is_ip4) {
 		const struct rte_ipv4_hdr *ip = (const struct rte_ipv4_hdr *)l3;
 		uint32_t ihl;
 
+		/* A packet that fails is still looked up (0.0.0.0), without a
+		 * test in each pass, and dropped by pass 4. */
+		*dst4 = 0;
 		if (unlikely(rte_pktmbuf_data_len(m) < in->l2_len + sizeof(*ip)))
 			return DP_CTR_DROP_INNER_TRUNCATED;
 		ihl = (uint32_t)(ip->version_ihl & 0xf) * 4;
@@ -261,13 +256,10 @@ static __rte_always_inline enum dp_ctr encap_lookup(struct dp_worker *w,
 		if (unlikely((ip->version_ihl >> 4) != 4 || ihl < sizeof(*ip) ||
 			     inner_len < ihl || inner_len > pkt_avail || ihl > seg_avail))
 			return DP_CTR_DROP_INNER_TRUNCATED;
-		if (unlikely(in->vrf->src_check & DP_SRC_CHECK_4) &&
-		    !src_is_eid(dp_tables_lookup4(t, in->vrf, rte_be_to_cpu_32(ip->src_addr))))
-			return DP_CTR_DROP_SRC_NOT_EID;
-		hash = flow_hash4(ip, ihl, seg_avail);
-		mp = dp_tables_lookup4(t, in->vrf, rte_be_to_cpu_32(ip->dst_addr));
-		st->ttl = ip->time_to_live;
-		st->tos = ip->type_of_service;
+		p->hash = flow_hash4(ip, ihl, seg_avail);
+		*dst4 = rte_be_to_cpu_32(ip->dst_addr);
+		p->ttl = ip->time_to_live;
+		p->tos = ip->type_of_service;
 	} else {
 		const struct rte_ipv6_hdr *ip6 = (const struct rte_ipv6_hdr *)l3;
 		uint32_t vtc;
@@ -280,14 +272,53 @@ static __rte_always_inline enum dp_ctr encap_lookup(struct dp_worker *w,
 		if (unlikely((vtc >> 28) != 6 || inner_len > pkt_avail ||
 			     inner_len == sizeof(*ip6)))
 			return DP_CTR_DROP_INNER_TRUNCATED;
-		if (unlikely(in->vrf->src_check & DP_SRC_CHECK_6) &&
-		    !src_is_eid(dp_tables_lookup6(t, in->vrf, ip6->src_addr)))
-			return DP_CTR_DROP_SRC_NOT_EID;
-		hash = flow_hash6(ip6, seg_avail);
-		mp = dp_tables_lookup6(t, in->vrf, ip6->dst_addr);
-		st->ttl = ip6->hop_limits;
-		st->tos = (uint8_t)(vtc >> 20);
+		p->hash = flow_hash6(ip6, seg_avail);
+		p->ttl = ip6->hop_limits;
+		p->tos = (uint8_t)(vtc >> 20);
 	}
+	p->m = m;
+	p->vrf = in->vrf;
+	p->inner_len = (uint16_t)inner_len;
+	p->l2_len = in->l2_len;
+	return 0;
+}
+
+/* An ITR encapsulates for its own site (RFC 9300 section 4): the source
+ * must be covered by a database entry; a PITR takes any (tables.h). */
+static __rte_always_inline bool src_is_eid(const struct dp_mapping *m)
+{
+	return m != NULL && m->action == DP_ACT_LOCAL;
+}
+
+/* The source of a parsed packet is one of our EIDs (only asked where the
+ * VRF checks sources: an xTR with a database, tables.h). */
+static __rte_always_inline bool src_ok(const struct dp_tables *t, const struct encap_st *st,
+				       const int is_ip4)
+{
+	const uint8_t *l3 = rte_pktmbuf_mtod_offset(st->m, const uint8_t *, st->l2_len);
+
+	if (is_ip4) {
+		uint32_t src;
+
+		memcpy(&src, l3 + 12, 4);
+		return !(st->vrf->src_check & DP_SRC_CHECK_4) ||
+		       src_is_eid(dp_tables_lookup4(t, st->vrf, rte_be_to_cpu_32(src)));
+	}
+	return !(st->vrf->src_check & DP_SRC_CHECK_6) ||
+	       src_is_eid(dp_tables_lookup6(t, st->vrf, l3 + 8));
+}
+
+/* Pass 4: the source check, the mapping's verdict and the RLOC choice
+ * (st->r, st->encap).  Returns 0 or the drop reason. */
+static __rte_always_inline enum dp_ctr encap_lookup(struct dp_worker *w,
+						    const struct dp_mapping *mp,
+						    struct encap_st *st, const int is_ip4)
+{
+	const struct dp_tables *t = w->tables;
+
+	/* Before the verdict: a spoofed source raises no miss either. */
+	if (unlikely(st->vrf->src_check) && !src_ok(t, st, is_ip4))
+		return DP_CTR_DROP_SRC_NOT_EID;
 	if (unlikely(mp == NULL))
 		return DP_CTR_DROP_MISS;
 	if (unlikely(mp->action != LISP_ACT_NO_ACTION))
@@ -304,14 +335,9 @@ static __rte_always_inline enum dp_ctr encap_lookup(struct dp_worker *w,
 		dp_ctr_inc(&w->ctr, DP_CTR_RESOLVING_FALLBACK);
 		mp = c;
 	}
-	st->m = m;
-	st->vrf = in->vrf;
 	/* Instance affinity (itr.flow-table): started flows keep their RLOC. */
-	st->r = likely(w->flows == NULL) ? dp_mapping_rloc(mp, hash) :
-		dp_flows_rloc(w->flows, mp, in->vrf->iid, hash, w->flow_now, &w->ctr);
-	st->hash = hash;
-	st->inner_len = (uint16_t)inner_len;
-	st->l2_len = in->l2_len;
+	st->r = likely(w->flows == NULL) ? dp_mapping_rloc(mp, st->hash) :
+		dp_flows_rloc(w->flows, mp, st->vrf->iid, st->hash, w->flow_now, &w->ctr);
 	st->encap = mp->encap;
 	rte_prefetch0(st->r);
 	rte_prefetch0((const uint8_t *)st->r + RTE_CACHE_LINE_SIZE);
@@ -562,21 +588,83 @@ static __rte_always_inline bool local_deliver(struct dp_worker *w, const struct 
 	return true;
 }
 
-static __rte_always_inline uint16_t encap_af(struct dp_worker *w, const struct encap_in *in,
-					     uint16_t n, struct rte_mbuf **out,
-					     uint16_t *out_port, uint16_t nout,
-					     struct rte_mbuf **drop, uint16_t *ndrop,
-					     const int is_ip4)
-{
+/*
+ * One address family's share of a burst, as it goes through the passes of
+ * encap_af(); indexed by packet.
+ */
+struct encap_fam {
+	struct encap_in in[DP_BURST];
 	struct encap_st st[DP_BURST];
-	uint16_t ns = 0;
+	enum dp_ctr why[DP_BURST];	/* pass 1's verdict */
+	uint32_t dst4[DP_BURST];
+	uint16_t n;
+};
+
+/* Pass 1, from encap_chunk()'s loop: parse, hash, prefetch the tbl24
+ * entry. */
+static __rte_always_inline void encap_fam_add(struct encap_fam *f, struct rte_mbuf *m,
+					      const struct dp_vrf *vrf, uint8_t l2,
+					      const int is_ip4)
+{
+	uint16_t i = f->n++;
+
+	f->in[i] = (struct encap_in){ .m = m, .vrf = vrf, .l2_len = l2 };
+	f->why[i] = encap_parse(&f->in[i], &f->st[i], &f->dst4[i], is_ip4);
+	if (is_ip4)
+		dp_tables_nh4_prefetch(vrf, f->dst4[i]);
+}
+
+/*
+ * One address family of a burst, software-pipelined: with a large
+ * map-cache every packet's lookup is a chain of dependent loads that miss
+ * the caches (tbl24 entry -> slots[nh] -> the mapping -> its RLOC's
+ * rewrite), so each pass issues the next load of every packet of the
+ * burst before the following pass uses it:
+ *   1. parse, flow hash, prefetch the tbl24 entry (encap_fam_add())
+ *   2. lookup, prefetch &slots[nh]            3. load the entry, prefetch it
+ *   4. verdict, RLOC choice, prefetch its rewrite    5. write
+ * Packets are delivered, dropped and counted in the order of a single
+ * pass.
+ */
+static __rte_always_inline uint16_t encap_af(struct dp_worker *w, struct encap_fam *f,
+					     struct rte_mbuf **out, uint16_t *out_port,
+					     uint16_t nout, struct rte_mbuf **drop,
+					     uint16_t *ndrop, const int is_ip4)
+{
+	const struct dp_tables *t = w->tables;
+	const struct encap_in *in = f->in;
+	struct encap_st *st = f->st;
+	const enum dp_ctr *why = f->why;
+	const struct dp_mapping *mp[DP_BURST];
+	uint32_t nh[DP_BURST];
+	uint8_t ok[DP_BURST];	/* the ones to write, in order */
+	uint16_t n = f->n, ns = 0;
 
 	for (uint16_t i = 0; i < n; i++) {
-		enum dp_ctr why = encap_lookup(w, &in[i], &st[ns], is_ip4);
+		if (is_ip4)
+			nh[i] = dp_tables_nh4(in[i].vrf, f->dst4[i]);
+		else if (likely(why[i] == 0))
+			nh[i] = dp_tables_nh6(in[i].vrf, rte_pktmbuf_mtod_offset(in[i].m,
+						const uint8_t *, in[i].l2_len + 24));
+		else
+			nh[i] = DP_NH_NONE;
+		rte_prefetch0(&t->slots[nh[i]]);
+	}
+	for (uint16_t i = 0; i < n; i++) {
+		mp[i] = dp_tables_slot(t, in[i].vrf, nh[i], is_ip4);
+		if (likely(mp[i] != NULL)) {
+			rte_prefetch0(mp[i]);
+			rte_prefetch0((const uint8_t *)mp[i] + RTE_CACHE_LINE_SIZE);
+		}
+	}
+	for (uint16_t i = 0; i < n; i++) {
+		enum dp_ctr r = why[i];
 
-		if (likely(why == 0)) {
-			ns++;
-		} else if (why == DP_CTR_LOCAL) {
+		if (likely(r == 0))
+			r = encap_lookup(w, mp[i], &st[i], is_ip4);
+		if (likely(r == 0)) {
+			ok[ns++] = (uint8_t)i;
+		} else if (r == DP_CTR_LOCAL) {
 			if (local_deliver(w, &in[i], is_ip4)) {
 				out[nout] = in[i].m;
 				out_port[nout++] = in[i].vrf->eid_port;
@@ -584,33 +672,33 @@ static __rte_always_inline uint16_t encap_af(struct dp_worker *w, const struct e
 		} else {
 			/* Multicast and broadcast (IGMP, mDNS, DHCP) are not
 			 * EIDs to look up. */
-			if (unlikely(why == DP_CTR_DROP_MISS) && is_ip4 &&
+			if (unlikely(r == DP_CTR_DROP_MISS) && is_ip4 &&
 			    rte_pktmbuf_mtod_offset(in[i].m, const uint8_t *,
 						    in[i].l2_len)[16] >= 224)
-				why = DP_CTR_DROP_NOT_UNICAST;
-			dp_ctr_inc(&w->ctr, why);
-			if (unlikely(why == DP_CTR_DROP_MISS || why == DP_CTR_DROP_NEG_MAP_REQUEST))
+				r = DP_CTR_DROP_NOT_UNICAST;
+			dp_ctr_inc(&w->ctr, r);
+			if (unlikely(r == DP_CTR_DROP_MISS || r == DP_CTR_DROP_NEG_MAP_REQUEST))
 				encap_miss(w, &in[i], is_ip4);
 			drop[(*ndrop)++] = in[i].m;
 		}
 	}
-	for (uint16_t i = 0; i < ns; i++) {
-		enum dp_ctr why;
+	for (uint16_t k = 0; k < ns; k++) {
+		const struct encap_st *e = &st[ok[k]];
+		enum dp_ctr r;
 
-		if (unlikely(st[i].vrf->inner_mac_resolve) && st[i].encap == DP_ENCAP_VXLAN &&
-		    !peer_macs(w, &st[i], is_ip4))
+		if (unlikely(e->vrf->inner_mac_resolve) && e->encap == DP_ENCAP_VXLAN &&
+		    !peer_macs(w, e, is_ip4))
 			continue;
-		why = encap_write(w, &st[i], is_ip4);
-
-		if (likely(why == 0)) {
-			out[nout] = st[i].m;
-			out_port[nout++] = st[i].r->port_id;
-			dp_ctr_inc(&w->ctr, (enum dp_ctr)(DP_CTR_ENCAP_LISP + st[i].encap));
+		r = encap_write(w, e, is_ip4);
+		if (likely(r == 0)) {
+			out[nout] = e->m;
+			out_port[nout++] = e->r->port_id;
+			dp_ctr_inc(&w->ctr, (enum dp_ctr)(DP_CTR_ENCAP_LISP + e->encap));
 		} else {
-			if (why == DP_CTR_DROP_MTU)
-				why = encap_too_big(w, &st[i], is_ip4);
-			dp_ctr_inc(&w->ctr, why);
-			drop[(*ndrop)++] = st[i].m;
+			if (r == DP_CTR_DROP_MTU)
+				r = encap_too_big(w, e, is_ip4);
+			dp_ctr_inc(&w->ctr, r);
+			drop[(*ndrop)++] = e->m;
 		}
 	}
 	return nout;
@@ -632,9 +720,11 @@ static uint16_t encap_chunk(struct dp_worker *w, const struct dp_port *in_port,
 			    struct rte_mbuf **pkts, uint16_t n, struct rte_mbuf **out,
 			    uint16_t *out_port)
 {
-	struct encap_in v4[DP_BURST], v6[DP_BURST];
+	struct encap_fam f4, f6;
 	struct rte_mbuf *drop[DP_BURST];
-	uint16_t n4 = 0, n6 = 0, nd = 0, nout;
+	uint16_t nd = 0, nout;
+
+	f4.n = f6.n = 0;
 
 	for (uint16_t i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
@@ -661,14 +751,14 @@ static uint16_t encap_chunk(struct dp_worker *w, const struct dp_port *in_port,
 			l2 += VLAN_LEN;
 		}
 		if (type == rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4) && likely(vrf != NULL)) {
-			v4[n4++] = (struct encap_in){ .m = m, .vrf = vrf, .l2_len = l2 };
+			encap_fam_add(&f4, m, vrf, l2, 1);
 		} else if (type == rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV6) && likely(vrf != NULL)) {
 			if (unlikely(to_link_scope(m, l2))) {
 				DP_PUNT_IID(m) = vrf->iid;
 				dp_punt(w, m, DP_CTR_PUNT_ND);
 				continue;
 			}
-			v6[n6++] = (struct encap_in){ .m = m, .vrf = vrf, .l2_len = l2 };
+			encap_fam_add(&f6, m, vrf, l2, 0);
 		} else if (type == rte_cpu_to_be_16(RTE_ETHER_TYPE_ARP) && vrf != NULL) {
 			/* Hosts asking for their gateway, announcing themselves. */
 			DP_PUNT_IID(m) = vrf->iid;
@@ -681,8 +771,9 @@ static uint16_t encap_chunk(struct dp_worker *w, const struct dp_port *in_port,
 			drop[nd++] = m;
 		}
 	}
-	nout = encap_af(w, v4, n4, out, out_port, 0, drop, &nd, 1);
-	nout = encap_af(w, v6, n6, out, out_port, nout, drop, &nd, 0);
+	nout = f4.n ? encap_af(w, &f4, out, out_port, 0, drop, &nd, 1) : 0;
+	if (f6.n)
+		nout = encap_af(w, &f6, out, out_port, nout, drop, &nd, 0);
 	if (nd)
 		rte_pktmbuf_free_bulk(drop, nd);
 	return nout;

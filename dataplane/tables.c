@@ -10,13 +10,19 @@
  * A reader that got slot i from the LPM before a delete still finds the
  * old entry there until it reports quiescence.
  *
- * rte_lpm reclaims its own tbl8 groups through the same QSBR variable
- * (rte_lpm_rcu_qsbr_add).  rte_lpm6 has no such hook in DPDK 22.11: a
- * delete may free a tbl8 group that a reader is still walking, and an add
- * may hand it to another prefix at once.  We close that window ourselves:
- * after a delete that may have freed groups, the next add to that lpm6
- * first waits for a grace period (rte_rcu_qsbr_synchronize).  Deletes come
- * in batches (flush, resync), so that costs one wait per batch.
+ * IPv4 prefixes live in our own DIR-24-8 (fib4.h) rather than an rte_lpm:
+ * DPDK 22.11's rte_lpm_add searches the rules of a depth linearly, so n
+ * /24s took O(n^2) to load (1M: 142 s).  Its rules are prefix_hash below:
+ * a delete finds the covering prefix with one hash lookup per depth in
+ * use.  The tbl8 groups it frees go through the same defer queue as the
+ * entries.
+ *
+ * rte_lpm6 has no RCU hook in DPDK 22.11: a delete may free a tbl8 group
+ * that a reader is still walking, and an add may hand it to another prefix
+ * at once.  We close that window ourselves: after a delete that may have
+ * freed groups, the next add to that lpm6 first waits for a grace period
+ * (rte_rcu_qsbr_synchronize).  Deletes come in batches (flush, resync), so
+ * that costs one wait per batch.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -39,11 +45,14 @@ struct prefix_key {
 	uint8_t addr[16];
 };
 
-/* What the defer queue holds. */
+/* What the defer queue holds: an entry, or (m NULL) a tbl8 group of a
+ * VRF's fib4. */
 struct retired {
 	struct dp_mapping *m;
 	uint32_t slot;
 	uint32_t release_slot;	/* the prefix is gone: the slot is free again */
+	uint32_t group;
+	uint32_t vrf;
 };
 
 static uint32_t tables_seq;
@@ -102,6 +111,10 @@ static void retired_free(void *p, void *e, unsigned int n)
 	struct retired *r = e;
 
 	for (unsigned int i = 0; i < n; i++) {
+		if (!r[i].m) {
+			dp_fib4_group_free(t->vrfs[r[i].vrf].fib4, r[i].group);
+			continue;
+		}
 		if (r[i].release_slot) {
 			t->slots[r[i].slot] = NULL;
 			t->free_slots[t->n_free++] = r[i].slot;
@@ -111,18 +124,30 @@ static void retired_free(void *p, void *e, unsigned int n)
 	}
 }
 
-static void retire(struct dp_tables *t, struct dp_mapping *m, uint32_t slot, bool release)
+static void retire_item(struct dp_tables *t, struct retired *r)
 {
-	struct retired r = { .m = m, .slot = slot, .release_slot = release };
-
-	t->n_deferred++;
-	if (rte_rcu_qsbr_dq_enqueue(t->dq, &r) == 0)
+	if (rte_rcu_qsbr_dq_enqueue(t->dq, r) == 0)
 		return;
 	/* Queue full even after its own reclaim attempt: wait out a grace
 	 * period here (bounded by the workers' loop time) and free. */
 	rte_rcu_qsbr_synchronize(t->qsbr, t->p.writer_tid);
 	t->n_sync++;
-	retired_free(t, &r, 1);
+	retired_free(t, r, 1);
+}
+
+static void retire(struct dp_tables *t, struct dp_mapping *m, uint32_t slot, bool release)
+{
+	struct retired r = { .m = m, .slot = slot, .release_slot = release };
+
+	t->n_deferred++;
+	retire_item(t, &r);
+}
+
+static void retire_group(struct dp_tables *t, const struct dp_vrf *v, uint32_t group)
+{
+	struct retired r = { .group = group, .vrf = v->idx };
+
+	retire_item(t, &r);
 }
 
 void dp_tables_reclaim(struct dp_tables *t)
@@ -169,18 +194,20 @@ struct dp_tables *dp_tables_create(const struct dp_tables_params *p)
 
 	t->vrfs = rte_zmalloc_socket("dp_vrfs", p->max_vrfs * sizeof(*t->vrfs),
 				     RTE_CACHE_LINE_SIZE, p->socket_id);
-	t->slots = rte_zmalloc_socket("dp_slots", p->max_mappings * sizeof(*t->slots),
+	/* Slots 1..max_mappings: 0 is DP_NH_NONE (tables.h). */
+	t->slots = rte_zmalloc_socket("dp_slots", (p->max_mappings + 1) * sizeof(*t->slots),
 				      RTE_CACHE_LINE_SIZE, p->socket_id);
 	t->free_slots = rte_malloc_socket("dp_free_slots",
 					  p->max_mappings * sizeof(*t->free_slots), 0,
 					  p->socket_id);
-	t->slot_gen = rte_zmalloc_socket("dp_slot_gen", p->max_mappings * sizeof(*t->slot_gen),
-					 0, p->socket_id);
+	t->slot_gen = rte_zmalloc_socket("dp_slot_gen",
+					 (p->max_mappings + 1) * sizeof(*t->slot_gen), 0,
+					 p->socket_id);
 	if (!t->vrfs || !t->slots || !t->free_slots || !t->slot_gen)
 		goto nomem;
 	/* Lowest slots first: the stack pops from the end. */
 	for (uint32_t i = 0; i < p->max_mappings; i++)
-		t->free_slots[i] = p->max_mappings - 1 - i;
+		t->free_slots[i] = p->max_mappings - i;
 	t->n_free = p->max_mappings;
 
 	snprintf(name, sizeof(name), "dp_iid_%u", t->id);
@@ -253,10 +280,10 @@ void dp_tables_free(struct dp_tables *t)
 		dp_tables_reclaim(t);
 		rte_rcu_qsbr_dq_delete(t->dq);
 	}
-	for (uint32_t i = 0; t->slots && i < t->p.max_mappings; i++)
+	for (uint32_t i = 1; t->slots && i <= t->p.max_mappings; i++)
 		rte_free(t->slots[i]);
 	for (uint32_t i = 0; t->vrfs && i < t->n_vrfs; i++) {
-		rte_lpm_free(t->vrfs[i].lpm4);
+		dp_fib4_free(t->vrfs[i].fib4);
 		rte_lpm6_free(t->vrfs[i].lpm6);
 	}
 	rte_hash_free(t->iid_hash);
@@ -332,26 +359,16 @@ static struct dp_vrf *vrf_w(struct dp_tables *t, uint32_t iid)
 	return (struct dp_vrf *)(uintptr_t)dp_tables_vrf(t, iid);
 }
 
-static int vrf_lpm4(struct dp_tables *t, struct dp_vrf *v)
+static int vrf_fib4(struct dp_tables *t, struct dp_vrf *v)
 {
-	struct rte_lpm_rcu_config rcu = { .v = t->qsbr, .mode = RTE_LPM_QSBR_MODE_DQ };
-	char name[RTE_LPM_NAMESIZE];
-	struct rte_lpm *lpm;
+	struct dp_fib4 *f;
 
-	if (v->lpm4)
+	if (v->fib4)
 		return 0;
-	snprintf(name, sizeof(name), "dp4_%u_%u", t->id, v->idx);
-	lpm = rte_lpm_create(name, t->p.socket_id, &(struct rte_lpm_config){
-		.max_rules = t->p.max_mappings,
-		.number_tbl8s = t->p.ipv4_tbl8s,
-	});
-	if (!lpm)
+	f = dp_fib4_create(t->p.socket_id, t->p.ipv4_tbl8s);
+	if (!f)
 		return -ENOMEM;
-	if (rte_lpm_rcu_qsbr_add(lpm, &rcu) != 0) {
-		rte_lpm_free(lpm);
-		return -ENOMEM;
-	}
-	__atomic_store_n(&v->lpm4, lpm, __ATOMIC_RELEASE);
+	__atomic_store_n(&v->fib4, f, __ATOMIC_RELEASE);
 	return 0;
 }
 
@@ -560,20 +577,12 @@ static uint32_t covering_slot(const struct dp_tables *t, const struct dp_vrf *v,
 			      const struct prefix_key *k)
 {
 	const struct dp_mapping *c;
-	uint32_t nh = DP_SLOT_NONE;
 
 	if (k->plen == 0)
 		return DP_SLOT_NONE;
-	if (k->af == 4) {
-		if (!v->lpm4 || rte_lpm_lookup(v->lpm4, addr4_host(k->addr), &nh) != 0)
-			nh = v->def_slot4;
-	} else {
-		if (!v->lpm6 || rte_lpm6_lookup(v->lpm6, k->addr, &nh) != 0)
-			nh = v->def_slot6;
-	}
-	if (nh == DP_SLOT_NONE || !(c = t->slots[nh]) || c->plen >= k->plen)
-		return DP_SLOT_NONE;
-	return nh;
+	c = k->af == 4 ? dp_tables_lookup4(t, v, addr4_host(k->addr)) :
+			 dp_tables_lookup6(t, v, k->addr);
+	return c && c->plen < k->plen ? c->slot : DP_SLOT_NONE;
 }
 
 static int lpm_add(struct dp_tables *t, struct dp_vrf *v, const struct prefix_key *k,
@@ -587,9 +596,15 @@ static int lpm_add(struct dp_tables *t, struct dp_vrf *v, const struct prefix_ke
 		return 0;
 	}
 	if (k->af == 4) {
-		rc = vrf_lpm4(t, v);
-		if (rc == 0)
-			rc = rte_lpm_add(v->lpm4, addr4_host(k->addr), k->plen, slot);
+		rc = vrf_fib4(t, v);
+		if (rc < 0)
+			return rc;
+		rc = dp_fib4_add(v->fib4, addr4_host(k->addr), k->plen, slot);
+		if (rc == -ENOSPC) {
+			/* tbl8 groups may be waiting for their grace period. */
+			dp_tables_reclaim(t);
+			rc = dp_fib4_add(v->fib4, addr4_host(k->addr), k->plen, slot);
+		}
 		return rc;
 	}
 	rc = vrf_lpm6(t, v);
@@ -675,6 +690,31 @@ undo:
 	return rc == -ENOSPC || rc == -ENOMEM ? rc : -ENOSPC;
 }
 
+/* The IPv4 prefix k leaves the VRF's fib4; the longest prefix that
+ * covers it (prefix_hash, depths in use only) takes its addresses. */
+static void fib4_delete(struct dp_tables *t, struct dp_vrf *v, const struct prefix_key *k)
+{
+	struct dp_ip a = { .af = 4 };
+	struct prefix_key rk;
+	uint32_t slot = 0, g;
+	uint8_t d;
+	void *data;
+
+	memcpy(a.a, k->addr, 4);
+	for (d = (uint8_t)(k->plen - 1); d > 0; d--) {
+		if (!v->fib4->n_depth[d])
+			continue;
+		prefix_key_make(&rk, v, &a, d);
+		if (rte_hash_lookup_data(t->prefix_hash, &rk, &data) >= 0) {
+			slot = (uint32_t)(uintptr_t)data;
+			break;
+		}
+	}
+	g = dp_fib4_delete(v->fib4, addr4_host(k->addr), k->plen, slot, slot ? d : 0);
+	if (g != DP_FIB4_GROUP_NONE)
+		retire_group(t, v, g);
+}
+
 static int mapping_delete(struct dp_tables *t, struct dp_vrf *v, const struct prefix_key *k)
 {
 	void *data;
@@ -689,7 +729,8 @@ static int mapping_delete(struct dp_tables *t, struct dp_vrf *v, const struct pr
 				 __ATOMIC_RELEASE);
 		rc = 0;
 	} else if (k->af == 4) {
-		rc = rte_lpm_delete(v->lpm4, addr4_host(k->addr), k->plen);
+		fib4_delete(t, v, k);
+		rc = 0;
 	} else {
 		rc = rte_lpm6_delete(v->lpm6, k->addr, k->plen);
 		v->lpm6_freed = true;

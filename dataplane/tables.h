@@ -2,9 +2,12 @@
 /*
  * Forwarding tables of lispgw-dp (docs/dataplane.md, "Tables").
  *
- *   Instance-ID --rte_hash--> VRF --rte_lpm / rte_lpm6--> slot index
+ *   Instance-ID --rte_hash--> VRF --dp_fib4 (fib4.h) / rte_lpm6--> slot index
  *   slot index --slots[]--> immutable struct dp_mapping (RLOCs, each with its
  *                           pre-built outer header, and a weight table)
+ *
+ * Slots are numbered from 1: next hop 0 is "no prefix" (rte_fib's default
+ * next hop), so that a lookup never needs a second sentinel test.
  *
  * Readers (workers) take no lock: they look up, load the slot pointer with
  * acquire ordering and use the entry until their next quiescent-state
@@ -25,10 +28,11 @@
 
 #include <rte_common.h>
 #include <rte_hash.h>
-#include <rte_lpm.h>
 #include <rte_lpm6.h>
+#include <rte_prefetch.h>
 #include <rte_rcu_qsbr.h>
 
+#include "fib4.h"
 #include "lisp_addr.h"
 
 #define DP_RLOCS_MAX		32	/* RLOCs per mapping (= the channel's) */
@@ -40,6 +44,7 @@
 #define DP_PORT_NONE		UINT16_MAX
 #define DP_IID_NONE		UINT32_MAX
 #define DP_SLOT_NONE		UINT32_MAX
+#define DP_NH_NONE		0	/* LPM/FIB next hop: no prefix */
 /* struct dp_mapping.action of our own EIDs (the ETR database): delivered
  * on the Instance-ID's EID-side port, not encapsulated. */
 #define DP_ACT_LOCAL		0xfe
@@ -184,10 +189,10 @@ struct dp_vrf {
 	uint8_t inner_mac_resolve;	/* VXLAN: dp_tables_vrf_inner_mac() */
 	uint8_t l2_hdr[18];	/* dst, src, [0x8100 TCI], EtherType (patched) */
 	/* Created on the first mapping of the family; loaded with acquire. */
-	struct rte_lpm *lpm4;
+	struct dp_fib4 *fib4;
 	struct rte_lpm6 *lpm6;
-	/* The /0 entries (the LPMs take depths 1..32/128): what a miss in
-	 * the LPM falls back to; DP_SLOT_NONE when absent. */
+	/* The /0 entries (the tables hold depths 1..32/128): what a miss in
+	 * them falls back to; DP_SLOT_NONE when absent. */
 	uint32_t def_slot4, def_slot6;
 	/* Writer only. */
 	bool lpm6_freed;	/* see tables.c: lpm6 tbl8 reuse */
@@ -224,7 +229,7 @@ struct dp_tables {
 	struct rte_hash *iid_hash;	/* iid -> struct dp_vrf * (lock-free reads) */
 	struct dp_vrf *vrfs;
 	uint32_t n_vrfs;
-	struct dp_mapping **slots;	/* published entries, by LPM next hop */
+	struct dp_mapping **slots;	/* published entries, by next hop (1..max) */
 	struct rte_rcu_qsbr *qsbr;
 	struct dp_underlay underlay;	/* read by workers: immutable */
 	struct rte_hash *hosts;		/* (iid, af, ip) -> MAC: EID-side hosts */
@@ -253,29 +258,56 @@ static inline const struct dp_vrf *dp_tables_vrf(const struct dp_tables *t, uint
 	return data;
 }
 
-/* dst in host order (rte_lpm's convention). */
-static inline const struct dp_mapping *dp_tables_lookup4(const struct dp_tables *t,
-							 const struct dp_vrf *v, uint32_t dst)
+/* Workers: the next hop (slot number, DP_NH_NONE: no prefix) of an IPv4
+ * destination in host order. */
+static inline uint32_t dp_tables_nh4(const struct dp_vrf *v, uint32_t dst)
 {
-	struct rte_lpm *lpm = __atomic_load_n(&v->lpm4, __ATOMIC_ACQUIRE);
-	uint32_t nh;
+	const struct dp_fib4 *f = __atomic_load_n(&v->fib4, __ATOMIC_ACQUIRE);
 
-	if (likely(lpm != NULL) && rte_lpm_lookup(lpm, dst, &nh) == 0)
-		return __atomic_load_n(&t->slots[nh], __ATOMIC_ACQUIRE);
-	nh = __atomic_load_n(&v->def_slot4, __ATOMIC_ACQUIRE);
-	return nh == DP_SLOT_NONE ? NULL : __atomic_load_n(&t->slots[nh], __ATOMIC_ACQUIRE);
+	return likely(f != NULL) ? dp_fib4_lookup(f, dst) : DP_NH_NONE;
 }
 
-static inline const struct dp_mapping *dp_tables_lookup6(const struct dp_tables *t,
-							 const struct dp_vrf *v, const uint8_t *dst)
+/* The table line dp_tables_nh4() will read, for a burst's first pass. */
+static inline void dp_tables_nh4_prefetch(const struct dp_vrf *v, uint32_t dst)
+{
+	const struct dp_fib4 *f = __atomic_load_n(&v->fib4, __ATOMIC_ACQUIRE);
+
+	if (likely(f != NULL))
+		rte_prefetch0(dp_fib4_line(f, dst));
+}
+
+static inline uint32_t dp_tables_nh6(const struct dp_vrf *v, const uint8_t *dst)
 {
 	struct rte_lpm6 *lpm = __atomic_load_n(&v->lpm6, __ATOMIC_ACQUIRE);
 	uint32_t nh;
 
 	if (likely(lpm != NULL) && rte_lpm6_lookup(lpm, dst, &nh) == 0)
+		return nh;
+	return DP_NH_NONE;
+}
+
+/* The entry behind a next hop; DP_NH_NONE: the /0, if any. */
+static inline const struct dp_mapping *dp_tables_slot(const struct dp_tables *t,
+						      const struct dp_vrf *v, uint32_t nh,
+						      const int is_ip4)
+{
+	if (likely(nh != DP_NH_NONE))
 		return __atomic_load_n(&t->slots[nh], __ATOMIC_ACQUIRE);
-	nh = __atomic_load_n(&v->def_slot6, __ATOMIC_ACQUIRE);
+	nh = __atomic_load_n(is_ip4 ? &v->def_slot4 : &v->def_slot6, __ATOMIC_ACQUIRE);
 	return nh == DP_SLOT_NONE ? NULL : __atomic_load_n(&t->slots[nh], __ATOMIC_ACQUIRE);
+}
+
+/* dst in host order. */
+static inline const struct dp_mapping *dp_tables_lookup4(const struct dp_tables *t,
+							 const struct dp_vrf *v, uint32_t dst)
+{
+	return dp_tables_slot(t, v, dp_tables_nh4(v, dst), 1);
+}
+
+static inline const struct dp_mapping *dp_tables_lookup6(const struct dp_tables *t,
+							 const struct dp_vrf *v, const uint8_t *dst)
+{
+	return dp_tables_slot(t, v, dp_tables_nh6(v, dst), 0);
 }
 
 /* The RLOC of a flow; the caller checked m->n_usable. */

@@ -29,7 +29,7 @@ for mode in $modes; do
 		"$h" "$mode" "$entries" "$passes" >"$tmp/h.log" 2>"$tmp/vg.log"
 	pkts=$(awk '/^mode/ {for (i = 1; i < NF; i++) if ($i == "packets") print $(i + 1)}' "$tmp/h.log")
 	ir=$(callgrind_annotate --inclusive=yes "$tmp/cg.out" 2>/dev/null |
-		awk -v fn="$fn" '$0 ~ (":" fn " ") || $0 ~ (":" fn "$") {gsub(",", "", $1); print $1; exit}')
+		awk -v fn="$fn" '!done && ($0 ~ (":" fn " ") || $0 ~ (":" fn "$")) {gsub(",", "", $1); print $1; done = 1}')
 	printf '| %s | %s | %s | %s | %s |\n' "$mode" "$entries" "$pkts" "$ir" \
 		"$(awk -v a="$ir" -v b="$pkts" 'BEGIN { printf "%.1f", a / b }')"
 done

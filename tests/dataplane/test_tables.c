@@ -35,6 +35,14 @@ static uint32_t h4(const char *s)
 	return t_get32(a.a);
 }
 
+static void t_put32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 24);
+	p[1] = (uint8_t)(v >> 16);
+	p[2] = (uint8_t)(v >> 8);
+	p[3] = (uint8_t)v;
+}
+
 static void setup(void)
 {
 	struct dp_underlay u = {
@@ -455,6 +463,105 @@ START_TEST(rewrite_golden)
 }
 END_TEST
 
+/* The IPv4 table (fib4.c) against a brute-force longest match: random
+ * adds and deletes of nested prefixes of every depth around tbl24's /24
+ * boundary, each followed by lookups of addresses inside and beside them. */
+START_TEST(ipv4_longest_match_random)
+{
+	static const uint8_t depths[] = { 8, 12, 16, 20, 23, 24, 25, 26, 28, 30, 31, 32 };
+	struct { uint32_t a; uint8_t plen; bool on; } pf[48] = { 0 };
+	const struct dp_vrf *v = dp_tables_vrf(t, 100);
+	uint64_t rnd = 7;
+
+	for (unsigned int i = 0; i < RTE_DIM(pf); i++) {
+		uint32_t a;
+
+		rnd = rnd * 6364136223846793005ull + 1442695040888963407ull;
+		/* 10.1.0.0/22 and a little around: heavy nesting. */
+		a = 0x0a010000u | (uint32_t)(rnd >> 40) % 0x500u;
+		pf[i].plen = depths[(rnd >> 20) % RTE_DIM(depths)];
+		pf[i].a = a & (uint32_t)(0xffffffffull << (32 - pf[i].plen));
+	}
+	for (unsigned int step = 0; step < 600; step++) {
+		unsigned int i;
+		struct dp_ip e = { .af = 4 };
+
+		rnd = rnd * 6364136223846793005ull + 1442695040888963407ull;
+		i = (unsigned int)(rnd >> 33) % RTE_DIM(pf);
+		t_put32(e.a, pf[i].a);
+		if (pf[i].on) {
+			ck_assert_int_eq(dp_tables_mapping_delete(t, 100, &e, pf[i].plen), 0);
+			pf[i].on = false;
+		} else {
+			struct dp_rloc_spec r = { .addr = ip("192.0.2.2"), .priority = 1,
+						  .weight = 100, .up = true };
+			struct dp_mapping_spec sp = { .iid = 100, .eid = e, .plen = pf[i].plen,
+						      .action = LISP_ACT_NO_ACTION,
+						      .rloc_count = 1, .rlocs = &r };
+			int rc = dp_tables_mapping_upsert(t, &sp);
+
+			ck_assert_int_eq(rc, 0);
+			pf[i].on = true;
+		}
+		/* The same prefix drawn twice is one mapping. */
+		for (unsigned int j = 0; j < RTE_DIM(pf); j++)
+			if (pf[j].a == pf[i].a && pf[j].plen == pf[i].plen)
+				pf[j].on = pf[i].on;
+		/* Freed tbl8 groups come back after the grace period. */
+		rte_rcu_qsbr_quiescent(t->qsbr, TID);
+		dp_tables_reclaim(t);
+		for (unsigned int q = 0; q < 64; q++) {
+			uint32_t dst, best = 0;
+			int bl = -1;
+			const struct dp_mapping *m;
+
+			rnd = rnd * 6364136223846793005ull + 1442695040888963407ull;
+			dst = 0x0a00fe00u + (uint32_t)(rnd >> 40) % 0x800u;
+			for (unsigned int j = 0; j < RTE_DIM(pf); j++) {
+				uint32_t mask = (uint32_t)(0xffffffffull << (32 - pf[j].plen));
+
+				if (pf[j].on && (dst & mask) == pf[j].a && pf[j].plen > bl) {
+					bl = pf[j].plen;
+					best = pf[j].a;
+				}
+			}
+			m = dp_tables_lookup4(t, v, dst);
+			if (bl < 0) {
+				ck_assert_msg(m == NULL, "step %u dst %08x: found /%u", step, dst,
+					      m ? m->plen : 0);
+			} else {
+				ck_assert_msg(m != NULL, "step %u dst %08x: missed /%d", step, dst, bl);
+				ck_assert_uint_eq(m->plen, bl);
+				ck_assert_uint_eq(t_get32(m->eid), best);
+			}
+		}
+	}
+}
+END_TEST
+
+/* A tbl8 group that a delete frees is reused only after the grace period:
+ * a reader may still be walking it. */
+START_TEST(ipv4_tbl8_group_after_grace_period)
+{
+	struct dp_fib4 *f;
+	struct dp_ip e = ip("10.9.9.9");
+	uint32_t before;
+
+	ck_assert_int_eq(put(100, "10.9.9.0", 24, "192.0.2.2"), 0);
+	ck_assert_int_eq(put(100, "10.9.9.9", 32, "192.0.2.3"), 0);
+	f = dp_tables_vrf(t, 100)->fib4;
+	before = f->n_free;
+	ck_assert(rloc_is(get4(100, "10.9.9.9"), 0, "192.0.2.3"));
+	ck_assert_int_eq(dp_tables_mapping_delete(t, 100, &e, 32), 0);
+	ck_assert(rloc_is(get4(100, "10.9.9.9"), 0, "192.0.2.2"));
+	dp_tables_reclaim(t);
+	ck_assert_uint_eq(f->n_free, before);
+	rte_rcu_qsbr_quiescent(t->qsbr, TID);
+	dp_tables_reclaim(t);
+	ck_assert_uint_eq(f->n_free, before + 1);
+}
+END_TEST
+
 START_TEST(mapping_size)
 {
 	/* docs/dataplane.md quotes these. */
@@ -487,6 +594,8 @@ int main(int argc, char **argv)
 	tcase_add_test(tc, encap_per_mapping);
 	tcase_add_test(tc, rewrite_golden);
 	tcase_add_test(tc, mapping_size);
+	tcase_add_test(tc, ipv4_longest_match_random);
+	tcase_add_test(tc, ipv4_tbl8_group_after_grace_period);
 	suite_add_tcase(s, tc);
 	return dp_test_run(s);
 }
