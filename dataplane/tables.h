@@ -6,8 +6,8 @@
  *   slot index --slots[]--> immutable struct dp_mapping (RLOCs, each with its
  *                           pre-built outer header, and a weight table)
  *
- * Slots are numbered from 1: next hop 0 is "no prefix" (rte_fib's default
- * next hop), so that a lookup never needs a second sentinel test.
+ * Slots are numbered from 1: next hop 0 is "no prefix" (an empty entry of
+ * fib4.h; rte_lpm6's miss is mapped to it), one test for a miss.
  *
  * Readers (workers) take no lock: they look up, load the slot pointer with
  * acquire ordering and use the entry until their next quiescent-state
