@@ -1,4 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Agents (agents.h): request bodies (POST, PATCH, the state file's
+ * entries) and the store (ids, EID pools, persistence).  One agent's JSON
+ * and its records are in agents_record.c.
+ */
 #include "agents.h"
 
 #include <errno.h>
@@ -14,101 +19,6 @@
 
 #define AGENT_TTL_MAX_MIN	(30u * 24 * 60)	/* as etr.record-ttl */
 #define STATE_VERSION		1
-
-/* ---- one agent ------------------------------------------------------------------ */
-
-void agent_init(struct agent *a)
-{
-	memset(a, 0, sizeof(*a));
-}
-
-void agent_clear(struct agent *a)
-{
-	json_decref(a->attrs);
-	for (size_t i = 0; i < a->rloc_count; i++)
-		json_decref(a->rlocs[i].attrs);
-	agent_init(a);
-}
-
-int agent_copy(struct agent *dst, const struct agent *src)
-{
-	*dst = *src;
-	dst->attrs = src->attrs ? json_deep_copy(src->attrs) : NULL;
-	for (size_t i = 0; i < src->rloc_count; i++)
-		dst->rlocs[i].attrs = src->rlocs[i].attrs ? json_deep_copy(src->rlocs[i].attrs)
-							  : NULL;
-	if (src->attrs && !dst->attrs)
-		goto nomem;
-	for (size_t i = 0; i < src->rloc_count; i++)
-		if (src->rlocs[i].attrs && !dst->rlocs[i].attrs)
-			goto nomem;
-	return 0;
-nomem:
-	agent_clear(dst);
-	return -ENOMEM;
-}
-
-json_t *agent_rloc_attrs(const struct agent *a, size_t i)
-{
-	json_t *o = a->attrs ? json_deep_copy(a->attrs) : json_object();
-
-	if (!o)
-		return NULL;
-	if (i < a->rloc_count && a->rlocs[i].attrs)
-		json_object_update(o, a->rlocs[i].attrs);
-	json_object_set_new(o, AGENT_ATTR_ID, json_string(a->id));
-	return o;
-}
-
-static char *attrs_text(const json_t *o)
-{
-	/* The configuration's canonical text: compact, sorted, 15 digits. */
-	return json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS | JSON_REAL_PRECISION(15));
-}
-
-static json_t *prefix_json(const struct lisp_prefix *p)
-{
-	char s[LISP_ADDR_STR_MAX + 16];
-
-	return json_string(lisp_prefix_format(p, s, sizeof(s)) < 0 ? "?" : s);
-}
-
-json_t *agent_json(const struct agent *a)
-{
-	json_t *rlocs = json_array(), *o;
-	char addr[LISP_ADDR_STR_MAX];
-
-	for (size_t i = 0; rlocs && i < a->rloc_count; i++) {
-		const struct agent_rloc *r = &a->rlocs[i];
-		json_t *ro;
-
-		lisp_addr_format(&r->addr, addr, sizeof(addr));
-		ro = json_pack("{s:s, s:i, s:i}", "address", addr, "priority", (int)r->priority,
-			       "weight", (int)r->weight);
-		if (ro && r->attrs)
-			json_object_set(ro, "attributes", r->attrs);
-		json_array_append_new(rlocs, ro);
-	}
-	o = json_pack("{s:s, s:I, s:o, s:b, s:b, s:s, s:o, s:o}",
-		      "id", a->id,
-		      "iid", (json_int_t)a->eid.iid,
-		      "eid", prefix_json(&a->eid),
-		      "allocated", a->allocated,
-		      "active", a->active,
-		      "placement", a->rloc_count ? "co-located" : "site",
-		      "attributes", a->attrs ? json_incref(a->attrs) : json_object(),
-		      "rlocs", rlocs);
-	if (o && a->has_dn) {
-		char dn[LISP_DN_MAX + 1];
-
-		snprintf(dn, sizeof(dn), "%.*s", (int)a->dn.addr.dn_len, a->dn.addr.dn);
-		json_object_set_new(o, "dn", json_string(dn));
-		json_object_set_new(o, "dn_eid", prefix_json(&a->dn));
-	}
-	if (o && a->ttl_min)
-		json_object_set_new(o, "ttl", json_integer(a->ttl_min));
-	return o;
-}
 
 /* ---- bodies ---------------------------------------------------------------------- */
 
@@ -303,7 +213,7 @@ static int check_sizes(struct agent_err *e, const struct agent *a)
 
 	for (size_t i = 0; i < n; i++) {
 		json_t *o = agent_rloc_attrs(a, i);
-		char *t = o ? attrs_text(o) : NULL;
+		char *t = o ? agent_attrs_text(o) : NULL;
 		size_t len = t ? strlen(t) : 0;
 
 		json_decref(o);
@@ -962,73 +872,3 @@ int agent_store_remove(struct agent_store *s, const char *id, bool release,
 	return 0;
 }
 
-/* ---- records ------------------------------------------------------------------------ */
-
-void agent_records_free(struct agent_records *r)
-{
-	for (size_t i = 0; i < LISP_LOCATORS_MAX; i++)
-		free(r->texts[i]);
-	memset(r, 0, sizeof(*r));
-}
-
-int agent_records_build(const struct agent *a, const struct lisp_locator *site, size_t site_n,
-			uint32_t ttl_min, struct agent_records *r, struct lisp_err *err)
-{
-	size_t n = a->rloc_count ? a->rloc_count : site_n;
-
-	memset(r, 0, sizeof(*r));
-	if (n == 0)
-		return lisp_err_set(err, EINVAL, "rlocs: the agent has none and no site prefix "
-				    "of the ETR database covers %s", a->id);
-	if (n > LISP_LOCATORS_MAX)
-		n = LISP_LOCATORS_MAX;
-	for (size_t i = 0; i < n; i++) {
-		struct lisp_locator *loc = &r->locs[i];
-		json_t *o = agent_rloc_attrs(a, a->rloc_count ? i : 0);
-		const struct lisp_addr *addr;
-		struct lisp_addr tmp;
-
-		r->texts[i] = o ? attrs_text(o) : NULL;
-		json_decref(o);
-		if (!r->texts[i]) {
-			agent_records_free(r);
-			return lisp_err_set(err, ENOMEM, "out of memory");
-		}
-		if (a->rloc_count) {
-			memset(loc, 0, sizeof(*loc));
-			loc->priority = a->rlocs[i].priority;
-			loc->weight = a->rlocs[i].weight;
-			loc->mpriority = 255;
-			loc->flags = LISP_LOC_F_LOCAL | LISP_LOC_F_REACH;
-			addr = &a->rlocs[i].addr;
-		} else {
-			/* The site's xTRs, as the covering prefix registers them. */
-			*loc = site[i];
-			addr = lisp_waddr_rloc(&site[i].addr);
-			if (!addr) {
-				memset(&tmp, 0, sizeof(tmp));
-				addr = &tmp;
-			}
-		}
-		lisp_waddr_from_addr(&r->inners[i], addr);
-		/* RFC 8060 4.10.2: a JSON LCAF carrying the RLOC. */
-		loc->addr.afi = LISP_AFI_LCAF;
-		loc->addr.lcaf.type = LCAF_TYPE_JSON;
-		loc->addr.lcaf.json.text = r->texts[i];
-		loc->addr.lcaf.json.len = (uint16_t)strlen(r->texts[i]);
-		loc->addr.lcaf.json.addr = &r->inners[i];
-	}
-	for (size_t k = 0; k < (a->has_dn ? 2u : 1u); k++) {
-		struct lisp_record *rec = &r->rec[k];
-		const struct lisp_prefix *eid = k ? &a->dn : &a->eid;
-
-		rec->ttl = a->ttl_min ? a->ttl_min : ttl_min;
-		rec->mask_len = eid->plen;
-		rec->authoritative = true;
-		lisp_waddr_from_prefix(&rec->eid, &r->eid_inner[k], eid);
-		rec->loc_count = (uint8_t)n;
-		rec->locs = r->locs;
-		r->count++;
-	}
-	return 0;
-}

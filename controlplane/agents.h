@@ -99,6 +99,9 @@ int agent_parse_patch(const char *body, size_t len, const struct agent *cur, str
 json_t *agent_rloc_attrs(const struct agent *a, size_t i);
 /* The agent as the API shows it. */
 json_t *agent_json(const struct agent *a);
+/* Attributes as the configuration's canonical text (compact, sorted keys,
+ * 15 digits); malloc'd, NULL without memory. */
+char *agent_attrs_text(const json_t *o);
 
 /* ---- the store --------------------------------------------------------------- */
 
