@@ -9,6 +9,7 @@
 #include "lisp_auth.h"
 #include "log.h"
 #include "mapdb.h"
+#include "requesters.h"
 
 #define ETR_ARENA_BYTES		(128 * 1024)
 #define ETR_MSG_MAX		9000
@@ -18,23 +19,11 @@
 #define ETR_CHUNKS_MAX		64
 #define ETR_RECORD_MAX		4096
 
-/* An ITR that asked about a database EID (RFC 9301, 6.1), kept compact:
- * an entry may remember ETR_SMR_REQUESTERS of them. */
-struct etr_requester {
-	uint16_t afi;
-	uint16_t port;			/* its inner reply port, for diagnostics */
-	uint8_t addr[16];
-	uint64_t seen_ms;
-};
-
-struct etr_requesters {
-	unsigned int count, cap;
-	struct etr_requester r[];
-};
-
 struct etr_entry {
 	struct lisp_prefix eid;
-	struct etr_requesters *reqs;	/* NULL until someone asks */
+	/* The ITRs that asked (requesters.h), at most ETR_SMR_REQUESTERS;
+	 * NULL until someone asks. */
+	struct requesters *reqs;
 	size_t len;
 	uint8_t record[];	/* encoded, A-bit set */
 };
@@ -338,62 +327,13 @@ static uint32_t entry_ttl_min(const struct etr_entry *e)
 	       (uint32_t)e->record[2] << 8 | e->record[3];
 }
 
-static bool requester_is(const struct etr_requester *r, const struct lisp_addr *a)
-{
-	if (r->afi != a->afi)
-		return false;
-	return a->afi == LISP_AFI_IPV4 ? !memcmp(r->addr, a->v4, 4) : !memcmp(r->addr, a->v6, 16);
-}
-
-static void requester_addr(const struct etr_requester *r, struct lisp_addr *a)
-{
-	if (r->afi == LISP_AFI_IPV4)
-		lisp_addr_set_v4(a, r->addr);
-	else
-		lisp_addr_set_v6(a, r->addr);
-}
-
-/* Remembers (or refreshes) an ITR that asked about e; when the list is
- * full, the one heard from longest ago makes room. */
+/* Remembers (or refreshes) an ITR that asked about e. */
 static void requester_note(struct etr *etr, struct etr_entry *e, const struct lisp_addr *itr,
 			   uint16_t port)
 {
-	struct etr_requesters *rs = e->reqs;
-	struct etr_requester *r = NULL;
-
-	if (!etr->params.smr_rate)
-		return;
-	for (unsigned int i = 0; rs && i < rs->count && !r; i++)
-		if (requester_is(&rs->r[i], itr))
-			r = &rs->r[i];
-	if (!r && (!rs || (rs->count == rs->cap && rs->cap < ETR_SMR_REQUESTERS))) {
-		unsigned int cap = rs ? 2 * rs->cap : 4;
-		struct etr_requesters *n;
-
-		if (cap > ETR_SMR_REQUESTERS)
-			cap = ETR_SMR_REQUESTERS;
-		n = realloc(rs, sizeof(*n) + cap * sizeof(n->r[0]));
-		if (!n)
-			return;
-		if (!rs)
-			n->count = 0;
-		n->cap = cap;
-		e->reqs = rs = n;
-	}
-	if (!r && rs->count < rs->cap) {
-		r = &rs->r[rs->count++];
-	} else if (!r) {
-		r = &rs->r[0];
-		for (unsigned int i = 1; i < rs->count; i++)
-			if (rs->r[i].seen_ms < r->seen_ms)
-				r = &rs->r[i];
-	}
-	memset(r, 0, sizeof(*r));
-	r->afi = itr->afi;
-	memcpy(r->addr, itr->afi == LISP_AFI_IPV4 ? itr->v4 : itr->v6,
-	       itr->afi == LISP_AFI_IPV4 ? 4 : 16);
-	r->port = port;
-	r->seen_ms = evloop_now_ms(etr->loop);
+	if (etr->params.smr_rate)
+		requesters_note(&e->reqs, ETR_SMR_REQUESTERS, itr, port,
+				evloop_now_ms(etr->loop));
 }
 
 /* One token per SMR, smr_rate a second, as many in a burst: a change of a
@@ -419,22 +359,17 @@ static bool smr_token_take(struct etr *etr, uint64_t now)
  * ITR-RLOC, to each ITR on 4342.  ITRs not heard from within ttl_min (what
  * they were allowed to cache) are forgotten instead.
  */
-static void smr_send(struct etr *etr, struct etr_requesters *rs, const struct lisp_prefix *eid,
+static void smr_send(struct etr *etr, struct requesters *rs, const struct lisp_prefix *eid,
 		     const struct etr_entry *rloc_from, uint32_t ttl_min)
 {
 	uint64_t now = evloop_now_ms(etr->loop), max_age = (uint64_t)ttl_min * 60000;
-	struct lisp_request_record rec = { .mask_len = eid->plen };
-	struct lisp_map_request req = { .smr = true, .itr_rloc_count = 1, .record_count = 1,
-					.records = &rec };
-	struct lisp_waddr eid_inner, src_inner, rloc = { .afi = LISP_AFI_NONE };
+	struct lisp_waddr rloc = { .afi = LISP_AFI_NONE };
 	struct lisp_record mapping;
 	struct wire_rd rd;
 	ssize_t n;
 
-	if (!rs || !rs->count || !etr->params.smr_rate)
+	if (!rs || !requesters_expire(rs, now, max_age) || !etr->params.smr_rate)
 		return;
-	lisp_waddr_from_prefix(&rec.eid, &eid_inner, eid);
-	lisp_waddr_from_prefix(&req.source_eid, &src_inner, eid);
 	lisp_arena_reset(&etr->arena);
 	wire_rd_init(&rd, rloc_from->record, rloc_from->len);
 	if (lisp_record_decode(&rd, &etr->arena, &mapping, NULL) == 0)
@@ -446,25 +381,17 @@ static void smr_send(struct etr *etr, struct etr_requesters *rs, const struct li
 				break;
 			}
 		}
-	req.itr_rlocs = &rloc;
-	req.nonce = ++etr->nonce_counter;
-	n = lisp_map_request_encode(&req, etr->out, ETR_MSG_MAX, NULL);
+	n = smr_encode(eid, &rloc, ++etr->nonce_counter, etr->out, ETR_MSG_MAX);
 	if (n < 0)
 		return;
-	for (unsigned int i = 0; i < rs->count;) {
-		struct etr_requester *r = &rs->r[i];
+	for (unsigned int i = 0; i < rs->count; i++) {
 		struct lisp_addr dst;
 
-		if (now - r->seen_ms > max_age) {
-			*r = rs->r[--rs->count];
-			continue;
-		}
-		i++;
 		if (!smr_token_take(etr, now)) {
 			etr->c.smr_rate_limited++;
 			continue;
 		}
-		requester_addr(r, &dst);
+		requester_addr(&rs->r[i], &dst);
 		etr->send(etr->send_arg, &dst, LISP_CONTROL_PORT, etr->out, (size_t)n);
 		etr->c.smr_sent++;
 	}

@@ -614,10 +614,18 @@ static void smr_input(struct itr *itr, const uint8_t *msg, size_t len)
 		/* The entry holding the EID, or the more specific ones we
 		 * keep under the changed prefix. */
 		e = mapcache_lookup(itr->cache, &eid);
-		if (e)
+		if (e && e->eid.plen < eid.plen && !mapcache_entry_is_static(e) &&
+		    !mapdb_exact(itr->pending_by_eid, &eid)) {
+			/* A more-specific was registered under what we cache
+			 * (an agent that moved): ask for it, not for the
+			 * covering prefix, whose answer has not changed. */
+			pending_start(itr, &eid, NULL, true, 0);
+			w.hits++;
+		} else if (e) {
 			smr_walk_cb(e, &w);
-		else
+		} else {
 			mapcache_walk(itr->cache, &eid, smr_walk_cb, &w);
+		}
 	}
 	if (!w.hits)
 		itr->c.smr_ignored++;

@@ -10,6 +10,7 @@
 #include "mapdb.h"
 #include "pubsub.h"
 #include "ratelimit.h"
+#include "requesters.h"
 
 #define MR_ARENA_BYTES	(128 * 1024)
 #define MR_MSG_MAX	9000
@@ -30,7 +31,22 @@ struct map_resolver {
 	uint8_t *arena_buf;
 	uint8_t *out;
 	struct log_ratelimit log_rl;
+	/* The ITRs proxy-replied to, per registered prefix (requesters.h):
+	 * when that mapping changes, or a more-specific is registered under
+	 * it (an agent that moved), they get an SMR; subscribers also get a
+	 * Map-Notify (pubsub.c).  The request being answered sets cur_itr. */
+	struct mapdb *asked;
+	const struct lisp_addr *cur_itr;
+	uint16_t cur_port;
+	uint64_t smr_nonce;
 };
+
+/* As long as an ITR may cache a mapping (the registrations' usual 1440 min). */
+#define MR_ASKED_MAX_AGE_MS	(1440ull * 60000)
+#define MR_ASKED_MAX		64	/* ITRs remembered per prefix */
+/* Prefixes with a list: bounded, so that a scan of a large database does
+ * not grow the Map-Server without end; beyond, replies go untracked. */
+#define MR_ASKED_PREFIXES_MAX	65536
 
 void map_resolver_params_default(struct mr_params *p)
 {
@@ -38,6 +54,72 @@ void map_resolver_params_default(struct mr_params *p)
 	p->unregistered_ttl_min = 1;
 	p->rate = 1000;
 	p->burst = 2000;
+}
+
+/* The ITR of the request being answered was proxy-replied the mapping of
+ * prefix: it may cache it. */
+static void asked_note(struct map_resolver *mr, const struct lisp_prefix *prefix)
+{
+	struct requesters *rs, *before;
+
+	if (!mr->cur_itr)
+		return;
+	/* Full: untracked, without even a lookup (the reply path's cost). */
+	if (mapdb_count(mr->asked) >= MR_ASKED_PREFIXES_MAX) {
+		mr->c.smr_untracked++;
+		return;
+	}
+	rs = before = mapdb_exact(mr->asked, prefix);
+	if (requesters_note(&rs, MR_ASKED_MAX, mr->cur_itr, mr->cur_port,
+			    evloop_now_ms(mr->loop)) < 0 || rs == before)
+		return;
+	/* (Re)allocated: the table points at the new list. */
+	if (mapdb_insert(mr->asked, prefix, rs, NULL) < 0) {
+		if (before)
+			mapdb_remove(mr->asked, prefix);
+		free(rs);
+	}
+}
+
+/* SMRs for eid to the ITRs that were given prefix (eid itself or one that
+ * covers it). */
+static void smr_asked(struct map_resolver *mr, const struct lisp_prefix *prefix,
+		      const struct lisp_prefix *eid)
+{
+	struct requesters *rs = mapdb_exact(mr->asked, prefix);
+	struct lisp_waddr none = { .afi = LISP_AFI_NONE };
+	uint64_t now = evloop_now_ms(mr->loop);
+	ssize_t n;
+
+	if (!requesters_expire(rs, now, MR_ASKED_MAX_AGE_MS))
+		return;
+	n = smr_encode(eid, &none, ++mr->smr_nonce, mr->out, MR_MSG_MAX);
+	if (n < 0)
+		return;
+	for (unsigned int i = 0; i < rs->count; i++) {
+		struct lisp_addr dst;
+
+		requester_addr(&rs->r[i], &dst);
+		mr->send(mr->send_arg, &dst, LISP_CONTROL_PORT, mr->out, (size_t)n);
+		mr->c.smr_sent++;
+	}
+}
+
+/* A registration changed (map_server_observe()): the ITRs that cache eid
+ * or a prefix covering it ask again (RFC 9301, 6.1). */
+static void mr_changed(void *arg, const struct lisp_prefix *eid, struct reg_eid *entry)
+{
+	struct map_resolver *mr = arg;
+
+	for (int plen = eid->plen; plen >= 0; plen--) {
+		struct lisp_prefix up = *eid;
+
+		up.plen = (uint8_t)plen;
+		lisp_prefix_mask(&up);
+		smr_asked(mr, &up, eid);
+	}
+	if (!entry)	/* gone: nobody will be given it again */
+		free(mapdb_remove(mr->asked, eid));
 }
 
 struct map_resolver *map_resolver_new(struct evloop *loop, const struct mr_params *params,
@@ -63,13 +145,32 @@ struct map_resolver *map_resolver_new(struct evloop *loop, const struct mr_param
 		return NULL;
 	}
 	lisp_arena_init(&mr->arena, mr->arena_buf, MR_ARENA_BYTES);
+	mr->asked = mapdb_new();
+	if (!mr->asked || (ms && map_server_observe(ms, mr_changed, mr) < 0)) {
+		map_resolver_free(mr);
+		return NULL;
+	}
 	return mr;
+}
+
+static int asked_free(const struct lisp_prefix *p, void *value, void *arg)
+{
+	(void)p;
+	(void)arg;
+	free(value);
+	return 0;
 }
 
 void map_resolver_free(struct map_resolver *mr)
 {
 	if (!mr)
 		return;
+	if (mr->ms)
+		map_server_unobserve(mr->ms, mr_changed, mr);
+	if (mr->asked) {
+		mapdb_walk(mr->asked, NULL, asked_free, NULL);
+		mapdb_free(mr->asked);
+	}
 	ratelimit_free(mr->rl);
 	free(mr->arena_buf);
 	free(mr->out);
@@ -133,6 +234,7 @@ static int answer_record(struct map_resolver *mr, const struct lisp_prefix *eid,
 		if (wire_put_bytes(w, e->merged, e->merged_len) < 0)
 			return lisp_err_set(err, ENOSPC, "Map-Reply too large");
 		mr->c.replies_proxy++;
+		asked_note(mr, &e->eid);
 		return 1;
 	}
 	if (e) {
@@ -271,8 +373,13 @@ void map_resolver_input(struct map_resolver *mr, const uint8_t *msg, size_t len,
 	}
 	wire_wr_init(&w, mr->out, MR_MSG_MAX);
 	w.p += 12;	/* the header goes in last, when the count is known */
+	mr->cur_port = ecm.inner_sport;
 	for (unsigned int i = 0; i < req.record_count; i++) {
-		int rc = answer_request_record(mr, &req.records[i], msg, len, &w, &err);
+		int rc;
+
+		/* A subscriber hears of changes by Map-Notify: no SMR list. */
+		mr->cur_itr = req.records[i].notify && mr->pubsub ? NULL : itr;
+		rc = answer_request_record(mr, &req.records[i], msg, len, &w, &err);
 
 		if (rc < 0)
 			break;
@@ -284,6 +391,7 @@ void map_resolver_input(struct map_resolver *mr, const uint8_t *msg, size_t len,
 		lisp_map_reply_header_encode(&hdr, mr->out, 12, NULL);
 		mr->send(mr->send_arg, itr, ecm.inner_sport, mr->out, wire_wr_len(&w));
 	}
+	mr->cur_itr = NULL;
 	/* Subscriptions after the reply: the confirming Map-Notify follows it. */
 	for (unsigned int i = 0; i < req.record_count && mr->pubsub; i++) {
 		struct lisp_prefix eid;

@@ -53,7 +53,9 @@ struct mr_params {
 	X(requests_constrained)  \
 	X(constraints_malformed) \
 	X(replies_constrained)   \
-	X(replies_constrained_nomatch)
+	X(replies_constrained_nomatch) \
+	X(smr_sent)                    \
+	X(smr_untracked)
 
 struct mr_counters {
 #define MR_COUNTER_FIELD(name) uint64_t name;

@@ -147,6 +147,16 @@ int map_server_observe(struct map_server *ms, ms_change_fn fn, void *arg)
 	return 0;
 }
 
+void map_server_unobserve(struct map_server *ms, ms_change_fn fn, void *arg)
+{
+	for (unsigned int i = 0; i < ms->observer_count; i++) {
+		if (ms->observers[i].fn == fn && ms->observers[i].arg == arg) {
+			ms->observers[i] = ms->observers[--ms->observer_count];
+			return;
+		}
+	}
+}
+
 struct registry *map_server_registry(struct map_server *ms)
 {
 	return ms->registry;

@@ -75,6 +75,9 @@ void map_server_free(struct map_server *ms);
 
 /* Observers of changes (at most a few: pub/sub, data-plane channel). */
 int map_server_observe(struct map_server *ms, ms_change_fn fn, void *arg);
+/* One that goes away before the Map-Server (a Map-Resolver rebuilt by a
+ * configuration reload). */
+void map_server_unobserve(struct map_server *ms, ms_change_fn fn, void *arg);
 
 /* Moves the Map-Server to a new site table (a configuration reload): each
  * registration follows its site by name, and those whose site is gone or no

@@ -228,13 +228,15 @@ map-resolver:
 
     # --- xTRs -------------------------------------------------------------------------
 
-    def xtr(self, n, prefixes, encap="lisp", cp_extra="", dp_extra=""):
+    def xtr(self, n, prefixes, encap="lisp", cp_extra="", dp_extra="", subscribe=True):
         """xTR n (1..9) with an EID port per Instance-ID in prefixes
         ({iid: "10.0.n.0/24"}): lispgw-dp and lispgw-cp (xTR role).
         cp_extra, dp_extra: more YAML appended to lispgw-cp's and
         lispgw-dp's configurations (top-level sections lab.xtr() does not
         write: a cats or agents section for lispgw-cp, an itr section such
-        as "itr: {flow-table: 65536}" for lispgw-dp)."""
+        as "itr: {flow-table: 65536}" for lispgw-dp).  subscribe: the ITR
+        subscribes to what it resolves (RFC 9437); without, it learns of
+        changes by SMR only."""
         ns = self._netns(f"x{n}")
         rloc, mgmt = f"{UNDERLAY}.{20 + n}", f"{UNDERLAY}.{10 + n}"
         self._veth(ns, "rloc", self.u, f"x{n}r")
@@ -288,7 +290,7 @@ etr:
 itr:
   map-resolvers: [{{address: {MS_ADDR}}}]
   map-request: {{timeout: 200ms, tries: 5}}
-  subscribe: true
+  subscribe: {"true" if subscribe else "false"}
 """ + cp_extra)
         x = dict(ns=ns, rloc=rloc, mgmt=mgmt, sock=sock, dpconf=dpconf, cpconf=cpconf,
                  vdevs=vdevs, n=n)

@@ -46,6 +46,9 @@ RATE = int(os.environ.get("HANDOFF_RATE", "10000"))
 SECONDS = float(os.environ.get("HANDOFF_SECONDS", "4"))
 MOVE_AT = 1.5
 MODE = os.environ.get("HANDOFF_MODE", "move")
+# HANDOFF_SUBSCRIBE=0: the ITRs do not subscribe; the Map-Server's SMR to
+# the ITRs it proxy-replied the covering /24 is what moves xTR2.
+SUBSCRIBE = os.environ.get("HANDOFF_SUBSCRIBE", "1") != "0"
 GAP_BOUND_MS = 3000
 failures = []
 
@@ -84,7 +87,7 @@ def main():
     try:
         lab.map_server(iids=(1,))
         for n in (1, 2, 3):
-            lab.xtr(n, {1: f"10.0.{n}.0/24"})
+            lab.xtr(n, {1: f"10.0.{n}.0/24"}, subscribe=SUBSCRIBE)
         lab.host("w", 1, 1, "10.0.1.20")
         lab.host("c", 2, 1, "10.0.2.10")
         run(lab, seqflow)
@@ -170,6 +173,8 @@ def run(lab, seqflow):
                   latency_p50_us=got["latency_p50_us"], latency_p99_us=got["latency_p99_us"],
                   reordered=got["reordered"], duplicates=got["duplicates"],
                   send_late=sent.get("late", 0))
+    if not SUBSCRIBE:
+        report.update(subscribe=False)
     if MODE == "mbb":
         report.update(mode="mbb", on_old_link=got["on_first_link"],
                       on_new_link=got["on_other_link"],
@@ -185,6 +190,14 @@ def run(lab, seqflow):
                                         (k.startswith("drop") or k.startswith("punt") or
                                          k.startswith("miss") or k in ("encap_lisp",
                                                                        "decap_lisp", "local"))))
+    if not SUBSCRIBE:
+        r = lab.ctl(0, "show", "stats", "--json")
+        try:
+            smr = json.loads(r.stdout).get("map_resolver", {}).get("smr_sent", 0)
+        except ValueError:
+            smr = 0
+        check(smr >= 1, f"the Map-Server sent {smr} SMR(s) to ITRs it proxy-replied",
+              r.stdout[-500:])
     if MODE == "mbb":
         check(got["on_other_link"] > 0 and got["on_first_link"] > 0,
               f"the flow came by the old link ({got['on_first_link']}) then the new "

@@ -387,6 +387,48 @@ START_TEST(more_specific_reaches_covering_subscriber)
 }
 END_TEST
 
+/* An ITR proxy-replied the /24 (no subscription) gets an SMR for a /32
+ * registered inside it, and for a change of the /24 itself; a change
+ * elsewhere SMRs nobody. */
+START_TEST(proxy_replied_itrs_get_smrs)
+{
+	struct lisp_map_request req;
+	struct lisp_prefix p, want;
+	struct lisp_addr src, itr;
+	uint8_t buf[512];
+	size_t len;
+
+	do_register_xtr("[1]10.1.2.0/24", "192.0.2.1", true, 0x11, 1);
+	len = build_ecm("[1]10.1.2.3/32", buf, sizeof(buf));
+	lisp_addr_parse("192.0.2.99", &src, NULL);
+	map_resolver_input(mr, buf, len, &src, 4342);
+	ck_assert_uint_eq(map_resolver_counters(mr)->replies_proxy, 1);
+	nsent = 0;
+	keep_sent = true;
+	do_register_xtr("[1]10.1.2.20/32", "203.0.113.3", true, 0x13, 1);
+	keep_sent = false;
+	ck_assert_uint_eq(map_resolver_counters(mr)->smr_sent, 1);
+	ck_assert_uint_ge(nsent, 1);
+	lisp_addr_parse("192.0.2.99", &itr, NULL);
+	ck_assert(lisp_addr_equal(&sent[nsent - 1].dst, &itr));
+	ck_assert_uint_eq(sent[nsent - 1].port, LISP_CONTROL_PORT);
+	lisp_arena_reset(&arena);
+	ck_assert_int_eq(lisp_map_request_decode(sent[nsent - 1].msg, sent[nsent - 1].len, &arena,
+						 &req, NULL), 0);
+	ck_assert(req.smr);
+	ck_assert_uint_eq(req.record_count, 1);
+	ck_assert_int_eq(lisp_waddr_to_prefix(&req.records[0].eid, req.records[0].mask_len, &p,
+					      NULL), 0);
+	lisp_prefix_parse("[1]10.1.2.20/32", &want, NULL);
+	ck_assert(lisp_prefix_equal(&p, &want));
+	/* The /24's own RLOC changes: SMR again; another prefix: nobody. */
+	do_register_xtr("[1]10.1.2.0/24", "192.0.2.2", true, 0x11, 2);
+	ck_assert_uint_eq(map_resolver_counters(mr)->smr_sent, 2);
+	do_register_xtr("[1]10.1.9.0/24", "192.0.2.9", true, 0x19, 1);
+	ck_assert_uint_eq(map_resolver_counters(mr)->smr_sent, 2);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("map_resolver");
@@ -402,6 +444,7 @@ int main(void)
 	tcase_add_test(tc, rate_limited);
 	tcase_add_test(tc, subscription_notified_on_change);
 	tcase_add_test(tc, more_specific_reaches_covering_subscriber);
+	tcase_add_test(tc, proxy_replied_itrs_get_smrs);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }
