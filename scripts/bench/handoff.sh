@@ -8,7 +8,8 @@
 # prints each run's figures and their medians.  As root.
 #   scripts/bench/handoff.sh [RUNS] [RATE] [MODE]
 # MODE: move (default: the link moves, then xTR3 registers) or mbb
-# (make-before-break: the new link first, the old one removed after).
+# (make-before-break: the new link first, the old one removed after) or
+# site (the agent moves within its site behind the same xTR: no update).
 # BUILD=dir selects the build (default: build).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -36,7 +37,9 @@ if not rows:
 keys = ["handoff_ms", "lost_in_handoff", "lost", "move_ms", "register_ms",
         "attached_to_first_packet_ms", "registered_to_first_packet_ms",
         "latency_p50_us", "latency_p99_us"]
-if rows[0].get("mode") == "mbb":
+if rows[0].get("mode") == "site":
+    keys = ["switch_ms", "lost", "latency_p50_us", "latency_p99_us"]
+elif rows[0].get("mode") == "mbb":
     keys = ["switch_ms", "lost", "registered_to_new_link_ms", "register_ms",
             "latency_p50_us", "latency_p99_us"]
 print(f"{len(rows)} runs at {rows[0]['rate_pps']} packets/s, medians:")

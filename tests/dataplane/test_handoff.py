@@ -15,6 +15,11 @@ keeps its address, its xTR is new).  The Map-Server notifies the
 subscriber, xTR2's data plane switches to xTR3's RLOC, xTR3 resolves w's MAC
 and delivers.
 
+HANDOFF_MODE=site: the other placement, an agent behind its stationary
+xTR moving within the site prefix: a new access link on xTR1's site LAN
+(another MAC, announced by one ARP), the old one removed; no Map-Server
+update at all, xTR1 delivers to the new MAC.
+
 HANDOFF_MODE=mbb (make-before-break, as an orchestrator that knows the
 destination does it): w gets its new link at xTR3 first (a second
 interface with the same address, announced by one ARP so xTR3 knows its
@@ -138,15 +143,21 @@ def run(lab, seqflow):
     t_start = time.monotonic()
     time.sleep(MOVE_AT)
     t_move = time.monotonic()
-    if MODE == "mbb":
+    if MODE == "site":
+        # The agent behind its stationary xTR moves within the site: a
+        # new access link on the same site LAN (another MAC), announced by
+        # one ARP.  No registration: the site prefix covers it.
+        attach_second_link(lab, "w", 1)
+    elif MODE == "mbb":
         attach_second_link(lab, "w", 3)
     else:
         lab.move("w", 3)
     t_moved = time.monotonic()
-    r = lab.ctl(3, "register", "[1]10.0.1.20/32", xtrlab.UNDERLAY + ".23")
+    if MODE != "site":
+        r = lab.ctl(3, "register", "[1]10.0.1.20/32", xtrlab.UNDERLAY + ".23")
+        check(r.returncode == 0, "xTR3 registers [1]10.0.1.20/32", r.stderr)
     t_reg = time.monotonic()
-    check(r.returncode == 0, "xTR3 registers [1]10.0.1.20/32", r.stderr)
-    if MODE == "mbb":
+    if MODE in ("mbb", "site"):
         time.sleep(0.5)     # the flow is on the new link by now; break the old
         lab.run("w", "ip", "link", "del", "eth0", check=True)
     out_s, _ = sender.communicate(timeout=SECONDS + 30)
@@ -175,13 +186,17 @@ def run(lab, seqflow):
                   send_late=sent.get("late", 0))
     if not SUBSCRIBE:
         report.update(subscribe=False)
-    if MODE == "mbb":
-        report.update(mode="mbb", on_old_link=got["on_first_link"],
+    if MODE in ("mbb", "site"):
+        report.update(mode=MODE, on_old_link=got["on_first_link"],
                       on_new_link=got["on_other_link"],
                       switch_ms=round((got["first_other_link_ns"] -
                                        got["last_first_link_ns"]) / 1e6, 3),
                       registered_to_new_link_ms=round(
                           (got["first_other_link_ns"] / 1e9 - t_reg) * 1000, 1))
+    if MODE == "site":	# nothing registered: only the switch means something
+        for k in ("register_ms", "registered_to_first_packet_ms", "registered_to_new_link_ms",
+                  "attached_to_first_packet_ms"):
+            report.pop(k, None)
     print("HANDOFF " + json.dumps(report), flush=True)
     for n in (1, 2, 3):
         c = lab.counters(n) or {}
@@ -198,6 +213,16 @@ def run(lab, seqflow):
             smr = 0
         check(smr >= 1, f"the Map-Server sent {smr} SMR(s) to ITRs it proxy-replied",
               r.stdout[-500:])
+    if MODE == "site":
+        r = lab.ctl(0, "show", "registrations", "--eid", "[1]10.0.1.20/32")
+        check("10.0.1.20/32" not in r.stdout,
+              "within the site: no registration of the agent's /32", r.stdout)
+        check(got["on_other_link"] > 0 and got["on_first_link"] > 0,
+              f"the flow came by the old access link ({got['on_first_link']}) then the "
+              f"new ({got['on_other_link']}), both through xTR1")
+        check(lost_total <= RATE // 1000,
+              f"within the site: {lost_total} lost (at most {RATE // 1000})")
+        return
     if MODE == "mbb":
         check(got["on_other_link"] > 0 and got["on_first_link"] > 0,
               f"the flow came by the old link ({got['on_first_link']}) then the new "
