@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "agents.h"
 #include "cats.h"
 #include "cp.h"
 #include "cp_priv.h"
@@ -72,6 +73,9 @@ int cp_cats_apply(struct cp *cp, const struct cp_config *cfg, struct lisp_err *e
 		if (!cp->etr_metrics)
 			return lisp_err_set(err, ENOMEM, "out of memory");
 		etr_metrics_start(cp->etr_metrics);
+		/* The agents registered through the API follow the file too
+		 * (their records are unchanged: nothing is registered again). */
+		agents_install_all(cp);
 	}
 	return 0;
 }

@@ -58,6 +58,36 @@ static void em_tick(struct evtimer *t, void *arg)
 	evtimer_arm(m->loop, &m->timer, m->p.interval_ms);
 }
 
+/* e's RLOCs from a mapping: base attributes, and cur = base (so that the
+ * next poll registers the metrics). */
+static int em_fill(struct em_mapping *e, const struct etr_metrics_mapping *src)
+{
+	e->eid = src->eid;
+	e->ttl_min = src->ttl_min;
+	e->rlocs = calloc(src->rloc_count ? src->rloc_count : 1, sizeof(*e->rlocs));
+	if (!e->rlocs)
+		return -ENOMEM;
+	e->n = src->rloc_count;
+	for (size_t j = 0; j < e->n; j++) {
+		const struct etr_metrics_rloc *r = &src->rlocs[j];
+
+		e->rlocs[j] = (struct em_rloc){ r->addr, r->priority, r->weight,
+						attrs_load(r->attrs), attrs_load(r->attrs) };
+	}
+	return 0;
+}
+
+static void em_clear(struct em_mapping *e)
+{
+	for (size_t j = 0; j < e->n; j++) {
+		json_decref(e->rlocs[j].base);
+		json_decref(e->rlocs[j].cur);
+	}
+	free(e->rlocs);
+	e->rlocs = NULL;
+	e->n = 0;
+}
+
 struct etr_metrics *etr_metrics_new(struct evloop *loop, struct etr *etr,
 				    const struct etr_metrics_params *params,
 				    const struct etr_metrics_mapping *db, size_t n)
@@ -79,26 +109,55 @@ struct etr_metrics *etr_metrics_new(struct evloop *loop, struct etr *etr,
 	}
 	evtimer_init(&m->timer, em_tick, m);
 	for (size_t i = 0; i < n; i++) {
-		struct em_mapping *e = &m->db[i];
-
-		e->eid = db[i].eid;
-		e->ttl_min = db[i].ttl_min;
-		e->rlocs = calloc(db[i].rloc_count ? db[i].rloc_count : 1, sizeof(*e->rlocs));
-		if (!e->rlocs) {
+		if (em_fill(&m->db[i], &db[i]) < 0) {
 			m->n = i;
 			etr_metrics_free(m);
 			return NULL;
 		}
-		e->n = db[i].rloc_count;
 		m->n = i + 1;
-		for (size_t j = 0; j < e->n; j++) {
-			const struct etr_metrics_rloc *r = &db[i].rlocs[j];
-
-			e->rlocs[j] = (struct em_rloc){ r->addr, r->priority, r->weight,
-							attrs_load(r->attrs), attrs_load(r->attrs) };
-		}
 	}
 	return m;
+}
+
+static struct em_mapping *em_find(struct etr_metrics *m, const struct lisp_prefix *eid)
+{
+	for (size_t i = 0; i < m->n; i++)
+		if (lisp_prefix_equal(&m->db[i].eid, eid))
+			return &m->db[i];
+	return NULL;
+}
+
+int etr_metrics_set(struct etr_metrics *m, const struct etr_metrics_mapping *src)
+{
+	struct em_mapping *e = em_find(m, &src->eid), fresh;
+
+	if (em_fill(&fresh, src) < 0)
+		return -ENOMEM;
+	if (!e) {
+		struct em_mapping *db = realloc(m->db, (m->n + 1) * sizeof(*db));
+
+		if (!db) {
+			em_clear(&fresh);
+			return -ENOMEM;
+		}
+		m->db = db;
+		e = &m->db[m->n++];
+	} else {
+		em_clear(e);
+	}
+	*e = fresh;
+	return 0;
+}
+
+int etr_metrics_del(struct etr_metrics *m, const struct lisp_prefix *eid)
+{
+	struct em_mapping *e = em_find(m, eid);
+
+	if (!e)
+		return -ENOENT;
+	em_clear(e);
+	*e = m->db[--m->n];
+	return 0;
 }
 
 void etr_metrics_free(struct etr_metrics *m)
@@ -106,13 +165,8 @@ void etr_metrics_free(struct etr_metrics *m)
 	if (!m)
 		return;
 	evtimer_cancel(m->loop, &m->timer);
-	for (size_t i = 0; i < m->n; i++) {
-		for (size_t j = 0; j < m->db[i].n; j++) {
-			json_decref(m->db[i].rlocs[j].base);
-			json_decref(m->db[i].rlocs[j].cur);
-		}
-		free(m->db[i].rlocs);
-	}
+	for (size_t i = 0; i < m->n; i++)
+		em_clear(&m->db[i]);
 	free(m->db);
 	free(m->file);
 	free(m);

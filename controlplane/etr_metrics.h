@@ -57,6 +57,12 @@ struct etr_metrics;
 struct etr_metrics *etr_metrics_new(struct evloop *loop, struct etr *etr,
 				    const struct etr_metrics_params *params,
 				    const struct etr_metrics_mapping *db, size_t n);
+/* A mapping the agent keeps current besides the configured database (an
+ * agent registered through the API, docs/agents.md): added, or replaced
+ * with new base attributes; copied.  0 or -ENOMEM. */
+int etr_metrics_set(struct etr_metrics *m, const struct etr_metrics_mapping *e);
+/* ... and forgotten (its EID withdrawn).  0 or -ENOENT. */
+int etr_metrics_del(struct etr_metrics *m, const struct lisp_prefix *eid);
 void etr_metrics_free(struct etr_metrics *m);
 void etr_metrics_start(struct etr_metrics *m);
 /* One poll now: the number of mappings handed to the ETR, or -errno when

@@ -23,6 +23,8 @@
 #include "agents.h"
 #include "attrq.h"
 #include "dp_push.h"
+#include "etr_metrics.h"
+#include "lcaf.h"
 #include "log.h"
 #include "mapdb.h"
 #include "rest_priv.h"
@@ -62,6 +64,40 @@ static uint32_t default_ttl(const struct cp *cp)
 					   : CP_CONFIG_DEF_RECORD_TTL_MIN;
 }
 
+/* The agent's records join those the CATS metrics agent keeps current
+ * (cats.metrics): its RLOCs' load and latency follow the file as the
+ * configured database's do, over the agent's own attributes. */
+static void agent_metrics_set(struct cp *cp, const struct agent_records *r)
+{
+	for (size_t k = 0; cp->etr_metrics && k < r->count; k++) {
+		const struct lisp_record *rec = &r->rec[k];
+		struct etr_metrics_rloc rl[LISP_LOCATORS_MAX];
+		char *txt[LISP_LOCATORS_MAX] = { 0 };
+		struct etr_metrics_mapping mm = { .ttl_min = rec->ttl, .rlocs = rl };
+		size_t n = 0;
+
+		if (lisp_waddr_to_prefix(&rec->eid, rec->mask_len, &mm.eid, NULL) < 0)
+			continue;
+		for (size_t j = 0; j < rec->loc_count && n < LISP_LOCATORS_MAX; j++) {
+			const struct lisp_locator *l = &rec->locs[j];
+			const struct lisp_addr *a = lisp_waddr_rloc(&l->addr);
+
+			if (!a)
+				continue;
+			rl[n] = (struct etr_metrics_rloc){ *a, l->priority, l->weight, NULL };
+			if (l->addr.afi == LISP_AFI_LCAF && l->addr.lcaf.type == LCAF_TYPE_JSON)
+				rl[n].attrs = txt[n] = strndup(l->addr.lcaf.json.text,
+							       l->addr.lcaf.json.len);
+			n++;
+		}
+		mm.rloc_count = n;
+		if (etr_metrics_set(cp->etr_metrics, &mm) < 0)
+			log_warn("agents: the metrics agent cannot follow a record: out of memory");
+		for (size_t j = 0; j < n; j++)
+			free(txt[j]);
+	}
+}
+
 /* Puts the agent's records in the ETR database (each registered at once;
  * a record that replaces one is a new registration, not a withdrawal). */
 static int agent_install(struct cp *cp, const struct agent *a, struct lisp_err *err)
@@ -84,6 +120,8 @@ static int agent_install(struct cp *cp, const struct agent *a, struct lisp_err *
 		rc = etr_db_set(cp->etr, &r.rec[k], err);
 	if (rc == 0 && cp->dp)
 		dp_push_db_set(cp->dp, &r.rec[0]);
+	if (rc == 0)
+		agent_metrics_set(cp, &r);
 	agent_records_free(&r);
 	return rc;
 }
@@ -92,8 +130,13 @@ static void agent_uninstall(struct cp *cp, const struct agent *a, bool with_dn)
 {
 	if (etr_db_del(cp->etr, &a->eid) == 0 && cp->dp)
 		dp_push_db_del(cp->dp, &a->eid);
-	if (with_dn && a->has_dn)
+	if (cp->etr_metrics)
+		etr_metrics_del(cp->etr_metrics, &a->eid);
+	if (with_dn && a->has_dn) {
 		etr_db_del(cp->etr, &a->dn);
+		if (cp->etr_metrics)
+			etr_metrics_del(cp->etr_metrics, &a->dn);
+	}
 }
 
 void agents_install_all(struct cp *cp)
@@ -670,8 +713,11 @@ void rest_patch_agent(struct rest_req *rq, struct rest_resp *rs)
 		error_from(rs, rc == -ERANGE ? MHD_HTTP_CONFLICT : status_of(rc), &err);
 		goto out;
 	}
-	if (old.has_dn && (!cur->has_dn || !lisp_prefix_equal(&old.dn, &cur->dn)))
+	if (old.has_dn && (!cur->has_dn || !lisp_prefix_equal(&old.dn, &cur->dn))) {
 		etr_db_del(cp->etr, &old.dn);
+		if (cp->etr_metrics)
+			etr_metrics_del(cp->etr_metrics, &old.dn);
+	}
 	rest_resp_json(rs, MHD_HTTP_OK, agent_json(cur));
 out:
 	agent_clear(&old);

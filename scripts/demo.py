@@ -347,6 +347,31 @@ def anycast(lab):
             p.kill()
 
 
+def metrics_file(lab):
+    return os.path.join(lab.dir, "x2-metrics.json")
+
+
+def metrics_agent(lab):
+    """Step 3b: the metrics agent.  xTR2's lispgw-cp reads its RLOC's load
+    from a file every second and re-registers (its agents' records too) only
+    when it moved past the threshold; xTR3 learns it by pub/sub and ranks the
+    anycast instances again."""
+    eid = f"[1]{SERVICE}"
+    say(f"3b. the CATS service-metric agent: xTR2 reads the load of its RLOC {RLOC[2]} "
+        "from a file every second")
+    path = metrics_file(lab)
+    with open(path + ".tmp", "w") as f:
+        json.dump({"rlocs": {RLOC[2]: {"load": 0.95}}}, f)
+    os.rename(path + ".tmp", path)	# atomically, as a collector should
+    t0 = time.monotonic()
+    print(f'  wrote {path}: {{"rlocs": {{"{RLOC[2]}": {{"load": 0.95}}}}}}')
+    want = {RLOC[1]: 1, RLOC[2]: 2}
+    got = wait_for(lambda: cache_prios(lab, 3, eid), want, 10)
+    check(got == want, f"xTR3 re-ranked {(time.monotonic() - t0) * 1000:.0f} ms after the "
+          "file changed: svc-a (0.9) priority 1 again, svc-b (0.95) priority 2")
+    show(lab.ctl(3, "show", "map-cache", "--eid", eid), "    ")
+
+
 def anycast_run(lab, svcs):
     eid = f"[1]{SERVICE}"
     want = {RLOC[1]: 1, RLOC[2]: 2}
@@ -536,11 +561,15 @@ def main():
             "(.22) and xTR3 (.23),\n    each lispgw-cp + lispgw-dp on af_packet ports")
         lab.map_server(extra="cats:\n  policies: [{rank: \"load\"}]\n")
         lab.xtr(1, {1: "10.0.1.0/24", 2: "10.0.1.0/24"})
-        lab.xtr(2, {1: "10.0.2.0/24", 2: "10.0.2.0/24"})
+        # xTR2's CATS service-metric agent reads its RLOC's load from a file
+        # (written in step 3b).
+        lab.xtr(2, {1: "10.0.2.0/24", 2: "10.0.2.0/24"},
+                cp_extra=f"cats:\n  metrics: {{file: {metrics_file(lab)}, interval: 1s, "
+                "threshold-percent: 10}\n")
         lab.xtr(3, {1: "10.0.3.0/24"},
                 cp_extra="cats:\n  policies: [{instance-id: 1, rank: \"load\"}]\n",
                 dp_extra="itr: {flow-table: 65536}\n")
-        for step in (tenants, gpu_agents, anycast, state, handoff):
+        for step in (tenants, gpu_agents, anycast, metrics_agent, state, handoff):
             t0 = time.monotonic()
             try:
                 step(lab)

@@ -592,6 +592,65 @@ START_TEST(metrics_agent_threshold)
 }
 END_TEST
 
+/* Mappings added at run time (agents registered through the API) follow
+ * the file too, over their own attributes; a removed one stops. */
+START_TEST(metrics_agent_runtime_mappings)
+{
+	char path[] = "/tmp/lispgw-cats-metrics-XXXXXX";
+	struct etr_map_server server = { .port = 4342, .alg_id = LISP_AUTH_HMAC_SHA256_128 };
+	struct etr_metrics_rloc rloc = { .priority = 1, .weight = 100,
+					 .attrs = "{\"agent\":\"svc-b\",\"load\":0.6}" };
+	struct etr_metrics_mapping map = { .ttl_min = 10, .rloc_count = 1, .rlocs = &rloc };
+	struct etr_metrics_params mp = { .file = path, .interval_ms = 100, .threshold_pct = 10 };
+	struct evloop *l = evloop_new();
+	struct etr_params ep;
+	struct etr_metrics *m;
+	struct etr *etr;
+	json_t *o;
+	int fd = mkstemp(path);
+
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	registers = 0;
+	lisp_addr_parse("192.0.2.1", &server.addr, NULL);
+	memcpy(server.key, "k", 1);
+	server.key_len = 1;
+	etr_params_default(&ep);
+	etr = etr_new(l, &ep, &server, 1, etr_capture, NULL);
+	ck_assert_ptr_nonnull(etr);
+	m = etr_metrics_new(l, etr, &mp, NULL, 0);	/* no configured database */
+	ck_assert_ptr_nonnull(m);
+	lisp_addr_parse("192.0.2.22", &rloc.addr, NULL);
+	lisp_prefix_parse("[1]10.0.100.1/32", &map.eid, NULL);
+	ck_assert_int_eq(etr_metrics_set(m, &map), 0);
+	write_file(path, "{\"rlocs\": {\"192.0.2.22\": {\"load\": 0.95}}}");
+	ck_assert_int_eq(etr_metrics_poll(m), 1);
+	ck_assert_uint_eq(registers, 1);
+	o = registered_attrs();
+	ck_assert(json_real_value(json_object_get(o, "load")) == 0.95);
+	ck_assert_str_eq(json_string_value(json_object_get(o, "agent")), "svc-b");
+	json_decref(o);
+	/* Set again (a PATCH): new base attributes, the metrics over them. */
+	rloc.attrs = "{\"agent\":\"svc-b\",\"gpu\":\"H100\",\"load\":0.6}";
+	ck_assert_int_eq(etr_metrics_set(m, &map), 0);
+	ck_assert_int_eq(etr_metrics_poll(m), 1);
+	o = registered_attrs();
+	ck_assert(json_real_value(json_object_get(o, "load")) == 0.95);
+	ck_assert_str_eq(json_string_value(json_object_get(o, "gpu")), "H100");
+	json_decref(o);
+	/* Removed: no more registrations for it. */
+	ck_assert_int_eq(etr_metrics_del(m, &map.eid), 0);
+	ck_assert_int_eq(etr_metrics_del(m, &map.eid), -ENOENT);
+	write_file(path, "{\"rlocs\": {\"192.0.2.22\": {\"load\": 0.1}}}");
+	ck_assert_int_eq(etr_metrics_poll(m), 0);
+	ck_assert_uint_eq(registers, 2);
+	unlink(path);
+	etr_metrics_free(m);
+	etr_free(etr);
+	evloop_free(l);
+}
+END_TEST
+
 /* ---- the cats configuration section ------------------------------------------------ */
 
 static int load_text(const char *text, struct cp_config **cfg, struct cp_config_errors *errs)
@@ -687,6 +746,7 @@ int main(void)
 	tcase_add_test(tc, mapcache_ranks_what_it_learns);
 	tcase_add_test(tc, config_section_round_trip);
 	tcase_add_test(tc, metrics_agent_threshold);
+	tcase_add_test(tc, metrics_agent_runtime_mappings);
 	tcase_add_test(tc, config_section_errors);
 	suite_add_tcase(s, tc);
 	tcase_add_checked_fixture(mrc, setup, teardown);
