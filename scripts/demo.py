@@ -304,9 +304,44 @@ def gpu_agents(lab):
                   as_json=True) == {},
               "lig '[1]10.0.2.31' (the busy H100) with the same constraints: no locator "
               "(drop-policy)")
+        agent_names_and_removal(lab)
     finally:
         for s in servers:
             s.kill()
+
+
+def agent_names_and_removal(lab):
+    """A Distinguished-Name EID for an agent (a PATCH adds it), resolved by a
+    Map-Request; an xTR's list of its agents; an agent removed (withdrawn)."""
+    r = lab.ctl(2, "agent", "update", "h100-t1", "--dn", "gpu-box-1")
+    check(r.returncode == 0, "xTR2: lispgw-ctl agent update h100-t1 --dn gpu-box-1 "
+          "(its name, registered beside its address)")
+    print("\n  the agent by its name: lispgw-ctl lig '[1]dn:gpu-box-1'")
+    got = {}
+    deadline = time.time() + 5
+    while time.time() < deadline and not got:
+        got = lig(lab, 1, "[1]dn:gpu-box-1", as_json=True)
+        time.sleep(0.1 if not got else 0)
+    show(lig(lab, 1, "[1]dn:gpu-box-1"), "    ")
+    check(got == {RLOC[2]: 1}, f"[1]dn:gpu-box-1 resolves to h100-t1's RLOC {RLOC[2]}; "
+          "[2]dn:gpu-box-1 is tenant 2's name, not registered")
+    check(lig(lab, 1, "[2]dn:gpu-box-1", as_json=True) == {},
+          "the same name in tenant 2 resolves to nothing")
+    print("\n  xTR2's agents (lispgw-ctl agent list --iid 1):")
+    show(lab.ctl(2, "agent", "list", "--iid", "1"), "    ")
+    r = lab.ctl(2, "agent", "remove", "h100-busy-t1")
+    check(r.returncode == 0, "xTR2: lispgw-ctl agent remove h100-busy-t1 (withdrawn at once)")
+    q = ["agent", "find", "--iid", "1", "gpu=H100"]
+    found = {}
+    deadline = time.time() + 5
+    while time.time() < deadline:
+        found = ctl_json(lab, 0, *q)
+        if found.get("count") == 2:
+            break
+        time.sleep(0.2)
+    ids = sorted(a.get("id") for a in found.get("agents", []))
+    check(ids == ["h100-b-t1", "h100-t1"], f"the Map-Server no longer has it: agent find "
+          f"--iid 1 gpu=H100 -> {ids}")
 
 
 # --- 3. anycast service, load steering, flow affinity --------------------------------------
@@ -559,7 +594,8 @@ def main():
     try:
         say("Map-Server/Map-Resolver on 192.168.100.1; xTR1 (RLOC 192.168.100.21), xTR2 "
             "(.22) and xTR3 (.23),\n    each lispgw-cp + lispgw-dp on af_packet ports")
-        lab.map_server(extra="cats:\n  policies: [{rank: \"load\"}]\n")
+        lab.map_server(extra="cats:\n  policies: [{rank: \"load\"}]\n",
+                       dns=("[1]dn:gpu-box-1", "[2]dn:gpu-box-1"))
         lab.xtr(1, {1: "10.0.1.0/24", 2: "10.0.1.0/24"})
         # xTR2's CATS service-metric agent reads its RLOC's load from a file
         # (written in step 3b).

@@ -192,14 +192,17 @@ class Lab:
 
     # --- the map-server / map-resolver ----------------------------------------------
 
-    def map_server(self, iids=(1, 2), extra=""):
+    def map_server(self, iids=(1, 2), extra="", dns=()):
         """The Map-Server/Map-Resolver; extra: more lispgw-cp YAML appended
-        to its configuration (top-level sections, e.g. a cats section)."""
+        to its configuration (top-level sections, e.g. a cats section);
+        dns: Distinguished-Name EIDs the site accepts ("[1]dn:gpu-box-1":
+        a site names each DN it takes)."""
         ns = self._netns("ms")
         self._veth(ns, "mgmt", self.u, "ms")
         self._to_bridge(self.u, "ms", "br0")
         sh("ip", "-n", ns, "addr", "add", MS_ADDR + "/24", "dev", "mgmt")
-        prefixes = "\n".join(f'        - "[{i}]10.0.0.0/8"' for i in iids)
+        prefixes = "\n".join([f'        - "[{i}]10.0.0.0/8"' for i in iids] +
+                             [f'        - "{d}"' for d in dns])
         conf = self.write("ms.yaml", f"""\
 roles: [map-server, map-resolver]
 log-level: info
