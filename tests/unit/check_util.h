@@ -3,10 +3,12 @@
 #define LISPGW_CHECK_UTIL_H
 
 #include <check.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* Compares byte strings and names the first differing offset. */
 #define ck_assert_bytes_eq(got, got_len, exp, exp_len)                                   \
@@ -31,6 +33,32 @@ static inline uint8_t *exact_copy(const void *src, size_t len)
 	if (len)
 		memcpy(p, src, len);
 	return p;
+}
+
+/* A new temporary file under $TMPDIR (else /tmp), named after stem, this
+ * process and a counter, created with O_EXCL so that it is never another's
+ * file: its path in path, its descriptor (open for writing) returned.  The
+ * caller closes and unlinks it. */
+static inline int t_tmpfile(char *path, size_t len, const char *stem)
+{
+	static unsigned int seq;
+	const char *dir = getenv("TMPDIR");
+	int fd;
+
+	snprintf(path, len, "%s/lispgw-%s-%d-%u", dir && *dir ? dir : "/tmp", stem, (int)getpid(),
+		 seq++);
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	ck_assert_int_ge(fd, 0);
+	return fd;
+}
+
+/* text in a new temporary file (t_tmpfile()); the caller unlinks it. */
+static inline void t_tmp_write(char *path, size_t len, const char *stem, const char *text)
+{
+	int fd = t_tmpfile(path, len, stem);
+
+	ck_assert_int_eq(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
 }
 
 /* Runs a suite and returns a process exit status. */

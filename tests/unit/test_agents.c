@@ -130,13 +130,11 @@ static const char *eid_of(struct agent_store *s, const char *id)
 
 START_TEST(test_store)
 {
-	char state[] = "/tmp/test_agents_XXXXXX";
-	int fd = mkstemp(state);
+	char state[256];
 	struct lisp_err err;
 	struct agent_store *s;
 
-	ck_assert_int_ge(fd, 0);
-	close(fd);
+	close(t_tmpfile(state, sizeof(state), "agents-state"));
 	unlink(state);
 	s = store_new(state, 8);
 	/* a /30 pool: .1 and .2 only */
@@ -186,13 +184,12 @@ END_TEST
 
 START_TEST(test_state_bad)
 {
-	char state[] = "/tmp/test_agents_XXXXXX";
-	int fd = mkstemp(state);
+	char state[256];
 	struct agent_store_params p = { .state_file = state };
 	struct lisp_err err;
 
-	ck_assert_int_eq(write(fd, "{\"version\":1,\"agents\":[{\"id\":\"x\"}]}", 35), 35);
-	close(fd);
+	t_tmp_write(state, sizeof(state), "agents-state",
+		    "{\"version\":1,\"agents\":[{\"id\":\"x\"}]}");
 	ck_assert_ptr_null(agent_store_new(&p, &err));
 	ck_assert_ptr_nonnull(strstr(err.msg, "agents[0]"));
 	unlink(state);

@@ -505,23 +505,15 @@ static json_t *registered_attrs(void)
 	return o;
 }
 
-START_TEST(metrics_agent_threshold)
+/* An ETR registering to a captured Map-Server, for the metrics agent; a
+ * fresh metrics-file path (no file yet). */
+static struct etr *metrics_etr(struct evloop *l, char *path, size_t len)
 {
-	char path[] = "/tmp/lispgw-cats-metrics-XXXXXX";
 	struct etr_map_server server = { .port = 4342, .alg_id = LISP_AUTH_HMAC_SHA256_128 };
-	struct etr_metrics_rloc rloc = { .priority = 1, .weight = 100,
-					 .attrs = "{\"gpu\":\"H100\",\"load\":0.2}" };
-	struct etr_metrics_mapping map = { .ttl_min = 10, .rloc_count = 1, .rlocs = &rloc };
-	struct etr_metrics_params mp = { .file = path, .interval_ms = 100, .threshold_pct = 10 };
-	struct evloop *l = evloop_new();
 	struct etr_params ep;
-	struct etr_metrics *m;
 	struct etr *etr;
-	json_t *o;
-	int fd = mkstemp(path);
 
-	ck_assert_int_ge(fd, 0);
-	close(fd);
+	close(t_tmpfile(path, len, "cats-metrics"));
 	unlink(path);
 	registers = 0;
 	lisp_addr_parse("192.0.2.1", &server.addr, NULL);
@@ -530,6 +522,21 @@ START_TEST(metrics_agent_threshold)
 	etr_params_default(&ep);
 	etr = etr_new(l, &ep, &server, 1, etr_capture, NULL);
 	ck_assert_ptr_nonnull(etr);
+	return etr;
+}
+
+START_TEST(metrics_agent_threshold)
+{
+	char path[256];
+	struct etr_metrics_rloc rloc = { .priority = 1, .weight = 100,
+					 .attrs = "{\"gpu\":\"H100\",\"load\":0.2}" };
+	struct etr_metrics_mapping map = { .ttl_min = 10, .rloc_count = 1, .rlocs = &rloc };
+	struct etr_metrics_params mp = { .file = path, .interval_ms = 100, .threshold_pct = 10 };
+	struct evloop *l = evloop_new();
+	struct etr *etr = metrics_etr(l, path, sizeof(path));
+	struct etr_metrics *m;
+	json_t *o;
+
 	lisp_addr_parse("192.0.2.10", &rloc.addr, NULL);
 	lisp_prefix_parse("[1000]10.100.0.1/32", &map.eid, NULL);
 	m = etr_metrics_new(l, etr, &mp, &map, 1);
@@ -596,28 +603,16 @@ END_TEST
  * the file too, over their own attributes; a removed one stops. */
 START_TEST(metrics_agent_runtime_mappings)
 {
-	char path[] = "/tmp/lispgw-cats-metrics-XXXXXX";
-	struct etr_map_server server = { .port = 4342, .alg_id = LISP_AUTH_HMAC_SHA256_128 };
+	char path[256];
 	struct etr_metrics_rloc rloc = { .priority = 1, .weight = 100,
 					 .attrs = "{\"agent\":\"svc-b\",\"load\":0.6}" };
 	struct etr_metrics_mapping map = { .ttl_min = 10, .rloc_count = 1, .rlocs = &rloc };
 	struct etr_metrics_params mp = { .file = path, .interval_ms = 100, .threshold_pct = 10 };
 	struct evloop *l = evloop_new();
-	struct etr_params ep;
+	struct etr *etr = metrics_etr(l, path, sizeof(path));
 	struct etr_metrics *m;
-	struct etr *etr;
 	json_t *o;
-	int fd = mkstemp(path);
 
-	ck_assert_int_ge(fd, 0);
-	close(fd);
-	registers = 0;
-	lisp_addr_parse("192.0.2.1", &server.addr, NULL);
-	memcpy(server.key, "k", 1);
-	server.key_len = 1;
-	etr_params_default(&ep);
-	etr = etr_new(l, &ep, &server, 1, etr_capture, NULL);
-	ck_assert_ptr_nonnull(etr);
 	m = etr_metrics_new(l, etr, &mp, NULL, 0);	/* no configured database */
 	ck_assert_ptr_nonnull(m);
 	lisp_addr_parse("192.0.2.22", &rloc.addr, NULL);
@@ -655,12 +650,10 @@ END_TEST
 
 static int load_text(const char *text, struct cp_config **cfg, struct cp_config_errors *errs)
 {
-	char path[] = "/tmp/lispgw-cats-cfg-XXXXXX";
-	int fd = mkstemp(path), rc;
+	char path[256];
+	int rc;
 
-	ck_assert_int_ge(fd, 0);
-	ck_assert_int_eq(write(fd, text, strlen(text)), (ssize_t)strlen(text));
-	close(fd);
+	t_tmp_write(path, sizeof(path), "cats-cfg", text);
 	rc = cp_config_load(path, cfg, errs);
 	unlink(path);
 	return rc;

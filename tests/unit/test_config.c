@@ -121,14 +121,7 @@ static char *print_to_string(const struct cp_config *cfg)
 /* Writes text to a new temporary file; the caller unlinks it. */
 static void tmp_write(const char *text, char *path, size_t len)
 {
-	const char *dir = getenv("TMPDIR");
-	int fd;
-
-	snprintf(path, len, "%s/lispgw-config-XXXXXX", dir && *dir ? dir : "/tmp");
-	fd = mkstemp(path);
-	ck_assert_int_ge(fd, 0);
-	ck_assert_int_eq(write(fd, text, strlen(text)), (ssize_t)strlen(text));
-	close(fd);
+	t_tmp_write(path, len, "config", text);
 }
 
 /* --- examples ------------------------------------------------------------- */
