@@ -43,7 +43,8 @@ struct prefix_key {
 	uint8_t plen;
 	uint8_t pad[2];
 	uint8_t addr[16];
-};
+} DP_HASH_KEY;
+DP_HASH_KEY_CHECK(struct prefix_key);
 
 /* What the defer queue holds: an entry, or (m NULL) a tbl8 group of a
  * VRF's fib4. */
@@ -471,6 +472,18 @@ static void sel_build(struct dp_mapping *m)
 	}
 }
 
+/* The tag a pinned flow remembers of its RLOC (flows.h).  a[] sits at
+ * offset 1 of struct dp_ip: rte_hash_crc() reads through uint32_t/uint64_t
+ * pointers, so the address is copied into words first. */
+static uint32_t rloc_tag(const struct dp_ip *ip)
+{
+	unsigned int len = ip->af == 4 ? 4 : 16;
+	uint64_t w[2];
+
+	memcpy(w, ip->a, len);
+	return rte_hash_crc(w, len, ip->af);
+}
+
 static struct dp_mapping *mapping_build(struct dp_tables *t, const struct dp_vrf *v,
 					const struct dp_mapping_spec *s, const struct prefix_key *k)
 {
@@ -501,7 +514,7 @@ static struct dp_mapping *mapping_build(struct dp_tables *t, const struct dp_vrf
 		struct dp_rloc *r = &m->rlocs[i];
 
 		r->addr = rs->addr;
-		r->tag = rte_hash_crc(rs->addr.a, rs->addr.af == 4 ? 4 : 16, rs->addr.af);
+		r->tag = rloc_tag(&rs->addr);
 		r->priority = rs->priority;
 		r->weight = rs->weight;
 		r->up = rs->up;

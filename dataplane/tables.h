@@ -326,6 +326,17 @@ static inline bool dp_tables_is_local4(const struct dp_tables *t, uint32_t dst_b
 
 bool dp_tables_is_local6(const struct dp_tables *t, const uint8_t *dst);
 
+/* Keys of the tables' rte_hash tables.  rte_hash_crc() reads a key through
+ * uint64_t, then uint32_t/uint16_t pointers (rte_hash_crc.h): a key on the
+ * stack with only its members' 4-byte alignment is a misaligned load (UB,
+ * and an ASan+UBSan abort).  So every multi-word key is 8-byte aligned and
+ * a whole number of 8-byte words, checked where it is declared; the IID
+ * table's key is a plain uint32_t, read as one. */
+#define DP_HASH_KEY __rte_aligned(8)
+#define DP_HASH_KEY_CHECK(type)							\
+	_Static_assert(sizeof(type) % 8 == 0 && _Alignof(type) >= 8,		\
+		       #type ": rte_hash_crc reads it 8 bytes at a time")
+
 /* The key of an EID-side host: 24 bytes, no padding. */
 struct dp_host_key {
 	uint32_t iid;
@@ -333,7 +344,8 @@ struct dp_host_key {
 	uint8_t kind;		/* DP_HOST_EID or DP_HOST_PEER */
 	uint8_t pad[2];
 	uint8_t a[16];
-};
+} DP_HASH_KEY;
+DP_HASH_KEY_CHECK(struct dp_host_key);
 
 /* One table, two kinds of neighbours: hosts on our EID-side ports, and the
  * far ends of VXLAN instances with inner-mac: resolve (Linux vxlan devices

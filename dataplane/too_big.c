@@ -128,7 +128,8 @@ static struct rte_mbuf *icmp4(const struct rte_mbuf *m, uint8_t l2_len, uint16_t
 	if (u->v4.valid)
 		memcpy(&ip->src_addr, u->v4.src, 4);
 	else
-		ip->src_addr = rte_cpu_to_be_32(RTE_IPV4(192, 0, 0, 8));
+		/* 192.0.0.8 (RFC 7600); not RTE_IPV4(), whose 192 << 24 overflows an int. */
+		ip->src_addr = rte_cpu_to_be_32(UINT32_C(0xc0000008));
 	ip->dst_addr = in.src_addr;
 	ip->hdr_checksum = rte_ipv4_cksum(ip);
 	ic = (struct rte_icmp_hdr *)(ip + 1);
