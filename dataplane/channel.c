@@ -354,9 +354,7 @@ void dp_chan_counters_tick(struct dp_chan *c)
 		return;
 	c->snap.generation = gen;
 	c->snap.next_tsc = now + rte_get_tsc_hz() / 1000 * DP_CHAN_SNAPSHOT_MS;
-	for (unsigned int i = 0; i < app->n_workers; i++)
-		if (app->workers[i])
-			blocks[n++] = &app->workers[i]->ctr;
+	n = dp_app_ctr_blocks(app, blocks);
 	dp_counters_sum(blocks, n, &sum);
 	memset(v, 0, sizeof(v));
 	for (int i = 0; i < DP_CTR_COUNT; i++) {

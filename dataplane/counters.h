@@ -72,6 +72,12 @@
 	X(PUNT_ARP_TUNNEL, "ARP inside VXLAN: to the control thread (overlay.c)")  \
 	X(PUNT_PEER_MAC, "VXLAN far end's inner MAC unknown: to the control thread") \
 	X(DROP_PUNT_FULL, "the punt ring to the control thread was full")           \
+	/* exception path to the kernel (punt.h; rloc ports with exception) */     \
+	X(PUNT_EXCEPTION, "to our RLOC, not tunnel data (LISP control, ICMP, ARP, ND): to the kernel") \
+	X(DROP_EXCEPTION_LIMITED, "for the kernel, over exception.rate / burst: dropped") \
+	X(EXCEPTION_TO_KERNEL, "frames written to the exception interface")        \
+	X(EXCEPTION_FROM_KERNEL, "frames the kernel sent there, out of the RLOC port") \
+	X(DROP_EXCEPTION_FULL, "exception path: the TAP or the inject ring was full") \
 	/* misses to the control plane (miss.h; only with --channel) */             \
 	X(MISS_EVENTS, "miss events queued for the control plane")                 \
 	X(MISS_SUPPRESSED, "misses rate-limited: the EID had an event this interval") \

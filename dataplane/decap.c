@@ -14,7 +14,9 @@
  */
 #include <string.h>
 
+#include <rte_arp.h>
 #include <rte_byteorder.h>
+#include <rte_cycles.h>
 #include <rte_ether.h>
 #include <rte_ip.h>
 #include <rte_prefetch.h>
@@ -23,7 +25,9 @@
 #include "counters.h"
 #include "decap.h"
 #include "dp_hdr.h"
+#include "lisp_msg.h"
 #include "port.h"
+#include "punt.h"
 #include "tables.h"
 #include "worker.h"
 
@@ -34,6 +38,31 @@
 #define ECN_CE		0x03
 
 enum inner_kind { INNER_IP, INNER_ETH };
+
+/* With an exception interface (punt.h), the ARP the kernel's RLOC needs:
+ * asking for or answering one of our RLOCs, or announcing a neighbour's
+ * own address (gratuitous).  Other ARP on the segment is not ours. */
+static bool arp_for_us(const struct dp_tables *t, const uint8_t *d, uint32_t seg, uint32_t l2)
+{
+	const struct rte_arp_hdr *a = (const struct rte_arp_hdr *)(d + l2);
+
+	if (seg < l2 + sizeof(*a) || a->arp_hlen != 6 || a->arp_plen != 4)
+		return false;
+	return dp_tables_is_local4(t, a->arp_data.arp_tip) ||
+	       a->arp_data.arp_sip == a->arp_data.arp_tip;
+}
+
+/* With an exception interface, the ICMPv6 the kernel's RLOC needs: to
+ * an RLOC of ours, to a link-local address (the TAP's own, ND answers),
+ * to all-nodes or to a solicited-node group (ND asking, RFC 4861 7.2). */
+static bool icmp6_for_us(const struct dp_tables *t, const uint8_t *dst)
+{
+	static const uint8_t all_nodes[16] = { 0xff, 0x02, [15] = 1 };
+	static const uint8_t sol_node[13] = { 0xff, 0x02, [11] = 1, [12] = 0xff };
+
+	return dp_tables_is_local6(t, dst) || (dst[0] == 0xfe && (dst[1] & 0xc0) == 0x80) ||
+	       memcmp(dst, all_nodes, 16) == 0 || memcmp(dst, sol_node, 13) == 0;
+}
 
 /* RFC 9300 5.3 TTL and RFC 6040 ECN on the inner header.  Returns 0 or a
  * drop reason. */
@@ -94,9 +123,9 @@ static __rte_always_inline const struct dp_vrf *vrf_get(const struct dp_tables *
 }
 
 /* One frame.  Returns 0 with *port set, or the drop reason. */
-static __rte_always_inline enum dp_ctr decap_one(struct dp_worker *w, struct rte_mbuf *m,
-						 uint16_t *port, enum dp_ctr *ok,
-						 struct vrf_cache *vc)
+static __rte_always_inline enum dp_ctr decap_one(struct dp_worker *w, const struct dp_exc *exc,
+						 struct rte_mbuf *m, uint16_t *port,
+						 enum dp_ctr *ok, struct vrf_cache *vc)
 {
 	const struct dp_tables *t = w->tables;
 	uint8_t *d = rte_pktmbuf_mtod(m, uint8_t *);
@@ -135,7 +164,8 @@ static __rte_always_inline enum dp_ctr decap_one(struct dp_worker *w, struct rte
 			     rte_cpu_to_be_16(RTE_IPV4_HDR_MF_FLAG | RTE_IPV4_HDR_OFFSET_MASK)))
 			return DP_CTR_DROP_OUTER_FRAGMENT;
 		if (unlikely(ip->next_proto_id != IPPROTO_UDP))
-			return DP_CTR_DROP_NOT_TUNNEL;
+			return exc && ip->next_proto_id == IPPROTO_ICMP ?
+			       DP_CTR_PUNT_EXCEPTION : DP_CTR_DROP_NOT_TUNNEL;
 		ip_payload = tot - l3;
 		otos = ip->type_of_service;
 		ottl = ip->time_to_live;
@@ -151,9 +181,14 @@ static __rte_always_inline enum dp_ctr decap_one(struct dp_worker *w, struct rte
 		if (unlikely((vtc >> 28) != 6 || l2 + l3 + ip_payload > pkt))
 			return DP_CTR_DROP_OUTER_TRUNCATED;
 		/* Neighbor discovery (to a solicited-node address, to us),
-		 * pings to our RLOCs: the control thread's. */
-		if (unlikely(ip6->proto == IPPROTO_ICMPV6))
-			return DP_CTR_PUNT_ND;
+		 * pings to our RLOCs: the control thread's, or the kernel's
+		 * with an exception interface. */
+		if (unlikely(ip6->proto == IPPROTO_ICMPV6)) {
+			if (!exc)
+				return DP_CTR_PUNT_ND;
+			return icmp6_for_us(t, ip6->dst_addr) ? DP_CTR_PUNT_EXCEPTION :
+								DP_CTR_DROP_NOT_OUR_RLOC;
+		}
 		if (unlikely(!dp_tables_is_local6(t, ip6->dst_addr)))
 			return DP_CTR_DROP_NOT_OUR_RLOC;
 		/* Extension headers: not from an ITR we know. */
@@ -161,9 +196,12 @@ static __rte_always_inline enum dp_ctr decap_one(struct dp_worker *w, struct rte
 			return DP_CTR_DROP_NOT_TUNNEL;
 		otos = (uint8_t)(vtc >> 20);
 		ottl = ip6->hop_limits;
+	} else if (type == rte_cpu_to_be_16(RTE_ETHER_TYPE_ARP)) {
+		if (!exc)
+			return DP_CTR_PUNT_ARP;
+		return arp_for_us(t, d, seg, l2) ? DP_CTR_PUNT_EXCEPTION : DP_CTR_DROP_NOT_OUR_RLOC;
 	} else {
-		return type == rte_cpu_to_be_16(RTE_ETHER_TYPE_ARP) ? DP_CTR_PUNT_ARP :
-								     DP_CTR_DROP_OUTER_NOT_IP;
+		return DP_CTR_DROP_OUTER_NOT_IP;
 	}
 	/* UDP header and the 8-byte tunnel header in the first segment. */
 	if (unlikely(ip_payload < sizeof(*udp) || seg < l2 + l3 + sizeof(*udp)))
@@ -213,6 +251,11 @@ static __rte_always_inline enum dp_ctr decap_one(struct dp_worker *w, struct rte
 		break;
 	}
 	default:
+		/* LISP control both ways: requests, probes and notifies to
+		 * 4342, replies to what was sent from 4342. */
+		if (exc && (udp->dst_port == rte_cpu_to_be_16(LISP_CONTROL_PORT) ||
+				udp->src_port == rte_cpu_to_be_16(LISP_CONTROL_PORT)))
+			return DP_CTR_PUNT_EXCEPTION;
 		return DP_CTR_DROP_NOT_TUNNEL;
 	}
 	off += TUN_LEN;
@@ -299,16 +342,16 @@ uint16_t dp_decap_burst(struct dp_worker *w, const struct dp_port *in, struct rt
 {
 	struct rte_mbuf *drop[DP_BURST];
 	struct vrf_cache vc = { .vrf = NULL };
+	struct dp_exc *exc = in ? in->exc : NULL;	/* NULL: the unit tests' */
 	uint16_t nout = 0, nd = 0;
 
-	RTE_SET_USED(in);
 	for (uint16_t i = 0; i < n; i++) {
 		enum dp_ctr ok = DP_CTR_DECAP_LISP, why;
 		uint16_t port;
 
 		if (i + DP_PREFETCH_OFFSET < n)
 			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + DP_PREFETCH_OFFSET], void *));
-		why = decap_one(w, pkts[i], &port, &ok, &vc);
+		why = decap_one(w, exc, pkts[i], &port, &ok, &vc);
 		if (likely(why == 0)) {
 			out[nout] = pkts[i];
 			out_port[nout++] = port;
@@ -320,7 +363,12 @@ uint16_t dp_decap_burst(struct dp_worker *w, const struct dp_port *in, struct rt
 			else if (why != DP_CTR_PUNT_ARP_TUNNEL)
 				DP_PUNT_IID(pkts[i]) = DP_IID_NONE;
 			dp_punt(w, pkts[i], why);
+		} else if (why == DP_CTR_PUNT_EXCEPTION && dp_exc_admit(exc, rte_rdtsc())) {
+			DP_PUNT_IID(pkts[i]) = DP_IID_NONE;
+			dp_punt(w, pkts[i], why);
 		} else {
+			if (why == DP_CTR_PUNT_EXCEPTION)
+				why = DP_CTR_DROP_EXCEPTION_LIMITED;
 			dp_ctr_inc(&w->ctr, why);
 			drop[nd++] = pkts[i];
 			if (nd == DP_BURST) {

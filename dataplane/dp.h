@@ -42,8 +42,25 @@ struct dp_app {
 	struct dp_chan *chan;		/* lispgw-cp pushes mappings through it */
 	struct dp_neigh *neigh;		/* ARP / ND (main lcore) */
 	struct dp_overlay *overlay;	/* ARP through VXLAN (main lcore) */
+	/* What the main lcore counts itself (the exception path, punt.h):
+	 * written by it only, summed with the workers' on read. */
+	struct dp_counters ctl_ctr;
 	volatile int quit;
 };
+
+/* The counter blocks to sum for the process's totals: every worker's and
+ * the main lcore's.  Returns how many were put in blocks. */
+static inline unsigned int dp_app_ctr_blocks(const struct dp_app *app,
+					     const struct dp_counters **blocks)
+{
+	unsigned int n = 0;
+
+	for (unsigned int i = 0; i < app->n_workers; i++)
+		if (app->workers[i])
+			blocks[n++] = &app->workers[i]->ctr;
+	blocks[n++] = &app->ctl_ctr;
+	return n;
+}
 
 static inline bool dp_app_quit(const struct dp_app *app)
 {

@@ -30,6 +30,12 @@ struct raw_vlan {
 	char *peer_mac;
 };
 
+struct raw_exception {
+	char *interface;
+	uint32_t *rate;
+	uint32_t *burst;
+};
+
 struct raw_port {
 	char *name;
 	char *device;
@@ -47,6 +53,7 @@ struct raw_port {
 	char **gateways;
 	unsigned int gateways_count;
 	char *next_hop_mac;
+	struct raw_exception *exception;
 };
 
 struct raw_instance {
@@ -168,6 +175,14 @@ static const cyaml_schema_value_t vlan_entry = {
 	CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, struct raw_vlan, vlan_fields),
 };
 
+static const cyaml_schema_field_t exception_fields[] = {
+	CYAML_FIELD_STRING_PTR("interface", CYAML_FLAG_POINTER, struct raw_exception, interface,
+			       1, 15),
+	CYAML_FIELD_UINT_PTR("rate", OPT, struct raw_exception, rate),
+	CYAML_FIELD_UINT_PTR("burst", OPT, struct raw_exception, burst),
+	CYAML_FIELD_END
+};
+
 static const cyaml_schema_field_t port_fields[] = {
 	CYAML_FIELD_STRING_PTR("name", CYAML_FLAG_POINTER, struct raw_port, name, 1, 63),
 	CYAML_FIELD_STRING_PTR("device", CYAML_FLAG_POINTER, struct raw_port, device, 1, 255),
@@ -187,6 +202,7 @@ static const cyaml_schema_field_t port_fields[] = {
 			     CYAML_UNLIMITED),
 	CYAML_FIELD_SEQUENCE("gateways", SEQ, struct raw_port, gateways, &string_entry, 0,
 			     CYAML_UNLIMITED),
+	CYAML_FIELD_MAPPING_PTR("exception", OPT, struct raw_port, exception, exception_fields),
 	CYAML_FIELD_STRING_PTR("next-hop-mac", OPT, struct raw_port, next_hop_mac, 0,
 			       CYAML_UNLIMITED),
 	CYAML_FIELD_END
@@ -512,6 +528,36 @@ static void chk_port_rloc(struct cfg_chk *c, const struct raw_port *rp, struct d
 	}
 }
 
+/* exception (docs/dataplane.md, "Exception path"): the kernel interface
+ * that gets what is for our RLOCs but not tunnel data.  The kernel then
+ * owns the RLOC's ARP and ND too, so next hops come from its table. */
+static void chk_port_exception(struct cfg_chk *c, const struct raw_port *rp,
+			       struct dp_config_port *p)
+{
+	const struct raw_exception *e = rp->exception;
+	size_t mark;
+
+	if (!e)
+		return;
+	if (p->role != DP_CONFIG_ROLE_RLOC) {
+		cfg_chk_err(c, "exception", "an exception interface is for rloc ports only");
+		return;
+	}
+	if (rp->xdp_program && *rp->xdp_program == DP_CONFIG_XDP_LISPGW)
+		cfg_chk_err(c, "exception", "with xdp-program lispgw the kernel shares the "
+			    "interface already: no exception interface");
+	if (rp->neighbours && *rp->neighbours == DP_CONFIG_NEIGH_DATAPLANE)
+		cfg_chk_err(c, "neighbours", "with an exception interface, ARP and ND go to the "
+			    "kernel: use neighbours: kernel (the default)");
+	mark = cfg_path_key(&c->path, "exception");
+	p->exc_ifname = cfg_chk_strdup(c, e->interface);
+	p->exc_rate = cfg_chk_u32(c, "rate", e->rate, DP_CONFIG_DEF_EXC_RATE, 1, 10000000);
+	p->exc_burst = cfg_chk_u32(c, "burst", e->burst,
+				   p->exc_rate / 10 > DP_CONFIG_DEF_EXC_BURST_MIN ?
+				   p->exc_rate / 10 : DP_CONFIG_DEF_EXC_BURST_MIN, 1, 10000000);
+	cfg_path_pop(&c->path, mark);
+}
+
 /* xdp-program and neighbours (docs/dataplane-afxdp.md).  With our XDP
  * program ARP and ND go to the kernel, so lispgw-dp cannot resolve from
  * that port itself: an rloc port takes the kernel's neighbour table by
@@ -525,8 +571,8 @@ static void chk_port_xdp(struct cfg_chk *c, const struct raw_port *rp, struct dp
 	if (rp->neighbours)
 		p->neighbours = (uint8_t)*rp->neighbours;
 	else
-		p->neighbours = xdp && p->role == DP_CONFIG_ROLE_RLOC ? DP_CONFIG_NEIGH_KERNEL :
-									DP_CONFIG_NEIGH_DATAPLANE;
+		p->neighbours = (xdp || p->exc_ifname) && p->role == DP_CONFIG_ROLE_RLOC ?
+				DP_CONFIG_NEIGH_KERNEL : DP_CONFIG_NEIGH_DATAPLANE;
 	if (p->role == DP_CONFIG_ROLE_EID && p->neighbours == DP_CONFIG_NEIGH_KERNEL)
 		cfg_chk_err(c, "neighbours", "kernel neighbours are for rloc ports only");
 	if (p->role == DP_CONFIG_ROLE_RLOC && xdp && p->neighbours == DP_CONFIG_NEIGH_DATAPLANE &&
@@ -581,6 +627,7 @@ static void chk_ports(struct cfg_chk *c, const struct raw *r, struct dp_config *
 			chk_port_eid(c, rp, p, cfg, bound, &n_bound);
 		else
 			chk_port_rloc(c, rp, p, &n4, &n6);
+		chk_port_exception(c, rp, p);
 		chk_port_xdp(c, rp, p);
 		cfg_path_pop(&c->path, m);
 	}
@@ -774,6 +821,7 @@ void dp_config_free(struct dp_config *cfg)
 		free(cfg->ports[i].vlans);
 		free(cfg->ports[i].addrs);
 		free(cfg->ports[i].addr_plen);
+		free(cfg->ports[i].exc_ifname);
 	}
 	free(cfg->ports);
 	free(cfg->instances);

@@ -50,6 +50,8 @@
 #define DP_CONFIG_DEF_IPV4_TBL8S	1024
 #define DP_CONFIG_DEF_IPV6_TBL8S	4096
 #define DP_CONFIG_DEF_TX_DRAIN_US	100
+#define DP_CONFIG_DEF_EXC_RATE		10000	/* exception path, packets a second */
+#define DP_CONFIG_DEF_EXC_BURST_MIN	32	/* burst: rate / 10, at least this */
 #define DP_CONFIG_DEF_RLOC_PRIORITY	1
 #define DP_CONFIG_DEF_RLOC_WEIGHT	100
 #define DP_CONFIG_MAX_MAPPINGS		((1u << 21) - 1)	/* rte_lpm6 next hop */
@@ -87,6 +89,10 @@ struct dp_config_port {
 	struct lisp_addr gw4, gw6;	/* next hop to RLOCs off-link */
 	bool next_hop_mac_set;		/* false: next hops resolved */
 	uint8_t next_hop_mac[6];
+	/* exception: to the kernel through a TAP interface (punt.h) */
+	char *exc_ifname;		/* NULL: none, such packets are dropped */
+	uint32_t exc_rate;		/* packets a second, all workers together */
+	uint32_t exc_burst;
 };
 
 struct dp_config_instance {

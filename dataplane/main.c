@@ -36,6 +36,7 @@
 #include "config.h"
 #include "counters.h"
 #include "dp.h"
+#include "punt.h"
 #include "telemetry.h"
 #include "xdp_port.h"
 
@@ -140,9 +141,7 @@ static void counters_print(const struct dp_app *app)
 	char extra[2048];
 	size_t n;
 
-	for (unsigned int i = 0; i < app->n_workers; i++)
-		blocks[i] = &app->workers[i]->ctr;
-	dp_counters_sum(blocks, app->n_workers, &sum);
+	dp_counters_sum(blocks, dp_app_ctr_blocks(app, blocks), &sum);
 	n = (size_t)snprintf(extra, sizeof(extra), "\"workers\":%u,\"mappings\":%u",
 			     app->n_workers, app->tables->n_mappings);
 	if (app->neigh && n < sizeof(extra))
@@ -192,6 +191,7 @@ static void app_tick(struct dp_app *app)
 		dp_tables_reclaim(app->tables);
 		dp_telemetry_unlock();
 	}
+	dp_exc_poll(app);
 	if (duty.idle_tsc) {
 		rx = rx_total(app);
 		if (rx != duty.last_rx) {
@@ -317,6 +317,8 @@ static int run(struct dp_app *app)
 		return -rte_errno;
 	}
 	rc = dp_ports_init(app);
+	if (rc == 0)
+		rc = dp_exc_create(app);
 	if (rc < 0)
 		return rc;
 	/* Before any mapping is built: next hops are resolved through it. */
@@ -330,7 +332,7 @@ static int run(struct dp_app *app)
 	for (i = 0; i < app->n_ports; i++)
 		mbufs += app->ports[i].nb_rxq * DP_RXD_DEFAULT +
 			 app->ports[i].nb_txq * (DP_TXD_DEFAULT + DP_BURST);
-	mbufs += app->n_workers * (2 * DP_BURST + 512) + 1024;
+	mbufs += app->n_workers * (2 * DP_BURST + 512) + 1024 + dp_exc_mbufs(app);
 	app->pool = rte_pktmbuf_pool_create("dp_mbufs", RTE_MAX(mbufs, 8191u), 256, 0,
 					    RTE_MBUF_DEFAULT_BUF_SIZE, (int)rte_socket_id());
 	if (!app->pool) {
@@ -338,6 +340,8 @@ static int run(struct dp_app *app)
 		return -rte_errno;
 	}
 	rc = dp_ports_start(app);
+	if (rc == 0)
+		rc = dp_exc_start(app);
 	if (rc < 0)
 		return rc;
 	rc = statics_load(app);
@@ -457,6 +461,7 @@ int main(int argc, char **argv)
 	if (app->workers[0])
 		counters_print(app);
 	dp_chan_close(app->chan);
+	dp_exc_stop(app);
 	dp_ports_stop(app);
 	dp_neigh_free(app->neigh);
 	dp_overlay_free(app->overlay);

@@ -20,6 +20,7 @@
 #include "neigh.h"
 #include "neigh_kernel.h"
 #include "overlay.h"
+#include "punt.h"
 
 #define NEIGH_MAX		256	/* RLOC-side next hops */
 #define PENDING_MAX		64	/* EID-side hosts being resolved */
@@ -657,6 +658,8 @@ void dp_neigh_poll(struct dp_neigh *n)
 					arp_input(n, m[i], p);
 				} else if (DP_PUNT_KIND(m[i]) == DP_CTR_PUNT_ND) {
 					nd_input(n, m[i], p);
+				} else if (DP_PUNT_KIND(m[i]) == DP_CTR_PUNT_EXCEPTION) {
+					dp_exc_input(n->app, p, m[i]);
 				} else if (DP_PUNT_KIND(m[i]) == DP_CTR_PUNT_ARP_TUNNEL ||
 					   DP_PUNT_KIND(m[i]) == DP_CTR_PUNT_PEER_MAC) {
 					if (n->app->overlay)

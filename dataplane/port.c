@@ -171,7 +171,9 @@ int dp_ports_init(struct dp_app *app)
 			       "is %s", cp->name, cp->device, info.driver_name);
 			return -ENOTSUP;
 		}
-		if (p->neigh_kernel && p->ifindex <= 0) {
+		/* With an exception interface, its TAP is the kernel's
+		 * (dp_exc_create()). */
+		if (p->neigh_kernel && p->ifindex <= 0 && !cp->exc_ifname) {
 			DP_LOG(ERR, "port %s: neighbours: kernel needs a device with a kernel "
 			       "interface (net_af_xdp); '%s' has none", cp->name, cp->device);
 			return -ENOTSUP;

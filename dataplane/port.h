@@ -15,6 +15,7 @@
 #include "tables.h"
 
 struct dp_app;
+struct dp_exc;
 struct dp_xdp_port;
 
 enum dp_port_role {
@@ -42,6 +43,9 @@ struct dp_port {
 	int ifindex;		/* the kernel's interface; 0: none known */
 	bool neigh_kernel;	/* next hops from the kernel's neighbour table */
 	struct dp_xdp_port *xdp;	/* our XDP program's maps; NULL: none */
+	/* Role rloc with exception: the path to the kernel (punt.h), whose
+	 * TAP is then the kernel's interface above (ifindex). */
+	struct dp_exc *exc;
 } __rte_cache_aligned;
 
 /* Finds the DPDK ports of the config, fills app->ports, builds the

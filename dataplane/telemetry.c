@@ -124,8 +124,11 @@ static int tel_stats(const char *cmd, const char *params, struct rte_tel_data *d
 		dp_telemetry_unlock();
 		return -ENOENT;
 	}
-	for (unsigned int i = 0; i < workers; i++)
-		if (app->workers[i] && (worker == UINT32_MAX || worker == i))
+	/* The total has the main lcore's own counters too. */
+	if (worker == UINT32_MAX)
+		n = dp_app_ctr_blocks(app, blocks);
+	for (unsigned int i = 0; i < workers && worker != UINT32_MAX; i++)
+		if (app->workers[i] && worker == i)
 			blocks[n++] = &app->workers[i]->ctr;
 	dp_counters_sum(blocks, n, &sum);
 	mappings = app->tables->n_mappings;

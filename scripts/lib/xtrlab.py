@@ -14,7 +14,14 @@ close() (also at exit and on SIGINT/SIGTERM).  Root only.
 Lab(driver="af_xdp") gives the xTRs' RLOC ports to net_af_xdp with our XDP
 program (docs/dataplane-afxdp.md): the kernel then owns the RLOC address on
 that link and answers its ARP, lispgw-dp takes its next hops from the
-kernel's neighbour table."""
+kernel's neighbour table.
+
+lab.xtr(n, ..., exception={...}) gives xTR n's RLOC port an exception
+interface (docs/dataplane.md, "Exception path"): a TAP lispgw-dp creates,
+carrying the RLOC; its lispgw-cp then listens on the RLOC itself (control
+traffic through lispgw-dp both ways) and its management link moves to a
+subnet of its own, off the underlay, so that the kernel reaches the underlay
+only through the TAP."""
 import atexit
 import json
 import os
@@ -231,7 +238,8 @@ map-resolver:
 
     # --- xTRs -------------------------------------------------------------------------
 
-    def xtr(self, n, prefixes, encap="lisp", cp_extra="", dp_extra="", subscribe=True):
+    def xtr(self, n, prefixes, encap="lisp", cp_extra="", dp_extra="", subscribe=True,
+            exception=None, proxy_reply=True):
         """xTR n (1..9) with an EID port per Instance-ID in prefixes
         ({iid: "10.0.n.0/24"}): lispgw-dp and lispgw-cp (xTR role).
         cp_extra, dp_extra: more YAML appended to lispgw-cp's and
@@ -239,12 +247,18 @@ map-resolver:
         write: a cats or agents section for lispgw-cp, an itr section such
         as "itr: {flow-table: 65536}" for lispgw-dp).  subscribe: the ITR
         subscribes to what it resolves (RFC 9437); without, it learns of
-        changes by SMR only."""
+        changes by SMR only.  exception: the RLOC port's exception section
+        ({"interface": NAME, "rate": ..., "burst": ...}); proxy_reply: the
+        ETR asks its Map-Servers to answer for it."""
         ns = self._netns(f"x{n}")
         rloc, mgmt = f"{UNDERLAY}.{20 + n}", f"{UNDERLAY}.{10 + n}"
+        if exception:
+            mgmt = f"192.168.200.{10 + n}"
         self._veth(ns, "rloc", self.u, f"x{n}r")
         self._veth(ns, "mgmt", self.u, f"x{n}m")
-        for dev in (f"x{n}r", f"x{n}m"):
+        # With an exception interface the management link stays off the
+        # underlay: the RLOC is reached through lispgw-dp only.
+        for dev in (f"x{n}r",) if exception else (f"x{n}r", f"x{n}m"):
             self._to_bridge(self.u, dev, "br0")
         self._quiet(ns, "rloc")
         sh("ip", "-n", ns, "addr", "add", mgmt + "/24", "dev", "mgmt")
@@ -260,9 +274,12 @@ map-resolver:
             ports.append(f'  - {{name: rloc, device: net_af_xdp0, role: rloc, '
                          f'addresses: ["{rloc}/24"], xdp-program: lispgw}}')
         else:
+            exc = ""
+            if exception:
+                exc = ", exception: {" + ", ".join(f"{k}: {v}" for k, v in exception.items()) + "}"
             vdevs += ["--vdev", "net_af_packet0,iface=rloc"]
             ports.append(f'  - {{name: rloc, device: net_af_packet0, role: rloc, '
-                         f'addresses: ["{rloc}/24"]}}')
+                         f'addresses: ["{rloc}/24"]{exc}}}')
         for k, iid in enumerate(sorted(prefixes), start=1):
             sh("ip", "-n", ns, "link", "add", f"br{iid}", "type", "bridge")
             sh("ip", "-n", ns, "link", "set", f"br{iid}", "up")
@@ -281,13 +298,13 @@ map-resolver:
         cpconf = self.write(f"x{n}-cp.yaml", f"""\
 roles: [xtr]
 log-level: info
-listen: {{addresses: [{mgmt}]}}
+listen: {{addresses: [{rloc if exception else mgmt}]}}
 rest: {{address: {mgmt}, port: 8080, token: "{TOKEN}"}}
 dataplane: {{socket: {sock}}}
 etr:
   map-servers: [{{address: {MS_ADDR}, key-id: 2, key: "{KEY}"}}]
   register-interval: 10s
-  proxy-reply: true
+  proxy-reply: {"true" if proxy_reply else "false"}
   database:
 {db}
 itr:
