@@ -6,7 +6,7 @@
 #   2. builds with meson (warnings are errors) and runs every test,
 #   3. rebuilds with AddressSanitizer + UndefinedBehaviorSanitizer and runs
 #      the unit suites, the decoder regression corpora and the data plane's
-#      tests (suite dp-sanitize, lispgw-dp end to end included) again,
+#      tests (suite dataplane, lispgw-dp end to end included) again,
 #   4. builds the libFuzzer targets with clang and runs each for a few seconds.
 # Exits non-zero on any failure.  A second run skips straight to building.
 set -euo pipefail
@@ -64,8 +64,10 @@ ASAN_OPTIONS=abort_on_error=1:detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	run_tests -C build-asan --print-errorlogs --suite unit --suite fuzz-regress
 
 section "sanitizers: the data plane and its end-to-end tests under ASan+UBSan"
-# Suite dp-sanitize (tests/dataplane/meson.build): lispgw-dp, lispgw-cp and
-# the Check suites under ASan+UBSan, EAL with --no-huge as the tests start it.
+# The whole dataplane suite: its Check suites and every test that starts
+# lispgw-dp (pcap, channel, end to end in namespaces, exception path, AF_XDP,
+# hand-offs, the demo), lispgw-cp beside it, all under ASan+UBSan, EAL with
+# --no-huge as the tests start it (about 3 minutes here).
 # The daemons run in namespaces with their stderr in the labs' logs, and a
 # leak shows only at their exit, after a test has decided: so every report
 # goes to a file under $san_dir (log_path), and any file there fails the
@@ -80,7 +82,7 @@ san_dir=$(mktemp -d)
 ASAN_OPTIONS=abort_on_error=1:detect_leaks=1:fast_unwind_on_malloc=0:log_path=$san_dir/asan \
 	LSAN_OPTIONS=suppressions=$top/tests/dataplane/lsan.supp:print_suppressions=0 \
 	UBSAN_OPTIONS=print_stacktrace=1:log_path=$san_dir/ubsan \
-	run_tests -C build-asan --print-errorlogs --suite dp-sanitize
+	run_tests -C build-asan --print-errorlogs --suite dataplane
 if [ -n "$(ls -A "$san_dir")" ]; then
 	for f in "$san_dir"/*; do
 		printf -- '--- %s\n' "$f"
