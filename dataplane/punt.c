@@ -95,18 +95,72 @@ out:
 
 /* --- set-up --------------------------------------------------------------- */
 
+static int sysctl_set(const char *path, const char *value)
+{
+	FILE *f = fopen(path, "w");
+	int rc = 0;
+
+	if (!f)
+		return -errno;
+	if (fputs(value, f) < 0)
+		rc = -EIO;
+	if (fclose(f) != 0 && rc == 0)
+		rc = -errno;
+	return rc;
+}
+
+/* net_af_packet reads the interface beside the kernel, which still gets
+ * every frame: with the RLOC now a local address of this namespace (on the
+ * TAP), the kernel would answer ARP for it on that interface too and take
+ * every packet for it twice (weak host model).  So the kernel ignores that
+ * interface: no ARP replies for any address (arp_ignore 8), strict
+ * reverse-path filtering (the way back to any sender is the TAP), no IPv6.
+ * A PCI NIC under a DPDK driver has no kernel side: nothing to do. */
+static int exc_kernel_quiet(const struct dp_port *p, const char *driver)
+{
+	static const char *const conf[][2] = {
+		{ "/proc/sys/net/ipv4/conf/%s/arp_ignore", "8" },
+		{ "/proc/sys/net/ipv4/conf/%s/rp_filter", "1" },
+		{ "/proc/sys/net/ipv6/conf/%s/disable_ipv6", "1" },
+	};
+	char ifname[IF_NAMESIZE], path[128];
+
+	if (!driver || strcmp(driver, "net_af_packet") != 0 || p->ifindex <= 0 ||
+	    !if_indextoname((unsigned int)p->ifindex, ifname))
+		return 0;
+	for (size_t i = 0; i < RTE_DIM(conf); i++) {
+		int rc;
+
+		snprintf(path, sizeof(path), conf[i][0], ifname);
+		rc = sysctl_set(path, conf[i][1]);
+		if (rc < 0) {
+			DP_LOG(ERR, "port %s: %s: %s", p->name, path, strerror(-rc));
+			return rc;
+		}
+	}
+	DP_LOG(INFO, "port %s: the kernel ignores %s (net_af_packet reads it; the RLOC is "
+	       "the exception interface's)", p->name, ifname);
+	return 0;
+}
+
 int dp_exc_create(struct dp_app *app)
 {
 	for (unsigned int i = 0; i < app->n_ports; i++) {
 		const struct dp_config_port *cp = &app->cfg->ports[i];
 		struct dp_port *p = &app->ports[i];
 		uint64_t hz = rte_get_tsc_hz();
+		struct rte_eth_dev_info info;
 		char args[128];
 		struct dp_exc *x;
 		int rc;
 
 		if (!cp->exc_ifname)
 			continue;
+		rc = rte_eth_dev_info_get(p->port_id, &info);
+		if (rc == 0)
+			rc = exc_kernel_quiet(p, info.driver_name);
+		if (rc < 0)
+			return rc;
 		x = rte_zmalloc("dp_exc", sizeof(*x), RTE_CACHE_LINE_SIZE);
 		if (!x)
 			return -ENOMEM;

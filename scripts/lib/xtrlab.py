@@ -208,6 +208,9 @@ class Lab:
         self._veth(ns, "mgmt", self.u, "ms")
         self._to_bridge(self.u, "ms", "br0")
         sh("ip", "-n", ns, "addr", "add", MS_ADDR + "/24", "dev", "mgmt")
+        # Its UDP may end in an af_packet port (an RLOC with an exception
+        # interface): full checksums, as MACHINE.md says for veths.
+        sh("ip", "netns", "exec", ns, "ethtool", "-K", "mgmt", "tx", "off", check=False)
         prefixes = "\n".join([f'        - "[{i}]10.0.0.0/8"' for i in iids] +
                              [f'        - "{d}"' for d in dns])
         conf = self.write("ms.yaml", f"""\
@@ -239,7 +242,7 @@ map-resolver:
     # --- xTRs -------------------------------------------------------------------------
 
     def xtr(self, n, prefixes, encap="lisp", cp_extra="", dp_extra="", subscribe=True,
-            exception=None, proxy_reply=True):
+            exception=None, proxy_reply=True, rloc_extra=()):
         """xTR n (1..9) with an EID port per Instance-ID in prefixes
         ({iid: "10.0.n.0/24"}): lispgw-dp and lispgw-cp (xTR role).
         cp_extra, dp_extra: more YAML appended to lispgw-cp's and
@@ -249,7 +252,8 @@ map-resolver:
         subscribes to what it resolves (RFC 9437); without, it learns of
         changes by SMR only.  exception: the RLOC port's exception section
         ({"interface": NAME, "rate": ..., "burst": ...}); proxy_reply: the
-        ETR asks its Map-Servers to answer for it."""
+        ETR asks its Map-Servers to answer for it; rloc_extra: more
+        addresses of the RLOC port ("fd00:100::22/64")."""
         ns = self._netns(f"x{n}")
         rloc, mgmt = f"{UNDERLAY}.{20 + n}", f"{UNDERLAY}.{10 + n}"
         if exception:
@@ -278,8 +282,9 @@ map-resolver:
             if exception:
                 exc = ", exception: {" + ", ".join(f"{k}: {v}" for k, v in exception.items()) + "}"
             vdevs += ["--vdev", "net_af_packet0,iface=rloc"]
+            addrs = ", ".join(f'"{a}"' for a in (f"{rloc}/24",) + tuple(rloc_extra))
             ports.append(f'  - {{name: rloc, device: net_af_packet0, role: rloc, '
-                         f'addresses: ["{rloc}/24"]{exc}}}')
+                         f'addresses: [{addrs}]{exc}}}')
         for k, iid in enumerate(sorted(prefixes), start=1):
             sh("ip", "-n", ns, "link", "add", f"br{iid}", "type", "bridge")
             sh("ip", "-n", ns, "link", "set", f"br{iid}", "up")

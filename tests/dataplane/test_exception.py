@@ -30,6 +30,7 @@ import xtrlab  # noqa: E402
 
 BUILD = os.environ.get("LISPGW_BUILD", "")
 ETR_RLOC = xtrlab.UNDERLAY + ".22"
+ETR_RLOC6, MS6 = "fd00:100::22", "fd00:100::1"
 RATE, BURST = 20, 40
 failures = []
 
@@ -128,7 +129,7 @@ def main():
         bad_configs(lab)
         lab.map_server(iids=(1,))
         lab.xtr(1, {1: "10.0.1.0/24"})
-        lab.xtr(2, {1: "10.0.2.0/24"}, proxy_reply=False,
+        lab.xtr(2, {1: "10.0.2.0/24"}, proxy_reply=False, rloc_extra=(ETR_RLOC6 + "/64",),
                 exception={"interface": tap, "rate": RATE, "burst": BURST})
         lab.host("a1", 1, 1, "10.0.1.10")
         lab.host("b1", 2, 1, "10.0.2.10")
@@ -154,10 +155,18 @@ def run(lab, tap):
     r = in_ns(lab, x2["ns"], "ip", "-j", "addr", "show", "dev", tap)
     info = json.loads(r.stdout or "[{}]")[0]
     addrs = [a.get("local") for a in info.get("addr_info", [])]
-    check(ETR_RLOC in addrs, f"exception interface {tap} carries the RLOC", r.stdout + r.stderr)
+    check(ETR_RLOC in addrs and ETR_RLOC6 in addrs,
+          f"exception interface {tap} carries the RLOCs", r.stdout + r.stderr)
     r = in_ns(lab, x2["ns"], "cat", "/sys/class/net/rloc/address")
     check(info.get("address") == r.stdout.strip(),
           f"{tap} has the RLOC port's MAC ({r.stdout.strip()})", str(info.get("address")))
+
+    # The kernel ignores the af_packet veth (else it answers for the RLOC
+    # there too, and takes what it gets there without lispgw-dp).
+    got = [in_ns(lab, x2["ns"], "cat", f"/proc/sys/net/{p}").stdout.strip() for p in
+           ("ipv4/conf/rloc/arp_ignore", "ipv4/conf/rloc/rp_filter",
+            "ipv6/conf/rloc/disable_ipv6")]
+    check(got == ["8", "1", "1"], f"the kernel ignores the af_packet veth {got}")
 
     # Registered from the RLOC itself, through lispgw-dp both ways.
     deadline, regs = time.time() + 15, ""
@@ -208,11 +217,19 @@ def run(lab, tap):
     # Ping to the RLOC, from a neighbour that has to ARP for it first.
     in_ns(lab, lab.ms_ns, "ip", "neigh", "flush", "dev", "mgmt")
     r = in_ns(lab, lab.ms_ns, "ping", "-n", "-q", "-c", "5", "-i", "0.2", "-W", "1", ETR_RLOC)
-    check(" 5 received" in r.stdout, f"ping {ETR_RLOC} (ARP and echo by the kernel)", r.stdout)
+    # (No duplicates: the kernel ignores the af_packet veth, punt.c.)
+    check(" 5 received" in r.stdout and "duplicates" not in r.stdout,
+          f"ping {ETR_RLOC} (ARP and echo by the kernel, once)", r.stdout)
+    # IPv6: neighbor solicitation to the solicited-node group, echo.
+    in_ns(lab, lab.ms_ns, "ip", "addr", "add", MS6 + "/64", "dev", "mgmt", "nodad")
+    r = in_ns(lab, lab.ms_ns, "ping", "-6", "-n", "-q", "-c", "3", "-i", "0.2", "-W", "2",
+              ETR_RLOC6)
+    check(" 3 received" in r.stdout and "duplicates" not in r.stdout,
+          f"ping {ETR_RLOC6} (ND and echo by the kernel)", r.stdout + r.stderr)
     c1 = lab.counters(2) or {}
     d = counters_delta(c0, c1, names)
-    check(d["punt_exception"] >= 8 and d["exception_to_kernel"] == d["punt_exception"] and
-          d["exception_from_kernel"] >= 8,
+    check(d["punt_exception"] >= 12 and d["exception_to_kernel"] == d["punt_exception"] and
+          d["exception_from_kernel"] >= 12,
           "exception counters: " + json.dumps(d), json.dumps(d))
     check(c1.get("drop_not_tunnel", 0) == 0 and c1.get("drop_exception_limited", 0) == 0 and
           c1.get("drop_exception_full", 0) == 0, "nothing dropped on the way (drop_not_tunnel 0)",

@@ -15,7 +15,8 @@
  *       Map-Replies per second and latency percentiles.
  *
  * Batched with sendmmsg/recvmmsg so that the generator is not the
- * bottleneck it measures.  Loopback only.
+ * bottleneck it measures.  From 127.0.0.1, or from $CP_LOADGEN_SRC (an
+ * address of the generator's namespace: scripts/bench/punt.sh).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -75,7 +76,11 @@ static void gen_open(struct gen *g, const char *dst)
 		die("socket");
 	setsockopt(g->fd, SOL_SOCKET, SO_RCVBUF, &buf, sizeof(buf));
 	setsockopt(g->fd, SOL_SOCKET, SO_SNDBUF, &buf, sizeof(buf));
-	inet_pton(AF_INET, "127.0.0.1", &local.sin_addr);
+	if (inet_pton(AF_INET, getenv("CP_LOADGEN_SRC") ? getenv("CP_LOADGEN_SRC") : "127.0.0.1",
+		      &local.sin_addr) != 1) {
+		fprintf(stderr, "bad CP_LOADGEN_SRC\n");
+		exit(2);
+	}
 	if (bind(g->fd, (struct sockaddr *)&local, sizeof(local)) < 0)
 		die("bind");
 	getsockname(g->fd, (struct sockaddr *)&local, &len);
