@@ -9,6 +9,7 @@
 #include "agents.h"
 #include "cp_priv.h"
 #include "log.h"
+#include "mapdb.h"
 #include "rest.h"
 
 /* ---- roles from the configuration --------------------------------------- */
@@ -128,8 +129,54 @@ static struct etr *etr_from_config(struct cp *cp, const struct cp_config *cfg,
 	return etr;
 }
 
+/* What the Map-Resolver (and Map-Server) hands to this process's ETR. */
+static bool local_etr_serves(void *arg, const struct lisp_prefix *eid)
+{
+	struct cp *cp = arg;
+
+	return cp->etr && mapdb_longest(etr_db(cp->etr), eid, NULL);
+}
+
+/* Our ETR registers with this process's xTR-ID and site-ID. */
+static bool local_is_self(void *arg, const struct reg_who *who)
+{
+	struct cp *cp = arg;
+
+	return cp->etr && who->has_xtr_id && who->site_id == cp->cfg->site_id &&
+	       memcmp(who->xtr_id, cp->cfg->xtr_id, LISP_XTR_ID_LEN) == 0;
+}
+
+static bool local_is_self_addr(void *arg, const struct lisp_addr *addr)
+{
+	struct cp *cp = arg;
+
+	for (size_t i = 0; i < cp->cfg->listen_count; i++)
+		if (lisp_addr_equal(&cp->cfg->listen[i], addr))
+			return true;
+	return false;
+}
+
+static void local_etr_input(void *arg, const uint8_t *ecm, size_t len)
+{
+	struct cp *cp = arg;
+	struct lisp_addr self = { .afi = LISP_AFI_NONE };
+
+	if (cp->etr)
+		etr_input(cp->etr, ecm, len, &self, LISP_CONTROL_PORT);
+}
+
+/* The Map-Resolver role, or a Map-Server's answers to ECMs sent to it
+ * (RFC 9301, 8.2): the same logic, from cfg's map-resolver section. */
 static struct map_resolver *mr_from_config(struct cp *cp, const struct cp_config *cfg)
 {
+	const struct mr_local local = {
+		.arg = cp,
+		.etr_serves = local_etr_serves,
+		.is_self = local_is_self,
+		.is_self_addr = local_is_self_addr,
+		.etr_input = local_etr_input,
+	};
+	struct map_resolver *mr;
 	struct mr_params p;
 
 	map_resolver_params_default(&p);
@@ -137,7 +184,20 @@ static struct map_resolver *mr_from_config(struct cp *cp, const struct cp_config
 	p.unregistered_ttl_min = cfg->mr.negative_ttl_unregistered_min;
 	p.rate = cfg->mr.rate_limit;
 	p.burst = cfg->mr.rate_burst;
-	return map_resolver_new(cp->loop, &p, cp->ms, cp->sites, cp_send, cp);
+	mr = map_resolver_new(cp->loop, &p, cp->ms, cp->sites, cp_send, cp);
+	if (!mr)
+		return NULL;
+	map_resolver_set_local(mr, &local);
+	for (size_t i = 0; i < cfg->mr.forward_count; i++) {
+		const struct cp_config_forward *f = &cfg->mr.forwards[i];
+
+		for (size_t j = 0; j < f->eid_count; j++)
+			if (map_resolver_add_delegation(mr, &f->eids[j], &f->addr, f->port) < 0) {
+				map_resolver_free(mr);
+				return NULL;
+			}
+	}
+	return mr;
 }
 
 /* The agents store, on an ETR: loaded once (its state file outlives
@@ -288,7 +348,7 @@ static int cp_roles_build(struct cp *cp, const struct cp_config *cfg, struct lis
 		if (cfg->ms.pubsub && !(cp->pubsub = pubsub_new(cp->ms)))
 			return lisp_err_set(err, ENOMEM, "out of memory");
 	}
-	if (cfg->roles & CP_ROLE_MAP_RESOLVER) {
+	if (cfg->roles & (CP_ROLE_MAP_SERVER | CP_ROLE_MAP_RESOLVER)) {
 		cp->mr = mr_from_config(cp, cfg);
 		if (!cp->mr)
 			return lisp_err_set(err, ENOMEM, "out of memory");

@@ -8,6 +8,7 @@
 #include "cats.h"
 #include "log.h"
 #include "mapdb.h"
+#include "mr_forward.h"
 #include "pubsub.h"
 #include "ratelimit.h"
 #include "requesters.h"
@@ -30,6 +31,9 @@ struct map_resolver {
 	struct lisp_arena arena;
 	uint8_t *arena_buf;
 	uint8_t *out;
+	uint8_t *fwd;			/* an ECM re-encapsulated for the next hop */
+	struct mr_delegations *delegations;
+	struct mr_local local;
 	struct log_ratelimit log_rl;
 	/* The ITRs proxy-replied to, per registered prefix (requesters.h):
 	 * when that mapping changes, or a more-specific is registered under
@@ -140,7 +144,9 @@ struct map_resolver *map_resolver_new(struct evloop *loop, const struct mr_param
 	mr->rl = ratelimit_new(params->rate, params->burst, MR_RL_SLOTS);
 	mr->arena_buf = malloc(MR_ARENA_BYTES);
 	mr->out = malloc(MR_MSG_MAX);
-	if (!mr->rl || !mr->arena_buf || !mr->out) {
+	mr->fwd = malloc(MR_MSG_MAX);
+	mr->delegations = mr_delegations_new();
+	if (!mr->rl || !mr->arena_buf || !mr->out || !mr->fwd || !mr->delegations) {
 		map_resolver_free(mr);
 		return NULL;
 	}
@@ -172,8 +178,10 @@ void map_resolver_free(struct map_resolver *mr)
 		mapdb_free(mr->asked);
 	}
 	ratelimit_free(mr->rl);
+	mr_delegations_free(mr->delegations);
 	free(mr->arena_buf);
 	free(mr->out);
+	free(mr->fwd);
 	free(mr);
 }
 
@@ -188,6 +196,22 @@ void map_resolver_set_cats(struct map_resolver *mr, const struct cats_policies *
 		mr->cats = *p;
 	else
 		memset(&mr->cats, 0, sizeof(mr->cats));
+}
+
+int map_resolver_add_delegation(struct map_resolver *mr, const struct lisp_prefix *eid,
+				const struct lisp_addr *ms, uint16_t port)
+{
+	struct mr_ms m = { .addr = *ms, .port = port };
+
+	return mr_delegations_add(mr->delegations, eid, &m);
+}
+
+void map_resolver_set_local(struct map_resolver *mr, const struct mr_local *local)
+{
+	if (local)
+		mr->local = *local;
+	else
+		memset(&mr->local, 0, sizeof(mr->local));
 }
 
 const struct mr_counters *map_resolver_counters(const struct map_resolver *mr)
@@ -219,15 +243,121 @@ static int put_negative(struct wire_wr *w, const struct lisp_prefix *prefix, uin
 	return lisp_record_encode(w, &rec, err);
 }
 
+/* Sends the ECM one hop on (inner TTL one lower); counted as a loop drop
+ * when the hop limit is spent. */
+static void forward_ecm(struct map_resolver *mr, const struct lisp_ecm *ecm,
+			const struct lisp_addr *dst, uint16_t port)
+{
+	ssize_t n = mr_ecm_next_hop(ecm, mr->fwd, MR_MSG_MAX);
+
+	if (n == 0) {
+		mr->c.forward_hop_limit++;
+		log_ratelimited(&mr->log_rl, LOG_LEVEL_WARN,
+				"map-resolver: Map-Request dropped, inner TTL spent (forwarding loop?)");
+		return;
+	}
+	if (n > 0)
+		mr->send(mr->send_arg, dst, port, mr->fwd, (size_t)n);
+}
+
+/* The request goes to this process's ETR, which answers it itself. */
+static void to_local_etr(struct map_resolver *mr, const struct lisp_ecm *ecm)
+{
+	ssize_t n = mr_ecm_next_hop(ecm, mr->fwd, MR_MSG_MAX);
+
+	if (n <= 0) {
+		mr->c.forward_hop_limit += n == 0;
+		return;
+	}
+	mr->c.requests_local_etr++;
+	mr->local.etr_input(mr->local.arg, mr->fwd, (size_t)n);
+}
+
+static bool skip_self(void *arg, const struct reg_xtr *x)
+{
+	struct map_resolver *mr = arg;
+
+	return mr->local.is_self && mr->local.is_self(mr->local.arg, &x->who);
+}
+
+/*
+ * Registered, no proxy reply (RFC 9301, 8.2): the ECM goes on to an RLOC
+ * the ETR registered, never to the Map-Register's UDP source, and never
+ * back into this process over the network: our own ETR is called directly.
+ */
+static void forward_to_etr(struct map_resolver *mr, const struct reg_eid *e,
+			   const struct lisp_ecm *ecm)
+{
+	struct lisp_addr rloc;
+	bool self;
+
+	if (mr_etr_rloc(e, &mr->arena, skip_self, mr, &rloc, &self)) {
+		if (mr->local.is_self_addr && mr->local.is_self_addr(mr->local.arg, &rloc)) {
+			mr->c.forward_to_self++;
+			return;
+		}
+		forward_ecm(mr, ecm, &rloc, LISP_CONTROL_PORT);
+		mr->c.requests_forwarded++;
+		return;
+	}
+	if (self && mr->local.etr_input) {
+		to_local_etr(mr, ecm);
+		return;
+	}
+	mr->c.forward_no_rloc++;
+}
+
+/*
+ * The negative prefix for an unregistered EID inside a configured site
+ * (RFC 9301, 8.1: "the least-specific prefix that both matches the
+ * original query and does not match any EID-Prefix known to exist"): the
+ * shortest prefix around the EID that holds no registration, but never
+ * shorter than the site's own prefix, so that the reply says nothing about
+ * EID space outside the site.  A registered more-specific elsewhere in the
+ * site stays reachable: the ITR's negative entry does not cover it.
+ */
+static void negative_in_site(struct map_resolver *mr, const struct lisp_prefix *eid,
+			     const struct lisp_prefix *site, struct lisp_prefix *out)
+{
+	if (!mr->ms) {
+		*out = *site;
+		return;
+	}
+	/* A registered host inside a requested prefix: only that prefix. */
+	if (!mapdb_uncovered(registry_db(map_server_registry(mr->ms)), eid, out)) {
+		*out = *eid;
+		return;
+	}
+	if (out->plen < site->plen) {
+		*out = *eid;
+		out->plen = site->plen;
+		lisp_prefix_mask(out);
+	}
+}
+
+/* Outside every site and delegation: the least-specific prefix around the
+ * EID that overlaps none of them (RFC 9301, 8.1), natively forwarded. */
+static void negative_outside(struct map_resolver *mr, const struct lisp_prefix *eid,
+			     struct lisp_prefix *out)
+{
+	struct lisp_prefix d;
+
+	if (!mapdb_uncovered(site_table_db(mr->sites), eid, out))
+		*out = *eid;	/* a DN: only itself */
+	if (mapdb_uncovered(mr_delegations_db(mr->delegations), eid, &d) && d.plen > out->plen)
+		*out = d;
+}
+
 /*
  * Answers one EID-record of the request into w: returns 1 when a record was
- * written, 0 when the request was forwarded to an ETR instead.
+ * written, 0 when the request was handed on (to an ETR, a Map-Server, or
+ * this process's ETR) instead.
  */
 static int answer_record(struct map_resolver *mr, const struct lisp_prefix *eid,
-			 const uint8_t *ecm, size_t ecm_len, struct wire_wr *w,
-			 struct lisp_err *err)
+			 const struct lisp_ecm *ecm, struct wire_wr *w, struct lisp_err *err)
 {
 	struct reg_eid *e = mr->ms ? registry_lookup(map_server_registry(mr->ms), eid) : NULL;
+	const struct mr_ms *next;
 	struct lisp_prefix neg;
 
 	if (e && e->proxy_reply) {
@@ -238,20 +368,32 @@ static int answer_record(struct map_resolver *mr, const struct lisp_prefix *eid,
 		return 1;
 	}
 	if (e) {
-		/* RFC 9301, 8.2: the ETR answers; it gets the ITR's ECM as is. */
-		struct lisp_addr etr;
+		forward_to_etr(mr, e, ecm);
+		return 0;
+	}
+	/* Not registered here but in this process's ETR database: it answers
+	 * (a Map-Resolver beside the ETR must not send the request round the
+	 * mapping system back to itself). */
+	if (mr->local.etr_serves && mr->local.etr_serves(mr->local.arg, eid)) {
+		to_local_etr(mr, ecm);
+		return 0;
+	}
+	if (site_table_covering(mr->sites, eid, &neg)) {
+		struct lisp_prefix site = neg;
 
-		lisp_ipaddr_to_addr(&e->xtrs->who.src, &etr);
-		mr->send(mr->send_arg, &etr, LISP_CONTROL_PORT, ecm, ecm_len);
-		mr->c.requests_forwarded++;
+		negative_in_site(mr, eid, &site, &neg);
+		mr->c.replies_negative++;
+		return put_negative(w, &neg, LISP_ACT_SEND_MAP_REQUEST,
+				    mr->params.unregistered_ttl_min, err) < 0 ? -ENOSPC : 1;
+	}
+	next = mr_delegations_lookup(mr->delegations, eid);
+	if (next) {
+		forward_ecm(mr, ecm, &next->addr, next->port);
+		mr->c.requests_forwarded_ms++;
 		return 0;
 	}
 	mr->c.replies_negative++;
-	if (site_table_covering(mr->sites, eid, &neg))
-		return put_negative(w, &neg, LISP_ACT_SEND_MAP_REQUEST,
-				    mr->params.unregistered_ttl_min, err) < 0 ? -ENOSPC : 1;
-	if (!mapdb_uncovered(site_table_db(mr->sites), eid, &neg))
-		neg = *eid;	/* cannot happen: nothing covers it; be exact */
+	negative_outside(mr, eid, &neg);
 	return put_negative(w, &neg, LISP_ACT_NATIVE_FORWARD, mr->params.negative_ttl_min,
 			    err) < 0 ? -ENOSPC : 1;
 }
@@ -262,8 +404,8 @@ static int answer_record(struct map_resolver *mr, const struct lisp_prefix *eid,
  * record when none does.  Not registered: answered as without constraints.
  */
 static int answer_constrained(struct map_resolver *mr, const struct lisp_prefix *eid,
-			      const struct attrq *q, const uint8_t *ecm, size_t ecm_len,
-			      struct wire_wr *w, struct lisp_err *err)
+			      const struct attrq *q, const struct lisp_ecm *ecm, struct wire_wr *w,
+			      struct lisp_err *err)
 {
 	struct reg_eid *e = mr->ms ? registry_lookup(map_server_registry(mr->ms), eid) : NULL;
 	struct lisp_locator *locs = NULL;
@@ -272,7 +414,7 @@ static int answer_constrained(struct map_resolver *mr, const struct lisp_prefix 
 
 	mr->c.requests_constrained++;
 	if (!e)
-		return answer_record(mr, eid, ecm, ecm_len, w, err);
+		return answer_record(mr, eid, ecm, w, err);
 	if (reg_eid_decode(e, &mr->arena, &rec, err) < 0)
 		return -EINVAL;
 	if (rec.loc_count) {
@@ -297,7 +439,7 @@ static int answer_constrained(struct map_resolver *mr, const struct lisp_prefix 
 
 /* One EID-record: plain, or with constraints (counted when malformed). */
 static int answer_request_record(struct map_resolver *mr, const struct lisp_request_record *r,
-				 const uint8_t *ecm, size_t ecm_len, struct wire_wr *w,
+				 const struct lisp_ecm *ecm, struct wire_wr *w,
 				 struct lisp_err *err)
 {
 	struct lisp_prefix eid;
@@ -317,7 +459,7 @@ static int answer_request_record(struct map_resolver *mr, const struct lisp_requ
 		return 0;
 	}
 	if (rc == 0)
-		return answer_record(mr, &eid, ecm, ecm_len, w, err);
+		return answer_record(mr, &eid, ecm, w, err);
 	memset(&q, 0, sizeof(q));
 	if (attrq_parse_text(text, len, &q, err) < 0) {
 		mr->c.constraints_malformed++;
@@ -325,7 +467,7 @@ static int answer_request_record(struct map_resolver *mr, const struct lisp_requ
 				err->msg);
 		return 0;
 	}
-	rc = answer_constrained(mr, &eid, &q, ecm, ecm_len, w, err);
+	rc = answer_constrained(mr, &eid, &q, ecm, w, err);
 	attrq_free(&q);
 	return rc;
 }
@@ -379,7 +521,7 @@ void map_resolver_input(struct map_resolver *mr, const uint8_t *msg, size_t len,
 
 		/* A subscriber hears of changes by Map-Notify: no SMR list. */
 		mr->cur_itr = req.records[i].notify && mr->pubsub ? NULL : itr;
-		rc = answer_request_record(mr, &req.records[i], msg, len, &w, &err);
+		rc = answer_request_record(mr, &req.records[i], &ecm, &w, &err);
 
 		if (rc < 0)
 			break;

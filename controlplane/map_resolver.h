@@ -1,17 +1,24 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The Map-Resolver role (RFC 9301, sections 5.8 and 8.1): it takes
- * Encapsulated Map-Requests from ITRs and answers them, with the co-located
- * Map-Server's registrations:
+ * The Map-Resolver role (RFC 9301, sections 5.8, 8.1 and 8.2): it takes
+ * Encapsulated Map-Requests from ITRs (and, in a Map-Server, ECMs sent to
+ * the Map-Server itself) and answers them:
  *  - registered EID, registration asked for proxy replies: a Map-Reply with
  *    the merged RLOC set, from here;
- *  - registered EID otherwise: the ECM is forwarded to an ETR of the site,
- *    which answers the ITR itself;
+ *  - registered EID otherwise: the ECM goes on to an RLOC the ETR
+ *    registered (mr_forward.h), which answers the ITR itself; this
+ *    process's own ETR is called directly, never sent to;
+ *  - an EID of this process's ETR database: that ETR answers;
  *  - inside a configured site prefix but not registered: a negative reply,
- *    action send-map-request, short TTL;
+ *    action send-map-request, the unregistered TTL, for the least-specific
+ *    prefix around the EID inside the site that covers no registration;
+ *  - inside a delegation (map-resolver.map-servers): the ECM goes on to
+ *    that Map-Server (longest match per Instance-ID);
  *  - not an EID at all: a negative reply for the least-specific prefix that
- *    covers the address and no configured EID prefix, action
+ *    covers the address and no configured site or delegation prefix, action
  *    natively-forward, TTL 15 minutes.
+ * Every forward lowers the inner TTL and drops the ECM at zero
+ * (forward_hop_limit).
  * Replies go to the first ITR-RLOC of the Map-Request, to the inner UDP
  * source port.  Each source is rate-limited.
  *
@@ -33,6 +40,7 @@
 
 #include "evloop.h"
 #include "map_server.h"
+#include "registry.h"
 #include "site.h"
 
 struct mr_params {
@@ -49,6 +57,11 @@ struct mr_params {
 	X(replies_proxy)         \
 	X(replies_negative)      \
 	X(requests_forwarded)    \
+	X(requests_forwarded_ms) \
+	X(requests_local_etr)    \
+	X(forward_hop_limit)     \
+	X(forward_to_self)       \
+	X(forward_no_rloc)       \
 	X(requests_unanswerable) \
 	X(requests_constrained)  \
 	X(constraints_malformed) \
@@ -80,6 +93,23 @@ void map_resolver_set_pubsub(struct map_resolver *mr, struct pubsub *ps);
 /* Ranking policies per Instance-ID for constrained requests (copied). */
 struct cats_policies;
 void map_resolver_set_cats(struct map_resolver *mr, const struct cats_policies *p);
+
+/* map-resolver.map-servers: requests for eid (longest match per
+ * Instance-ID) are forwarded to the Map-Server at ms:port. */
+int map_resolver_add_delegation(struct map_resolver *mr, const struct lisp_prefix *eid,
+				const struct lisp_addr *ms, uint16_t port);
+
+/* What lives in the same process (all optional): the ETR's database, which
+ * registering xTR is that ETR, which addresses are ours, and the ETR's
+ * input for requests handed to it. */
+struct mr_local {
+	void *arg;
+	bool (*etr_serves)(void *arg, const struct lisp_prefix *eid);
+	bool (*is_self)(void *arg, const struct reg_who *who);
+	bool (*is_self_addr)(void *arg, const struct lisp_addr *addr);
+	void (*etr_input)(void *arg, const uint8_t *ecm, size_t len);
+};
+void map_resolver_set_local(struct map_resolver *mr, const struct mr_local *local);
 
 /* An Encapsulated Control Message from src:port. */
 void map_resolver_input(struct map_resolver *mr, const uint8_t *msg, size_t len,

@@ -110,6 +110,16 @@ static void xtr_input(struct packet *p)
 		etr_input(etr_b, p->msg, p->len, &p->src, 4342);
 }
 
+/* The ETR answers at its configured address and at the RLOCs its moved
+ * mappings name (203.0.113.1-9), since the Map-Server forwards requests to
+ * registered RLOCs, not to where the Map-Register came from. */
+static bool to_etr(const struct lisp_addr *dst)
+{
+	return lisp_addr_equal(dst, &etr_addr) ||
+	       (dst->afi == LISP_AFI_IPV4 && dst->v4[0] == 203 && dst->v4[1] == 0 &&
+		dst->v4[2] == 113 && dst->v4[3] >= 1 && dst->v4[3] <= 9);
+}
+
 /* Delivers queued packets (and what they cause) until the network is quiet. */
 static void pump(void)
 {
@@ -121,7 +131,7 @@ static void pump(void)
 				map_resolver_input(mr, p->msg, p->len, &p->src, 4342);
 			else
 				map_server_input(ms, p->msg, p->len, &p->src, 4342);
-		} else if (lisp_addr_equal(&p->dst, &etr_addr)) {
+		} else if (to_etr(&p->dst)) {
 			if (!etr_down)
 				etr_input(etr, p->msg, p->len, &p->src, 4342);
 		} else if (lisp_addr_equal(&p->dst, &xtr_addr)) {

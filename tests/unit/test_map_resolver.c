@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The Map-Resolver with a co-located Map-Server: proxy replies, forwarding to
- * the ETR, both kinds of negative reply and their prefixes, Instance-ID
- * isolation, rate limiting, and a Map-Request we did not encode.
+ * the ETR's registered RLOC (never to the Map-Register's source or to this
+ * process), both kinds of negative reply and their prefixes (inside a site:
+ * never covering a registered more-specific), Instance-ID isolation, rate
+ * limiting, a Map-Request we did not encode; and a Map-Resolver alone,
+ * forwarding to the Map-Servers it is configured with.
  */
 #include <errno.h>
 
@@ -31,6 +34,7 @@ static struct pubsub *ps;
 static uint8_t arena_buf[1 << 16];
 static struct lisp_arena arena;
 static const char key[] = "site-key";
+static uint8_t ecm_ttl = 64;	/* inner TTL of the ECMs built */
 
 static void capture(void *arg, const struct lisp_addr *dst, uint16_t port, const uint8_t *msg,
 		    size_t len)
@@ -67,6 +71,8 @@ static void setup_with_rate(uint32_t rate)
 	add_site("one", "[1]10.1.0.0/16");
 	add_site("two", "[2]10.1.0.0/16");
 	add_site("zero", "[0]10.0.0.0/8");
+	add_site("six-one", "[1]2001:db8::/32");
+	add_site("six-zero", "[0]2001:db8::/32");
 	map_server_params_default(&mp);
 	ms = map_server_new(loop, sites, &mp, capture, NULL);
 	map_resolver_params_default(&rp);
@@ -80,6 +86,7 @@ static void setup_with_rate(uint32_t rate)
 
 static void setup(void)
 {
+	ecm_ttl = 64;
 	setup_with_rate(0);
 }
 
@@ -95,8 +102,9 @@ static void teardown(void)
 /* do_register_xtr() forgets what was sent unless a test keeps it. */
 static bool keep_sent;
 
-static void do_register_xtr(const char *eid, const char *rloc, bool proxy, uint8_t xtr,
-			    uint64_t nonce)
+/* Sent from src (the RLOC itself when NULL). */
+static void do_register_from(const char *eid, const char *rloc, const char *src, bool proxy,
+			     uint8_t xtr, uint64_t nonce)
 {
 	struct lisp_locator loc = { .priority = 1, .weight = 100, .flags = LISP_LOC_F_REACH };
 	struct lisp_record rec = { .ttl = 1440, .loc_count = 1, .locs = &loc };
@@ -106,7 +114,7 @@ static void do_register_xtr(const char *eid, const char *rloc, bool proxy, uint8
 				       .xtr_id_present = xtr != 0 };
 	struct lisp_waddr inner;
 	struct lisp_prefix p;
-	struct lisp_addr a;
+	struct lisp_addr a, from;
 	uint8_t buf[512];
 	ssize_t n;
 
@@ -118,10 +126,17 @@ static void do_register_xtr(const char *eid, const char *rloc, bool proxy, uint8
 	lisp_waddr_from_addr(&loc.addr, &a);
 	n = lisp_map_register_encode(&m, buf, sizeof(buf), NULL);
 	lisp_auth_sign(buf, (size_t)n, key, strlen(key), NULL);
-	map_server_input(ms, buf, (size_t)n, &a, 4342);
+	lisp_addr_parse(src ? src : rloc, &from, NULL);
+	map_server_input(ms, buf, (size_t)n, &from, 4342);
 	ck_assert_uint_eq(map_server_counters(ms)->registers_accepted > 0, 1);
 	if (!keep_sent)
 		nsent = 0;
+}
+
+static void do_register_xtr(const char *eid, const char *rloc, bool proxy, uint8_t xtr,
+			    uint64_t nonce)
+{
+	do_register_from(eid, rloc, NULL, proxy, xtr, nonce);
 }
 
 static void do_register(const char *eid, const char *rloc, bool proxy)
@@ -136,7 +151,7 @@ static size_t build_ecm_sub(const char *eid, uint8_t xtr, uint8_t *buf, size_t c
 	struct lisp_request_record rec;
 	struct lisp_map_request req = { .nonce = 0xabcdef, .itr_rloc_count = 1, .record_count = 1,
 					.records = &rec, .xtr_id_present = xtr != 0 };
-	struct lisp_ecm ecm = { .ip_version = 4, .ttl = 64, .inner_sport = 61000,
+	struct lisp_ecm ecm = { .ip_version = 4, .ttl = ecm_ttl, .inner_sport = 61000,
 				.inner_dport = LISP_CONTROL_PORT };
 	struct lisp_waddr itr, inner;
 	struct lisp_prefix p;
@@ -213,19 +228,38 @@ START_TEST(proxy_reply)
 }
 END_TEST
 
+/* The ECM that was sent: the request as built, one hop further. */
+static void assert_forwarded(const struct sent *out, const uint8_t *ecm, size_t len,
+			     const char *dst)
+{
+	struct lisp_ecm in, fwd;
+	struct lisp_addr want;
+
+	lisp_addr_parse(dst, &want, NULL);
+	ck_assert(lisp_addr_equal(&out->dst, &want));
+	ck_assert_uint_eq(out->port, LISP_CONTROL_PORT);
+	ck_assert_int_eq(lisp_ecm_decode(ecm, len, &in, NULL), 0);
+	ck_assert_int_eq(lisp_ecm_decode(out->msg, out->len, &fwd, NULL), 0);
+	ck_assert_uint_eq(fwd.ttl, in.ttl - 1);
+	ck_assert_uint_eq(fwd.inner_sport, in.inner_sport);
+	ck_assert(lisp_addr_equal(&fwd.inner_src, &in.inner_src));
+	ck_assert_bytes_eq(fwd.payload, fwd.payload_len, in.payload, in.payload_len);
+}
+
 START_TEST(forward_to_etr)
 {
 	uint8_t buf[512];
 	struct lisp_addr src;
 	size_t n;
 
-	do_register("[1]10.1.2.0/24", "192.0.2.1", false);
+	/* Registered through a relay (NAT, another process): the request goes
+	 * to the RLOC the ETR registered, not to where the register came from. */
+	do_register_from("[1]10.1.2.0/24", "192.0.2.1", "203.0.113.7", false, 0, 1);
 	n = build_ecm("[1]10.1.2.3/32", buf, sizeof(buf));
 	lisp_addr_parse("192.0.2.99", &src, NULL);
 	map_resolver_input(mr, buf, n, &src, 4342);
 	ck_assert_uint_eq(nsent, 1);
-	ck_assert_uint_eq(sent[0].port, LISP_CONTROL_PORT);
-	ck_assert_bytes_eq(sent[0].msg, sent[0].len, buf, n);
+	assert_forwarded(&sent[0], buf, n, "192.0.2.1");
 	ck_assert_uint_eq(map_resolver_counters(mr)->requests_forwarded, 1);
 }
 END_TEST
@@ -429,6 +463,184 @@ START_TEST(proxy_replied_itrs_get_smrs)
 }
 END_TEST
 
+/* RFC 9301, 8.1: inside a site, the negative prefix is the least-specific
+ * one around the EID that covers no registration, never the whole site. */
+START_TEST(negative_in_site_spares_registered)
+{
+	static const struct {
+		const char *reg[2], *ask, *want;
+	} cases[] = {
+		{ { "[1]10.1.1.0/24", "[1]10.1.2.0/24" }, "[1]10.1.77.1/32", "[1]10.1.64.0/18" },
+		{ { "[0]10.200.1.0/24", "[0]10.200.2.0/24" }, "[0]10.200.77.1/32",
+		  "[0]10.200.64.0/18" },
+		{ { "[0]10.200.1.0/24", NULL }, "[0]10.5.0.1/32", "[0]10.0.0.0/9" },
+		{ { "[1]2001:db8:1::/48", NULL }, "[1]2001:db8:ff::1/128", "[1]2001:db8:80::/41" },
+		{ { "[0]2001:db8:1::/48", "[0]2001:db8:2::/48" }, "[0]2001:db8:3:8000::1/128",
+		  "[0]2001:db8:3::/48" },
+		/* Nothing registered near: clamped to the site's own prefix. */
+		{ { "[1]2001:db8:1::/48", NULL }, "[2]10.1.7.7/32", "[2]10.1.0.0/16" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct lisp_map_reply *r;
+
+		for (size_t j = 0; j < 2 && cases[i].reg[j]; j++)
+			do_register_xtr(cases[i].reg[j], "192.0.2.1", true, 0, i * 2 + j + 1);
+		r = ask(cases[i].ask);
+		ck_assert_ptr_nonnull(r);
+		ck_assert_msg(r->records[0].loc_count == 0, "case %zu", i);
+		ck_assert_uint_eq(r->records[0].action, LISP_ACT_SEND_MAP_REQUEST);
+		ck_assert_uint_eq(r->records[0].ttl, 1);
+		ck_assert_str_eq(record_eid(&r->records[0]), cases[i].want);
+	}
+	/* The registered /24s stay answered, and outside the negative. */
+	ck_assert_uint_eq(ask("[1]10.1.2.3/32")->records[0].loc_count, 1);
+}
+END_TEST
+
+START_TEST(forward_hop_limit)
+{
+	uint8_t buf[512];
+	struct lisp_addr src;
+	size_t n;
+
+	do_register("[1]10.1.2.0/24", "192.0.2.1", false);
+	ecm_ttl = 1;
+	n = build_ecm("[1]10.1.2.3/32", buf, sizeof(buf));
+	lisp_addr_parse("192.0.2.99", &src, NULL);
+	map_resolver_input(mr, buf, n, &src, 4342);
+	ck_assert_uint_eq(nsent, 0);
+	ck_assert_uint_eq(map_resolver_counters(mr)->forward_hop_limit, 1);
+}
+END_TEST
+
+static unsigned int local_inputs;
+static uint8_t local_ttl;
+
+static bool self_xtr(void *arg, const struct reg_who *who)
+{
+	(void)arg;
+	return who->has_xtr_id && who->xtr_id[0] == 0x77;
+}
+
+static bool self_addr(void *arg, const struct lisp_addr *a)
+{
+	struct lisp_addr mine;
+
+	(void)arg;
+	lisp_addr_parse("192.0.2.250", &mine, NULL);
+	return lisp_addr_equal(a, &mine);
+}
+
+static bool etr_serves(void *arg, const struct lisp_prefix *eid)
+{
+	struct lisp_prefix db;
+
+	(void)arg;
+	lisp_prefix_parse("[1]10.1.200.0/24", &db, NULL);
+	return lisp_prefix_covers(&db, eid);
+}
+
+static void etr_input_capture(void *arg, const uint8_t *ecm, size_t len)
+{
+	struct lisp_ecm e;
+
+	(void)arg;
+	ck_assert_int_eq(lisp_ecm_decode(ecm, len, &e, NULL), 0);
+	local_ttl = e.ttl;
+	local_inputs++;
+}
+
+static void ask_quiet(const char *eid)
+{
+	uint8_t buf[512];
+	struct lisp_addr src;
+	size_t n = build_ecm(eid, buf, sizeof(buf));
+
+	lisp_addr_parse("192.0.2.99", &src, NULL);
+	map_resolver_input(mr, buf, n, &src, 4342);
+}
+
+/* Map-Server, Map-Resolver and ETR in one process: a request for the ETR's
+ * EID reaches it once, directly, and nothing goes out to ourselves. */
+START_TEST(co_located_etr_called_directly)
+{
+	const struct mr_local local = { .is_self = self_xtr, .is_self_addr = self_addr,
+					.etr_serves = etr_serves,
+					.etr_input = etr_input_capture };
+
+	map_resolver_set_local(mr, &local);
+	local_inputs = 0;
+	do_register_xtr("[1]10.1.2.0/24", "192.0.2.1", false, 0x77, 1);
+	ask_quiet("[1]10.1.2.3/32");
+	ck_assert_uint_eq(nsent, 0);
+	ck_assert_uint_eq(local_inputs, 1);
+	ck_assert_uint_eq(local_ttl, 63);
+	/* Registered by another xTR whose RLOC is one of our addresses. */
+	do_register_xtr("[1]10.1.3.0/24", "192.0.2.250", false, 0x12, 1);
+	ask_quiet("[1]10.1.3.3/32");
+	ck_assert_uint_eq(nsent, 0);
+	ck_assert_uint_eq(map_resolver_counters(mr)->forward_to_self, 1);
+	/* Not registered at all, but in the ETR's database. */
+	ask_quiet("[1]10.1.200.9/32");
+	ck_assert_uint_eq(nsent, 0);
+	ck_assert_uint_eq(local_inputs, 2);
+	ck_assert_uint_eq(map_resolver_counters(mr)->requests_local_etr, 2);
+}
+END_TEST
+
+/* A Map-Resolver without a Map-Server: the ECM goes to the Map-Server of
+ * the longest configured prefix of the EID's Instance-ID; negative replies
+ * only outside every configured prefix. */
+START_TEST(standalone_forwards_to_map_servers)
+{
+	struct site_table *none = site_table_new();
+	struct map_resolver *alone;
+	struct lisp_prefix p;
+	struct lisp_addr a, b, src;
+	struct lisp_map_reply r;
+	uint8_t buf[512];
+	size_t n;
+
+	alone = map_resolver_new(loop, &(struct mr_params){ .negative_ttl_min = 15 }, NULL, none,
+				 capture, NULL);
+	ck_assert_ptr_nonnull(alone);
+	lisp_addr_parse("198.51.100.1", &a, NULL);
+	lisp_addr_parse("198.51.100.2", &b, NULL);
+	lisp_prefix_parse("[1]10.1.0.0/16", &p, NULL);
+	ck_assert_int_eq(map_resolver_add_delegation(alone, &p, &a, 4342), 0);
+	lisp_prefix_parse("[1]10.1.5.0/24", &p, NULL);
+	ck_assert_int_eq(map_resolver_add_delegation(alone, &p, &b, 4342), 0);
+	lisp_addr_parse("192.0.2.99", &src, NULL);
+
+	n = build_ecm("[1]10.1.5.1/32", buf, sizeof(buf));
+	map_resolver_input(alone, buf, n, &src, 4342);
+	ck_assert_uint_eq(nsent, 1);
+	assert_forwarded(&sent[0], buf, n, "198.51.100.2");
+	n = build_ecm("[1]10.1.6.1/32", buf, sizeof(buf));
+	map_resolver_input(alone, buf, n, &src, 4342);
+	ck_assert_uint_eq(nsent, 2);
+	assert_forwarded(&sent[1], buf, n, "198.51.100.1");
+	ck_assert_uint_eq(map_resolver_counters(alone)->requests_forwarded_ms, 2);
+
+	/* Outside: natively forward, for a prefix clear of the delegations. */
+	n = build_ecm("[1]10.3.0.1/32", buf, sizeof(buf));
+	map_resolver_input(alone, buf, n, &src, 4342);
+	ck_assert_uint_eq(nsent, 3);
+	ck_assert_int_eq(lisp_map_reply_decode(sent[2].msg, sent[2].len, &arena, &r, NULL), 0);
+	ck_assert_uint_eq(r.records[0].action, LISP_ACT_NATIVE_FORWARD);
+	ck_assert_str_eq(record_eid(&r.records[0]), "[1]10.2.0.0/15");
+	/* Another Instance-ID is not delegated at all. */
+	n = build_ecm("[2]10.1.5.1/32", buf, sizeof(buf));
+	map_resolver_input(alone, buf, n, &src, 4342);
+	ck_assert_uint_eq(nsent, 4);
+	ck_assert_int_eq(lisp_map_reply_decode(sent[3].msg, sent[3].len, &arena, &r, NULL), 0);
+	ck_assert_str_eq(record_eid(&r.records[0]), "[2]0.0.0.0/0");
+	map_resolver_free(alone);
+	site_table_free(none);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("map_resolver");
@@ -445,6 +657,10 @@ int main(void)
 	tcase_add_test(tc, subscription_notified_on_change);
 	tcase_add_test(tc, more_specific_reaches_covering_subscriber);
 	tcase_add_test(tc, proxy_replied_itrs_get_smrs);
+	tcase_add_test(tc, negative_in_site_spares_registered);
+	tcase_add_test(tc, forward_hop_limit);
+	tcase_add_test(tc, co_located_etr_called_directly);
+	tcase_add_test(tc, standalone_forwards_to_map_servers);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }

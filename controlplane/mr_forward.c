@@ -1,0 +1,138 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include "mr_forward.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mapdb.h"
+#include "wire.h"
+
+/* Map-Servers of one delegated prefix, in configuration order. */
+struct deleg {
+	size_t count;
+	struct mr_ms ms[];
+};
+
+struct mr_delegations {
+	struct mapdb *db;
+};
+
+struct mr_delegations *mr_delegations_new(void)
+{
+	struct mr_delegations *d = calloc(1, sizeof(*d));
+
+	if (d && !(d->db = mapdb_new())) {
+		free(d);
+		return NULL;
+	}
+	return d;
+}
+
+static int deleg_free(const struct lisp_prefix *p, void *value, void *arg)
+{
+	(void)p;
+	(void)arg;
+	free(value);
+	return 0;
+}
+
+void mr_delegations_free(struct mr_delegations *d)
+{
+	if (!d)
+		return;
+	mapdb_walk(d->db, NULL, deleg_free, NULL);
+	mapdb_free(d->db);
+	free(d);
+}
+
+int mr_delegations_add(struct mr_delegations *d, const struct lisp_prefix *eid,
+		       const struct mr_ms *ms)
+{
+	struct deleg *old = mapdb_exact(d->db, eid), *grown;
+	size_t n = old ? old->count : 0;
+	int rc;
+
+	grown = malloc(sizeof(*grown) + (n + 1) * sizeof(grown->ms[0]));
+	if (!grown)
+		return -ENOMEM;
+	if (old)
+		memcpy(grown->ms, old->ms, n * sizeof(old->ms[0]));
+	grown->ms[n] = *ms;
+	grown->count = n + 1;
+	rc = mapdb_insert(d->db, eid, grown, NULL);
+	if (rc < 0) {
+		free(grown);
+		return rc;
+	}
+	free(old);
+	return 0;
+}
+
+size_t mr_delegations_count(const struct mr_delegations *d)
+{
+	return d ? mapdb_count(d->db) : 0;
+}
+
+const struct mr_ms *mr_delegations_lookup(const struct mr_delegations *d,
+					  const struct lisp_prefix *eid)
+{
+	const struct deleg *e = d ? mapdb_longest(d->db, eid, NULL) : NULL;
+
+	return e ? &e->ms[0] : NULL;
+}
+
+struct mapdb *mr_delegations_db(const struct mr_delegations *d)
+{
+	return d->db;
+}
+
+ssize_t mr_ecm_next_hop(const struct lisp_ecm *in, uint8_t *out, size_t cap)
+{
+	struct lisp_ecm next = *in;
+
+	if (in->ttl <= 1)
+		return 0;
+	next.ttl--;
+	return lisp_ecm_encode(&next, out, cap, NULL);
+}
+
+/* Lower is better: reachable before unreachable, then by priority. */
+static unsigned int loc_rank(const struct lisp_locator *l)
+{
+	return (l->flags & LISP_LOC_F_REACH ? 0u : 256u) + l->priority;
+}
+
+bool mr_etr_rloc(const struct reg_eid *e, struct lisp_arena *a,
+		 bool (*skip)(void *arg, const struct reg_xtr *x), void *skip_arg,
+		 struct lisp_addr *out, bool *skipped)
+{
+	*skipped = false;
+	for (const struct reg_xtr *x = e->xtrs; x; x = x->next) {
+		const struct lisp_locator *best = NULL;
+		struct lisp_record rec;
+		struct wire_rd rd;
+
+		if (skip && skip(skip_arg, x)) {
+			*skipped = true;
+			continue;
+		}
+		wire_rd_init(&rd, x->record, x->record_len);
+		if (lisp_record_decode(&rd, a, &rec, NULL) < 0)
+			continue;
+		for (unsigned int i = 0; i < rec.loc_count; i++) {
+			const struct lisp_locator *l = &rec.locs[i];
+
+			if (l->priority == 255 || (l->addr.afi != LISP_AFI_IPV4 &&
+						   l->addr.afi != LISP_AFI_IPV6))
+				continue;
+			if (!best || loc_rank(l) < loc_rank(best))
+				best = l;
+		}
+		if (best) {
+			*out = best->addr.plain;
+			return true;
+		}
+	}
+	return false;
+}

@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Where a Map-Request that is not answered here goes next (RFC 9301,
+ * sections 8.1 and 8.2):
+ *  - a Map-Resolver without the EID's Map-Server forwards the ECM to the
+ *    Map-Server configured for the EID (map-resolver.map-servers: longest
+ *    match per Instance-ID);
+ *  - a Map-Server whose registration did not ask for proxy replies forwards
+ *    it to an RLOC the ETR registered (never to the Map-Register's UDP
+ *    source: that may be a NAT, a relay, or this very process).
+ * Every forward re-encapsulates with the inner TTL one lower and drops the
+ * ECM when it reaches zero: a misconfiguration that points servers at each
+ * other loops a bounded number of times, not forever.
+ */
+#ifndef LISPGW_MR_FORWARD_H
+#define LISPGW_MR_FORWARD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "lisp_msg.h"
+#include "registry.h"
+
+struct mr_ms {
+	struct lisp_addr addr;
+	uint16_t port;
+};
+
+/* The EID space each Map-Server serves, per Instance-ID. */
+struct mr_delegations;
+
+struct mr_delegations *mr_delegations_new(void);
+void mr_delegations_free(struct mr_delegations *d);
+/* Several Map-Servers may serve one prefix: the first added is used. */
+int mr_delegations_add(struct mr_delegations *d, const struct lisp_prefix *eid,
+		       const struct mr_ms *ms);
+size_t mr_delegations_count(const struct mr_delegations *d);
+/* The Map-Server of the longest delegated prefix covering eid, or NULL. */
+const struct mr_ms *mr_delegations_lookup(const struct mr_delegations *d,
+					  const struct lisp_prefix *eid);
+struct mapdb *mr_delegations_db(const struct mr_delegations *d);
+
+/* The ECM for the next hop, inner TTL decremented (checksums rewritten).
+ * 0 when the hop limit is spent; negative on encode errors. */
+ssize_t mr_ecm_next_hop(const struct lisp_ecm *in, uint8_t *out, size_t cap);
+
+/* The registered RLOC a Map-Server forwards a request for e to: among the
+ * registering xTRs in order, the best-priority unicast locator (255 is not
+ * for unicast), reachable ones first.  An xTR for which skip() says true
+ * (this process's own ETR) is passed over and *skipped is set.  False when
+ * no xTR registered a usable RLOC. */
+bool mr_etr_rloc(const struct reg_eid *e, struct lisp_arena *a,
+		 bool (*skip)(void *arg, const struct reg_xtr *x), void *skip_arg,
+		 struct lisp_addr *out, bool *skipped);
+
+#endif
