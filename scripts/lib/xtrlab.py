@@ -3,6 +3,7 @@
 
     underlay namespace U: bridge br0 (192.168.100.0/24)
       |- MS/MR namespace: lispgw-cp (map-server, map-resolver) on .1
+      |- MR namespace (map_resolver(), optional): a stand-alone map-resolver on .2
       |- xTR n namespace: lispgw-dp's RLOC port (af_packet, RLOC .2n, no kernel
       |                   address) and lispgw-cp's management link (.1n)
       |                   per Instance-ID i: bridge bri <- lispgw-dp's EID port
@@ -36,6 +37,7 @@ import time
 
 UNDERLAY = "192.168.100"
 MS_ADDR = UNDERLAY + ".1"
+MR_ADDR = UNDERLAY + ".2"
 KEY = "lab-site-key"
 TOKEN = "lispgw-lab-token-not-secret"
 
@@ -199,11 +201,12 @@ class Lab:
 
     # --- the map-server / map-resolver ----------------------------------------------
 
-    def map_server(self, iids=(1, 2), extra="", dns=()):
+    def map_server(self, iids=(1, 2), extra="", dns=(), resolver=True):
         """The Map-Server/Map-Resolver; extra: more lispgw-cp YAML appended
         to its configuration (top-level sections, e.g. a cats section);
         dns: Distinguished-Name EIDs the site accepts ("[1]dn:gpu-box-1":
-        a site names each DN it takes)."""
+        a site names each DN it takes); resolver: False leaves the
+        map-resolver role out (a Map-Server alone, see map_resolver())."""
         ns = self._netns("ms")
         self._veth(ns, "mgmt", self.u, "ms")
         self._to_bridge(self.u, "ms", "br0")
@@ -214,7 +217,7 @@ class Lab:
         prefixes = "\n".join([f'        - "[{i}]10.0.0.0/8"' for i in iids] +
                              [f'        - "{d}"' for d in dns])
         conf = self.write("ms.yaml", f"""\
-roles: [map-server, map-resolver]
+roles: [map-server{", map-resolver" if resolver else ""}]
 log-level: info
 listen: {{addresses: [{MS_ADDR}]}}
 rest: {{address: {MS_ADDR}, port: 8080, token: "{TOKEN}"}}
@@ -239,10 +242,35 @@ map-resolver:
         self.wait_api(ns, MS_ADDR)
         return ns
 
+    def map_resolver(self, eid_prefixes):
+        """A stand-alone Map-Resolver on MR_ADDR (namespace "mr") that
+        forwards Map-Requests for eid_prefixes to the Map-Server
+        (map-resolver.map-servers); lab.ctl("mr", ...) manages it."""
+        ns = self._netns("mr")
+        self._veth(ns, "mgmt", self.u, "mr")
+        self._to_bridge(self.u, "mr", "br0")
+        sh("ip", "-n", ns, "addr", "add", MR_ADDR + "/24", "dev", "mgmt")
+        sh("ip", "netns", "exec", ns, "ethtool", "-K", "mgmt", "tx", "off", check=False)
+        prefixes = ", ".join(f'"{p}"' for p in eid_prefixes)
+        conf = self.write("mr.yaml", f"""\
+roles: [map-resolver]
+log-level: info
+listen: {{addresses: [{MR_ADDR}]}}
+rest: {{address: {MR_ADDR}, port: 8080, token: "{TOKEN}"}}
+map-resolver:
+  map-servers:
+    - {{address: {MS_ADDR}, eid-prefixes: [{prefixes}]}}
+""")
+        self.procs["mr"] = Proc(ns, [self.bin("lispgw-cp"), "-d", "-c", conf],
+                                os.path.join(self.dir, "mr.log"))
+        self.mr_ns = ns
+        self.wait_api(ns, MR_ADDR)
+        return ns
+
     # --- xTRs -------------------------------------------------------------------------
 
     def xtr(self, n, prefixes, encap="lisp", cp_extra="", dp_extra="", subscribe=True,
-            exception=None, proxy_reply=True, rloc_extra=()):
+            exception=None, proxy_reply=True, rloc_extra=(), map_resolver=MS_ADDR):
         """xTR n (1..9) with an EID port per Instance-ID in prefixes
         ({iid: "10.0.n.0/24"}): lispgw-dp and lispgw-cp (xTR role).
         cp_extra, dp_extra: more YAML appended to lispgw-cp's and
@@ -253,7 +281,8 @@ map-resolver:
         changes by SMR only.  exception: the RLOC port's exception section
         ({"interface": NAME, "rate": ..., "burst": ...}); proxy_reply: the
         ETR asks its Map-Servers to answer for it; rloc_extra: more
-        addresses of the RLOC port ("fd00:100::22/64")."""
+        addresses of the RLOC port ("fd00:100::22/64"); map_resolver:
+        where its ITR resolves (MR_ADDR: the stand-alone one)."""
         ns = self._netns(f"x{n}")
         rloc, mgmt = f"{UNDERLAY}.{20 + n}", f"{UNDERLAY}.{10 + n}"
         if exception:
@@ -313,7 +342,7 @@ etr:
   database:
 {db}
 itr:
-  map-resolvers: [{{address: {MS_ADDR}}}]
+  map-resolvers: [{{address: {map_resolver}}}]
   map-request: {{timeout: 200ms, tries: 5}}
   subscribe: {"true" if subscribe else "false"}
 """ + cp_extra)
@@ -380,9 +409,14 @@ itr:
             return None
 
     def ctl(self, n, *args):
-        """lispgw-ctl against xTR n's lispgw-cp (0: the map-server)."""
-        ns, addr = (self.ms_ns, MS_ADDR) if n == 0 else (self.xtrs[n]["ns"],
-                                                           self.xtrs[n]["mgmt"])
+        """lispgw-ctl against xTR n's lispgw-cp (0: the map-server, "mr":
+        the stand-alone map-resolver)."""
+        if n == 0:
+            ns, addr = self.ms_ns, MS_ADDR
+        elif n == "mr":
+            ns, addr = self.mr_ns, MR_ADDR
+        else:
+            ns, addr = self.xtrs[n]["ns"], self.xtrs[n]["mgmt"]
         return sh("ip", "netns", "exec", ns, self.bin("lispgw-ctl"), "--api",
                   f"http://{addr}:8080", "--token", TOKEN, *args, check=False)
 
