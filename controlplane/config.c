@@ -14,6 +14,8 @@
 #include <unistd.h>
 
 #include "config_priv.h"
+#include "lcaf.h"
+#include "lisp_msg.h"
 
 /* A config is a few KiB; this only keeps a wrong path (a disk image, a
  * device) from being read into memory. */
@@ -412,8 +414,6 @@ void cp_config_free(struct cp_config *cfg)
 	servers_free(cfg->itr.map_resolvers, cfg->itr.map_resolver_count);
 	rlocs_free(cfg->itr.petrs, cfg->itr.petr_count);
 	mappings_free(cfg->itr.statics, cfg->itr.static_count);
-	free(cfg->pitr.eids);
-	free(cfg->petr.iids);
 	cfg_cats_free(&cfg->cats);
 	cfg_agents_free(&cfg->agents);
 	free(cfg);
@@ -424,4 +424,24 @@ const char *cp_role_name(unsigned int role)
 	if (role == CP_ROLE_XTR)
 		return NULL;
 	return cfg_strval_name(cfg_role_names, cfg_role_names_count, role);
+}
+
+void cp_config_rloc_locator(const struct cp_config_rloc *r, struct lisp_locator *loc,
+			    struct lisp_waddr *inner)
+{
+	memset(loc, 0, sizeof(*loc));
+	loc->priority = r->priority;
+	loc->weight = r->weight;
+	loc->mpriority = 255;
+	loc->flags = LISP_LOC_F_LOCAL | LISP_LOC_F_REACH;
+	if (!r->attributes) {
+		lisp_waddr_from_addr(&loc->addr, &r->addr);
+		return;
+	}
+	lisp_waddr_from_addr(inner, &r->addr);
+	loc->addr.afi = LISP_AFI_LCAF;
+	loc->addr.lcaf.type = LCAF_TYPE_JSON;
+	loc->addr.lcaf.json.text = r->attributes;
+	loc->addr.lcaf.json.len = (uint16_t)strlen(r->attributes);
+	loc->addr.lcaf.json.addr = inner;
 }

@@ -69,6 +69,16 @@ enum cp_role {
  * inside Map-Registers and Map-Replies, which must fit one datagram. */
 #define CP_CONFIG_ATTR_MAX	1024
 
+/* What the daemon holds in fixed room (cp.c asserts each against its
+ * owner): a longer list or a bigger record is refused by the check, so
+ * that `lispgw-cp -n` accepts only what starts, and nothing is cut short. */
+#define CP_CONFIG_LISTEN_MAX		16	/* listen.addresses: a socket each */
+#define CP_CONFIG_ITR_RLOCS_MAX		8	/* ITR-RLOCs of one Map-Request */
+#define CP_CONFIG_SERVERS_MAX		16	/* etr.map-servers, itr.map-resolvers */
+#define CP_CONFIG_SITE_EIDS_MAX		64	/* map-server.sites[].eid-prefixes */
+#define CP_CONFIG_DB_RECORD_MAX		4096	/* an ETR database record, encoded */
+#define CP_CONFIG_CACHE_RECORD_MAX	9000	/* a map-cache record, encoded */
+
 /* A Map-Server (etr.map-servers: key_id and key set) or a Map-Resolver
  * (itr.map-resolvers: key_id 0, key NULL). */
 struct cp_config_server {
@@ -165,16 +175,15 @@ struct cp_config_itr {
 	struct cp_config_mapping *statics;
 };
 
+/* pitr and petr sections: their keys (pitr.eid-prefixes,
+ * petr.instance-ids) are refused until the proxy roles use them
+ * (docs/config.md, "Refused keys"); only the section's presence is kept. */
 struct cp_config_pitr {
 	bool present;
-	size_t eid_count;
-	struct lisp_prefix *eids;		/* EID space it attracts for non-LISP sites */
 };
 
 struct cp_config_petr {
 	bool present;
-	size_t iid_count;
-	uint32_t *iids;				/* Instance-IDs it decapsulates */
 };
 
 struct cp_config_rest {
@@ -280,6 +289,14 @@ void cp_config_free(struct cp_config *cfg);
  * gives a config cp_config_equal() to cfg.  Returns 0 or -errno. */
 int cp_config_print(const struct cp_config *cfg, FILE *f);
 bool cp_config_equal(const struct cp_config *a, const struct cp_config *b);
+
+/* A configured RLOC as a locator: with attributes, a JSON LCAF around the
+ * address (RFC 8060, section 4.10.2), inner receiving the address.  The
+ * start path and the record-size check both build records with it. */
+struct lisp_locator;
+struct lisp_waddr;
+void cp_config_rloc_locator(const struct cp_config_rloc *r, struct lisp_locator *loc,
+			    struct lisp_waddr *inner);
 
 /* "map-server", "itr", ...; NULL for anything but a single role bit. */
 const char *cp_role_name(unsigned int role);

@@ -276,6 +276,9 @@ static void chk_listen(struct cfg_chk *c, const struct cfg_raw_listen *r, struct
 	cfg->listen = cfg_chk_calloc(c, r->addresses_count, sizeof(*cfg->listen));
 	cfg->listen_count = cfg->listen ? r->addresses_count : 0;
 	cfg_path_key(&c->path, "addresses");
+	if (r->addresses_count > CP_CONFIG_LISTEN_MAX)
+		cfg_chk_err(c, NULL, "at most %d addresses (a socket each), got %u",
+			    CP_CONFIG_LISTEN_MAX, r->addresses_count);
 	for (size_t i = 0; i < cfg->listen_count; i++) {
 		size_t m = cfg_path_idx(&c->path, i);
 
@@ -419,6 +422,9 @@ static void chk_site(struct cfg_chk *c, const struct cfg_raw_site *r, struct cp_
 	s->allow_shared = cfg_chk_bool(r->allow_shared_eids, false);
 	cfg_chk_prefixes(c, "eid-prefixes", r->eid_prefixes, r->eid_prefixes_count, &s->eids,
 			 &s->eid_count);
+	if (s->eid_count > CP_CONFIG_SITE_EIDS_MAX)
+		cfg_chk_err(c, "eid-prefixes", "at most %d EID-prefixes per site, got %zu",
+			    CP_CONFIG_SITE_EIDS_MAX, s->eid_count);
 }
 
 static void chk_map_server(struct cfg_chk *c, const struct cfg_raw_map_server *r,
@@ -509,6 +515,9 @@ out:
 /* What each role cannot run without.  A section whose role is not enabled
  * is still checked, and otherwise unused: turning a role off should not
  * mean deleting its configuration. */
+#define CP_STR_(x)	#x
+#define CP_STR(x)	CP_STR_(x)
+
 static void chk_roles(struct cfg_chk *c, const struct cp_config *cfg)
 {
 	struct {
@@ -531,10 +540,11 @@ static void chk_roles(struct cfg_chk *c, const struct cp_config *cfg)
 		  "the itr role needs at least one map-resolver" },
 		{ CP_ROLE_PITR, cfg->itr.map_resolver_count > 0, "itr.map-resolvers",
 		  "the pitr role resolves through itr.map-resolvers: at least one is needed" },
-		{ CP_ROLE_PITR, cfg->pitr.eid_count > 0, "pitr.eid-prefixes",
-		  "the pitr role needs the eid-prefixes it attracts traffic for" },
-		{ CP_ROLE_PETR, cfg->petr.iid_count > 0, "petr.instance-ids",
-		  "the petr role needs the instance-ids it decapsulates" },
+		/* Every listen address is an ITR-RLOC of our Map-Requests. */
+		{ CP_ROLE_ITR | CP_ROLE_PITR, cfg->listen_count <= CP_CONFIG_ITR_RLOCS_MAX,
+		  "listen.addresses",
+		  "the itr and pitr roles send every listen address as an ITR-RLOC, at most "
+		  CP_STR(CP_CONFIG_ITR_RLOCS_MAX) },
 	};
 
 	for (size_t i = 0; i < sizeof(need) / sizeof(need[0]); i++) {

@@ -9,6 +9,7 @@
 
 #include "config_priv.h"
 #include "lisp_msg.h"
+#include "wire.h"
 
 /* Bounds that catch typos (a timeout in ms written as seconds) without
  * ruling out a deliberate choice. */
@@ -39,6 +40,10 @@ static void chk_rlocs(struct cfg_chk *c, const char *key, const struct cfg_raw_r
 	size_t mark = cfg_path_key(&c->path, key);
 	struct cp_config_rloc *r = cfg_chk_calloc(c, n, sizeof(*r));
 
+	/* A record's Locator Count is 8 bits (RFC 9301, section 5.4). */
+	if (n > LISP_LOCATORS_MAX)
+		cfg_chk_err(c, NULL, "at most %d RLOCs (a record's Locator Count is 8 bits), got %u",
+			    LISP_LOCATORS_MAX, n);
 	for (unsigned int i = 0; r && i < n; i++) {
 		size_t m = cfg_path_idx(&c->path, i);
 
@@ -69,6 +74,8 @@ static void chk_servers(struct cfg_chk *c, const char *key, const struct cfg_raw
 	size_t mark = cfg_path_key(&c->path, key);
 	struct cp_config_server *s = cfg_chk_calloc(c, n, sizeof(*s));
 
+	if (n > CP_CONFIG_SERVERS_MAX)
+		cfg_chk_err(c, NULL, "at most %d entries, got %u", CP_CONFIG_SERVERS_MAX, n);
 	for (unsigned int i = 0; s && i < n; i++) {
 		size_t m = cfg_path_idx(&c->path, i);
 
@@ -90,6 +97,40 @@ static void chk_servers(struct cfg_chk *c, const char *key, const struct cfg_raw
 	cfg_path_pop(&c->path, mark);
 	*out = s;
 	*count = s ? n : 0;
+}
+
+/* The entry's record encoded as the start path encodes it (locators from
+ * cp_config_rloc_locator, RFC 9301 section 5.4 layout): over max bytes it
+ * would pass the check and then stop the start, so it is refused here. */
+static void chk_record_size(struct cfg_chk *c, const struct cp_config_mapping *m, size_t max,
+			    const char *holder)
+{
+	struct lisp_record rec = { .ttl = m->ttl_min, .mask_len = m->eid.plen,
+				   .action = m->action, .loc_count = (uint8_t)m->rloc_count };
+	size_t room = 64 + m->rloc_count * (CP_CONFIG_ATTR_MAX + 64);
+	struct lisp_waddr *inners = cfg_chk_calloc(c, m->rloc_count + 1, sizeof(*inners));
+	struct lisp_locator *locs = cfg_chk_calloc(c, m->rloc_count + 1, sizeof(*locs));
+	uint8_t *buf = cfg_chk_calloc(c, room, 1);
+	struct lisp_waddr eid_inner;
+	struct lisp_err err;
+	struct wire_wr w;
+
+	if (!inners || !locs || !buf || !m->eid.addr.afi || m->rloc_count > LISP_LOCATORS_MAX)
+		goto out;	/* out of memory, or reported already */
+	for (size_t i = 0; i < m->rloc_count; i++)
+		cp_config_rloc_locator(&m->rlocs[i], &locs[i], &inners[i]);
+	rec.locs = locs;
+	lisp_waddr_from_prefix(&rec.eid, &eid_inner, &m->eid);
+	wire_wr_init(&w, buf, room);
+	if (lisp_record_encode(&w, &rec, &err) == 0 && wire_wr_len(&w) > max)
+		cfg_chk_err(c, "rlocs",
+			    "the entry's record encodes to %zu bytes, and %s holds at most %zu: "
+			    "fewer rlocs or shorter attributes",
+			    wire_wr_len(&w), holder, max);
+out:
+	free(inners);
+	free(locs);
+	free(buf);
 }
 
 /* Database or static entries; an EID-prefix may appear once. */
@@ -122,6 +163,9 @@ static void chk_mappings(struct cfg_chk *c, const char *key, const struct cfg_ra
 			cfg_chk_err(c, "rlocs", "a %s entry takes no rlocs",
 				    cfg_strval_name(cfg_action_names, cfg_action_names_count,
 						    m[i].action));
+		chk_record_size(c, &m[i], is_static ? CP_CONFIG_CACHE_RECORD_MAX
+						    : CP_CONFIG_DB_RECORD_MAX,
+				is_static ? "a map-cache entry" : "an ETR database entry");
 		cfg_path_pop(&c->path, pm);
 	}
 	cfg_path_pop(&c->path, mark);
@@ -214,14 +258,26 @@ out:
 	cfg_path_pop(&c->path, mark);
 }
 
+/* A key no code reads yet is refused, never accepted and ignored: the
+ * operator would believe it in force (docs/config.md, "Refused keys"). */
+static void chk_unused_key(struct cfg_chk *c, const char *key, const char *why)
+{
+	struct cfg_path p = c->path;
+
+	cfg_path_key(&p, key);
+	if (cfg_doc_node(c->doc, p.s))
+		cfg_chk_err(c, key, "not used yet, so refused: %s; remove it", why);
+}
+
 void cfg_chk_pitr(struct cfg_chk *c, const struct cfg_raw_pitr *r, struct cp_config_pitr *pitr)
 {
 	size_t mark = cfg_path_key(&c->path, "pitr");
 
 	if (r) {
 		pitr->present = true;
-		cfg_chk_prefixes(c, "eid-prefixes", r->eid_prefixes, r->eid_prefixes_count,
-				 &pitr->eids, &pitr->eid_count);
+		chk_unused_key(c, "eid-prefixes",
+			       "the pitr role resolves and encapsulates like an itr but does not "
+			       "announce or attract any EID space yet");
 	}
 	cfg_path_pop(&c->path, mark);
 }
@@ -232,26 +288,9 @@ void cfg_chk_petr(struct cfg_chk *c, const struct cfg_raw_petr *r, struct cp_con
 
 	if (r) {
 		petr->present = true;
-		petr->iids = cfg_chk_calloc(c, r->instance_ids_count, sizeof(*petr->iids));
-		petr->iid_count = petr->iids ? r->instance_ids_count : 0;
-		cfg_path_key(&c->path, "instance-ids");
-		for (size_t i = 0; i < petr->iid_count; i++) {
-			size_t m = cfg_path_idx(&c->path, i);
-
-			petr->iids[i] = r->instance_ids[i];
-			if (petr->iids[i] > LISP_IID_MAX)
-				cfg_chk_err(c, NULL,
-					    "instance-id %u does not fit 24 bits (at most %u)",
-					    petr->iids[i], LISP_IID_MAX);
-			for (size_t j = 0; j < i; j++) {
-				if (petr->iids[i] == petr->iids[j]) {
-					cfg_chk_err(c, NULL, "instance-id %u is listed twice",
-						    petr->iids[i]);
-					break;
-				}
-			}
-			cfg_path_pop(&c->path, m);
-		}
+		chk_unused_key(c, "instance-ids",
+			       "the petr role has no decapsulation of its own yet, so nothing "
+			       "would filter by Instance-ID");
 	}
 	cfg_path_pop(&c->path, mark);
 }

@@ -254,19 +254,11 @@ static void print_xtr(const struct cp_config *cfg, FILE *f)
 			put_mappings(f, 2, "static-map-cache", itr->statics, itr->static_count,
 				     true);
 	}
-	if (cfg->pitr.present) {
-		fputs("pitr:\n", f);
-		if (cfg->pitr.eid_count)
-			put_prefixes(f, 2, "eid-prefixes", cfg->pitr.eids, cfg->pitr.eid_count);
-		else
-			fputs("  eid-prefixes: []\n", f);
-	}
-	if (cfg->petr.present) {
-		fputs("petr:\n  instance-ids: [", f);
-		for (size_t i = 0; i < cfg->petr.iid_count; i++)
-			fprintf(f, "%s%u", i ? ", " : "", cfg->petr.iids[i]);
-		fputs("]\n", f);
-	}
+	/* Their keys are refused (config.h): an empty section is all there is. */
+	if (cfg->pitr.present)
+		fputs("pitr: {}\n", f);
+	if (cfg->petr.present)
+		fputs("petr: {}\n", f);
 	cfg_print_cats(&cfg->cats, f);
 	cfg_print_agents(&cfg->agents, f);
 }
@@ -416,11 +408,7 @@ bool cp_config_equal(const struct cp_config *a, const struct cp_config *b)
 	if (a->dataplane.present != b->dataplane.present ||
 	    !str_eq(a->dataplane.socket, b->dataplane.socket))
 		return false;
-	if (a->pitr.present != b->pitr.present || a->petr.present != b->petr.present ||
-	    !prefixes_eq(a->pitr.eids, a->pitr.eid_count, b->pitr.eids, b->pitr.eid_count) ||
-	    a->petr.iid_count != b->petr.iid_count ||
-	    (a->petr.iid_count &&
-	     memcmp(a->petr.iids, b->petr.iids, a->petr.iid_count * sizeof(*a->petr.iids))))
+	if (a->pitr.present != b->pitr.present || a->petr.present != b->petr.present)
 		return false;
 	return ms_eq(&a->ms, &b->ms) && mr_eq(&a->mr, &b->mr) && etr_eq(&a->etr, &b->etr) &&
 	       itr_eq(&a->itr, &b->itr) && cfg_cats_equal(&a->cats, &b->cats) &&

@@ -12,6 +12,14 @@
 #include "mapdb.h"
 #include "rest.h"
 
+/* The configuration check refuses what does not fit these (config.h). */
+_Static_assert(CP_CONFIG_LISTEN_MAX == CP_SOCKS_MAX, "listen.addresses");
+_Static_assert(CP_CONFIG_ITR_RLOCS_MAX == ITR_RLOCS_MAX, "ITR-RLOCs");
+_Static_assert(CP_CONFIG_DB_RECORD_MAX == ETR_RECORD_MAX, "ETR database record");
+_Static_assert(CP_CONFIG_CACHE_RECORD_MAX == MAPCACHE_RECORD_MAX, "map-cache record");
+_Static_assert(CP_CONFIG_SITE_EIDS_MAX == CP_SITE_EIDS_MAX, "site EID-prefixes");
+_Static_assert(CP_CONFIG_SERVERS_MAX == CP_SERVERS_MAX, "Map-Servers");
+
 /* ---- roles from the configuration --------------------------------------- */
 
 static struct site_table *sites_from_config(const struct cp_config *cfg, struct lisp_err *err)
@@ -24,9 +32,9 @@ static struct site_table *sites_from_config(const struct cp_config *cfg, struct 
 	}
 	for (size_t i = 0; i < cfg->ms.site_count; i++) {
 		const struct cp_config_site *c = &cfg->ms.sites[i];
-		struct site_eid eids[64];
+		struct site_eid eids[CP_SITE_EIDS_MAX];
 		struct site s = { .alg_id = c->key_id, .allow_shared = c->allow_shared };
-		size_t n = c->eid_count < 64 ? c->eid_count : 64;
+		size_t n = c->eid_count < CP_SITE_EIDS_MAX ? c->eid_count : CP_SITE_EIDS_MAX;
 		int rc;
 
 		snprintf(s.name, sizeof(s.name), "%s", c->name);
@@ -48,28 +56,6 @@ static struct site_table *sites_from_config(const struct cp_config *cfg, struct 
 	return t;
 }
 
-/* An RLOC of the configuration as a locator address: with attributes, a
- * JSON LCAF carrying the RLOC (RFC 8060, section 4.10.2). */
-void cp_locator_from_config(const struct cp_config_rloc *r, struct lisp_locator *loc,
-			    struct lisp_waddr *inner)
-{
-	memset(loc, 0, sizeof(*loc));
-	loc->priority = r->priority;
-	loc->weight = r->weight;
-	loc->mpriority = 255;
-	loc->flags = LISP_LOC_F_LOCAL | LISP_LOC_F_REACH;
-	if (!r->attributes) {
-		lisp_waddr_from_addr(&loc->addr, &r->addr);
-		return;
-	}
-	lisp_waddr_from_addr(inner, &r->addr);
-	loc->addr.afi = LISP_AFI_LCAF;
-	loc->addr.lcaf.type = LCAF_TYPE_JSON;
-	loc->addr.lcaf.json.text = r->attributes;
-	loc->addr.lcaf.json.len = (uint16_t)strlen(r->attributes);
-	loc->addr.lcaf.json.addr = inner;
-}
-
 static int etr_load_database(struct etr *etr, const struct cp_config *cfg, struct lisp_err *err)
 {
 	for (size_t i = 0; i < cfg->etr.mapping_count; i++) {
@@ -81,7 +67,7 @@ static int etr_load_database(struct etr *etr, const struct cp_config *cfg, struc
 		int rc;
 
 		for (size_t j = 0; j < n; j++)
-			cp_locator_from_config(&m->rlocs[j], &locs[j], &inners[j]);
+			cp_config_rloc_locator(&m->rlocs[j], &locs[j], &inners[j]);
 		lisp_waddr_from_prefix(&rec.eid, &eid_inner, &m->eid);
 		rec.loc_count = (uint8_t)n;
 		rec.locs = locs;
@@ -95,8 +81,9 @@ static int etr_load_database(struct etr *etr, const struct cp_config *cfg, struc
 static struct etr *etr_from_config(struct cp *cp, const struct cp_config *cfg,
 				   struct lisp_err *err)
 {
-	struct etr_map_server servers[16];
-	size_t n = cfg->etr.map_server_count < 16 ? cfg->etr.map_server_count : 16;
+	struct etr_map_server servers[CP_SERVERS_MAX];
+	size_t n = cfg->etr.map_server_count < CP_SERVERS_MAX ? cfg->etr.map_server_count
+							      : CP_SERVERS_MAX;
 	struct etr_params p;
 	struct etr *etr;
 
@@ -413,6 +400,9 @@ int cp_start(struct cp *cp, struct evloop *loop, const char *config_path,
 	}
 	if (cp->etr)
 		etr_start(cp->etr);
+	if ((cfg->roles & CP_ROLE_PETR) && !(cfg->roles & ~CP_ROLE_PETR))
+		log_warn("role petr: lispgw-cp has no Proxy-ETR function yet (decapsulation is "
+			 "lispgw-dp's); with no other role it only opens the control sockets");
 	return 0;
 }
 

@@ -8,8 +8,9 @@
 
 struct itr *cp_itr_from_config(struct cp *cp, const struct cp_config *cfg, struct lisp_err *err)
 {
-	struct itr_map_resolver mrs[16];
-	size_t nmr = cfg->itr.map_resolver_count < 16 ? cfg->itr.map_resolver_count : 16;
+	struct itr_map_resolver mrs[CP_SERVERS_MAX];
+	size_t nmr = cfg->itr.map_resolver_count < CP_SERVERS_MAX ? cfg->itr.map_resolver_count
+								  : CP_SERVERS_MAX;
 	struct itr_params p;
 	struct itr *itr;
 
@@ -57,7 +58,7 @@ struct itr *cp_itr_from_config(struct cp *cp, const struct cp_config *cfg, struc
 		size_t n = m->rloc_count < LISP_LOCATORS_MAX ? m->rloc_count : LISP_LOCATORS_MAX;
 
 		for (size_t j = 0; j < n; j++)
-			cp_locator_from_config(&m->rlocs[j], &locs[j], &inners[j]);
+			cp_config_rloc_locator(&m->rlocs[j], &locs[j], &inners[j]);
 		lisp_waddr_from_prefix(&rec.eid, &eid_inner, &m->eid);
 		rec.loc_count = (uint8_t)n;
 		rec.locs = locs;

@@ -8,9 +8,10 @@
 
 struct cp;
 
-/* A configured RLOC as a locator (a JSON LCAF around it with attributes). */
-void cp_locator_from_config(const struct cp_config_rloc *r, struct lisp_locator *loc,
-			    struct lisp_waddr *inner);
+/* Room on the stack while building the roles (the check keeps within it). */
+#define CP_SITE_EIDS_MAX	64	/* EID-prefixes of one site */
+#define CP_SERVERS_MAX		16	/* etr.map-servers, itr.map-resolvers */
+
 struct itr *cp_itr_from_config(struct cp *cp, const struct cp_config *cfg, struct lisp_err *err);
 
 /* CATS (cp_cats.c): ranking policies to the Map-Resolver and the ITR, the

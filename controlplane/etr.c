@@ -17,7 +17,6 @@
  * not need fragmenting on the way to the Map-Server. */
 #define ETR_REGISTER_BUDGET	1400
 #define ETR_CHUNKS_MAX		64
-#define ETR_RECORD_MAX		4096
 
 struct etr_entry {
 	struct lisp_prefix eid;

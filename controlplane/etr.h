@@ -29,6 +29,8 @@
 #include "map_server.h"
 
 #define ETR_KEY_MAX 128
+/* One database record, encoded (etr_db_set refuses a bigger one). */
+#define ETR_RECORD_MAX 4096
 
 struct etr_map_server {
 	struct lisp_addr addr;

@@ -7,7 +7,6 @@
 
 #include "mapdb.h"
 
-#define MAPCACHE_RECORD_MAX	9000	/* a record never outgrows its datagram */
 #define MAPCACHE_HEAP_NONE	SIZE_MAX
 #define MS_PER_MIN		60000ull
 /* RFC 9301, 5.4: TTL 0xffffffff lets the recipient decide; 8.1 makes one

@@ -35,6 +35,7 @@
 
 #define MAPCACHE_NEVER		UINT64_MAX	/* expires_ms of static entries */
 #define MAPCACHE_OBSERVERS_MAX	4
+#define MAPCACHE_RECORD_MAX	9000	/* a record never outgrows its datagram */
 
 enum mapcache_source {
 	MAPCACHE_SRC_MAP_REPLY,

@@ -426,6 +426,50 @@ START_TEST(test_bad_files)
 }
 END_TEST
 
+/* Keys no code reads are refused, with the key, its line and why
+ * (docs/config.md, "Refused keys"); each also runs in test_bad_files. */
+START_TEST(test_refused_pitr_eid_prefixes)
+{
+	check_bad("bad-refused-pitr.yaml");
+}
+END_TEST
+
+START_TEST(test_refused_petr_instance_ids)
+{
+	check_bad("bad-refused-petr.yaml");
+}
+END_TEST
+
+/* What the start path refuses, the check refuses (lispgw-cp -n): records
+ * over what the ETR and the map-cache hold, lists over the daemon's room. */
+START_TEST(test_check_record_size)
+{
+	check_bad("bad-record-size.yaml");
+}
+END_TEST
+
+START_TEST(test_check_list_limits)
+{
+	check_bad("bad-limits.yaml");
+}
+END_TEST
+
+/* The roles no longer need the refused keys: the examples load without. */
+START_TEST(test_proxy_roles_without_keys)
+{
+	struct cp_config *p = load_rel("docs/examples/pitr.yaml");
+	struct cp_config *e = load_rel("docs/examples/petr.yaml");
+	char *text = print_to_string(p);
+
+	ck_assert_uint_eq(p->roles, CP_ROLE_PITR);
+	ck_assert_uint_eq(e->roles, CP_ROLE_PETR);
+	ck_assert_ptr_null(strstr(text, "pitr:"));
+	free(text);
+	cp_config_free(p);
+	cp_config_free(e);
+}
+END_TEST
+
 /* One file with mistakes in every section reports all of them. */
 START_TEST(test_many_errors)
 {
@@ -630,6 +674,11 @@ int main(void)
 	tcase_add_test(files, test_attributes);
 	tcase_add_test(files, test_agents_section);
 	tcase_add_test(files, test_bad_files);
+	tcase_add_test(files, test_refused_pitr_eid_prefixes);
+	tcase_add_test(files, test_refused_petr_instance_ids);
+	tcase_add_test(files, test_check_record_size);
+	tcase_add_test(files, test_check_list_limits);
+	tcase_add_test(files, test_proxy_roles_without_keys);
 	tcase_add_test(files, test_many_errors);
 	tcase_add_test(files, test_error_format);
 	tcase_add_test(files, test_unreadable);
