@@ -109,6 +109,7 @@ bool mr_etr_rloc(const struct reg_eid *e, struct lisp_arena *a,
 {
 	*skipped = false;
 	for (const struct reg_xtr *x = e->xtrs; x; x = x->next) {
+		const struct lisp_addr *best_addr = NULL;
 		const struct lisp_locator *best = NULL;
 		struct lisp_record rec;
 		struct wire_rd rd;
@@ -122,15 +123,19 @@ bool mr_etr_rloc(const struct reg_eid *e, struct lisp_arena *a,
 			continue;
 		for (unsigned int i = 0; i < rec.loc_count; i++) {
 			const struct lisp_locator *l = &rec.locs[i];
+			/* An RLOC with attributes is a JSON LCAF around it. */
+			const struct lisp_addr *ip = lisp_waddr_rloc(&l->addr);
 
-			if (l->priority == 255 || (l->addr.afi != LISP_AFI_IPV4 &&
-						   l->addr.afi != LISP_AFI_IPV6))
+			if (l->priority == 255 || !ip ||
+			    (ip->afi != LISP_AFI_IPV4 && ip->afi != LISP_AFI_IPV6))
 				continue;
-			if (!best || loc_rank(l) < loc_rank(best))
+			if (!best || loc_rank(l) < loc_rank(best)) {
 				best = l;
+				best_addr = ip;
+			}
 		}
 		if (best) {
-			*out = best->addr.plain;
+			*out = *best_addr;
 			return true;
 		}
 	}

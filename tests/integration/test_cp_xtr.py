@@ -71,7 +71,7 @@ XTR = """
 roles: [xtr]
 xtr-id: "%(xtr_id)s"
 site-id: 1
-listen: {addresses: [%(ip)s]}
+listen: {addresses: [%(listen)s]}
 rest: {address: %(ip)s, token: "%(token)s"}
 etr:
   register-interval: 2s
@@ -86,9 +86,12 @@ itr:
 """
 
 
-def xtr(name, ip, eid, xtr_id, proxy, subscribe):
+def xtr(name, ip, eid, xtr_id, proxy, subscribe, renumbered=()):
+    """renumbered: RLOCs the xTR moves to later, where it listens too (the
+    Map-Server forwards requests to the registered RLOC)."""
     return lab.start(name, XTR % dict(ip=ip, ms=MS, eid=eid, xtr_id=xtr_id, token=TOKEN,
-                                      proxy=proxy, subscribe=subscribe), ip)
+                                      proxy=proxy, subscribe=subscribe,
+                                      listen=', '.join((ip,) + tuple(renumbered))), ip)
 
 
 lab.start('ms', """
@@ -102,7 +105,8 @@ map-server:
        eid-prefixes: ["[1]10.0.0.0/8"]}
 """ % (MS, MS, TOKEN), MS)
 xtr('x1', X1, '[1]10.1.0.0/16', '0' * 31 + '1', 'false', 'false')
-xtr('x2', X2, '[1]10.2.0.0/16', '0' * 31 + '2', 'false', 'false')
+NEW, NEWER = lab.ip(33), lab.ip(34)
+xtr('x2', X2, '[1]10.2.0.0/16', '0' * 31 + '2', 'false', 'false', renumbered=(NEW, NEWER))
 time.sleep(1)
 
 out = ctl(MS, 'show', 'registrations')
@@ -118,7 +122,6 @@ out = ctl(X1, 'show', 'map-cache')
 check(out.returncode == 0 and '[1]10.2.0.0/16' in out.stdout, 'lispgw-ctl show map-cache')
 
 # SMR: xTR 2 renumbers its RLOC; its ETR tells xTR 1, which re-resolves.
-NEW = lab.ip(33)
 st, _ = api(X2, 'POST', '/api/v1/mappings',
             {'eid': '[1]10.2.0.0/16', 'replace': True, 'rlocs': [{'address': NEW}]})
 check(st in (200, 201), 'xTR 2 changes its mapping through REST')
@@ -137,7 +140,6 @@ check(wait_for(lambda: cache_rlocs(X1, '[1]10.2.3.4'), [NEW]) == [NEW], 'resolve
 _, ms_stats = api(MS, 'GET', '/api/v1/stats')
 check(ms_stats.get('pubsub', {}).get('subscriptions', 0) >= 1, 'the Map-Server holds the subscription',
       str(ms_stats.get('pubsub')))
-NEWER = lab.ip(34)
 api(X2, 'POST', '/api/v1/mappings',
     {'eid': '[1]10.2.0.0/16', 'replace': True, 'rlocs': [{'address': NEWER}]})
 check(wait_for(lambda: cache_rlocs(X1, '[1]10.2.3.4'), [NEWER]) == [NEWER],

@@ -103,9 +103,13 @@ static void teardown(void)
 static bool keep_sent;
 
 /* Sent from src (the RLOC itself when NULL). */
+/* JSON attributes for the next registrations' RLOC (NULL: a plain RLOC). */
+static const char *reg_attrs;
+
 static void do_register_from(const char *eid, const char *rloc, const char *src, bool proxy,
 			     uint8_t xtr, uint64_t nonce)
 {
+	struct lisp_waddr rloc_in_json;
 	struct lisp_locator loc = { .priority = 1, .weight = 100, .flags = LISP_LOC_F_REACH };
 	struct lisp_record rec = { .ttl = 1440, .loc_count = 1, .locs = &loc };
 	struct lisp_map_register m = { .type = LISP_MAP_REGISTER, .proxy_reply = proxy,
@@ -124,6 +128,14 @@ static void do_register_from(const char *eid, const char *rloc, const char *src,
 	rec.mask_len = p.plen;
 	lisp_addr_parse(rloc, &a, NULL);
 	lisp_waddr_from_addr(&loc.addr, &a);
+	if (reg_attrs) {	/* the RLOC inside a JSON LCAF */
+		lisp_waddr_from_addr(&rloc_in_json, &a);
+		loc.addr.afi = LISP_AFI_LCAF;
+		loc.addr.lcaf.type = LCAF_TYPE_JSON;
+		loc.addr.lcaf.json.text = reg_attrs;
+		loc.addr.lcaf.json.len = (uint16_t)strlen(reg_attrs);
+		loc.addr.lcaf.json.addr = &rloc_in_json;
+	}
 	n = lisp_map_register_encode(&m, buf, sizeof(buf), NULL);
 	lisp_auth_sign(buf, (size_t)n, key, strlen(key), NULL);
 	lisp_addr_parse(src ? src : rloc, &from, NULL);
@@ -261,6 +273,15 @@ START_TEST(forward_to_etr)
 	ck_assert_uint_eq(nsent, 1);
 	assert_forwarded(&sent[0], buf, n, "192.0.2.1");
 	ck_assert_uint_eq(map_resolver_counters(mr)->requests_forwarded, 1);
+	/* An RLOC with attributes (JSON LCAF): forwarded to the RLOC inside. */
+	reg_attrs = "{\"gpu\": \"H100\"}";
+	do_register_from("[1]10.1.3.0/24", "192.0.2.3", "203.0.113.7", false, 0, 2);
+	reg_attrs = NULL;
+	n = build_ecm("[1]10.1.3.3/32", buf, sizeof(buf));
+	map_resolver_input(mr, buf, n, &src, 4342);
+	ck_assert_uint_eq(nsent, 1);
+	assert_forwarded(&sent[0], buf, n, "192.0.2.3");
+	ck_assert_uint_eq(map_resolver_counters(mr)->forward_no_rloc, 0);
 }
 END_TEST
 
