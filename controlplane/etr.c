@@ -306,6 +306,10 @@ static int encode_entry(const struct lisp_record *rec, struct etr_entry **out,
 	copy.authoritative = true;	/* an ETR speaks for its own EIDs */
 	wire_wr_init(&w, buf, sizeof(buf));
 	rc = lisp_record_encode(&w, &copy, err);
+	if (rc == -ENOSPC)	/* too big, not full: the caller's input is wrong */
+		return lisp_err_set(err, EMSGSIZE, "the record encodes to over %d bytes, more "
+				    "than an ETR database entry holds: fewer rlocs or shorter "
+				    "attributes", ETR_RECORD_MAX);
 	if (rc < 0)
 		return rc;
 	*out = malloc(sizeof(**out) + wire_wr_len(&w));

@@ -83,7 +83,8 @@ void etr_params_default(struct etr_params *p);
 /* The database: set or replace the mapping of rec's EID (the record is
  * copied, locators and their LCAFs included); delete one.  A change is
  * registered at once, not at the next interval.  A deleted EID is withdrawn
- * with a Map-Register of TTL 0. */
+ * with a Map-Register of TTL 0.  A record that encodes to over
+ * ETR_RECORD_MAX bytes is -EMSGSIZE. */
 int etr_db_set(struct etr *etr, const struct lisp_record *rec, struct lisp_err *err);
 int etr_db_del(struct etr *etr, const struct lisp_prefix *eid);
 size_t etr_db_count(const struct etr *etr);

@@ -453,6 +453,10 @@ int mapcache_update(struct mapcache *mc, const struct lisp_record *rec,
 	}
 	wire_wr_init(&w, mc->buf, MAPCACHE_RECORD_MAX);
 	rc = lisp_record_encode(&w, rec, err);
+	if (rc == -ENOSPC)	/* too big, not full: the caller's input is wrong */
+		return lisp_err_set(err, EMSGSIZE, "the record encodes to over %d bytes, more "
+				    "than a map-cache entry holds: fewer rlocs or shorter "
+				    "attributes", MAPCACHE_RECORD_MAX);
 	if (rc < 0)
 		return rc;
 	len = wire_wr_len(&w);

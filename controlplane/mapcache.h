@@ -170,6 +170,7 @@ int mapcache_unobserve(struct mapcache *mc, mapcache_observer_fn fn, void *arg);
  *  - the same record again only restarts the TTL (no event);
  *  - a static entry is not replaced by the mapping system: -EEXIST;
  *  - full with only static entries: -ENOSPC;
+ *  - a record that encodes to over MAPCACHE_RECORD_MAX bytes: -EMSGSIZE;
  *  - an EID that is not an (IID-)prefix: -ENOTSUP.
  */
 int mapcache_update(struct mapcache *mc, const struct lisp_record *rec,

@@ -169,6 +169,8 @@ static unsigned int status_of(int rc)
 	case -ENOENT:
 		return MHD_HTTP_CONFLICT;
 	case -EINVAL:
+	case -EMSGSIZE:		/* a record too big to encode: the body's fault */
+	case -E2BIG:
 		return MHD_HTTP_BAD_REQUEST;
 	default:
 		return MHD_HTTP_INTERNAL_SERVER_ERROR;

@@ -31,6 +31,8 @@ static json_t *mapping_json(const struct rest_mapping *m, bool replaced)
 	return o;
 }
 
+/* -ENOSPC is a full table (a conflict with the state); anything else the
+ * body caused (-EMSGSIZE: its record is too big to encode) is a 400. */
 static unsigned int status_of(int rc)
 {
 	return rc == -ENOMEM ? MHD_HTTP_INTERNAL_SERVER_ERROR
@@ -74,7 +76,8 @@ void rest_post_mappings(struct rest_req *rq, struct rest_resp *rs)
 	rc = m.is_static ? cp->itr_ops->static_set(cp->itr, &rec, &err)
 			 : etr_db_set(cp->etr, &rec, &err);
 	if (rc < 0) {
-		rest_resp_error(rs, status_of(rc), NULL, "the mapping was not stored: %s",
+		rest_resp_error(rs, status_of(rc), rc == -EMSGSIZE ? "rlocs" : NULL,
+				"the mapping was not stored: %s",
 				err.msg[0] ? err.msg : strerror(-rc));
 		goto out;
 	}
