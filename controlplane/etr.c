@@ -1,59 +1,13 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-#include "etr.h"
-
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "etr_priv.h"
 #include "lisp_auth.h"
-#include "log.h"
-#include "mapdb.h"
-#include "requesters.h"
 
 #define ETR_ARENA_BYTES		(128 * 1024)
-#define ETR_MSG_MAX		9000
-/* Records per Map-Register are packed up to this size: a Map-Register must
- * not need fragmenting on the way to the Map-Server. */
-#define ETR_REGISTER_BUDGET	1400
-#define ETR_CHUNKS_MAX		64
-
-struct etr_entry {
-	struct lisp_prefix eid;
-	/* The ITRs that asked (requesters.h), at most ETR_SMR_REQUESTERS;
-	 * NULL until someone asks. */
-	struct requesters *reqs;
-	size_t len;
-	uint8_t record[];	/* encoded, A-bit set */
-};
-
-struct etr_ms {
-	struct etr *etr;
-	struct etr_map_server conf;
-	struct evtimer retry;
-	uint64_t pending[ETR_CHUNKS_MAX];	/* nonces not yet acknowledged */
-	unsigned int pending_count;
-	unsigned int tries;
-};
-
-struct etr {
-	struct evloop *loop;
-	struct etr_params params;
-	struct etr_ms *servers;
-	size_t server_count;
-	ms_send_fn send;
-	void *send_arg;
-	struct mapdb *db;
-	struct evtimer periodic;
-	uint64_t nonce_counter;
-	uint64_t smr_tokens;		/* thousandths of an SMR */
-	uint64_t smr_refill_ms;
-	struct etr_counters c;
-	struct lisp_arena arena;
-	uint8_t *arena_buf;
-	uint8_t *out;
-	struct log_ratelimit rl;
-};
 
 void etr_params_default(struct etr_params *p)
 {
@@ -63,10 +17,8 @@ void etr_params_default(struct etr_params *p)
 	p->want_notify = true;
 	p->proxy_reply = true;
 	p->smr_rate = 100;
+	p->path_mtu = 1500;
 }
-
-static void etr_periodic(struct evtimer *t, void *arg);
-static void etr_ms_retry(struct evtimer *t, void *arg);
 
 struct etr *etr_new(struct evloop *loop, const struct etr_params *params,
 		    const struct etr_map_server *servers, size_t server_count, ms_send_fn send,
@@ -77,13 +29,14 @@ struct etr *etr_new(struct evloop *loop, const struct etr_params *params,
 
 	if (!etr)
 		return NULL;
-	/* Idle before anything can fail: etr_free cancels it. */
-	evtimer_init(&etr->periodic, etr_periodic, etr);
 	etr->loop = loop;
 	etr->params = *params;
 	etr->send = send;
 	etr->send_arg = send_arg;
 	etr->rl = (struct log_ratelimit)LOG_RATELIMIT_INIT(10, 1000);
+	/* Timers idle before anything can fail: etr_free cancels them. */
+	evtimer_init(&etr->periodic, NULL, NULL);
+	evtimer_init(&etr->soon, NULL, NULL);
 	etr->db = mapdb_new();
 	etr->servers = calloc(server_count ? server_count : 1, sizeof(*etr->servers));
 	etr->arena_buf = malloc(ETR_ARENA_BYTES);
@@ -93,13 +46,13 @@ struct etr *etr_new(struct evloop *loop, const struct etr_params *params,
 		return NULL;
 	}
 	etr->server_count = server_count;
-	for (size_t i = 0; i < server_count; i++) {
-		etr->servers[i].etr = etr;
+	for (size_t i = 0; i < server_count; i++)
 		etr->servers[i].conf = servers[i];
-		evtimer_init(&etr->servers[i].retry, etr_ms_retry, &etr->servers[i]);
+	if (etr_register_init(etr) < 0) {
+		etr_free(etr);
+		return NULL;
 	}
 	lisp_arena_init(&etr->arena, etr->arena_buf, ETR_ARENA_BYTES);
-	evtimer_init(&etr->periodic, etr_periodic, etr);
 	etr->smr_tokens = (uint64_t)params->smr_rate * 1000;
 	etr->smr_refill_ms = evloop_now_ms(loop);
 	/* Strictly increasing across restarts: wall-clock milliseconds in the
@@ -109,7 +62,7 @@ struct etr *etr_new(struct evloop *loop, const struct etr_params *params,
 	return etr;
 }
 
-static void entry_free(struct etr_entry *e)
+void etr_entry_free(struct etr_entry *e)
 {
 	free(e->reqs);
 	free(e);
@@ -119,7 +72,7 @@ static int free_entry(const struct lisp_prefix *p, void *value, void *arg)
 {
 	(void)p;
 	(void)arg;
-	entry_free(value);
+	etr_entry_free(value);
 	return 0;
 }
 
@@ -127,9 +80,7 @@ void etr_free(struct etr *etr)
 {
 	if (!etr)
 		return;
-	evtimer_cancel(etr->loop, &etr->periodic);
-	for (size_t i = 0; i < etr->server_count; i++)
-		evtimer_cancel(etr->loop, &etr->servers[i].retry);
+	etr_register_fini(etr);
 	if (etr->db) {
 		mapdb_walk(etr->db, NULL, free_entry, NULL);
 		mapdb_free(etr->db);
@@ -155,146 +106,6 @@ size_t etr_db_count(const struct etr *etr)
 	return mapdb_count(etr->db);
 }
 
-bool etr_registered(const struct etr *etr)
-{
-	for (size_t i = 0; i < etr->server_count; i++)
-		if (etr->servers[i].pending_count)
-			return false;
-	return true;
-}
-
-/* ---- registration ------------------------------------------------------- */
-
-/* Sends one Map-Register with the given records. */
-static int register_send(struct etr *etr, struct etr_ms *ms, const struct lisp_record *recs,
-			 uint8_t count)
-{
-	struct lisp_map_register m = {
-		.type = LISP_MAP_REGISTER,
-		.proxy_reply = etr->params.proxy_reply,
-		.want_notify = etr->params.want_notify,
-		.xtr_id_present = etr->params.xtr_id_present,
-		.site_id = etr->params.site_id,
-		.alg_id = ms->conf.alg_id,
-		.nonce = ++etr->nonce_counter,
-		.record_count = count,
-		.records = (struct lisp_record *)recs,
-	};
-	struct lisp_err err;
-	ssize_t n;
-
-	memcpy(m.xtr_id, etr->params.xtr_id, LISP_XTR_ID_LEN);
-	n = lisp_map_register_encode(&m, etr->out, ETR_MSG_MAX, &err);
-	if (n < 0 || lisp_auth_sign(etr->out, (size_t)n, ms->conf.key, ms->conf.key_len, &err) < 0) {
-		log_warn("etr: cannot build Map-Register: %s", err.msg);
-		return -EINVAL;
-	}
-	etr->send(etr->send_arg, &ms->conf.addr, ms->conf.port, etr->out, (size_t)n);
-	etr->c.registers_sent++;
-	if (etr->params.want_notify && ms->pending_count < ETR_CHUNKS_MAX)
-		ms->pending[ms->pending_count++] = m.nonce;
-	return 0;
-}
-
-/* Packs database entries into Map-Registers of at most ETR_REGISTER_BUDGET
- * bytes of records each. */
-struct pack_state {
-	struct etr *etr;
-	struct etr_ms *ms;
-	struct lisp_record recs[LISP_RECORDS_MAX];
-	size_t bytes;
-	uint8_t count;
-};
-
-static void pack_flush(struct pack_state *ps)
-{
-	if (ps->count)
-		register_send(ps->etr, ps->ms, ps->recs, ps->count);
-	lisp_arena_reset(&ps->etr->arena);
-	ps->bytes = 0;
-	ps->count = 0;
-}
-
-static int pack_entry(const struct lisp_prefix *p, void *value, void *arg)
-{
-	struct pack_state *ps = arg;
-	const struct etr_entry *e = value;
-	struct wire_rd rd;
-
-	(void)p;
-	if (ps->count && (ps->bytes + e->len > ETR_REGISTER_BUDGET || ps->count == LISP_RECORDS_MAX))
-		pack_flush(ps);
-	wire_rd_init(&rd, e->record, e->len);
-	if (lisp_record_decode(&rd, &ps->etr->arena, &ps->recs[ps->count], NULL) < 0)
-		return 0;	/* we encoded it: cannot happen */
-	ps->bytes += e->len;
-	ps->count++;
-	return 0;
-}
-
-static void register_ms(struct etr *etr, struct etr_ms *ms)
-{
-	struct pack_state *ps = malloc(sizeof(*ps));
-
-	if (!ps)
-		return;
-	ps->etr = etr;
-	ps->ms = ms;
-	ps->bytes = 0;
-	ps->count = 0;
-	lisp_arena_reset(&etr->arena);
-	ms->pending_count = 0;
-	mapdb_walk(etr->db, NULL, pack_entry, ps);
-	pack_flush(ps);
-	free(ps);
-	if (ms->pending_count)
-		evtimer_arm(etr->loop, &ms->retry, etr->params.notify_timeout_ms);
-}
-
-static void register_all(struct etr *etr)
-{
-	for (size_t i = 0; i < etr->server_count; i++) {
-		etr->servers[i].tries = 0;
-		register_ms(etr, &etr->servers[i]);
-	}
-}
-
-static void etr_periodic(struct evtimer *t, void *arg)
-{
-	struct etr *etr = arg;
-
-	(void)t;
-	register_all(etr);
-	evtimer_arm(etr->loop, &etr->periodic, etr->params.register_interval_ms);
-}
-
-/* No Map-Notify in time: register again, backing off, until the next
- * periodic registration takes over. */
-static void etr_ms_retry(struct evtimer *t, void *arg)
-{
-	struct etr_ms *ms = arg;
-	struct etr *etr = ms->etr;
-	uint64_t delay;
-
-	(void)t;
-	if (!ms->pending_count)
-		return;
-	ms->tries++;
-	etr->c.register_retransmits++;
-	register_ms(etr, ms);
-	delay = etr->params.notify_timeout_ms << (ms->tries < 6 ? ms->tries : 6);
-	if (delay < etr->params.register_interval_ms)
-		evtimer_arm(etr->loop, &ms->retry, delay);
-	else
-		evtimer_cancel(etr->loop, &ms->retry);
-}
-
-void etr_start(struct etr *etr)
-{
-	register_all(etr);
-	evtimer_arm(etr->loop, &etr->periodic, etr->params.register_interval_ms);
-}
-
 static int encode_entry(const struct lisp_record *rec, struct etr_entry **out,
 			struct lisp_err *err)
 {
@@ -316,6 +127,9 @@ static int encode_entry(const struct lisp_record *rec, struct etr_entry **out,
 	if (!*out)
 		return lisp_err_set(err, ENOMEM, "out of memory");
 	(*out)->reqs = NULL;
+	(*out)->next_gone = NULL;
+	(*out)->smr_ttl = 0;
+	(*out)->changed = false;
 	(*out)->len = wire_wr_len(&w);
 	memcpy((*out)->record, buf, (*out)->len);
 	return 0;
@@ -362,8 +176,8 @@ static bool smr_token_take(struct etr *etr, uint64_t now)
  * ITR-RLOC, to each ITR on 4342.  ITRs not heard from within ttl_min (what
  * they were allowed to cache) are forgotten instead.
  */
-static void smr_send(struct etr *etr, struct requesters *rs, const struct lisp_prefix *eid,
-		     const struct etr_entry *rloc_from, uint32_t ttl_min)
+void etr_smr_send(struct etr *etr, struct requesters *rs, const struct lisp_prefix *eid,
+		  const struct etr_entry *rloc_from, uint32_t ttl_min)
 {
 	uint64_t now = evloop_now_ms(etr->loop), max_age = (uint64_t)ttl_min * 60000;
 	struct lisp_waddr rloc = { .afi = LISP_AFI_NONE };
@@ -416,6 +230,25 @@ size_t etr_smr_requesters(const struct etr *etr, const struct lisp_prefix *eid)
 
 /* ---- the database ------------------------------------------------------------------ */
 
+/* Takes eid's entry off the list of withdrawals still to send: it is back. */
+static struct etr_entry *gone_take(struct etr *etr, const struct lisp_prefix *eid)
+{
+	for (struct etr_entry **pp = &etr->gone; *pp; pp = &(*pp)->next_gone)
+		if (lisp_prefix_equal(&(*pp)->eid, eid)) {
+			struct etr_entry *g = *pp;
+
+			*pp = g->next_gone;
+			return g;
+		}
+	return NULL;
+}
+
+/* What the ITRs that asked about old were allowed to cache. */
+static uint32_t smr_ttl_of(const struct etr_entry *old)
+{
+	return old->smr_ttl ? old->smr_ttl : entry_ttl_min(old);
+}
+
 int etr_db_set(struct etr *etr, const struct lisp_record *rec, struct lisp_err *err)
 {
 	struct etr_entry *e, *old = NULL;
@@ -436,40 +269,53 @@ int etr_db_set(struct etr *etr, const struct lisp_record *rec, struct lisp_err *
 		free(e);
 		return lisp_err_set(err, -rc, "cannot store the mapping");
 	}
+	if (!old)
+		old = gone_take(etr, &eid);	/* deleted and back before the send */
 	if (old) {
 		/* Who asked about the EID still caches it. */
 		e->reqs = old->reqs;
 		old->reqs = NULL;
 	}
 	if (old && old->len == e->len && memcmp(old->record, e->record, e->len) == 0) {
-		entry_free(old);
+		e->changed = old->changed;
+		e->smr_ttl = old->smr_ttl;
+		etr_entry_free(old);
 		return 0;	/* unchanged: nothing to tell */
 	}
-	/* Registered first, so that the mapping system knows the new mapping
-	 * by the time the solicited ITRs ask it. */
-	register_all(etr);
-	if (old) {
-		smr_send(etr, e->reqs, &eid, e, entry_ttl_min(old));
-		entry_free(old);
+	e->changed = true;
+	if (!etr->started) {
+		/* Registered whole by etr_start; whoever asked already is told. */
+		if (old)
+			etr_smr_send(etr, e->reqs, &eid, e, entry_ttl_min(old));
+	} else {
+		/* Registered first (coalesced with other changes), then the ITRs
+		 * are solicited: the mapping system knows the new mapping by the
+		 * time they ask it. */
+		if (old)
+			e->smr_ttl = smr_ttl_of(old);
+		etr_register_soon(etr);
 	}
+	if (old)
+		etr_entry_free(old);
 	return 0;
 }
 
 int etr_db_del(struct etr *etr, const struct lisp_prefix *eid)
 {
 	struct etr_entry *e = mapdb_remove(etr->db, eid);
-	struct lisp_record rec = { .ttl = 0, .mask_len = eid->plen, .authoritative = true };
-	struct lisp_waddr inner;
 
 	if (!e)
 		return -ENOENT;
-	/* TTL 0 withdraws this xTR's registration at once (RFC 9301, 8.2),
-	 * rather than letting it linger until it expires. */
-	lisp_waddr_from_prefix(&rec.eid, &inner, eid);
-	for (size_t i = 0; i < etr->server_count; i++)
-		register_send(etr, &etr->servers[i], &rec, 1);
-	smr_send(etr, e->reqs, eid, e, entry_ttl_min(e));
-	entry_free(e);
+	if (!etr->started) {
+		etr_smr_send(etr, e->reqs, eid, e, entry_ttl_min(e));
+		etr_entry_free(e);
+		return 0;
+	}
+	/* Withdrawn with the next coalesced send, its askers solicited after. */
+	e->smr_ttl = smr_ttl_of(e);
+	e->next_gone = etr->gone;
+	etr->gone = e;
+	etr_register_soon(etr);
 	return 0;
 }
 
@@ -513,14 +359,8 @@ static void notify_input(struct etr *etr, const uint8_t *msg, size_t len,
 		return;
 	}
 	etr->c.notifies_received++;
-	for (unsigned int i = 0; i < ms->pending_count; i++)
-		if (ms->pending[i] == n.nonce) {
-			/* The acknowledgement of one of our Map-Registers. */
-			ms->pending[i] = ms->pending[--ms->pending_count];
-			if (!ms->pending_count)
-				evtimer_cancel(etr->loop, &ms->retry);
-			return;
-		}
+	if (etr_register_acked(ms, n.nonce))
+		return;	/* the acknowledgement of one of our Map-Registers */
 	/* Unsolicited (a change of a shared EID): acknowledge it. */
 	n.type = LISP_MAP_NOTIFY_ACK;
 	n.auth_len = 0;

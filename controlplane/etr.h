@@ -14,6 +14,11 @@
  * mapping system again.  SMRs are rate-limited (smr_rate a second, all ITRs
  * together) and counted.
  *
+ * Registration lives in etr_register.c: the database packed into as few
+ * Map-Registers as the path MTU allows, runtime changes coalesced, the
+ * nonces of unanswered Map-Registers kept (bounded) so that a late
+ * Map-Notify is never taken for an unsolicited one.
+ *
  * Nonces of its Map-Registers increase strictly, across restarts too (the
  * high bits are the wall clock), so a Map-Server may use the strict replay
  * check of RFC 9301.
@@ -49,6 +54,8 @@ struct etr_params {
 	uint8_t xtr_id[LISP_XTR_ID_LEN];
 	uint64_t site_id;
 	uint32_t smr_rate;		/* SMRs a second (and burst); 0: none */
+	uint32_t path_mtu;		/* Map-Registers fit in one packet of it */
+	uint32_t coalesce_ms;		/* runtime changes wait this for others */
 };
 
 #define ETR_SMR_REQUESTERS	64
@@ -56,6 +63,7 @@ struct etr_params {
 #define ETR_COUNTERS(X)              \
 	X(registers_sent)            \
 	X(register_retransmits)      \
+	X(register_records_sent)     \
 	X(notifies_received)         \
 	X(notify_errors)             \
 	X(notify_acks_sent)          \
@@ -81,10 +89,12 @@ void etr_free(struct etr *etr);
 void etr_params_default(struct etr_params *p);
 
 /* The database: set or replace the mapping of rec's EID (the record is
- * copied, locators and their LCAFs included); delete one.  A change is
- * registered at once, not at the next interval.  A deleted EID is withdrawn
- * with a Map-Register of TTL 0.  A record that encodes to over
- * ETR_RECORD_MAX bytes is -EMSGSIZE. */
+ * copied, locators and their LCAFs included); delete one.  Before
+ * etr_start() nothing is sent (the start registers the whole database);
+ * after it, changes are registered shortly (coalesced_ms, the changes of a
+ * burst together in as few Map-Registers as fit), not at the next
+ * interval.  A deleted EID is withdrawn with a record of TTL 0.  A record
+ * that encodes to over ETR_RECORD_MAX bytes is -EMSGSIZE. */
 int etr_db_set(struct etr *etr, const struct lisp_record *rec, struct lisp_err *err);
 int etr_db_del(struct etr *etr, const struct lisp_prefix *eid);
 size_t etr_db_count(const struct etr *etr);
@@ -93,7 +103,8 @@ size_t etr_db_count(const struct etr *etr);
 int etr_db_lookup(const struct etr *etr, const struct lisp_prefix *eid, struct lisp_arena *arena,
 		  struct lisp_record *out, struct lisp_prefix *match);
 
-/* Starts the periodic registration. */
+/* Starts the periodic registration; the first leaves on the loop's next
+ * turn, the whole database in as few Map-Registers as path_mtu allows. */
 void etr_start(struct etr *etr);
 
 /* Map-Notify (from a Map-Server), Map-Request (direct: probes, SMR-invoked)

@@ -5,6 +5,8 @@
  * registration and its acknowledgement, answering forwarded Map-Requests and
  * RLOC-probes, re-registration on change, withdrawal, a wrong key with
  * backed-off retries, and acknowledging unsolicited Map-Notifies.
+ * Start-up and runtime changes cost what the database needs: one
+ * registration, batched up to the path MTU, no Map-Notify-Acks.
  */
 #include <errno.h>
 
@@ -40,6 +42,12 @@ static struct lisp_addr ms_addr, etr_addr, itr_addr;
 static uint8_t arena_buf[1 << 16];
 static struct lisp_arena arena;
 static const char key[] = "etr-site-key";
+/* What the ETR sent the Map-Server, and the Map-Notifies held back. */
+static unsigned int regs_sent, records_sent;
+static size_t reg_len_max, record_bytes;
+static bool hold_notifies;
+static struct packet held[16];
+static unsigned int nheld;
 
 static void enqueue(const struct lisp_addr *src, const struct lisp_addr *dst, uint16_t port,
 		    const uint8_t *msg, size_t len)
@@ -58,6 +66,15 @@ static void from_ms(void *arg, const struct lisp_addr *dst, uint16_t port, const
 		    size_t len)
 {
 	(void)arg;
+	if (hold_notifies && len && msg[0] >> 4 == LISP_MAP_NOTIFY) {
+		ck_assert_uint_lt(nheld, 16);
+		held[nheld].src = ms_addr;
+		held[nheld].dst = *dst;
+		held[nheld].dport = port;
+		memcpy(held[nheld].msg, msg, len);
+		held[nheld++].len = len;
+		return;
+	}
 	enqueue(&ms_addr, dst, port, msg, len);
 }
 
@@ -65,6 +82,14 @@ static void from_etr(void *arg, const struct lisp_addr *dst, uint16_t port, cons
 		     size_t len)
 {
 	(void)arg;
+	if (len >= 4 && msg[0] >> 4 == LISP_MAP_REGISTER) {
+		regs_sent++;
+		records_sent += msg[3];	/* Record Count (RFC 9301, 5.6) */
+		if (len > reg_len_max)
+			reg_len_max = len;
+		/* Past the header, HMAC-SHA-256 data, xTR-ID and site-ID. */
+		record_bytes += len - 16 - 32 - 24;
+	}
 	enqueue(&etr_addr, dst, port, msg, len);
 }
 
@@ -130,6 +155,9 @@ static void start(const char *etr_key, bool proxy)
 	struct etr_params ep;
 
 	qhead = qtail = nreplies = 0;
+	regs_sent = records_sent = nheld = 0;
+	reg_len_max = record_bytes = 0;
+	hold_notifies = false;
 	lisp_arena_init(&arena, arena_buf, sizeof(arena_buf));
 	lisp_addr_parse("192.0.2.100", &ms_addr, NULL);
 	lisp_addr_parse("192.0.2.1", &etr_addr, NULL);
@@ -147,6 +175,7 @@ static void start(const char *etr_key, bool proxy)
 	etr_params_default(&ep);
 	ep.notify_timeout_ms = 20;
 	ep.register_interval_ms = 5000;
+	ep.coalesce_ms = 1;
 	ep.proxy_reply = proxy;
 	ep.xtr_id_present = true;
 	memset(ep.xtr_id, 0x5a, sizeof(ep.xtr_id));
@@ -296,6 +325,111 @@ START_TEST(wrong_key_retries_with_backoff)
 }
 END_TEST
 
+/* Start-up: the database is built first, then registered once; no
+ * Map-Notify of ours comes back looking unsolicited. */
+START_TEST(startup_one_entry_one_register)
+{
+	start(key, true);
+	set_mapping("[5]10.5.1.0/24", "192.0.2.1", 1);
+	ck_assert_uint_eq(regs_sent, 0);	/* nothing before the start */
+	etr_start(etr);
+	run_for(100);
+	ck_assert(etr_registered(etr));
+	ck_assert_uint_eq(regs_sent, 1);
+	ck_assert_uint_eq(records_sent, 1);
+	ck_assert_uint_eq(etr_counters(etr)->registers_sent, 1);
+	ck_assert_uint_eq(etr_counters(etr)->register_records_sent, 1);
+	ck_assert_uint_eq(etr_counters(etr)->notify_acks_sent, 0);
+	ck_assert_uint_eq(map_server_counters(ms)->notify_ack_errors, 0);
+	ck_assert_ptr_nonnull(ms_lookup("[5]10.5.1.0/24"));
+	teardown();
+}
+END_TEST
+
+/* 1,000 entries: packed up to a 1500-byte path, each record sent once. */
+START_TEST(startup_thousand_entries_batched)
+{
+	char eid[64];
+	unsigned int found = 0;
+
+	start(key, true);
+	for (unsigned int i = 0; i < 1000; i++) {
+		snprintf(eid, sizeof(eid), "[5]10.5.%u.%u/32", i / 250, i % 250 + 1);
+		set_mapping(eid, "192.0.2.1", 1);
+	}
+	etr_start(etr);
+	run_for(200);
+	ck_assert(etr_registered(etr));
+	ck_assert_uint_eq(records_sent, 1000);
+	/* As few as fit: 1,400 bytes of records each (1500 less IPv4, UDP,
+	 * header, authentication data, xTR-ID and site-ID), a record at most
+	 * short of full. */
+	ck_assert_uint_le(reg_len_max + 20 + 8, 1500);
+	ck_assert_uint_le(regs_sent, record_bytes / (1400 - record_bytes / 1000) + 1);
+	ck_assert_uint_eq(etr_counters(etr)->register_retransmits, 0);
+	ck_assert_uint_eq(etr_counters(etr)->notify_acks_sent, 0);
+	ck_assert_uint_eq(map_server_counters(ms)->notify_ack_errors, 0);
+	for (unsigned int i = 0; i < 1000; i++) {
+		snprintf(eid, sizeof(eid), "[5]10.5.%u.%u/32", i / 250, i % 250 + 1);
+		found += ms_lookup(eid) != NULL;
+	}
+	ck_assert_uint_eq(found, 1000);
+	teardown();
+}
+END_TEST
+
+/* Changes at run time in quick succession leave as one Map-Register. */
+START_TEST(runtime_changes_coalesce)
+{
+	struct lisp_prefix p;
+
+	start(key, true);
+	set_mapping("[5]10.5.1.0/24", "192.0.2.1", 1);
+	set_mapping("[5]10.5.2.0/24", "192.0.2.1", 1);
+	etr_start(etr);
+	run_for(30);
+	ck_assert_uint_eq(regs_sent, 1);
+	set_mapping("[5]10.5.3.0/24", "192.0.2.1", 1);
+	set_mapping("[5]10.5.4.0/24", "192.0.2.1", 1);
+	set_mapping("[5]10.5.1.0/24", "203.0.113.5", 2);
+	lisp_prefix_parse("[5]10.5.2.0/24", &p, NULL);
+	ck_assert_int_eq(etr_db_del(etr, &p), 0);
+	ck_assert(!etr_registered(etr));
+	run_for(30);
+	ck_assert(etr_registered(etr));
+	ck_assert_uint_eq(regs_sent, 2);
+	ck_assert_uint_eq(records_sent, 2 + 4);	/* the changes only */
+	ck_assert_ptr_nonnull(ms_lookup("[5]10.5.3.0/24"));
+	ck_assert_ptr_nonnull(ms_lookup("[5]10.5.4.0/24"));
+	ck_assert_ptr_null(ms_lookup("[5]10.5.2.0/24"));
+	ck_assert_uint_eq(etr_counters(etr)->notify_acks_sent, 0);
+	teardown();
+}
+END_TEST
+
+/* A Map-Notify for a Map-Register we already retransmitted is still ours:
+ * never acknowledged as an unsolicited one. */
+START_TEST(late_notify_is_not_unsolicited)
+{
+	start(key, true);
+	set_mapping("[5]10.5.1.0/24", "192.0.2.1", 1);
+	etr_start(etr);
+	hold_notifies = true;
+	run_for(30);	/* past the 20 ms notify timeout: sent again */
+	ck_assert_uint_ge(etr_counters(etr)->register_retransmits, 1);
+	ck_assert_uint_ge(nheld, 2);
+	hold_notifies = false;
+	for (unsigned int i = 0; i < nheld; i++)
+		enqueue(&held[i].src, &held[i].dst, held[i].dport, held[i].msg, held[i].len);
+	run_for(5);
+	ck_assert_uint_eq(etr_counters(etr)->notifies_received, nheld);
+	ck_assert_uint_eq(etr_counters(etr)->notify_acks_sent, 0);
+	ck_assert_uint_eq(map_server_counters(ms)->notify_ack_errors, 0);
+	ck_assert(etr_registered(etr));
+	teardown();
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("etr");
@@ -305,6 +439,10 @@ int main(void)
 	tcase_add_test(tc, answers_forwarded_requests_and_probes);
 	tcase_add_test(tc, change_and_withdrawal_reach_the_map_server);
 	tcase_add_test(tc, wrong_key_retries_with_backoff);
+	tcase_add_test(tc, startup_one_entry_one_register);
+	tcase_add_test(tc, startup_thousand_entries_batched);
+	tcase_add_test(tc, runtime_changes_coalesce);
+	tcase_add_test(tc, late_notify_is_not_unsolicited);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }

@@ -200,6 +200,7 @@ static struct etr *etr_make(bool proxy, uint8_t xtr_id, ms_send_fn send)
 	etr_params_default(&ep);
 	ep.notify_timeout_ms = 20;
 	ep.register_interval_ms = 60000;
+	ep.coalesce_ms = 1;
 	ep.proxy_reply = proxy;
 	ep.xtr_id_present = true;
 	memset(ep.xtr_id, xtr_id, sizeof(ep.xtr_id));
@@ -847,10 +848,12 @@ START_TEST(etr_smr_is_bounded_and_rate_limited)
 	ck_assert_uint_eq(etr_smr_requesters(etr, &db), ETR_SMR_REQUESTERS);
 	/* 100 SMRs a second, 100 at once: 64 go. */
 	set_mapping(etr, "[5]10.5.1.0/24", "203.0.113.5");
+	run_for(2);
 	ck_assert_uint_eq(etr_counters(etr)->smr_sent, 64);
 	ck_assert_uint_eq(etr_counters(etr)->smr_rate_limited, 0);
 	/* At once again: 36 tokens left. */
 	set_mapping(etr, "[5]10.5.1.0/24", "203.0.113.6");
+	run_for(2);
 	ck_assert_uint_eq(etr_counters(etr)->smr_sent, 100);
 	ck_assert_uint_eq(etr_counters(etr)->smr_rate_limited, 28);
 	run_for(0);
@@ -869,8 +872,10 @@ START_TEST(etr_smr_only_on_change)
 	ck_assert_uint_eq(etr_smr_requesters(etr, &db), 1);
 	/* The same mapping set again is no change: nobody is solicited. */
 	set_mapping_ttl(etr, "[5]10.5.1.0/24", "192.0.2.1", 1440);
+	run_for(2);
 	ck_assert_uint_eq(etr_counters(etr)->smr_sent, 0);	/* unchanged: nothing */
 	set_mapping_ttl(etr, "[5]10.5.1.0/24", "203.0.113.7", 1440);
+	run_for(2);
 	ck_assert_uint_eq(etr_counters(etr)->smr_sent, 1);
 	run_for(0);
 	teardown();

@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Internals of the ETR shared by etr.c (database, SMR, input) and
+ * etr_register.c (Map-Registers and their acknowledgements).
+ */
+#ifndef LISPGW_ETR_PRIV_H
+#define LISPGW_ETR_PRIV_H
+
+#include "etr.h"
+#include "log.h"
+#include "mapdb.h"
+#include "requesters.h"
+
+#define ETR_MSG_MAX		9000
+/* Nonces of Map-Registers a Map-Server has not answered yet, kept so that a
+ * late Map-Notify is still recognised as ours (never acknowledged as an
+ * unsolicited one); beyond this the oldest is forgotten. */
+#define ETR_SENT_MAX		1024
+
+struct etr_entry {
+	struct lisp_prefix eid;
+	/* The ITRs that asked (requesters.h), at most ETR_SMR_REQUESTERS;
+	 * NULL until someone asks. */
+	struct requesters *reqs;
+	struct etr_entry *next_gone;	/* the list of withdrawals to send */
+	uint32_t smr_ttl;	/* nonzero: SMR its askers (who cached this TTL) */
+	bool changed;		/* to be registered with the next coalesced send */
+	size_t len;
+	uint8_t record[];	/* encoded, A-bit set */
+};
+
+/* A Map-Register waiting for its Map-Notify. */
+struct etr_sent {
+	uint64_t nonce;
+	uint64_t sent_ms;
+	bool awaited;	/* its loss makes us retransmit (not yet superseded) */
+};
+
+struct etr_ms {
+	struct etr *etr;
+	struct etr_map_server conf;
+	struct evtimer retry;
+	struct etr_sent *sent;		/* ETR_SENT_MAX */
+	unsigned int sent_count;
+	unsigned int awaited;		/* sent[] entries with .awaited */
+	unsigned int tries;
+	size_t record_budget;		/* record bytes per Map-Register */
+};
+
+struct etr {
+	struct evloop *loop;
+	struct etr_params params;
+	struct etr_ms *servers;
+	size_t server_count;
+	ms_send_fn send;
+	void *send_arg;
+	struct mapdb *db;
+	struct evtimer periodic;
+	struct evtimer soon;		/* coalesced send of runtime changes */
+	bool started;
+	bool unsent;			/* the database has not been sent whole yet */
+	struct etr_entry *gone;		/* deleted, withdrawal not yet sent */
+	uint64_t nonce_counter;
+	uint64_t smr_tokens;		/* thousandths of an SMR */
+	uint64_t smr_refill_ms;
+	struct etr_counters c;
+	struct lisp_arena arena;
+	uint8_t *arena_buf;
+	uint8_t *out;
+	struct log_ratelimit rl;
+};
+
+void etr_entry_free(struct etr_entry *e);
+/* SMRs the ITRs in rs that asked about eid (etr.c). */
+void etr_smr_send(struct etr *etr, struct requesters *rs, const struct lisp_prefix *eid,
+		  const struct etr_entry *rloc_from, uint32_t ttl_min);
+
+/* etr_register.c */
+int etr_register_init(struct etr *etr);
+void etr_register_fini(struct etr *etr);
+/* The database changed: registered shortly (coalesced) once started. */
+void etr_register_soon(struct etr *etr);
+/* True when nonce is one of ours to ms (then no longer awaited). */
+bool etr_register_acked(struct etr_ms *ms, uint64_t nonce);
+
+#endif

@@ -1,0 +1,350 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The ETR's registration (RFC 9301, 8.2): the whole database once per
+ * register interval, packed into as few Map-Registers as the path MTU lets
+ * through unfragmented, and runtime changes (sets, TTL-0 withdrawals)
+ * coalesced into one send shortly after they happen.  Every Map-Register
+ * asks for a Map-Notify; its nonce is remembered (a bounded set per
+ * Map-Server) until answered or a register interval old, so that a late
+ * Map-Notify is never taken for an unsolicited one and acknowledged.
+ * Nothing is sent before etr_start(), which registers on the first loop
+ * turn rather than at the first interval.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "etr_priv.h"
+#include "lisp_auth.h"
+
+/* Runtime changes wait this long for the next one, so that a burst of API
+ * calls leaves as one registration. */
+#define ETR_COALESCE_MS_DEFAULT	20
+#define ETR_RECORD_BUDGET_MIN	256
+
+static void etr_periodic(struct evtimer *t, void *arg);
+static void etr_soon(struct evtimer *t, void *arg);
+static void etr_ms_retry(struct evtimer *t, void *arg);
+
+/* Record bytes a Map-Register to ms may carry in one IP packet of
+ * path_mtu: IP, UDP, the fixed header (RFC 9301, 5.6: 16 bytes to the
+ * Authentication Data), the authentication data and xTR-ID plus site-ID. */
+static size_t record_budget(const struct etr *etr, const struct etr_ms *ms)
+{
+	size_t over = (ms->conf.addr.afi == LISP_AFI_IPV6 ? 40 : 20) + 8 + LISP_AUTH_DATA_OFFSET +
+		      lisp_auth_data_len(ms->conf.alg_id) +
+		      (etr->params.xtr_id_present ? LISP_XTR_ID_LEN + 8 : 0);
+	size_t mtu = etr->params.path_mtu ? etr->params.path_mtu : 1500;
+
+	return mtu > over + ETR_RECORD_BUDGET_MIN ? mtu - over : ETR_RECORD_BUDGET_MIN;
+}
+
+int etr_register_init(struct etr *etr)
+{
+	evtimer_init(&etr->soon, etr_soon, etr);
+	evtimer_init(&etr->periodic, etr_periodic, etr);
+	etr->unsent = true;
+	if (!etr->params.coalesce_ms)
+		etr->params.coalesce_ms = ETR_COALESCE_MS_DEFAULT;
+	for (size_t i = 0; i < etr->server_count; i++) {
+		struct etr_ms *ms = &etr->servers[i];
+
+		ms->etr = etr;
+		evtimer_init(&ms->retry, etr_ms_retry, ms);
+		ms->record_budget = record_budget(etr, ms);
+	}
+	for (size_t i = 0; i < etr->server_count; i++) {
+		etr->servers[i].sent = calloc(ETR_SENT_MAX, sizeof(*etr->servers[i].sent));
+		if (!etr->servers[i].sent)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+void etr_register_fini(struct etr *etr)
+{
+	evtimer_cancel(etr->loop, &etr->periodic);
+	evtimer_cancel(etr->loop, &etr->soon);
+	for (size_t i = 0; etr->servers && i < etr->server_count; i++) {
+		evtimer_cancel(etr->loop, &etr->servers[i].retry);
+		free(etr->servers[i].sent);
+	}
+	while (etr->gone) {
+		struct etr_entry *e = etr->gone;
+
+		etr->gone = e->next_gone;
+		etr_entry_free(e);
+	}
+}
+
+bool etr_registered(const struct etr *etr)
+{
+	if (etr->unsent || evtimer_pending(&etr->soon))
+		return false;
+	for (size_t i = 0; i < etr->server_count; i++)
+		if (etr->servers[i].awaited)
+			return false;
+	return true;
+}
+
+/* ---- the nonces a Map-Server owes us a Map-Notify for --------------------------- */
+
+static void sent_remove(struct etr_ms *ms, unsigned int i)
+{
+	if (ms->sent[i].awaited)
+		ms->awaited--;
+	ms->sent[i] = ms->sent[--ms->sent_count];
+}
+
+static void sent_add(struct etr_ms *ms, uint64_t nonce, uint64_t now)
+{
+	if (ms->sent_count == ETR_SENT_MAX) {
+		unsigned int oldest = 0;
+
+		for (unsigned int i = 1; i < ms->sent_count; i++)
+			if (ms->sent[i].sent_ms < ms->sent[oldest].sent_ms)
+				oldest = i;
+		sent_remove(ms, oldest);
+	}
+	ms->sent[ms->sent_count++] = (struct etr_sent){ nonce, now, true };
+	ms->awaited++;
+}
+
+/* A whole registration supersedes what came before: earlier messages are
+ * still recognised when answered, but no longer waited for; those a whole
+ * interval old are forgotten. */
+static void sent_supersede(struct etr *etr, struct etr_ms *ms)
+{
+	uint64_t now = evloop_now_ms(etr->loop);
+
+	for (unsigned int i = ms->sent_count; i-- > 0;) {
+		ms->sent[i].awaited = false;
+		if (now - ms->sent[i].sent_ms >= etr->params.register_interval_ms)
+			sent_remove(ms, i);
+	}
+	ms->awaited = 0;
+}
+
+bool etr_register_acked(struct etr_ms *ms, uint64_t nonce)
+{
+	for (unsigned int i = 0; i < ms->sent_count; i++) {
+		if (ms->sent[i].nonce != nonce)
+			continue;
+		sent_remove(ms, i);
+		if (!ms->awaited) {
+			evtimer_cancel(ms->etr->loop, &ms->retry);
+			ms->tries = 0;
+		}
+		return true;
+	}
+	return false;
+}
+
+/* ---- Map-Registers ------------------------------------------------------------ */
+
+/* Sends one Map-Register with the given records. */
+static int register_send(struct etr *etr, struct etr_ms *ms, const struct lisp_record *recs,
+			 uint8_t count)
+{
+	struct lisp_map_register m = {
+		.type = LISP_MAP_REGISTER,
+		.proxy_reply = etr->params.proxy_reply,
+		.want_notify = etr->params.want_notify,
+		.xtr_id_present = etr->params.xtr_id_present,
+		.site_id = etr->params.site_id,
+		.alg_id = ms->conf.alg_id,
+		.nonce = ++etr->nonce_counter,
+		.record_count = count,
+		.records = (struct lisp_record *)recs,
+	};
+	struct lisp_err err;
+	ssize_t n;
+
+	memcpy(m.xtr_id, etr->params.xtr_id, LISP_XTR_ID_LEN);
+	n = lisp_map_register_encode(&m, etr->out, ETR_MSG_MAX, &err);
+	if (n < 0 || lisp_auth_sign(etr->out, (size_t)n, ms->conf.key, ms->conf.key_len, &err) < 0) {
+		log_warn("etr: cannot build Map-Register: %s", err.msg);
+		return -EINVAL;
+	}
+	etr->send(etr->send_arg, &ms->conf.addr, ms->conf.port, etr->out, (size_t)n);
+	etr->c.registers_sent++;
+	etr->c.register_records_sent += count;
+	if (etr->params.want_notify)
+		sent_add(ms, m.nonce, evloop_now_ms(etr->loop));
+	return 0;
+}
+
+/* Encoded records packed into Map-Registers of at most the Map-Server's
+ * record budget each. */
+struct pack_state {
+	struct etr *etr;
+	struct etr_ms *ms;
+	bool full;		/* every entry, else the changed ones */
+	struct lisp_record recs[LISP_RECORDS_MAX];
+	size_t bytes;
+	uint8_t count;
+};
+
+static void pack_flush(struct pack_state *ps)
+{
+	if (ps->count)
+		register_send(ps->etr, ps->ms, ps->recs, ps->count);
+	lisp_arena_reset(&ps->etr->arena);
+	ps->bytes = 0;
+	ps->count = 0;
+}
+
+static void pack_bytes(struct pack_state *ps, const uint8_t *record, size_t len)
+{
+	struct wire_rd rd;
+
+	if (ps->count &&
+	    (ps->bytes + len > ps->ms->record_budget || ps->count == LISP_RECORDS_MAX))
+		pack_flush(ps);
+	wire_rd_init(&rd, record, len);
+	if (lisp_record_decode(&rd, &ps->etr->arena, &ps->recs[ps->count], NULL) < 0)
+		return;	/* we encoded it: cannot happen */
+	ps->bytes += len;
+	ps->count++;
+}
+
+static int pack_entry(const struct lisp_prefix *p, void *value, void *arg)
+{
+	struct pack_state *ps = arg;
+	const struct etr_entry *e = value;
+
+	(void)p;
+	if (ps->full || e->changed)
+		pack_bytes(ps, e->record, e->len);
+	return 0;
+}
+
+/* TTL 0 withdraws this xTR's registration at once (RFC 9301, 8.2), rather
+ * than letting it linger until it expires. */
+static void pack_withdrawal(struct pack_state *ps, const struct lisp_prefix *eid)
+{
+	struct lisp_record rec = { .ttl = 0, .mask_len = eid->plen, .authoritative = true };
+	uint8_t buf[ETR_RECORD_MAX];
+	struct lisp_waddr inner;
+	struct wire_wr w;
+
+	lisp_waddr_from_prefix(&rec.eid, &inner, eid);
+	wire_wr_init(&w, buf, sizeof(buf));
+	if (lisp_record_encode(&w, &rec, NULL) == 0)
+		pack_bytes(ps, buf, wire_wr_len(&w));
+}
+
+/* One registration to ms: the withdrawals waiting, then the whole database
+ * (full) or what changed since the last send. */
+static void register_ms(struct etr *etr, struct etr_ms *ms, bool full)
+{
+	struct pack_state *ps = malloc(sizeof(*ps));
+
+	if (!ps)
+		return;
+	ps->etr = etr;
+	ps->ms = ms;
+	ps->full = full;
+	ps->bytes = 0;
+	ps->count = 0;
+	lisp_arena_reset(&etr->arena);
+	for (const struct etr_entry *g = etr->gone; g; g = g->next_gone)
+		pack_withdrawal(ps, &g->eid);
+	mapdb_walk(etr->db, NULL, pack_entry, ps);
+	pack_flush(ps);
+	free(ps);
+	if (ms->awaited && !evtimer_pending(&ms->retry))
+		evtimer_arm(etr->loop, &ms->retry, etr->params.notify_timeout_ms);
+}
+
+/* After a send: the ITRs that asked about a changed or withdrawn EID are
+ * solicited now that the mapping system knows the new mapping. */
+static int settle_entry(const struct lisp_prefix *p, void *value, void *arg)
+{
+	struct etr_entry *e = value;
+	struct etr *etr = arg;
+
+	e->changed = false;
+	if (e->smr_ttl) {
+		etr_smr_send(etr, e->reqs, p, e, e->smr_ttl);
+		e->smr_ttl = 0;
+	}
+	return 0;
+}
+
+static void register_run(struct etr *etr, bool full)
+{
+	for (size_t i = 0; i < etr->server_count; i++) {
+		struct etr_ms *ms = &etr->servers[i];
+
+		if (full) {
+			sent_supersede(etr, ms);
+			evtimer_cancel(etr->loop, &ms->retry);
+			ms->tries = 0;
+		}
+		register_ms(etr, ms, full);
+	}
+	evtimer_cancel(etr->loop, &etr->soon);
+	if (full)
+		etr->unsent = false;
+	mapdb_walk(etr->db, NULL, settle_entry, etr);
+	while (etr->gone) {
+		struct etr_entry *g = etr->gone;
+
+		etr->gone = g->next_gone;
+		etr_smr_send(etr, g->reqs, &g->eid, g, g->smr_ttl);
+		etr_entry_free(g);
+	}
+}
+
+void etr_register_soon(struct etr *etr)
+{
+	if (etr->started && !evtimer_pending(&etr->soon))
+		evtimer_arm(etr->loop, &etr->soon, etr->params.coalesce_ms);
+}
+
+static void etr_soon(struct evtimer *t, void *arg)
+{
+	(void)t;
+	register_run(arg, false);
+}
+
+static void etr_periodic(struct evtimer *t, void *arg)
+{
+	struct etr *etr = arg;
+
+	(void)t;
+	register_run(etr, true);
+	evtimer_arm(etr->loop, &etr->periodic, etr->params.register_interval_ms);
+}
+
+/* No Map-Notify in time: register the whole database again, backing off,
+ * until the next periodic registration takes over. */
+static void etr_ms_retry(struct evtimer *t, void *arg)
+{
+	struct etr_ms *ms = arg;
+	struct etr *etr = ms->etr;
+	uint64_t delay;
+
+	(void)t;
+	if (!ms->awaited)
+		return;
+	ms->tries++;
+	etr->c.register_retransmits++;
+	sent_supersede(etr, ms);
+	register_ms(etr, ms, true);
+	delay = etr->params.notify_timeout_ms << (ms->tries < 6 ? ms->tries : 6);
+	if (delay < etr->params.register_interval_ms)
+		evtimer_arm(etr->loop, &ms->retry, delay);
+	else
+		evtimer_cancel(etr->loop, &ms->retry);
+}
+
+/* The first registration leaves on the loop's first turn: a timer due now
+ * (datagrams queued before the loop runs would wait for the next timer). */
+void etr_start(struct etr *etr)
+{
+	etr->started = true;
+	evloop_now_update(etr->loop);
+	evtimer_arm(etr->loop, &etr->periodic, 0);
+}
