@@ -298,6 +298,15 @@ struct lisp_waddr;
 void cp_config_rloc_locator(const struct cp_config_rloc *r, struct lisp_locator *loc,
 			    struct lisp_waddr *inner);
 
+/* Parts of cp_config_equal, for a reload to see which keys changed. */
+bool cp_config_servers_equal(const struct cp_config_server *a, size_t na,
+			     const struct cp_config_server *b, size_t nb);
+bool cp_config_rlocs_equal(const struct cp_config_rloc *a, size_t na,
+			   const struct cp_config_rloc *b, size_t nb);
+bool cp_config_mappings_equal(const struct cp_config_mapping *a, size_t na,
+			      const struct cp_config_mapping *b, size_t nb);
+bool cp_config_agents_equal(const struct cp_config_agents *a, const struct cp_config_agents *b);
+
 /* "map-server", "itr", ...; NULL for anything but a single role bit. */
 const char *cp_role_name(unsigned int role);
 

@@ -414,3 +414,26 @@ bool cp_config_equal(const struct cp_config *a, const struct cp_config *b)
 	       itr_eq(&a->itr, &b->itr) && cfg_cats_equal(&a->cats, &b->cats) &&
 	       cfg_agents_equal(&a->agents, &b->agents);
 }
+
+bool cp_config_servers_equal(const struct cp_config_server *a, size_t na,
+			     const struct cp_config_server *b, size_t nb)
+{
+	return servers_eq(a, na, b, nb);
+}
+
+bool cp_config_rlocs_equal(const struct cp_config_rloc *a, size_t na,
+			   const struct cp_config_rloc *b, size_t nb)
+{
+	return rlocs_eq(a, na, b, nb);
+}
+
+bool cp_config_mappings_equal(const struct cp_config_mapping *a, size_t na,
+			      const struct cp_config_mapping *b, size_t nb)
+{
+	return mappings_eq(a, na, b, nb);
+}
+
+bool cp_config_agents_equal(const struct cp_config_agents *a, const struct cp_config_agents *b)
+{
+	return cfg_agents_equal(a, b);
+}

@@ -22,7 +22,7 @@ _Static_assert(CP_CONFIG_SERVERS_MAX == CP_SERVERS_MAX, "Map-Servers");
 
 /* ---- roles from the configuration --------------------------------------- */
 
-static struct site_table *sites_from_config(const struct cp_config *cfg, struct lisp_err *err)
+struct site_table *cp_sites_from_config(const struct cp_config *cfg, struct lisp_err *err)
 {
 	struct site_table *t = site_table_new();
 
@@ -78,7 +78,7 @@ static int etr_load_database(struct etr *etr, const struct cp_config *cfg, struc
 	return 0;
 }
 
-static struct etr *etr_from_config(struct cp *cp, const struct cp_config *cfg,
+struct etr *cp_etr_from_config(struct cp *cp, const struct cp_config *cfg,
 				   struct lisp_err *err)
 {
 	struct etr_map_server servers[CP_SERVERS_MAX];
@@ -154,7 +154,7 @@ static void local_etr_input(void *arg, const uint8_t *ecm, size_t len)
 
 /* The Map-Resolver role, or a Map-Server's answers to ECMs sent to it
  * (RFC 9301, 8.2): the same logic, from cfg's map-resolver section. */
-static struct map_resolver *mr_from_config(struct cp *cp, const struct cp_config *cfg)
+struct map_resolver *cp_mr_from_config(struct cp *cp, const struct cp_config *cfg)
 {
 	const struct mr_local local = {
 		.arg = cp,
@@ -320,7 +320,7 @@ static void cp_roles_free(struct cp *cp)
 static int cp_roles_build(struct cp *cp, const struct cp_config *cfg, struct lisp_err *err)
 {
 	if (cfg->roles & (CP_ROLE_MAP_SERVER | CP_ROLE_MAP_RESOLVER)) {
-		cp->sites = sites_from_config(cfg, err);
+		cp->sites = cp_sites_from_config(cfg, err);
 		if (!cp->sites)
 			return -EINVAL;
 	}
@@ -336,13 +336,13 @@ static int cp_roles_build(struct cp *cp, const struct cp_config *cfg, struct lis
 			return lisp_err_set(err, ENOMEM, "out of memory");
 	}
 	if (cfg->roles & (CP_ROLE_MAP_SERVER | CP_ROLE_MAP_RESOLVER)) {
-		cp->mr = mr_from_config(cp, cfg);
+		cp->mr = cp_mr_from_config(cp, cfg);
 		if (!cp->mr)
 			return lisp_err_set(err, ENOMEM, "out of memory");
 		map_resolver_set_pubsub(cp->mr, cp->pubsub);
 	}
 	if (cfg->roles & CP_ROLE_ETR) {
-		cp->etr = etr_from_config(cp, cfg, err);
+		cp->etr = cp_etr_from_config(cp, cfg, err);
 		if (!cp->etr)
 			return -EINVAL;
 	}
@@ -420,87 +420,4 @@ void cp_stop(struct cp *cp)
 	cp->cfg = NULL;
 	free(cp->config_path);
 	cp->config_path = NULL;
-}
-
-int cp_reload(struct cp *cp)
-{
-	struct cp_config_errors errs;
-	struct cp_config *next = NULL;
-	struct site_table *sites = NULL;
-	struct lisp_err err;
-	struct etr *etr = NULL;
-	struct map_resolver *mr;
-
-	cp_config_errors_init(&errs);
-	if (cp_config_load(cp->config_path, &next, &errs) < 0) {
-		char line[512];
-
-		for (size_t i = 0; i < errs.count; i++) {
-			cp_config_error_format(&errs, i, line, sizeof(line));
-			log_error("reload refused: %s", line);
-		}
-		cp_config_errors_free(&errs);
-		cp->c.reload_failures++;
-		return -EINVAL;
-	}
-	cp_config_errors_free(&errs);
-	if (next->roles != cp->cfg->roles || next->listen_port != cp->cfg->listen_port) {
-		log_error("reload refused: roles and listen port change only with a restart");
-		cp_config_free(next);
-		cp->c.reload_failures++;
-		return -EINVAL;
-	}
-	if (!next->xtr_id_set)
-		memcpy(next->xtr_id, cp->cfg->xtr_id, sizeof(next->xtr_id));
-	/* Build everything new aside first: a failure leaves all as it was. */
-	if ((next->roles & (CP_ROLE_MAP_SERVER | CP_ROLE_MAP_RESOLVER)) &&
-	    !(sites = sites_from_config(next, &err)))
-		goto fail;
-	if ((next->roles & CP_ROLE_ETR) && !(etr = etr_from_config(cp, next, &err)))
-		goto fail;
-
-	log_set_level(next->log_level <= 3 ? LOG_LEVEL_ERROR :
-		      next->log_level == 4 ? LOG_LEVEL_WARN :
-		      next->log_level >= 7 ? LOG_LEVEL_DEBUG : LOG_LEVEL_INFO);
-	if (sites) {
-		if (cp->ms)
-			map_server_set_sites(cp->ms, sites);
-		site_table_free(cp->sites);
-		cp->sites = sites;
-	}
-	if (cp->mr) {
-		struct site_table *keep = cp->sites;
-
-		cp->sites = sites ? sites : keep;
-		mr = mr_from_config(cp, next);
-		if (mr) {
-			map_resolver_set_pubsub(mr, cp->pubsub);
-			map_resolver_free(cp->mr);
-			cp->mr = mr;
-		}
-	}
-	if (etr) {
-		etr_free(cp->etr);
-		cp->etr = etr;
-		agents_install_all(cp);	/* the new database has the file's only */
-		etr_start(etr);
-		if (cp->dp)	/* only what changed goes to the data plane */
-			dp_push_db_load(cp->dp, next->etr.database, next->etr.mapping_count);
-	}
-	if (cp->rest)
-		rest_reload(cp->rest, &next->rest);
-	if (cp_cats_apply(cp, next, &err) < 0)	/* CATS */
-		log_error("reload: cats: %s", err.msg);
-	cp_config_free(cp->cfg);
-	cp->cfg = next;
-	cp->c.reloads++;
-	log_info("configuration reloaded from %s", cp->config_path);
-	return 0;
-fail:
-	log_error("reload refused: %s", err.msg);
-	site_table_free(sites);
-	etr_free(etr);
-	cp_config_free(next);
-	cp->c.reload_failures++;
-	return -EINVAL;
 }

@@ -31,6 +31,7 @@ struct cp_msg_counters {
 	uint64_t tx_no_socket;		/* no socket of the destination's family */
 	uint64_t reloads;
 	uint64_t reload_failures;
+	uint64_t reload_keys_not_applied;	/* changed keys a reload kept (cp_reload.c) */
 };
 
 /*
@@ -95,7 +96,10 @@ void cp_stop(struct cp *cp);
 
 /* Parses the configuration file aside; when it is valid, swaps it in and
  * updates the roles (registrations survive); when not, logs every error
- * and keeps running on the old one.  0 or -EINVAL. */
+ * and keeps running on the old one.  A changed key that needs a restart
+ * is logged by name, counted (c.reload_keys_not_applied) and kept at its
+ * running value (docs/config.md, "What a reload applies").  A change of
+ * roles refuses the whole reload.  0 or -EINVAL. */
 int cp_reload(struct cp *cp);
 
 /* Sends a control message from the socket of the destination's family. */

@@ -6,13 +6,12 @@
 #include "cp.h"
 #include "cp_priv.h"
 
-struct itr *cp_itr_from_config(struct cp *cp, const struct cp_config *cfg, struct lisp_err *err)
+size_t cp_itr_params_from_config(const struct cp_config *cfg, struct itr_params *params,
+				 struct itr_map_resolver *mrs)
 {
-	struct itr_map_resolver mrs[CP_SERVERS_MAX];
 	size_t nmr = cfg->itr.map_resolver_count < CP_SERVERS_MAX ? cfg->itr.map_resolver_count
 								  : CP_SERVERS_MAX;
 	struct itr_params p;
-	struct itr *itr;
 
 	itr_params_default(&p);
 	/* Our listen addresses are our RLOCs: Map-Replies come back to them. */
@@ -43,6 +42,34 @@ struct itr *cp_itr_from_config(struct cp *cp, const struct cp_config *cfg, struc
 	for (size_t i = 0; i < nmr; i++)
 		mrs[i] = (struct itr_map_resolver){ cfg->itr.map_resolvers[i].addr,
 						    cfg->itr.map_resolvers[i].port };
+	*params = p;
+	return nmr;
+}
+
+/* A static entry of the configuration into the ITR's map-cache. */
+int cp_itr_static_set(struct itr *itr, const struct cp_config_mapping *m, struct lisp_err *err)
+{
+	struct lisp_locator locs[LISP_LOCATORS_MAX];
+	struct lisp_waddr inners[LISP_LOCATORS_MAX], eid_inner;
+	struct lisp_record rec = { .ttl = m->ttl_min, .mask_len = m->eid.plen,
+				   .action = m->action };
+	size_t n = m->rloc_count < LISP_LOCATORS_MAX ? m->rloc_count : LISP_LOCATORS_MAX;
+
+	for (size_t j = 0; j < n; j++)
+		cp_config_rloc_locator(&m->rlocs[j], &locs[j], &inners[j]);
+	lisp_waddr_from_prefix(&rec.eid, &eid_inner, &m->eid);
+	rec.loc_count = (uint8_t)n;
+	rec.locs = locs;
+	return itr_add_static(itr, &rec, MAPCACHE_SRC_STATIC, err);
+}
+
+struct itr *cp_itr_from_config(struct cp *cp, const struct cp_config *cfg, struct lisp_err *err)
+{
+	struct itr_map_resolver mrs[CP_SERVERS_MAX];
+	struct itr_params p;
+	size_t nmr = cp_itr_params_from_config(cfg, &p, mrs);
+	struct itr *itr;
+
 	itr = itr_new(cp->loop, &p, mrs, nmr, cp_send, cp);
 	if (!itr) {
 		lisp_err_set(err, errno ? errno : ENOMEM, "cannot create the ITR: %s",
@@ -50,19 +77,7 @@ struct itr *cp_itr_from_config(struct cp *cp, const struct cp_config *cfg, struc
 		return NULL;
 	}
 	for (size_t i = 0; i < cfg->itr.static_count; i++) {
-		struct lisp_locator locs[LISP_LOCATORS_MAX];
-		struct lisp_waddr inners[LISP_LOCATORS_MAX], eid_inner;
-		const struct cp_config_mapping *m = &cfg->itr.statics[i];
-		struct lisp_record rec = { .ttl = m->ttl_min, .mask_len = m->eid.plen,
-					   .action = m->action };
-		size_t n = m->rloc_count < LISP_LOCATORS_MAX ? m->rloc_count : LISP_LOCATORS_MAX;
-
-		for (size_t j = 0; j < n; j++)
-			cp_config_rloc_locator(&m->rlocs[j], &locs[j], &inners[j]);
-		lisp_waddr_from_prefix(&rec.eid, &eid_inner, &m->eid);
-		rec.loc_count = (uint8_t)n;
-		rec.locs = locs;
-		if (itr_add_static(itr, &rec, MAPCACHE_SRC_STATIC, err) < 0) {
+		if (cp_itr_static_set(itr, &cfg->itr.statics[i], err) < 0) {
 			itr_free(itr);
 			return NULL;
 		}

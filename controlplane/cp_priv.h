@@ -13,6 +13,18 @@ struct cp;
 #define CP_SERVERS_MAX		16	/* etr.map-servers, itr.map-resolvers */
 
 struct itr *cp_itr_from_config(struct cp *cp, const struct cp_config *cfg, struct lisp_err *err);
+/* The ITR's parameters and Map-Resolvers (CP_SERVERS_MAX room) of cfg;
+ * returns the Map-Resolver count.  Start and reload share it. */
+size_t cp_itr_params_from_config(const struct cp_config *cfg, struct itr_params *params,
+				 struct itr_map_resolver *mrs);
+int cp_itr_static_set(struct itr *itr, const struct cp_config_mapping *m, struct lisp_err *err);
+
+/* The other roles from a configuration (cp.c); the reload (cp_reload.c)
+ * builds the new ones aside with them. */
+struct site_table *cp_sites_from_config(const struct cp_config *cfg, struct lisp_err *err);
+struct etr *cp_etr_from_config(struct cp *cp, const struct cp_config *cfg,
+			       struct lisp_err *err);
+struct map_resolver *cp_mr_from_config(struct cp *cp, const struct cp_config *cfg);
 
 /* CATS (cp_cats.c): ranking policies to the Map-Resolver and the ITR, the
  * ETR's metric agent; again after every (re)build of those roles. */

@@ -99,6 +99,46 @@ struct itr *itr_new(struct evloop *loop, const struct itr_params *params,
 	return itr;
 }
 
+int itr_reconfigure(struct itr *itr, const struct itr_params *params,
+		    const struct itr_map_resolver *map_resolvers, size_t map_resolver_count)
+{
+	struct itr_map_resolver *mrs;
+	struct itr_params *cur = &itr->params;
+
+	if (!map_resolver_count || params->ms_key_count > ITR_KEYS_MAX)
+		return -EINVAL;
+	mrs = calloc(map_resolver_count, sizeof(*mrs));
+	if (!mrs)
+		return -ENOMEM;
+	memcpy(mrs, map_resolvers, map_resolver_count * sizeof(*mrs));
+	free(itr->mrs);
+	itr->mrs = mrs;
+	itr->mr_count = map_resolver_count;
+	if (itr->mr_current >= map_resolver_count)
+		itr->mr_current = 0;
+	for (size_t i = 0; i < ITR_NONCE_BUCKETS; i++)
+		for (struct itr_pending *p = itr->pending[i]; p; p = p->next)
+			if (p->mr >= map_resolver_count)
+				p->mr = 0;
+	cur->request_timeout_ms = params->request_timeout_ms;
+	cur->request_tries = params->request_tries ? params->request_tries : 1;
+	cur->cache.max_entries = params->cache.max_entries;
+	cur->cache.refresh_ms = params->cache.refresh_ms;
+	mapcache_set_limits(itr->cache, params->cache.max_entries, params->cache.refresh_ms);
+	cur->cache_negative = params->cache_negative;
+	cur->smr = params->smr;
+	memcpy(cur->ms_keys, params->ms_keys, sizeof(cur->ms_keys));
+	cur->ms_key_count = params->ms_key_count;
+	/* Probing: a new round timer from now, with the new interval. */
+	evtimer_cancel(itr->loop, &itr->probe_round);
+	cur->probe = params->probe;
+	cur->probe_interval_ms = params->probe_interval_ms;
+	cur->probe_timeout_ms = params->probe_timeout_ms;
+	cur->probe_tries = params->probe_tries ? params->probe_tries : 1;
+	itr_probe_start(itr);
+	return 0;
+}
+
 void itr_free(struct itr *itr)
 {
 	if (!itr)

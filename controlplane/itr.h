@@ -159,6 +159,19 @@ int itr_del_static(struct itr *itr, const struct lisp_prefix *eid);
 struct cats_policies;
 int itr_set_cats(struct itr *itr, const struct cats_policies *p);
 
+/*
+ * A configuration reload: the Map-Resolvers, the request timer and tries,
+ * the cache's size and refresh lead, negative entries, SMR, RLOC probing
+ * and the pub/sub keys of params take effect at once (a smaller
+ * max_entries evicts nothing, it only stops insertions; a resolution in
+ * flight goes on at the new list's first Map-Resolver if its own is gone).
+ * The rest of params (RLOCs, port, subscribe, xTR-ID) is what itr_new set
+ * and stays.  0, or -EINVAL without a Map-Resolver, or -ENOMEM (nothing
+ * changed then).
+ */
+int itr_reconfigure(struct itr *itr, const struct itr_params *params,
+		    const struct itr_map_resolver *map_resolvers, size_t map_resolver_count);
+
 struct mapcache *itr_cache(const struct itr *itr);
 const struct itr_counters *itr_counters(const struct itr *itr);
 size_t itr_pending_count(const struct itr *itr);

@@ -38,6 +38,12 @@ struct mapcache {
 	uint8_t *buf;			/* MAPCACHE_RECORD_MAX, for encoding */
 };
 
+void mapcache_set_limits(struct mapcache *mc, size_t max_entries, uint64_t refresh_ms)
+{
+	mc->params.max_entries = max_entries;
+	mc->params.refresh_ms = refresh_ms;
+}
+
 void mapcache_params_default(struct mapcache_params *p)
 {
 	p->max_entries = 100000;

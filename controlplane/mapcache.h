@@ -153,6 +153,9 @@ struct mapcache *mapcache_new(struct evloop *loop, const struct mapcache_params 
 /* Frees every entry without telling the observers. */
 void mapcache_free(struct mapcache *mc);
 void mapcache_params_default(struct mapcache_params *p);
+/* A reload's new size and refresh lead: they apply to the next insertion
+ * and the next expiry scheduled (nothing is evicted at once). */
+void mapcache_set_limits(struct mapcache *mc, size_t max_entries, uint64_t refresh_ms);
 
 /* Ranks every record installed from now on from a Map-Reply or pub/sub:
  * the entry (its record and RLOC view, what the API shows and the data

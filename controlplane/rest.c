@@ -450,9 +450,7 @@ void rest_stop(struct rest *rest)
 
 void rest_reload(struct rest *rest, const struct cp_config_rest *conf)
 {
-	if (!conf->enabled || !lisp_addr_equal(&conf->addr, &rest->conf.addr) ||
-	    conf->port != rest->conf.port)
-		log_warn("rest: a new address, port or enabled flag takes effect at restart");
+	/* Address, port and enabled need a restart: cp_reload names them. */
 	if (conf->token && token_set(rest, conf->token) < 0)
 		log_error("rest: out of memory: the token was not changed");
 }

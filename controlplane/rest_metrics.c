@@ -106,6 +106,9 @@ static void messages(FILE *f, const struct cp_msg_counters *c)
 	       c->reloads);
 	single(f, "lispgw_config_reload_failures_total", "counter",
 	       "Configuration reloads refused", c->reload_failures);
+	single(f, "lispgw_config_reload_keys_not_applied_total", "counter",
+	       "Changed keys a reload kept at their running value (they need a restart)",
+	       c->reload_keys_not_applied);
 }
 
 #define UDP_METRICS(X)                                                                  \

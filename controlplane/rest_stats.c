@@ -186,11 +186,12 @@ void rest_get_stats(struct rest_req *rq, struct rest_resp *rs)
 
 	if (rest_query_check(rq, rs, params) < 0)
 		return;
-	o = json_pack("{s:I, s:o, s:{s:I, s:I}, s:{s:I}, s:o}",
+	o = json_pack("{s:I, s:o, s:{s:I, s:I, s:I}, s:{s:I}, s:o}",
 		      "uptime_s", (json_int_t)rest_uptime_s(cp),
 		      "messages", messages_json(&cp->c),
 		      "config", "reloads", (json_int_t)cp->c.reloads,
 		      "reload_failures", (json_int_t)cp->c.reload_failures,
+		      "reload_keys_not_applied", (json_int_t)cp->c.reload_keys_not_applied,
 		      "evloop", "timers", (json_int_t)evloop_timer_count(cp->loop),
 		      "udp", udp_json(cp));
 	if (!o)

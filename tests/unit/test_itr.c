@@ -492,6 +492,40 @@ START_TEST(retransmits_and_fails_over)
 }
 END_TEST
 
+/* A configuration reload (itr_reconfigure): the new Map-Resolver list takes
+ * the next resolution, and one in flight at a Map-Resolver that is gone
+ * retries at the new list's first; negative entries follow the flag. */
+START_TEST(reconfigure_takes_new_map_resolvers)
+{
+	struct itr_map_resolver to_ms;
+	struct itr_params p;
+
+	world(true);
+	to_ms = (struct itr_map_resolver){ ms_addr, LISP_CONTROL_PORT };
+	itr_params_test(&p);
+	itr_start_with(&p, silent_addr, 2);
+	resolve("[5]10.5.1.9/32", 0);
+	run_for(5);
+	ck_assert_uint_eq(silent_rx[0], 1);
+	p.cache_negative = false;
+	ck_assert_int_eq(itr_reconfigure(itr, &p, &to_ms, 0), -EINVAL);
+	ck_assert_int_eq(itr_reconfigure(itr, &p, &to_ms, 1), 0);
+	ck_assert_uint_eq(itr_current_map_resolver(itr), 0);
+	/* The pending one retransmits to the Map-Server now (its own index,
+	 * 0, is the new list's only entry) and is answered. */
+	run_for(60);
+	ck_assert_ptr_nonnull(cached("[5]10.5.1.9/32"));
+	ck_assert_uint_eq(silent_rx[0], 1);
+	ck_assert_uint_eq(silent_rx[1], 0);
+	resolve("[5]10.7.0.1/32", 0);
+	run_for(5);
+	ck_assert_ptr_null(cached("[5]10.7.0.1/32"));	/* negative, not kept now */
+	ck_assert_uint_eq(ITR_C(negative_skipped), 1);
+	ck_assert_uint_eq(silent_rx[0], 1);
+	teardown();
+}
+END_TEST
+
 START_TEST(gives_up_after_every_map_resolver)
 {
 	struct itr_params p;
@@ -1162,6 +1196,7 @@ int main(void)
 	tcase_add_test(tc, dual_stack_and_non_ip_eids);
 	tcase_add_test(tc, retransmits_and_fails_over);
 	tcase_add_test(tc, gives_up_after_every_map_resolver);
+	tcase_add_test(tc, reconfigure_takes_new_map_resolvers);
 	tcase_add_test(tc, unsolicited_replies_are_never_installed);
 	tcase_add_test(tc, duplicate_misses_coalesce);
 	tcase_add_test(tc, expiry_removes_and_tells);
