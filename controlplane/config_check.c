@@ -590,6 +590,14 @@ int cfg_check(const struct cfg_raw *raw, const struct cfg_doc *doc, struct cp_co
 	cfg_chk_cats(&c, raw->cats, &cfg->cats);
 	cfg_chk_agents(&c, raw->agents, raw->roles, &cfg->agents);
 	chk_roles(&c, cfg);
+	/* The data plane alone reads itr.petrs (dp_push.c): without it they
+	 * would be accepted and change nothing. */
+	if ((cfg->roles & (CP_ROLE_ITR | CP_ROLE_PITR)) && cfg->itr.petr_count &&
+	    !cfg->dataplane.present)
+		cfg_chk_err(&c, "itr.petrs",
+			    "used only by the data plane, and there is no dataplane section: "
+			    "nothing would encapsulate to these PETRs; add dataplane.socket or "
+			    "remove them");
 	if (c.nomem)
 		return -ENOMEM;
 	return c.errors ? -EINVAL : 0;

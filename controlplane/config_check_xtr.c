@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "config_priv.h"
+#include "dp_msg.h"
 #include "lisp_msg.h"
 #include "wire.h"
 
@@ -211,6 +212,28 @@ static void chk_probe(struct cfg_chk *c, const struct cfg_raw_probe *r, struct c
 	cfg_path_pop(&c->path, mark);
 }
 
+/* PETRs are read by the data plane alone (dp_push_encode.c): it takes the
+ * address, priority and weight of at most DP_MSG_RLOCS_MAX of them, so
+ * more, or attributes, would be parsed and never used. */
+static void chk_petrs(struct cfg_chk *c, const struct cp_config_itr *itr)
+{
+	size_t mark = cfg_path_key(&c->path, "petrs");
+
+	if (itr->petr_count > DP_MSG_RLOCS_MAX)
+		cfg_chk_err(c, NULL, "at most %d PETRs (what the data plane holds for a mapping), "
+			    "got %zu", DP_MSG_RLOCS_MAX, itr->petr_count);
+	for (size_t i = 0; i < itr->petr_count; i++) {
+		size_t m = cfg_path_idx(&c->path, i);
+
+		if (itr->petrs[i].attributes)
+			cfg_chk_err(c, "attributes",
+				    "not used, so refused: the data plane takes a PETR's address, "
+				    "priority and weight only; remove it");
+		cfg_path_pop(&c->path, m);
+	}
+	cfg_path_pop(&c->path, mark);
+}
+
 void cfg_chk_itr(struct cfg_chk *c, const struct cfg_raw_itr *r, struct cp_config_itr *itr)
 {
 	size_t mark = cfg_path_key(&c->path, "itr"), m;
@@ -252,6 +275,7 @@ void cfg_chk_itr(struct cfg_chk *c, const struct cfg_raw_itr *r, struct cp_confi
 	if (r->rloc_probing)
 		chk_probe(c, r->rloc_probing, itr);
 	chk_rlocs(c, "petrs", r->petrs, r->petrs_count, &itr->petrs, &itr->petr_count);
+	chk_petrs(c, itr);
 	chk_mappings(c, "static-map-cache", r->static_map_cache, r->static_map_cache_count, 0,
 		     true, &itr->statics, &itr->static_count);
 out:

@@ -19,6 +19,8 @@ _Static_assert(CP_CONFIG_DB_RECORD_MAX == ETR_RECORD_MAX, "ETR database record")
 _Static_assert(CP_CONFIG_CACHE_RECORD_MAX == MAPCACHE_RECORD_MAX, "map-cache record");
 _Static_assert(CP_CONFIG_SITE_EIDS_MAX == CP_SITE_EIDS_MAX, "site EID-prefixes");
 _Static_assert(CP_CONFIG_SERVERS_MAX == CP_SERVERS_MAX, "Map-Servers");
+/* The ITR checks pub/sub notifies with every etr.map-servers key. */
+_Static_assert(CP_CONFIG_SERVERS_MAX <= ITR_KEYS_MAX, "pub/sub keys");
 
 /* ---- roles from the configuration --------------------------------------- */
 

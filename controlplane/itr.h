@@ -37,7 +37,7 @@
 #include "mapcache.h"
 
 #define ITR_RLOCS_MAX	8
-#define ITR_KEYS_MAX	4
+#define ITR_KEYS_MAX	16	/* one per Map-Server of the co-located ETR */
 #define ITR_KEY_MAX	128
 
 struct itr_map_resolver {

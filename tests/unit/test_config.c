@@ -440,6 +440,14 @@ START_TEST(test_refused_petr_instance_ids)
 }
 END_TEST
 
+/* itr.petrs: read by the data plane alone (without a dataplane section,
+ * past 32, or their attributes, they would change nothing). */
+START_TEST(test_refused_petrs_without_dataplane)
+{
+	check_bad("bad-refused-petrs.yaml");
+}
+END_TEST
+
 /* What the start path refuses, the check refuses (lispgw-cp -n): records
  * over what the ETR and the map-cache hold, lists over the daemon's room. */
 START_TEST(test_check_record_size)
@@ -676,6 +684,7 @@ int main(void)
 	tcase_add_test(files, test_bad_files);
 	tcase_add_test(files, test_refused_pitr_eid_prefixes);
 	tcase_add_test(files, test_refused_petr_instance_ids);
+	tcase_add_test(files, test_refused_petrs_without_dataplane);
 	tcase_add_test(files, test_check_record_size);
 	tcase_add_test(files, test_check_list_limits);
 	tcase_add_test(files, test_proxy_roles_without_keys);
