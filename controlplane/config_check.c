@@ -590,6 +590,18 @@ int cfg_check(const struct cfg_raw *raw, const struct cfg_doc *doc, struct cp_co
 	cfg_chk_cats(&c, raw->cats, &cfg->cats);
 	cfg_chk_agents(&c, raw->agents, raw->roles, &cfg->agents);
 	chk_roles(&c, cfg);
+	/* CATS: the ranking is read by the Map-Resolver (a Map-Server has one)
+	 * and the ITR, the metrics file by the ETR (cp_cats.c); with none of
+	 * them running the keys would change nothing (agents: the same). */
+	if (cfg->cats.policy_count && !(cfg->roles & (CP_ROLE_MAP_SERVER | CP_ROLE_MAP_RESOLVER |
+						      CP_ROLE_ITR | CP_ROLE_PITR)))
+		cfg_chk_err(&c, "cats.policies",
+			    "used by the map-server, map-resolver, itr and pitr roles, and none "
+			    "of them is in roles; add one or remove the policies");
+	if (cfg->cats.metrics_file && !(cfg->roles & CP_ROLE_ETR))
+		cfg_chk_err(&c, "cats.metrics",
+			    "read by the etr role alone, which is not in roles; add etr (or xtr) "
+			    "or remove it");
 	/* The data plane alone reads itr.petrs (dp_push.c): without it they
 	 * would be accepted and change nothing. */
 	if ((cfg->roles & (CP_ROLE_ITR | CP_ROLE_PITR)) && cfg->itr.petr_count &&

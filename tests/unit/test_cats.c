@@ -674,9 +674,12 @@ static int load_text(const char *text, struct cp_config **cfg, struct cp_config_
 	return rc;
 }
 
+/* With an ETR: the metrics file is read by the etr role alone. */
 #define CFG_HEAD                                                               \
-	"roles: [map-resolver, map-server]\nlisten: {addresses: [192.0.2.1]}\n"        \
-	"map-server:\n  sites: [{name: s, key: k, eid-prefixes: [\"[1000]10.0.0.0/8\"]}]\n"
+	"roles: [map-resolver, map-server, etr]\nlisten: {addresses: [192.0.2.1]}\n"   \
+	"map-server:\n  sites: [{name: s, key: k, eid-prefixes: [\"[1000]10.0.0.0/8\"]}]\n" \
+	"etr: {map-servers: [{address: 192.0.2.1, key: k}],\n"                        \
+	"      database: [{eid-prefix: \"[1000]10.1.0.0/16\", rlocs: [{address: 192.0.2.1}]}]}\n"
 
 START_TEST(config_section_round_trip)
 {

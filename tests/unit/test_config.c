@@ -448,6 +448,14 @@ START_TEST(test_refused_petrs_without_dataplane)
 }
 END_TEST
 
+/* cats keys whose readers (Map-Resolver, ITR; ETR) do not run. */
+START_TEST(test_refused_cats_without_role)
+{
+	check_bad("bad-refused-cats.yaml");
+	check_bad("bad-refused-cats-metrics.yaml");
+}
+END_TEST
+
 /* What the start path refuses, the check refuses (lispgw-cp -n): records
  * over what the ETR and the map-cache hold, lists over the daemon's room. */
 START_TEST(test_check_record_size)
@@ -685,6 +693,7 @@ int main(void)
 	tcase_add_test(files, test_refused_pitr_eid_prefixes);
 	tcase_add_test(files, test_refused_petr_instance_ids);
 	tcase_add_test(files, test_refused_petrs_without_dataplane);
+	tcase_add_test(files, test_refused_cats_without_role);
 	tcase_add_test(files, test_check_record_size);
 	tcase_add_test(files, test_check_list_limits);
 	tcase_add_test(files, test_proxy_roles_without_keys);
