@@ -8,7 +8,9 @@
     /metrics, and kept as it runs: the old socket stays, the new address is
     not bound;
   - a change of roles refuses the whole reload (counted), and the daemon
-    keeps running through all of it.
+    keeps running through all of it;
+  - a petr-only lispgw-cp, which has nothing of its own to run yet, says so
+    at start instead of starting in silence.
 Python sockets play the two Map-Resolvers on 127.64.0.x."""
 import json
 import os
@@ -24,7 +26,7 @@ sys.path.insert(0, os.path.dirname(__file__))
 from cplab import Lab, drain, recv   # noqa: E402
 
 lab = Lab(block=64)
-XTR, XTR_NEW, MR1, MR2, MS = lab.ip(2), lab.ip(3), lab.ip(5), lab.ip(6), lab.ip(9)
+XTR, XTR_NEW, MR1, MR2, MS, PETR = (lab.ip(h) for h in (2, 3, 5, 6, 9, 7))
 TOKEN = 'reload-test-token-0123456789'
 failures = []
 
@@ -157,6 +159,13 @@ def main():
     check(static_eids() == ['[1]10.99.2.0/24'], 'the refused reload changed no static entry',
           str(static_eids()))
     check(lab.procs['xtr'].poll() is None, 'lispgw-cp keeps running through the reloads')
+
+    lab.start('petr', 'roles: [petr]\nlisten: {addresses: [%s]}\n' % PETR, PETR)
+    deadline = time.time() + 3
+    while time.time() < deadline and 'lispgw-cp started' not in lab.log('petr'):
+        time.sleep(0.05)
+    check('warn: role petr: lispgw-cp has no Proxy-ETR function yet' in lab.log('petr'),
+          'a petr-only lispgw-cp warns at start that it runs nothing of its own')
 
 
 if __name__ == '__main__':
