@@ -411,6 +411,7 @@ void cp_config_free(struct cp_config *cfg)
 	free(cfg->mr.forwards);
 	servers_free(cfg->etr.map_servers, cfg->etr.map_server_count);
 	mappings_free(cfg->etr.database, cfg->etr.mapping_count);
+	free(cfg->etr.accepted_eids);
 	servers_free(cfg->itr.map_resolvers, cfg->itr.map_resolver_count);
 	rlocs_free(cfg->itr.petrs, cfg->itr.petr_count);
 	mappings_free(cfg->itr.statics, cfg->itr.static_count);

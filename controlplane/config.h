@@ -152,6 +152,10 @@ struct cp_config_etr {
 	struct cp_config_server *map_servers;
 	size_t mapping_count;
 	struct cp_config_mapping *database;
+	/* What the Map-Servers' sites accept (empty: not known here): the
+	 * database and the REST API refuse any other EID up front. */
+	size_t accepted_eid_count;
+	struct lisp_prefix *accepted_eids;
 };
 
 struct cp_config_itr {

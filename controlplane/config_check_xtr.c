@@ -174,6 +174,33 @@ static void chk_mappings(struct cfg_chk *c, const char *key, const struct cfg_ra
 	*count = m ? n : 0;
 }
 
+/* A database entry the Map-Servers would refuse is a configuration error,
+ * not a registration that fails every interval. */
+static void chk_accepted(struct cfg_chk *c, const struct cp_config_etr *etr)
+{
+	size_t mark;
+
+	if (!etr->accepted_eid_count || !etr->accepted_eids)
+		return;
+	mark = cfg_path_key(&c->path, "database");
+	for (size_t i = 0; etr->database && i < etr->mapping_count; i++) {
+		bool ok = false;
+		char t[LISP_ADDR_STR_MAX];
+		size_t m;
+
+		for (size_t j = 0; j < etr->accepted_eid_count && !ok; j++)
+			ok = lisp_prefix_covers(&etr->accepted_eids[j], &etr->database[i].eid);
+		if (ok)
+			continue;
+		m = cfg_path_idx(&c->path, i);
+		lisp_prefix_format(&etr->database[i].eid, t, sizeof(t));
+		cfg_chk_err(c, "eid-prefix", "%s is outside etr.accepted-eids (what the "
+			    "Map-Servers' sites accept)", t);
+		cfg_path_pop(&c->path, m);
+	}
+	cfg_path_pop(&c->path, mark);
+}
+
 void cfg_chk_etr(struct cfg_chk *c, const struct cfg_raw_etr *r, struct cp_config_etr *etr)
 {
 	size_t mark = cfg_path_key(&c->path, "etr");
@@ -194,6 +221,11 @@ void cfg_chk_etr(struct cfg_chk *c, const struct cfg_raw_etr *r, struct cp_confi
 			    &etr->map_servers, &etr->map_server_count);
 		chk_mappings(c, "database", r->database, r->database_count, etr->record_ttl_min,
 			     false, &etr->database, &etr->mapping_count);
+		if (r->accepted_eids_count)
+			cfg_chk_prefixes(c, "accepted-eids", r->accepted_eids,
+					 r->accepted_eids_count, &etr->accepted_eids,
+					 &etr->accepted_eid_count);
+		chk_accepted(c, etr);
 	}
 	cfg_path_pop(&c->path, mark);
 }

@@ -229,6 +229,9 @@ static void print_xtr(const struct cp_config *cfg, FILE *f)
 				    true);
 		if (etr->mapping_count)
 			put_mappings(f, 2, "database", etr->database, etr->mapping_count, false);
+		if (etr->accepted_eid_count)
+			put_prefixes(f, 2, "accepted-eids", etr->accepted_eids,
+				     etr->accepted_eid_count);
 	}
 	if (itr->present) {
 		fputs("itr:\n", f);
@@ -372,7 +375,9 @@ static bool etr_eq(const struct cp_config_etr *a, const struct cp_config_etr *b)
 	       a->record_ttl_min == b->record_ttl_min &&
 	       servers_eq(a->map_servers, a->map_server_count, b->map_servers,
 			  b->map_server_count) &&
-	       mappings_eq(a->database, a->mapping_count, b->database, b->mapping_count);
+	       mappings_eq(a->database, a->mapping_count, b->database, b->mapping_count) &&
+	       prefixes_eq(a->accepted_eids, a->accepted_eid_count, b->accepted_eids,
+			   b->accepted_eid_count);
 }
 
 static bool itr_eq(const struct cp_config_itr *a, const struct cp_config_itr *b)

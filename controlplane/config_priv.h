@@ -95,6 +95,8 @@ struct cfg_raw_etr {
 	char *record_ttl;
 	struct cfg_raw_mapping *database;
 	unsigned int database_count;
+	char **accepted_eids;
+	unsigned int accepted_eids_count;
 };
 
 struct cfg_raw_request {

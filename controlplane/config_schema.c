@@ -214,6 +214,8 @@ static const cyaml_schema_field_t etr_fields[] = {
 			       CYAML_UNLIMITED),
 	CYAML_FIELD_SEQUENCE("database", SEQ, struct cfg_raw_etr, database, &db_mapping_entry, 0,
 			     CYAML_UNLIMITED),
+	CYAML_FIELD_SEQUENCE("accepted-eids", SEQ, struct cfg_raw_etr, accepted_eids,
+			     &string_entry, 0, CYAML_UNLIMITED),
 	CYAML_FIELD_END
 };
 

@@ -96,6 +96,8 @@ struct etr *cp_etr_from_config(struct cp *cp, const struct cp_config *cfg,
 	p.xtr_id_present = true;
 	memcpy(p.xtr_id, cfg->xtr_id, LISP_XTR_ID_LEN);
 	p.site_id = cfg->site_id;
+	p.accepted = cfg->etr.accepted_eids;
+	p.accepted_count = cfg->etr.accepted_eid_count;
 	for (size_t i = 0; i < n; i++) {
 		const struct cp_config_server *s = &cfg->etr.map_servers[i];
 

@@ -45,6 +45,17 @@ struct etr *etr_new(struct evloop *loop, const struct etr_params *params,
 		etr_free(etr);
 		return NULL;
 	}
+	if (params->accepted_count) {
+		etr->accepted = malloc(params->accepted_count * sizeof(*etr->accepted));
+		if (!etr->accepted) {
+			etr_free(etr);
+			return NULL;
+		}
+		memcpy(etr->accepted, params->accepted,
+		       params->accepted_count * sizeof(*etr->accepted));
+		etr->accepted_count = params->accepted_count;
+	}
+	etr->params.accepted = NULL;	/* the caller's: etr->accepted is ours */
 	etr->server_count = server_count;
 	for (size_t i = 0; i < server_count; i++)
 		etr->servers[i].conf = servers[i];
@@ -86,6 +97,7 @@ void etr_free(struct etr *etr)
 		mapdb_free(etr->db);
 	}
 	free(etr->servers);
+	free(etr->accepted);
 	free(etr->arena_buf);
 	free(etr->out);
 	free(etr);
@@ -126,10 +138,7 @@ static int encode_entry(const struct lisp_record *rec, struct etr_entry **out,
 	*out = malloc(sizeof(**out) + wire_wr_len(&w));
 	if (!*out)
 		return lisp_err_set(err, ENOMEM, "out of memory");
-	(*out)->reqs = NULL;
-	(*out)->next_gone = NULL;
-	(*out)->smr_ttl = 0;
-	(*out)->changed = false;
+	memset(*out, 0, sizeof(**out));
 	(*out)->len = wire_wr_len(&w);
 	memcpy((*out)->record, buf, (*out)->len);
 	return 0;
@@ -230,6 +239,18 @@ size_t etr_smr_requesters(const struct etr *etr, const struct lisp_prefix *eid)
 
 /* ---- the database ------------------------------------------------------------------ */
 
+/* Would the Map-Servers' sites take eid, as far as we know (RFC 9301 §8.2:
+ * a Map-Server accepts only the EID-Prefixes configured for the site)? */
+static bool etr_db_accepted(const struct etr *etr, const struct lisp_prefix *eid)
+{
+	if (!etr->accepted_count)
+		return true;
+	for (size_t i = 0; i < etr->accepted_count; i++)
+		if (lisp_prefix_covers(&etr->accepted[i], eid))
+			return true;
+	return false;
+}
+
 /* Takes eid's entry off the list of withdrawals still to send: it is back. */
 static struct etr_entry *gone_take(struct etr *etr, const struct lisp_prefix *eid)
 {
@@ -260,6 +281,14 @@ int etr_db_set(struct etr *etr, const struct lisp_record *rec, struct lisp_err *
 		return rc;
 	if (rec->ttl == 0)
 		return lisp_err_set(err, EINVAL, "a database mapping needs a TTL above 0");
+	if (!etr_db_accepted(etr, &eid)) {
+		char t[LISP_ADDR_STR_MAX];
+
+		lisp_prefix_format(&eid, t, sizeof(t));
+		return lisp_err_set(err, EACCES, "eid: %s is not an EID the Map-Servers' sites "
+				    "accept (etr.accepted-eids); they would refuse its "
+				    "registration", t);
+	}
 	rc = encode_entry(rec, &e, err);
 	if (rc < 0)
 		return rc;
@@ -279,10 +308,19 @@ int etr_db_set(struct etr *etr, const struct lisp_record *rec, struct lisp_err *
 	if (old && old->len == e->len && memcmp(old->record, e->record, e->len) == 0) {
 		e->changed = old->changed;
 		e->smr_ttl = old->smr_ttl;
+		e->solo = old->solo;
+		e->state = old->state;
+		e->solo_misses = old->solo_misses;
+		e->acked_mask = old->acked_mask;
+		e->acks_at_first = old->acks_at_first;
+		e->last_miss_ms = old->last_miss_ms;
+		etr_register_repoint(etr, old, e);
 		etr_entry_free(old);
 		return 0;	/* unchanged: nothing to tell */
 	}
-	e->changed = true;
+	if (old)
+		etr_register_repoint(etr, old, NULL);
+	etr_register_entry_new(etr, e);
 	if (!etr->started) {
 		/* Registered whole by etr_start; whoever asked already is told. */
 		if (old)
@@ -306,6 +344,7 @@ int etr_db_del(struct etr *etr, const struct lisp_prefix *eid)
 
 	if (!e)
 		return -ENOENT;
+	etr_register_repoint(etr, e, NULL);
 	if (!etr->started) {
 		etr_smr_send(etr, e->reqs, eid, e, entry_ttl_min(e));
 		etr_entry_free(e);

@@ -56,7 +56,29 @@ struct etr_params {
 	uint32_t smr_rate;		/* SMRs a second (and burst); 0: none */
 	uint32_t path_mtu;		/* Map-Registers fit in one packet of it */
 	uint32_t coalesce_ms;		/* runtime changes wait this for others */
+	/* What the Map-Servers' sites accept (copied); etr_db_set refuses
+	 * anything else with -EACCES.  None: not known here. */
+	const struct lisp_prefix *accepted;
+	size_t accepted_count;
 };
+
+/*
+ * Where a database record stands with the Map-Servers.  A record added or
+ * changed after etr_start() is registered alone (a Map-Register of its
+ * own) while pending; once every Map-Server acknowledged it, it is
+ * registered and joins the batches.  One whose own Map-Registers went
+ * unanswered ETR_SOLO_TRIES times while our other Map-Registers were
+ * acknowledged is refused: kept out of the batches, retried alone once per
+ * register interval.  Records of the start-up are pending until their
+ * batches are acknowledged.
+ */
+enum etr_reg_state {
+	ETR_REG_PENDING,
+	ETR_REG_REGISTERED,
+	ETR_REG_REFUSED,
+};
+
+#define ETR_SOLO_TRIES	3
 
 #define ETR_SMR_REQUESTERS	64
 
@@ -64,6 +86,7 @@ struct etr_params {
 	X(registers_sent)            \
 	X(register_retransmits)      \
 	X(register_records_sent)     \
+	X(records_refused)           \
 	X(notifies_received)         \
 	X(notify_errors)             \
 	X(notify_acks_sent)          \
@@ -114,6 +137,19 @@ void etr_input(struct etr *etr, const uint8_t *msg, size_t len, const struct lis
 
 /* True when every Map-Server acknowledged the current database. */
 bool etr_registered(const struct etr *etr);
+
+const char *etr_reg_state_name(enum etr_reg_state s);
+/* eid's state (an exact database prefix), or -ENOENT. */
+int etr_db_state(const struct etr *etr, const struct lisp_prefix *eid);
+struct etr_db_states {
+	size_t registered, pending, refused;
+};
+void etr_db_states(const struct etr *etr, struct etr_db_states *out);
+/* Every database entry with its state and TTL, in prefix order; fn's
+ * nonzero return stops the walk and is returned. */
+typedef int (*etr_db_walk_fn)(const struct lisp_prefix *eid, enum etr_reg_state state,
+			      uint32_t ttl_min, void *arg);
+int etr_db_walk(const struct etr *etr, etr_db_walk_fn fn, void *arg);
 const struct etr_counters *etr_counters(const struct etr *etr);
 /* ITRs an SMR for eid (a database prefix) would go to now. */
 size_t etr_smr_requesters(const struct etr *etr, const struct lisp_prefix *eid);

@@ -25,6 +25,16 @@ struct etr_entry {
 	struct etr_entry *next_gone;	/* the list of withdrawals to send */
 	uint32_t smr_ttl;	/* nonzero: SMR its askers (who cached this TTL) */
 	bool changed;		/* to be registered with the next coalesced send */
+	/* Added or changed at run time: registered in Map-Registers of its own
+	 * until every Map-Server accepted it, so that a record a Map-Server
+	 * refuses never takes the batches (and the valid records in them)
+	 * down with it. */
+	bool solo;
+	uint8_t state;		/* enum etr_reg_state */
+	uint8_t solo_misses;	/* its own Map-Registers unanswered */
+	uint32_t acked_mask;	/* Map-Servers that accepted this version */
+	uint64_t acks_at_first;	/* etr->acks when its first one left */
+	uint64_t last_miss_ms;
 	size_t len;
 	uint8_t record[];	/* encoded, A-bit set */
 };
@@ -33,6 +43,8 @@ struct etr_entry {
 struct etr_sent {
 	uint64_t nonce;
 	uint64_t sent_ms;
+	struct etr_entry *entry;	/* a solo message's record (NULL: gone) */
+	bool solo;		/* one record's own message, else a batch */
 	bool awaited;	/* its loss makes us retransmit (not yet superseded) */
 };
 
@@ -43,6 +55,7 @@ struct etr_ms {
 	struct etr_sent *sent;		/* ETR_SENT_MAX */
 	unsigned int sent_count;
 	unsigned int awaited;		/* sent[] entries with .awaited */
+	unsigned int awaited_batch;	/* ... of them batches */
 	unsigned int tries;
 	size_t record_budget;		/* record bytes per Map-Register */
 };
@@ -61,6 +74,9 @@ struct etr {
 	bool unsent;			/* the database has not been sent whole yet */
 	struct etr_entry *gone;		/* deleted, withdrawal not yet sent */
 	uint64_t nonce_counter;
+	uint64_t acks;			/* Map-Notifies for our Map-Registers */
+	struct lisp_prefix *accepted;	/* what the Map-Servers' sites accept */
+	size_t accepted_count;
 	uint64_t smr_tokens;		/* thousandths of an SMR */
 	uint64_t smr_refill_ms;
 	struct etr_counters c;
@@ -82,5 +98,11 @@ void etr_register_fini(struct etr *etr);
 void etr_register_soon(struct etr *etr);
 /* True when nonce is one of ours to ms (then no longer awaited). */
 bool etr_register_acked(struct etr_ms *ms, uint64_t nonce);
+/* Entry old leaves the database (replaced by new, or NULL: deleted): its
+ * unanswered solo Map-Registers now stand for new. */
+void etr_register_repoint(struct etr *etr, const struct etr_entry *old, struct etr_entry *new);
+/* Marks a new or changed entry for registration of its own (after the
+ * start) or with the first batches (before). */
+void etr_register_entry_new(struct etr *etr, struct etr_entry *e);
 
 #endif

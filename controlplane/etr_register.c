@@ -79,24 +79,37 @@ void etr_register_fini(struct etr *etr)
 
 bool etr_registered(const struct etr *etr)
 {
+	struct etr_db_states st;
+
 	if (etr->unsent || evtimer_pending(&etr->soon))
 		return false;
 	for (size_t i = 0; i < etr->server_count; i++)
 		if (etr->servers[i].awaited)
 			return false;
-	return true;
+	etr_db_states(etr, &st);
+	return !st.pending && !st.refused;
 }
 
 /* ---- the nonces a Map-Server owes us a Map-Notify for --------------------------- */
 
+static void sent_unawait(struct etr_ms *ms, struct etr_sent *s)
+{
+	if (!s->awaited)
+		return;
+	s->awaited = false;
+	ms->awaited--;
+	if (!s->solo)
+		ms->awaited_batch--;
+}
+
 static void sent_remove(struct etr_ms *ms, unsigned int i)
 {
-	if (ms->sent[i].awaited)
-		ms->awaited--;
+	sent_unawait(ms, &ms->sent[i]);
 	ms->sent[i] = ms->sent[--ms->sent_count];
 }
 
-static void sent_add(struct etr_ms *ms, uint64_t nonce, uint64_t now)
+static void sent_add(struct etr_ms *ms, uint64_t nonce, uint64_t now, struct etr_entry *solo,
+		     bool awaited)
 {
 	if (ms->sent_count == ETR_SENT_MAX) {
 		unsigned int oldest = 0;
@@ -106,8 +119,57 @@ static void sent_add(struct etr_ms *ms, uint64_t nonce, uint64_t now)
 				oldest = i;
 		sent_remove(ms, oldest);
 	}
-	ms->sent[ms->sent_count++] = (struct etr_sent){ nonce, now, true };
-	ms->awaited++;
+	ms->sent[ms->sent_count++] = (struct etr_sent){ nonce, now, solo, solo != NULL, awaited };
+	if (awaited) {
+		ms->awaited++;
+		if (!solo)
+			ms->awaited_batch++;
+	}
+}
+
+/* A record's own Map-Register went unanswered (counted once per moment
+ * however many Map-Servers missed it).  After ETR_SOLO_TRIES, while our
+ * other Map-Registers are answered, the Map-Server is refusing the record
+ * itself, not down or using another key. */
+static void solo_miss(struct etr *etr, struct etr_entry *e, uint64_t now)
+{
+	char t[LISP_ADDR_STR_MAX];
+
+	if (e->state == ETR_REG_REFUSED || e->last_miss_ms == now)
+		return;
+	e->last_miss_ms = now;
+	if (e->solo_misses < UINT8_MAX)
+		e->solo_misses++;
+	if (e->solo_misses < ETR_SOLO_TRIES || etr->acks == e->acks_at_first)
+		return;
+	e->state = ETR_REG_REFUSED;
+	etr->c.records_refused++;
+	lisp_prefix_format(&e->eid, t, sizeof(t));
+	log_ratelimited(&etr->rl, LOG_LEVEL_WARN,
+			"etr: %s refused: %u Map-Registers of its own unanswered while the "
+			"others were acknowledged; retried once per register interval", t,
+			e->solo_misses);
+}
+
+/* Stops waiting for ms's messages older than min_age_ms; a solo one is a
+ * miss for its record.  True when a batch was among them. */
+static bool sent_expire(struct etr *etr, struct etr_ms *ms, uint64_t min_age_ms)
+{
+	uint64_t now = evloop_now_ms(etr->loop);
+	bool batch = false;
+
+	for (unsigned int i = 0; i < ms->sent_count; i++) {
+		struct etr_sent *s = &ms->sent[i];
+
+		if (!s->awaited || now - s->sent_ms < min_age_ms)
+			continue;
+		if (s->solo && s->entry)
+			solo_miss(etr, s->entry, now);
+		else
+			batch = true;
+		sent_unawait(ms, s);
+	}
+	return batch;
 }
 
 /* A whole registration supersedes what came before: earlier messages are
@@ -117,22 +179,86 @@ static void sent_supersede(struct etr *etr, struct etr_ms *ms)
 {
 	uint64_t now = evloop_now_ms(etr->loop);
 
+	sent_expire(etr, ms, etr->params.notify_timeout_ms);
 	for (unsigned int i = ms->sent_count; i-- > 0;) {
-		ms->sent[i].awaited = false;
+		sent_unawait(ms, &ms->sent[i]);
 		if (now - ms->sent[i].sent_ms >= etr->params.register_interval_ms)
 			sent_remove(ms, i);
 	}
-	ms->awaited = 0;
+}
+
+void etr_register_repoint(struct etr *etr, const struct etr_entry *old, struct etr_entry *new)
+{
+	for (size_t i = 0; i < etr->server_count; i++) {
+		struct etr_ms *ms = &etr->servers[i];
+
+		for (unsigned int j = 0; j < ms->sent_count; j++) {
+			if (!ms->sent[j].solo || ms->sent[j].entry != old)
+				continue;
+			if (!new)	/* an answer now acknowledges nothing */
+				sent_unawait(ms, &ms->sent[j]);
+			ms->sent[j].entry = new;
+		}
+	}
+}
+
+void etr_register_entry_new(struct etr *etr, struct etr_entry *e)
+{
+	e->changed = true;
+	e->state = ETR_REG_PENDING;
+	e->solo = etr->started;
+	e->solo_misses = 0;
+	e->acked_mask = 0;
+}
+
+static int batch_accepted(const struct lisp_prefix *p, void *value, void *arg)
+{
+	struct etr_entry *e = value;
+
+	(void)p;
+	(void)arg;
+	if (!e->solo && e->state == ETR_REG_PENDING)
+		e->state = ETR_REG_REGISTERED;
+	return 0;
+}
+
+static void solo_accepted(struct etr *etr, struct etr_ms *ms, struct etr_entry *e)
+{
+	uint32_t all = etr->server_count >= 32 ? UINT32_MAX
+					       : (UINT32_C(1) << etr->server_count) - 1;
+
+	e->acked_mask |= UINT32_C(1) << ((size_t)(ms - etr->servers) % 32);
+	if ((e->acked_mask & all) != all)
+		return;
+	/* Every Map-Server took it: from now on it rides in the batches. */
+	e->state = ETR_REG_REGISTERED;
+	e->solo = false;
+	e->solo_misses = 0;
 }
 
 bool etr_register_acked(struct etr_ms *ms, uint64_t nonce)
 {
+	struct etr *etr = ms->etr;
+
 	for (unsigned int i = 0; i < ms->sent_count; i++) {
+		struct etr_entry *solo = ms->sent[i].entry;
+		bool was_solo = ms->sent[i].solo, batches_left = false;
+
 		if (ms->sent[i].nonce != nonce)
 			continue;
 		sent_remove(ms, i);
+		etr->acks++;
+		if (was_solo) {
+			if (solo)
+				solo_accepted(etr, ms, solo);
+		} else {
+			for (size_t k = 0; k < etr->server_count; k++)
+				batches_left |= etr->servers[k].awaited_batch != 0;
+			if (!batches_left)
+				mapdb_walk(etr->db, NULL, batch_accepted, NULL);
+		}
 		if (!ms->awaited) {
-			evtimer_cancel(ms->etr->loop, &ms->retry);
+			evtimer_cancel(etr->loop, &ms->retry);
 			ms->tries = 0;
 		}
 		return true;
@@ -142,9 +268,10 @@ bool etr_register_acked(struct etr_ms *ms, uint64_t nonce)
 
 /* ---- Map-Registers ------------------------------------------------------------ */
 
-/* Sends one Map-Register with the given records. */
+/* Sends one Map-Register with the given records (solo: the one record of
+ * that entry's own message). */
 static int register_send(struct etr *etr, struct etr_ms *ms, const struct lisp_record *recs,
-			 uint8_t count)
+			 uint8_t count, struct etr_entry *solo)
 {
 	struct lisp_map_register m = {
 		.type = LISP_MAP_REGISTER,
@@ -169,17 +296,31 @@ static int register_send(struct etr *etr, struct etr_ms *ms, const struct lisp_r
 	etr->send(etr->send_arg, &ms->conf.addr, ms->conf.port, etr->out, (size_t)n);
 	etr->c.registers_sent++;
 	etr->c.register_records_sent += count;
-	if (etr->params.want_notify)
-		sent_add(ms, m.nonce, evloop_now_ms(etr->loop));
+	if (!etr->params.want_notify)
+		return 0;
+	if (solo && !solo->solo_misses)
+		solo->acks_at_first = etr->acks;
+	/* A refused record's once-per-interval try is not waited for:
+	 * its silence must not make us retransmit. */
+	sent_add(ms, m.nonce, evloop_now_ms(etr->loop), solo,
+		 !solo || solo->state != ETR_REG_REFUSED);
 	return 0;
 }
+
+/* What a registration to one Map-Server sends. */
+enum reg_what {
+	REG_FULL,	/* every batched entry, every solo one */
+	REG_CHANGED,	/* what changed since the last send */
+	REG_RETRY,	/* batches (when one was lost), solo ones it did not answer */
+};
 
 /* Encoded records packed into Map-Registers of at most the Map-Server's
  * record budget each. */
 struct pack_state {
 	struct etr *etr;
 	struct etr_ms *ms;
-	bool full;		/* every entry, else the changed ones */
+	enum reg_what what;
+	bool batches;
 	struct lisp_record recs[LISP_RECORDS_MAX];
 	size_t bytes;
 	uint8_t count;
@@ -188,7 +329,7 @@ struct pack_state {
 static void pack_flush(struct pack_state *ps)
 {
 	if (ps->count)
-		register_send(ps->etr, ps->ms, ps->recs, ps->count);
+		register_send(ps->etr, ps->ms, ps->recs, ps->count, NULL);
 	lisp_arena_reset(&ps->etr->arena);
 	ps->bytes = 0;
 	ps->count = 0;
@@ -214,8 +355,36 @@ static int pack_entry(const struct lisp_prefix *p, void *value, void *arg)
 	const struct etr_entry *e = value;
 
 	(void)p;
-	if (ps->full || e->changed)
+	if (!e->solo && ps->batches && (ps->what != REG_CHANGED || e->changed))
 		pack_bytes(ps, e->record, e->len);
+	return 0;
+}
+
+static bool solo_awaited(const struct etr_ms *ms, const struct etr_entry *e)
+{
+	for (unsigned int i = 0; i < ms->sent_count; i++)
+		if (ms->sent[i].awaited && ms->sent[i].solo && ms->sent[i].entry == e)
+			return true;
+	return false;
+}
+
+static int solo_entry(const struct lisp_prefix *p, void *value, void *arg)
+{
+	struct pack_state *ps = arg;
+	struct etr_entry *e = value;
+	uint32_t bit = UINT32_C(1) << ((size_t)(ps->ms - ps->etr->servers) % 32);
+	struct lisp_record rec;
+	struct wire_rd rd;
+
+	(void)p;
+	if (!e->solo || (ps->what == REG_CHANGED && !e->changed) ||
+	    (ps->what == REG_RETRY && (e->state != ETR_REG_PENDING || (e->acked_mask & bit) ||
+				       solo_awaited(ps->ms, e))))
+		return 0;
+	lisp_arena_reset(&ps->etr->arena);
+	wire_rd_init(&rd, e->record, e->len);
+	if (lisp_record_decode(&rd, &ps->etr->arena, &rec, NULL) == 0)
+		register_send(ps->etr, ps->ms, &rec, 1, e);
 	return 0;
 }
 
@@ -234,9 +403,9 @@ static void pack_withdrawal(struct pack_state *ps, const struct lisp_prefix *eid
 		pack_bytes(ps, buf, wire_wr_len(&w));
 }
 
-/* One registration to ms: the withdrawals waiting, then the whole database
- * (full) or what changed since the last send. */
-static void register_ms(struct etr *etr, struct etr_ms *ms, bool full)
+/* One registration to ms: the withdrawals waiting, the batches, then each
+ * solo record in a Map-Register of its own. */
+static void register_ms(struct etr *etr, struct etr_ms *ms, enum reg_what what, bool batches)
 {
 	struct pack_state *ps = malloc(sizeof(*ps));
 
@@ -244,7 +413,8 @@ static void register_ms(struct etr *etr, struct etr_ms *ms, bool full)
 		return;
 	ps->etr = etr;
 	ps->ms = ms;
-	ps->full = full;
+	ps->what = what;
+	ps->batches = batches;
 	ps->bytes = 0;
 	ps->count = 0;
 	lisp_arena_reset(&etr->arena);
@@ -252,6 +422,7 @@ static void register_ms(struct etr *etr, struct etr_ms *ms, bool full)
 		pack_withdrawal(ps, &g->eid);
 	mapdb_walk(etr->db, NULL, pack_entry, ps);
 	pack_flush(ps);
+	mapdb_walk(etr->db, NULL, solo_entry, ps);
 	free(ps);
 	if (ms->awaited && !evtimer_pending(&ms->retry))
 		evtimer_arm(etr->loop, &ms->retry, etr->params.notify_timeout_ms);
@@ -282,7 +453,7 @@ static void register_run(struct etr *etr, bool full)
 			evtimer_cancel(etr->loop, &ms->retry);
 			ms->tries = 0;
 		}
-		register_ms(etr, ms, full);
+		register_ms(etr, ms, full ? REG_FULL : REG_CHANGED, true);
 	}
 	evtimer_cancel(etr->loop, &etr->soon);
 	if (full)
@@ -318,21 +489,24 @@ static void etr_periodic(struct evtimer *t, void *arg)
 	evtimer_arm(etr->loop, &etr->periodic, etr->params.register_interval_ms);
 }
 
-/* No Map-Notify in time: register the whole database again, backing off,
- * until the next periodic registration takes over. */
+/* No Map-Notify in time: send again what went unanswered (the batches
+ * whole when one of them did, the solo records each), backing off, until
+ * the next periodic registration takes over. */
 static void etr_ms_retry(struct evtimer *t, void *arg)
 {
 	struct etr_ms *ms = arg;
 	struct etr *etr = ms->etr;
 	uint64_t delay;
+	bool batches;
 
 	(void)t;
 	if (!ms->awaited)
 		return;
 	ms->tries++;
 	etr->c.register_retransmits++;
-	sent_supersede(etr, ms);
-	register_ms(etr, ms, true);
+	/* Sent since the timer was armed: not late yet. */
+	batches = sent_expire(etr, ms, etr->params.notify_timeout_ms / 2);
+	register_ms(etr, ms, REG_RETRY, batches);
 	delay = etr->params.notify_timeout_ms << (ms->tries < 6 ? ms->tries : 6);
 	if (delay < etr->params.register_interval_ms)
 		evtimer_arm(etr->loop, &ms->retry, delay);
@@ -347,4 +521,68 @@ void etr_start(struct etr *etr)
 	etr->started = true;
 	evloop_now_update(etr->loop);
 	evtimer_arm(etr->loop, &etr->periodic, 0);
+}
+
+/* ---- what the API shows ------------------------------------------------------------ */
+
+const char *etr_reg_state_name(enum etr_reg_state s)
+{
+	switch (s) {
+	case ETR_REG_REGISTERED:
+		return "registered";
+	case ETR_REG_REFUSED:
+		return "refused";
+	default:
+		return "pending";
+	}
+}
+
+int etr_db_state(const struct etr *etr, const struct lisp_prefix *eid)
+{
+	const struct etr_entry *e = mapdb_exact(etr->db, eid);
+
+	return e ? e->state : -ENOENT;
+}
+
+static int count_state(const struct lisp_prefix *p, void *value, void *arg)
+{
+	const struct etr_entry *e = value;
+	struct etr_db_states *st = arg;
+
+	(void)p;
+	if (e->state == ETR_REG_REGISTERED)
+		st->registered++;
+	else if (e->state == ETR_REG_REFUSED)
+		st->refused++;
+	else
+		st->pending++;
+	return 0;
+}
+
+void etr_db_states(const struct etr *etr, struct etr_db_states *out)
+{
+	memset(out, 0, sizeof(*out));
+	mapdb_walk(etr->db, NULL, count_state, out);
+}
+
+struct walk_ctx {
+	etr_db_walk_fn fn;
+	void *arg;
+};
+
+static int walk_entry(const struct lisp_prefix *p, void *value, void *arg)
+{
+	const struct etr_entry *e = value;
+	struct walk_ctx *w = arg;
+	uint32_t ttl = (uint32_t)e->record[0] << 24 | (uint32_t)e->record[1] << 16 |
+		       (uint32_t)e->record[2] << 8 | e->record[3];
+
+	return w->fn(p, e->state, ttl, w->arg);
+}
+
+int etr_db_walk(const struct etr *etr, etr_db_walk_fn fn, void *arg)
+{
+	struct walk_ctx w = { fn, arg };
+
+	return mapdb_walk(etr->db, NULL, walk_entry, &w);
 }

@@ -2,6 +2,9 @@
 #include "map_server.h"
 
 #include <errno.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
@@ -348,16 +351,54 @@ static void notify_xtrs_of_change(struct map_server *ms, struct reg_eid *e,
 
 /* ---- Map-Register ----------------------------------------------------------- */
 
+/* register_refuse() finds a reason's counter by its index. */
+_Static_assert(offsetof(struct ms_counters, refused_store_error) -
+		       offsetof(struct ms_counters, refused_decode_error) ==
+		       MS_refused_store_error * sizeof(uint64_t),
+	       "MS_REFUSALS counters are contiguous");
+
+static const char *const refusal_names[] = {
+#define MS_REFUSAL_NAME(name) #name + sizeof("refused_") - 1,
+	MS_REFUSALS(MS_REFUSAL_NAME)
+#undef MS_REFUSAL_NAME
+};
+
+/* Counts a refused Map-Register under its reason and logs it (rate-limited:
+ * an xTR retrying a refused record must not flood the log). */
+static void __attribute__((format(printf, 5, 6)))
+register_refuse(struct map_server *ms, enum ms_refusal why, struct site *site,
+		const struct lisp_addr *src, const char *fmt, ...)
+{
+	uint64_t *counter = &ms->c.refused_decode_error + why;
+	char from[LISP_ADDR_STR_MAX], detail[LISP_ADDR_STR_MAX + 96];
+	va_list ap;
+
+	(*counter)++;
+	va_start(ap, fmt);
+	vsnprintf(detail, sizeof(detail), fmt, ap);
+	va_end(ap);
+	lisp_addr_format(src, from, sizeof(from));
+	log_ratelimited(&ms->rl, LOG_LEVEL_WARN,
+			"map-server: Map-Register from %s%s%s refused (%s): %s", from,
+			site ? ", site " : "", site ? site->name : "", refusal_names[why], detail);
+}
+
 /* The site whose key authenticates the message, among those allowed to
  * register its first EID.  NULL and a counter when none. */
 static struct site *register_site(struct map_server *ms, const uint8_t *msg, size_t len,
-				  const struct lisp_map_register *m, const struct lisp_prefix *first)
+				  const struct lisp_map_register *m, const struct lisp_prefix *first,
+				  const struct lisp_addr *src)
 {
 	struct site *cand[MS_SITES_PER_EID];
 	size_t n = site_table_match(ms->sites, first, cand, MS_SITES_PER_EID);
+	char eidtxt[LISP_ADDR_STR_MAX];
 
+	lisp_prefix_format(first, eidtxt, sizeof(eidtxt));
 	if (n == 0) {
 		ms->c.register_no_site++;
+		register_refuse(ms, first->addr.afi == LISP_AFI_DN ? MS_refused_dn_not_listed
+								    : MS_refused_no_site,
+				NULL, src, "no site lists %s (record 1)", eidtxt);
 		return NULL;
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -369,6 +410,8 @@ static struct site *register_site(struct map_server *ms, const uint8_t *msg, siz
 	for (size_t i = 0; i < n; i++)
 		cand[i]->auth_failures++;
 	ms->c.register_auth_failures++;
+	register_refuse(ms, MS_refused_auth_failed, NULL, src,
+			"no site allowed to register %s authenticates it", eidtxt);
 	return NULL;
 }
 
@@ -386,6 +429,76 @@ static bool register_share_ok(const struct registry *r, const struct site *site,
 	return true;
 }
 
+/* Every record of m, before any is applied: all acceptable, or the
+ * message is refused whole and nothing changes (RFC 9301 §8.2; one
+ * unacceptable record costs the sender that message, never more). */
+static int register_validate(struct map_server *ms, const struct lisp_map_register *m,
+			     const struct lisp_prefix *eids, struct site *site,
+			     const struct lisp_addr *src)
+{
+	char eidtxt[LISP_ADDR_STR_MAX];
+	struct lisp_err err;
+
+	for (unsigned int i = 0; i < m->record_count; i++) {
+		enum ms_refusal why;
+
+		if (!site_allows(site, &eids[i]))
+			why = eids[i].addr.afi == LISP_AFI_DN ? MS_refused_dn_not_listed
+							      : MS_refused_eid_not_in_site;
+		else if (!register_share_ok(ms->registry, site, &eids[i]))
+			why = MS_refused_shared_eid;
+		else if (m->records[i].ttl && registry_record_check(&m->records[i], &err) < 0)
+			why = MS_refused_record_too_big;
+		else
+			continue;
+		site->eid_rejections++;
+		ms->c.register_eid_rejected++;
+		lisp_prefix_format(&eids[i], eidtxt, sizeof(eidtxt));
+		register_refuse(ms, why, site, src, "%s (record %u of %u; none applied)", eidtxt,
+				i + 1, m->record_count);
+		return -EPERM;
+	}
+	return 0;
+}
+
+static int register_apply(struct map_server *ms, const struct lisp_map_register *m,
+			  const struct lisp_prefix *eids, struct site *site,
+			  const struct reg_who *who)
+{
+	struct lisp_err err;
+
+	for (unsigned int i = 0; i < m->record_count; i++) {
+		struct reg_eid *e = NULL;
+		bool changed = false;
+
+		if (m->records[i].ttl == 0) {
+			/* TTL 0: this xTR withdraws its registration. */
+			e = registry_exact(ms->registry, &eids[i]);
+			for (struct reg_xtr *x = e ? e->xtrs : NULL; x; x = x->next)
+				if (reg_who_equal(&x->who, who)) {
+					changed = registry_remove_xtr(ms->registry, &e, x);
+					break;
+				}
+		} else if (registry_update(ms->registry, &eids[i], &m->records[i], who, site,
+					   m->proxy_reply, m->want_notify, evloop_now_ms(ms->loop),
+					   ms->params.registration_lifetime_ms, &e, &changed,
+					   &err) < 0) {
+			/* Only memory can run out here: every record was checked.
+			 * No Map-Notify: the xTR sends it all again. */
+			ms->c.register_errors++;
+			ms->c.refused_store_error++;
+			log_warn("map-server: cannot store registration: %s", err.msg);
+			return -ENOMEM;
+		}
+		if (changed) {
+			ms_changed(ms, &eids[i], e);
+			if (e)
+				notify_xtrs_of_change(ms, e, who);
+		}
+	}
+	return 0;
+}
+
 static void register_input(struct map_server *ms, const uint8_t *msg, size_t len,
 			   const struct lisp_addr *src, uint16_t src_port)
 {
@@ -395,45 +508,29 @@ static void register_input(struct map_server *ms, const uint8_t *msg, size_t len
 	struct ms_peer *peer;
 	struct lisp_err err;
 	struct site *site;
-	char eidtxt[LISP_ADDR_STR_MAX];
 
 	ms->c.registers_received++;
 	lisp_arena_reset(&ms->arena);
 	if (lisp_map_register_decode(msg, len, &ms->arena, &m, &err) < 0) {
 		ms->c.register_decode_errors++;
-		log_ratelimited(&ms->rl, LOG_LEVEL_WARN, "map-server: bad Map-Register: %s", err.msg);
+		register_refuse(ms, MS_refused_decode_error, NULL, src, "%s", err.msg);
 		return;
 	}
 	if (m.record_count == 0) {
 		ms->c.register_decode_errors++;
+		register_refuse(ms, MS_refused_no_records, NULL, src, "no EID-record");
 		return;
 	}
 	for (unsigned int i = 0; i < m.record_count; i++)
 		if (lisp_waddr_to_prefix(&m.records[i].eid, m.records[i].mask_len, &eids[i], &err) < 0) {
 			ms->c.register_eid_rejected++;
-			log_ratelimited(&ms->rl, LOG_LEVEL_WARN, "map-server: record %u: %s", i + 1, err.msg);
+			register_refuse(ms, MS_refused_eid_invalid, NULL, src, "record %u: %s", i + 1,
+					err.msg);
 			return;
 		}
-	site = register_site(ms, msg, len, &m, &eids[0]);
-	if (!site) {
-		lisp_prefix_format(&eids[0], eidtxt, sizeof(eidtxt));
-		log_ratelimited(&ms->rl, LOG_LEVEL_WARN,
-				"map-server: Map-Register for %s refused: no site authenticates it",
-				eidtxt);
+	site = register_site(ms, msg, len, &m, &eids[0], src);
+	if (!site || register_validate(ms, &m, eids, site, src) < 0)
 		return;
-	}
-	/* Nothing is applied unless every record is acceptable. */
-	for (unsigned int i = 0; i < m.record_count; i++) {
-		if (!site_allows(site, &eids[i]) ||
-		    !register_share_ok(ms->registry, site, &eids[i])) {
-			site->eid_rejections++;
-			ms->c.register_eid_rejected++;
-			lisp_prefix_format(&eids[i], eidtxt, sizeof(eidtxt));
-			log_ratelimited(&ms->rl, LOG_LEVEL_WARN,
-					"map-server: site %s may not register %s", site->name, eidtxt);
-			return;
-		}
-	}
 	who.has_xtr_id = m.xtr_id_present;
 	memcpy(who.xtr_id, m.xtr_id, LISP_XTR_ID_LEN);
 	who.site_id = m.site_id;
@@ -442,46 +539,21 @@ static void register_input(struct map_server *ms, const uint8_t *msg, size_t len
 	peer = peer_get(ms, site, &who);
 	if (!peer) {
 		ms->c.register_errors++;
+		ms->c.refused_store_error++;
 		return;
 	}
 	if (!peer_nonce_fresh(ms, peer, m.nonce)) {
 		site->replays++;
 		ms->c.register_replays++;
-		log_ratelimited(&ms->rl, LOG_LEVEL_WARN,
-				"map-server: replayed Map-Register from site %s ignored", site->name);
+		register_refuse(ms, MS_refused_replay, site, src, "nonce already used");
 		return;
 	}
 	peer_nonce_accept(peer, m.nonce);
 	/* The source address may change (mobility): it is where notifies go. */
 	lisp_ipaddr_from_addr(&peer->who.src, src);
 	peer->who.src_port = src_port;
-
-	for (unsigned int i = 0; i < m.record_count; i++) {
-		struct reg_eid *e = NULL;
-		bool changed = false;
-
-		if (m.records[i].ttl == 0) {
-			/* TTL 0: this xTR withdraws its registration. */
-			e = registry_exact(ms->registry, &eids[i]);
-			for (struct reg_xtr *x = e ? e->xtrs : NULL; x; x = x->next)
-				if (reg_who_equal(&x->who, &who)) {
-					changed = registry_remove_xtr(ms->registry, &e, x);
-					break;
-				}
-		} else if (registry_update(ms->registry, &eids[i], &m.records[i], &who, site,
-					   m.proxy_reply, m.want_notify, evloop_now_ms(ms->loop),
-					   ms->params.registration_lifetime_ms, &e, &changed,
-					   &err) < 0) {
-			ms->c.register_errors++;
-			log_warn("map-server: cannot store registration: %s", err.msg);
-			return;
-		}
-		if (changed) {
-			ms_changed(ms, &eids[i], e);
-			if (e)
-				notify_xtrs_of_change(ms, e, &who);
-		}
-	}
+	if (register_apply(ms, &m, eids, site, &who) < 0)
+		return;
 	site->registers_accepted++;
 	ms->c.registers_accepted++;
 	if (m.want_notify) {

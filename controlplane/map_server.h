@@ -36,6 +36,32 @@ struct ms_params {
 	enum ms_nonce_policy nonce_policy;
 };
 
+/*
+ * Why a Map-Register was refused, one counter each (refused_<reason>),
+ * besides the summary counters below.  A Map-Register is applied whole or
+ * not at all (RFC 9301 §8.2 has the Map-Server accept only the
+ * EID-Prefixes configured for the site): every record is checked before
+ * any is applied, and the first one that fails names the reason.
+ */
+#define MS_REFUSALS(X)                                                   \
+	X(refused_decode_error)    /* not a Map-Register we can parse */ \
+	X(refused_no_records)                                            \
+	X(refused_eid_invalid)     /* an EID that is no prefix */        \
+	X(refused_no_site)         /* the first EID: no site has it */   \
+	X(refused_auth_failed)     /* no candidate site's key */         \
+	X(refused_eid_not_in_site) /* a prefix its site does not list */ \
+	X(refused_dn_not_listed)   /* a Distinguished Name, not listed */\
+	X(refused_shared_eid)      /* another site holds it, no sharing */\
+	X(refused_record_too_big)  /* more than a registration holds */  \
+	X(refused_replay)                                                \
+	X(refused_store_error)     /* out of memory while applying */
+
+enum ms_refusal {
+#define MS_REFUSAL_ENUM(name) MS_##name,
+	MS_REFUSALS(MS_REFUSAL_ENUM)
+#undef MS_REFUSAL_ENUM
+};
+
 /* Counters: one named counter for every outcome. */
 #define MS_COUNTERS(X)                                                   \
 	X(registers_received)                                            \
@@ -52,7 +78,8 @@ struct ms_params {
 	X(notify_retransmits)                                            \
 	X(notify_gave_up)                                                \
 	X(notify_acks_received)                                          \
-	X(notify_ack_errors)
+	X(notify_ack_errors)                                             \
+	MS_REFUSALS(X)
 
 struct ms_counters {
 #define MS_COUNTER_FIELD(name) uint64_t name;

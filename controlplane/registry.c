@@ -184,6 +184,15 @@ static int record_copy(const struct lisp_record *rec, uint8_t **out, size_t *len
 	return 0;
 }
 
+int registry_record_check(const struct lisp_record *rec, struct lisp_err *err)
+{
+	uint8_t buf[RECORD_BYTES_MAX];
+	struct wire_wr w;
+
+	wire_wr_init(&w, buf, sizeof(buf));
+	return lisp_record_encode(&w, rec, err);
+}
+
 int registry_update(struct registry *r, const struct lisp_prefix *eid,
 		    const struct lisp_record *rec, const struct reg_who *who, struct site *site,
 		    bool proxy_reply, bool want_notify, uint64_t now_ms, uint64_t lifetime_ms,

@@ -77,6 +77,10 @@ void registry_free(struct registry *r);
  * merge.  *changed tells whether the merged RLOC set differs from before: a
  * pure refresh is not a change.  The record must already be authorized.
  */
+/* 0 when registry_update() can store rec (it encodes within the
+ * registry's record size); what a Map-Server checks before applying any
+ * record of a message. */
+int registry_record_check(const struct lisp_record *rec, struct lisp_err *err);
 int registry_update(struct registry *r, const struct lisp_prefix *eid,
 		    const struct lisp_record *rec, const struct reg_who *who, struct site *site,
 		    bool proxy_reply, bool want_notify, uint64_t now_ms, uint64_t lifetime_ms,

@@ -172,6 +172,8 @@ static unsigned int status_of(int rc)
 	case -EMSGSIZE:		/* a record too big to encode: the body's fault */
 	case -E2BIG:
 		return MHD_HTTP_BAD_REQUEST;
+	case -EACCES:		/* outside etr.accepted-eids: the sites would refuse it */
+		return MHD_HTTP_UNPROCESSABLE_CONTENT;
 	default:
 		return MHD_HTTP_INTERNAL_SERVER_ERROR;
 	}
@@ -215,6 +217,26 @@ static const char *item_id(struct rest_req *rq, struct rest_resp *rs)
 }
 
 /* The same EID (or DN) in the ETR database that is not this agent's. */
+/* An agent of this xTR as the API shows it: with where its records stand
+ * with the Map-Servers (docs/controlplane.md, "record states"). */
+static json_t *local_agent_json(const struct cp *cp, const struct agent *a)
+{
+	json_t *o = agent_json(a);
+	int st;
+
+	if (!o || !cp->etr)
+		return o;
+	st = etr_db_state(cp->etr, &a->eid);
+	if (st >= 0)
+		json_object_set_new(o, "registration",
+				    json_string(etr_reg_state_name((enum etr_reg_state)st)));
+	st = a->has_dn ? etr_db_state(cp->etr, &a->dn) : -ENOENT;
+	if (st >= 0)
+		json_object_set_new(o, "dn_registration",
+				    json_string(etr_reg_state_name((enum etr_reg_state)st)));
+	return o;
+}
+
 static bool taken_by_db(struct cp *cp, const struct lisp_prefix *p)
 {
 	return mapdb_exact(etr_db(cp->etr), p) != NULL;
@@ -546,7 +568,7 @@ static void get_local(struct rest_req *rq, struct rest_resp *rs, struct agent_qu
 		}
 		if (!best)
 			continue;
-		item = agent_json(a);
+		item = local_agent_json(rq->cp, a);
 		if (!item || json_object_set_new(item, "rank_attributes", best) < 0 ||
 		    hits_add(&h, item, best) < 0) {
 			json_decref(item);
@@ -638,7 +660,7 @@ void rest_post_agents(struct rest_req *rq, struct rest_resp *rs)
 		goto out;
 	}
 	log_info("agents: %s registered", id);
-	rest_resp_json(rs, MHD_HTTP_CREATED, agent_json(stored));
+	rest_resp_json(rs, MHD_HTTP_CREATED, local_agent_json(cp, stored));
 out:
 	agent_clear(&a);
 }
@@ -658,7 +680,7 @@ void rest_get_agent(struct rest_req *rq, struct rest_resp *rs)
 				a ? " (its EID is kept for it)" : "");
 		return;
 	}
-	rest_resp_json(rs, MHD_HTTP_OK, agent_json(a));
+	rest_resp_json(rs, MHD_HTTP_OK, local_agent_json(rq->cp, a));
 }
 
 void rest_patch_agent(struct rest_req *rq, struct rest_resp *rs)
@@ -720,7 +742,7 @@ void rest_patch_agent(struct rest_req *rq, struct rest_resp *rs)
 		if (cp->etr_metrics)
 			etr_metrics_del(cp->etr_metrics, &old.dn);
 	}
-	rest_resp_json(rs, MHD_HTTP_OK, agent_json(cur));
+	rest_resp_json(rs, MHD_HTTP_OK, local_agent_json(cp, cur));
 out:
 	agent_clear(&old);
 	agent_clear(&next);

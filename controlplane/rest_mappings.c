@@ -2,7 +2,8 @@
 /*
  * POST and DELETE /api/v1/mappings: the ETR's database (registered at once
  * to every Map-Server) or, with "static": true, the ITR's static map-cache
- * entries.  The body is validated completely (rest_mapping_body.c) before
+ * entries.  GET lists the ETR's database with each record's registration
+ * state (registered, pending, refused).  The body is validated completely (rest_mapping_body.c) before
  * the one call that applies it, so a bad request changes nothing.
  *
  * Mappings added here live until deleted or until a configuration reload,
@@ -31,12 +32,16 @@ static json_t *mapping_json(const struct rest_mapping *m, bool replaced)
 	return o;
 }
 
-/* -ENOSPC is a full table (a conflict with the state); anything else the
- * body caused (-EMSGSIZE: its record is too big to encode) is a 400. */
+/* -ENOSPC is a full table (a conflict with the state); -EACCES an EID the
+ * Map-Servers' sites do not accept (422: well-formed, but it would be
+ * refused); anything else the body caused (-EMSGSIZE: its record is too
+ * big to encode) is a 400. */
 static unsigned int status_of(int rc)
 {
 	return rc == -ENOMEM ? MHD_HTTP_INTERNAL_SERVER_ERROR
-	       : rc == -ENOSPC ? MHD_HTTP_CONFLICT : MHD_HTTP_BAD_REQUEST;
+	       : rc == -ENOSPC ? MHD_HTTP_CONFLICT
+	       : rc == -EACCES ? MHD_HTTP_UNPROCESSABLE_CONTENT	/* etr.accepted-eids */
+	       : MHD_HTTP_BAD_REQUEST;
 }
 
 void rest_post_mappings(struct rest_req *rq, struct rest_resp *rs)
@@ -47,6 +52,7 @@ void rest_post_mappings(struct rest_req *rq, struct rest_resp *rs)
 	struct lisp_record rec;
 	struct lisp_err err = { .msg = "" };
 	char field[96], msg[384];
+	json_t *body;
 	bool exists;
 	int rc;
 
@@ -76,7 +82,8 @@ void rest_post_mappings(struct rest_req *rq, struct rest_resp *rs)
 	rc = m.is_static ? cp->itr_ops->static_set(cp->itr, &rec, &err)
 			 : etr_db_set(cp->etr, &rec, &err);
 	if (rc < 0) {
-		rest_resp_error(rs, status_of(rc), rc == -EMSGSIZE ? "rlocs" : NULL,
+		rest_resp_error(rs, status_of(rc),
+				rc == -EMSGSIZE ? "rlocs" : rc == -EACCES ? "eid" : NULL,
 				"the mapping was not stored: %s",
 				err.msg[0] ? err.msg : strerror(-rc));
 		goto out;
@@ -86,7 +93,12 @@ void rest_post_mappings(struct rest_req *rq, struct rest_resp *rs)
 	if (!m.is_static && cp->dp)
 		dp_push_db_set(cp->dp, &rec);
 	rq->counters->mappings_set++;
-	rest_resp_json(rs, exists ? MHD_HTTP_OK : MHD_HTTP_CREATED, mapping_json(&m, exists));
+	body = mapping_json(&m, exists);
+	if (body && !m.is_static)
+		json_object_set_new(body, "registration",
+				    json_string(etr_reg_state_name(
+					    (enum etr_reg_state)etr_db_state(cp->etr, &m.eid))));
+	rest_resp_json(rs, exists ? MHD_HTTP_OK : MHD_HTTP_CREATED, body);
 out:
 	rest_mapping_free(&m);
 }
@@ -134,4 +146,38 @@ void rest_delete_mappings(struct rest_req *rq, struct rest_resp *rs)
 	rest_resp_json(rs, MHD_HTTP_OK, json_pack("{s:o, s:b, s:b}", "eid",
 						  rest_json_prefix(&eid), "static", is_static,
 						  "deleted", true));
+}
+
+static int db_entry_json(const struct lisp_prefix *eid, enum etr_reg_state state,
+			 uint32_t ttl_min, void *arg)
+{
+	json_t *o = json_pack("{s:o, s:I, s:s}", "eid", rest_json_prefix(eid), "ttl",
+			      (json_int_t)ttl_min, "registration", etr_reg_state_name(state));
+
+	return o && json_array_append_new(arg, o) == 0 ? 0 : -ENOMEM;
+}
+
+void rest_get_mappings(struct rest_req *rq, struct rest_resp *rs)
+{
+	static const char *const params[] = { NULL };
+	struct etr_db_states st;
+	json_t *list;
+
+	if (rest_query_check(rq, rs, params) < 0)
+		return;
+	if (!rq->cp->etr) {
+		rest_resp_no_role(rs, "etr");
+		return;
+	}
+	list = json_array();
+	if (!list || etr_db_walk(rq->cp->etr, db_entry_json, list) < 0) {
+		json_decref(list);
+		rest_resp_error(rs, MHD_HTTP_INTERNAL_SERVER_ERROR, NULL, "out of memory");
+		return;
+	}
+	etr_db_states(rq->cp->etr, &st);
+	rest_resp_json(rs, MHD_HTTP_OK,
+		       json_pack("{s:o, s:I, s:I, s:I}", "entries", list, "registered",
+				 (json_int_t)st.registered, "pending", (json_int_t)st.pending,
+				 "refused", (json_int_t)st.refused));
 }

@@ -119,6 +119,7 @@ void rest_get_map_cache(struct rest_req *rq, struct rest_resp *rs);
 void rest_post_map_cache(struct rest_req *rq, struct rest_resp *rs);
 void rest_get_stats(struct rest_req *rq, struct rest_resp *rs);
 void rest_post_mappings(struct rest_req *rq, struct rest_resp *rs);
+void rest_get_mappings(struct rest_req *rq, struct rest_resp *rs);
 void rest_delete_mappings(struct rest_req *rq, struct rest_resp *rs);
 void rest_get_metrics(struct rest_req *rq, struct rest_resp *rs);
 /* rest_agents.c: the collection, and /api/v1/agents/ID. */

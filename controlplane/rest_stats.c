@@ -232,6 +232,7 @@ void rest_get_stats(struct rest_req *rq, struct rest_resp *rs)
 	}
 	if (cp->etr) {
 		const struct etr_counters *c = etr_counters(cp->etr);
+		struct etr_db_states st;
 
 		r = json_object();
 #define ETR_SET(name) COUNTER_SET(r, c, name)
@@ -240,6 +241,10 @@ void rest_get_stats(struct rest_req *rq, struct rest_resp *rs)
 		json_object_set_new(r, "database_entries",
 				    json_integer((json_int_t)etr_db_count(cp->etr)));
 		json_object_set_new(r, "registered", json_boolean(etr_registered(cp->etr)));
+		etr_db_states(cp->etr, &st);
+		json_object_set_new(r, "db_registered", json_integer((json_int_t)st.registered));
+		json_object_set_new(r, "db_pending", json_integer((json_int_t)st.pending));
+		json_object_set_new(r, "db_refused", json_integer((json_int_t)st.refused));
 		json_object_set_new(o, "etr", r);
 	}
 	if (cp->itr) {

@@ -295,6 +295,23 @@ static void stats_flatten(struct table *t, const char *path, json_t *v)
 	}
 }
 
+/* The ETR's database and where each record stands with the Map-Servers. */
+static void print_database(json_t *j)
+{
+	static const char *const head[] = { "EID-PREFIX", "TTL", "REGISTRATION", NULL };
+	json_t *e;
+	struct table t;
+	size_t i;
+
+	table_init(&t, head);
+	json_array_foreach(json_object_get(j, "entries"), i, e) {
+		char b[24];
+
+		table_row(&t, str(e, "eid"), num(e, "ttl", b, sizeof(b)), str(e, "registration"));
+	}
+	table_print(&t, stdout);
+}
+
 static void print_stats(json_t *j)
 {
 	static const char *const head[] = { "COUNTER", "VALUE", NULL };
@@ -316,6 +333,7 @@ static const struct {
 	{ "registrations", "/api/v1/registrations", print_registrations },
 	{ "map-cache", "/api/v1/map-cache", print_map_cache },
 	{ "stats", "/api/v1/stats", print_stats },
+	{ "database", "/api/v1/mappings", print_database },
 };
 
 #define SHOW_COUNT (sizeof(shows) / sizeof(shows[0]))
@@ -323,7 +341,7 @@ static const struct {
 static void show_help(FILE *out)
 {
 	fprintf(out,
-		"usage: %s [--api URL] [--token T] show sites|registrations|map-cache|stats\n"
+		"usage: %s [--api URL] [--token T] show sites|registrations|map-cache|stats|database\n"
 		"                  [--json] [--iid N] [--eid EID] [--match M] [--site NAME]\n\n"
 		"Print what lispgw-cp's REST API reports, as aligned tables.\n\n"
 		"  --json         print the API's JSON instead\n"

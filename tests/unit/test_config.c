@@ -234,6 +234,10 @@ START_TEST(test_examples_agree)
 				      site->name);
 		ck_assert(lisp_addr_equal(&xtrs[i]->itr.map_resolvers[0].addr, &ms->listen[0]));
 	}
+	/* xTR 1 knows what dc1 accepts: exactly the site's prefixes. */
+	ck_assert_uint_eq(x1->etr.accepted_eid_count, ms->ms.sites[0].eid_count);
+	for (size_t j = 0; j < x1->etr.accepted_eid_count; j++)
+		ck_assert(lisp_prefix_equal(&x1->etr.accepted_eids[j], &ms->ms.sites[0].eids[j]));
 	ck_assert_str_eq(x1->etr.database[1].rlocs[0].attributes,
 			 "{\"gpu\":\"H100\",\"gpus\":8,\"latency_ms\":3,\"load\":0.42,"
 			 "\"state\":\"ready\"}");

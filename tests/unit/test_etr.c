@@ -46,6 +46,10 @@ static const char key[] = "etr-site-key";
 static unsigned int regs_sent, records_sent;
 static size_t reg_len_max, record_bytes;
 static bool hold_notifies;
+/* What start() gives the ETR and the Map-Server. */
+static uint64_t reg_interval_ms, ms_lifetime_ms;
+static const struct lisp_prefix *accepted;
+static size_t accepted_count;
 static struct packet held[16];
 static unsigned int nheld;
 
@@ -169,13 +173,17 @@ static void start(const char *etr_key, bool proxy)
 	lisp_prefix_parse("[5]10.5.0.0/16", &eid.prefix, NULL);
 	ck_assert_int_eq(site_table_add(sites, &s), 0);
 	map_server_params_default(&mp);
+	if (ms_lifetime_ms)
+		mp.registration_lifetime_ms = ms_lifetime_ms;
 	ms = map_server_new(loop, sites, &mp, from_ms, NULL);
 	map_resolver_params_default(&rp);
 	mr = map_resolver_new(loop, &rp, ms, sites, from_ms, NULL);
 	etr_params_default(&ep);
 	ep.notify_timeout_ms = 20;
-	ep.register_interval_ms = 5000;
+	ep.register_interval_ms = reg_interval_ms ? reg_interval_ms : 5000;
 	ep.coalesce_ms = 1;
+	ep.accepted = accepted;
+	ep.accepted_count = accepted_count;
 	ep.proxy_reply = proxy;
 	ep.xtr_id_present = true;
 	memset(ep.xtr_id, 0x5a, sizeof(ep.xtr_id));
@@ -189,6 +197,9 @@ static void start(const char *etr_key, bool proxy)
 
 static void teardown(void)
 {
+	reg_interval_ms = ms_lifetime_ms = 0;
+	accepted = NULL;
+	accepted_count = 0;
 	etr_free(etr);
 	map_resolver_free(mr);
 	map_server_free(ms);
@@ -397,8 +408,10 @@ START_TEST(runtime_changes_coalesce)
 	ck_assert(!etr_registered(etr));
 	run_for(30);
 	ck_assert(etr_registered(etr));
-	ck_assert_uint_eq(regs_sent, 2);
-	ck_assert_uint_eq(records_sent, 2 + 4);	/* the changes only */
+	/* The changes only, sent together: each new or changed record in a
+	 * Map-Register of its own until accepted, the withdrawal batched. */
+	ck_assert_uint_eq(regs_sent, 1 + 3 + 1);
+	ck_assert_uint_eq(records_sent, 2 + 4);
 	ck_assert_ptr_nonnull(ms_lookup("[5]10.5.3.0/24"));
 	ck_assert_ptr_nonnull(ms_lookup("[5]10.5.4.0/24"));
 	ck_assert_ptr_null(ms_lookup("[5]10.5.2.0/24"));
@@ -430,6 +443,116 @@ START_TEST(late_notify_is_not_unsolicited)
 }
 END_TEST
 
+static enum etr_reg_state state_of(const char *eid)
+{
+	struct lisp_prefix p;
+	int st;
+
+	lisp_prefix_parse(eid, &p, NULL);
+	st = etr_db_state(etr, &p);
+	ck_assert_int_ge(st, 0);
+	return (enum etr_reg_state)st;
+}
+
+/* A record the Map-Server refuses (outside its site), added at run time,
+ * never takes the valid ones down: it goes alone, is marked refused and
+ * kept out of the batches, while the others stay registered through many
+ * registration lifetimes. */
+START_TEST(refused_record_never_takes_the_others_down)
+{
+	struct lisp_prefix p;
+
+	reg_interval_ms = 60;
+	ms_lifetime_ms = 200;
+	start(key, true);
+	set_mapping("[5]10.5.1.0/24", "192.0.2.1", 1);
+	set_mapping("[5]10.5.2.0/24", "192.0.2.1", 1);
+	etr_start(etr);
+	run_for(30);
+	ck_assert(etr_registered(etr));
+	ck_assert_int_eq(state_of("[5]10.5.1.0/24"), ETR_REG_REGISTERED);
+	set_mapping("[5]10.5.3.0/24", "192.0.2.1", 1);	/* valid, at run time */
+	set_mapping("[6]10.6.0.0/24", "192.0.2.1", 1);	/* no site has it */
+	run_for(10);
+	ck_assert_int_eq(state_of("[5]10.5.3.0/24"), ETR_REG_REGISTERED);
+	ck_assert_int_eq(state_of("[6]10.6.0.0/24"), ETR_REG_PENDING);
+	run_for(1000);	/* five registration lifetimes */
+	ck_assert_int_eq(state_of("[6]10.6.0.0/24"), ETR_REG_REFUSED);
+	ck_assert_uint_eq(etr_counters(etr)->records_refused, 1);
+	ck_assert(!etr_registered(etr));
+	ck_assert_ptr_nonnull(ms_lookup("[5]10.5.1.0/24"));
+	ck_assert_ptr_nonnull(ms_lookup("[5]10.5.2.0/24"));
+	ck_assert_ptr_nonnull(ms_lookup("[5]10.5.3.0/24"));
+	ck_assert_ptr_null(ms_lookup("[6]10.6.0.0/24"));
+	ck_assert_uint_eq(map_server_counters(ms)->registrations_expired, 0);
+	/* Every refusal was of its own message, none of a batch. */
+	ck_assert_uint_eq(map_server_counters(ms)->refused_no_site,
+			  map_server_counters(ms)->registers_received -
+				  map_server_counters(ms)->registers_accepted);
+	ck_assert_int_eq(state_of("[5]10.5.3.0/24"), ETR_REG_REGISTERED);
+	/* Retried once per interval, not with every retransmission. */
+	ck_assert_uint_le(map_server_counters(ms)->refused_no_site, 1000 / 60 + 5);
+	/* Gone from the database: registered again as a whole. */
+	lisp_prefix_parse("[6]10.6.0.0/24", &p, NULL);
+	ck_assert_int_eq(etr_db_del(etr, &p), 0);
+	run_for(80);
+	ck_assert(etr_registered(etr));
+	teardown();
+}
+END_TEST
+
+/* A record added at run time goes alone until accepted, then rides in the
+ * batches: one Map-Register an interval for the whole database again. */
+START_TEST(runtime_record_joins_the_batches)
+{
+	unsigned int before;
+
+	reg_interval_ms = 100;
+	start(key, true);
+	set_mapping("[5]10.5.1.0/24", "192.0.2.1", 1);
+	etr_start(etr);
+	run_for(30);
+	set_mapping("[5]10.5.2.0/24", "192.0.2.1", 1);
+	run_for(5);
+	ck_assert_int_eq(state_of("[5]10.5.2.0/24"), ETR_REG_REGISTERED);
+	run_for(60);	/* the next interval has passed */
+	before = regs_sent;
+	run_for(100);	/* one more */
+	ck_assert_uint_eq(regs_sent - before, 1);
+	ck_assert_uint_eq(records_sent % 2, 0);
+	ck_assert(etr_registered(etr));
+	teardown();
+}
+END_TEST
+
+/* With what the sites accept configured, the ETR refuses an EID up front. */
+START_TEST(accepted_eids_refuse_up_front)
+{
+	struct lisp_locator loc = { .priority = 1, .weight = 100, .flags = LISP_LOC_F_REACH };
+	struct lisp_record rec = { .ttl = 10, .loc_count = 1, .locs = &loc };
+	struct lisp_prefix site, p;
+	struct lisp_waddr inner;
+	struct lisp_addr a;
+	struct lisp_err err;
+
+	lisp_prefix_parse("[5]10.5.0.0/16", &site, NULL);
+	accepted = &site;
+	accepted_count = 1;
+	start(key, true);
+	lisp_addr_parse("192.0.2.1", &a, NULL);
+	lisp_waddr_from_addr(&loc.addr, &a);
+	lisp_prefix_parse("[6]10.6.0.0/24", &p, NULL);
+	lisp_waddr_from_prefix(&rec.eid, &inner, &p);
+	rec.mask_len = p.plen;
+	ck_assert_int_eq(etr_db_set(etr, &rec, &err), -EACCES);
+	ck_assert_ptr_nonnull(strstr(err.msg, "accepted-eids"));
+	ck_assert_uint_eq(etr_db_count(etr), 0);
+	set_mapping("[5]10.5.9.0/24", "192.0.2.1", 1);
+	ck_assert_uint_eq(etr_db_count(etr), 1);
+	teardown();
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("etr");
@@ -443,6 +566,9 @@ int main(void)
 	tcase_add_test(tc, startup_thousand_entries_batched);
 	tcase_add_test(tc, runtime_changes_coalesce);
 	tcase_add_test(tc, late_notify_is_not_unsolicited);
+	tcase_add_test(tc, refused_record_never_takes_the_others_down);
+	tcase_add_test(tc, runtime_record_joins_the_batches);
+	tcase_add_test(tc, accepted_eids_refuse_up_front);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }

@@ -348,6 +348,99 @@ START_TEST(garbage_counted)
 }
 END_TEST
 
+/* A Map-Register of several records from xTR 0x11 with site-a's key. */
+static void send_records(const char *const *eids, unsigned int n, uint64_t nonce)
+{
+	struct lisp_locator loc = { .priority = 1, .weight = 50, .flags = LISP_LOC_F_REACH };
+	struct lisp_record recs[8];
+	struct lisp_waddr inner[8];
+	struct lisp_map_register m = { .type = LISP_MAP_REGISTER, .want_notify = true,
+				       .nonce = nonce, .alg_id = LISP_AUTH_HMAC_SHA256_128,
+				       .record_count = (uint8_t)n, .records = recs,
+				       .xtr_id_present = true };
+	uint8_t buf[2048];
+	struct lisp_addr a;
+	ssize_t len;
+
+	lisp_addr_parse("192.0.2.1", &a, NULL);
+	lisp_waddr_from_addr(&loc.addr, &a);
+	memset(m.xtr_id, 0x11, LISP_XTR_ID_LEN);
+	for (unsigned int i = 0; i < n; i++) {
+		struct lisp_prefix p;
+
+		ck_assert_int_eq(lisp_prefix_parse(eids[i], &p, NULL), 0);
+		recs[i] = (struct lisp_record){ .ttl = 10, .authoritative = true, .loc_count = 1,
+						.locs = &loc, .mask_len = p.plen };
+		lisp_waddr_from_prefix(&recs[i].eid, &inner[i], &p);
+	}
+	len = lisp_map_register_encode(&m, buf, sizeof(buf), NULL);
+	ck_assert_int_gt(len, 0);
+	ck_assert_int_eq(lisp_auth_sign(buf, (size_t)len, key_a, strlen(key_a), NULL), 0);
+	map_server_input(ms, buf, (size_t)len, &a, 4342);
+}
+
+/* One record the site does not allow, anywhere in the message: the whole
+ * message is refused and nothing of it applied (checked before applied),
+ * counted under its reason; the same records without it are accepted. */
+START_TEST(one_bad_record_refuses_the_message_whole)
+{
+	static const char *const bad_last[] = { "[1000]10.1.1.0/24", "[1000]10.1.2.0/24",
+						"[1000]10.9.0.0/16" };
+	static const char *const bad_mid[] = { "[1000]10.1.1.0/24", "[1000]dn:not-listed",
+					       "[1000]10.1.2.0/24" };
+	const struct ms_counters *c = map_server_counters(ms);
+
+	send_records(bad_last, 3, 1);
+	ck_assert_ptr_null(lookup("[1000]10.1.1.0/24"));
+	ck_assert_ptr_null(lookup("[1000]10.1.2.0/24"));
+	ck_assert_uint_eq(c->refused_eid_not_in_site, 1);
+	ck_assert_uint_eq(site_table_find(sites, "site-a")->eid_rejections, 1);
+	ck_assert_uint_eq(nsent, 0);	/* no Map-Notify for a refused message */
+	ck_assert_uint_eq(nchanges, 0);
+	send_records(bad_mid, 3, 2);
+	ck_assert_ptr_null(lookup("[1000]10.1.1.0/24"));
+	ck_assert_uint_eq(c->refused_dn_not_listed, 1);
+	ck_assert_uint_eq(c->registers_accepted, 0);
+	send_records(bad_last, 2, 3);
+	ck_assert_ptr_nonnull(lookup("[1000]10.1.1.0/24"));
+	ck_assert_ptr_nonnull(lookup("[1000]10.1.2.0/24"));
+	ck_assert_uint_eq(c->registers_accepted, 1);
+	ck_assert_uint_eq(nsent, 1);
+}
+END_TEST
+
+/* Each refusal under its own reason. */
+START_TEST(refusals_counted_by_reason)
+{
+	static const char *const dn_first[] = { "[1000]dn:nobody" };
+	static const char *const ok[] = { "[1000]10.1.7.0/24" };
+	struct reg_spec r = { "[1000]10.1.2.0/24", "192.0.2.1", key_b, LISP_AUTH_HMAC_SHA256_128,
+			      1, 1, 1440, false };
+	const struct ms_counters *c = map_server_counters(ms);
+	uint8_t junk[40] = { 0x30, 0, 0, 1 };
+	struct lisp_addr src;
+
+	send_register(&r, "192.0.2.1", 4342);		/* site-a's EID, site-b's key */
+	ck_assert_uint_eq(c->refused_auth_failed, 1);
+	r.key = key_a;
+	r.eid = "[1000]10.2.0.0/16";
+	send_register(&r, "192.0.2.1", 4342);		/* in no site */
+	ck_assert_uint_eq(c->refused_no_site, 1);
+	send_records(dn_first, 1, 5);			/* a name no site lists */
+	ck_assert_uint_eq(c->refused_dn_not_listed, 1);
+	send_records(ok, 1, 6);
+	send_records(ok, 1, 6);				/* the same nonce again */
+	ck_assert_uint_eq(c->refused_replay, 1);
+	lisp_addr_parse("192.0.2.1", &src, NULL);
+	map_server_input(ms, junk, sizeof(junk), &src, 4342);
+	ck_assert_uint_eq(c->refused_decode_error, 1);
+	ck_assert_uint_eq(c->refused_eid_not_in_site + c->refused_shared_eid +
+				  c->refused_record_too_big + c->refused_store_error,
+			  0);
+	ck_assert_uint_eq(c->registers_accepted, 1);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("map_server");
@@ -362,6 +455,8 @@ int main(void)
 	tcase_add_test(tc, anycast_sites_merge);
 	tcase_add_test(tc, withdrawal_with_ttl_zero);
 	tcase_add_test(tc, garbage_counted);
+	tcase_add_test(tc, one_bad_record_refuses_the_message_whole);
+	tcase_add_test(tc, refusals_counted_by_reason);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }
