@@ -5,14 +5,17 @@
 in well under a minute):
   - an xTR registers 8 valid mappings (1 from its file, 7 through its
     REST API);
-  - a 9th, outside the Map-Server's site, is added through the API: without
-    etr.accepted-eids it is accepted (201), registered alone, reported
-    "refused" (GET /api/v1/mappings, lispgw-ctl show database), and the 8
-    valid ones stay on the Map-Server through four registration timeouts;
-    the Map-Server counts the refusals by reason (refused_no_site) and
+  - a 9th, outside the Map-Server's site, is added through the API, and an
+    agent whose EID (from the pool) is valid but whose Distinguished-Name
+    EID the site does not list: without etr.accepted-eids both are
+    accepted (201), registered alone, reported "refused" (GET
+    /api/v1/mappings, the agent's dn_registration, lispgw-ctl show
+    database), and the 8 valid mappings and the agent's EID stay on the
+    Map-Server through four registration timeouts; the Map-Server counts
+    the refusals by reason (refused_no_site, refused_dn_not_listed) and
     logs them;
   - a second xTR, with etr.accepted-eids listing the site, answers 422 for
-    the same mapping and takes a valid one.
+    the same mapping and agent and takes a valid mapping.
 Before, the 9th record rode in every Map-Register, the Map-Server refused
 each whole, and all 8 expired within one registration timeout."""
 import json
@@ -93,7 +96,9 @@ etr:
   map-servers: [{address: %(ms)s, key-id: 2, key: "site-key"}]
   database: [{eid-prefix: "%(first)s", rlocs: [{address: %(ip)s}]}]
 %(extra)s
+agents: {pools: ["%(pool)s"]}
 """
+AGENT = {'id': 'a1', 'iid': 1, 'dn': 'not-listed', 'attributes': {'gpu': 'H100'}}
 
 lab.start('ms', """
 roles: [map-server]
@@ -108,7 +113,7 @@ map-server:
 rest_ready(MS)
 # One valid mapping from the file, seven through the API.
 lab.start('x1', XTR % dict(ip=X1, ms=MS, token=TOKEN, xtr_id='0' * 31 + '1', first=VALID[0],
-                           extra=''), X1)
+                           extra='', pool='[1]10.9.1.0/30'), X1)
 rest_ready(X1)
 for eid in VALID[1:]:
     st, b = api(X1, 'POST', '/api/v1/mappings', mapping(eid, X1))
@@ -123,12 +128,20 @@ check(set(VALID) <= registered(), 'the Map-Server has the 8 valid mappings',
 st, b = api(X1, 'POST', '/api/v1/mappings', mapping(BAD, X1))
 check(st == 201, 'POST %s without accepted-eids: 201' % BAD, (st, b))
 check(b.get('registration') == 'pending', 'reported pending at first', b)
+st, b = api(X1, 'POST', '/api/v1/agents', dict(AGENT, rlocs=[{'address': X1}]))
+check(st == 201, 'POST agent a1 with a DN the site does not list: 201', (st, b))
+AGENT_EID = b.get('eid')
+deadline = time.time() + 3
+while time.time() < deadline and AGENT_EID not in registered():
+    time.sleep(0.05)
 
 # Four registration timeouts (3 s each): the valid ones must never go.
-fewest, lost_at = 8, None
+fewest, lost_at, agent_lost = 8, None, False
 start = time.time()
 while time.time() - start < 12:
-    have = len(set(VALID) & registered())
+    regs = registered()
+    have = len(set(VALID) & regs)
+    agent_lost = agent_lost or AGENT_EID not in regs
     if have < fewest:
         fewest = have
         lost_at = lost_at or round(time.time() - start, 1)
@@ -137,11 +150,16 @@ print('valid registrations on the Map-Server over 12 s: fewest %d of 8%s'
       % (fewest, ' (first loss at %s s)' % lost_at if lost_at else ''))
 check(fewest == 8, 'every valid registration stayed through 4 registration timeouts',
       'fewest %d of 8, first loss at %s s' % (fewest, lost_at))
-check(BAD not in registered(), 'the refused mapping is not on the Map-Server')
+check(not agent_lost, "the agent's EID stayed registered throughout", AGENT_EID)
+check(BAD not in registered() and '[1]dn:not-listed' not in registered(),
+      'the refused mapping and DN are not on the Map-Server')
 
 s = states(X1)
 check(s.get(BAD) == 'refused', 'GET /api/v1/mappings: %s refused' % BAD, s)
 check(all(s.get(e) == 'registered' for e in VALID), 'GET /api/v1/mappings: 8 registered', s)
+st, b = api(X1, 'GET', '/api/v1/agents/a1')
+check(b.get('registration') == 'registered' and b.get('dn_registration') == 'refused',
+      'GET agents/a1: EID registered, DN refused', b)
 out = subprocess.run([CTL, '--api', 'http://%s:8080' % X1, '--token', TOKEN, 'show',
                       'database'], capture_output=True, text=True, timeout=20)
 line = [x for x in out.stdout.splitlines() if BAD in x]
@@ -149,21 +167,29 @@ check(out.returncode == 0 and line and 'refused' in line[0],
       'lispgw-ctl show database: refused', out.stdout + out.stderr)
 st, b = api(X1, 'GET', '/api/v1/stats')
 etr = b.get('etr', {})
-check(etr.get('records_refused') == 1 and etr.get('db_refused') == 1 and
-      etr.get('db_registered') == 8, 'xTR stats: 1 refused, 8 registered', etr)
+check(etr.get('records_refused') == 2 and etr.get('db_refused') == 2 and
+      etr.get('db_registered') == 9, 'xTR stats: 2 refused, 9 registered', etr)
 st, b = api(MS, 'GET', '/api/v1/stats')
 ms = b.get('map_server', {})
-check(ms.get('refused_no_site', 0) >= 1 and ms.get('registrations_expired') == 0,
-      'Map-Server: refusals counted by reason (refused_no_site), nothing expired', ms)
-check('refused (no_site)' in lab.log('ms'), 'Map-Server log names the reason')
+check(ms.get('refused_no_site', 0) >= 1 and ms.get('refused_dn_not_listed', 0) >= 1 and
+      ms.get('registrations_expired') == 0,
+      'Map-Server: refusals counted by reason (no_site, dn_not_listed), nothing expired', ms)
+check('refused (no_site)' in lab.log('ms') and 'refused (dn_not_listed)' in lab.log('ms'),
+      'Map-Server log names the reasons')
 
 # An xTR that knows what its sites accept refuses up front.
 lab.start('x2', XTR % dict(ip=X2, ms=MS, token=TOKEN, xtr_id='0' * 31 + '2',
-                           first='[1]10.2.1.0/24', extra='  accepted-eids: ["[1]10.0.0.0/8"]'), X2)
+                           first='[1]10.2.1.0/24', extra='  accepted-eids: ["[1]10.0.0.0/8"]',
+                           pool='[1]10.9.2.0/30'), X2)
 rest_ready(X2)
 st, b = api(X2, 'POST', '/api/v1/mappings', mapping(BAD, X2))
 check(st == 422 and 'accepted-eids' in json.dumps(b),
       'POST %s with accepted-eids: 422 naming accepted-eids' % BAD, (st, b))
+st, b = api(X2, 'POST', '/api/v1/agents', dict(AGENT, rlocs=[{'address': X2}]))
+check(st == 422 and 'accepted-eids' in json.dumps(b),
+      'POST agent with that DN, accepted-eids: 422', (st, b))
+st, b = api(X2, 'GET', '/api/v1/agents/a1')
+check(st == 404, 'and the agent was not kept', (st, b))
 st, b = api(X2, 'POST', '/api/v1/mappings', mapping('[1]10.2.0.0/24', X2))
 check(st == 201, 'POST [1]10.2.0.0/24 with accepted-eids: 201', (st, b))
 
