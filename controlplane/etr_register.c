@@ -443,6 +443,20 @@ static int settle_entry(const struct lisp_prefix *p, void *value, void *arg)
 	return 0;
 }
 
+/* Without Map-Notifies (want-map-notify: false, or no Map-Server) nothing
+ * ever answers: what was sent counts as registered, and a refusal cannot
+ * be seen. */
+static int assume_registered(const struct lisp_prefix *p, void *value, void *arg)
+{
+	struct etr_entry *e = value;
+
+	(void)p;
+	(void)arg;
+	e->state = ETR_REG_REGISTERED;
+	e->solo = false;
+	return 0;
+}
+
 static void register_run(struct etr *etr, bool full)
 {
 	for (size_t i = 0; i < etr->server_count; i++) {
@@ -459,6 +473,8 @@ static void register_run(struct etr *etr, bool full)
 	if (full)
 		etr->unsent = false;
 	mapdb_walk(etr->db, NULL, settle_entry, etr);
+	if (!etr->params.want_notify || !etr->server_count)
+		mapdb_walk(etr->db, NULL, assume_registered, NULL);
 	while (etr->gone) {
 		struct etr_entry *g = etr->gone;
 

@@ -50,6 +50,7 @@ static bool hold_notifies;
 static uint64_t reg_interval_ms, ms_lifetime_ms;
 static const struct lisp_prefix *accepted;
 static size_t accepted_count;
+static bool no_notify;
 static struct packet held[16];
 static unsigned int nheld;
 
@@ -184,6 +185,7 @@ static void start(const char *etr_key, bool proxy)
 	ep.coalesce_ms = 1;
 	ep.accepted = accepted;
 	ep.accepted_count = accepted_count;
+	ep.want_notify = !no_notify;
 	ep.proxy_reply = proxy;
 	ep.xtr_id_present = true;
 	memset(ep.xtr_id, 0x5a, sizeof(ep.xtr_id));
@@ -198,6 +200,7 @@ static void start(const char *etr_key, bool proxy)
 static void teardown(void)
 {
 	reg_interval_ms = ms_lifetime_ms = 0;
+	no_notify = false;
 	accepted = NULL;
 	accepted_count = 0;
 	etr_free(etr);
@@ -525,6 +528,25 @@ START_TEST(runtime_record_joins_the_batches)
 }
 END_TEST
 
+/* Without Map-Notifies nothing answers: what is sent counts as registered,
+ * a runtime record goes in the batches at once. */
+START_TEST(without_notifies_sent_is_registered)
+{
+	no_notify = true;
+	start(key, true);
+	set_mapping("[5]10.5.1.0/24", "192.0.2.1", 1);
+	etr_start(etr);
+	run_for(10);
+	ck_assert(etr_registered(etr));
+	set_mapping("[5]10.5.2.0/24", "192.0.2.1", 1);
+	run_for(10);
+	ck_assert_int_eq(state_of("[5]10.5.2.0/24"), ETR_REG_REGISTERED);
+	ck_assert(etr_registered(etr));
+	ck_assert_ptr_nonnull(ms_lookup("[5]10.5.2.0/24"));
+	teardown();
+}
+END_TEST
+
 /* With what the sites accept configured, the ETR refuses an EID up front. */
 START_TEST(accepted_eids_refuse_up_front)
 {
@@ -569,6 +591,7 @@ int main(void)
 	tcase_add_test(tc, refused_record_never_takes_the_others_down);
 	tcase_add_test(tc, runtime_record_joins_the_batches);
 	tcase_add_test(tc, accepted_eids_refuse_up_front);
+	tcase_add_test(tc, without_notifies_sent_is_registered);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }
