@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * `lispgw-ctl show sites|registrations|map-cache|stats [--json]`: the REST
+ * `lispgw-ctl show sites|registrations|map-cache|stats|database [--json]`: the REST
  * API's resources as aligned tables for an operator, or the API's JSON as
  * it came (--json) for scripts.
  */
@@ -470,7 +470,7 @@ usage:
 
 const struct ctl_cmd ctl_cmd_show = {
 	.name = "show",
-	.args = "sites|registrations|map-cache|stats [--json] [filters]",
+	.args = "sites|registrations|map-cache|stats|database [--json] [filters]",
 	.summary = "print the daemon's sites, registrations, map-cache or counters (REST API)",
 	.run = show_run,
 	.help = show_help,
