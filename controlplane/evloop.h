@@ -93,6 +93,27 @@ uint64_t evloop_now_ms(const struct evloop *loop);
 uint64_t evloop_now_update(struct evloop *loop);
 
 /*
+ * The loop's clock: monotonic microseconds.  By default CLOCK_MONOTONIC;
+ * evloop_clock_set() replaces it (fn NULL restores the default) and
+ * re-reads now.  A test gives the loop a clock it advances itself, as
+ * DPDK's and the kernel's timer tests do, so that timers fire because the
+ * test moved time, not because the machine kept up with wall time.
+ *
+ * With a replaced clock, time is its owner's to move: evloop_run_once
+ * fires what is due at the clock's now but never sleeps in epoll_wait
+ * waiting for a timer (only for the caller's timeout, for file
+ * descriptors); evloop_timer_next() tells the owner where to move it.
+ */
+typedef uint64_t (*evloop_clock_fn)(void *arg);
+void evloop_clock_set(struct evloop *loop, evloop_clock_fn fn, void *arg);
+/* Reads the loop's clock now, uncached: for durations finer than a
+ * millisecond (a probe's round trip) that must agree with the timers. */
+uint64_t evloop_clock_us(const struct evloop *loop);
+/* Absolute expiry (evloop_now_ms clock) of the earliest pending timer;
+ * UINT64_MAX when none is armed. */
+uint64_t evloop_timer_next(const struct evloop *loop);
+
+/*
  * File descriptors.  events: EV_READ | EV_WRITE (either may be absent).
  * Level-triggered: a reader that stops before EAGAIN (a budget) is called
  * again next turn.  Remove an fd before closing it.

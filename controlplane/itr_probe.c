@@ -13,17 +13,8 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "itr_priv.h"
-
-static uint64_t now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
-}
 
 static struct itr_probe *probe_find(const struct itr *itr, uint64_t nonce)
 {
@@ -88,7 +79,9 @@ void itr_probe_reply(struct itr *itr, const struct lisp_map_reply *r)
 		itr->c.probes_unsolicited++;
 		return;
 	}
-	rtt = now_us() - p->sent_us;
+	/* The loop's clock, like the probe's timeout: a round trip never
+	 * outlasts the timer that would have declared it lost. */
+	rtt = evloop_clock_us(itr->loop) - p->sent_us;
 	probe_unlink(itr, p);
 	e = probe_target(itr, p, &idx);
 	if (e) {
@@ -132,7 +125,7 @@ static void probe_send(struct itr *itr, struct mapcache_entry *e, struct mapcach
 	r->probe_nonce = p->nonce;
 	evtimer_init(&p->timer, probe_timeout, p);
 	evtimer_arm(itr->loop, &p->timer, itr->params.probe_timeout_ms);
-	p->sent_us = now_us();
+	p->sent_us = evloop_clock_us(itr->loop);
 	itr->send(itr->send_arg, &r->addr, LISP_CONTROL_PORT, itr->req, (size_t)n);
 	itr->c.probes_sent++;
 }

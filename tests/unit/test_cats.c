@@ -12,6 +12,7 @@
 
 #include "cats.h"
 #include "check_util.h"
+#include "clock_util.h"
 #include "config.h"
 #include "etr_metrics.h"
 #include "lisp_auth.h"
@@ -218,7 +219,7 @@ static void setup(void)
 
 	nsent = 0;
 	lisp_arena_init(&arena, arena_buf, sizeof(arena_buf));
-	loop = evloop_new();
+	loop = t_loop_new();
 	sites = site_table_new();
 	add_site("a", key_a, true);
 	add_site("b", key_b, true);
@@ -429,7 +430,7 @@ START_TEST(mapcache_ranks_what_it_learns)
 	struct mapcache_entry *e;
 	struct lisp_waddr inner;
 	struct lisp_prefix eid;
-	struct evloop *l = evloop_new();
+	struct evloop *l = t_loop_new();
 
 	mapcache_params_default(&mp);
 	mc = mapcache_new(l, &mp, NULL, NULL);
@@ -531,10 +532,7 @@ static struct etr *metrics_etr(struct evloop *l, char *path, size_t len)
 /* Map-Registers sent so far, once the ETR has sent its coalesced changes. */
 static unsigned int registers_now(struct evloop *l)
 {
-	uint64_t end = evloop_now_update(l) + 3;
-
-	while (evloop_now_update(l) < end)
-		evloop_run_once(l, 1);
+	t_run_for(l, 3, NULL);
 	return registers;
 }
 
@@ -545,7 +543,7 @@ START_TEST(metrics_agent_threshold)
 					 .attrs = "{\"gpu\":\"H100\",\"load\":0.2}" };
 	struct etr_metrics_mapping map = { .ttl_min = 10, .rloc_count = 1, .rlocs = &rloc };
 	struct etr_metrics_params mp = { .file = path, .interval_ms = 100, .threshold_pct = 10 };
-	struct evloop *l = evloop_new();
+	struct evloop *l = t_loop_new();
 	struct etr *etr = metrics_etr(l, path, sizeof(path));
 	struct etr_metrics *m;
 	json_t *o;
@@ -603,8 +601,7 @@ START_TEST(metrics_agent_threshold)
 	/* The timer polls by itself. */
 	write_file(path, "{\"rlocs\": {\"192.0.2.10\": {\"load\": 0.9}}}");
 	etr_metrics_start(m);
-	for (int i = 0; i < 50 && registers == 2; i++)
-		evloop_run_once(l, 20);
+	T_RUN_UNTIL(l, NULL, registers > 2, 1000);
 	ck_assert_uint_eq(registers_now(l), 3);
 	unlink(path);
 	etr_metrics_free(m);
@@ -622,7 +619,7 @@ START_TEST(metrics_agent_runtime_mappings)
 					 .attrs = "{\"agent\":\"svc-b\",\"load\":0.6}" };
 	struct etr_metrics_mapping map = { .ttl_min = 10, .rloc_count = 1, .rlocs = &rloc };
 	struct etr_metrics_params mp = { .file = path, .interval_ms = 100, .threshold_pct = 10 };
-	struct evloop *l = evloop_new();
+	struct evloop *l = t_loop_new();
 	struct etr *etr = metrics_etr(l, path, sizeof(path));
 	struct etr_metrics *m;
 	json_t *o;

@@ -11,6 +11,7 @@
 #include <errno.h>
 
 #include "check_util.h"
+#include "clock_util.h"
 #include "etr.h"
 #include "lisp_auth.h"
 #include "map_resolver.h"
@@ -99,9 +100,12 @@ static void from_etr(void *arg, const struct lisp_addr *dst, uint16_t port, cons
 	enqueue(&etr_addr, dst, port, msg, len);
 }
 
-/* Delivers queued packets (and what they cause) until the network is quiet. */
-static void pump(void)
+/* Delivers queued packets (and what they cause) until the network is
+ * quiet; returns how many. */
+static unsigned int pump(void)
 {
+	unsigned int first = qhead;
+
 	while (qhead != qtail) {
 		struct packet *p = &queue[qhead++ % QUEUE_MAX];
 
@@ -117,20 +121,14 @@ static void pump(void)
 			replies[nreplies++] = *p;
 		}
 	}
+	return qhead - first;
 }
 
-/* Delivers what is queued first (the caller just sent it), then runs the
- * loop with a fresh clock so timers armed now count from now. */
+/* Delivers what is queued (the caller just sent it), then runs ms_total
+ * of test time (clock_util.h), pumping between turns. */
 static void run_for(unsigned int ms_total)
 {
-	uint64_t end;
-
-	pump();
-	end = evloop_now_update(loop) + ms_total;
-	while (evloop_now_update(loop) < end) {
-		evloop_run_once(loop, 2);
-		pump();
-	}
+	t_run_for(loop, ms_total, pump);
 }
 
 static void set_mapping(const char *eid, const char *rloc, uint8_t priority)
@@ -168,7 +166,7 @@ static void start(const char *etr_key, bool proxy)
 	lisp_addr_parse("192.0.2.100", &ms_addr, NULL);
 	lisp_addr_parse("192.0.2.1", &etr_addr, NULL);
 	lisp_addr_parse("198.51.100.7", &itr_addr, NULL);
-	loop = evloop_new();
+	loop = t_loop_new();
 	sites = site_table_new();
 	memcpy(s.key, key, strlen(key));
 	s.key_len = strlen(key);

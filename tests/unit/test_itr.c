@@ -17,6 +17,7 @@
 #include <errno.h>
 
 #include "check_util.h"
+#include "clock_util.h"
 #include "etr.h"
 #include "itr.h"
 #include "lisp_auth.h"
@@ -41,6 +42,8 @@ static struct packet notifies[8];		/* Map-Notifies that reached the xTR */
 static unsigned int nnotifies;
 static unsigned int silent_rx[2];
 static bool etr_down;
+/* Test time each packet spends on the wire (clock_util.h); 0: none. */
+static uint64_t link_delay_us;
 
 static struct evloop *loop;
 static struct site_table *sites;
@@ -120,12 +123,16 @@ static bool to_etr(const struct lisp_addr *dst)
 		dst->v4[2] == 113 && dst->v4[3] >= 1 && dst->v4[3] <= 9);
 }
 
-/* Delivers queued packets (and what they cause) until the network is quiet. */
-static void pump(void)
+/* Delivers queued packets (and what they cause) until the network is
+ * quiet; returns how many. */
+static unsigned int pump(void)
 {
+	unsigned int first = qhead;
+
 	while (qhead != qtail) {
 		struct packet *p = &queue[qhead++ % QUEUE_MAX];
 
+		t_clock_advance_us(link_delay_us);
 		if (lisp_addr_equal(&p->dst, &ms_addr)) {
 			if (p->msg[0] >> 4 == LISP_ECM)
 				map_resolver_input(mr, p->msg, p->len, &p->src, 4342);
@@ -142,17 +149,14 @@ static void pump(void)
 			silent_rx[1]++;
 		}
 	}
+	return qhead - first;
 }
 
+/* ms_total of test time (clock_util.h), the network pumped between
+ * turns. */
 static void run_for(unsigned int ms_total)
 {
-	uint64_t end = evloop_now_update(loop) + ms_total;
-
-	pump();
-	while (evloop_now_update(loop) < end) {
-		evloop_run_once(loop, 2);
-		pump();
-	}
+	t_run_for(loop, ms_total, pump);
 }
 
 static struct lisp_prefix pfx(const char *s)
@@ -225,6 +229,7 @@ static void world(bool proxy)
 	qhead = qtail = nitr_sent = nnotifies = 0;
 	silent_rx[0] = silent_rx[1] = 0;
 	etr_down = false;
+	link_delay_us = 0;
 	etr_b = NULL;
 	itr = NULL;
 	lisp_arena_init(&arena, arena_buf, sizeof(arena_buf));
@@ -233,7 +238,7 @@ static void world(bool proxy)
 	xtr_addr = addr("198.51.100.7");
 	silent_addr[0] = addr("192.0.2.200");
 	silent_addr[1] = addr("192.0.2.201");
-	loop = evloop_new();
+	loop = t_loop_new();
 	ck_assert_ptr_nonnull(loop);
 	evloop_now_update(loop);
 	sites = site_table_new();
@@ -1039,6 +1044,9 @@ START_TEST(probing_marks_rlocs_down_and_up)
 	unsigned int i;
 
 	world(true);
+	/* 300 us each way: the RTT is read on the loop's clock, so it is
+	 * exactly the two link delays however busy the machine is. */
+	link_delay_us = 300;
 	itr_params_test(&p);
 	p.probe = true;
 	itr_start_with(&p, &ms_addr, 1);
@@ -1052,7 +1060,7 @@ START_TEST(probing_marks_rlocs_down_and_up)
 	ck_assert_uint_ge(ITR_C(probe_replies), 1);
 	ck_assert_uint_ge(etr_counters(etr)->probes_answered, 1);
 	ck_assert(e->rlocs[0].up);
-	ck_assert_uint_gt(e->rlocs[0].rtt_us, 0);
+	ck_assert_uint_eq(e->rlocs[0].rtt_us, 600);
 	/* The probe: P bit, straight to the RLOC on 4342. */
 	for (i = 0; i < nitr_sent && itr_sent[i].msg[0] >> 4 != LISP_MAP_REQUEST; i++)
 		;
@@ -1073,7 +1081,7 @@ START_TEST(probing_marks_rlocs_down_and_up)
 	e->rlocs[0].rtt_us = 0;
 	run_for(100);
 	ck_assert(e->rlocs[0].up);
-	ck_assert_uint_gt(e->rlocs[0].rtt_us, 0);
+	ck_assert_uint_eq(e->rlocs[0].rtt_us, 600);
 	ck_assert_uint_eq(nrloc_events, 2);
 	ck_assert_uint_eq(mapcache_counters(itr_cache(itr))->rlocs_up, 1);
 	ck_assert_uint_eq(ITR_C(probes_unsolicited), 0);

@@ -10,6 +10,7 @@
 #include <errno.h>
 
 #include "check_util.h"
+#include "clock_util.h"
 #include "golden_msgs.h"
 #include "lisp_auth.h"
 #include "map_resolver.h"
@@ -66,7 +67,7 @@ static void setup_with_rate(uint32_t rate)
 
 	nsent = 0;
 	lisp_arena_init(&arena, arena_buf, sizeof(arena_buf));
-	loop = evloop_new();
+	loop = t_loop_new();
 	sites = site_table_new();
 	add_site("one", "[1]10.1.0.0/16");
 	add_site("two", "[2]10.1.0.0/16");

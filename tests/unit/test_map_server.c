@@ -8,6 +8,7 @@
 #include <errno.h>
 
 #include "check_util.h"
+#include "clock_util.h"
 #include "golden_msgs.h"
 #include "lisp_auth.h"
 #include "map_server.h"
@@ -68,7 +69,7 @@ static void setup(void)
 
 	nsent = nchanges = nremoved = 0;
 	lisp_arena_init(&arena, arena_buf, sizeof(arena_buf));
-	loop = evloop_new();
+	loop = t_loop_new();
 	sites = site_table_new();
 	add_site("site-a", key_a, LISP_AUTH_HMAC_SHA256_128, "[1000]10.1.0.0/16", true, false);
 	add_site("site-b", key_b, LISP_AUTH_HMAC_SHA1_96, "[2000]10.1.0.0/16", true, false);
@@ -149,12 +150,10 @@ static struct reg_eid *lookup(const char *eid)
 	return registry_exact(map_server_registry(ms), &p);
 }
 
+/* ms_total of test time (clock_util.h). */
 static void run_for(unsigned int ms_total)
 {
-	uint64_t end = evloop_now_update(loop) + ms_total;
-
-	while (evloop_now_update(loop) < end)
-		evloop_run_once(loop, 5);
+	t_run_for(loop, ms_total, NULL);
 }
 
 START_TEST(register_accepted_and_acknowledged)
