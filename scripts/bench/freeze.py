@@ -1,0 +1,138 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
+"""Runs tests on a machine that keeps stopping them: a loaded shared CI box.
+
+A busy machine does not slow a test down evenly; it takes the CPU away
+for whole scheduler slices.  This harness reproduces that on an idle
+machine: it stops the test's process group (SIGSTOP) for STOP ms of
+every PERIOD ms (15 of 20 by default) while it runs.  A test that reads
+wall time to decide its outcome (sleeps, real-clock run_for) fails under
+it; one on the test clock (tests/unit/clock_util.h) does not.
+
+  scripts/bench/freeze.py --build build --suite unit --runs 5
+      every test of the suite, RUNS times each, frozen; a table of passes
+  scripts/bench/freeze.py --build build --test unit-mapcache --runs 20
+      only the tests named
+  scripts/bench/freeze.py --runs 5 -- CMD [ARG...]
+      one command
+
+Prints, per test, passes/runs and the Check failure lines of failed runs;
+exit status 1 if any run failed.
+"""
+import argparse
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import threading
+import time
+
+
+def freezer(pgid, stop_ms, period_ms, done):
+    """Stops the group stop_ms of every period_ms until done is set."""
+    run_s = (period_ms - stop_ms) / 1000.0
+    while not done.wait(run_s):
+        try:
+            os.killpg(pgid, signal.SIGSTOP)
+            done.wait(stop_ms / 1000.0)
+        except ProcessLookupError:
+            return
+        finally:
+            try:
+                os.killpg(pgid, signal.SIGCONT)
+            except ProcessLookupError:
+                pass
+
+
+def run_frozen(cmd, env, cwd, stop_ms, period_ms, timeout_s):
+    """(exit status, output, seconds) of cmd run in its own process group
+    under the freezer."""
+    t0 = time.monotonic()
+    proc = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, start_new_session=True)
+    done = threading.Event()
+    th = threading.Thread(target=freezer, args=(proc.pid, stop_ms, period_ms, done))
+    if stop_ms > 0:
+        th.start()
+    try:
+        out, _ = proc.communicate(timeout=timeout_s)
+        rc = proc.returncode
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        out, _ = proc.communicate()
+        rc = 124
+    done.set()
+    if th.is_alive():
+        th.join()
+    return rc, out.decode(errors="replace"), time.monotonic() - t0
+
+
+def meson_tests(build, suite):
+    """(name, cmd, env, workdir, timeout) of each test of suite."""
+    raw = subprocess.run(["meson", "introspect", "--tests", build], check=True,
+                         stdout=subprocess.PIPE).stdout
+    tests = []
+    for t in json.loads(raw):
+        if not any(s == suite or s.endswith(":" + suite) for s in t["suite"]):
+            continue
+        env = dict(os.environ)
+        env.update(t.get("env") or {})
+        tests.append((t["name"], t["cmd"], env, t.get("workdir"), t.get("timeout") or 120))
+    return tests
+
+
+FAIL_LINE = re.compile(r":[FE]:[^:]*:([^:]+):")
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--build", help="meson build directory (with --suite)")
+    ap.add_argument("--suite", default="unit")
+    ap.add_argument("--test", action="append", default=[],
+                    help="only this meson test (repeatable)")
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--stop-ms", type=int, default=15)
+    ap.add_argument("--period-ms", type=int, default=20)
+    ap.add_argument("--timeout-factor", type=float, default=4.0,
+                    help="frozen tests run slower: the meson timeout times this")
+    ap.add_argument("cmd", nargs="*")
+    a = ap.parse_args()
+    if a.stop_ms >= a.period_ms:
+        ap.error("--stop-ms must be less than --period-ms")
+    if a.build:
+        tests = [t for t in meson_tests(a.build, a.suite) if not a.test or t[0] in a.test]
+    elif a.cmd:
+        tests = [(" ".join(a.cmd), a.cmd, dict(os.environ), None, 600)]
+    else:
+        ap.error("--build DIR or a command")
+
+    print(f"frozen {a.stop_ms} ms of every {a.period_ms} ms, {a.runs} runs each")
+    total = passed = 0
+    for name, cmd, env, cwd, timeout in tests:
+        ok = 0
+        failures = {}
+        secs = 0.0
+        for _ in range(a.runs):
+            rc, out, s = run_frozen(cmd, env, cwd, a.stop_ms, a.period_ms,
+                                    timeout * a.timeout_factor)
+            secs += s
+            if rc == 0:
+                ok += 1
+                continue
+            hits = FAIL_LINE.findall(out) or [f"exit status {rc}"]
+            for h in hits:
+                failures[h] = failures.get(h, 0) + 1
+        total += a.runs
+        passed += ok
+        print(f"{name:28s} {ok}/{a.runs} passed  ({secs / a.runs:.1f} s a run)")
+        for what, n in sorted(failures.items()):
+            print(f"    failed {n}/{a.runs}: {what}")
+        sys.stdout.flush()
+    print(f"total: {passed}/{total} runs passed")
+    return 0 if passed == total else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
