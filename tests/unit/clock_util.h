@@ -24,8 +24,9 @@
 
 #include "evloop.h"
 
-/* One test clock per process, shared by every loop t_loop_new makes.
- * It starts at 1000 s: code that treats 0 as "never" sees no accident. */
+/* One test clock per suite (a suite is one file), shared by every loop
+ * t_loop_new makes there.  It starts at 1000 s: code that treats 0 as
+ * "never" sees no accident. */
 static uint64_t t_clock_now_us = 1000u * 1000000u;
 
 static inline uint64_t t_clock_read(void *arg)
