@@ -563,6 +563,37 @@ static void idle_run(struct evloop *loop)
 
 /* ---- the loop ---- */
 
+/*
+ * epoll_wait for the whole of wait ms (-1: until an event).  It sleeps at
+ * least that long, so the floor()ed clock read after it has reached the
+ * timer's expiry: no early wake-up spin.  A process stopped and continued
+ * (SIGSTOP, a debugger, a VM paused on a busy host) gets EINTR from
+ * epoll_wait though nothing happened (signal(7), "Interruption of system
+ * calls ... by stop signals"): the rest of the wait is waited out rather
+ * than a turn handed back empty before its timeout or its timer.  The wait
+ * is on the real clock whatever the loop's clock, since epoll sleeps in
+ * real time.  Returns the event count or -errno.
+ */
+static int epoll_wait_full(struct evloop *loop, int wait)
+{
+	uint64_t until_us = wait > 0 ? monotonic_us() + (uint64_t)wait * 1000u : 0;
+
+	for (;;) {
+		int n = epoll_wait(loop->epfd, loop->events, EVLOOP_MAX_EVENTS, wait);
+		uint64_t now_us;
+
+		if (n >= 0)
+			return n;
+		if (errno != EINTR)
+			return -errno;
+		if (wait <= 0)
+			continue;
+		/* Rounded up: never back before the deadline. */
+		now_us = monotonic_us();
+		wait = now_us >= until_us ? 0 : (int)((until_us - now_us + 999u) / 1000u);
+	}
+}
+
 int evloop_run_once(struct evloop *loop, int timeout_ms)
 {
 	int wait = timeout_ms, n, ran;
@@ -579,14 +610,9 @@ int evloop_run_once(struct evloop *loop, int timeout_ms)
 		if ((!loop->clock || d == 0) && (wait < 0 || (int)d < wait))
 			wait = (int)d;
 	}
-	/* epoll_wait sleeps at least `wait` ms, so the floor()ed clock read
-	 * after it has reached the timer's expiry: no early wake-up spin. */
-	n = epoll_wait(loop->epfd, loop->events, EVLOOP_MAX_EVENTS, wait);
-	if (n < 0) {
-		if (errno != EINTR)
-			return -errno;
-		n = 0;
-	}
+	n = epoll_wait_full(loop, wait);
+	if (n < 0)
+		return n;
 	loop->now_ms = clock_ms(loop);
 	ran = fd_dispatch(loop, n);
 	ran += timers_run(loop);

@@ -4,8 +4,8 @@
 
 A busy machine does not slow a test down evenly; it takes the CPU away
 for whole scheduler slices.  This harness reproduces that on an idle
-machine: it stops the test's process group (SIGSTOP) for STOP ms of
-every PERIOD ms (15 of 20 by default) while it runs.  A test that reads
+machine: it stops the test process and everything it forked (SIGSTOP) for
+STOP ms of every PERIOD ms (15 of 20 by default) while it runs.  A test that reads
 wall time to decide its outcome (sleeps, real-clock run_for) fails under
 it; one on the test clock (tests/unit/clock_util.h) does not.
 
@@ -22,6 +22,7 @@ exit status 1 if any run failed.
 import argparse
 import json
 import os
+import random
 import re
 import signal
 import subprocess
@@ -30,37 +31,68 @@ import threading
 import time
 
 
-def freezer(pgid, stop_ms, period_ms, done):
-    """Stops the group stop_ms of every period_ms until done is set."""
-    run_s = (period_ms - stop_ms) / 1000.0
-    while not done.wait(run_s):
+def descendants(root):
+    """root and every process below it.  Check's fork mode puts each test's
+    child in a process group of its own (setpgid, so that a timeout kills
+    all it started): stopping root's group alone would leave the test
+    running."""
+    parent = {}
+    for d in os.listdir("/proc"):
+        if not d.isdigit():
+            continue
         try:
-            os.killpg(pgid, signal.SIGSTOP)
-            done.wait(stop_ms / 1000.0)
+            with open(f"/proc/{d}/stat") as f:
+                parent[int(d)] = int(f.read().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            pass
+    found, todo = [root], [root]
+    while todo:
+        p = todo.pop()
+        kids = [c for c, pp in parent.items() if pp == p]
+        found.extend(kids)
+        todo.extend(kids)
+    return found
+
+
+def signal_all(pids, sig):
+    for p in pids:
+        try:
+            os.kill(p, sig)
         except ProcessLookupError:
-            return
-        finally:
-            try:
-                os.killpg(pgid, signal.SIGCONT)
-            except ProcessLookupError:
-                pass
+            pass
 
 
-def run_frozen(cmd, env, cwd, stop_ms, period_ms, timeout_s):
-    """(exit status, output, seconds) of cmd run in its own process group
-    under the freezer."""
+def freezer(root, stop_ms, period_ms, jitter, done):
+    """Stops root and its descendants stop_ms of every period_ms until done
+    is set; with jitter, each stop and each run lasts a uniform draw
+    between 0 and twice its mean (the same share of the CPU, stalls at any
+    phase and up to twice as long)."""
+    rng = random.Random()
+
+    def draw(ms):
+        return (rng.uniform(0, 2 * ms) if jitter else ms) / 1000.0
+
+    while not done.wait(draw(period_ms - stop_ms)):
+        pids = descendants(root)
+        signal_all(pids, signal.SIGSTOP)
+        done.wait(draw(stop_ms))
+        signal_all(set(pids) | set(descendants(root)), signal.SIGCONT)
+
+
+def run_frozen(cmd, env, cwd, stop_ms, period_ms, timeout_s, jitter=False):
+    """(exit status, output, seconds) of cmd run under the freezer."""
     t0 = time.monotonic()
     proc = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, start_new_session=True)
     done = threading.Event()
-    th = threading.Thread(target=freezer, args=(proc.pid, stop_ms, period_ms, done))
+    th = threading.Thread(target=freezer, args=(proc.pid, stop_ms, period_ms, jitter, done))
     if stop_ms > 0:
         th.start()
     try:
         out, _ = proc.communicate(timeout=timeout_s)
         rc = proc.returncode
     except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
+        signal_all(descendants(proc.pid), signal.SIGKILL)
         out, _ = proc.communicate()
         rc = 124
     done.set()
@@ -102,6 +134,8 @@ def main():
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--stop-ms", type=int, default=15)
     ap.add_argument("--period-ms", type=int, default=20)
+    ap.add_argument("--jitter", action="store_true",
+                    help="random stop and run lengths around the means")
     ap.add_argument("--timeout-factor", type=float, default=4.0,
                     help="frozen tests run slower: the meson timeout times this")
     ap.add_argument("cmd", nargs="*")
@@ -115,7 +149,8 @@ def main():
     else:
         ap.error("--build DIR or a command")
 
-    print(f"frozen {a.stop_ms} ms of every {a.period_ms} ms, {a.runs} runs each")
+    how = " (jittered: 0 to twice each mean)" if a.jitter else ""
+    print(f"frozen {a.stop_ms} ms of every {a.period_ms} ms{how}, {a.runs} runs each")
     total = passed = 0
     for name, cmd, env, cwd, timeout in tests:
         ok = redone = 0
@@ -124,7 +159,7 @@ def main():
         for _ in range(a.runs):
             for _ in range(CHECK_IPC_TRIES):
                 rc, out, s = run_frozen(cmd, env, cwd, a.stop_ms, a.period_ms,
-                                        timeout * a.timeout_factor)
+                                        timeout * a.timeout_factor, a.jitter)
                 secs += s
                 if rc == 0 or not CHECK_IPC.search(out):
                     break

@@ -4,13 +4,15 @@
  * from callbacks (no spinning on delay 0), 100k timers under random
  * arm/cancel with the heap checked as it goes, fd removal of a pending
  * event inside a callback (also when the fd number is reused at once),
- * signals through signalfd, run_once timeouts, stop, end-of-turn hooks;
+ * signals through signalfd, run_once timeouts (also across a stop and
+ * continue of the process), stop, end-of-turn hooks;
  * log levels, line format, sanitising, truncation and rate limiting.
  * Every test runs in well under a second.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -497,6 +499,54 @@ START_TEST(run_once_timeout)
 }
 END_TEST
 
+/* A child that stops this process stop_at ms from now and continues it
+ * stop_ms later, as a busy host, a debugger or a paused VM does. */
+static pid_t stop_me_later(long stop_at, long stop_ms)
+{
+	pid_t parent = getpid(), pid = fork();
+
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		struct timespec a = { .tv_nsec = stop_at * 1000000 };
+		struct timespec b = { .tv_nsec = stop_ms * 1000000 };
+
+		nanosleep(&a, NULL);
+		kill(parent, SIGSTOP);
+		nanosleep(&b, NULL);
+		kill(parent, SIGCONT);
+		_exit(0);
+	}
+	return pid;
+}
+
+/* epoll_wait fails with EINTR after a stop and continue though nothing
+ * happened (signal(7)); the turn still waits out its timeout, and a timer
+ * still ends an infinite wait by firing, not by an empty turn. */
+START_TEST(run_once_waits_across_stop)
+{
+	struct evloop *loop = evloop_new();
+	struct rearm_state s = { .loop = loop, .limit = 1 };
+	uint64_t t0 = wall_ms(), dt;
+	pid_t child = stop_me_later(10, 5);
+	int status;
+
+	ck_assert_int_eq(evloop_run_once(loop, 60), 0);
+	dt = wall_ms() - t0;
+	ck_assert_msg(dt >= 60 && dt < 2000, "waited %llu ms", (unsigned long long)dt);
+	ck_assert_int_eq(waitpid(child, &status, 0), child);
+
+	evtimer_init(&s.t, rearm_cb, &s);
+	evloop_now_update(loop);
+	t0 = evloop_now_ms(loop);
+	evtimer_arm(loop, &s.t, 40);
+	child = stop_me_later(10, 5);
+	ck_assert_int_eq(evloop_run_once(loop, -1), 1);
+	ck_assert_uint_ge(evloop_now_ms(loop), t0 + 40);
+	ck_assert_int_eq(waitpid(child, &status, 0), child);
+	evloop_free(loop);
+}
+END_TEST
+
 struct stop_state {
 	struct evloop *loop;
 	struct evtimer t;
@@ -732,6 +782,7 @@ int main(void)
 	tcase_add_test(tc, fd_modify_and_errors);
 	tcase_add_test(tc, signals_through_signalfd);
 	tcase_add_test(tc, run_once_timeout);
+	tcase_add_test(tc, run_once_waits_across_stop);
 	tcase_add_test(tc, run_until_stop);
 	tcase_add_test(tc, idle_hooks_end_of_turn);
 	suite_add_tcase(s, tc);
