@@ -201,10 +201,7 @@ struct dp_tables *dp_tables_create(const struct dp_tables_params *p)
 	t->free_slots = rte_malloc_socket("dp_free_slots",
 					  p->max_mappings * sizeof(*t->free_slots), 0,
 					  p->socket_id);
-	t->slot_gen = rte_zmalloc_socket("dp_slot_gen",
-					 (p->max_mappings + 1) * sizeof(*t->slot_gen), 0,
-					 p->socket_id);
-	if (!t->vrfs || !t->slots || !t->free_slots || !t->slot_gen)
+	if (!t->vrfs || !t->slots || !t->free_slots)
 		goto nomem;
 	/* Lowest slots first: the stack pops from the end. */
 	for (uint32_t i = 0; i < p->max_mappings; i++)
@@ -292,7 +289,6 @@ void dp_tables_free(struct dp_tables *t)
 	rte_hash_free(t->hosts);
 	rte_free(t->qsbr);
 	rte_free(t->free_slots);
-	rte_free(t->slot_gen);
 	rte_free(t->slots);
 	rte_free(t->vrfs);
 	rte_free(t);
@@ -662,7 +658,6 @@ int dp_tables_mapping_upsert(struct dp_tables *t, const struct dp_mapping_spec *
 		local_count(t, v, m, 1);
 		local_count(t, v, old, -1);
 		retire(t, old, slot, false);
-		t->slot_gen[slot] = t->generation;
 		return 0;
 	}
 	if (!t->n_free) {
@@ -695,7 +690,6 @@ int dp_tables_mapping_upsert(struct dp_tables *t, const struct dp_mapping_spec *
 		v->n_map6++;
 	local_count(t, v, m, 1);
 	t->n_mappings++;
-	t->slot_gen[slot] = t->generation;
 	return 0;
 undo:
 	t->free_slots[t->n_free++] = slot;
@@ -792,7 +786,7 @@ const struct dp_mapping *dp_tables_mapping_get(const struct dp_tables *t, uint32
 /* Deletes every mapping that match() selects. */
 static int delete_where(struct dp_tables *t,
 			bool (*match)(const struct dp_tables *t, const struct prefix_key *k,
-				      uint32_t slot, uint32_t arg),
+				      uint32_t arg),
 			uint32_t arg)
 {
 	const void *key;
@@ -811,7 +805,7 @@ static int delete_where(struct dp_tables *t,
 		       rte_hash_iterate(t->prefix_hash, &key, &data, &next) >= 0) {
 			const struct prefix_key *k = key;
 
-			if (match(t, k, (uint32_t)(uintptr_t)data, arg))
+			if (match(t, k, arg))
 				batch[nb++] = *k;
 		}
 		if (!nb)
@@ -828,33 +822,14 @@ static int delete_where(struct dp_tables *t,
 	return n;
 }
 
-static bool match_iid(const struct dp_tables *t, const struct prefix_key *k, uint32_t slot,
-		      uint32_t iid)
+static bool match_iid(const struct dp_tables *t, const struct prefix_key *k, uint32_t iid)
 {
-	RTE_SET_USED(slot);
 	return iid == DP_IID_NONE || t->vrfs[k->vrf].iid == iid;
 }
 
 int dp_tables_flush(struct dp_tables *t, uint32_t iid)
 {
 	return delete_where(t, match_iid, iid);
-}
-
-static bool match_stale(const struct dp_tables *t, const struct prefix_key *k, uint32_t slot,
-			uint32_t gen)
-{
-	RTE_SET_USED(k);
-	return t->slot_gen[slot] != gen;
-}
-
-void dp_tables_generation_set(struct dp_tables *t, uint32_t gen)
-{
-	t->generation = gen;
-}
-
-int dp_tables_sweep(struct dp_tables *t, uint32_t gen)
-{
-	return delete_where(t, match_stale, gen);
 }
 
 int dp_tables_vrf_inner_mac(struct dp_tables *t, uint32_t iid, bool resolve)

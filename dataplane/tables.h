@@ -242,8 +242,6 @@ struct dp_tables {
 	struct rte_rcu_qsbr_dq *dq;
 	uint32_t *free_slots;
 	uint32_t n_free;
-	uint32_t *slot_gen;		/* generation that last wrote each slot */
-	uint32_t generation;
 	uint32_t n_mappings;
 	uint32_t id;			/* unique per process: DPDK object names */
 	uint64_t n_deferred, n_reclaimed, n_sync;
@@ -420,16 +418,6 @@ int dp_tables_flush(struct dp_tables *t, uint32_t iid);
  */
 int dp_tables_rloc_status(struct dp_tables *t, uint32_t iid, const struct dp_ip *eid,
 			  uint8_t plen, unsigned int index, const struct dp_ip *addr, bool up);
-
-/*
- * Resynchronisation with a restarted control plane: set a new generation,
- * let it replay its state (every upsert, even of an unchanged mapping,
- * stamps the entry with the current generation), then sweep: every entry
- * not stamped with gen is deleted.  Forwarding goes on meanwhile with the
- * old entries.  dp_tables_sweep() returns how many it deleted.
- */
-void dp_tables_generation_set(struct dp_tables *t, uint32_t gen);
-int dp_tables_sweep(struct dp_tables *t, uint32_t gen);
 
 /* Exact-match read of a published entry (control path: show, tests). */
 const struct dp_mapping *dp_tables_mapping_get(const struct dp_tables *t, uint32_t iid,

@@ -3,8 +3,8 @@
  * Entries rebuilt in place (tables.h): when an RLOC goes up or down (the
  * control plane's RLOC status) and when a next hop's MAC changes (the
  * resolver, neigh.c).  Entries are immutable, so a change is a new entry
- * built from the current one's spec and published like any upsert; it
- * keeps the generation of the entry it replaces.  Main lcore only.
+ * built from the current one's spec and published like any upsert.  Main
+ * lcore only.
  */
 #include <string.h>
 
@@ -32,20 +32,6 @@ static void spec_of(const struct dp_mapping *cur, struct dp_mapping_spec *s,
 					       .up = cur->rlocs[i].up };
 }
 
-/* Rebuilds cur from s, keeping its generation: a rebuild is not a
- * confirmation by the control plane. */
-static int rebuild(struct dp_tables *t, const struct dp_mapping *cur,
-		   const struct dp_mapping_spec *s)
-{
-	uint32_t gen = t->generation;
-	int rc;
-
-	t->generation = t->slot_gen[cur->slot];
-	rc = dp_tables_mapping_upsert(t, s);
-	t->generation = gen;
-	return rc;
-}
-
 int dp_tables_rloc_status(struct dp_tables *t, uint32_t iid, const struct dp_ip *eid,
 			  uint8_t plen, unsigned int index, const struct dp_ip *addr, bool up)
 {
@@ -61,7 +47,7 @@ int dp_tables_rloc_status(struct dp_tables *t, uint32_t iid, const struct dp_ip 
 		return 0;
 	spec_of(cur, &s, rl);
 	rl[index].up = up;
-	return rebuild(t, cur, &s);
+	return dp_tables_mapping_upsert(t, &s);
 }
 
 void dp_tables_resolver_set(struct dp_tables *t,
@@ -113,7 +99,7 @@ int dp_tables_nexthop_changed(struct dp_tables *t, const struct dp_ip *nh)
 		if (!uses)
 			continue;
 		spec_of(cur, &s, rl);
-		if (rebuild(t, cur, &s) == 0)
+		if (dp_tables_mapping_upsert(t, &s) == 0)
 			n++;
 	}
 	return n;

@@ -382,30 +382,6 @@ START_TEST(rloc_status)
 }
 END_TEST
 
-/* A restarted control plane replays under a new generation; what it did
- * not confirm goes. */
-START_TEST(generation_sweep)
-{
-	struct dp_ip e = ip("10.2.0.0");
-
-	dp_tables_generation_set(t, 1);
-	ck_assert_int_eq(put(100, "10.2.0.0", 16, "192.0.2.2"), 0);
-	ck_assert_int_eq(put(100, "10.3.0.0", 16, "192.0.2.2"), 0);
-	ck_assert_int_eq(put(200, "2001:db8:2::", 48, "192.0.2.2"), 0);
-	dp_tables_generation_set(t, 2);
-	ck_assert_int_eq(put(100, "10.3.0.0", 16, "192.0.2.3"), 0);	/* confirmed, changed */
-	ck_assert_int_eq(put(200, "2001:db8:2::", 48, "192.0.2.2"), 0);	/* confirmed */
-	/* A status change is not a confirmation. */
-	ck_assert_int_eq(dp_tables_rloc_status(t, 100, &e, 16, 0, &(struct dp_ip){ .af = 4,
-			 .a = { 192, 0, 2, 2 } }, false), 0);
-	ck_assert_int_eq(dp_tables_sweep(t, 2), 1);
-	ck_assert_ptr_null(get4(100, "10.2.0.1"));
-	ck_assert(rloc_is(get4(100, "10.3.0.1"), 0, "192.0.2.3"));
-	ck_assert_ptr_nonnull(get6(200, "2001:db8:2::1"));
-	ck_assert_int_eq(dp_tables_sweep(t, 2), 0);
-}
-END_TEST
-
 START_TEST(encap_per_mapping)
 {
 	struct dp_rloc_spec r = { .addr = ip("192.0.2.2"), .priority = 1, .weight = 1, .up = true };
@@ -590,7 +566,6 @@ int main(int argc, char **argv)
 	tcase_add_test(tc, weights_and_priorities);
 	tcase_add_test(tc, negative_entries);
 	tcase_add_test(tc, rloc_status);
-	tcase_add_test(tc, generation_sweep);
 	tcase_add_test(tc, encap_per_mapping);
 	tcase_add_test(tc, rewrite_golden);
 	tcase_add_test(tc, mapping_size);
