@@ -29,6 +29,8 @@
 
 #include "lisp_addr.h"
 
+struct cfg_errors;	/* common/config/cfg_file.h */
+
 /* Roles, combinable; "xtr" in the file is CP_ROLE_ITR | CP_ROLE_ETR. */
 enum cp_role {
 	CP_ROLE_MAP_SERVER = 1u << 0,
@@ -252,41 +254,13 @@ struct cp_config {
 	struct cp_config_agents agents;		/* agents (config_agents.c) */
 };
 
-/* One error: a line (1-based; 0 when the file could not be read), the key
- * path ("etr.map-servers[0].key-id"; "" for the document) and a message. */
-#define CP_CONFIG_PATH_MAX	160
-#define CP_CONFIG_MSG_MAX	256
-
-struct cp_config_error {
-	unsigned int line;
-	char path[CP_CONFIG_PATH_MAX];
-	char msg[CP_CONFIG_MSG_MAX];
-};
-
-/* Every error of one load, in line order.  Zero-initialise or call
- * cp_config_errors_init(); cp_config_load() empties it first. */
-struct cp_config_errors {
-	char *file;
-	size_t count;
-	size_t cap;
-	struct cp_config_error *v;
-};
-
-void cp_config_errors_init(struct cp_config_errors *errs);
-void cp_config_errors_free(struct cp_config_errors *errs);
-/* "FILE:LINE: path: message" (LINE and path left out when unknown). */
-int cp_config_error_format(const struct cp_config_errors *errs, size_t i, char *buf,
-			   size_t len);
-/* One formatted error per line; returns the count printed or -errno. */
-int cp_config_errors_print(const struct cp_config_errors *errs, FILE *f);
-
 /*
  * Parses and validates path.  On success *out receives a new config (free
  * it with cp_config_free) and returns 0.  On failure *out is untouched,
  * errs (when non-NULL) holds every error, and the return is -EINVAL (bad
  * document), -ENOENT/-EACCES/... (unreadable file) or -ENOMEM.
  */
-int cp_config_load(const char *path, struct cp_config **out, struct cp_config_errors *errs);
+int cp_config_load(const char *path, struct cp_config **out, struct cfg_errors *errs);
 void cp_config_free(struct cp_config *cfg);
 
 /* Writes cfg as YAML with every default made explicit; loading the output

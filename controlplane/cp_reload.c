@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "agents.h"
+#include "cfg_file.h"
 #include "cp.h"
 #include "cp_priv.h"
 #include "log.h"
@@ -222,7 +223,7 @@ static void reload_refused(struct cp *cp, struct cp_config *next, const char *wh
 
 int cp_reload(struct cp *cp)
 {
-	struct cp_config_errors errs;
+	struct cfg_errors errs;
 	struct cp_config *next = NULL;
 	struct site_table *sites = NULL;
 	struct lisp_err err;
@@ -230,19 +231,19 @@ int cp_reload(struct cp *cp)
 	struct map_resolver *mr;
 	struct reload r;
 
-	cp_config_errors_init(&errs);
+	cfg_errors_init(&errs);
 	if (cp_config_load(cp->config_path, &next, &errs) < 0) {
 		char line[512];
 
 		for (size_t i = 0; i < errs.count; i++) {
-			cp_config_error_format(&errs, i, line, sizeof(line));
+			cfg_error_format(&errs, i, line, sizeof(line));
 			log_error("reload refused: %s", line);
 		}
-		cp_config_errors_free(&errs);
+		cfg_errors_free(&errs);
 		cp->c.reload_failures++;
 		return -EINVAL;
 	}
-	cp_config_errors_free(&errs);
+	cfg_errors_free(&errs);
 	if (next->roles != cp->cfg->roles) {
 		reload_refused(cp, next, "roles change only with a restart (they decide which "
 			       "roles run); nothing was applied");

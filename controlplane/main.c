@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cfg_file.h"
 #include "cp.h"
 #include "log.h"
 
@@ -50,7 +51,7 @@ static enum log_level level_of(int syslog_level)
 
 int main(int argc, char **argv)
 {
-	struct cp_config_errors errs;
+	struct cfg_errors errs;
 	struct cp_config *cfg = NULL;
 	const char *path = NULL;
 	bool check = false, debug = false;
@@ -82,14 +83,14 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
-	cp_config_errors_init(&errs);
+	cfg_errors_init(&errs);
 	if (cp_config_load(path, &cfg, &errs) < 0) {
-		cp_config_errors_print(&errs, stderr);
+		cfg_errors_print(&errs, stderr);
 		fprintf(stderr, "%s: %zu error%s\n", path, errs.count, errs.count == 1 ? "" : "s");
-		cp_config_errors_free(&errs);
+		cfg_errors_free(&errs);
 		return 1;
 	}
-	cp_config_errors_free(&errs);
+	cfg_errors_free(&errs);
 	if (check) {
 		printf("%s: configuration OK\n", path);
 		cp_config_free(cfg);

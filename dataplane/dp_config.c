@@ -2,9 +2,9 @@
 /*
  * lispgw-dp's config file.  The YAML machinery (libyaml node tree with a
  * line per key path, every schema error, the cyaml backtrace -> key path,
- * the cfg_chk_* helpers that report and go on) is lispgw-cp's config
- * module, reused as is: one family of files, one way of reporting.  This
- * file holds the data plane's schema and its semantic checks.
+ * the cfg_chk_* helpers that report and go on) is common/config's
+ * (cfg_file.h), shared with lispgw-cp: one family of files, one way of
+ * reporting.  This file holds the data plane's schema and its checks.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -13,7 +13,7 @@
 #include <string.h>
 #include <syslog.h>
 
-#include "config_priv.h"
+#include "cfg_file.h"
 #include "dp_config.h"
 #include "lisp_msg.h"
 
@@ -749,7 +749,7 @@ static void chk_tables(struct cfg_chk *c, const struct raw *r, struct dp_config 
 }
 
 static int check(const struct raw *r, const struct cfg_doc *doc, struct dp_config *cfg,
-		 struct cp_config_errors *errs)
+		 struct cfg_errors *errs)
 {
 	struct cfg_chk c = { .doc = doc, .errs = errs };
 	size_t mark;
@@ -792,12 +792,12 @@ static int check(const struct raw *r, const struct cfg_doc *doc, struct dp_confi
 }
 
 static int dp_config_check(const void *raw, const struct cfg_doc *doc, void *arg,
-			   struct cp_config_errors *errs)
+			   struct cfg_errors *errs)
 {
 	return check(raw, doc, arg, errs);
 }
 
-int dp_config_load(const char *path, struct dp_config **out, struct cp_config_errors *errs)
+int dp_config_load(const char *path, struct dp_config **out, struct cfg_errors *errs)
 {
 	struct dp_config *cfg = calloc(1, sizeof(*cfg));
 	int rc;

@@ -2,8 +2,8 @@
 /*
  * lispgw-dp configuration: one YAML file of the same family as lispgw-cp's
  * (docs/dataplane.md, "Configuration"), loaded with libcyaml through the
- * control plane's schema walker, so that every error comes back as
- * "FILE:LINE: key.path: message" and all of them at once.  Nothing here
+ * shared schema walker (common/config/cfg_file.h), so that every error
+ * comes back as "FILE:LINE: key.path: message" and all of them at once.  Nothing here
  * needs EAL: `lispgw-dp -- -c FILE -n` checks a file without DPDK.
  *
  *   ports:             DPDK ports by device name, role eid or rloc
@@ -138,11 +138,11 @@ struct dp_config {
 	uint32_t flow_idle_ms;		/* a flow idle this long is forgotten */
 };
 
-struct cp_config_errors;
+struct cfg_errors;
 
 /* As cp_config_load(): 0 and *out, or -errno with every error in errs
- * (print them with cp_config_errors_print()). */
-int dp_config_load(const char *path, struct dp_config **out, struct cp_config_errors *errs);
+ * (print them with cfg_errors_print()). */
+int dp_config_load(const char *path, struct dp_config **out, struct cfg_errors *errs);
 void dp_config_free(struct dp_config *cfg);
 
 const struct dp_config_instance *dp_config_instance(const struct dp_config *cfg, uint32_t iid);

@@ -33,7 +33,7 @@
 #include "channel.h"
 #include "neigh.h"
 #include "overlay.h"
-#include "config.h"
+#include "cfg_file.h"
 #include "counters.h"
 #include "dp.h"
 #include "punt.h"
@@ -385,7 +385,7 @@ static int run(struct dp_app *app)
 
 int main(int argc, char **argv)
 {
-	struct cp_config_errors errs;
+	struct cfg_errors errs;
 	struct dp_config *cfg = NULL;
 	struct opts o = { 0 };
 	struct dp_app *app;
@@ -405,14 +405,14 @@ int main(int argc, char **argv)
 	/* Our options after "--": argv[dd] plays argv[0]. */
 	if (opts_parse(argc - dd, argv + dd, &o) < 0)
 		return 2;
-	cp_config_errors_init(&errs);
+	cfg_errors_init(&errs);
 	rc = dp_config_load(o.config, &cfg, &errs);
 	if (rc < 0) {
-		cp_config_errors_print(&errs, stderr);
-		cp_config_errors_free(&errs);
+		cfg_errors_print(&errs, stderr);
+		cfg_errors_free(&errs);
 		return 1;
 	}
-	cp_config_errors_free(&errs);
+	cfg_errors_free(&errs);
 	if (o.check) {
 		printf("%s: OK (%zu ports, %zu instances, %zu static mappings)\n", o.config,
 		       cfg->port_count, cfg->instance_count, cfg->static_count);

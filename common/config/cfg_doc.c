@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "config_priv.h"
+#include "cfg_file.h"
 
 /* Deeper than any valid config; bounds recursion on hostile input (an
  * alias can even make the tree a cycle). */
@@ -26,7 +26,7 @@ struct cfg_doc_entry {
 
 struct walk {
 	struct cfg_doc *d;
-	struct cp_config_errors *errs;
+	struct cfg_errors *errs;
 	struct cfg_path path;
 	size_t errors;
 	int nomem;
@@ -71,7 +71,7 @@ static const char *syntax_hint(const char *buf, size_t len, const yaml_mark_t *m
 }
 
 static int syntax_error(const yaml_parser_t *p, const char *buf, size_t len,
-			struct cp_config_errors *errs)
+			struct cfg_errors *errs)
 {
 	const char *hint = syntax_hint(buf, len, &p->problem_mark);
 	int rc;
@@ -89,7 +89,7 @@ static int syntax_error(const yaml_parser_t *p, const char *buf, size_t len,
 }
 
 int cfg_doc_parse(struct cfg_doc *d, const char *buf, size_t len,
-		  struct cp_config_errors *errs)
+		  struct cfg_errors *errs)
 {
 	yaml_document_t extra;
 	yaml_parser_t p;
@@ -445,7 +445,7 @@ static int entry_cmp(const void *a, const void *b)
 }
 
 int cfg_doc_walk(struct cfg_doc *d, const cyaml_schema_value_t *schema,
-		 struct cp_config_errors *errs)
+		 struct cfg_errors *errs)
 {
 	struct walk w = { .d = d, .errs = errs };
 	yaml_node_t *root = yaml_document_get_root_node(&d->doc);
@@ -472,7 +472,7 @@ static const struct cfg_doc_entry *doc_find(const struct cfg_doc *d, const char 
 unsigned int cfg_doc_line(const struct cfg_doc *d, const char *path)
 {
 	const struct cfg_doc_entry *e;
-	char buf[CP_CONFIG_PATH_MAX];
+	char buf[CFG_PATH_MAX];
 	char *cut;
 
 	snprintf(buf, sizeof(buf), "%s", path);

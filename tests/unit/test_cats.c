@@ -12,6 +12,7 @@
 
 #include "cats.h"
 #include "check_util.h"
+#include "cfg_file.h"
 #include "clock_util.h"
 #include "config.h"
 #include "etr_metrics.h"
@@ -660,7 +661,7 @@ END_TEST
 
 /* ---- the cats configuration section ------------------------------------------------ */
 
-static int load_text(const char *text, struct cp_config **cfg, struct cp_config_errors *errs)
+static int load_text(const char *text, struct cp_config **cfg, struct cfg_errors *errs)
 {
 	char path[256];
 	int rc;
@@ -686,7 +687,7 @@ START_TEST(config_section_round_trip)
 		"    - {instance-id: 1000, rank: \"latency_ms,load\"}\n"
 		"    - {rank: \"-gpus\"}\n"
 		"  metrics: {file: /run/m.json, interval: 500ms}\n";
-	struct cp_config_errors errs = { 0 };
+	struct cfg_errors errs = { 0 };
 	struct cp_config *a, *b;
 	char *buf = NULL;
 	size_t len = 0;
@@ -713,7 +714,7 @@ START_TEST(config_section_round_trip)
 	free(buf);
 	cp_config_free(a);
 	cp_config_free(b);
-	cp_config_errors_free(&errs);
+	cfg_errors_free(&errs);
 }
 END_TEST
 
@@ -730,14 +731,14 @@ START_TEST(config_section_errors)
 	};
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		struct cp_config_errors errs = { 0 };
+		struct cfg_errors errs = { 0 };
 		struct cp_config *c = NULL;
 
 		ck_assert_msg(load_text(bad[i], &c, &errs) == -EINVAL, "case %zu accepted", i);
 		ck_assert_msg(errs.count >= 1, "case %zu: no error", i);
 		ck_assert_msg(strncmp(errs.v[0].path, "cats", 4) == 0, "case %zu: path %s", i,
 			      errs.v[0].path);
-		cp_config_errors_free(&errs);
+		cfg_errors_free(&errs);
 	}
 }
 END_TEST

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "check_util.h"
+#include "cfg_file.h"
 #include "config.h"
 #include "config_priv.h"
 #include "lisp_msg.h"
@@ -84,18 +85,18 @@ static size_t list_yaml(const char *rel_dir, const char *prefix, char names[][NA
 
 static struct cp_config *load_ok(const char *path)
 {
-	struct cp_config_errors errs;
+	struct cfg_errors errs;
 	struct cp_config *cfg = NULL;
 	int rc;
 
-	cp_config_errors_init(&errs);
+	cfg_errors_init(&errs);
 	rc = cp_config_load(path, &cfg, &errs);
 	if (rc)
-		cp_config_errors_print(&errs, stderr);
+		cfg_errors_print(&errs, stderr);
 	ck_assert_msg(rc == 0, "%s: load failed (%d), %zu errors", path, rc, errs.count);
 	ck_assert_uint_eq(errs.count, 0);
 	ck_assert_ptr_nonnull(cfg);
-	cp_config_errors_free(&errs);
+	cfg_errors_free(&errs);
 	return cfg;
 }
 
@@ -379,12 +380,12 @@ static void expect_read(const char *path, struct expect *e)
 }
 
 /* "LINE: path: message" as the error list holds it, without the file. */
-static void error_text(const struct cp_config_errors *errs, size_t i, char *buf, size_t len)
+static void error_text(const struct cfg_errors *errs, size_t i, char *buf, size_t len)
 {
 	char full[1024];
 	size_t skip = strlen(errs->file) + 1;
 
-	ck_assert_int_gt(cp_config_error_format(errs, i, full, sizeof(full)), 0);
+	ck_assert_int_gt(cfg_error_format(errs, i, full, sizeof(full)), 0);
 	ck_assert(strncmp(full, errs->file, skip - 1) == 0 && full[skip - 1] == ':');
 	snprintf(buf, len, "%s", full + skip);
 }
@@ -392,7 +393,7 @@ static void error_text(const struct cp_config_errors *errs, size_t i, char *buf,
 static void check_bad(const char *name)
 {
 	struct cp_config *cfg = (struct cp_config *)&cfg;	/* must stay untouched */
-	struct cp_config_errors errs;
+	struct cfg_errors errs;
 	struct expect *e = calloc(1, sizeof(*e));
 	char path[4096], rel[256], got[1024];
 	int rc;
@@ -401,7 +402,7 @@ static void check_bad(const char *name)
 	src_path(rel, path, sizeof(path));
 	expect_read(path, e);
 	ck_assert_msg(e->n > 0, "%s has no '# expect:' lines", name);
-	cp_config_errors_init(&errs);
+	cfg_errors_init(&errs);
 	rc = cp_config_load(path, &cfg, &errs);
 	ck_assert_msg(rc == -EINVAL, "%s: load returned %d", name, rc);
 	ck_assert_ptr_eq(cfg, (struct cp_config *)&cfg);
@@ -415,7 +416,7 @@ static void check_bad(const char *name)
 			      "%s: error %zu\n  got      %s\n  expected %s", name, i, got,
 			      e->text[i]);
 	}
-	cp_config_errors_free(&errs);
+	cfg_errors_free(&errs);
 	free(e);
 }
 
@@ -495,11 +496,11 @@ START_TEST(test_many_errors)
 {
 	const char *const sections[] = { "roles", "xtr-id", "listen", "rest", "map-server",
 					 "map-resolver", "etr", "itr", "pitr", "petr", "agents" };
-	struct cp_config_errors errs;
+	struct cfg_errors errs;
 	struct cp_config *cfg = NULL;
 	char path[4096];
 
-	cp_config_errors_init(&errs);
+	cfg_errors_init(&errs);
 	ck_assert_int_eq(cp_config_load(src_path("tests/config/bad-many.yaml", path, sizeof(path)),
 					&cfg, &errs),
 			 -EINVAL);
@@ -514,51 +515,51 @@ START_TEST(test_many_errors)
 	}
 	for (size_t i = 1; i < errs.count; i++)
 		ck_assert_uint_le(errs.v[i - 1].line, errs.v[i].line);
-	cp_config_errors_free(&errs);
+	cfg_errors_free(&errs);
 }
 END_TEST
 
 START_TEST(test_error_format)
 {
-	struct cp_config_errors errs;
+	struct cfg_errors errs;
 	struct cp_config *cfg = NULL;
 	char path[4096], want[4200], buf[1024], *text = NULL;
 	size_t len = 0;
 	FILE *f;
 
 	src_path("tests/config/bad-key-id.yaml", path, sizeof(path));
-	cp_config_errors_init(&errs);
+	cfg_errors_init(&errs);
 	ck_assert_int_eq(cp_config_load(path, &cfg, &errs), -EINVAL);
 	ck_assert_uint_eq(errs.count, 1);
 	snprintf(want, sizeof(want),
 		 "%s:12: etr.map-servers[0].key-id: must be 1 (HMAC-SHA-1-96) or 2 "
 		 "(HMAC-SHA-256-128), got 3",
 		 path);
-	ck_assert_int_gt(cp_config_error_format(&errs, 0, buf, sizeof(buf)), 0);
+	ck_assert_int_gt(cfg_error_format(&errs, 0, buf, sizeof(buf)), 0);
 	ck_assert_str_eq(buf, want);
-	ck_assert_int_eq(cp_config_error_format(&errs, 1, buf, sizeof(buf)), -EINVAL);
-	ck_assert_int_eq(cp_config_error_format(&errs, 0, buf, 10), -ENOSPC);
+	ck_assert_int_eq(cfg_error_format(&errs, 1, buf, sizeof(buf)), -EINVAL);
+	ck_assert_int_eq(cfg_error_format(&errs, 0, buf, 10), -ENOSPC);
 	f = open_memstream(&text, &len);
-	ck_assert_int_eq(cp_config_errors_print(&errs, f), 1);
+	ck_assert_int_eq(cfg_errors_print(&errs, f), 1);
 	fclose(f);
 	strcat(want, "\n");
 	ck_assert_str_eq(text, want);
 	free(text);
-	cp_config_errors_free(&errs);
+	cfg_errors_free(&errs);
 }
 END_TEST
 
 START_TEST(test_unreadable)
 {
-	struct cp_config_errors errs;
+	struct cfg_errors errs;
 	struct cp_config *cfg = NULL;
 	char buf[1024], dir[4096];
 
-	cp_config_errors_init(&errs);
+	cfg_errors_init(&errs);
 	ck_assert_int_eq(cp_config_load("/nonexistent/lispgw.yaml", &cfg, &errs), -ENOENT);
 	ck_assert_uint_eq(errs.count, 1);
 	ck_assert_uint_eq(errs.v[0].line, 0);
-	cp_config_error_format(&errs, 0, buf, sizeof(buf));
+	cfg_error_format(&errs, 0, buf, sizeof(buf));
 	ck_assert_str_eq(buf, "/nonexistent/lispgw.yaml: cannot read: No such file or directory");
 	ck_assert_int_eq(cp_config_load(src_path("docs/examples", dir, sizeof(dir)), &cfg, &errs),
 			 -EISDIR);
@@ -566,18 +567,18 @@ START_TEST(test_unreadable)
 	ck_assert_ptr_null(cfg);
 	/* No error list wanted: still fails cleanly. */
 	ck_assert_int_eq(cp_config_load("/nonexistent/lispgw.yaml", &cfg, NULL), -ENOENT);
-	cp_config_errors_free(&errs);
+	cfg_errors_free(&errs);
 }
 END_TEST
 
 /* One error list through a bad then a good load: the good one empties it. */
 START_TEST(test_errors_reused)
 {
-	struct cp_config_errors errs;
+	struct cfg_errors errs;
 	struct cp_config *cfg = NULL;
 	char path[4096];
 
-	cp_config_errors_init(&errs);
+	cfg_errors_init(&errs);
 	ck_assert_int_eq(cp_config_load(src_path("tests/config/bad-many.yaml", path, sizeof(path)),
 					&cfg, &errs),
 			 -EINVAL);
@@ -587,7 +588,7 @@ START_TEST(test_errors_reused)
 			 0);
 	ck_assert_uint_eq(errs.count, 0);
 	cp_config_free(cfg);
-	cp_config_errors_free(&errs);
+	cfg_errors_free(&errs);
 }
 END_TEST
 
@@ -629,7 +630,7 @@ START_TEST(test_cyaml_backtrace)
 				  "  in mapping field 'map-servers' (line: 2, column: 3)\n"
 				  "  in mapping field 'etr' (line: 1, column: 1)\n"
 				  "  in mapping (line: 1, column: 1)\n";
-	char path[CP_CONFIG_PATH_MAX];
+	char path[CFG_PATH_MAX];
 
 	ck_assert_int_eq(cfg_cyaml_backtrace_path(log, path, sizeof(path)), 0);
 	ck_assert_str_eq(path, "etr.map-servers[1].key-id");
