@@ -78,7 +78,8 @@ int evloop_run(struct evloop *loop);
 void evloop_stop(struct evloop *loop);
 /*
  * One turn, waiting at most timeout_ms (-1: until something happens,
- * 0: poll).  Returns the number of fd callbacks and timers run (the
+ * 0: poll); a stop and continue of the process (SIGSTOP, a debugger) does
+ * not end the wait early.  Returns the number of fd callbacks and timers run (the
  * signals of one turn count once, as their signalfd's event; hooks not
  * counted), or -errno.
  */
