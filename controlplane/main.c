@@ -16,6 +16,7 @@
 #include "cfg_file.h"
 #include "cp.h"
 #include "log.h"
+#include "rest.h"
 
 static void usage(FILE *f)
 {
@@ -26,10 +27,19 @@ static void usage(FILE *f)
 		   "  -h       this help\n");
 }
 
+/* The daemon and its API: the API reads the daemon, never the reverse. */
+struct lispgw_cp {
+	struct cp cp;
+	struct rest *rest;	/* NULL when REST is off */
+};
+
 static void on_hup(int signo, void *arg)
 {
+	struct lispgw_cp *d = arg;
+
 	(void)signo;
-	cp_reload(arg);
+	if (cp_reload(&d->cp) == 0 && d->rest)
+		rest_reload(d->rest, &d->cp.cfg->rest);
 }
 
 static void on_term(int signo, void *arg)
@@ -57,7 +67,7 @@ int main(int argc, char **argv)
 	bool check = false, debug = false;
 	struct lisp_err err;
 	struct evloop *loop;
-	struct cp cp;
+	struct lispgw_cp d = { .rest = NULL };
 	int opt, rc;
 
 	while ((opt = getopt(argc, argv, "c:ndh")) != -1) {
@@ -103,18 +113,25 @@ int main(int argc, char **argv)
 		cp_config_free(cfg);
 		return 1;
 	}
-	if (cp_start(&cp, loop, path, cfg, &err) < 0) {
+	if (cp_start(&d.cp, loop, path, cfg, &err) < 0) {
 		log_error("cannot start: %s", err.msg);
 		evloop_free(loop);
 		return 1;
 	}
-	evloop_signal_add(loop, SIGHUP, on_hup, &cp);
-	evloop_signal_add(loop, SIGTERM, on_term, &cp);
-	evloop_signal_add(loop, SIGINT, on_term, &cp);
+	if (cfg->rest.enabled && !(d.rest = rest_start(&d.cp, &cfg->rest, &err))) {
+		log_error("cannot start: %s", err.msg);
+		cp_stop(&d.cp);
+		evloop_free(loop);
+		return 1;
+	}
+	evloop_signal_add(loop, SIGHUP, on_hup, &d);
+	evloop_signal_add(loop, SIGTERM, on_term, &d.cp);
+	evloop_signal_add(loop, SIGINT, on_term, &d.cp);
 	signal(SIGPIPE, SIG_IGN);
 	log_info("lispgw-cp started (%s)", path);
 	rc = evloop_run(loop);
-	cp_stop(&cp);
+	rest_stop(d.rest);	/* never from inside a handler: here, after the loop */
+	cp_stop(&d.cp);
 	evloop_free(loop);
 	return rc < 0 ? 1 : 0;
 }

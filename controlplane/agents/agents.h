@@ -173,12 +173,4 @@ int agent_records_build(const struct agent *a, const struct lisp_locator *site, 
 			uint32_t ttl_min, struct agent_records *r, struct lisp_err *err);
 void agent_records_free(struct agent_records *r);
 
-/* ---- the daemon's glue (rest_agents.c) ------------------------------------------- */
-
-struct cp;
-
-/* Registers every active agent through the ETR (start-up, and after a
- * reload rebuilt the ETR).  Failures are logged per agent. */
-void agents_install_all(struct cp *cp);
-
 #endif

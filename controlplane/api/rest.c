@@ -394,6 +394,8 @@ struct rest *rest_start(struct cp *cp, const struct cp_config_rest *conf, struct
 		return NULL;
 	}
 	rest->cp = cp;
+	if (cp->itr)	/* the map-cache as the API sees it */
+		cp->itr_ops = &rest_itr_ops;
 	rest->epoll_fd = -1;
 	rest->conf = *conf;
 	rest->conf.token = NULL;

@@ -49,7 +49,8 @@ struct rest;
 extern const struct cp_itr_ops rest_itr_ops;
 
 /* Starts listening on conf's address and port (conf->enabled must be set)
- * on cp's event loop.  NULL with err filled when the port cannot be bound. */
+ * on cp's event loop, and gives cp its ITR view (cp->itr_ops).  NULL with
+ * err filled when the port cannot be bound. */
 struct rest *rest_start(struct cp *cp, const struct cp_config_rest *conf, struct lisp_err *err);
 /* Closes every connection and the listener.  Never from inside a handler. */
 void rest_stop(struct rest *rest);

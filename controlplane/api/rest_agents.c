@@ -12,7 +12,7 @@
  *
  * A body is validated completely (agents.c) and the store checks conflicts
  * before the ETR is told anything, so a 4xx changes nothing.  The glue that
- * turns an agent into ETR database records lives here too.
+ * turns an agent into ETR database records is the daemon's (cp_agents.c).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -30,132 +30,6 @@
 #include "rest_priv.h"
 
 #define AGENTS_PATH	"/api/v1/agents"
-
-/* ---- the ETR side ---------------------------------------------------------------- */
-
-static uint8_t site_arena_buf[REST_ARENA_BYTES];
-
-/* The site prefix (shorter than the host EID) covering eid, decoded. */
-static int site_lookup(struct cp *cp, const struct lisp_prefix *eid, struct lisp_arena *arena,
-		       struct lisp_record *rec, struct lisp_prefix *match)
-{
-	struct lisp_prefix up = *eid;
-
-	if (!cp->etr || eid->plen == 0)
-		return -ENOENT;
-	up.plen--;
-	lisp_prefix_mask(&up);
-	return etr_db_lookup(cp->etr, &up, arena, rec, match);
-}
-
-static bool site_covers(void *arg, const struct lisp_prefix *eid)
-{
-	struct lisp_arena arena;
-	struct lisp_record rec;
-	struct lisp_prefix match;
-
-	lisp_arena_init(&arena, site_arena_buf, sizeof(site_arena_buf));
-	return site_lookup(arg, eid, &arena, &rec, &match) == 0;
-}
-
-static uint32_t default_ttl(const struct cp *cp)
-{
-	return cp->cfg->etr.record_ttl_min ? cp->cfg->etr.record_ttl_min
-					   : CP_CONFIG_DEF_RECORD_TTL_MIN;
-}
-
-/* The agent's records join those the CATS metrics agent keeps current
- * (cats.metrics): its RLOCs' load and latency follow the file as the
- * configured database's do, over the agent's own attributes. */
-static void agent_metrics_set(struct cp *cp, const struct agent_records *r)
-{
-	for (size_t k = 0; cp->etr_metrics && k < r->count; k++) {
-		const struct lisp_record *rec = &r->rec[k];
-		struct etr_metrics_rloc rl[LISP_LOCATORS_MAX];
-		char *txt[LISP_LOCATORS_MAX] = { 0 };
-		struct etr_metrics_mapping mm = { .ttl_min = rec->ttl, .rlocs = rl };
-		size_t n = 0;
-
-		if (lisp_waddr_to_prefix(&rec->eid, rec->mask_len, &mm.eid, NULL) < 0)
-			continue;
-		for (size_t j = 0; j < rec->loc_count && n < LISP_LOCATORS_MAX; j++) {
-			const struct lisp_locator *l = &rec->locs[j];
-			const struct lisp_addr *a = lisp_waddr_rloc(&l->addr);
-
-			if (!a)
-				continue;
-			rl[n] = (struct etr_metrics_rloc){ *a, l->priority, l->weight, NULL };
-			if (l->addr.afi == LISP_AFI_LCAF && l->addr.lcaf.type == LCAF_TYPE_JSON)
-				rl[n].attrs = txt[n] = strndup(l->addr.lcaf.json.text,
-							       l->addr.lcaf.json.len);
-			n++;
-		}
-		mm.rloc_count = n;
-		if (etr_metrics_set(cp->etr_metrics, &mm) < 0)
-			log_warn("agents: the metrics agent cannot follow a record: out of memory");
-		for (size_t j = 0; j < n; j++)
-			free(txt[j]);
-	}
-}
-
-/* Puts the agent's records in the ETR database (each registered at once;
- * a record that replaces one is a new registration, not a withdrawal). */
-static int agent_install(struct cp *cp, const struct agent *a, struct lisp_err *err)
-{
-	struct lisp_arena arena;
-	struct lisp_record site;
-	struct lisp_prefix match;
-	struct agent_records r;
-	int rc;
-
-	memset(&site, 0, sizeof(site));
-	lisp_arena_init(&arena, site_arena_buf, sizeof(site_arena_buf));
-	if (!a->rloc_count && site_lookup(cp, &a->eid, &arena, &site, &match) < 0)
-		return lisp_err_set(err, ERANGE, "rlocs: required: no site prefix of the ETR "
-				    "database covers the agent's EID");
-	rc = agent_records_build(a, site.locs, site.loc_count, default_ttl(cp), &r, err);
-	if (rc < 0)
-		return rc;
-	for (size_t k = 0; rc == 0 && k < r.count; k++)
-		rc = etr_db_set(cp->etr, &r.rec[k], err);
-	if (rc == 0 && cp->dp)
-		dp_push_db_set(cp->dp, &r.rec[0]);
-	if (rc == 0)
-		agent_metrics_set(cp, &r);
-	agent_records_free(&r);
-	return rc;
-}
-
-static void agent_uninstall(struct cp *cp, const struct agent *a, bool with_dn)
-{
-	if (etr_db_del(cp->etr, &a->eid) == 0 && cp->dp)
-		dp_push_db_del(cp->dp, &a->eid);
-	if (cp->etr_metrics)
-		etr_metrics_del(cp->etr_metrics, &a->eid);
-	if (with_dn && a->has_dn) {
-		etr_db_del(cp->etr, &a->dn);
-		if (cp->etr_metrics)
-			etr_metrics_del(cp->etr_metrics, &a->dn);
-	}
-}
-
-void agents_install_all(struct cp *cp)
-{
-	struct lisp_err err = { .msg = "" };
-	char t[LISP_ADDR_STR_MAX + 16];
-
-	if (!cp->agents || !cp->etr)
-		return;
-	for (size_t i = 0; i < agent_store_count(cp->agents); i++) {
-		const struct agent *a = agent_store_at(cp->agents, i);
-
-		if (!a->active)
-			continue;
-		lisp_prefix_format(&a->eid, t, sizeof(t));
-		if (agent_install(cp, a, &err) < 0)
-			log_error("agents: %s (%s) not registered: %s", a->id, t, err.msg);
-	}
-}
 
 /* ---- helpers -------------------------------------------------------------------------- */
 
@@ -644,17 +518,17 @@ void rest_post_agents(struct rest_req *rq, struct rest_resp *rs)
 	}
 	snprintf(id, sizeof(id), "%s", a.id);
 	was_kept = agent_store_find(cp->agents, id) != NULL;
-	rc = agent_store_add(cp->agents, &a, site_covers, cp, &err);
+	rc = agent_store_add(cp->agents, &a, cp_agent_site_covers, cp, &err);
 	if (rc < 0) {
 		error_from(rs, status_of(rc), &err);
 		goto out;
 	}
 	stored = agent_store_find(cp->agents, id);
-	rc = agent_install(cp, stored, &err);
+	rc = cp_agent_install(cp, stored, &err);
 	if (rc < 0) {
 		struct lisp_err e2;
 
-		agent_uninstall(cp, stored, true);
+		cp_agent_uninstall(cp, stored, true);
 		agent_store_remove(cp->agents, id, !was_kept, &e2);
 		error_from(rs, rc == -ERANGE ? MHD_HTTP_CONFLICT : status_of(rc), &err);
 		goto out;
@@ -728,12 +602,12 @@ void rest_patch_agent(struct rest_req *rq, struct rest_resp *rs)
 	cur = agent_store_find(cp->agents, id);
 	/* Re-registered in place: the EID is never withdrawn, only a DN that
 	 * went away or changed is. */
-	rc = agent_install(cp, cur, &err);
+	rc = cp_agent_install(cp, cur, &err);
 	if (rc < 0) {
 		struct lisp_err e2;
 
 		agent_store_replace(cp->agents, &old, &e2);
-		agent_install(cp, agent_store_find(cp->agents, id), &e2);
+		cp_agent_install(cp, agent_store_find(cp->agents, id), &e2);
 		error_from(rs, rc == -ERANGE ? MHD_HTTP_CONFLICT : status_of(rc), &err);
 		goto out;
 	}
@@ -783,7 +657,7 @@ void rest_delete_agent(struct rest_req *rq, struct rest_resp *rs)
 		return;
 	}
 	if (copy.active)
-		agent_uninstall(cp, &copy, true);
+		cp_agent_uninstall(cp, &copy, true);
 	log_info("agents: %s removed%s", id, release ? ", its EID released" : "");
 	rest_resp_json(rs, MHD_HTTP_OK,
 		       json_pack("{s:s, s:o, s:b, s:b}", "id", id, "eid",

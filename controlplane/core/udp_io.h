@@ -29,6 +29,11 @@
 #include "lisp_addr.h"
 #include "lisp_err.h"
 
+/* Where a role's control messages go: udp_io in the daemon, a capture in
+ * tests.  Every role (Map-Server, Map-Resolver, ETR, ITR) sends through one. */
+typedef void (*lisp_send_fn)(void *arg, const struct lisp_addr *dst, uint16_t dst_port,
+			     const uint8_t *msg, size_t len);
+
 #define UDP_IO_BATCH	64	/* datagrams per recvmmsg / sendmmsg */
 #define UDP_IO_BUF_SIZE	9000	/* largest datagram taken or sent (jumbo) */
 #define UDP_IO_RX_BUDGET 8	/* recvmmsg batches per socket per loop turn */

@@ -10,7 +10,6 @@
 #include "cp_priv.h"
 #include "log.h"
 #include "mapdb.h"
-#include "rest.h"
 
 /* The configuration check refuses what does not fit these (config.h). */
 _Static_assert(CP_CONFIG_LISTEN_MAX == CP_SOCKS_MAX, "listen.addresses");
@@ -209,7 +208,7 @@ static int agents_start(struct cp *cp, const struct cp_config *cfg, struct lisp_
 	cp->agents = agent_store_new(&p, err);
 	if (!cp->agents)
 		return lisp_err_prefix(err, -EINVAL, "agents");
-	agents_install_all(cp);
+	cp_agents_install_all(cp);
 	return 0;
 }
 
@@ -354,7 +353,6 @@ static int cp_roles_build(struct cp *cp, const struct cp_config *cfg, struct lis
 		cp->itr = cp_itr_from_config(cp, cfg, err);
 		if (!cp->itr)
 			return -EINVAL;
-		cp->itr_ops = &rest_itr_ops;
 	}
 	if (cfg->dataplane.socket) {
 		struct dp_push_params p;
@@ -396,8 +394,6 @@ int cp_start(struct cp *cp, struct evloop *loop, const char *config_path,
 		rc = agents_start(cp, cfg, err);
 	if (rc == 0)
 		rc = cp_cats_apply(cp, cfg, err);	/* CATS */
-	if (rc == 0 && cfg->rest.enabled && !(cp->rest = rest_start(cp, &cfg->rest, err)))
-		rc = -EADDRNOTAVAIL;
 	if (rc < 0) {
 		cp_stop(cp);
 		return rc;
@@ -412,8 +408,6 @@ int cp_start(struct cp *cp, struct evloop *loop, const char *config_path,
 
 void cp_stop(struct cp *cp)
 {
-	rest_stop(cp->rest);
-	cp->rest = NULL;
 	cp_roles_free(cp);
 	agent_store_free(cp->agents);
 	cp->agents = NULL;

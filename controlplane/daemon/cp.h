@@ -35,10 +35,10 @@ struct cp_msg_counters {
 };
 
 /*
- * The ITR role's map-cache as the REST API and /metrics see it.  Whoever
- * builds the ITR role sets cp->itr_ops (rest_itr_ops, rest.h, adapts
- * itr.h/mapcache.h) and cp->itr (the struct itr); without them the API
- * answers 404 naming the missing role.  Called on the loop's thread only.
+ * The ITR role's map-cache as the REST API and /metrics see it.  The daemon
+ * builds cp->itr (the struct itr); the API, when it starts, sets
+ * cp->itr_ops (rest_itr_ops, api/rest.h, adapts itr.h/mapcache.h); without
+ * them the API answers 404 naming the missing role.  Called on the loop's thread only.
  */
 struct cp_cache_entry {
 	struct lisp_prefix eid;
@@ -64,7 +64,7 @@ struct cp_itr_ops {
 	bool (*static_exists)(void *itr, const struct lisp_prefix *eid);
 };
 
-struct rest;
+struct agent;
 struct agent_store;
 
 struct cp {
@@ -81,9 +81,8 @@ struct cp {
 	const struct cp_itr_ops *itr_ops;	/* NULL without the ITR role */
 	struct itr *itr;
 	struct dp_push *dp;			/* NULL without a dataplane section */
-	struct rest *rest;			/* NULL when REST is off */
 	struct etr_metrics *etr_metrics;	/* CATS metric agent (cp_cats.c) */
-	struct agent_store *agents;		/* agents (rest_agents.c); NULL without ETR */
+	struct agent_store *agents;		/* agents (cp_agents.c); NULL without ETR */
 	struct cp_msg_counters c;
 	uint64_t started_ms;
 };
@@ -101,6 +100,19 @@ void cp_stop(struct cp *cp);
  * running value (docs/config.md, "What a reload applies").  A change of
  * roles refuses the whole reload.  0 or -EINVAL. */
 int cp_reload(struct cp *cp);
+
+/* Agents (cp_agents.c): an agent's records into the ETR database (each
+ * registered at once), the data plane and the metrics agent; 0 or -errno
+ * with err filled (-ERANGE: no RLOC of its own and no site prefix covers
+ * it).  Uninstall withdraws them (and its DN's record with with_dn). */
+int cp_agent_install(struct cp *cp, const struct agent *a, struct lisp_err *err);
+void cp_agent_uninstall(struct cp *cp, const struct agent *a, bool with_dn);
+/* Registers every active agent through the ETR (start-up, and after a
+ * reload rebuilt the ETR).  Failures are logged per agent. */
+void cp_agents_install_all(struct cp *cp);
+/* Whether a site prefix of the ETR database (shorter than eid) covers eid;
+ * arg is the struct cp (agent_store_add's callback). */
+bool cp_agent_site_covers(void *arg, const struct lisp_prefix *eid);
 
 /* Sends a control message from the socket of the destination's family. */
 void cp_send(void *cp, const struct lisp_addr *dst, uint16_t port, const uint8_t *msg,

@@ -75,7 +75,7 @@ int cp_cats_apply(struct cp *cp, const struct cp_config *cfg, struct lisp_err *e
 		etr_metrics_start(cp->etr_metrics);
 		/* The agents registered through the API follow the file too
 		 * (their records are unchanged: nothing is registered again). */
-		agents_install_all(cp);
+		cp_agents_install_all(cp);
 	}
 	return 0;
 }

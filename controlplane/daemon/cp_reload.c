@@ -16,7 +16,6 @@
 #include "cp.h"
 #include "cp_priv.h"
 #include "log.h"
-#include "rest.h"
 
 #define SWAP(a, b)                      \
 	do {                            \
@@ -282,14 +281,12 @@ int cp_reload(struct cp *cp)
 	if (etr) {
 		etr_free(cp->etr);
 		cp->etr = etr;
-		agents_install_all(cp);	/* the new database has the file's only */
+		cp_agents_install_all(cp);	/* the new database has the file's only */
 		etr_start(etr);
 		if (cp->dp)	/* only what changed goes to the data plane */
 			dp_push_db_load(cp->dp, next->etr.database, next->etr.mapping_count);
 	}
 	itr_apply(&r);
-	if (cp->rest)
-		rest_reload(cp->rest, &next->rest);
 	if (cp_cats_apply(cp, next, &err) < 0)	/* CATS */
 		log_error("reload: cats: %s", err.msg);
 	cp_config_free(cp->cfg);

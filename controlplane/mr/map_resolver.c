@@ -24,7 +24,7 @@ struct map_resolver {
 	struct site_table *sites;
 	struct pubsub *pubsub;
 	struct cats_policies cats;
-	ms_send_fn send;
+	lisp_send_fn send;
 	void *send_arg;
 	struct ratelimit *rl;
 	struct mr_counters c;
@@ -128,7 +128,7 @@ static void mr_changed(void *arg, const struct lisp_prefix *eid, struct reg_eid 
 
 struct map_resolver *map_resolver_new(struct evloop *loop, const struct mr_params *params,
 				      struct map_server *ms, struct site_table *sites,
-				      ms_send_fn send, void *send_arg)
+				      lisp_send_fn send, void *send_arg)
 {
 	struct map_resolver *mr = calloc(1, sizeof(*mr));
 

@@ -82,7 +82,7 @@ struct map_resolver;
  * answered negatively or not at all, as configured sites allow). */
 struct map_resolver *map_resolver_new(struct evloop *loop, const struct mr_params *params,
 				      struct map_server *ms, struct site_table *sites,
-				      ms_send_fn send, void *send_arg);
+				      lisp_send_fn send, void *send_arg);
 void map_resolver_free(struct map_resolver *mr);
 void map_resolver_params_default(struct mr_params *p);
 

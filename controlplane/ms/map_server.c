@@ -54,7 +54,7 @@ struct map_server {
 	struct evloop *loop;
 	struct site_table *sites;
 	struct ms_params params;
-	ms_send_fn send;
+	lisp_send_fn send;
 	void *send_arg;
 	struct registry *registry;
 	struct ms_observer observers[MS_OBSERVERS_MAX];
@@ -97,7 +97,7 @@ static void ms_expired(void *arg, const struct lisp_prefix *eid, struct reg_eid 
 }
 
 struct map_server *map_server_new(struct evloop *loop, struct site_table *sites,
-				  const struct ms_params *params, ms_send_fn send, void *send_arg)
+				  const struct ms_params *params, lisp_send_fn send, void *send_arg)
 {
 	struct map_server *ms = calloc(1, sizeof(*ms));
 

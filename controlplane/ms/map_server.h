@@ -16,6 +16,7 @@
 #include "lisp_addr.h"
 #include "registry.h"
 #include "site.h"
+#include "udp_io.h"
 
 /* How the Map-Server decides that a Map-Register is not a replay.  RFC 9301
  * has ETRs increment the nonce; deployed ETRs send random nonces.  "unique"
@@ -87,17 +88,13 @@ struct ms_counters {
 #undef MS_COUNTER_FIELD
 };
 
-/* Where the Map-Server's messages go (udp_io in the daemon, a capture in
- * tests). */
-typedef void (*ms_send_fn)(void *arg, const struct lisp_addr *dst, uint16_t dst_port,
-			   const uint8_t *msg, size_t len);
 /* Told about every change of a mapping (entry NULL: no longer registered). */
 typedef void (*ms_change_fn)(void *arg, const struct lisp_prefix *eid, struct reg_eid *entry);
 
 struct map_server;
 
 struct map_server *map_server_new(struct evloop *loop, struct site_table *sites,
-				  const struct ms_params *params, ms_send_fn send, void *send_arg);
+				  const struct ms_params *params, lisp_send_fn send, void *send_arg);
 void map_server_free(struct map_server *ms);
 
 /* Observers of changes (at most a few: pub/sub, data-plane channel). */

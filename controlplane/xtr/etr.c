@@ -21,7 +21,7 @@ void etr_params_default(struct etr_params *p)
 }
 
 struct etr *etr_new(struct evloop *loop, const struct etr_params *params,
-		    const struct etr_map_server *servers, size_t server_count, ms_send_fn send,
+		    const struct etr_map_server *servers, size_t server_count, lisp_send_fn send,
 		    void *send_arg)
 {
 	struct etr *etr = calloc(1, sizeof(*etr));

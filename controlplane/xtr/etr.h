@@ -31,7 +31,7 @@
 
 #include "evloop.h"
 #include "lisp_msg.h"
-#include "map_server.h"
+#include "udp_io.h"
 
 #define ETR_KEY_MAX 128
 /* One database record, encoded (etr_db_set refuses a bigger one). */
@@ -106,7 +106,7 @@ struct etr_counters {
 struct etr;
 
 struct etr *etr_new(struct evloop *loop, const struct etr_params *params,
-		    const struct etr_map_server *servers, size_t server_count, ms_send_fn send,
+		    const struct etr_map_server *servers, size_t server_count, lisp_send_fn send,
 		    void *send_arg);
 void etr_free(struct etr *etr);
 void etr_params_default(struct etr_params *p);

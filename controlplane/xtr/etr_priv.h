@@ -65,7 +65,7 @@ struct etr {
 	struct etr_params params;
 	struct etr_ms *servers;
 	size_t server_count;
-	ms_send_fn send;
+	lisp_send_fn send;
 	void *send_arg;
 	struct mapdb *db;
 	struct evtimer periodic;

@@ -52,7 +52,7 @@ static bool addr_is_ip(const struct lisp_addr *a)
 
 struct itr *itr_new(struct evloop *loop, const struct itr_params *params,
 		    const struct itr_map_resolver *map_resolvers, size_t map_resolver_count,
-		    ms_send_fn send, void *send_arg)
+		    lisp_send_fn send, void *send_arg)
 {
 	struct itr *itr;
 

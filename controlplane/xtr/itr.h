@@ -33,8 +33,8 @@
 
 #include "evloop.h"
 #include "lisp_msg.h"
-#include "map_server.h"
 #include "mapcache.h"
+#include "udp_io.h"
 
 #define ITR_RLOCS_MAX	8
 #define ITR_KEYS_MAX	16	/* one per Map-Server of the co-located ETR */
@@ -124,7 +124,7 @@ struct itr;
 /* -EINVAL (errno) without a usable local RLOC or Map-Resolver. */
 struct itr *itr_new(struct evloop *loop, const struct itr_params *params,
 		    const struct itr_map_resolver *map_resolvers, size_t map_resolver_count,
-		    ms_send_fn send, void *send_arg);
+		    lisp_send_fn send, void *send_arg);
 void itr_free(struct itr *itr);
 void itr_params_default(struct itr_params *p);
 

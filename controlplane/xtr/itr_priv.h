@@ -48,7 +48,7 @@ struct itr {
 	struct itr_map_resolver *mrs;
 	size_t mr_count;
 	size_t mr_current;
-	ms_send_fn send;
+	lisp_send_fn send;
 	void *send_arg;
 	struct mapcache *cache;
 	struct cats_policies *cats;	/* ranking per IID; NULL: as received */

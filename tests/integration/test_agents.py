@@ -253,8 +253,13 @@ try:
     # PATCH the load: re-registered, never withdrawn.
     pcap = os.path.join(tmp, 'ms.pcap')
     dump = net.run(ns['ms'], 'tshark', '-q', '-i', 'eth0', '-f', 'udp port 4342', '-w', pcap,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    time.sleep(1.5)
+                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    # Capturing only once it says so (a fixed wait loses the update on a
+    # loaded machine); then its stderr is drained so it never blocks.
+    for line in dump.stderr:
+        if 'Capturing on' in line:
+            break
+    threading.Thread(target=dump.stderr.read, daemon=True).start()
     lost = []
     watching = True
 

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* The agent store (controlplane/agents.c) alone: body validation naming the
+/* The agent store (controlplane/agents/agents.c) alone: body validation naming the
  * field, pool allocation, conflicts, kept allocations, persistence across a
  * new store, and the records the ETR registers. */
 #include <check.h>

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* Attribute queries and ranking policies (controlplane/attrq.h). */
+/* Attribute queries and ranking policies (controlplane/cats/attrq.h). */
 #include <errno.h>
 
 #include "attrq.h"

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The control plane's end of the data-plane channel (controlplane/dp_push.c)
+ * The control plane's end of the data-plane channel (controlplane/dp_push/dp_push.c)
  * against the reference data-plane end (common/dp_channel_server.c), both
  * in this process and stepped in turn (the event loop, then the server's
  * poll), over a real UNIX socket and memfd:

@@ -195,7 +195,7 @@ static void set_mapping(struct etr *e, const char *eid, const char *rloc)
 	set_mapping_ttl(e, eid, rloc, 1440);
 }
 
-static struct etr *etr_make(bool proxy, uint8_t xtr_id, ms_send_fn send)
+static struct etr *etr_make(bool proxy, uint8_t xtr_id, lisp_send_fn send)
 {
 	struct etr_map_server server = { .port = 4342, .alg_id = LISP_AUTH_HMAC_SHA256_128 };
 	struct etr_params ep;

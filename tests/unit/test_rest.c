@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * POST /api/v1/mappings bodies (controlplane/rest_mapping_body.c), linked
+ * POST /api/v1/mappings bodies (controlplane/api/rest_mapping_body.c), linked
  * alone: what a valid body becomes (the record the ETR or ITR takes, its
  * JSON LCAF attributes in the configuration's canonical text, and the same
  * record again after an encode/decode round trip), and for every rule the
