@@ -24,9 +24,13 @@
  */
 struct trk_slot {
 	struct dp_msg_key key;
-	uint32_t mark;			/* resync epoch; 0: empty slot */
+	uint32_t mark;			/* resync epoch; 0: empty slot; TRK_GRACE */
 	uint32_t hash;
 };
+
+/* The mark of a stale key in its grace period: no epoch ever takes it, so
+ * no sweep confirms it and RESYNC_END does not find it stale twice. */
+#define TRK_GRACE	UINT32_MAX
 
 struct trk {
 	struct trk_slot *v;
@@ -132,6 +136,14 @@ static void trk_del_at(struct trk *t, size_t i)
 
 /* ---- the server ----------------------------------------------------------------- */
 
+/* A stale key in its grace period (its tracker slot is marked TRK_GRACE):
+ * removed at deadline unless the control plane confirms it first. */
+struct grace_ent {
+	struct dp_msg_key key;
+	uint64_t deadline_ns;
+	uint32_t asked_gen;		/* session it was asked of as a miss; 0: none */
+};
+
 struct dp_channel_server {
 	struct dp_channel_server_params p;
 	char *path;
@@ -151,6 +163,9 @@ struct dp_channel_server {
 	uint64_t next_check_ns;
 	uint32_t snapshot;
 	struct trk trk;
+	struct grace_ent *grace;	/* may hold keys no longer TRK_GRACE */
+	size_t n_grace, cap_grace;
+	size_t grace_waiting;		/* tracker slots marked TRK_GRACE */
 	struct dp_channel_server_counters c;
 	union {
 		uint64_t align;
@@ -165,6 +180,7 @@ void dp_channel_server_params_default(struct dp_channel_server_params *p)
 	p->cp_ring_slots = DP_CHANNEL_CP_SLOTS_DEF;
 	p->dp_ring_slots = DP_CHANNEL_DP_SLOTS_DEF;
 	p->sock_check_us = 10000;
+	p->stale_ask_budget = 256;
 }
 
 static uint64_t now_ns(void)
@@ -257,6 +273,7 @@ void dp_channel_server_free(struct dp_channel_server *s)
 	close(s->lfd);
 	unlink(s->path);
 	free(s->trk.v);
+	free(s->grace);
 	free(s->path);
 	free(s);
 }
@@ -288,10 +305,71 @@ static void event_send(struct dp_channel_server *s, uint16_t code, uint32_t arg,
 		s->c.tx_events++;
 }
 
+static uint64_t clock_now(const struct dp_channel_server *s)
+{
+	return s->p.clock_ns ? s->p.clock_ns() : now_ns();
+}
+
+/* Keeps a stale key for its grace period; false (remove it now) when the
+ * policy says so or the list cannot grow. */
+static bool grace_keep(struct dp_channel_server *s, struct trk_slot *slot)
+{
+	if (!s->p.stale_grace_ms || !(s->p.stale_grace_tables & DP_MSG_TABLE_BIT(slot->key.table)))
+		return false;
+	if (s->ops.stale_keep && !s->ops.stale_keep(s->arg, &slot->key))
+		return false;
+	if (s->n_grace == s->cap_grace) {
+		size_t cap = s->cap_grace ? s->cap_grace * 2 : 256;
+		struct grace_ent *n = realloc(s->grace, cap * sizeof(*n));
+
+		if (!n)
+			return false;
+		s->grace = n;
+		s->cap_grace = cap;
+	}
+	s->grace[s->n_grace++] = (struct grace_ent){
+		.key = slot->key,
+		.deadline_ns = clock_now(s) + (uint64_t)s->p.stale_grace_ms * 1000000u,
+	};
+	slot->mark = TRK_GRACE;
+	s->grace_waiting++;
+	s->c.stale_kept++;
+	return true;
+}
+
+/* A tracked key leaves (delete, flush, expiry) or is confirmed (upsert):
+ * either way it no longer waits.  Its grace_ent goes at the next
+ * grace_poll(). */
+static void grace_end(struct dp_channel_server *s, struct trk_slot *slot)
+{
+	if (slot->mark == TRK_GRACE)
+		s->grace_waiting--;
+}
+
+/* Drops the grace_ents whose key is no longer TRK_GRACE (confirmed,
+ * deleted, flushed), so that a key that goes stale again gets one entry. */
+static void grace_compact(struct dp_channel_server *s)
+{
+	size_t i = 0;
+
+	while (i < s->n_grace) {
+		const struct dp_msg_key *k = &s->grace[i].key;
+		struct trk_slot *slot = trk_find(&s->trk, k, key_hash(k));
+
+		if (slot && slot->mark == TRK_GRACE)
+			i++;
+		else
+			s->grace[i] = s->grace[--s->n_grace];
+	}
+}
+
 /*
  * Removes the tracked keys of tables whose mark is not keep (0: all of
- * them), telling the caller; returns how many, and in *kept how many of
- * those tables stay.  The walk starts after an empty slot, so that no
+ * them, those in their grace period included), telling the caller; with
+ * DP_CHANNEL_RM_STALE a key of a grace table is kept for its grace period
+ * instead (grace_keep) and keys already in theirs are left to it.  Returns
+ * how many keys it found (removed or kept), and in *kept how many of those
+ * tables were confirmed.  The walk starts after an empty slot, so that no
  * cluster wraps past its start and a backward shift only ever moves a key
  * into the slot being looked at, never behind it.
  */
@@ -304,6 +382,8 @@ static size_t sweep(struct dp_channel_server *s, uint32_t tables, uint32_t keep,
 	*kept = 0;
 	if (!t->count)
 		return 0;
+	if (why == DP_CHANNEL_RM_STALE)
+		grace_compact(s);
 	while (t->v[start].mark)
 		start++;
 	i = (start + 1) & mask;
@@ -313,9 +393,14 @@ static size_t sweep(struct dp_channel_server *s, uint32_t tables, uint32_t keep,
 		if (slot->mark && (tables & DP_MSG_TABLE_BIT(slot->key.table))) {
 			if (keep && slot->mark == keep) {
 				(*kept)++;
+			} else if (why == DP_CHANNEL_RM_STALE && slot->mark == TRK_GRACE) {
+				/* already stale: its deadline stands */
+			} else if (why == DP_CHANNEL_RM_STALE && grace_keep(s, slot)) {
+				removed++;
 			} else {
 				struct dp_msg_key k = slot->key;
 
+				grace_end(s, slot);
 				trk_del_at(t, i);
 				s->ops.remove(s->arg, &k, why);
 				removed++;
@@ -350,7 +435,8 @@ static void on_resync(struct dp_channel_server *s, uint16_t type, const struct d
 		if (s->resyncing)
 			s->c.resyncs_abandoned++;
 		s->c.resyncs_begun++;
-		s->epoch = s->epoch + 1 ? s->epoch + 1 : 1;	/* 0 marks an empty slot */
+		/* 0 marks an empty slot, TRK_GRACE a key in its grace period */
+		s->epoch = s->epoch + 1 < TRK_GRACE ? s->epoch + 1 : 1;
 		s->resyncing = true;
 		s->resync_tables = m->tables;
 		s->resync_rejected = 0;
@@ -401,6 +487,11 @@ static void on_upsert(struct dp_channel_server *s, const struct dp_msg_map *m, s
 	h = key_hash(&m->key);
 	slot = trk_find(&s->trk, &m->key, h);
 	rc = s->ops.upsert(s->arg, m, slot != NULL);
+	if (slot && slot->mark == TRK_GRACE) {
+		/* The control plane has it again: its grace period ends. */
+		grace_end(s, slot);
+		s->c.stale_refreshed++;
+	}
 	if (rc < 0) {
 		/* A refused replacement keeps the old mapping, and it was
 		 * mentioned: not stale. */
@@ -429,6 +520,7 @@ static void on_delete(struct dp_channel_server *s, const struct dp_msg_del *m, s
 		s->c.deletes_unknown++;
 		return;
 	}
+	grace_end(s, slot);
 	trk_del_at(&s->trk, (size_t)(slot - s->trk.v));
 	s->c.deletes++;
 	s->ops.remove(s->arg, &m->key, DP_CHANNEL_RM_DELETE);
@@ -603,6 +695,45 @@ static void sock_check(struct dp_channel_server *s)
 	}
 }
 
+/*
+ * The keys in their grace period: each is asked of the attached control
+ * plane once as a miss (not during its replay, which may still bring it),
+ * at most stale_ask_budget a call; one still unconfirmed at its deadline is
+ * removed.  O(kept keys) a call, and only while some are kept.
+ */
+static void grace_poll(struct dp_channel_server *s)
+{
+	uint64_t now = clock_now(s);
+	bool ask = s->attached && !s->resyncing;
+	unsigned int asked = 0;
+	size_t i = 0;
+
+	while (i < s->n_grace) {
+		struct grace_ent *e = &s->grace[i];
+		struct trk_slot *slot = trk_find(&s->trk, &e->key, key_hash(&e->key));
+
+		if (slot && slot->mark == TRK_GRACE && now >= e->deadline_ns) {
+			struct dp_msg_key k = e->key;
+
+			grace_end(s, slot);
+			trk_del_at(&s->trk, (size_t)(slot - s->trk.v));
+			s->c.stale_expired++;
+			s->ops.remove(s->arg, &k, DP_CHANNEL_RM_STALE);
+		} else if (slot && slot->mark == TRK_GRACE) {
+			if (ask && e->asked_gen != s->generation && asked < s->p.stale_ask_budget) {
+				struct dp_msg_miss m = { .eid = e->key };
+
+				if (dp_channel_server_miss(s, &m) == 0)
+					e->asked_gen = s->generation;
+				asked++;
+			}
+			i++;
+			continue;
+		}
+		s->grace[i] = s->grace[--s->n_grace];
+	}
+}
+
 unsigned int dp_channel_server_poll(struct dp_channel_server *s, unsigned int budget)
 {
 	unsigned int n;
@@ -617,9 +748,14 @@ unsigned int dp_channel_server_poll(struct dp_channel_server *s, unsigned int bu
 			sock_check(s);
 		}
 	}
-	if (!s->attached)
+	if (!s->attached) {
+		if (s->n_grace)
+			grace_poll(s);
 		return 0;
+	}
 	n = drain(s, budget);
+	if (s->n_grace)
+		grace_poll(s);
 	if (!s->attached)
 		return n;
 	/* Doorbells, once per call: the control plane sleeps in epoll. */
@@ -712,6 +848,11 @@ size_t dp_channel_server_entries(const struct dp_channel_server *s)
 bool dp_channel_server_has(const struct dp_channel_server *s, const struct dp_msg_key *k)
 {
 	return trk_find(&s->trk, k, key_hash(k)) != NULL;
+}
+
+size_t dp_channel_server_stale_waiting(const struct dp_channel_server *s)
+{
+	return s->grace_waiting;
 }
 
 const struct dp_channel_server_counters *

@@ -9,15 +9,19 @@
  *
  *  - it tracks every key it installed (through the caller's ops) in a
  *    compact hash, each stamped with the resync it was last confirmed in;
- *  - at RESYNC_END it reports every key of the resynced tables that the
- *    control plane did not re-send as stale (ops->remove, DP_CHANNEL_RM_STALE) and
- *    forgets it; then it sends DP_MSG_EV_RESYNC_DONE;
+ *  - at RESYNC_END every key of the resynced tables that the control plane
+ *    did not re-send is stale: it sends DP_MSG_EV_RESYNC_DONE, and removes
+ *    each stale key (ops->remove, DP_CHANNEL_RM_STALE) at once or, in the
+ *    tables of params.stale_grace_tables, after a grace period during which
+ *    the key keeps forwarding, is handed to the control plane as a miss, and
+ *    stays if the control plane pushes it again;
  *  - a control plane that goes away (crash, kill, close) before its
  *    RESYNC_END removes nothing: what it sent is applied, the rest stays
  *    until the next control plane's resync says otherwise.
  *
- * So the caller's tables follow the control plane exactly, and forwarding
- * never waits for it.
+ * This is the only place stale state is forgotten (the tables have no
+ * generations of their own): the caller's tables follow the control plane,
+ * and forwarding never waits for it.
  *
  * Threading: one thread (the data plane's main lcore) calls everything
  * here, the send functions included: the DP->CP ring has one producer.
@@ -62,6 +66,10 @@ struct dp_channel_ops {
 	void (*rloc_status)(void *arg, const struct dp_msg_rloc *m);
 	/* Optional: session changes, for logs and telemetry. */
 	void (*session)(void *arg, enum dp_channel_session_event ev, uint32_t generation);
+	/* Optional: false removes a stale key of a grace table at once (a key
+	 * the caller never installed, so nothing forwards by it).  NULL: every
+	 * stale key of those tables gets the grace period. */
+	bool (*stale_keep)(void *arg, const struct dp_msg_key *key);
 };
 
 struct dp_channel_server_params {
@@ -71,6 +79,15 @@ struct dp_channel_server_params {
 	uint32_t dp_ring_slots;		/* DP->CP ring */
 	uint32_t sock_check_us;		/* how often poll looks at the sockets (a
 					 * syscall); 0: every call */
+	/* Stale keys (docs/dataplane-channel.md, "Stale entries"): those of
+	 * the tables in stale_grace_tables (DP_MSG_TABLE_BIT) stay installed
+	 * for stale_grace_ms after the resync that did not confirm them; the
+	 * others, and all of them with 0 ms (the default), go at RESYNC_END. */
+	uint32_t stale_grace_ms;
+	uint32_t stale_grace_tables;
+	uint32_t stale_ask_budget;	/* misses sent per poll for kept keys: 256 */
+	uint64_t (*clock_ns)(void);	/* deadlines; NULL: CLOCK_MONOTONIC (tests
+					 * give their own clock) */
 };
 
 #define DP_CHANNEL_SERVER_COUNTERS(X)  \
@@ -90,6 +107,9 @@ struct dp_channel_server_params {
 	X(resyncs_done)                \
 	X(resyncs_abandoned)           \
 	X(stale_removed)               \
+	X(stale_kept)                  \
+	X(stale_refreshed)             \
+	X(stale_expired)               \
 	X(msgs_invalid)                \
 	X(tx_misses)                   \
 	X(tx_events)                   \
@@ -139,6 +159,8 @@ bool dp_channel_server_resyncing(const struct dp_channel_server *s);
 /* Keys installed (tracked). */
 size_t dp_channel_server_entries(const struct dp_channel_server *s);
 bool dp_channel_server_has(const struct dp_channel_server *s, const struct dp_msg_key *k);
+/* Stale keys in their grace period (installed, counted in entries). */
+size_t dp_channel_server_stale_waiting(const struct dp_channel_server *s);
 const struct dp_channel_server_counters *
 dp_channel_server_counters_get(const struct dp_channel_server *s);
 

@@ -20,14 +20,6 @@
 #define DP_CHAN_STALE_GRACE_MS 30000	/* resolved entries a restarted CP did not replay */
 #define DP_CHAN_STALE_BUDGET 256	/* of those, re-resolve requests per tick */
 
-/* A map-cache entry a resync did not confirm: still forwarding, asked
- * for again (as a miss), removed at its deadline unless re-pushed. */
-struct stale_ent {
-	struct dp_msg_key key;
-	uint64_t deadline;
-	bool asked;
-};
-
 /* Counter snapshots to the control plane: when the next one is due, and
  * for which session (a new session gets one at once). */
 struct chan_snap {
@@ -41,9 +33,6 @@ struct dp_chan {
 	struct dp_channel_server *srv;
 	uint64_t applied, rejected, removed, rloc_changes;
 	uint64_t miss_sent, miss_no_cp, miss_dropped;
-	struct stale_ent *stale;	/* resync leftovers in their grace period */
-	size_t n_stale, cap_stale;
-	uint64_t stale_kept, stale_refreshed;
 	uint64_t shadowed;	/* map-cache entries of a prefix we own */
 	struct chan_snap snap;	/* counter snapshots (dp_chan_counters_tick) */
 };
@@ -120,63 +109,16 @@ static int chan_upsert(void *arg, const struct dp_msg_map *m, bool exists)
  * A restarted control plane replays only what it still holds: its static
  * entries and database, not the map-cache it had resolved.  Deleting the
  * rest at once would drop the traffic of every existing flow until the
- * misses are resolved again, so entries the resync did not confirm keep
- * forwarding for DP_CHAN_STALE_GRACE_MS, are handed to the new control
- * plane as misses (it resolves and re-pushes them), and only those still
- * unconfirmed at the deadline are removed.  Returns false (delete now)
- * when the list cannot grow.
+ * misses are resolved again, so the channel library keeps the map-cache
+ * entries a resync did not confirm for DP_CHAN_STALE_GRACE_MS, hands them
+ * to the new control plane as misses (it resolves and re-pushes them), and
+ * removes (chan_remove, DP_CHANNEL_RM_STALE) only those still unconfirmed
+ * at the deadline.  A map-cache key shadowed by our database was never
+ * installed: it goes at once, and nobody is asked for it.
  */
-static bool stale_keep(struct dp_chan *c, const struct dp_msg_key *k)
+static bool chan_stale_keep(void *arg, const struct dp_msg_key *k)
 {
-	if (c->n_stale == c->cap_stale) {
-		size_t cap = c->cap_stale ? c->cap_stale * 2 : 256;
-		struct stale_ent *n = realloc(c->stale, cap * sizeof(*n));
-
-		if (!n)
-			return false;
-		c->stale = n;
-		c->cap_stale = cap;
-	}
-	c->stale[c->n_stale++] = (struct stale_ent){
-		.key = *k,
-		.deadline = rte_rdtsc() + rte_get_tsc_hz() / 1000 * DP_CHAN_STALE_GRACE_MS,
-	};
-	c->stale_kept++;
-	return true;
-}
-
-static void stale_poll(struct dp_chan *c)
-{
-	uint64_t now = rte_rdtsc();
-	unsigned int asked = 0;
-	size_t i = 0;
-
-	while (i < c->n_stale) {
-		struct stale_ent *e = &c->stale[i];
-
-		if (dp_channel_server_has(c->srv, &e->key)) {
-			c->stale_refreshed++;	/* re-pushed: the entry is current */
-		} else if (now >= e->deadline) {
-			struct dp_ip eid;
-
-			key_ip(&e->key, &eid);
-			if (dp_tables_mapping_delete(c->app->tables, e->key.iid, &eid,
-						     e->key.plen) == 0)
-				c->removed++;
-		} else {
-			if (!e->asked && asked < DP_CHAN_STALE_BUDGET &&
-			    dp_channel_server_attached(c->srv) &&
-			    !dp_channel_server_resyncing(c->srv)) {
-				struct dp_msg_miss m = { .eid = e->key };
-
-				e->asked = dp_channel_server_miss(c->srv, &m) == 0;
-				asked++;
-			}
-			i++;
-			continue;
-		}
-		*e = c->stale[--c->n_stale];
-	}
+	return !db_has(arg, k);
 }
 
 static void chan_remove(void *arg, const struct dp_msg_key *k, enum dp_channel_remove_reason why)
@@ -184,10 +126,9 @@ static void chan_remove(void *arg, const struct dp_msg_key *k, enum dp_channel_r
 	struct dp_chan *c = arg;
 	struct dp_ip eid;
 
+	(void)why;
 	if (k->table == DP_MSG_TABLE_MAPCACHE && db_has(c, k))
 		return;		/* never installed: the database entry is */
-	if (k->table == DP_MSG_TABLE_MAPCACHE && why == DP_CHANNEL_RM_STALE && stale_keep(c, k))
-		return;
 	key_ip(k, &eid);
 	if (dp_tables_mapping_delete(c->app->tables, k->iid, &eid, k->plen) == 0)
 		c->removed++;
@@ -221,6 +162,7 @@ static const struct dp_channel_ops chan_ops = {
 	.remove = chan_remove,
 	.rloc_status = chan_rloc,
 	.session = chan_session,
+	.stale_keep = chan_stale_keep,
 };
 
 struct dp_chan *dp_chan_open(struct dp_app *app, const char *path)
@@ -233,6 +175,9 @@ struct dp_chan *dp_chan_open(struct dp_app *app, const char *path)
 	c->app = app;
 	dp_channel_server_params_default(&p);
 	p.socket_path = path;
+	p.stale_grace_ms = DP_CHAN_STALE_GRACE_MS;
+	p.stale_grace_tables = DP_MSG_TABLE_BIT(DP_MSG_TABLE_MAPCACHE);
+	p.stale_ask_budget = DP_CHAN_STALE_BUDGET;
 	c->srv = dp_channel_server_new(&p, &chan_ops, c);
 	if (!c->srv) {
 		int e = errno;
@@ -249,7 +194,6 @@ void dp_chan_close(struct dp_chan *c)
 	if (!c)
 		return;
 	dp_channel_server_free(c->srv);
-	free(c->stale);
 	free(c);
 }
 
@@ -306,24 +250,25 @@ void dp_chan_poll(struct dp_chan *c)
 {
 	dp_channel_server_poll(c->srv, DP_CHAN_BUDGET);
 	chan_misses_send(c);
-	if (c->n_stale)
-		stale_poll(c);
 }
 
 void dp_chan_json(const struct dp_chan *c, char *buf, size_t len)
 {
+	const struct dp_channel_server_counters *sc = dp_channel_server_counters_get(c->srv);
+
 	snprintf(buf, len,
 		 ",\"channel\":{\"attached\":%s,\"generation\":%u,\"applied\":%llu,"
 		 "\"rejected\":%llu,\"removed\":%llu,\"rloc_changes\":%llu,"
 		 "\"miss_sent\":%llu,\"miss_no_cp\":%llu,\"miss_dropped\":%llu,"
-		 "\"stale_kept\":%llu,\"stale_refreshed\":%llu,\"stale_waiting\":%zu}",
+		 "\"stale_kept\":%llu,\"stale_refreshed\":%llu,\"stale_expired\":%llu,"
+		 "\"stale_waiting\":%zu}",
 		 dp_channel_server_attached(c->srv) ? "true" : "false",
 		 dp_channel_server_generation(c->srv), (unsigned long long)c->applied,
 		 (unsigned long long)c->rejected, (unsigned long long)c->removed,
 		 (unsigned long long)c->rloc_changes, (unsigned long long)c->miss_sent,
 		 (unsigned long long)c->miss_no_cp, (unsigned long long)c->miss_dropped,
-		 (unsigned long long)c->stale_kept, (unsigned long long)c->stale_refreshed,
-		 c->n_stale);
+		 (unsigned long long)sc->stale_kept, (unsigned long long)sc->stale_refreshed,
+		 (unsigned long long)sc->stale_expired, dp_channel_server_stale_waiting(c->srv));
 }
 
 /* ---- observability: counter snapshots and telemetry (telemetry.c) ----------------- */
