@@ -1,0 +1,313 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * dataplane/decap.c on frames built byte by byte: each encapsulation
+ * delivered to its Instance-ID's EID port (VLAN, Ethernet type), the TTL
+ * (RFC 9300 5.3) and ECN (RFC 6040) rules, outer padding trimmed, one test
+ * per header and policy drop reason, and decap(encap(x)) == x for the
+ * three encapsulations and the four family pairs.
+ */
+#include <errno.h>
+
+#include "encap_fixture.h"
+
+/* Outer Ethernet + IPv4 or IPv6 + UDP + 8-byte tunnel header + payload. */
+static size_t rloc_frame(uint8_t *f, const char *src, const char *dst, uint16_t dport,
+			 const uint8_t tun[8], const uint8_t *payload, size_t plen, uint8_t ttl,
+			 uint8_t tos)
+{
+	bool v6 = strchr(dst, ':') != NULL;
+	size_t l2 = t_eth(f, rloc_mac, nh_mac, 0, v6 ? 0x86dd : 0x0800), l3 = v6 ? 40 : 20;
+	uint8_t *ip = f + l2, *udp = ip + l3;
+	size_t ulen = 8 + 8 + plen;
+
+	memset(ip, 0, l3 + 8);
+	if (v6) {
+		ip[0] = (uint8_t)(0x60 | tos >> 4);
+		ip[1] = (uint8_t)(tos << 4);
+		t_put16(ip + 4, (uint16_t)ulen);
+		ip[6] = 17;
+		ip[7] = ttl;
+		inet_pton(AF_INET6, src, ip + 8);
+		inet_pton(AF_INET6, dst, ip + 24);
+	} else {
+		ip[0] = 0x45;
+		ip[1] = tos;
+		t_put16(ip + 2, (uint16_t)(20 + ulen));
+		ip[8] = ttl;
+		ip[9] = 17;
+		inet_pton(AF_INET, src, ip + 12);
+		inet_pton(AF_INET, dst, ip + 16);
+		t_put16(ip + 10, t_csum(ip, 20, 0));
+	}
+	t_put16(udp, 50000);
+	t_put16(udp + 2, dport);
+	t_put16(udp + 4, (uint16_t)ulen);
+	memcpy(udp + 8, tun, 8);
+	memcpy(udp + 16, payload, plen);
+	return l2 + l3 + ulen;
+}
+
+static const uint8_t lisp100[8] = { 0x88, 0x12, 0x34, 0x56, 0, 0, 100, 0 };
+static const uint8_t vxlan200[8] = { 0x08, 0, 0, 0, 0, 0, 200, 0 };
+static const uint8_t gpe300_v6[8] = { 0x0c, 0, 0, 2, 0, 1, 0x2c, 0 };
+
+static void expect_delivered(const struct rte_mbuf *m, uint16_t vlan, uint16_t type,
+			     const uint8_t *inner, size_t ilen)
+{
+	const uint8_t *d = rte_pktmbuf_mtod(m, const uint8_t *);
+	size_t l2 = vlan ? 18 : 14;
+
+	ck_assert_uint_eq(rte_pktmbuf_pkt_len(m), l2 + ilen);
+	ck_assert_bytes_eq(d, 6, host_mac, 6);
+	ck_assert_bytes_eq(d + 6, 6, gw_mac, 6);
+	if (vlan) {
+		ck_assert_uint_eq(t_get16(d + 12), 0x8100);
+		ck_assert_uint_eq(t_get16(d + 14), vlan);
+	}
+	ck_assert_uint_eq(t_get16(d + l2 - 2), type);
+	ck_assert_bytes_eq(d + l2, ilen, inner, ilen);
+}
+
+START_TEST(decap_each_encapsulation)
+{
+	uint8_t f[512], inner[256], eth[256];
+	size_t ilen, len;
+	struct rte_mbuf *m;
+	uint16_t port;
+
+	/* LISP, IPv4 outer, IPv4 inner. */
+	ilen = t_ip4_udp(inner, "10.2.0.5", "10.1.0.1", 80, 1000, 30, 0, 20);
+	len = rloc_frame(f, "192.0.2.2", "192.0.2.1", 4341, lisp100, inner, ilen, 64, 0);
+	m = decap1(f, len, &port);
+	ck_assert_ptr_nonnull(m);
+	ck_assert_uint_eq(port, 0);
+	expect_delivered(m, 0, 0x0800, inner, ilen);
+	rte_pktmbuf_free(m);
+	/* LISP over IPv6, IPv6 inner. */
+	ilen = t_ip6_udp(inner, "2001:db8:2::5", "2001:db8:1::1", 80, 1000, 30, 0, 20);
+	len = rloc_frame(f, "2001:db8::2", "2001:db8::1", 4341, lisp100, inner, ilen, 64, 0);
+	m = decap1(f, len, &port);
+	ck_assert_ptr_nonnull(m);
+	expect_delivered(m, 0, 0x86dd, inner, ilen);
+	rte_pktmbuf_free(m);
+	/* VXLAN: the inner Ethernet header is replaced by the VRF's, with its
+	 * VLAN tag. */
+	ilen = t_ip4_udp(inner, "10.2.0.5", "10.1.0.1", 80, 1000, 30, 0, 20);
+	t_eth(eth, gw_mac, host_mac, 0, 0x0800);
+	memcpy(eth + 14, inner, ilen);
+	len = rloc_frame(f, "192.0.2.2", "192.0.2.1", 4789, vxlan200, eth, 14 + ilen, 64, 0);
+	m = decap1(f, len, &port);
+	ck_assert_ptr_nonnull(m);
+	expect_delivered(m, 20, 0x0800, inner, ilen);
+	rte_pktmbuf_free(m);
+	/* VXLAN-GPE, IPv6 inner. */
+	ilen = t_ip6_udp(inner, "2001:db8:2::5", "2001:db8:1::1", 80, 1000, 30, 0, 20);
+	len = rloc_frame(f, "192.0.2.2", "192.0.2.1", 4790, gpe300_v6, inner, ilen, 64, 0);
+	m = decap1(f, len, &port);
+	ck_assert_ptr_nonnull(m);
+	expect_delivered(m, 30, 0x86dd, inner, ilen);
+	rte_pktmbuf_free(m);
+	ck_assert_uint_eq(w.ctr.c[DP_CTR_DECAP_LISP], 2);
+	ck_assert_uint_eq(w.ctr.c[DP_CTR_DECAP_VXLAN], 1);
+	ck_assert_uint_eq(w.ctr.c[DP_CTR_DECAP_GPE], 1);
+}
+END_TEST
+
+START_TEST(decap_ttl_and_ecn)
+{
+	uint8_t f[512], inner[256];
+	size_t ilen, len;
+	struct rte_mbuf *m;
+	const uint8_t *d;
+	uint16_t port;
+
+	/* RFC 9300 5.3: the smaller outer TTL wins; the checksum follows. */
+	ilen = t_ip4_udp(inner, "10.2.0.5", "10.1.0.1", 80, 1000, 64, 0x02, 20);
+	len = rloc_frame(f, "192.0.2.2", "192.0.2.1", 4341, lisp100, inner, ilen, 5, 0x03);
+	m = decap1(f, len, &port);
+	ck_assert_ptr_nonnull(m);
+	d = rte_pktmbuf_mtod(m, const uint8_t *) + 14;
+	ck_assert_uint_eq(d[8], 5);
+	ck_assert_uint_eq(d[1], 0x03);		/* RFC 6040: CE copied onto ECT */
+	ck_assert_uint_eq(t_csum(d, 20, 0), 0);
+	rte_pktmbuf_free(m);
+	ilen = t_ip6_udp(inner, "2001:db8:2::5", "2001:db8:1::1", 80, 1000, 64, 0x01, 20);
+	len = rloc_frame(f, "2001:db8::2", "2001:db8::1", 4341, lisp100, inner, ilen, 7, 0x03);
+	m = decap1(f, len, &port);
+	ck_assert_ptr_nonnull(m);
+	d = rte_pktmbuf_mtod(m, const uint8_t *) + 14;
+	ck_assert_uint_eq(d[7], 7);
+	ck_assert_uint_eq((t_get32(d) >> 20) & 3, 3);
+	rte_pktmbuf_free(m);
+	/* Outer CE on a Not-ECT inner packet: drop (RFC 6040 section 4.2). */
+	ilen = t_ip4_udp(inner, "10.2.0.5", "10.1.0.1", 80, 1000, 64, 0, 20);
+	len = rloc_frame(f, "192.0.2.2", "192.0.2.1", 4341, lisp100, inner, ilen, 64, 0x03);
+	expect_drop(f, len, true, DP_CTR_DROP_ECN);
+}
+END_TEST
+
+START_TEST(decap_trims_outer_padding)
+{
+	uint8_t f[512] = { 0 }, inner[64];
+	size_t ilen = t_ip4_udp(inner, "10.2.0.5", "10.1.0.1", 80, 1000, 30, 0, 0);
+	size_t len = rloc_frame(f, "192.0.2.2", "192.0.2.1", 4341, lisp100, inner, ilen, 64, 0);
+	struct rte_mbuf *m;
+	uint16_t port;
+
+	m = decap1(f, len + 7, &port);
+	ck_assert_ptr_nonnull(m);
+	expect_delivered(m, 0, 0x0800, inner, ilen);
+	rte_pktmbuf_free(m);
+}
+END_TEST
+
+/* Each tunnel-header reason of common/dp_hdr.h has its counter. */
+START_TEST(decap_header_drops)
+{
+	static const struct {
+		uint16_t port;
+		uint8_t tun[8];
+		enum dp_ctr why;
+	} cases[] = {
+		{ 4341, { 0x8c, 0, 0, 0, 0, 0, 100, 0 }, DP_CTR_HDR_LISP_RSVD_FLAG },
+		{ 4341, { 0x89, 0, 0, 0, 0, 0, 100, 0 }, DP_CTR_HDR_LISP_KEY_ID },
+		{ 4341, { 0x98, 0, 0, 0, 0, 0, 100, 0 }, DP_CTR_HDR_LISP_N_AND_V },
+		{ 4341, { 0x28, 0, 0, 0, 0, 0, 100, 0 }, DP_CTR_HDR_LISP_E_WITHOUT_N },
+		{ 4789, { 0x00, 0, 0, 0, 0, 0, 200, 0 }, DP_CTR_HDR_VXLAN_NO_I },
+		{ 4789, { 0x0c, 0, 0, 0, 0, 0, 200, 0 }, DP_CTR_HDR_VXLAN_RSVD_FLAG },
+		{ 4789, { 0x08, 0, 0, 0, 0, 0, 200, 1 }, DP_CTR_HDR_VXLAN_RSVD_FIELD },
+		{ 4790, { 0x2c, 0, 0, 1, 0, 1, 0x2c, 0 }, DP_CTR_HDR_GPE_VERSION },
+		{ 4790, { 0x08, 0, 0, 1, 0, 1, 0x2c, 0 }, DP_CTR_HDR_GPE_NO_P },
+		{ 4790, { 0x0c, 0, 0, 9, 0, 1, 0x2c, 0 }, DP_CTR_HDR_GPE_NEXT_PROTO },
+		/* NSH: not ours */
+		{ 4790, { 0x0c, 0, 0, 4, 0, 1, 0x2c, 0 }, DP_CTR_DROP_INNER_NOT_IP },
+	};
+	uint8_t f[512], inner[256];
+	size_t ilen = t_ip4_udp(inner, "10.2.0.5", "10.1.0.1", 80, 1000, 30, 0, 20);
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		size_t len = rloc_frame(f, "192.0.2.2", "192.0.2.1", cases[i].port, cases[i].tun,
+					inner, ilen, 64, 0);
+
+		expect_drop(f, len, true, cases[i].why);
+	}
+	/* A UDP payload shorter than the tunnel header. */
+	{
+		size_t len = rloc_frame(f, "192.0.2.2", "192.0.2.1", 4341, lisp100, inner, 0, 64,
+					0);
+
+		t_put16(f + 14 + 2, 20 + 8 + 4);
+		t_put16(f + 14 + 10, 0);
+		t_put16(f + 14 + 10, t_csum(f + 14, 20, 0));
+		t_put16(f + 14 + 20 + 4, 8 + 4);
+		expect_drop(f, len - 4, true, DP_CTR_HDR_TRUNCATED);
+	}
+}
+END_TEST
+
+START_TEST(decap_drops)
+{
+	static const uint8_t lisp999[8] = { 0x88, 0, 0, 1, 0, 0x03, 0xe7, 0 };
+	static const uint8_t lisp400[8] = { 0x88, 0, 0, 1, 0, 0x01, 0x90, 0 };
+	uint8_t f[2048], inner[2048], eth[256];
+	size_t ilen = t_ip4_udp(inner, "10.2.0.5", "10.1.0.1", 80, 1000, 30, 0, 20), len;
+
+	len = rloc_frame(f, "192.0.2.2", "192.0.2.99", 4341, lisp100, inner, ilen, 64, 0);
+	expect_drop(f, len, true, DP_CTR_DROP_NOT_OUR_RLOC);
+	len = rloc_frame(f, "2001:db8::2", "2001:db8::99", 4341, lisp100, inner, ilen, 64, 0);
+	expect_drop(f, len, true, DP_CTR_DROP_NOT_OUR_RLOC);
+	len = rloc_frame(f, "192.0.2.2", "192.0.2.1", 53, lisp100, inner, ilen, 64, 0);
+	expect_drop(f, len, true, DP_CTR_DROP_NOT_TUNNEL);
+	len = rloc_frame(f, "192.0.2.2", "192.0.2.1", 4341, lisp100, inner, ilen, 64, 0);
+	f[14 + 9] = 6;		/* TCP */
+	expect_drop(f, len, true, DP_CTR_DROP_NOT_TUNNEL);
+	len = rloc_frame(f, "192.0.2.2", "192.0.2.1", 4341, lisp100, inner, ilen, 64, 0);
+	f[14 + 6] = 0x20;	/* MF */
+	expect_drop(f, len, true, DP_CTR_DROP_OUTER_FRAGMENT);
+	len = rloc_frame(f, "192.0.2.2", "192.0.2.1", 4341, lisp999, inner, ilen, 64, 0);
+	expect_drop(f, len, true, DP_CTR_DROP_UNKNOWN_IID);
+	len = rloc_frame(f, "192.0.2.2", "192.0.2.1", 4341, lisp400, inner, ilen, 64, 0);
+	expect_drop(f, len, true, DP_CTR_DROP_NO_EID_PORT);
+	len = rloc_frame(f, "192.0.2.2", "192.0.2.1", 4341, lisp100, inner, ilen, 64, 0);
+	expect_drop(f, len - 1, true, DP_CTR_DROP_OUTER_TRUNCATED);
+	f[12] = 0x08;
+	f[13] = 0x06;
+	expect_punt(f, len, true, DP_CTR_PUNT_ARP);
+	f[12] = 0x88;
+	f[13] = 0xcc;
+	expect_drop(f, len, true, DP_CTR_DROP_OUTER_NOT_IP);
+	inner[0] = 0x55;	/* neither 4 nor 6 */
+	len = rloc_frame(f, "192.0.2.2", "192.0.2.1", 4341, lisp100, inner, ilen, 64, 0);
+	expect_drop(f, len, true, DP_CTR_DROP_INNER_NOT_IP);
+	ilen = t_ip4_udp(inner, "10.2.0.5", "10.1.0.1", 80, 1000, 30, 0, 20);
+	t_put16(inner + 2, (uint16_t)(ilen + 1));	/* longer than what came */
+	len = rloc_frame(f, "192.0.2.2", "192.0.2.1", 4341, lisp100, inner, ilen, 64, 0);
+	expect_drop(f, len, true, DP_CTR_DROP_INNER_TRUNCATED);
+	/* VXLAN carrying ARP. */
+	ilen = t_ip4_udp(inner, "10.2.0.5", "10.1.0.1", 80, 1000, 30, 0, 20);
+	t_eth(eth, gw_mac, host_mac, 0, 0x0806);
+	memcpy(eth + 14, inner, ilen);
+	len = rloc_frame(f, "192.0.2.2", "192.0.2.1", 4789, vxlan200, eth, 14 + ilen, 64, 0);
+	expect_drop(f, len, true, DP_CTR_DROP_INNER_NOT_IP);
+	/* Larger than the EID side's MTU (1500). */
+	ilen = t_ip4_udp(inner, "10.2.0.5", "10.1.0.1", 80, 1000, 30, 0, 1501 - 28);
+	len = rloc_frame(f, "192.0.2.2", "192.0.2.1", 4341, lisp100, inner, ilen, 64, 0);
+	expect_drop(f, len, true, DP_CTR_DROP_MTU);
+}
+END_TEST
+
+/* decap(encap(x)) == x, for the three encapsulations and four family
+ * pairs, when the far RLOC is ours too. */
+START_TEST(round_trip)
+{
+	static const struct {
+		uint16_t vlan;
+		const char *src, *dst;
+	} cases[] = {
+		{ 0, "10.1.0.1", "10.2.0.5" },		{ 0, "10.1.0.1", "10.6.0.5" },
+		{ 0, "2001:db8:1::1", "2001:db8:2::5" }, { 0, "2001:db8:1::1", "2001:db8:4::5" },
+		{ 20, "10.1.0.1", "10.2.0.5" },		{ 20, "10.1.0.1", "10.6.0.5" },
+		{ 20, "2001:db8:1::1", "2001:db8:2::5" }, { 20, "2001:db8:1::1", "2001:db8:4::5" },
+		{ 30, "10.1.0.1", "10.2.0.5" },		{ 30, "10.1.0.1", "10.6.0.5" },
+		{ 30, "2001:db8:1::1", "2001:db8:2::5" }, { 30, "2001:db8:1::1", "2001:db8:4::5" },
+	};
+	struct dp_underlay u = t->underlay;
+
+	inet_pton(AF_INET, "192.0.2.2", &u.local4[u.n_local4++]);
+	inet_pton(AF_INET, "192.0.2.4", &u.local4[u.n_local4++]);
+	inet_pton(AF_INET6, "2001:db8::2", u.local6[u.n_local6++]);
+	inet_pton(AF_INET6, "2001:db8::6", u.local6[u.n_local6++]);
+	t->underlay = u;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		uint8_t f[256];
+		size_t l2, len = eid_frame(f, cases[i].vlan, cases[i].src, cases[i].dst,
+					   (uint16_t)i, 40, &l2);
+		uint16_t port;
+		struct rte_mbuf *m = encap1(f, len, &port), *out[1];
+
+		ck_assert_ptr_nonnull(m);
+		ck_assert_uint_eq(dp_decap_burst(&w, NULL, &m, 1, out, &port), 1);
+		expect_delivered(out[0], cases[i].vlan, t_get16(f + l2 - 2), f + l2, len - l2);
+		rte_pktmbuf_free(out[0]);
+	}
+}
+END_TEST
+
+int main(int argc, char **argv)
+{
+	Suite *s = suite_create("dp_decap");
+	TCase *td = tcase_create("decap");
+
+	(void)argc;
+	if (encap_fixture_init(argv[0]) < 0)
+		return EXIT_FAILURE;
+	tcase_add_checked_fixture(td, setup, teardown);
+	tcase_add_test(td, decap_each_encapsulation);
+	tcase_add_test(td, decap_ttl_and_ecn);
+	tcase_add_test(td, decap_trims_outer_padding);
+	tcase_add_test(td, decap_header_drops);
+	tcase_add_test(td, decap_drops);
+	tcase_add_test(td, round_trip);
+	suite_add_tcase(s, td);
+	return dp_test_run(s);
+}
