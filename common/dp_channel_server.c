@@ -12,166 +12,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "dp_channel.h"
-
-/* ---- the key tracker ------------------------------------------------------------ */
-
-/*
- * Every installed key with the resync epoch that last confirmed it: open
- * addressing, linear probing, deletion by backward shift (no tombstones, so
- * a table that churns for months does not slow down).  32 bytes a slot, at
- * most 3/4 full: 1M mappings take 64 MiB at worst, 43 at best.
- */
-struct trk_slot {
-	struct dp_msg_key key;
-	uint32_t mark;			/* resync epoch; 0: empty slot; TRK_GRACE */
-	uint32_t hash;
-};
-
-/* The mark of a stale key in its grace period: no epoch ever takes it, so
- * no sweep confirms it and RESYNC_END does not find it stale twice. */
-#define TRK_GRACE	UINT32_MAX
-
-struct trk {
-	struct trk_slot *v;
-	size_t cap;			/* a power of two */
-	size_t count;
-};
-
-#define TRK_CAP_MIN	1024u
-
-static uint32_t key_hash(const struct dp_msg_key *k)
-{
-	uint64_t a, b, c, h;
-
-	memcpy(&a, (const uint8_t *)k, 8);
-	memcpy(&b, (const uint8_t *)k + 8, 8);
-	memcpy(&c, (const uint8_t *)k + 16, 8);
-	/* Two rounds of a 64-bit multiply-xorshift mixer (splitmix64's
-	 * finaliser): cheap, and every key bit reaches the low bits we index
-	 * with. */
-	h = a * 0x9e3779b97f4a7c15ull ^ b;
-	h = (h ^ (h >> 31)) * 0xbf58476d1ce4e5b9ull ^ c;
-	h = (h ^ (h >> 27)) * 0x94d049bb133111ebull;
-	return (uint32_t)(h ^ (h >> 32));
-}
-
-static bool key_eq(const struct dp_msg_key *a, const struct dp_msg_key *b)
-{
-	return memcmp(a, b, sizeof(*a)) == 0;
-}
-
-static struct trk_slot *trk_find(const struct trk *t, const struct dp_msg_key *k, uint32_t h)
-{
-	size_t mask = t->cap - 1;
-
-	if (!t->cap)
-		return NULL;
-	for (size_t i = h & mask;; i = (i + 1) & mask) {
-		struct trk_slot *s = &t->v[i];
-
-		if (!s->mark)
-			return NULL;
-		if (s->hash == h && key_eq(&s->key, k))
-			return s;
-	}
-}
-
-static void trk_place(struct trk *t, const struct dp_msg_key *k, uint32_t h, uint32_t mark)
-{
-	size_t mask = t->cap - 1, i = h & mask;
-
-	while (t->v[i].mark)
-		i = (i + 1) & mask;
-	t->v[i].key = *k;
-	t->v[i].hash = h;
-	t->v[i].mark = mark;
-	t->count++;
-}
-
-/* Room for one more key without exceeding 3/4: 0 or -ENOMEM. */
-static int trk_reserve(struct trk *t)
-{
-	struct trk_slot *old = t->v;
-	size_t old_cap = t->cap, cap;
-
-	if ((t->count + 1) * 4 <= t->cap * 3)
-		return 0;
-	cap = t->cap ? t->cap * 2 : TRK_CAP_MIN;
-	t->v = calloc(cap, sizeof(*t->v));
-	if (!t->v) {
-		t->v = old;
-		return -ENOMEM;
-	}
-	t->cap = cap;
-	t->count = 0;
-	for (size_t i = 0; i < old_cap; i++)
-		if (old[i].mark)
-			trk_place(t, &old[i].key, old[i].hash, old[i].mark);
-	free(old);
-	return 0;
-}
-
-/* Empties slot i, shifting back the entries of its cluster that may move
- * (those whose home is not between i and their slot). */
-static void trk_del_at(struct trk *t, size_t i)
-{
-	size_t mask = t->cap - 1, j = i;
-
-	for (;;) {
-		size_t home;
-
-		j = (j + 1) & mask;
-		if (!t->v[j].mark)
-			break;
-		home = t->v[j].hash & mask;
-		if (((j - home) & mask) >= ((j - i) & mask)) {
-			t->v[i] = t->v[j];
-			i = j;
-		}
-	}
-	t->v[i].mark = 0;
-	t->count--;
-}
+#include "dp_channel_server_priv.h"
 
 /* ---- the server ----------------------------------------------------------------- */
-
-/* A stale key in its grace period (its tracker slot is marked TRK_GRACE):
- * removed at deadline unless the control plane confirms it first. */
-struct grace_ent {
-	struct dp_msg_key key;
-	uint64_t deadline_ns;
-	uint32_t asked_gen;		/* session it was asked of as a miss; 0: none */
-};
-
-struct dp_channel_server {
-	struct dp_channel_server_params p;
-	char *path;
-	struct dp_channel_ops ops;
-	void *arg;
-	int lfd;			/* listening */
-	int sfd;			/* the session's socket; -1: none */
-	int evfd;			/* the session's eventfd: wakes the CP */
-	bool attached;
-	struct dp_channel_map map;
-	uint32_t generation;
-	uint32_t epoch;			/* stamp of the current (last) resync */
-	bool resyncing;
-	uint32_t resync_tables;
-	uint64_t resync_rejected;
-	bool tx_pending;		/* produced since the last doorbell check */
-	uint64_t next_check_ns;
-	uint32_t snapshot;
-	struct trk trk;
-	struct grace_ent *grace;	/* may hold keys no longer TRK_GRACE */
-	size_t n_grace, cap_grace;
-	size_t grace_waiting;		/* tracker slots marked TRK_GRACE */
-	struct dp_channel_server_counters c;
-	union {
-		uint64_t align;
-		uint8_t b[DP_MSG_PAYLOAD_MAX];
-	} buf;
-};
 
 void dp_channel_server_params_default(struct dp_channel_server_params *p)
 {
@@ -181,14 +24,6 @@ void dp_channel_server_params_default(struct dp_channel_server_params *p)
 	p->dp_ring_slots = DP_CHANNEL_DP_SLOTS_DEF;
 	p->sock_check_us = 10000;
 	p->stale_ask_budget = 256;
-}
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
 /* A live data plane answers on path: then it is not ours to take over. */
@@ -305,114 +140,6 @@ static void event_send(struct dp_channel_server *s, uint16_t code, uint32_t arg,
 		s->c.tx_events++;
 }
 
-static uint64_t clock_now(const struct dp_channel_server *s)
-{
-	return s->p.clock_ns ? s->p.clock_ns() : now_ns();
-}
-
-/* Keeps a stale key for its grace period; false (remove it now) when the
- * policy says so or the list cannot grow. */
-static bool grace_keep(struct dp_channel_server *s, struct trk_slot *slot)
-{
-	if (!s->p.stale_grace_ms || !(s->p.stale_grace_tables & DP_MSG_TABLE_BIT(slot->key.table)))
-		return false;
-	if (s->ops.stale_keep && !s->ops.stale_keep(s->arg, &slot->key))
-		return false;
-	if (s->n_grace == s->cap_grace) {
-		size_t cap = s->cap_grace ? s->cap_grace * 2 : 256;
-		struct grace_ent *n = realloc(s->grace, cap * sizeof(*n));
-
-		if (!n)
-			return false;
-		s->grace = n;
-		s->cap_grace = cap;
-	}
-	s->grace[s->n_grace++] = (struct grace_ent){
-		.key = slot->key,
-		.deadline_ns = clock_now(s) + (uint64_t)s->p.stale_grace_ms * 1000000u,
-	};
-	slot->mark = TRK_GRACE;
-	s->grace_waiting++;
-	s->c.stale_kept++;
-	return true;
-}
-
-/* A tracked key leaves (delete, flush, expiry) or is confirmed (upsert):
- * either way it no longer waits.  Its grace_ent goes at the next
- * grace_poll(). */
-static void grace_end(struct dp_channel_server *s, struct trk_slot *slot)
-{
-	if (slot->mark == TRK_GRACE)
-		s->grace_waiting--;
-}
-
-/* Drops the grace_ents whose key is no longer TRK_GRACE (confirmed,
- * deleted, flushed), so that a key that goes stale again gets one entry. */
-static void grace_compact(struct dp_channel_server *s)
-{
-	size_t i = 0;
-
-	while (i < s->n_grace) {
-		const struct dp_msg_key *k = &s->grace[i].key;
-		struct trk_slot *slot = trk_find(&s->trk, k, key_hash(k));
-
-		if (slot && slot->mark == TRK_GRACE)
-			i++;
-		else
-			s->grace[i] = s->grace[--s->n_grace];
-	}
-}
-
-/*
- * Removes the tracked keys of tables whose mark is not keep (0: all of
- * them, those in their grace period included), telling the caller; with
- * DP_CHANNEL_RM_STALE a key of a grace table is kept for its grace period
- * instead (grace_keep) and keys already in theirs are left to it.  Returns
- * how many keys it found (removed or kept), and in *kept how many of those
- * tables were confirmed.  The walk starts after an empty slot, so that no
- * cluster wraps past its start and a backward shift only ever moves a key
- * into the slot being looked at, never behind it.
- */
-static size_t sweep(struct dp_channel_server *s, uint32_t tables, uint32_t keep,
-		    enum dp_channel_remove_reason why, size_t *kept)
-{
-	struct trk *t = &s->trk;
-	size_t mask = t->cap - 1, start = 0, removed = 0, steps = 0, i;
-
-	*kept = 0;
-	if (!t->count)
-		return 0;
-	if (why == DP_CHANNEL_RM_STALE)
-		grace_compact(s);
-	while (t->v[start].mark)
-		start++;
-	i = (start + 1) & mask;
-	while (steps < t->cap) {
-		struct trk_slot *slot = &t->v[i];
-
-		if (slot->mark && (tables & DP_MSG_TABLE_BIT(slot->key.table))) {
-			if (keep && slot->mark == keep) {
-				(*kept)++;
-			} else if (why == DP_CHANNEL_RM_STALE && slot->mark == TRK_GRACE) {
-				/* already stale: its deadline stands */
-			} else if (why == DP_CHANNEL_RM_STALE && grace_keep(s, slot)) {
-				removed++;
-			} else {
-				struct dp_msg_key k = slot->key;
-
-				grace_end(s, slot);
-				trk_del_at(t, i);
-				s->ops.remove(s->arg, &k, why);
-				removed++;
-				continue;	/* slot i may hold a shifted key now */
-			}
-		}
-		i = (i + 1) & mask;
-		steps++;
-	}
-	return removed;
-}
-
 static void session_broken(struct dp_channel_server *s)
 {
 	s->c.sessions_broken++;
@@ -448,7 +175,7 @@ static void on_resync(struct dp_channel_server *s, uint16_t type, const struct d
 		s->c.msgs_invalid++;
 		return;
 	}
-	stale = sweep(s, m->tables, s->epoch, DP_CHANNEL_RM_STALE, &kept);
+	stale = dp_channel_stale_sweep(s, m->tables, s->epoch, DP_CHANNEL_RM_STALE, &kept);
 	s->c.stale_removed += stale;
 	s->c.resyncs_done++;
 	s->resyncing = false;
@@ -480,16 +207,16 @@ static void on_upsert(struct dp_channel_server *s, const struct dp_msg_map *m, s
 	}
 	/* Room first: once the caller installed the key we must be able to
 	 * track it, or a later resync could never remove it. */
-	if (trk_reserve(&s->trk) < 0) {
+	if (dp_channel_trk_reserve(&s->trk) < 0) {
 		reject(s, &m->key, ENOMEM);
 		return;
 	}
-	h = key_hash(&m->key);
-	slot = trk_find(&s->trk, &m->key, h);
+	h = dp_channel_key_hash(&m->key);
+	slot = dp_channel_trk_find(&s->trk, &m->key, h);
 	rc = s->ops.upsert(s->arg, m, slot != NULL);
 	if (slot && slot->mark == TRK_GRACE) {
 		/* The control plane has it again: its grace period ends. */
-		grace_end(s, slot);
+		dp_channel_stale_end(s, slot);
 		s->c.stale_refreshed++;
 	}
 	if (rc < 0) {
@@ -504,7 +231,7 @@ static void on_upsert(struct dp_channel_server *s, const struct dp_msg_map *m, s
 	if (slot)
 		slot->mark = s->epoch;
 	else
-		trk_place(&s->trk, &m->key, h, s->epoch);
+		dp_channel_trk_place(&s->trk, &m->key, h, s->epoch);
 }
 
 static void on_delete(struct dp_channel_server *s, const struct dp_msg_del *m, size_t len)
@@ -515,13 +242,13 @@ static void on_delete(struct dp_channel_server *s, const struct dp_msg_del *m, s
 		s->c.msgs_invalid++;
 		return;
 	}
-	slot = trk_find(&s->trk, &m->key, key_hash(&m->key));
+	slot = dp_channel_trk_find(&s->trk, &m->key, dp_channel_key_hash(&m->key));
 	if (!slot) {
 		s->c.deletes_unknown++;
 		return;
 	}
-	grace_end(s, slot);
-	trk_del_at(&s->trk, (size_t)(slot - s->trk.v));
+	dp_channel_stale_end(s, slot);
+	dp_channel_trk_del_at(&s->trk, (size_t)(slot - s->trk.v));
 	s->c.deletes++;
 	s->ops.remove(s->arg, &m->key, DP_CHANNEL_RM_DELETE);
 }
@@ -547,7 +274,7 @@ static void dispatch(struct dp_channel_server *s, uint16_t type, size_t len)
 
 		if (dp_msg_rloc_check(m, len) < 0) {
 			s->c.msgs_invalid++;
-		} else if (!trk_find(&s->trk, &m->key, key_hash(&m->key))) {
+		} else if (!dp_channel_trk_find(&s->trk, &m->key, dp_channel_key_hash(&m->key))) {
 			s->c.rloc_unknown++;
 		} else {
 			s->c.rloc_updates++;
@@ -564,7 +291,7 @@ static void dispatch(struct dp_channel_server *s, uint16_t type, size_t len)
 			return;
 		}
 		s->c.flushes++;
-		s->c.flushed += sweep(s, m->tables, 0, DP_CHANNEL_RM_FLUSH, &kept);
+		s->c.flushed += dp_channel_stale_sweep(s, m->tables, 0, DP_CHANNEL_RM_FLUSH, &kept);
 		return;
 	}
 	default:
@@ -695,45 +422,6 @@ static void sock_check(struct dp_channel_server *s)
 	}
 }
 
-/*
- * The keys in their grace period: each is asked of the attached control
- * plane once as a miss (not during its replay, which may still bring it),
- * at most stale_ask_budget a call; one still unconfirmed at its deadline is
- * removed.  O(kept keys) a call, and only while some are kept.
- */
-static void grace_poll(struct dp_channel_server *s)
-{
-	uint64_t now = clock_now(s);
-	bool ask = s->attached && !s->resyncing;
-	unsigned int asked = 0;
-	size_t i = 0;
-
-	while (i < s->n_grace) {
-		struct grace_ent *e = &s->grace[i];
-		struct trk_slot *slot = trk_find(&s->trk, &e->key, key_hash(&e->key));
-
-		if (slot && slot->mark == TRK_GRACE && now >= e->deadline_ns) {
-			struct dp_msg_key k = e->key;
-
-			grace_end(s, slot);
-			trk_del_at(&s->trk, (size_t)(slot - s->trk.v));
-			s->c.stale_expired++;
-			s->ops.remove(s->arg, &k, DP_CHANNEL_RM_STALE);
-		} else if (slot && slot->mark == TRK_GRACE) {
-			if (ask && e->asked_gen != s->generation && asked < s->p.stale_ask_budget) {
-				struct dp_msg_miss m = { .eid = e->key };
-
-				if (dp_channel_server_miss(s, &m) == 0)
-					e->asked_gen = s->generation;
-				asked++;
-			}
-			i++;
-			continue;
-		}
-		s->grace[i] = s->grace[--s->n_grace];
-	}
-}
-
 unsigned int dp_channel_server_poll(struct dp_channel_server *s, unsigned int budget)
 {
 	unsigned int n;
@@ -741,7 +429,7 @@ unsigned int dp_channel_server_poll(struct dp_channel_server *s, unsigned int bu
 	if (!s->p.sock_check_us) {
 		sock_check(s);
 	} else {
-		uint64_t now = now_ns();
+		uint64_t now = dp_channel_now_ns();
 
 		if (now >= s->next_check_ns) {
 			s->next_check_ns = now + (uint64_t)s->p.sock_check_us * 1000;
@@ -750,12 +438,12 @@ unsigned int dp_channel_server_poll(struct dp_channel_server *s, unsigned int bu
 	}
 	if (!s->attached) {
 		if (s->n_grace)
-			grace_poll(s);
+			dp_channel_stale_poll(s);
 		return 0;
 	}
 	n = drain(s, budget);
 	if (s->n_grace)
-		grace_poll(s);
+		dp_channel_stale_poll(s);
 	if (!s->attached)
 		return n;
 	/* Doorbells, once per call: the control plane sleeps in epoll. */
@@ -847,7 +535,7 @@ size_t dp_channel_server_entries(const struct dp_channel_server *s)
 
 bool dp_channel_server_has(const struct dp_channel_server *s, const struct dp_msg_key *k)
 {
-	return trk_find(&s->trk, k, key_hash(k)) != NULL;
+	return dp_channel_trk_find(&s->trk, k, dp_channel_key_hash(k)) != NULL;
 }
 
 size_t dp_channel_server_stale_waiting(const struct dp_channel_server *s)
