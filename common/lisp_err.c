@@ -10,10 +10,31 @@ int lisp_err_set(struct lisp_err *err, int code, const char *fmt, ...)
 	va_list ap;
 
 	if (err) {
+		err->line = 0;
+		err->path[0] = '\0';
 		va_start(ap, fmt);
 		vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
 		va_end(ap);
 	}
+	return -code;
+}
+
+int lisp_err_at(struct lisp_err *err, int code, const char *path, const char *fmt, ...)
+{
+	char text[LISP_ERR_MSG_MAX];
+	va_list ap;
+
+	if (!err)
+		return -code;
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	err->line = 0;
+	snprintf(err->path, sizeof(err->path), "%s", path);
+	/* Cut at the end when too long: the start names the member. */
+	if (snprintf(err->msg, sizeof(err->msg), "%s%s%s", path, *path ? ": " : "", text) >=
+	    (int)sizeof(err->msg))
+		err->msg[sizeof(err->msg) - 1] = '\0';
 	return -code;
 }
 

@@ -24,19 +24,14 @@
 #include <yaml.h>
 
 #include "lisp_addr.h"
+#include "lisp_err.h"
 
 /* --- errors (cfg_load.c) ----------------------------------------------------- */
 
-/* One error: a line (1-based; 0 when the file could not be read), the key
- * path ("etr.map-servers[0].key-id"; "" for the document) and a message. */
-#define CFG_PATH_MAX	160
-#define CFG_MSG_MAX	256
-
-struct cfg_error {
-	unsigned int line;
-	char path[CFG_PATH_MAX];
-	char msg[CFG_MSG_MAX];
-};
+/* Each error is a struct lisp_err (lisp_err.h): its line (1-based; 0 when
+ * the file could not be read), its key path ("etr.map-servers[0].key-id";
+ * "" for the document) and a message. */
+#define CFG_PATH_MAX	LISP_ERR_PATH_MAX
 
 /* Every error of one load, in line order.  Zero-initialise or call
  * cfg_errors_init(); a load empties it first. */
@@ -44,7 +39,7 @@ struct cfg_errors {
 	char *file;
 	size_t count;
 	size_t cap;
-	struct cfg_error *v;
+	struct lisp_err *v;
 };
 
 void cfg_errors_init(struct cfg_errors *errs);

@@ -34,7 +34,7 @@ void cfg_errors_free(struct cfg_errors *errs)
 int cfg_err_vadd(struct cfg_errors *errs, unsigned int line, const char *path,
 		 const char *fmt, va_list ap)
 {
-	struct cfg_error *e;
+	struct lisp_err *e;
 
 	if (!errs)
 		return 0;
@@ -68,7 +68,7 @@ int cfg_err_add(struct cfg_errors *errs, unsigned int line, const char *path,
 
 int cfg_error_format(const struct cfg_errors *errs, size_t i, char *buf, size_t len)
 {
-	const struct cfg_error *e;
+	const struct lisp_err *e;
 	char line[16] = "";
 	int n;
 
@@ -84,7 +84,7 @@ int cfg_error_format(const struct cfg_errors *errs, size_t i, char *buf, size_t 
 
 int cfg_errors_print(const struct cfg_errors *errs, FILE *f)
 {
-	char buf[CFG_PATH_MAX + CFG_MSG_MAX + 4096];
+	char buf[CFG_PATH_MAX + LISP_ERR_MSG_MAX + 4096];
 
 	for (size_t i = 0; i < errs->count; i++) {
 		/* -ENOSPC still leaves a truncated, terminated line. */
@@ -102,7 +102,7 @@ int cfg_errors_print(const struct cfg_errors *errs, FILE *f)
 static void errors_sort(struct cfg_errors *errs)
 {
 	for (size_t i = 1; i < errs->count; i++) {
-		struct cfg_error e = errs->v[i];
+		struct lisp_err e = errs->v[i];
 		size_t j = i;
 
 		for (; j > 0 && errs->v[j - 1].line > e.line; j--)
@@ -207,7 +207,7 @@ int cfg_cyaml_backtrace_path(const char *log, char *path, size_t len)
 static int cyaml_report(struct cfg_errors *errs, const struct cfg_doc *doc,
 			const struct cyaml_log *l, cyaml_err_t err)
 {
-	char path[CFG_PATH_MAX] = "", msg[CFG_MSG_MAX];
+	char path[CFG_PATH_MAX] = "", msg[LISP_ERR_MSG_MAX];
 	const char *m = l->buf;
 	size_t n;
 

@@ -5,6 +5,7 @@
  * and its records are in agents_record.c.
  */
 #include "agents.h"
+#include "json_keys.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -22,44 +23,6 @@
 
 /* ---- bodies ---------------------------------------------------------------------- */
 
-__attribute__((format(printf, 3, 4))) static int fail(struct agent_err *e, const char *field,
-						       const char *fmt, ...)
-{
-	char text[256];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(text, sizeof(text), fmt, ap);
-	va_end(ap);
-	snprintf(e->field, sizeof(e->field), "%s", field);
-	if (*field)
-		snprintf(e->msg, sizeof(e->msg), "%s: %s", field, text);
-	else
-		snprintf(e->msg, sizeof(e->msg), "%s", text);
-	return -EINVAL;
-}
-
-static int check_keys(struct agent_err *e, json_t *obj, const char *prefix,
-		      const char *const *known)
-{
-	const char *key;
-	json_t *v;
-
-	json_object_foreach(obj, key, v) {
-		const char *const *k;
-		char field[96];
-
-		for (k = known; *k; k++)
-			if (strcmp(*k, key) == 0)
-				break;
-		if (*k)
-			continue;
-		snprintf(field, sizeof(field), "%s%s%.60s", prefix, *prefix ? "." : "", key);
-		return fail(e, field, "unknown field");
-	}
-	return 0;
-}
-
 static bool id_valid(const char *s)
 {
 	size_t n = strlen(s);
@@ -76,28 +39,28 @@ static bool id_valid(const char *s)
 	return true;
 }
 
-static int parse_attrs(struct agent_err *e, json_t *v, const char *field, json_t **out)
+static int parse_attrs(struct lisp_err *e, json_t *v, const char *field, json_t **out)
 {
 	if (!json_is_object(v))
-		return fail(e, field, "must be a JSON object");
+		return lisp_err_at(e, EINVAL, field, "must be a JSON object");
 	if (json_object_get(v, AGENT_ATTR_ID))
-		return fail(e, field, "\"%s\" is reserved: the agent's id is added to every "
+		return lisp_err_at(e, EINVAL, field, "\"%s\" is reserved: the agent's id is added to every "
 				      "RLOC's attributes", AGENT_ATTR_ID);
 	*out = json_deep_copy(v);
-	return *out ? 0 : fail(e, field, "out of memory");
+	return *out ? 0 : lisp_err_at(e, EINVAL, field, "out of memory");
 }
 
-static int parse_int(struct agent_err *e, json_t *v, const char *field, json_int_t lo,
+static int parse_int(struct lisp_err *e, json_t *v, const char *field, json_int_t lo,
 		     json_int_t hi, json_int_t *out)
 {
 	if (!json_is_integer(v) || json_integer_value(v) < lo || json_integer_value(v) > hi)
-		return fail(e, field, "must be an integer %lld..%lld", (long long)lo,
+		return lisp_err_at(e, EINVAL, field, "must be an integer %lld..%lld", (long long)lo,
 			    (long long)hi);
 	*out = json_integer_value(v);
 	return 0;
 }
 
-static int parse_rloc(struct agent_err *e, json_t *r, size_t i, struct agent *a)
+static int parse_rloc(struct lisp_err *e, json_t *r, size_t i, struct agent *a)
 {
 	static const char *const known[] = { "address", "priority", "weight", "attributes", NULL };
 	struct agent_rloc *rl = &a->rlocs[i];
@@ -109,19 +72,19 @@ static int parse_rloc(struct agent_err *e, json_t *r, size_t i, struct agent *a)
 
 	snprintf(prefix, sizeof(prefix), "rlocs[%zu]", i);
 	if (!json_is_object(r))
-		return fail(e, prefix, "must be an object {\"address\": ...}");
-	if ((rc = check_keys(e, r, prefix, known)) < 0)
+		return lisp_err_at(e, EINVAL, prefix, "must be an object {\"address\": ...}");
+	if ((rc = json_check_keys(e, r, prefix, known)) < 0)
 		return rc;
 	snprintf(field, sizeof(field), "%s.address", prefix);
 	m = json_object_get(r, "address");
 	if (!m)
-		return fail(e, field, "required");
+		return lisp_err_at(e, EINVAL, field, "required");
 	if (!json_is_string(m) || lisp_addr_parse(json_string_value(m), &rl->addr, &err) < 0 ||
 	    (rl->addr.afi != LISP_AFI_IPV4 && rl->addr.afi != LISP_AFI_IPV6))
-		return fail(e, field, "must be an IPv4 or IPv6 address");
+		return lisp_err_at(e, EINVAL, field, "must be an IPv4 or IPv6 address");
 	for (size_t j = 0; j < i; j++)
 		if (lisp_addr_equal(&rl->addr, &a->rlocs[j].addr))
-			return fail(e, field, "'%s' is listed twice (also rlocs[%zu])",
+			return lisp_err_at(e, EINVAL, field, "'%s' is listed twice (also rlocs[%zu])",
 				    json_string_value(m), j);
 	rl->priority = 1;
 	rl->weight = 100;
@@ -144,7 +107,7 @@ static int parse_rloc(struct agent_err *e, json_t *r, size_t i, struct agent *a)
 	return 0;
 }
 
-static int parse_rlocs(struct agent_err *e, json_t *v, struct agent *a)
+static int parse_rlocs(struct lisp_err *e, json_t *v, struct agent *a)
 {
 	size_t n;
 	int rc;
@@ -156,11 +119,11 @@ static int parse_rlocs(struct agent_err *e, json_t *v, struct agent *a)
 	if (!v || json_is_null(v))
 		return 0;
 	if (!json_is_array(v))
-		return fail(e, "rlocs", "must be an array of RLOC objects (or null: behind "
+		return lisp_err_at(e, EINVAL, "rlocs", "must be an array of RLOC objects (or null: behind "
 					"the site's xTRs)");
 	n = json_array_size(v);
 	if (n > AGENT_RLOCS_MAX)
-		return fail(e, "rlocs", "at most %d RLOCs", AGENT_RLOCS_MAX);
+		return lisp_err_at(e, EINVAL, "rlocs", "at most %d RLOCs", AGENT_RLOCS_MAX);
 	for (size_t i = 0; i < n; i++) {
 		a->rloc_count = i + 1;
 		if ((rc = parse_rloc(e, json_array_get(v, i), i, a)) < 0)
@@ -169,7 +132,7 @@ static int parse_rlocs(struct agent_err *e, json_t *v, struct agent *a)
 	return 0;
 }
 
-static int parse_dn(struct agent_err *e, json_t *v, struct agent *a)
+static int parse_dn(struct lisp_err *e, json_t *v, struct agent *a)
 {
 	struct lisp_err err;
 	const char *s;
@@ -179,21 +142,21 @@ static int parse_dn(struct agent_err *e, json_t *v, struct agent *a)
 	if (!v || json_is_null(v))
 		return 0;
 	if (!json_is_string(v))
-		return fail(e, "dn", "must be a Distinguished Name (\"planner-7\")");
+		return lisp_err_at(e, EINVAL, "dn", "must be a Distinguished Name (\"planner-7\")");
 	s = json_string_value(v);
 	if (strncmp(s, "dn:", 3) == 0)
 		s += 3;
 	if (!*s || strlen(s) != json_string_length(v) - (size_t)(s - json_string_value(v)))
-		return fail(e, "dn", "must be a non-empty name without NUL bytes");
+		return lisp_err_at(e, EINVAL, "dn", "must be a non-empty name without NUL bytes");
 	if (lisp_addr_set_dn(&a->dn.addr, s, &err) < 0)
-		return fail(e, "dn", "%s", err.msg);
+		return lisp_err_at(e, EINVAL, "dn", "%s", err.msg);
 	a->dn.iid = a->eid.iid;
 	a->dn.plen = 0;
 	a->has_dn = true;
 	return 0;
 }
 
-static int parse_ttl(struct agent_err *e, json_t *v, struct agent *a)
+static int parse_ttl(struct lisp_err *e, json_t *v, struct agent *a)
 {
 	json_int_t t;
 	int rc;
@@ -207,7 +170,7 @@ static int parse_ttl(struct agent_err *e, json_t *v, struct agent *a)
 }
 
 /* Every RLOC's attributes, as registered, fit a JSON LCAF. */
-static int check_sizes(struct agent_err *e, const struct agent *a)
+static int check_sizes(struct lisp_err *e, const struct agent *a)
 {
 	size_t n = a->rloc_count ? a->rloc_count : 1;
 
@@ -219,16 +182,16 @@ static int check_sizes(struct agent_err *e, const struct agent *a)
 		json_decref(o);
 		free(t);
 		if (!len)
-			return fail(e, "attributes", "cannot be encoded");
+			return lisp_err_at(e, EINVAL, "attributes", "cannot be encoded");
 		if (len > AGENT_ATTR_MAX)
-			return fail(e, a->rloc_count ? "rlocs" : "attributes",
+			return lisp_err_at(e, EINVAL, a->rloc_count ? "rlocs" : "attributes",
 				    "the attributes of an RLOC take %zu bytes as JSON, at most %d",
 				    len, AGENT_ATTR_MAX);
 	}
 	return 0;
 }
 
-static int parse_eid(struct agent_err *e, json_t *root, struct agent *a)
+static int parse_eid(struct lisp_err *e, json_t *root, struct agent *a)
 {
 	json_t *iidv = json_object_get(root, "iid"), *eidv = json_object_get(root, "eid");
 	struct lisp_err err;
@@ -245,33 +208,33 @@ static int parse_eid(struct agent_err *e, json_t *root, struct agent *a)
 	a->eid.addr.afi = LISP_AFI_NONE;
 	if (eidv && !json_is_null(eidv)) {
 		if (!json_is_string(eidv))
-			return fail(e, "eid", "must be a host address (\"10.7.0.5\" or "
+			return lisp_err_at(e, EINVAL, "eid", "must be a host address (\"10.7.0.5\" or "
 					      "\"[7]10.7.0.5/32\")");
 		s = json_string_value(eidv);
 		if (lisp_prefix_parse(s, &a->eid, &err) < 0)
-			return fail(e, "eid", "%s", err.msg);
+			return lisp_err_at(e, EINVAL, "eid", "%s", err.msg);
 		if (a->eid.addr.afi != LISP_AFI_IPV4 && a->eid.addr.afi != LISP_AFI_IPV6)
-			return fail(e, "eid", "must be an IPv4 or IPv6 address (a DN goes in \"dn\")");
+			return lisp_err_at(e, EINVAL, "eid", "must be an IPv4 or IPv6 address (a DN goes in \"dn\")");
 		if (a->eid.plen != lisp_addr_max_plen(a->eid.addr.afi))
-			return fail(e, "eid", "must be a host EID (/32 or /128): an agent's EID is "
+			return lisp_err_at(e, EINVAL, "eid", "must be a host EID (/32 or /128): an agent's EID is "
 					      "its own");
 		if (s[0] == '[') {
 			if (has_iid && a->eid.iid != (uint32_t)iid)
-				return fail(e, "eid", "instance-id %u differs from iid %lld",
+				return lisp_err_at(e, EINVAL, "eid", "instance-id %u differs from iid %lld",
 					    a->eid.iid, (long long)iid);
 			if (a->eid.iid > LISP_IID_MAX)
-				return fail(e, "eid", "instance-id must be at most %u", LISP_IID_MAX);
+				return lisp_err_at(e, EINVAL, "eid", "instance-id must be at most %u", LISP_IID_MAX);
 			has_iid = true;
 			iid = a->eid.iid;
 		}
 	}
 	if (!has_iid)
-		return fail(e, "iid", "required (the agent's Instance-ID, its VPN group)");
+		return lisp_err_at(e, EINVAL, "iid", "required (the agent's Instance-ID, its VPN group)");
 	a->eid.iid = (uint32_t)iid;
 	return 0;
 }
 
-static int parse_obj(json_t *root, struct agent *a, struct agent_err *e, bool state)
+static int parse_obj(json_t *root, struct agent *a, struct lisp_err *e, bool state)
 {
 	static const char *const known[] = { "id", "iid", "eid", "dn", "ttl", "attributes",
 					     "rlocs", NULL };
@@ -282,14 +245,14 @@ static int parse_obj(json_t *root, struct agent *a, struct agent_err *e, bool st
 	int rc;
 
 	if (!json_is_object(root))
-		return fail(e, "", "the body must be a JSON object");
-	if ((rc = check_keys(e, root, "", state ? known_state : known)) < 0)
+		return lisp_err_at(e, EINVAL, "", "the body must be a JSON object");
+	if ((rc = json_check_keys(e, root, "", state ? known_state : known)) < 0)
 		return rc;
 	v = json_object_get(root, "id");
 	if (!v)
-		return fail(e, "id", "required");
+		return lisp_err_at(e, EINVAL, "id", "required");
 	if (!json_is_string(v) || !id_valid(json_string_value(v)))
-		return fail(e, "id", "must be 1..%d characters of letters, digits, '.', '_' "
+		return lisp_err_at(e, EINVAL, "id", "must be 1..%d characters of letters, digits, '.', '_' "
 				     "and '-', not starting with '.'", AGENT_ID_MAX);
 	snprintf(a->id, sizeof(a->id), "%s", json_string_value(v));
 	if ((rc = parse_eid(e, root, a)) < 0 ||
@@ -301,7 +264,7 @@ static int parse_obj(json_t *root, struct agent *a, struct agent_err *e, bool st
 		if ((rc = parse_attrs(e, v, "attributes", &a->attrs)) < 0)
 			return rc;
 	} else if (!(a->attrs = json_object())) {
-		return fail(e, "", "out of memory");
+		return lisp_err_at(e, EINVAL, "", "out of memory");
 	}
 	if ((rc = parse_rlocs(e, json_object_get(root, "rlocs"), a)) < 0)
 		return rc;
@@ -309,28 +272,28 @@ static int parse_obj(json_t *root, struct agent *a, struct agent_err *e, bool st
 		a->allocated = json_is_true(json_object_get(root, "allocated"));
 		a->active = json_is_true(json_object_get(root, "active"));
 		if (a->eid.addr.afi == LISP_AFI_NONE)
-			return fail(e, "eid", "required in the state file");
+			return lisp_err_at(e, EINVAL, "eid", "required in the state file");
 	}
 	return check_sizes(e, a);
 }
 
-static json_t *load_body(const char *body, size_t len, struct agent_err *e)
+static json_t *load_body(const char *body, size_t len, struct lisp_err *e)
 {
 	json_error_t jerr;
 	json_t *root;
 
 	if (!body || !len) {
-		fail(e, "", "a JSON body is required");
+		lisp_err_at(e, EINVAL, "", "a JSON body is required");
 		return NULL;
 	}
 	root = json_loadb(body, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (!root)
-		fail(e, "", "not valid JSON: %s (line %d, column %d)", jerr.text, jerr.line,
+		lisp_err_at(e, EINVAL, "", "not valid JSON: %s (line %d, column %d)", jerr.text, jerr.line,
 		     jerr.column);
 	return root;
 }
 
-int agent_parse_new(const char *body, size_t len, struct agent *a, struct agent_err *e)
+int agent_parse_new(const char *body, size_t len, struct agent *a, struct lisp_err *e)
 {
 	json_t *root = load_body(body, len, e);
 	int rc;
@@ -368,7 +331,7 @@ static int merge_patch(json_t *target, json_t *patch)
 }
 
 int agent_parse_patch(const char *body, size_t len, const struct agent *cur, struct agent *a,
-		      struct agent_err *e)
+		      struct lisp_err *e)
 {
 	static const char *const known[] = { "attributes", "rlocs", "dn", "ttl", NULL };
 	static const char *const fixed[] = { "id", "iid", "eid" };
@@ -379,23 +342,23 @@ int agent_parse_patch(const char *body, size_t len, const struct agent *cur, str
 	if (!root)
 		return -EINVAL;
 	if (!json_is_object(root)) {
-		rc = fail(e, "", "the body must be a JSON object");
+		rc = lisp_err_at(e, EINVAL, "", "the body must be a JSON object");
 		goto out;
 	}
 	for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
 		if (json_object_get(root, fixed[i])) {
-			rc = fail(e, fixed[i], "cannot change: an agent's id and EID are stable "
+			rc = lisp_err_at(e, EINVAL, fixed[i], "cannot change: an agent's id and EID are stable "
 					       "(remove it and register it again)");
 			goto out;
 		}
-	if ((rc = check_keys(e, root, "", known)) < 0)
+	if ((rc = json_check_keys(e, root, "", known)) < 0)
 		goto out;
 	if (json_object_size(root) == 0) {
-		rc = fail(e, "", "nothing to change (attributes, rlocs, dn or ttl)");
+		rc = lisp_err_at(e, EINVAL, "", "nothing to change (attributes, rlocs, dn or ttl)");
 		goto out;
 	}
 	if ((rc = agent_copy(a, cur)) < 0) {
-		rc = fail(e, "", "out of memory");
+		rc = lisp_err_at(e, EINVAL, "", "out of memory");
 		goto out;
 	}
 	v = json_object_get(root, "attributes");
@@ -407,7 +370,7 @@ int agent_parse_patch(const char *body, size_t len, const struct agent *cur, str
 		rc = merge_patch(a->attrs, p);
 		json_decref(p);
 		if (rc < 0) {
-			rc = fail(e, "", "out of memory");
+			rc = lisp_err_at(e, EINVAL, "", "out of memory");
 			goto out;
 		}
 	}
@@ -620,7 +583,7 @@ static int state_load(struct agent_store *s, struct lisp_err *err)
 				    s->state_file, STATE_VERSION);
 	}
 	json_array_foreach(list, i, v) {
-		struct agent_err e;
+		struct lisp_err e;
 		struct agent a;
 
 		agent_init(&a);

@@ -68,13 +68,9 @@ int agent_copy(struct agent *dst, const struct agent *src);
 
 /* ---- request bodies --------------------------------------------------------- */
 
-/* A validation failure: the member at fault ("rlocs[1].address", "" for
- * the body) and a sentence that starts with it. */
-struct agent_err {
-	char field[96];
-	char msg[384];
-};
-
+/* A validation failure is a struct lisp_err (lisp_err.h): path is the
+ * member at fault ("rlocs[1].address", "" for the body), msg a sentence
+ * that starts with it. */
 /*
  * POST /api/v1/agents:
  *   {"id": "planner-7", "iid": 7, "eid": "10.7.0.5", "dn": "planner-7",
@@ -84,7 +80,7 @@ struct agent_err {
  * eid may be left out (allocated from a pool of the IID), and may carry the
  * IID ("[7]10.7.0.5/32"); rlocs may be left out (behind the site's xTRs).
  */
-int agent_parse_new(const char *body, size_t len, struct agent *a, struct agent_err *e);
+int agent_parse_new(const char *body, size_t len, struct agent *a, struct lisp_err *e);
 /*
  * PATCH /api/v1/agents/ID applied to a copy of cur: "attributes" is a JSON
  * merge patch (RFC 7396: null removes a member), "rlocs" replaces the RLOCs
@@ -92,7 +88,7 @@ int agent_parse_new(const char *body, size_t len, struct agent *a, struct agent_
  * sets the TTL.  id, iid and eid cannot change.
  */
 int agent_parse_patch(const char *body, size_t len, const struct agent *cur, struct agent *a,
-		      struct agent_err *e);
+		      struct lisp_err *e);
 
 /* The attributes of RLOC i as registered: the agent's, then the RLOC's
  * own over them, then "agent": id.  New reference. */

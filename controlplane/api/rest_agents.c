@@ -489,7 +489,7 @@ void rest_post_agents(struct rest_req *rq, struct rest_resp *rs)
 	struct lisp_err err = { .msg = "" };
 	struct cp *cp = rq->cp;
 	struct agent a, *stored;
-	struct agent_err e;
+	struct lisp_err e;
 	bool was_kept;
 	char id[AGENT_ID_MAX + 1];
 	int rc;
@@ -497,7 +497,7 @@ void rest_post_agents(struct rest_req *rq, struct rest_resp *rs)
 	if (rest_query_check(rq, rs, params) < 0 || !need_store(rq, rs))
 		return;
 	if (agent_parse_new(rq->body, rq->body_len, &a, &e) < 0) {
-		rest_resp_error(rs, MHD_HTTP_BAD_REQUEST, e.field[0] ? e.field : NULL, "%s", e.msg);
+		rest_resp_error(rs, MHD_HTTP_BAD_REQUEST, e.path[0] ? e.path : NULL, "%s", e.msg);
 		return;
 	}
 	/* An agent's EID in the database is the store's to judge (409 naming
@@ -563,7 +563,7 @@ void rest_patch_agent(struct rest_req *rq, struct rest_resp *rs)
 	struct lisp_err err = { .msg = "" };
 	struct cp *cp = rq->cp;
 	struct agent next, old, *cur;
-	struct agent_err e;
+	struct lisp_err e;
 	const char *id;
 	int rc;
 
@@ -576,7 +576,7 @@ void rest_patch_agent(struct rest_req *rq, struct rest_resp *rs)
 		return;
 	}
 	if (agent_parse_patch(rq->body, rq->body_len, cur, &next, &e) < 0) {
-		rest_resp_error(rs, MHD_HTTP_BAD_REQUEST, e.field[0] ? e.field : NULL, "%s", e.msg);
+		rest_resp_error(rs, MHD_HTTP_BAD_REQUEST, e.path[0] ? e.path : NULL, "%s", e.msg);
 		return;
 	}
 	if (next.has_dn) {

@@ -18,58 +18,14 @@
 #include <string.h>
 
 #include "config.h"
+#include "json_keys.h"
 #include "rest_priv.h"
 
 /* Record TTLs, in minutes: as the configuration (1 minute .. 30 days). */
 #define REST_TTL_MAX_MIN (30u * 24 * 60)
 
-struct body_err {
-	char *field;
-	size_t field_len;
-	char *msg;
-	size_t msg_len;
-};
-
-__attribute__((format(printf, 3, 4))) static int fail(struct body_err *e, const char *field,
-						       const char *fmt, ...)
-{
-	char text[256];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(text, sizeof(text), fmt, ap);
-	va_end(ap);
-	snprintf(e->field, e->field_len, "%s", field);
-	if (*field)
-		snprintf(e->msg, e->msg_len, "%s: %s", field, text);
-	else
-		snprintf(e->msg, e->msg_len, "%s", text);
-	return -EINVAL;
-}
-
-static int check_keys(struct body_err *e, json_t *obj, const char *prefix,
-		      const char *const *known)
-{
-	const char *key;
-	json_t *v;
-
-	json_object_foreach(obj, key, v) {
-		const char *const *k;
-		char field[96];
-
-		for (k = known; *k; k++)
-			if (strcmp(*k, key) == 0)
-				break;
-		if (*k)
-			continue;
-		snprintf(field, sizeof(field), "%s%s%.60s", prefix, *prefix ? "." : "", key);
-		return fail(e, field, "unknown field");
-	}
-	return 0;
-}
-
 /* An optional integer member in [lo, hi]; 0 absent, 1 present. */
-static int get_int(struct body_err *e, json_t *obj, const char *key, const char *field,
+static int get_int(struct lisp_err *e, json_t *obj, const char *key, const char *field,
 		   json_int_t lo, json_int_t hi, json_int_t *out)
 {
 	json_t *v = json_object_get(obj, key);
@@ -77,19 +33,19 @@ static int get_int(struct body_err *e, json_t *obj, const char *key, const char 
 	if (!v)
 		return 0;
 	if (!json_is_integer(v) || json_integer_value(v) < lo || json_integer_value(v) > hi)
-		return fail(e, field, "must be %lld..%lld", (long long)lo, (long long)hi);
+		return lisp_err_at(e, EINVAL, field, "must be %lld..%lld", (long long)lo, (long long)hi);
 	*out = json_integer_value(v);
 	return 1;
 }
 
-static int get_bool(struct body_err *e, json_t *obj, const char *key, bool *out)
+static int get_bool(struct lisp_err *e, json_t *obj, const char *key, bool *out)
 {
 	json_t *v = json_object_get(obj, key);
 
 	if (!v)
 		return 0;
 	if (!json_is_boolean(v))
-		return fail(e, key, "must be true or false");
+		return lisp_err_at(e, EINVAL, key, "must be true or false");
 	*out = json_is_true(v);
 	return 1;
 }
@@ -112,7 +68,7 @@ static const char *action_name(uint8_t action)
 	return "?";
 }
 
-static int parse_action(struct body_err *e, json_t *obj, struct rest_mapping *m)
+static int parse_action(struct lisp_err *e, json_t *obj, struct rest_mapping *m)
 {
 	json_t *v = json_object_get(obj, "action");
 
@@ -120,7 +76,7 @@ static int parse_action(struct body_err *e, json_t *obj, struct rest_mapping *m)
 	if (!v)
 		return 0;
 	if (!m->is_static)
-		return fail(e, "action", "only static map-cache entries (\"static\": true) "
+		return lisp_err_at(e, EINVAL, "action", "only static map-cache entries (\"static\": true) "
 					 "take an action");
 	for (size_t i = 0; json_is_string(v) && i < sizeof(actions) / sizeof(actions[0]); i++) {
 		if (strcmp(json_string_value(v), actions[i].name) == 0) {
@@ -128,10 +84,11 @@ static int parse_action(struct body_err *e, json_t *obj, struct rest_mapping *m)
 			return 0;
 		}
 	}
-	return fail(e, "action", "must be encapsulate, native-forward, send-map-request or drop");
+	return lisp_err_at(e, EINVAL, "action",
+			   "must be encapsulate, native-forward, send-map-request or drop");
 }
 
-static int parse_rloc(struct body_err *e, json_t *r, size_t i, struct rest_mapping *m)
+static int parse_rloc(struct lisp_err *e, json_t *r, size_t i, struct rest_mapping *m)
 {
 	static const char *const known[] = { "address", "priority", "weight", "attributes", NULL };
 	struct lisp_locator *loc = &m->locs[i];
@@ -144,20 +101,20 @@ static int parse_rloc(struct body_err *e, json_t *r, size_t i, struct rest_mappi
 
 	snprintf(prefix, sizeof(prefix), "rlocs[%zu]", i);
 	if (!json_is_object(r))
-		return fail(e, prefix, "must be an object {\"address\": ..., \"priority\": ...}");
-	rc = check_keys(e, r, prefix, known);
+		return lisp_err_at(e, EINVAL, prefix, "must be an object {\"address\": ..., \"priority\": ...}");
+	rc = json_check_keys(e, r, prefix, known);
 	if (rc < 0)
 		return rc;
 	snprintf(field, sizeof(field), "%s.address", prefix);
 	a = json_object_get(r, "address");
 	if (!a)
-		return fail(e, field, "required");
+		return lisp_err_at(e, EINVAL, field, "required");
 	if (!json_is_string(a) || lisp_addr_parse(json_string_value(a), &addr, &err) < 0 ||
 	    (addr.afi != LISP_AFI_IPV4 && addr.afi != LISP_AFI_IPV6))
-		return fail(e, field, "must be an IPv4 or IPv6 address");
+		return lisp_err_at(e, EINVAL, field, "must be an IPv4 or IPv6 address");
 	for (size_t j = 0; j < i; j++)
 		if (lisp_addr_equal(&addr, &m->inners[j].plain))
-			return fail(e, field, "'%s' is listed twice (also rlocs[%zu])",
+			return lisp_err_at(e, EINVAL, field, "'%s' is listed twice (also rlocs[%zu])",
 				    json_string_value(a), j);
 	memset(loc, 0, sizeof(*loc));
 	lisp_waddr_from_addr(&m->inners[i], &addr);
@@ -180,14 +137,14 @@ static int parse_rloc(struct body_err *e, json_t *r, size_t i, struct rest_mappi
 	a = json_object_get(r, "attributes");
 	if (a && !json_is_null(a)) {
 		if (!json_is_object(a))
-			return fail(e, field, "must be a JSON object");
+			return lisp_err_at(e, EINVAL, field, "must be a JSON object");
 		/* The configuration's canonical text: compact, sorted keys,
 		 * 15 significant digits. */
 		m->attrs[i] = json_dumps(a, JSON_COMPACT | JSON_SORT_KEYS | JSON_REAL_PRECISION(15));
 		if (!m->attrs[i])
-			return fail(e, field, "cannot be encoded");
+			return lisp_err_at(e, EINVAL, field, "cannot be encoded");
 		if (strlen(m->attrs[i]) > CP_CONFIG_ATTR_MAX)
-			return fail(e, field, "%zu bytes as JSON, at most %d", strlen(m->attrs[i]),
+			return lisp_err_at(e, EINVAL, field, "%zu bytes as JSON, at most %d", strlen(m->attrs[i]),
 				    CP_CONFIG_ATTR_MAX);
 		/* RFC 8060 4.10.2: a JSON LCAF carrying the RLOC. */
 		loc->addr.afi = LISP_AFI_LCAF;
@@ -201,7 +158,7 @@ static int parse_rloc(struct body_err *e, json_t *r, size_t i, struct rest_mappi
 	return 0;
 }
 
-static int parse_rlocs(struct body_err *e, json_t *root, struct rest_mapping *m)
+static int parse_rlocs(struct lisp_err *e, json_t *root, struct rest_mapping *m)
 {
 	json_t *a = json_object_get(root, "rlocs");
 	size_t n;
@@ -210,23 +167,23 @@ static int parse_rlocs(struct body_err *e, json_t *root, struct rest_mapping *m)
 	if (!a || json_is_null(a))
 		n = 0;
 	else if (!json_is_array(a))
-		return fail(e, "rlocs", "must be an array of RLOC objects");
+		return lisp_err_at(e, EINVAL, "rlocs", "must be an array of RLOC objects");
 	else
 		n = json_array_size(a);
 	if (m->is_static && m->action != LISP_ACT_NO_ACTION) {
 		if (n)
-			return fail(e, "rlocs", "a %s entry takes no rlocs", action_name(m->action));
+			return lisp_err_at(e, EINVAL, "rlocs", "a %s entry takes no rlocs", action_name(m->action));
 		return 0;
 	}
 	if (n == 0)
-		return fail(e, "rlocs", "at least one RLOC is required");
+		return lisp_err_at(e, EINVAL, "rlocs", "at least one RLOC is required");
 	if (n > LISP_LOCATORS_MAX)
-		return fail(e, "rlocs", "at most %d RLOCs", LISP_LOCATORS_MAX);
+		return lisp_err_at(e, EINVAL, "rlocs", "at most %d RLOCs", LISP_LOCATORS_MAX);
 	m->locs = calloc(n, sizeof(*m->locs));
 	m->inners = calloc(n, sizeof(*m->inners));
 	m->attrs = calloc(n, sizeof(*m->attrs));
 	if (!m->locs || !m->inners || !m->attrs)
-		return fail(e, "", "out of memory");
+		return lisp_err_at(e, EINVAL, "", "out of memory");
 	m->rloc_count = n;
 	for (size_t i = 0; i < n; i++) {
 		rc = parse_rloc(e, json_array_get(a, i), i, m);
@@ -236,12 +193,11 @@ static int parse_rlocs(struct body_err *e, json_t *root, struct rest_mapping *m)
 	return 0;
 }
 
-int rest_mapping_parse(const char *body, size_t len, struct rest_mapping *m, char *field,
-		       size_t field_len, char *msg, size_t msg_len)
+int rest_mapping_parse(const char *body, size_t len, struct rest_mapping *m,
+		       struct lisp_err *e)
 {
 	static const char *const known[] = { "eid", "ttl", "rlocs", "static", "action", "replace",
 					     NULL };
-	struct body_err e = { field, field_len, msg, msg_len };
 	struct lisp_err err;
 	json_error_t jerr;
 	json_int_t ttl = 0;
@@ -250,45 +206,45 @@ int rest_mapping_parse(const char *body, size_t len, struct rest_mapping *m, cha
 
 	memset(m, 0, sizeof(*m));
 	if (!body || !len)
-		return fail(&e, "", "a JSON body is required");
+		return lisp_err_at(e, EINVAL, "", "a JSON body is required");
 	root = json_loadb(body, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (!root)
-		return fail(&e, "", "not valid JSON: %s (line %d, column %d)", jerr.text,
+		return lisp_err_at(e, EINVAL, "", "not valid JSON: %s (line %d, column %d)", jerr.text,
 			    jerr.line, jerr.column);
 	if (!json_is_object(root)) {
-		rc = fail(&e, "", "the body must be a JSON object");
+		rc = lisp_err_at(e, EINVAL, "", "the body must be a JSON object");
 		goto out;
 	}
-	if ((rc = check_keys(&e, root, "", known)) < 0)
+	if ((rc = json_check_keys(e, root, "", known)) < 0)
 		goto out;
 	v = json_object_get(root, "eid");
 	if (!v) {
-		rc = fail(&e, "eid", "required");
+		rc = lisp_err_at(e, EINVAL, "eid", "required");
 		goto out;
 	}
 	if (!json_is_string(v) || lisp_prefix_parse(json_string_value(v), &m->eid, &err) < 0) {
-		rc = fail(&e, "eid", "must be an EID-prefix \"[iid]address/length\"%s%s",
+		rc = lisp_err_at(e, EINVAL, "eid", "must be an EID-prefix \"[iid]address/length\"%s%s",
 			  json_is_string(v) ? ": " : "", json_is_string(v) ? err.msg : "");
 		goto out;
 	}
 	if (m->eid.addr.afi == LISP_AFI_NONE || m->eid.iid > LISP_IID_MAX) {
-		rc = fail(&e, "eid", "needs an address and an instance-id of at most %u",
+		rc = lisp_err_at(e, EINVAL, "eid", "needs an address and an instance-id of at most %u",
 			  LISP_IID_MAX);
 		goto out;
 	}
-	if ((rc = get_bool(&e, root, "static", &m->is_static)) < 0 ||
-	    (rc = get_bool(&e, root, "replace", &m->replace)) < 0 ||
-	    (rc = parse_action(&e, root, m)) < 0)
+	if ((rc = get_bool(e, root, "static", &m->is_static)) < 0 ||
+	    (rc = get_bool(e, root, "replace", &m->replace)) < 0 ||
+	    (rc = parse_action(e, root, m)) < 0)
 		goto out;
-	rc = get_int(&e, root, "ttl", "ttl", 1, REST_TTL_MAX_MIN, &ttl);
+	rc = get_int(e, root, "ttl", "ttl", 1, REST_TTL_MAX_MIN, &ttl);
 	if (rc < 0)
 		goto out;
 	if (rc && m->is_static) {
-		rc = fail(&e, "ttl", "static map-cache entries never expire: leave ttl out");
+		rc = lisp_err_at(e, EINVAL, "ttl", "static map-cache entries never expire: leave ttl out");
 		goto out;
 	}
 	m->ttl_min = rc ? (uint32_t)ttl : 0;
-	rc = parse_rlocs(&e, root, m);
+	rc = parse_rlocs(e, root, m);
 out:
 	json_decref(root);
 	if (rc < 0)

@@ -51,16 +51,15 @@ void rest_post_mappings(struct rest_req *rq, struct rest_resp *rs)
 	struct rest_mapping m;
 	struct lisp_record rec;
 	struct lisp_err err = { .msg = "" };
-	char field[96], msg[384];
 	json_t *body;
 	bool exists;
 	int rc;
 
 	if (rest_query_check(rq, rs, params) < 0)
 		return;
-	if (rest_mapping_parse(rq->body, rq->body_len, &m, field, sizeof(field), msg,
-			       sizeof(msg)) < 0) {
-		rest_resp_error(rs, MHD_HTTP_BAD_REQUEST, field[0] ? field : NULL, "%s", msg);
+	if (rest_mapping_parse(rq->body, rq->body_len, &m, &err) < 0) {
+		rest_resp_error(rs, MHD_HTTP_BAD_REQUEST, err.path[0] ? err.path : NULL, "%s",
+				err.msg);
 		return;
 	}
 	if (m.is_static ? !cp->itr_ops || !cp->itr : !cp->etr) {

@@ -146,10 +146,10 @@ struct rest_mapping {
 };
 
 /* Validates body into m (every field, nothing applied).  0, or -EINVAL with
- * the field at fault in field (e.g. "rlocs[1].priority") and a sentence in
- * msg. */
-int rest_mapping_parse(const char *body, size_t len, struct rest_mapping *m, char *field,
-		       size_t field_len, char *msg, size_t msg_len);
+ * the member at fault in e->path (e.g. "rlocs[1].priority") and a sentence
+ * in e->msg. */
+int rest_mapping_parse(const char *body, size_t len, struct rest_mapping *m,
+		       struct lisp_err *e);
 void rest_mapping_free(struct rest_mapping *m);
 /* The record the ETR or ITR takes (points into m). */
 void rest_mapping_record(struct rest_mapping *m, struct lisp_record *rec);

@@ -20,7 +20,7 @@
 static void chk_attributes(struct cfg_chk *c, char **out)
 {
 	struct cfg_path p = c->path;
-	char msg[CFG_MSG_MAX];
+	char msg[LISP_ERR_MSG_MAX];
 	yaml_node_t *n;
 	int rc;
 

@@ -20,24 +20,24 @@ static struct lisp_prefix pfx(const char *s)
 	return p;
 }
 
-static int parse(const char *body, struct agent *a, struct agent_err *e)
+static int parse(const char *body, struct agent *a, struct lisp_err *e)
 {
 	return agent_parse_new(body, strlen(body), a, e);
 }
 
 static const char *field_of(const char *body)
 {
-	static struct agent_err e;
+	static struct lisp_err e;
 	struct agent a;
 
 	memset(&e, 0, sizeof(e));
 	ck_assert_int_eq(parse(body, &a, &e), -EINVAL);
-	return e.field;
+	return e.path;
 }
 
 START_TEST(test_validation)
 {
-	struct agent_err e;
+	struct lisp_err e;
 	struct agent a;
 
 	ck_assert_str_eq(field_of("{\"iid\":7}"), "id");
@@ -70,7 +70,7 @@ END_TEST
 START_TEST(test_patch)
 {
 	struct agent cur, next;
-	struct agent_err e;
+	struct lisp_err e;
 	const char *b = "{\"attributes\":{\"load\":0.1,\"state\":null}}";
 
 	ck_assert_int_eq(parse("{\"id\":\"a\",\"iid\":7,\"attributes\":{\"load\":0.5,"
@@ -84,7 +84,7 @@ START_TEST(test_patch)
 	agent_clear(&next);
 	b = "{\"eid\":\"10.0.0.9\"}";
 	ck_assert_int_eq(agent_parse_patch(b, strlen(b), &cur, &next, &e), -EINVAL);
-	ck_assert_str_eq(e.field, "eid");
+	ck_assert_str_eq(e.path, "eid");
 	b = "{}";
 	ck_assert_int_eq(agent_parse_patch(b, strlen(b), &cur, &next, &e), -EINVAL);
 	agent_clear(&cur);
@@ -108,7 +108,7 @@ static struct agent_store *store_new(const char *state, size_t max)
 
 static int add(struct agent_store *s, const char *body, struct lisp_err *err)
 {
-	struct agent_err e;
+	struct lisp_err e;
 	struct agent a;
 	int rc;
 
@@ -200,7 +200,7 @@ START_TEST(test_records)
 {
 	struct lisp_locator site = { .priority = 1, .weight = 100 };
 	struct agent_records r;
-	struct agent_err e;
+	struct lisp_err e;
 	struct lisp_err err;
 	struct agent a;
 	struct lisp_addr x;

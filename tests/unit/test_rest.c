@@ -13,12 +13,13 @@
 #include "rest_priv.h"
 
 static struct rest_mapping m;
-static char field[96], msg[384];
+static struct lisp_err body_err;
+static const char *const field = body_err.path, *const msg = body_err.msg;
 
 static int parse(const char *body)
 {
-	field[0] = msg[0] = '\0';
-	return rest_mapping_parse(body, strlen(body), &m, field, sizeof(field), msg, sizeof(msg));
+	memset(&body_err, 0, sizeof(body_err));
+	return rest_mapping_parse(body, strlen(body), &m, &body_err);
 }
 
 START_TEST(test_etr_mapping)
