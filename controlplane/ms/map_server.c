@@ -358,7 +358,7 @@ _Static_assert(offsetof(struct ms_counters, refused_store_error) -
 	       "MS_REFUSALS counters are contiguous");
 
 static const char *const refusal_names[] = {
-#define MS_REFUSAL_NAME(name) #name + sizeof("refused_") - 1,
+#define MS_REFUSAL_NAME(name) &(#name)[sizeof("refused_") - 1],
 	MS_REFUSALS(MS_REFUSAL_NAME)
 #undef MS_REFUSAL_NAME
 };
