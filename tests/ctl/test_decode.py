@@ -22,25 +22,10 @@ import shutil
 import subprocess
 import sys
 
-SKIP = 77
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from lispgwlab.check import SKIP, Checks  # noqa: E402
+
 HERE = os.path.dirname(os.path.abspath(__file__))
-
-
-class Checker:
-    def __init__(self):
-        self.passed = 0
-        self.failed = 0
-
-    def ok(self, cond, what):
-        if cond:
-            self.passed += 1
-        else:
-            self.failed += 1
-            print(f"FAIL: {what}", file=sys.stderr)
-        return cond
-
-    def eq(self, got, want, what):
-        return self.ok(got == want, f"{what}: got {got!r}, want {want!r}")
 
 
 def run_ctl(ctl, *args):
@@ -230,7 +215,7 @@ def main():
         return SKIP
     os.makedirs(args.outdir, exist_ok=True)
     pkts = lisp_pcaps.write_all(args.outdir)
-    c = Checker()
+    c = Checks("ctl-decode", verbose=False)
     objs = check_main(c, args.ctl, tshark, args.outdir, pkts, tshark_view)
     n = check_tshark(c, tshark, os.path.join(args.outdir, "lisp.pcap"), objs, tshark_view)
     n += check_links(c, args.ctl, tshark, args.outdir, objs, tshark_view)

@@ -20,9 +20,10 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import test_pcap as tp  # noqa: E402  (pcap reader, counters line, checker)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import test_pcap as tp  # noqa: E402  (pcap reader, counters line)
+from lispgwlab.check import SKIP, Checks  # noqa: E402
 
-SKIP = 77
 GW, HOST, RLOC_MAC, NH = tp.GW_MAC, tp.HOST_MAC, tp.RLOC_MAC, tp.NH_MAC
 
 CONFIG = f"""\
@@ -83,7 +84,7 @@ def main():
         return SKIP
     s.conf.verb = 0
     os.makedirs(args.outdir, exist_ok=True)
-    c = tp.Checker()
+    c = Checks("dp-itr-pcap", verbose=False)
 
     def eth(ip):
         return s.Ether(dst=GW, src=HOST) / ip

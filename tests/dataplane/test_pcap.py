@@ -30,7 +30,10 @@ import struct
 import subprocess
 import sys
 
-SKIP = 77
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from lispgwlab.check import SKIP, Checks  # noqa: E402
+from lispgwlab.tshark import rows as tshark_field_rows  # noqa: E402
+
 
 GW_MAC = "02:00:00:00:00:01"     # our EID-side port
 HOST_MAC = "02:00:00:00:00:aa"   # the EID side's peer
@@ -134,23 +137,6 @@ HDR_CASES = [  # (UDP port, tunnel header, counter)
     (4790, "0c00000900012c00", "drop_hdr_gpe_next_proto"),
     (4790, "0c00000400012c00", "drop_inner_not_ip"),   # NSH
 ]
-
-
-class Checker:
-    def __init__(self):
-        self.passed = 0
-        self.failed = 0
-
-    def ok(self, cond, what):
-        if cond:
-            self.passed += 1
-        else:
-            self.failed += 1
-            print(f"FAIL: {what}", file=sys.stderr)
-        return cond
-
-    def eq(self, got, want, what):
-        return self.ok(got == want, f"{what}: got {got!r}, want {want!r}")
 
 
 def config_text():
@@ -394,19 +380,7 @@ FIELDS = ["arp.opcode", "arp.src.hw_mac", "arp.src.proto_ipv4", "arp.dst.hw_mac"
 
 def tshark_rows(tshark, path, fields=None, prefs=()):
     """One dict per frame: field -> list of values (every occurrence)."""
-    fields = fields or FIELDS
-    res = subprocess.run([tshark, "-r", path, "-T", "fields", "-E", "separator=\t",
-                          "-E", "occurrence=a", "-E", "aggregator=,",
-                          "-o", "ip.check_checksum:TRUE", "-o", "udp.check_checksum:TRUE"] +
-                         sum((["-o", p] for p in prefs), []) +
-                         sum((["-e", f] for f in fields), []),
-                         capture_output=True, text=True, check=True)
-    rows = []
-    for line in res.stdout.splitlines():
-        vals = line.split("\t")
-        vals += [""] * (len(fields) - len(vals))
-        rows.append({f: (v.split(",") if v else []) for f, v in zip(fields, vals)})
-    return rows
+    return tshark_field_rows(tshark, path, fields or FIELDS, prefs)
 
 
 def first(row, field):
@@ -588,7 +562,7 @@ def main():
         return SKIP
     scapy.conf.verb = 0
     os.makedirs(args.outdir, exist_ok=True)
-    c = Checker()
+    c = Checks("dp-pcap", verbose=False)
 
     conf = os.path.join(args.outdir, "dp.yaml")
     with open(conf, "w") as f:

@@ -18,28 +18,24 @@ import time
 import urllib.parse
 import urllib.request
 
-sys.path.insert(0, os.path.dirname(__file__))
-import netns   # noqa: E402
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'lib'))
+from lispgwlab import netns, tshark   # noqa: E402
+from lispgwlab.check import Checks, skip   # noqa: E402
+from lispgwlab.daemons import Proc, binary   # noqa: E402
+from lispgwlab.netns import nsexec   # noqa: E402
+from lispgwlab.rest import Api, ctl_args   # noqa: E402
 
-CP = os.environ.get('LISPGW_CP', 'build/controlplane/lispgw-cp')
-CTL = os.environ.get('LISPGW_CTL', 'build/ctl/lispgw-ctl')
-if not netns.can_run():
-    print('skipped: needs root and ip netns')
-    sys.exit(77)
+CP, CTL = binary('lispgw-cp'), binary('lispgw-ctl')
+if netns.unavailable():
+    skip('needs root and ip netns: ' + netns.unavailable())
 
 MS, X1, X2 = '10.88.0.1', '10.88.0.2', '10.88.0.3'
 TOKEN = 'agents-integration-token-0123'
 tmp = tempfile.mkdtemp(prefix='lispgw-agt-')
-failures = []
+checks = Checks('agents integration')
+check = checks.check
+failures = checks.failures
 procs = {}
-
-
-def check(cond, what, detail=''):
-    print(('ok    ' if cond else 'FAIL  ') + what)
-    if not cond:
-        failures.append(what)
-        if detail:
-            print('      ' + str(detail)[:600])
 
 
 def conf(name, text):
@@ -55,9 +51,8 @@ ADDR = {'ms': MS, 'x1': X1, 'x2': X2}
 
 
 def start(name, text):
-    log = open(os.path.join(tmp, name + '.log'), 'a')
-    procs[name] = net.run(ns[name], CP, '-d', '-c', conf(name, text), stdout=log,
-                          stderr=subprocess.STDOUT)
+    procs[name] = Proc([CP, '-d', '-c', conf(name, text)], os.path.join(tmp, name + '.log'),
+                       ns=ns[name], merge=True)
     deadline = time.time() + 5
     while time.time() < deadline:
         try:
@@ -69,33 +64,16 @@ def start(name, text):
 
 
 def stop(name):
-    p = procs.pop(name)
-    p.terminate()
-    try:
-        p.wait(timeout=5)
-    except subprocess.TimeoutExpired:
-        p.kill()
-        p.wait()
+    procs.pop(name).stop()
 
 
 def api(name, method, path, body=None):
-    """Through `ip netns exec` would be slow: the API listens on the
-    namespace's address, reached with curl inside the namespace."""
-    cmd = ['ip', 'netns', 'exec', ns[name], 'curl', '-s', '-m', '5', '-X', method,
-           '-H', 'Authorization: Bearer ' + TOKEN, '-w', '\n%{http_code}',
-           'http://%s:8080%s' % (ADDR[name], path)]
-    if body is not None:
-        cmd += ['-H', 'Content-Type: application/json', '--data', json.dumps(body)]
-    out = subprocess.run(cmd, capture_output=True, text=True, timeout=10)
-    if out.returncode != 0:
-        raise OSError(out.stderr or 'curl %d' % out.returncode)
-    text, _, code = out.stdout.rpartition('\n')
-    return int(code), json.loads(text) if text.strip() else None
+    """The API listens on the namespace's address: reached from inside it."""
+    return Api(ADDR[name], TOKEN, ns=ns[name])(method, path, body)
 
 
 def ctl(name, *args):
-    return subprocess.run(['ip', 'netns', 'exec', ns[name], CTL, '--api',
-                           'http://%s:8080' % ADDR[name], '--token', TOKEN] + list(args),
+    return subprocess.run(nsexec(ns[name], *ctl_args(Api(ADDR[name], TOKEN)), *args),
                           capture_output=True, text=True, timeout=20)
 
 
@@ -252,14 +230,9 @@ try:
 
     # PATCH the load: re-registered, never withdrawn.
     pcap = os.path.join(tmp, 'ms.pcap')
-    dump = net.run(ns['ms'], 'tshark', '-q', '-i', 'eth0', '-f', 'udp port 4342', '-w', pcap,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    # Capturing only once it says so (a fixed wait loses the update on a
-    # loaded machine); then its stderr is drained so it never blocks.
-    for line in dump.stderr:
-        if 'Capturing on' in line:
-            break
-    threading.Thread(target=dump.stderr.read, daemon=True).start()
+    # Capturing only once tshark says so (a fixed wait loses the update on
+    # a loaded machine); its stderr goes to a file, so it never blocks.
+    dump = tshark.Capture(pcap, 'eth0', 'udp port 4342', ns=ns['ms'])
     lost = []
     watching = True
 
@@ -280,12 +253,10 @@ try:
     time.sleep(0.5)
     watching = False
     t.join()
-    dump.terminate()
-    dump.wait(timeout=5)
+    dump.stop()
     check(not lost, 'the Map-Server never lost [7]10.70.1.1/32 during the update')
-    regs = subprocess.run(['tshark', '-r', pcap, '-Y', 'lisp.type == 3', '-T', 'fields',
-                           '-e', 'lisp.mapping.ttl'], capture_output=True, text=True)
-    ttls = [x for line in regs.stdout.split() for x in line.split(',') if x]
+    regs = tshark.fields(pcap, ['lisp.mapping.ttl'], display='lisp.type == 3')
+    ttls = [x for row in regs for field in row for x in field.split(',') if x]
     check(ttls and '0' not in ttls, 'tshark: Map-Registers, none with a TTL-0 record', ttls[:20])
 
     # DELETE withdraws; the pool EID is kept for the id; a restart keeps it all.
@@ -316,11 +287,10 @@ finally:
         stop(n)
     net.close()
 
-print('agents integration: %d failures' % len(failures))
 if failures:
     for n in ('ms', 'x1', 'x2'):
         p = os.path.join(tmp, n + '.log')
         if os.path.exists(p):
             print('--- ' + n)
             print(open(p).read()[-2000:])
-sys.exit(1 if failures else 0)
+checks.exit()

@@ -28,14 +28,15 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
-sys.path.insert(0, os.path.dirname(__file__))
-import netns   # noqa: E402
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'lib'))
+from lispgwlab import netns   # noqa: E402
+from lispgwlab.check import Checks, skip   # noqa: E402
+from lispgwlab.daemons import Proc, binary   # noqa: E402
+from lispgwlab.rest import Api   # noqa: E402
 
-CP = os.environ.get('LISPGW_CP', 'build/controlplane/lispgw-cp')
-CTL = os.environ.get('LISPGW_CTL', 'build/ctl/lispgw-ctl')
-if not netns.can_run():
-    print('skipped: needs root and ip netns')
-    sys.exit(77)
+CP, CTL = binary('lispgw-cp'), binary('lispgw-ctl')
+if netns.unavailable():
+    skip('needs root and ip netns: ' + netns.unavailable())
 # meson's timeout sends SIGTERM: exit through finally/atexit, namespaces gone.
 signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
 
@@ -43,16 +44,10 @@ MS, E1, E2, X = '10.78.0.1', '10.78.0.2', '10.78.0.3', '10.78.0.4'
 TOKEN = 'cats-integration-token-0123456789'
 EID = '[1000]10.100.0.1'
 tmp = tempfile.mkdtemp(prefix='lispgw-cats-')
-failures = []
+checks = Checks('cats integration')
+check = checks.check
+failures = checks.failures
 procs = []
-
-
-def check(cond, what, detail=''):
-    print(('ok    ' if cond else 'FAIL  ') + what)
-    if not cond:
-        if detail:
-            print('      ' + str(detail))
-        failures.append(what)
 
 
 def conf(name, text):
@@ -71,20 +66,12 @@ def metrics(name, obj):
 
 
 def api(ns, host, path, method='GET', body=None):
-    """REST inside a namespace, through curl-less python: run ourselves there."""
-    code = ('import json,sys,urllib.request as u\n'
-            'r=u.Request(sys.argv[1],method=sys.argv[2],data=(sys.argv[3].encode() or None),'
-            'headers={"Authorization":"Bearer %s","Content-Type":"application/json"})\n'
-            'try:\n print(u.urlopen(r,timeout=5).read().decode() or "null")\n'
-            'except Exception as e:\n print("null")\n' % TOKEN)
-    out = subprocess.run(['ip', 'netns', 'exec', ns, sys.executable, '-c', code,
-                          'http://%s:8080%s' % (host, path), method,
-                          json.dumps(body) if body is not None else ''],
-                         capture_output=True, text=True, timeout=20)
+    """REST inside a namespace: the body of a 2xx answer, else None."""
     try:
-        return json.loads(out.stdout)
-    except ValueError:
+        st, b = Api(host, TOKEN, ns=ns)(method, path, body)
+    except OSError:
         return None
+    return b if 200 <= st < 300 else None
 
 
 def lig(constraints=None):
@@ -120,8 +107,7 @@ def stat(ns, host, *keys):
 
 
 def start(ns, path, name):
-    log = open(os.path.join(tmp, name + '.log'), 'w')
-    p = net.run(ns, CP, '-d', '-c', path, stdout=log, stderr=subprocess.STDOUT)
+    p = Proc([CP, '-d', '-c', path], os.path.join(tmp, name + '.log'), ns=ns, merge=True)
     procs.append(p)
     return p
 
@@ -262,13 +248,7 @@ cats:
     check(ranks(r) == {E2: (1, 100)}, 'a load constraint now picks site B only', r)
 finally:
     for p in procs:
-        if p.poll() is None:
-            p.terminate()
-            try:
-                p.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                p.kill()
-                p.wait()
+        p.stop()
     if failures:
         for name in ('ms', 'e1', 'e2', 'x'):
             try:
@@ -279,5 +259,4 @@ finally:
     net.close()
     shutil.rmtree(tmp, ignore_errors=True)
 
-print('cats integration: %d failures' % len(failures))
-sys.exit(1 if failures else 0)
+checks.exit()

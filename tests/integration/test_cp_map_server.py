@@ -10,9 +10,10 @@ import signal
 import sys
 import time
 
-sys.path.insert(0, os.path.dirname(__file__))
-import lispwire as lw          # noqa: E402
-from cplab import Lab, recv, drain   # noqa: E402
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'lib'))
+from lispgwlab.check import Checks   # noqa: E402
+from lispgwlab import wire as lw   # noqa: E402
+from lispgwlab.loopback import Lab, recv, drain   # noqa: E402
 
 lab = Lab(block=61)
 MS = lab.ip(1)
@@ -48,13 +49,9 @@ def ms_conf(timeout='3s', rate=1000, extra_site=''):
     return MS_CONF % dict(ms=MS, timeout=timeout, rate=rate, extra_site=extra_site)
 
 
-failures = []
-
-
-def check(cond, what):
-    print(('ok    ' if cond else 'FAIL  ') + what)
-    if not cond:
-        failures.append(what)
+checks = Checks('map-server integration')
+check = checks.check
+failures = checks.failures
 
 
 def register(sock, iid, prefix, plen, rloc, key, nonce, alg=lw.ALG_SHA256, xtr=XTR_A,
@@ -186,5 +183,4 @@ check('reload refused' in lab.log('ms'), 'bad reload: the errors are logged')
 register(etr_a, 3, '10.3.0.0', 16, ETR_A, 'key-of-site-three', 501)
 check(recv(etr_a) is not None, 'bad reload: the old configuration still serves')
 
-print('map-server integration: %d failures' % len(failures))
-sys.exit(1 if failures else 0)
+checks.exit()

@@ -19,46 +19,33 @@ is counted."""
 import json
 import os
 import sys
-import urllib.request
 
-sys.path.insert(0, os.path.dirname(__file__))
-from cplab import Lab   # noqa: E402
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'lib'))
+from lispgwlab.check import Checks   # noqa: E402
+from lispgwlab.daemons import wait_for   # noqa: E402
+from lispgwlab.loopback import Lab   # noqa: E402
+from lispgwlab.rest import Api   # noqa: E402
 
 lab = Lab(block=63)
 MS, MR, ETR, CO = lab.ip(1), lab.ip(2), lab.ip(3), lab.ip(4)
 TOKEN = 'integration-token-0123456789'
-failures = []
-
-
-def check(cond, what, detail=""):
-    print(('ok    ' if cond else 'FAIL  ') + what)
-    if not cond and detail:
-        print("      " + str(detail)[:600])
-    if not cond:
-        failures.append(what)
+checks = Checks('mr-forward integration')
+check = checks.check
+failures = checks.failures
 
 
 def stats(host):
-    req = urllib.request.Request('http://%s:8080/api/v1/stats' % host,
-                                 headers={'Authorization': 'Bearer ' + TOKEN})
-    with urllib.request.urlopen(req, timeout=5) as r:
-        return json.loads(r.read())
+    return Api(host, TOKEN)('GET', '/api/v1/stats')[1]
 
 
 def registered(host, eid, seconds=5.0):
-    import time
-    deadline = time.time() + seconds
-    while time.time() < deadline:
-        req = urllib.request.Request('http://%s:8080/api/v1/registrations' % host,
-                                     headers={'Authorization': 'Bearer ' + TOKEN})
+    def listed():
         try:
-            with urllib.request.urlopen(req, timeout=5) as r:
-                if eid in r.read().decode():
-                    return True
+            st, b = Api(host, TOKEN)('GET', '/api/v1/registrations')
         except OSError:
-            pass    # REST not up yet
-        time.sleep(0.1)
-    return False
+            return False    # REST not up yet
+        return st == 200 and eid in json.dumps(b)
+    return wait_for(listed, seconds, 0.1)
 
 
 def one(reply):
@@ -146,9 +133,8 @@ check(c.get('requests_received') == 1 and c.get('requests_local_etr') == 1 and
       c.get('requests_forwarded', 0) == 0 and c.get('requests_rate_limited', 0) == 0,
       'co-located: one request handled, handed to the local ETR, nothing forwarded', c)
 
-print('mr-forward integration: %d failures' % len(failures))
 if failures:
     for n in ('ms', 'mr', 'etr', 'co'):
         print('--- ' + n)
         print(lab.log(n)[-1500:])
-sys.exit(1 if failures else 0)
+checks.exit()

@@ -13,25 +13,21 @@ import sys
 import tempfile
 import time
 
-sys.path.insert(0, os.path.dirname(__file__))
-import netns   # noqa: E402
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'lib'))
+from lispgwlab import netns   # noqa: E402
+from lispgwlab.check import Checks, skip   # noqa: E402
+from lispgwlab.daemons import Proc, binary   # noqa: E402
 
-CP = os.environ.get('LISPGW_CP', 'build/controlplane/lispgw-cp')
-CTL = os.environ.get('LISPGW_CTL', 'build/ctl/lispgw-ctl')
-if not netns.can_run():
-    print('skipped: needs root and ip netns')
-    sys.exit(77)
+CP, CTL = binary('lispgw-cp'), binary('lispgw-ctl')
+if netns.unavailable():
+    skip('needs root and ip netns: ' + netns.unavailable())
 
 MS4, X1, X2 = '10.77.0.1', '10.77.0.2', '10.77.0.3'
 MS6, X2_6 = 'fd77::1', 'fd77::3'
 tmp = tempfile.mkdtemp(prefix='lispgw-netns-')
-failures = []
-
-
-def check(cond, what):
-    print(('ok    ' if cond else 'FAIL  ') + what)
-    if not cond:
-        failures.append(what)
+checks = Checks('netns integration')
+check = checks.check
+failures = checks.failures
 
 
 def conf(name, text):
@@ -49,8 +45,7 @@ procs = []
 
 
 def start(ns, path, name):
-    log = open(os.path.join(tmp, name + '.log'), 'w')
-    p = net.run(ns, CP, '-d', '-c', path, stdout=log, stderr=subprocess.STDOUT)
+    p = Proc([CP, '-d', '-c', path], os.path.join(tmp, name + '.log'), ns=ns, merge=True)
     procs.append(p)
     return p
 
@@ -126,17 +121,11 @@ etr:
     check(r.get('from') == X1, 'xTR 1, still refreshing, is still registered')
 finally:
     for p in procs:
-        if p.poll() is None:
-            p.send_signal(signal.SIGTERM)
-            try:
-                p.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                p.kill()
+        p.stop()
     if failures:
         for name in ('ms', 'x1', 'x2'):
             print('--- %s.log' % name)
             print(open(os.path.join(tmp, name + '.log')).read()[-2000:])
     net.close()
 
-print('netns integration: %d failures' % len(failures))
-sys.exit(1 if failures else 0)
+checks.exit()

@@ -12,31 +12,25 @@
   - a petr-only lispgw-cp, which has nothing of its own to run yet, says so
     at start instead of starting in silence.
 Python sockets play the two Map-Resolvers on 127.64.0.x."""
-import json
 import os
 import signal
 import socket
 import sys
 import time
-import urllib.error
-import urllib.parse
-import urllib.request
 
-sys.path.insert(0, os.path.dirname(__file__))
-from cplab import Lab, drain, recv   # noqa: E402
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'lib'))
+from lispgwlab.check import Checks   # noqa: E402
+from lispgwlab.loopback import Lab, drain, recv   # noqa: E402
+from lispgwlab.rest import Api   # noqa: E402
 
 lab = Lab(block=64)
 XTR, XTR_NEW, MR1, MR2, MS, PETR = (lab.ip(h) for h in (2, 3, 5, 6, 9, 7))
 TOKEN = 'reload-test-token-0123456789'
-failures = []
+checks = Checks('cp-reload')
+check = checks.check
+failures = checks.failures
 
 signal.alarm(60)
-
-
-def check(cond, what, detail=''):
-    print(('ok    ' if cond else 'FAIL  ') + what + ('' if cond or not detail else ': ' + detail))
-    if not cond:
-        failures.append(what)
 
 
 def conf(listen, mr, statics, extra=''):
@@ -61,16 +55,7 @@ itr:
 
 
 def api(method, path, body=None):
-    req = urllib.request.Request('http://%s:8080%s' % (XTR, path), method=method,
-                                 data=json.dumps(body).encode() if body is not None else None,
-                                 headers={'Authorization': 'Bearer ' + TOKEN,
-                                          'Content-Type': 'application/json'})
-    try:
-        with urllib.request.urlopen(req, timeout=5) as r:
-            text = r.read()
-            return r.status, (json.loads(text) if path != '/metrics' else text.decode())
-    except urllib.error.HTTPError as e:
-        return e.code, json.loads(e.read() or b'null')
+    return Api(XTR, TOKEN)(method, path, body)
 
 
 def resolve_goes_to(eid, want, other):
@@ -174,11 +159,8 @@ if __name__ == '__main__':
     except Exception as e:   # a crash is a failure with its logs, not a hang
         import traceback
         traceback.print_exc()
-        failures.append('exception: %r' % e)
+        checks.fail('exception: %r' % e)
     if failures:
         print(lab.log('xtr')[-4000:])
     lab.close()
-    print('%d failed' % len(failures))
-    for f in failures:
-        print('FAILED: ' + f)
-    sys.exit(1 if failures else 0)
+    checks.exit()

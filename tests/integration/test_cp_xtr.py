@@ -9,45 +9,32 @@ lispgw-cp, managed through their REST APIs and lispgw-ctl:
     updates the map-cache;
   - refusals are counted by the Map-Server (/api/v1/stats, /metrics).
 """
-import json
 import os
 import sys
+import subprocess
 import time
-import urllib.request
+import urllib.parse
 
-sys.path.insert(0, os.path.dirname(__file__))
-import lispwire as lw          # noqa: E402
-from cplab import Lab, CTL   # noqa: E402
-import subprocess  # noqa: E402
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'lib'))
+from lispgwlab.check import Checks   # noqa: E402
+from lispgwlab.rest import Api, ctl_args   # noqa: E402
+from lispgwlab import wire as lw   # noqa: E402
+from lispgwlab.loopback import Lab   # noqa: E402
 
 lab = Lab(block=62)
 MS, X1, X2 = lab.ip(1), lab.ip(2), lab.ip(3)
 TOKEN = 'integration-token-0123456789'
-failures = []
-
-
-def check(cond, what, detail=""):
-    print(('ok    ' if cond else 'FAIL  ') + what)
-    if not cond and detail:
-        print("      " + detail)
-    if not cond:
-        failures.append(what)
+checks = Checks('xtr integration')
+check = checks.check
+failures = checks.failures
 
 
 def api(host, method, path, body=None):
-    req = urllib.request.Request('http://%s:8080%s' % (host, path), method=method,
-                                 data=json.dumps(body).encode() if body is not None else None,
-                                 headers={'Authorization': 'Bearer ' + TOKEN,
-                                          'Content-Type': 'application/json'})
-    try:
-        with urllib.request.urlopen(req, timeout=5) as r:
-            return r.status, json.loads(r.read() or b'null')
-    except urllib.error.HTTPError as e:
-        return e.code, json.loads(e.read() or b'null')
+    return Api(host, TOKEN)(method, path, body)
 
 
 def ctl(host, *args):
-    return subprocess.run([CTL, '--api', 'http://%s:8080' % host, '--token', TOKEN] + list(args),
+    return subprocess.run(ctl_args(Api(host, TOKEN)) + list(args),
                           capture_output=True, text=True, timeout=20)
 
 
@@ -165,14 +152,11 @@ m = s.get('map_server', {})
 check(m.get('register_auth_failures') == 1, 'wrong key counted', str(m))
 check(m.get('register_no_site') == 1, 'EID outside every site counted')
 check(m.get('register_replays') == 1, 'replay counted')
-req = urllib.request.Request('http://%s:8080/metrics' % MS,
-                             headers={'Authorization': 'Bearer ' + TOKEN})
-metrics = urllib.request.urlopen(req, timeout=5).read().decode()
+st, metrics = api(MS, 'GET', '/metrics')
 check('auth' in metrics and 'lispgw_' in metrics, '/metrics exposes the counters')
 
-print('xtr integration: %d failures' % len(failures))
 if failures:
     for n in ('ms', 'x1', 'x2'):
         print('--- ' + n)
         print(lab.log(n)[-1500:])
-sys.exit(1 if failures else 0)
+checks.exit()

@@ -23,49 +23,29 @@ import os
 import subprocess
 import sys
 import time
-import urllib.request
 
-sys.path.insert(0, os.path.dirname(__file__))
-from cplab import Lab, CTL   # noqa: E402
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'lib'))
+from lispgwlab.check import Checks   # noqa: E402
+from lispgwlab.rest import Api, ctl_args   # noqa: E402
+from lispgwlab.loopback import Lab   # noqa: E402
 
 lab = Lab(block=68)
 MS, X1, X2 = lab.ip(1), lab.ip(2), lab.ip(3)
 TOKEN = 'integration-token-0123456789'
 VALID = ['[1]10.1.%d.0/24' % k for k in range(1, 9)]
 BAD = '[1]192.168.7.0/24'
-failures = []
-
-
-def check(cond, what, detail=""):
-    print(('ok    ' if cond else 'FAIL  ') + what)
-    if not cond and detail != "":
-        print("      " + str(detail)[:600])
-    if not cond:
-        failures.append(what)
+checks = Checks('etr-refused')
+check = checks.check
+failures = checks.failures
 
 
 def api(host, method, path, body=None):
-    req = urllib.request.Request('http://%s:8080%s' % (host, path), method=method,
-                                 data=json.dumps(body).encode() if body is not None else None,
-                                 headers={'Authorization': 'Bearer ' + TOKEN,
-                                          'Content-Type': 'application/json'})
-    try:
-        with urllib.request.urlopen(req, timeout=5) as r:
-            return r.status, json.loads(r.read() or b'null')
-    except urllib.error.HTTPError as e:
-        return e.code, json.loads(e.read() or b'null')
+    return Api(host, TOKEN)(method, path, body)
 
 
 def rest_ready(host):
     """lab.start returns once 4342 listens; the REST listener comes after."""
-    deadline = time.time() + 5
-    while time.time() < deadline:
-        try:
-            if api(host, 'GET', '/api/v1/health')[0] == 200:
-                return
-        except OSError:
-            pass
-        time.sleep(0.05)
+    Api(host, TOKEN).ready()
 
 
 def registered():
@@ -160,7 +140,7 @@ check(all(s.get(e) == 'registered' for e in VALID), 'GET /api/v1/mappings: 8 reg
 st, b = api(X1, 'GET', '/api/v1/agents/a1')
 check(b.get('registration') == 'registered' and b.get('dn_registration') == 'refused',
       'GET agents/a1: EID registered, DN refused', b)
-out = subprocess.run([CTL, '--api', 'http://%s:8080' % X1, '--token', TOKEN, 'show',
+out = subprocess.run(ctl_args(Api(X1, TOKEN)) + ['show',
                       'database'], capture_output=True, text=True, timeout=20)
 line = [x for x in out.stdout.splitlines() if BAD in x]
 check(out.returncode == 0 and line and 'refused' in line[0],
@@ -193,7 +173,4 @@ check(st == 404, 'and the agent was not kept', (st, b))
 st, b = api(X2, 'POST', '/api/v1/mappings', mapping('[1]10.2.0.0/24', X2))
 check(st == 201, 'POST [1]10.2.0.0/24 with accepted-eids: 201', (st, b))
 
-if failures:
-    print('%d failed' % len(failures))
-    sys.exit(1)
-print('all passed')
+checks.exit()

@@ -7,39 +7,30 @@ as few Map-Registers as fit a 1500-byte path, each record once, and no
 Map-Notify-Ack (every Map-Notify answers one of our own Map-Registers).
 Prints the figures docs/BENCHMARKS.md quotes.  Skipped (77) without tshark
 or the right to capture on lo."""
-import json
 import os
-import shutil
-import subprocess
 import sys
 import time
-import urllib.request
 
-sys.path.insert(0, os.path.dirname(__file__))
-from cplab import Lab   # noqa: E402
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'lib'))
+from lispgwlab.check import Checks, skip   # noqa: E402
+from lispgwlab import tshark   # noqa: E402
+from lispgwlab.loopback import Lab   # noqa: E402
+from lispgwlab.rest import Api   # noqa: E402
 
 lab = Lab(block=67)
 MS, ETR = lab.ip(1), lab.ip(2)
 TOKEN = 'integration-token-0123456789'
-failures = []
-
-
-def check(cond, what, detail=""):
-    print(('ok    ' if cond else 'FAIL  ') + what)
-    if not cond and detail:
-        print("      " + str(detail))
-    if not cond:
-        failures.append(what)
+checks = Checks('etr-startup')
+check = checks.check
+failures = checks.failures
 
 
 def stats(host):
-    req = urllib.request.Request('http://%s:8080/api/v1/stats' % host,
-                                 headers={'Authorization': 'Bearer ' + TOKEN})
     try:
-        with urllib.request.urlopen(req, timeout=5) as r:
-            return json.loads(r.read())
+        st, b = Api(host, TOKEN)('GET', '/api/v1/stats')
     except OSError:
         return {}
+    return b if st == 200 else {}
 
 
 MS_CONF = """
@@ -70,29 +61,15 @@ def database(n):
 
 
 def capture_start(pcap):
-    err = open(pcap + '.err', 'w')
-    p = subprocess.Popen(['tshark', '-q', '-i', 'lo', '-f', 'udp port 4342 and host %s' % MS,
-                          '-w', pcap], stdout=subprocess.DEVNULL, stderr=err)
-    deadline = time.time() + 10
-    while time.time() < deadline:
-        with open(pcap + '.err') as f:
-            if 'Capturing on' in f.read():
-                return p
-        if p.poll() is not None:
-            return None
-        time.sleep(0.05)
-    p.terminate()
-    return None
+    cap = tshark.Capture(pcap, 'lo', 'udp port 4342 and host %s' % MS)
+    return cap if cap.started else None
 
 
 def count(pcap):
     """Map-Registers from the ETR, their records, Map-Notify-Acks."""
-    out = subprocess.run(['tshark', '-r', pcap, '-Y', 'lisp', '-T', 'fields',
-                          '-e', 'ip.src', '-e', 'lisp.type', '-e', 'lisp.records'],
-                         capture_output=True, text=True, timeout=60).stdout
+    rows = tshark.fields(pcap, ['ip.src', 'lisp.type', 'lisp.records'], display='lisp')
     regs = records = acks = 0
-    for line in out.splitlines():
-        f = line.split('\t')
+    for f in rows:
         if len(f) < 2 or f[0] != ETR:
             continue
         if f[1] == '3':
@@ -120,8 +97,7 @@ def run(n):
     lab.stop('etr')
     lab.stop('ms')
     time.sleep(0.3)
-    cap.terminate()
-    cap.wait(timeout=10)
+    cap.stop(timeout=10)
     regs, records, acks = count(pcap)
     print('%d entries: %d Map-Registers, %d records, %d Map-Notify-Acks '
           '(ETR registers_sent %s, register_records_sent %s; MS notify_ack_errors %s, '
@@ -131,14 +107,12 @@ def run(n):
     return regs, records, acks, ms
 
 
-if not shutil.which('tshark'):
-    print('SKIP: no tshark')
-    sys.exit(77)
+if not tshark.path():
+    skip('no tshark')
 
 got = run(1)
 if got is None:
-    print('SKIP: cannot capture on lo')
-    sys.exit(77)
+    skip('cannot capture on lo')
 regs, records, acks, ms = got
 check(regs == 1, '1 entry: one Map-Register', regs)
 check(records == 1, '1 entry: one record', records)
@@ -153,7 +127,4 @@ check(records == 1000, '1000 entries: each record once', records)
 check(acks == 0, '1000 entries: no Map-Notify-Ack', acks)
 check(ms.get('registrations') == 1000, '1000 entries: all registered', ms)
 
-if failures:
-    print('%d failed' % len(failures))
-    sys.exit(1)
-print('all passed')
+checks.exit()

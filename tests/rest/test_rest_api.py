@@ -15,10 +15,10 @@ import os
 import signal
 import sys
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from spec_check import parse_metrics   # noqa: E402
-from restlab import (Lab, call, check, counts, ctl, failures, poll, request,   # noqa: E402
-                     spec)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'lib'))
+from lispgwlab.openapi import parse_metrics   # noqa: E402
+from lispgwlab.rest import (Lab, call, check, checks, ctl, failures, poll, request,   # noqa: E402
+                            spec)
 
 BLOCK = 73
 MS_IP, XTR1_IP, XTR2_IP, BAD_IP, ITR_IP = ('127.%d.0.%d' % (BLOCK, h) for h in (1, 2, 3, 4, 5))
@@ -133,18 +133,18 @@ def concrete(path):
 
 
 def spec_itself():
-    ops = list(spec.operations())
+    ops = list(spec().operations())
     check(len(ops) >= 8, 'the spec lists every operation (%d)' % len(ops))
-    check(spec.doc['components']['securitySchemes']['bearerAuth'] ==
+    check(spec().doc['components']['securitySchemes']['bearerAuth'] ==
           {'type': 'http', 'scheme': 'bearer',
-           'description': spec.doc['components']['securitySchemes']['bearerAuth'].get(
+           'description': spec().doc['components']['securitySchemes']['bearerAuth'].get(
                'description')}, 'the spec declares bearer authentication')
-    check(spec.doc['openapi'].startswith('3.0.') and len({op['operationId'] for _, _, op in ops})
+    check(spec().doc['openapi'].startswith('3.0.') and len({op['operationId'] for _, _, op in ops})
           == len(ops), 'OpenAPI 3.0, operationIds unique')
     for path, method, op in ops:
         names = set()
         for prm in op.get('parameters', []):
-            prm = spec.deref(prm)
+            prm = spec().deref(prm)
             names.add(prm.get('name'))
             check(prm.get('name') and 'schema' in prm and
                   (prm.get('in') == 'query' or
@@ -155,12 +155,12 @@ def spec_itself():
         check(templ <= names, '%s %s declares its path parameters' % (method, path))
         check(all(k.isdigit() and len(k) == 3 for k in op['responses']),
               '%s %s responses are keyed by status' % (method, path))
-        if spec.needs_token(op):
+        if spec().needs_token(op):
             check('401' in op['responses'], '%s %s lists 401' % (method, path))
         for status, r in op['responses'].items():
-            r = spec.deref(r)
+            r = spec().deref(r)
             for ctype, c in r.get('content', {}).items():
-                check(bool(spec.deref(c['schema'])), '%s %s %s %s has a schema' %
+                check(bool(spec().deref(c['schema'])), '%s %s %s %s has a schema' %
                       (method, path, status, ctype))
 
 
@@ -168,9 +168,9 @@ def auth(ds):
     """Every operation that needs the token refuses without it, with a wrong
     one, a truncated one, a longer one and another scheme."""
     ms = ds[0]
-    for path, method, op in spec.operations():
+    for path, method, op in spec().operations():
         path = concrete(path)
-        if not spec.needs_token(op):
+        if not spec().needs_token(op):
             call(ms, method, path, token=None, expect=200)
             continue
         q = {'eid': '[1]10.1.2.0/24'} if method == 'DELETE' else None
@@ -207,8 +207,8 @@ def gets(ms, xtr1, itr):
     check(s.get('etr', {}).get('database_entries') == 2 and 'map_server' not in s,
           'xTR stats: the ETR object, no Map-Server object', str(s.get('etr')))
     # Every query parameter the spec declares is one the server takes.
-    for path, method, op in spec.operations():
-        prms = [spec.deref(p) for p in op.get('parameters', []) if spec.deref(p)['in'] == 'query']
+    for path, method, op in spec().operations():
+        prms = [spec().deref(p) for p in op.get('parameters', []) if spec().deref(p)['in'] == 'query']
         if method != 'GET' or not prms:
             continue
         query = {}
@@ -431,7 +431,7 @@ def metrics(ms, xtr1, n_regs):
     check(val('lispgw_timers') is not None and val('lispgw_timers') >= 1, 'timers gauge')
     check((val('lispgw_udp_rx_packets_total', socket=MS_IP + ':4342') or 0) > 0,
           'UDP stats by socket')
-    check(val('lispgw_build_info', version=spec.doc['info']['version']) == 1, 'build info')
+    check(val('lispgw_build_info', version=spec().doc['info']['version']) == 1, 'build info')
     for name, v in st['map_server'].items():
         if name not in ('registrations', 'sites'):
             check(('lispgw_map_server_%s_total' % name, frozenset()) in samples,
@@ -623,13 +623,13 @@ def agents(lab, ms, xtr1, itr):
                                            'attributes': {'x': 'y' * 1100}}]}, 'rlocs', False),
         ({'id': 'x1', 'iid': 1, 'colour': 'red'}, 'colour', True),
     ]
-    schema = spec.request_schema(spec.operation(AGENTS, 'POST'))
+    schema = spec().request_schema(spec().operation(AGENTS, 'POST'))
     for body, field, by_schema in bad:
         b = call(xtr1, 'POST', AGENTS, body=body, expect=400, field=field)[1]
         check(b.get('error', '').startswith(field + ':'), 'POST 400: the error starts with %s'
               % field, str(b))
         if by_schema:
-            check(spec.validate(body, schema) != [], 'the spec refuses it too (%s)' % field)
+            check(spec().validate(body, schema) != [], 'the spec refuses it too (%s)' % field)
     for raw in ('{"id":', '[1]', '', '{"id":"x1","id":"x2","iid":1}'):
         call(xtr1, 'POST', AGENTS, body=raw, expect=400)
     call(xtr1, 'POST', AGENTS, body='x' * 70000, expect=413)
@@ -909,14 +909,11 @@ def main():
     except Exception as e:   # a crash is a failure with its logs, not a hang
         import traceback
         traceback.print_exc()
-        failures.append('exception: %r' % e)
+        checks.fail('exception: %r' % e)
     finally:
         lab.close(keep_logs=bool(failures))
-    print('%d checks, %d failed' % (counts['checks'], len(failures)))
-    for f in failures:
-        print('FAILED: ' + f)
-    return 1 if failures else 0
+    checks.exit()
 
 
 if __name__ == '__main__':
-    sys.exit(main())
+    main()

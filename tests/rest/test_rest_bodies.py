@@ -11,8 +11,8 @@ import os
 import signal
 import sys
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from restlab import Lab, call, check, counts, failures   # noqa: E402
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'lib'))
+from lispgwlab.rest import Lab, call, check, checks, failures   # noqa: E402
 
 IP = '127.75.0.1'
 MS = '127.75.0.2'   # nobody: registrations go nowhere, which is fine here
@@ -109,14 +109,11 @@ def main():
     except Exception as e:   # a crash is a failure with its logs, not a hang
         import traceback
         traceback.print_exc()
-        failures.append('exception: %r' % e)
+        checks.fail('exception: %r' % e)
     finally:
         lab.close(keep_logs=bool(failures))
-    print('%d checks, %d failed' % (counts['checks'], len(failures)))
-    for f in failures:
-        print('FAILED: ' + f)
-    return 1 if failures else 0
+    checks.exit()
 
 
 if __name__ == '__main__':
-    sys.exit(main())
+    main()

@@ -4,16 +4,17 @@ their own loopback addresses (127.B.0.x, B chosen per test so tests can run
 in parallel), python sockets that play ITRs and ETRs, and clean-up that
 always runs.  Paths come from meson through the environment."""
 import atexit
+import json
 import os
 import shutil
-import signal
 import socket
 import subprocess
 import tempfile
-import time
 
-CP = os.environ.get('LISPGW_CP', 'build/controlplane/lispgw-cp')
-CTL = os.environ.get('LISPGW_CTL', 'build/ctl/lispgw-ctl')
+from .daemons import Proc, binary, wait_udp_listen
+
+CP = binary("lispgw-cp")
+CTL = binary("lispgw-ctl")
 
 
 class Lab:
@@ -36,22 +37,13 @@ class Lab:
     def start(self, name, text, addr):
         """Starts lispgw-cp with config text; returns once it listens on addr:4342."""
         path = self.write(name, text)
-        log = open(os.path.join(self.dir, name + '.log'), 'w')
-        p = subprocess.Popen([CP, '-d', '-c', path], stdout=log, stderr=subprocess.STDOUT)
+        log = os.path.join(self.dir, name + '.log')
+        if os.path.exists(log):
+            os.unlink(log)
+        p = Proc([CP, '-d', '-c', path], log, merge=True)
         self.procs[name] = p
-        deadline = time.time() + 5
-        while time.time() < deadline:
-            if p.poll() is not None:
-                raise RuntimeError('%s exited: %s' % (name, self.log(name)))
-            probe = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-            try:
-                probe.bind((addr, 4342))
-            except OSError:
-                return p    # taken: the daemon is listening
-            finally:
-                probe.close()
-            time.sleep(0.05)
-        raise RuntimeError('%s did not start listening on %s' % (name, addr))
+        wait_udp_listen(p, name, addr)
+        return p
 
     def log(self, name):
         with open(os.path.join(self.dir, name + '.log')) as f:
@@ -61,13 +53,7 @@ class Lab:
         self.procs[name].send_signal(sig)
 
     def stop(self, name):
-        p = self.procs.pop(name)
-        p.send_signal(signal.SIGTERM)
-        try:
-            p.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            p.kill()
-            p.wait()
+        self.procs.pop(name).stop()
 
     def udp(self, addr, port=0):
         s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
@@ -79,7 +65,6 @@ class Lab:
     def lig(self, eid, mr, timeout_ms=1500):
         out = subprocess.run([CTL, 'lig', eid, '--mr', mr, '--json', '--timeout',
                               str(timeout_ms)], capture_output=True, text=True, timeout=20)
-        import json
         return json.loads(out.stdout.strip().splitlines()[-1])
 
     def close(self):

@@ -1,10 +1,10 @@
 # SPDX-License-Identifier: BSD-3-Clause
-"""The lab tests/rest/test_rest_api.py runs in: lispgw-cp daemons on their own
-loopback addresses, each with REST on a free port; HTTP calls checked
-against docs/openapi.yaml (spec_check.py); lispgw-ctl runs; check() that
-counts and names failures; clean-up that always stops the daemons and
-fails a test whose daemon did not exit cleanly (or reported a sanitizer
-error)."""
+"""REST for every test: Api, one client (bearer token, JSON in and out,
+from this process or from inside a namespace), and the lab the REST suite
+runs in: lispgw-cp daemons on their own loopback addresses, each with REST
+on a free port; calls checked against docs/openapi.yaml (openapi.py);
+lispgw-ctl runs; clean-up that always stops the daemons and fails a test
+whose daemon did not exit cleanly (or reported a sanitizer error)."""
 import http.client
 import json
 import os
@@ -16,24 +16,95 @@ import tempfile
 import time
 import urllib.parse
 
-from spec_check import Spec
+from . import REPO
+from .check import Checks
+from .daemons import binary
+from .netns import nsexec
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-CP = os.environ.get('LISPGW_CP', 'build/controlplane/lispgw-cp')
-CTL = os.environ.get('LISPGW_CTL', 'build/ctl/lispgw-ctl')
-SPEC = os.environ.get('LISPGW_OPENAPI', os.path.join(HERE, '..', '..', 'docs', 'openapi.yaml'))
+CP = binary('lispgw-cp')
+CTL = binary('lispgw-ctl')
+SPEC = os.environ.get('LISPGW_OPENAPI', os.path.join(REPO, 'docs', 'openapi.yaml'))
 
-spec = Spec(SPEC)
-failures = []
-counts = {'checks': 0}
+# The REST suite's one tally: call(), ctl() and Lab.close() check into it.
+checks = Checks()
+check = checks.check
+failures = checks.failures
+_spec = []
 
 
-def check(cond, what, detail=''):
-    counts['checks'] += 1
-    print(('ok    ' if cond else 'FAIL  ') + what + ('' if cond or not detail else ': ' + detail))
-    if not cond:
-        failures.append(what)
-    return cond
+def spec():
+    """docs/openapi.yaml, parsed on first use (PyYAML only where needed)."""
+    if not _spec:
+        from .openapi import Spec
+        _spec.append(Spec(SPEC))
+    return _spec[0]
+
+
+def decode(text):
+    """A body: parsed JSON, None when empty, else the text (/metrics)."""
+    if not text.strip():
+        return None
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text
+
+
+class Api:
+    """api(method, path, body) -> (status, body) against http://host:port
+    with the bearer token.  ns: the API listens inside that namespace,
+    reached with curl there (an `ip netns exec python3` per call is slow).
+    Raises OSError when nothing answers."""
+
+    def __init__(self, host, token, port=8080, ns=None, timeout=5):
+        self.host, self.token, self.port, self.ns, self.timeout = host, token, port, ns, timeout
+
+    def url(self):
+        return 'http://%s:%d' % (self.host, self.port)
+
+    def __call__(self, method, path, body=None):
+        data = json.dumps(body) if body is not None else None
+        if self.ns:
+            return self._curl(method, path, data)
+        conn = http.client.HTTPConnection(self.host, self.port, timeout=self.timeout)
+        headers = {'Authorization': 'Bearer ' + self.token}
+        if data is not None:
+            headers['Content-Type'] = 'application/json'
+        try:
+            conn.request(method, path, body=data, headers=headers)
+            r = conn.getresponse()
+            return r.status, decode(r.read().decode())
+        finally:
+            conn.close()
+
+    def _curl(self, method, path, data):
+        cmd = nsexec(self.ns, 'curl', '-s', '-m', self.timeout, '-X', method,
+                     '-H', 'Authorization: Bearer ' + self.token, '-w', '\n%{http_code}',
+                     self.url() + path)
+        if data is not None:
+            cmd += ['-H', 'Content-Type: application/json', '--data', data]
+        out = subprocess.run(cmd, capture_output=True, text=True, timeout=self.timeout + 5)
+        if out.returncode != 0:
+            raise OSError(out.stderr or 'curl %d' % out.returncode)
+        text, _, code = out.stdout.rpartition('\n')
+        return int(code), decode(text)
+
+    def ready(self, timeout=5):
+        """True once GET /api/v1/health answers 200."""
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            try:
+                if self('GET', '/api/v1/health')[0] == 200:
+                    return True
+            except OSError:
+                pass
+            time.sleep(0.05)
+        return False
+
+
+def ctl_args(api):
+    """lispgw-ctl's arguments that reach api."""
+    return [CTL, '--api', api.url(), '--token', api.token]
 
 
 def free_port(ip):
@@ -149,7 +220,7 @@ def call(d, method, path, query=None, expect=None, field=None, **kw):
     if expect is not None:
         check(status == expect, '%s -> %d' % (what, expect), 'got %d %s' % (status, text[:300]))
     try:
-        op = spec.operation(path, method)
+        op = spec().operation(path, method)
     except KeyError:
         op = None
     ctype = resp.getheader('Content-Type', '')
@@ -160,25 +231,25 @@ def call(d, method, path, query=None, expect=None, field=None, **kw):
     if op is None:
         # Not in the spec: unknown path (404, or 401 first without the
         # token) or method (405), all Errors.
-        errs = spec.validate(body, {'$ref': '#/components/schemas/Error'})
+        errs = spec().validate(body, {'$ref': '#/components/schemas/Error'})
         check(status in (401, 404, 405) and not errs, what + ': 401/404/405 with an Error body',
               '%d %s' % (status, errs))
         return status, body
-    listed = spec.response(op, status)
+    listed = spec().response(op, status)
     check(listed is not None, what + ': status %d is listed in the spec' % status, text[:200])
     if listed is not None:
         ct = 'text/plain' if ctype.startswith('text/plain') else 'application/json'
-        schema = spec.response_schema(op, status, ct)
+        schema = spec().response_schema(op, status, ct)
         check(schema is not None, what + ': %d %s is the content type the spec lists' %
               (status, ctype))
         if schema is not None:
-            errs = spec.validate(body, schema)
+            errs = spec().validate(body, schema)
             check(not errs, what + ': body valid against the spec', '; '.join(errs[:5]))
         # What the server took is what the spec says it takes.
         req = kw.get('body')
-        rschema = spec.request_schema(op)
+        rschema = spec().request_schema(op)
         if 200 <= status < 300 and rschema is not None and isinstance(req, (dict, list)):
-            errs = spec.validate(req, rschema)
+            errs = spec().validate(req, rschema)
             check(not errs, what + ': the accepted request body is valid against the spec',
                   '; '.join(errs[:5]))
     if field is not None:

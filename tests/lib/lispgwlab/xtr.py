@@ -32,27 +32,16 @@ import signal
 import subprocess
 import sys
 import tempfile
-import threading
 import time
+
+from .daemons import Proc, binary
+from .netns import Namespaces, sh, unavailable  # noqa: F401 (unavailable: for the tests)
 
 UNDERLAY = "192.168.100"
 MS_ADDR = UNDERLAY + ".1"
 MR_ADDR = UNDERLAY + ".2"
 KEY = "lab-site-key"
 TOKEN = "lispgw-lab-token-not-secret"
-
-
-def sh(*args, check=True, timeout=20):
-    return subprocess.run([str(a) for a in args], check=check, capture_output=True, text=True,
-                          timeout=timeout)
-
-
-def can_run():
-    if os.geteuid() != 0:
-        return "not root"
-    if sh("ip", "netns", "list", check=False).returncode != 0:
-        return "no network namespaces"
-    return None
 
 
 SERVER = r"""
@@ -101,37 +90,7 @@ print(ident, digest == hashlib.sha256(data).hexdigest(), time.time() - t0, flush
 """
 
 
-class Proc:
-    """A daemon in a namespace; its stdout lines on a queue (lispgw-dp's
-    counters), stderr to a log file."""
-
-    def __init__(self, ns, args, log, stdout_lines=False):
-        self.log = log
-        self.lines = queue.Queue()
-        self.p = subprocess.Popen(["ip", "netns", "exec", ns] + [str(a) for a in args],
-                                  stdout=subprocess.PIPE if stdout_lines else subprocess.DEVNULL,
-                                  stderr=open(log, "a"), text=True)
-        if stdout_lines:
-            threading.Thread(target=self._read, daemon=True).start()
-
-    def _read(self):
-        for line in self.p.stdout:
-            self.lines.put(line)
-
-    def alive(self):
-        return self.p.poll() is None
-
-    def stop(self, sig=signal.SIGTERM, timeout=5):
-        if self.p.poll() is None:
-            self.p.send_signal(sig)
-            try:
-                self.p.wait(timeout=timeout)
-            except subprocess.TimeoutExpired:
-                self.p.kill()
-                self.p.wait()
-
-
-class Lab:
+class Lab(Namespaces):
     def __init__(self, build, tag="lg", lcores=("0", "0"), hugepages=False,
                  driver="af_packet"):
         if driver not in ("af_packet", "af_xdp"):
@@ -139,9 +98,8 @@ class Lab:
         self.driver = driver
         self.build = build
         self.hugepages = hugepages
-        self.tag = tag + str(os.getpid() % 10000)
+        super().__init__(tag)
         self.dir = tempfile.mkdtemp(prefix="lispgw-lab-")
-        self.ns = []
         self.procs = {}
         self.xtrs = {}
         self.hosts = {}
@@ -150,9 +108,8 @@ class Lab:
         atexit.register(self.close)
         for sig in (signal.SIGINT, signal.SIGTERM):
             signal.signal(sig, self._on_signal)
-        self.u = self._netns("u")
-        sh("ip", "-n", self.u, "link", "add", "br0", "type", "bridge")
-        sh("ip", "-n", self.u, "link", "set", "br0", "up")
+        self.u = self.netns("u")
+        self.bridge(self.u, "br0")
 
     def _on_signal(self, signum, frame):
         # A second signal while closing (timeout --foreground relays the
@@ -164,28 +121,7 @@ class Lab:
         sys.exit(130)
 
     def bin(self, name):
-        sub = {"lispgw-cp": "controlplane", "lispgw-dp": "dataplane", "lispgw-ctl": "ctl"}[name]
-        return os.path.join(self.build, sub, name)
-
-    def _netns(self, name):
-        ns = self.tag + name
-        sh("ip", "netns", "add", ns)
-        self.ns.append(ns)
-        sh("ip", "-n", ns, "link", "set", "lo", "up")
-        return ns
-
-    def _veth(self, ns_a, a, ns_b, b):
-        tmp_a, tmp_b = self.tag + "t" + a[-5:], self.tag + "p" + b[-5:]
-        sh("ip", "link", "add", tmp_a[:15], "type", "veth", "peer", "name", tmp_b[:15])
-        sh("ip", "link", "set", tmp_a[:15], "netns", ns_a)
-        sh("ip", "link", "set", tmp_b[:15], "netns", ns_b)
-        sh("ip", "-n", ns_a, "link", "set", tmp_a[:15], "name", a)
-        sh("ip", "-n", ns_b, "link", "set", tmp_b[:15], "name", b)
-        for ns, dev in ((ns_a, a), (ns_b, b)):
-            sh("ip", "-n", ns, "link", "set", dev, "up")
-
-    def _to_bridge(self, ns, dev, br):
-        sh("ip", "-n", ns, "link", "set", dev, "master", br)
+        return binary(name, self.build)
 
     def _quiet(self, ns, dev):
         """A link the data plane owns: no kernel IPv6 chatter (RS, MLD, DAD)
@@ -207,9 +143,9 @@ class Lab:
         dns: Distinguished-Name EIDs the site accepts ("[1]dn:gpu-box-1":
         a site names each DN it takes); resolver: False leaves the
         map-resolver role out (a Map-Server alone, see map_resolver())."""
-        ns = self._netns("ms")
-        self._veth(ns, "mgmt", self.u, "ms")
-        self._to_bridge(self.u, "ms", "br0")
+        ns = self.netns("ms")
+        self.veth(ns, "mgmt", self.u, "ms")
+        self.to_bridge(self.u, "ms", "br0")
         sh("ip", "-n", ns, "addr", "add", MS_ADDR + "/24", "dev", "mgmt")
         # Its UDP may end in an af_packet port (an RLOC with an exception
         # interface): full checksums, as MACHINE.md says for veths.
@@ -236,8 +172,8 @@ map-resolver:
   negative-ttl: 1m
   negative-ttl-unregistered: 1m
 """ + extra)
-        self.procs["ms"] = Proc(ns, [self.bin("lispgw-cp"), "-d", "-c", conf],
-                                os.path.join(self.dir, "ms.log"))
+        self.procs["ms"] = Proc([self.bin("lispgw-cp"), "-d", "-c", conf],
+                                os.path.join(self.dir, "ms.log"), ns=ns)
         self.ms_ns = ns
         self.wait_api(ns, MS_ADDR)
         return ns
@@ -246,9 +182,9 @@ map-resolver:
         """A stand-alone Map-Resolver on MR_ADDR (namespace "mr") that
         forwards Map-Requests for eid_prefixes to the Map-Server
         (map-resolver.map-servers); lab.ctl("mr", ...) manages it."""
-        ns = self._netns("mr")
-        self._veth(ns, "mgmt", self.u, "mr")
-        self._to_bridge(self.u, "mr", "br0")
+        ns = self.netns("mr")
+        self.veth(ns, "mgmt", self.u, "mr")
+        self.to_bridge(self.u, "mr", "br0")
         sh("ip", "-n", ns, "addr", "add", MR_ADDR + "/24", "dev", "mgmt")
         sh("ip", "netns", "exec", ns, "ethtool", "-K", "mgmt", "tx", "off", check=False)
         prefixes = ", ".join(f'"{p}"' for p in eid_prefixes)
@@ -261,8 +197,8 @@ map-resolver:
   map-servers:
     - {{address: {MS_ADDR}, eid-prefixes: [{prefixes}]}}
 """)
-        self.procs["mr"] = Proc(ns, [self.bin("lispgw-cp"), "-d", "-c", conf],
-                                os.path.join(self.dir, "mr.log"))
+        self.procs["mr"] = Proc([self.bin("lispgw-cp"), "-d", "-c", conf],
+                                os.path.join(self.dir, "mr.log"), ns=ns)
         self.mr_ns = ns
         self.wait_api(ns, MR_ADDR)
         return ns
@@ -283,16 +219,16 @@ map-resolver:
         ETR asks its Map-Servers to answer for it; rloc_extra: more
         addresses of the RLOC port ("fd00:100::22/64"); map_resolver:
         where its ITR resolves (MR_ADDR: the stand-alone one)."""
-        ns = self._netns(f"x{n}")
+        ns = self.netns(f"x{n}")
         rloc, mgmt = f"{UNDERLAY}.{20 + n}", f"{UNDERLAY}.{10 + n}"
         if exception:
             mgmt = f"192.168.200.{10 + n}"
-        self._veth(ns, "rloc", self.u, f"x{n}r")
-        self._veth(ns, "mgmt", self.u, f"x{n}m")
+        self.veth(ns, "rloc", self.u, f"x{n}r")
+        self.veth(ns, "mgmt", self.u, f"x{n}m")
         # With an exception interface the management link stays off the
         # underlay: the RLOC is reached through lispgw-dp only.
         for dev in (f"x{n}r",) if exception else (f"x{n}r", f"x{n}m"):
-            self._to_bridge(self.u, dev, "br0")
+            self.to_bridge(self.u, dev, "br0")
         self._quiet(ns, "rloc")
         sh("ip", "-n", ns, "addr", "add", mgmt + "/24", "dev", "mgmt")
         vdevs, ports, insts = [], [], []
@@ -317,8 +253,8 @@ map-resolver:
         for k, iid in enumerate(sorted(prefixes), start=1):
             sh("ip", "-n", ns, "link", "add", f"br{iid}", "type", "bridge")
             sh("ip", "-n", ns, "link", "set", f"br{iid}", "up")
-            self._veth(ns, f"e{iid}", ns, f"e{iid}p")
-            self._to_bridge(ns, f"e{iid}p", f"br{iid}")
+            self.veth(ns, f"e{iid}", ns, f"e{iid}p")
+            self.to_bridge(ns, f"e{iid}p", f"br{iid}")
             self._quiet(ns, f"e{iid}")
             vdevs += ["--vdev", f"net_af_packet{k},iface=e{iid}"]
             ports.append(f"  - {{name: iid{iid}, device: net_af_packet{k}, role: eid, "
@@ -362,9 +298,9 @@ itr:
                ["--no-huge", "-m", "512", "--no-shconf"])
         eal = ["-l", lc] + mem + ["--no-telemetry", "--no-pci", "--log-level",
                                   "lib.eal:error"] + x["vdevs"]
-        p = Proc(x["ns"], [self.bin("lispgw-dp")] + eal + ["--", "-c", x["dpconf"],
-                                                             "--channel", x["sock"]],
-                 os.path.join(self.dir, f"x{n}-dp.log"), stdout_lines=True)
+        p = Proc([self.bin("lispgw-dp")] + eal + ["--", "-c", x["dpconf"],
+                                                  "--channel", x["sock"]],
+                 os.path.join(self.dir, f"x{n}-dp.log"), ns=x["ns"], stdout_lines=True)
         self.procs[f"x{n}-dp"] = p
         deadline = time.time() + 20
         while not os.path.exists(x["sock"]):
@@ -375,8 +311,8 @@ itr:
 
     def start_cp(self, n):
         x = self.xtrs[n]
-        self.procs[f"x{n}-cp"] = Proc(x["ns"], [self.bin("lispgw-cp"), "-d", "-c", x["cpconf"]],
-                                      os.path.join(self.dir, f"x{n}-cp.log"))
+        self.procs[f"x{n}-cp"] = Proc([self.bin("lispgw-cp"), "-d", "-c", x["cpconf"]],
+                                      os.path.join(self.dir, f"x{n}-cp.log"), ns=x["ns"])
         self.wait_api(x["ns"], x["mgmt"])
 
     def wait_api(self, ns, addr, timeout=10):
@@ -425,11 +361,11 @@ itr:
     def host(self, name, n, iid, addr, plen=24, gw=None):
         """A host (agent) on Instance-ID iid behind xTR n: eth0 addr/plen,
         default route via gw (its subnet's .1 unless given)."""
-        ns = self._netns("h" + name)
+        ns = self.netns("h" + name)
         x = self.xtrs[n]
         port = f"h{name}"[:15]
-        self._veth(ns, "eth0", x["ns"], port)
-        self._to_bridge(x["ns"], port, f"br{iid}")
+        self.veth(ns, "eth0", x["ns"], port)
+        self.to_bridge(x["ns"], port, f"br{iid}")
         sh("ip", "-n", ns, "link", "set", "eth0", "mtu", "1400")
         sh("ip", "netns", "exec", ns, "ethtool", "-K", "eth0", "tx", "off", check=False)
         sh("ip", "-n", ns, "addr", "add", f"{addr}/{plen}", "dev", "eth0")
@@ -444,7 +380,7 @@ itr:
         h = self.hosts[name]
         src, dst = self.xtrs[h["xtr"]], self.xtrs[to]
         sh("ip", "-n", src["ns"], "link", "set", h["port"], "netns", dst["ns"])
-        self._to_bridge(dst["ns"], h["port"], f"br{h['iid']}")
+        self.to_bridge(dst["ns"], h["port"], f"br{h['iid']}")
         sh("ip", "-n", dst["ns"], "link", "set", h["port"], "up")
         h["xtr"] = to
 
@@ -491,8 +427,7 @@ itr:
                 self.procs[name].stop()
             except Exception:
                 pass
-        for ns in reversed(self.ns):
-            sh("ip", "netns", "del", ns, check=False)
+        self.close_namespaces()
         if os.environ.get("LISPGW_LAB_KEEP"):
             print("lab files kept in", self.dir)
         else:

@@ -1,0 +1,104 @@
+# SPDX-License-Identifier: BSD-3-Clause
+"""lispgw-cp and lispgw-dp processes for the lab: where the binaries are
+(meson passes LISPGW_CP / LISPGW_CTL / LISPGW_BUILD; scripts pass a build
+folder), started with their output in a log, waited for until they listen
+or answer REST, and stopped with SIGTERM (SIGKILL after a grace time)."""
+import os
+import queue
+import signal
+import socket
+import subprocess
+import threading
+import time
+
+from . import REPO
+from .netns import nsexec
+
+SUBDIR = {"lispgw-cp": "controlplane", "lispgw-dp": "dataplane", "lispgw-ctl": "ctl"}
+ENV = {"lispgw-cp": "LISPGW_CP", "lispgw-dp": "LISPGW_DP", "lispgw-ctl": "LISPGW_CTL"}
+
+
+def binary(name, build=None):
+    """A binary of the build: build/SUBDIR/name, or meson's LISPGW_* path."""
+    if build is None and os.environ.get(ENV[name]):
+        return os.environ[ENV[name]]
+    build = build or os.environ.get("LISPGW_BUILD") or os.path.join(REPO, "build")
+    return os.path.join(build, SUBDIR[name], name)
+
+
+class Proc:
+    """A daemon, in a namespace when ns is given; stderr (and stdout unless
+    stdout_lines) appended to log; with stdout_lines its stdout lines go on
+    a queue (lispgw-dp's counters)."""
+
+    def __init__(self, args, log, ns=None, stdout_lines=False, merge=False):
+        self.log = log
+        self.lines = queue.Queue()
+        self.logf = open(log, "a")
+        cmd = nsexec(ns, *args) if ns else [str(a) for a in args]
+        out = subprocess.PIPE if stdout_lines else (self.logf if merge else subprocess.DEVNULL)
+        self.p = subprocess.Popen(cmd, stdout=out, stderr=self.logf,
+                                  text=True if stdout_lines else None)
+        if stdout_lines:
+            threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self):
+        for line in self.p.stdout:
+            self.lines.put(line)
+
+    def poll(self):
+        return self.p.poll()
+
+    def alive(self):
+        return self.p.poll() is None
+
+    def send_signal(self, sig):
+        self.p.send_signal(sig)
+
+    def wait(self, timeout=None):
+        return self.p.wait(timeout=timeout)
+
+    def text(self):
+        try:
+            with open(self.log) as f:
+                return f.read()
+        except OSError:
+            return ""
+
+    def stop(self, sig=signal.SIGTERM, timeout=5):
+        if self.p.poll() is None:
+            self.p.send_signal(sig)
+            try:
+                self.p.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                self.p.kill()
+                self.p.wait()
+        self.logf.close()
+        return self.p.returncode
+
+
+def wait_udp_listen(proc, name, addr, port=4342, timeout=5):
+    """Returns once someone holds addr:port (the daemon: our bind fails)."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError("%s exited: %s" % (name, proc.text()))
+        probe = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        try:
+            probe.bind((addr, port))
+        except OSError:
+            return
+        finally:
+            probe.close()
+        time.sleep(0.05)
+    raise RuntimeError("%s did not start listening on %s" % (name, addr))
+
+
+def wait_for(fn, timeout, step=0.05):
+    """fn()'s first true value within timeout seconds, else its last."""
+    deadline = time.time() + timeout
+    while True:
+        v = fn()
+        if v or time.time() > deadline:
+            return v
+        time.sleep(step)

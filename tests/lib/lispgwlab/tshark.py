@@ -1,0 +1,81 @@
+# SPDX-License-Identifier: BSD-3-Clause
+"""tshark, the independent decoder of every test that looks at the wire:
+a capture that returns only once tshark says "Capturing on" (packets sent
+before that are lost), and field extraction, one dict per frame."""
+import os
+import shutil
+import signal
+import subprocess
+import time
+
+from .netns import nsexec
+
+
+def path():
+    return shutil.which("tshark")
+
+
+class Capture:
+    """tshark -i iface -f filter -w pcap, in namespace ns when given."""
+
+    def __init__(self, pcap, iface, bpf, ns=None, tshark="tshark", timeout=10):
+        self.pcap = pcap
+        self.err = pcap + ".err"
+        cmd = [tshark, "-q", "-i", iface, "-f", bpf, "-w", pcap]
+        with open(self.err, "w") as err:
+            self.p = subprocess.Popen(nsexec(ns, *cmd) if ns else cmd,
+                                      stdout=subprocess.DEVNULL, stderr=err)
+        self.started = self._wait(timeout)
+
+    def _wait(self, timeout):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            with open(self.err) as f:
+                if "Capturing on" in f.read():
+                    return True
+            if self.p.poll() is not None:
+                return False
+            time.sleep(0.05)
+        self.stop()
+        return False
+
+    def stop(self, timeout=5):
+        """Ends the capture with the pcap written (SIGTERM, as ^C)."""
+        if self.p.poll() is None:
+            self.p.send_signal(signal.SIGTERM)
+            try:
+                self.p.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                self.p.kill()
+                self.p.wait()
+
+    def errors(self):
+        return open(self.err).read() if os.path.exists(self.err) else ""
+
+
+def fields(pcap, names, display=None, tshark="tshark", timeout=60):
+    """One list of strings per frame (display filter applied): the named
+    fields, tab-separated as tshark prints them."""
+    cmd = [tshark, "-r", pcap]
+    if display:
+        cmd += ["-Y", display]
+    cmd += ["-T", "fields"] + sum((["-e", n] for n in names), [])
+    out = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout).stdout
+    return [line.split("\t") for line in out.splitlines()]
+
+
+def rows(tshark, pcap, names, prefs=()):
+    """One dict per frame: field -> list of values (every occurrence), with
+    IP and UDP checksums checked and prefs ("ip.defragment:FALSE") set."""
+    res = subprocess.run([tshark, "-r", pcap, "-T", "fields", "-E", "separator=\t",
+                          "-E", "occurrence=a", "-E", "aggregator=,",
+                          "-o", "ip.check_checksum:TRUE", "-o", "udp.check_checksum:TRUE"] +
+                         sum((["-o", p] for p in prefs), []) +
+                         sum((["-e", f] for f in names), []),
+                         capture_output=True, text=True, check=True)
+    out = []
+    for line in res.stdout.splitlines():
+        vals = line.split("\t")
+        vals += [""] * (len(names) - len(vals))
+        out.append({f: (v.split(",") if v else []) for f, v in zip(names, vals)})
+    return out
