@@ -3,7 +3,7 @@
 """The lispgw demo (scripts/demo.sh runs it after installing and building).
 
 A Map-Server/Map-Resolver and three xTRs (lispgw-cp + lispgw-dp each) in
-network namespaces (scripts/lib/xtrlab.py):
+network namespaces (tests/lib/lispgwlab/xtr.py):
 
     xTR1 (RLOC .21)  IIDs 1, 2: 10.0.1.0/24   planner, worker, svc-a
     xTR2 (RLOC .22)  IIDs 1, 2: 10.0.2.0/24   solver, h100, svc-b
@@ -32,16 +32,17 @@ import threading
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.join(HERE, "lib"))
-sys.path.insert(0, os.path.join(HERE, "..", "tests", "dataplane"))
-import xtrlab  # noqa: E402
-from test_handoff import attach_second_link  # noqa: E402
+sys.path.insert(0, os.path.join(HERE, "..", "tests", "lib"))
+from lispgwlab import xtr as xlab  # noqa: E402
+from lispgwlab.check import Checks  # noqa: E402
 
-RLOC = {n: f"{xtrlab.UNDERLAY}.{20 + n}" for n in (1, 2, 3)}
+RLOC = {n: f"{xlab.UNDERLAY}.{20 + n}" for n in (1, 2, 3)}
 SERVICE = "10.0.100.1"          # the anycast service EID, [1]10.0.100.1/32
 HANDOFF_RATE, HANDOFF_SECONDS = 10000, 3.0
 
-failures = []
+checks = Checks("demo", ok="  ok: ", fail="  FAILED: ")
+check = checks.check
+failures = checks.failures
 spawned = []    # processes started in the hosts' namespaces, killed at the end
 
 
@@ -51,7 +52,7 @@ def spawn(lab, host, *args, **kw):
     return p
 
 # A service instance: a TCP server that says who it is and hashes what it
-# gets (xtrlab's protocol, a thread per connection), and a UDP sink that
+# gets (lispgwlab.xtr's protocol, a thread per connection), and a UDP sink that
 # counts datagrams per source port; a line on stdin prints the counts.
 SVC = r"""
 import hashlib, json, socket, sys, threading
@@ -148,13 +149,6 @@ def show(r, indent="  "):
     print("\n".join(indent + line for line in text.splitlines()), flush=True)
 
 
-def check(cond, what):
-    print(("  ok: " if cond else "  FAILED: ") + what, flush=True)
-    if not cond:
-        failures.append(what)
-    return cond
-
-
 def reach(lab, host, dst, tries=15):
     """Pings until the first answer (the first packets trigger the lookup)."""
     for _ in range(tries):
@@ -172,7 +166,7 @@ def ctl_json(lab, n, *args):
 
 
 def lig(lab, n, eid, constraints=None, as_json=False):
-    args = ["lig", eid, "--mr", xtrlab.MS_ADDR, "--timeout", "1500"]
+    args = ["lig", eid, "--mr", xlab.MS_ADDR, "--timeout", "1500"]
     if constraints is not None:
         args += ["--constraints", json.dumps(constraints, separators=(",", ":"))]
     if not as_json:
@@ -535,7 +529,7 @@ def handoff(lab):
                        HANDOFF_SECONDS, stdout=subprocess.PIPE, text=True)
     time.sleep(1.0)
     t_move = time.monotonic()
-    attach_second_link(lab, "worker1", 3)
+    lab.attach_second_link("worker1", 3)
     t_moved = time.monotonic()
     r = lab.ctl(3, "register", "[1]10.0.1.20/32", RLOC[3])
     t_reg = time.monotonic()
@@ -581,7 +575,7 @@ def main():
                     help="in meson test (the 'demo' test): cannot run = skip (77)")
     args = ap.parse_args()
     cannot = 77 if args.as_test else 1
-    why = xtrlab.can_run()
+    why = xlab.unavailable()
     if why:
         print("demo: cannot run:", why)
         return cannot
@@ -590,7 +584,7 @@ def main():
         return cannot
     t_start = time.monotonic()
     lcores = ("0", "1", "0") if len(os.sched_getaffinity(0)) >= 2 else ("0", "0", "0")
-    lab = xtrlab.Lab(args.build, tag="demo", lcores=lcores, hugepages=args.hugepages)
+    lab = xlab.Lab(args.build, tag="demo", lcores=lcores, hugepages=args.hugepages)
     try:
         say("Map-Server/Map-Resolver on 192.168.100.1; xTR1 (RLOC 192.168.100.21), xTR2 "
             "(.22) and xTR3 (.23),\n    each lispgw-cp + lispgw-dp on af_packet ports")

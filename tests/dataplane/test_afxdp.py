@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: BSD-3-Clause
 """A single-NIC gateway: lispgw-dp on net_af_xdp with our XDP program
-(docs/dataplane-afxdp.md), in network namespaces (scripts/lib/xtrlab.py).
+(docs/dataplane-afxdp.md), in network namespaces (tests/lib/lispgwlab/xtr.py).
 
     gateway namespace G, ONE interface eth0 (192.168.100.30, fd00:100::30):
         lispgw-dp  RLOC port = net_af_xdp on eth0 + lispgw_xdp.o
@@ -29,9 +29,9 @@ import subprocess
 import sys
 import time
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..",
-                                "scripts", "lib"))
-import xtrlab  # noqa: E402
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from lispgwlab.check import Checks  # noqa: E402
+from lispgwlab import xtr as xlab  # noqa: E402
 
 BUILD = os.environ.get("LISPGW_BUILD", "")
 SCAPY_PY = "/usr/bin/python3"
@@ -40,23 +40,17 @@ PEER4, PEER6 = "192.168.100.5", "fd00:100::5"
 NOBODY4 = "192.168.100.77"         # a next hop nobody answers for
 PEER_MAC = "02:00:00:00:01:01"     # the EID port's site router (peer-mac)
 N4, N6, N_OTHER = 20, 10, 5
-failures = []
-
-
-def check(cond, what, detail=""):
-    print(("ok    " if cond else "FAIL  ") + what + (f"\n      {detail}" if not cond and detail
-                                                     else ""))
-    if not cond:
-        failures.append(what)
-    return cond
+checks = Checks("dp-afxdp")
+check = checks.check
+failures = checks.failures
 
 
 def nsx(ns, *args, timeout=30, check_rc=False):
-    return xtrlab.sh("ip", "netns", "exec", ns, *args, check=check_rc, timeout=timeout)
+    return xlab.sh("ip", "netns", "exec", ns, *args, check=check_rc, timeout=timeout)
 
 
 def mac_of(ns, dev):
-    return json.loads(xtrlab.sh("ip", "-j", "-n", ns, "link", "show", dev).stdout)[0]["address"]
+    return json.loads(xlab.sh("ip", "-j", "-n", ns, "link", "show", dev).stdout)[0]["address"]
 
 
 def wait(pred, timeout, step=0.2):
@@ -167,11 +161,11 @@ def build_ok():
 
 
 def main():
-    why = xtrlab.can_run() or (None if BUILD else "LISPGW_BUILD not set") or build_ok()
+    why = xlab.unavailable() or (None if BUILD else "LISPGW_BUILD not set") or build_ok()
     if why:
         print("skipped:", why)
         return 77
-    lab = xtrlab.Lab(BUILD, tag="axd", driver="af_xdp")
+    lab = xlab.Lab(BUILD, tag="axd", driver="af_xdp")
     try:
         config_checks(lab)
         lab.map_server(iids=(1,))
@@ -186,7 +180,7 @@ def main():
         lab.close()
         if getattr(lab, "tel_dir", None):
             shutil.rmtree(lab.tel_dir, ignore_errors=True)
-    print(f"{len(failures)} failed")
+    print(checks.summary())
     return 1 if failures else 0
 
 
@@ -206,11 +200,11 @@ def config_checks(lab):
     """The port options' checks (lispgw-dp -n: no EAL)."""
     # A schema error (an unknown value) stops before the semantic checks.
     path = lab.write("bad.yaml", BAD_CONF)
-    r = xtrlab.sh(lab.bin("lispgw-dp"), "--", "-n", "-c", path, check=False)
+    r = xlab.sh(lab.bin("lispgw-dp"), "--", "-n", "-c", path, check=False)
     check(r.returncode == 1 and "bad.yaml:6: ports[2].xdp-program: unknown value 'bpf' "
           "(one of: none, lispgw)" in r.stderr, "lispgw-dp -n: xdp-program's values", r.stderr)
     path = lab.write("bad.yaml", BAD_CONF.replace("xdp-program: bpf", "xdp-program: none"))
-    r = xtrlab.sh(lab.bin("lispgw-dp"), "--", "-n", "-c", path, check=False)
+    r = xlab.sh(lab.bin("lispgw-dp"), "--", "-n", "-c", path, check=False)
     want = ["bad.yaml:3: ports[0].neighbours: with xdp-program lispgw, ARP and ND go to the kernel",
             "bad.yaml:5: ports[1].neighbours: kernel neighbours are for rloc ports only",
             "bad.yaml:4: ports[1].xdp-program: an eid port with xdp-program lispgw needs peer-mac"]
@@ -220,19 +214,19 @@ def config_checks(lab):
     good = lab.write("good.yaml", BAD_CONF.replace("neighbours: dataplane", "")
                      .replace("neighbours: kernel", 'peer-mac: "02:00:00:00:00:01"')
                      .replace("xdp-program: bpf", "xdp-program: none"))
-    r = xtrlab.sh(lab.bin("lispgw-dp"), "--", "-n", "-c", good, check=False)
+    r = xlab.sh(lab.bin("lispgw-dp"), "--", "-n", "-c", good, check=False)
     check(r.returncode == 0, "lispgw-dp -n: the same ports, fixed, are accepted", r.stderr)
 
 
 def single_nic(lab):
-    g, p = lab._netns("g"), lab._netns("p")
-    lab._veth(g, "eth0", lab.u, "gw")
-    lab._veth(p, "eth0", lab.u, "pr")
+    g, p = lab.netns("g"), lab.netns("p")
+    lab.veth(g, "eth0", lab.u, "gw")
+    lab.veth(p, "eth0", lab.u, "pr")
     for dev in ("gw", "pr"):
-        lab._to_bridge(lab.u, dev, "br0")
+        lab.to_bridge(lab.u, dev, "br0")
     for ns, a4, a6 in ((g, GW4, GW6), (p, PEER4, PEER6)):
-        xtrlab.sh("ip", "-n", ns, "addr", "add", a4 + "/24", "dev", "eth0")
-        xtrlab.sh("ip", "-n", ns, "addr", "add", a6 + "/64", "dev", "eth0", "nodad")
+        xlab.sh("ip", "-n", ns, "addr", "add", a4 + "/24", "dev", "eth0")
+        xlab.sh("ip", "-n", ns, "addr", "add", a6 + "/64", "dev", "eth0", "nodad")
     # UDP to AF_XDP arrives with partial checksums unless the sender's
     # offload is off (MACHINE.md); the Map-Server sends Map-Notifies to G.
     nsx(p, "ethtool", "-K", "eth0", "tx", "off")
@@ -262,14 +256,14 @@ static-map-cache:     # next hops the kernel resolves for us
     # the interface left without a program.
     r = nsx(g, *eal, "--vdev", "net_af_xdp0,iface=eth0", "--vdev",
             f"net_pcap0,tx_pcap={pcap}", "--", "-c", conf, timeout=30)
-    link = xtrlab.sh("ip", "-n", g, "link", "show", "eth0").stdout
+    link = xlab.sh("ip", "-n", g, "link", "show", "eth0").stdout
     check(r.returncode != 0 and "not lispgw_xdp: give its vdev xdp_prog=" in r.stderr and
           "prog/xdp" not in link,
           "without xdp_prog=: refused with what to do, no program left on eth0",
           f"rc {r.returncode}: {r.stderr[-600:]}\n{link}")
     # A program left on the interface (by a killed process): refused before
     # the PMD tries, with how to remove it; the program is not ours to take.
-    r = xtrlab.sh("ip", "-n", g, "link", "set", "dev", "eth0", "xdp", "obj", prog, "sec", "xdp",
+    r = xlab.sh("ip", "-n", g, "link", "set", "dev", "eth0", "xdp", "obj", prog, "sec", "xdp",
                   check=False)
     if check(r.returncode == 0, "a leftover XDP program attached with ip link", r.stderr):
         r = nsx(g, *eal, "--vdev", f"net_af_xdp0,iface=eth0,xdp_prog={prog}", "--vdev",
@@ -277,18 +271,18 @@ static-map-cache:     # next hops the kernel resolves for us
         check(r.returncode != 0 and "already runs XDP program 'lispgw_xdp'" in r.stderr and
               "ip link set dev eth0 xdp off" in r.stderr,
               "a leftover program: refused, with the command that removes it", r.stderr[-600:])
-        xtrlab.sh("ip", "-n", g, "link", "set", "dev", "eth0", "xdp", "off")
+        xlab.sh("ip", "-n", g, "link", "set", "dev", "eth0", "xdp", "off")
     # This one with DPDK telemetry (/lispgw/xdp), on its own runtime directory.
     prefix = lab.tag + "gw"
     eal_tel = [a for a in eal if a not in ("--no-shconf", "--no-telemetry")]
     lab.tel_dir = f"/var/run/dpdk/{prefix}"
-    dp = xtrlab.Proc(g, eal_tel + ["--file-prefix", prefix, "--vdev",
-                                   f"net_af_xdp0,iface=eth0,xdp_prog={prog}", "--vdev",
-                                   f"net_pcap0,tx_pcap={pcap}", "--", "-c", conf],
-                     os.path.join(lab.dir, "gw-dp.log"), stdout_lines=True)
+    dp = xlab.Proc(eal_tel + ["--file-prefix", prefix, "--vdev",
+                              f"net_af_xdp0,iface=eth0,xdp_prog={prog}", "--vdev",
+                              f"net_pcap0,tx_pcap={pcap}", "--", "-c", conf],
+                   os.path.join(lab.dir, "gw-dp.log"), ns=g, stdout_lines=True)
     lab.procs["gw-dp"] = dp
     link = wait(lambda: "lispgw_xdp" in lab.tail("gw-dp") and
-                xtrlab.sh("ip", "-n", g, "link", "show", "eth0").stdout, 20)
+                xlab.sh("ip", "-n", g, "link", "show", "eth0").stdout, 20)
     if not check(dp.alive() and link and "prog/xdp" in link and "lispgw_xdp" in link,
                  "lispgw-dp started; eth0 runs XDP program lispgw_xdp", str(link)):
         return
@@ -302,11 +296,11 @@ static-map-cache:     # next hops the kernel resolves for us
     check(n.get("requests_sent") == 0 and n.get("kernel_solicits", 0) >= 2,
           f"lispgw-dp sent no ARP/ND itself, asked the kernel "
           f"{n.get('kernel_solicits')} times", str(n))
-    kn = xtrlab.sh("ip", "-n", g, "neigh", "show", "dev", "eth0").stdout
+    kn = xlab.sh("ip", "-n", g, "neigh", "show", "dev", "eth0").stdout
     check(all(any(a in ln and peer_mac in ln for ln in kn.splitlines()) for a in (PEER4, PEER6)),
           f"the kernel's table has {PEER4} and {PEER6} at the peer's MAC", kn)
     # Nobody answers for NOBODY4: the kernel fails it, lispgw-dp does not use it.
-    kn = wait(lambda: (lambda t: t if "FAILED" in t else None)(xtrlab.sh(
+    kn = wait(lambda: (lambda t: t if "FAILED" in t else None)(xlab.sh(
         "ip", "-n", g, "neigh", "show", NOBODY4, "dev", "eth0").stdout), 10) or ""
     c = counters(dp) or {}
     check("FAILED" in kn and c.get("neigh", {}).get("next_hops") == 3 and
@@ -314,10 +308,10 @@ static-map-cache:     # next hops the kernel resolves for us
           f"{NOBODY4}: FAILED in the kernel, not resolved in lispgw-dp", kn + str(c.get("neigh")))
     # A flush of the kernel's table: lispgw-dp asks again at once.
     s0 = c.get("neigh", {}).get("kernel_solicits", 0)
-    xtrlab.sh("ip", "-n", g, "neigh", "flush", "dev", "eth0")
+    xlab.sh("ip", "-n", g, "neigh", "flush", "dev", "eth0")
     c = wait(lambda: (lambda c: c if c and c["neigh"]["kernel_solicits"] >= s0 + 2 and
                       c["neigh"]["resolved"] == 2 else None)(counters(dp)), 5) or {}
-    kn = xtrlab.sh("ip", "-n", g, "neigh", "show", "dev", "eth0").stdout
+    kn = xlab.sh("ip", "-n", g, "neigh", "show", "dev", "eth0").stdout
     check(bool(c) and any(PEER4 in ln and peer_mac in ln for ln in kn.splitlines()),
           "after ip neigh flush: lispgw-dp had the kernel resolve its next hops again",
           str(c.get("neigh")) + kn)
@@ -328,15 +322,15 @@ static-map-cache:     # next hops the kernel resolves for us
 roles: [etr]
 log-level: info
 listen: {{addresses: [{GW4}]}}
-rest: {{address: {GW4}, port: 8080, token: "{xtrlab.TOKEN}"}}
+rest: {{address: {GW4}, port: 8080, token: "{xlab.TOKEN}"}}
 etr:
-  map-servers: [{{address: {xtrlab.MS_ADDR}, key-id: 2, key: "{xtrlab.KEY}"}}]
+  map-servers: [{{address: {xlab.MS_ADDR}, key-id: 2, key: "{xlab.KEY}"}}]
   register-interval: 10s
   database:
     - {{eid-prefix: "[1]10.1.0.0/24", rlocs: [{{address: {GW4}}}]}}
 """)
-    lab.procs["gw-cp"] = xtrlab.Proc(g, [lab.bin("lispgw-cp"), "-d", "-c", cpconf],
-                                     os.path.join(lab.dir, "gw-cp.log"))
+    lab.procs["gw-cp"] = xlab.Proc([lab.bin("lispgw-cp"), "-d", "-c", cpconf],
+                                   os.path.join(lab.dir, "gw-cp.log"), ns=g)
     lab.wait_api(g, GW4)
     regs = wait(lambda: (lambda r: r if "10.1.0.0/24" in r and GW4 in r else None)(
         lab.ctl(0, "show", "registrations").stdout), 15) or ""
@@ -345,7 +339,7 @@ etr:
 
     def notifies():
         r = nsx(g, lab.bin("lispgw-ctl"), "--api", f"http://{GW4}:8080", "--token",
-                xtrlab.TOKEN, "show", "stats", "--json")
+                xlab.TOKEN, "show", "stats", "--json")
         try:
             return json.loads(r.stdout)["etr"]["notifies_received"]
         except (ValueError, KeyError, TypeError):
@@ -355,11 +349,11 @@ etr:
 
     before = counters(dp)
     # (b) a kernel TCP connection to port 22 on the same interface.
-    srv = subprocess.Popen(["ip", "netns", "exec", g, sys.executable, "-c", xtrlab.SERVER,
+    srv = subprocess.Popen(["ip", "netns", "exec", g, sys.executable, "-c", xlab.SERVER,
                             "gw-ssh", "22"], stdout=subprocess.PIPE, text=True)
     try:
         srv.stdout.readline()
-        r = nsx(p, sys.executable, "-c", xtrlab.CLIENT, GW4, "22", str(2 * 1024 * 1024),
+        r = nsx(p, sys.executable, "-c", xlab.CLIENT, GW4, "22", str(2 * 1024 * 1024),
                 timeout=60)
         out = r.stdout.split()
         check(len(out) == 3 and out[0] == "gw-ssh" and out[1] == "True",
@@ -413,7 +407,7 @@ etr:
 
     # Stop: the PMD detaches the program, net_pcap writes the EID side.
     dp.stop()
-    link = xtrlab.sh("ip", "-n", g, "link", "show", "eth0").stdout
+    link = xlab.sh("ip", "-n", g, "link", "show", "eth0").stdout
     check("prog/xdp" not in link, "lispgw-dp's exit detached the XDP program", link)
     r = subprocess.run([SCAPY_PY, "-c", PCAP, pcap], capture_output=True, text=True, timeout=60)
     lines = r.stdout.splitlines()
@@ -433,7 +427,7 @@ def two_xtrs(lab):
     lab.host("a", 1, 1, "10.0.1.10")
     lab.host("b", 2, 1, "10.0.2.10")
     for n in (1, 2):
-        link = xtrlab.sh("ip", "-n", lab.xtrs[n]["ns"], "link", "show", "rloc").stdout
+        link = xlab.sh("ip", "-n", lab.xtrs[n]["ns"], "link", "show", "rloc").stdout
         check("lispgw_xdp" in link, f"xTR{n}: rloc runs lispgw_xdp", link)
     ok = wait(lambda: lab.ping("a", "10.0.2.10", count=1, wait=1)[1] == 1, 20)
     check(ok, "a -> 10.0.2.10 across af_xdp RLOC ports: resolved after a miss")

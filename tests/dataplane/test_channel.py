@@ -5,29 +5,26 @@ shared-memory channel: a static map-cache entry of the control plane
 becomes a forwarding entry of the data plane; SIGKILL of lispgw-cp leaves
 the data plane's entries in place (forwarding never stops); a restarted
 lispgw-cp attaches under a new generation and replays its state."""
-import json
 import os
 import signal
-import subprocess
 import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'lib'))
+from lispgwlab.check import Checks, skip   # noqa: E402
+from lispgwlab.daemons import Proc   # noqa: E402
+
 DP = os.environ.get('LISPGW_DP')
 CP = os.environ.get('LISPGW_CP')
 if not DP or not os.path.exists(DP):
-    print('skipped: lispgw-dp not built (no DPDK)')
-    sys.exit(77)
+    skip('lispgw-dp not built (no DPDK)')
 
 tmp = tempfile.mkdtemp(prefix='lispgw-chan-')
 sock = os.path.join(tmp, 'dp.sock')
-failures = []
-
-
-def check(cond, what, detail=''):
-    print(('ok    ' if cond else 'FAIL  ') + what + (('\n      ' + detail) if not cond and detail else ''))
-    if not cond:
-        failures.append(what)
+checks = Checks('channel')
+check = checks.check
+failures = checks.failures
 
 
 with open(os.path.join(tmp, 'dp.yaml'), 'w') as f:
@@ -53,23 +50,19 @@ itr:
       rlocs: [{address: 192.0.2.4}]
 """ % sock)
 
-dp_log = open(os.path.join(tmp, 'dp.log'), 'w')
-dp = subprocess.Popen([DP, '-l', '0', '--no-huge', '-m', '512', '--no-shconf', '--no-telemetry',
-                       '--no-pci', '--vdev', 'net_null0,no-rx=1', '--vdev', 'net_null1,no-rx=1',
-                       '--', '-c', os.path.join(tmp, 'dp.yaml'), '--channel', sock],
-                      stdout=subprocess.PIPE, stderr=dp_log, text=True)
+dp = Proc([DP, '-l', '0', '--no-huge', '-m', '512', '--no-shconf', '--no-telemetry',
+           '--no-pci', '--vdev', 'net_null0,no-rx=1', '--vdev', 'net_null1,no-rx=1',
+           '--', '-c', os.path.join(tmp, 'dp.yaml'), '--channel', sock],
+          os.path.join(tmp, 'dp.log'), stdout_lines=True)
 cps = []
 
 
 def counters():
-    dp.send_signal(signal.SIGUSR1)
-    line = dp.stdout.readline()
-    return json.loads(line)
+    return dp.counters()
 
 
 def start_cp():
-    p = subprocess.Popen([CP, '-c', os.path.join(tmp, 'cp.yaml')],
-                         stdout=subprocess.DEVNULL, stderr=open(os.path.join(tmp, 'cp.log'), 'a'))
+    p = Proc([CP, '-c', os.path.join(tmp, 'cp.yaml')], os.path.join(tmp, 'cp.log'))
     cps.append(p)
     return p
 
@@ -104,17 +97,10 @@ try:
           'restarted lispgw-cp: generation 2, state resynchronised', str(c))
 finally:
     for p in cps:
-        if p.poll() is None:
-            p.send_signal(signal.SIGTERM)
-            p.wait()
-    dp.send_signal(signal.SIGTERM)
-    try:
-        dp.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        dp.kill()
+        p.stop()
+    dp.stop(timeout=10)
     if failures:
         print(open(os.path.join(tmp, 'dp.log')).read()[-2000:])
         print(open(os.path.join(tmp, 'cp.log')).read()[-2000:])
 
-print('channel: %d failures' % len(failures))
-sys.exit(1 if failures else 0)
+checks.exit()

@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: BSD-3-Clause
-"""End to end in network namespaces (scripts/lib/xtrlab.py):
+"""End to end in network namespaces (tests/lib/lispgwlab/xtr.py):
 
     host -- lispgw-dp xTR1 (af_packet) -- underlay -- lispgw-dp xTR2 -- host
                  lispgw-cp (xTR)       lispgw-cp MS/MR      lispgw-cp (xTR)
@@ -20,20 +20,14 @@ import sys
 import threading
 import time
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..",
-                                "scripts", "lib"))
-import xtrlab  # noqa: E402
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from lispgwlab.check import Checks  # noqa: E402
+from lispgwlab import xtr as xlab  # noqa: E402
 
 BUILD = os.environ.get("LISPGW_BUILD", "")
-failures = []
-
-
-def check(cond, what, detail=""):
-    print(("ok    " if cond else "FAIL  ") + what + (f"\n      {detail}" if not cond and detail
-                                                     else ""))
-    if not cond:
-        failures.append(what)
-    return cond
+checks = Checks("dp-e2e")
+check = checks.check
+failures = checks.failures
 
 
 UDP_SINK = r"""
@@ -72,12 +66,12 @@ def udp_isolation(lab, src, dst_host, dst_addr, port):
 
 
 def main():
-    why = xtrlab.can_run()
+    why = xlab.unavailable()
     if why or not BUILD or not os.path.exists(os.path.join(BUILD, "dataplane", "lispgw-dp")):
         print("skipped:", why or "lispgw-dp not built (no DPDK)")
         return 77
     lcores = ("0", "1") if len(os.sched_getaffinity(0)) >= 2 else ("0", "0")
-    lab = xtrlab.Lab(BUILD, tag="e2", lcores=lcores)
+    lab = xlab.Lab(BUILD, tag="e2", lcores=lcores)
     try:
         lab.map_server()
         lab.xtr(1, {1: "10.0.1.0/24", 2: "10.0.1.0/24"})
@@ -222,7 +216,7 @@ def run(lab):
     sent, got = lab.ping("a1", "10.0.2.10", count=10, interval=0.05)
     check(got == sent, f"after the restart: {got}/{sent}")
 
-    print(f"{len(failures)} failed")
+    print(checks.summary())
     return 1 if failures else 0
 
 

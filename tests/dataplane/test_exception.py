@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: BSD-3-Clause
 """The exception path (docs/dataplane.md, "Exception path") end to end in
-network namespaces (scripts/lib/xtrlab.py):
+network namespaces (tests/lib/lispgwlab/xtr.py):
 
     host a1 -- xTR1 (af_packet) -- underlay -- xTR2 (af_packet) -- host b1
                                      |           exception: TAP with the RLOC,
@@ -25,28 +25,23 @@ import sys
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.join(HERE, "..", "..", "scripts", "lib"))
-import xtrlab  # noqa: E402
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from lispgwlab.check import Checks  # noqa: E402
+from lispgwlab import xtr as xlab  # noqa: E402
 
 BUILD = os.environ.get("LISPGW_BUILD", "")
-ETR_RLOC = xtrlab.UNDERLAY + ".22"
+ETR_RLOC = xlab.UNDERLAY + ".22"
 ETR_RLOC6, MS6 = "fd00:100::22", "fd00:100::1"
 RATE, BURST = 20, 40
-failures = []
-
-
-def check(cond, what, detail=""):
-    print(("ok    " if cond else "FAIL  ") + what + (f"\n      {detail}" if not cond and detail
-                                                     else ""))
-    if not cond:
-        failures.append(what)
-    return cond
+checks = Checks("dp-exception")
+check = checks.check
+failures = checks.failures
 
 
 PROBE = r"""
 import socket, sys, time
 sys.path.insert(0, sys.argv[1])
-import lispwire
+from lispgwlab import wire as lispwire
 src, dst, nonce = sys.argv[2], sys.argv[3], int(sys.argv[4])
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind((src, 0)); s.settimeout(1)
 req = lispwire.map_request(1, "10.0.2.10", 32, src, nonce, probe=True)
@@ -65,7 +60,7 @@ print("none"); sys.exit(1)
 
 
 def in_ns(lab, ns, *args, timeout=30):
-    return xtrlab.sh("ip", "netns", "exec", ns, *args, check=False, timeout=timeout)
+    return xlab.sh("ip", "netns", "exec", ns, *args, check=False, timeout=timeout)
 
 
 def bad_configs(lab):
@@ -82,7 +77,7 @@ ports:
 instances:
   - {instance-id: 1, encapsulation: lisp}
 """)
-    r = xtrlab.sh(lab.bin("lispgw-dp"), "--", "-n", "-c", conf, check=False)
+    r = xlab.sh(lab.bin("lispgw-dp"), "--", "-n", "-c", conf, check=False)
     want = ["bad-exc.yaml:3: ports[0].exception.rate:",
             "bad-exc.yaml:5: ports[1].neighbours: with an exception interface, ARP and ND go to",
             "bad-exc.yaml:5: ports[1].exception.burst:",
@@ -101,7 +96,7 @@ ports:
 instances:
   - {{instance-id: 1, encapsulation: lisp}}
 """)
-        r = xtrlab.sh(lab.bin("lispgw-dp"), "--", "-n", "-c", conf, check=False)
+        r = xlab.sh(lab.bin("lispgw-dp"), "--", "-n", "-c", conf, check=False)
         check(r.returncode != 0 and f"bad-exc-{name}.yaml:3:" in r.stderr and
               "interface" in r.stderr,
               f"lispgw-dp -n: exception {exc} refused", r.stderr)
@@ -113,17 +108,17 @@ ports:
 instances:
   - {instance-id: 1, encapsulation: lisp}
 """)
-    r = xtrlab.sh(lab.bin("lispgw-dp"), "--", "-n", "-c", good, check=False)
+    r = xlab.sh(lab.bin("lispgw-dp"), "--", "-n", "-c", good, check=False)
     check(r.returncode == 0, "lispgw-dp -n: exception with only an interface (defaults)",
           r.stderr)
 
 
 def main():
-    why = xtrlab.can_run()
+    why = xlab.unavailable()
     if why or not BUILD or not os.path.exists(os.path.join(BUILD, "dataplane", "lispgw-dp")):
         print("skipped:", why or "lispgw-dp not built (no DPDK)")
         return 77
-    lab = xtrlab.Lab(BUILD, tag="ex")
+    lab = xlab.Lab(BUILD, tag="ex")
     tap = lab.tag + "rl"
     try:
         bad_configs(lab)
@@ -182,7 +177,7 @@ def run(lab, tap):
     # lig through the Map-Resolver: no proxy reply, so the Map-Server
     # forwards the request to xTR2's RLOC and xTR2's lispgw-cp answers.
     r = in_ns(lab, lab.ms_ns, lab.bin("lispgw-ctl"), "lig", "10.0.2.10", "--iid", "1", "--mr",
-              xtrlab.MS_ADDR, "--count", "1", "--timeout", "3000", "--json")
+              xlab.MS_ADDR, "--count", "1", "--timeout", "3000", "--json")
     rep = {}
     try:
         rep = json.loads(r.stdout.splitlines()[0])
@@ -209,7 +204,7 @@ def run(lab, tap):
     # An RLOC probe to the RLOC (RFC 9301 7.1): answered with the P bit.
     nonce = random.getrandbits(64)
     r = in_ns(lab, lab.ms_ns, sys.executable, "-c", PROBE,
-              os.path.join(HERE, "..", "integration"), xtrlab.MS_ADDR, ETR_RLOC, nonce)
+              os.path.join(HERE, "..", "lib"), xlab.MS_ADDR, ETR_RLOC, nonce)
     f = r.stdout.split()
     check(len(f) == 3 and f[0] == ETR_RLOC and f[1] == "True",
           f"RLOC probe to {ETR_RLOC}: probe reply ({' '.join(f[2:])} ms)", r.stdout + r.stderr)
@@ -252,7 +247,7 @@ def run(lab, tap):
           f"(burst {BURST} + {RATE}/s: at most {top:.0f}), "
           f"{d['drop_exception_limited']} limited", json.dumps(d))
 
-    print(f"{len(failures)} failed")
+    print(checks.summary())
     return 1 if failures else 0
 
 

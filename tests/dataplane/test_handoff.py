@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: BSD-3-Clause
 """Mobility hand-off under a 10 000 packets/s flow (issue 5), in network
-namespaces (scripts/lib/xtrlab.py):
+namespaces (tests/lib/lispgwlab/xtr.py):
 
     client c (10.0.2.10) -- xTR2 ====underlay==== xTR1 -- agent w (10.0.1.20)
                                          \\======= xTR3 <- w moves here
@@ -42,9 +42,9 @@ import sys
 import threading
 import time
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..",
-                                "scripts", "lib"))
-import xtrlab  # noqa: E402
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from lispgwlab.check import Checks  # noqa: E402
+from lispgwlab import xtr as xlab  # noqa: E402
 
 BUILD = os.environ.get("LISPGW_BUILD", "")
 RATE = int(os.environ.get("HANDOFF_RATE", "10000"))
@@ -55,15 +55,9 @@ MODE = os.environ.get("HANDOFF_MODE", "move")
 # the ITRs it proxy-replied the covering /24 is what moves xTR2.
 SUBSCRIBE = os.environ.get("HANDOFF_SUBSCRIBE", "1") != "0"
 GAP_BOUND_MS = 3000
-failures = []
-
-
-def check(cond, what, detail=""):
-    print(("ok    " if cond else "FAIL  ") + what + (f"\n      {detail}" if not cond and detail
-                                                     else ""))
-    if not cond:
-        failures.append(what)
-    return cond
+checks = Checks("dp-handoff")
+check = checks.check
+failures = checks.failures
 
 
 def json_lines(text):
@@ -78,7 +72,7 @@ def json_lines(text):
 
 
 def main():
-    why = xtrlab.can_run()
+    why = xlab.unavailable()
     if why:
         print("skip:", why)
         return 77
@@ -88,7 +82,7 @@ def main():
         return 77
     cpus = len(os.sched_getaffinity(0))
     lcores = ("0", "1", "0") if cpus >= 2 else ("0", "0", "0")
-    lab = xtrlab.Lab(BUILD, tag="ho", lcores=lcores)
+    lab = xlab.Lab(BUILD, tag="ho", lcores=lcores)
     try:
         lab.map_server(iids=(1,))
         for n in (1, 2, 3):
@@ -103,27 +97,8 @@ def main():
             for name in ("ms", "x1-cp", "x2-cp", "x3-cp", "x1-dp", "x2-dp", "x3-dp"):
                 print(f"--- {name} log (tail)\n{lab.tail(name, 1200)}")
         lab.close()
-    print(f"{len(failures)} failed" if failures else "all passed")
+    print(checks.summary())
     return 1 if failures else 0
-
-
-def attach_second_link(lab, name, to):
-    """Host name gets eth1 on xTR to's bridge of its Instance-ID, with its
-    address, and announces itself there (one ARP: xTR to learns its MAC)."""
-    h, x = lab.hosts[name], lab.xtrs[to]
-    port = f"{name}n"[:15]
-    lab._veth(h["ns"], "eth1", x["ns"], port)
-    lab._to_bridge(x["ns"], port, f"br{h['iid']}")
-    for cmd in (["ip", "link", "set", "eth1", "mtu", "1400"],
-                ["ethtool", "-K", "eth1", "tx", "off"],
-                ["sysctl", "-qw", "net.ipv4.conf.all.rp_filter=0"],
-                ["sysctl", "-qw", "net.ipv4.conf.eth1.rp_filter=0"],
-                ["ip", "addr", "add", h["addr"] + "/32", "dev", "eth1"],
-                ["ip", "link", "set", "eth1", "up"],
-                ["ip", "route", "add", "10.0.1.1/32", "dev", "eth1"]):
-        lab.run(name, *cmd)
-    # The echo goes nowhere (10.0.1.1 is no host); its ARP is the point.
-    lab.run(name, "ping", "-n", "-q", "-c", "1", "-W", "0.2", "-I", "eth1", "10.0.1.1")
 
 
 def run(lab, seqflow):
@@ -147,14 +122,14 @@ def run(lab, seqflow):
         # The agent behind its stationary xTR moves within the site: a
         # new access link on the same site LAN (another MAC), announced by
         # one ARP.  No registration: the site prefix covers it.
-        attach_second_link(lab, "w", 1)
+        lab.attach_second_link("w", 1)
     elif MODE == "mbb":
-        attach_second_link(lab, "w", 3)
+        lab.attach_second_link("w", 3)
     else:
         lab.move("w", 3)
     t_moved = time.monotonic()
     if MODE != "site":
-        r = lab.ctl(3, "register", "[1]10.0.1.20/32", xtrlab.UNDERLAY + ".23")
+        r = lab.ctl(3, "register", "[1]10.0.1.20/32", xlab.UNDERLAY + ".23")
         check(r.returncode == 0, "xTR3 registers [1]10.0.1.20/32", r.stderr)
     t_reg = time.monotonic()
     if MODE in ("mbb", "site"):

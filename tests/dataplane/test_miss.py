@@ -17,30 +17,27 @@ send-map-request entry.  Checked:
   - the resolved mappings reach the data plane (channel applied, mappings)
     and the following packets are encapsulated, with no more misses.
 """
-import json
 import os
-import signal
 import socket
 import struct
-import subprocess
 import sys
 import tempfile
 import threading
 import time
 
-sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', 'integration'))
-import lispwire as lw  # noqa: E402
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'lib'))
+from lispgwlab import wire as lw  # noqa: E402
+from lispgwlab.check import Checks, skip  # noqa: E402
+from lispgwlab.daemons import Proc  # noqa: E402
 
 DP = os.environ.get('LISPGW_DP')
 CP = os.environ.get('LISPGW_CP')
 if not DP or not os.path.exists(DP) or not CP or not os.path.exists(CP):
-    print('skipped: lispgw-dp or lispgw-cp not built')
-    sys.exit(77)
+    skip('lispgw-dp or lispgw-cp not built')
 try:
     import scapy.all as scapy
 except ImportError:
-    print('skipped: no scapy')
-    sys.exit(77)
+    skip('no scapy')
 scapy.conf.verb = 0
 
 ITR, MR = '127.66.0.1', '127.66.0.2'
@@ -54,13 +51,9 @@ INTERVAL_S = 1.0        # DP_MISS_INTERVAL_MS
 
 tmp = tempfile.mkdtemp(prefix='lispgw-miss-')
 sock = os.path.join(tmp, 'dp.sock')
-failures = []
-
-
-def check(cond, what, detail=''):
-    print(('ok    ' if cond else 'FAIL  ') + what + (('\n      ' + str(detail)) if not cond and detail else ''))
-    if not cond:
-        failures.append(what)
+checks = Checks('miss')
+check = checks.check
+failures = checks.failures
 
 
 # ---- the input: 3 destinations, interleaved --------------------------------------------
@@ -160,19 +153,17 @@ class FakeMR(threading.Thread):
 
 mr = FakeMR()
 mr.start()
-dp_log = open(os.path.join(tmp, 'dp.log'), 'w')
-dp = subprocess.Popen([DP, '-l', '0', '--no-huge', '-m', '512', '--no-shconf', '--no-telemetry',
-                       '--no-pci', '--log-level', 'lib.eal:error',
-                       '--vdev', 'net_pcap0,rx_pcap=%s,infinite_rx=1' % pcap_in,
-                       '--vdev', 'net_null1,no-rx=1',
-                       '--', '-c', os.path.join(tmp, 'dp.yaml'), '--channel', sock],
-                      stdout=subprocess.PIPE, stderr=dp_log, text=True)
+dp = Proc([DP, '-l', '0', '--no-huge', '-m', '512', '--no-shconf', '--no-telemetry',
+           '--no-pci', '--log-level', 'lib.eal:error',
+           '--vdev', 'net_pcap0,rx_pcap=%s,infinite_rx=1' % pcap_in,
+           '--vdev', 'net_null1,no-rx=1',
+           '--', '-c', os.path.join(tmp, 'dp.yaml'), '--channel', sock],
+          os.path.join(tmp, 'dp.log'), stdout_lines=True)
 cp = None
 
 
 def counters():
-    dp.send_signal(signal.SIGUSR1)
-    return json.loads(dp.stdout.readline())
+    return dp.counters()
 
 
 def misses(c):
@@ -193,8 +184,7 @@ try:
     check(c0['channel']['miss_no_cp'] >= 1 and c0['channel']['miss_sent'] == 0,
           'events without a control plane: counted as miss_no_cp', c0['channel'])
 
-    cp = subprocess.Popen([CP, '-c', os.path.join(tmp, 'cp.yaml')], stdout=subprocess.DEVNULL,
-                          stderr=open(os.path.join(tmp, 'cp.log'), 'w'))
+    cp = Proc([CP, '-c', os.path.join(tmp, 'cp.yaml')], os.path.join(tmp, 'cp.log'))
     deadline = time.time() + 8
     while time.time() < deadline and not (mr.asked(POS4) and mr.asked(POS6) and mr.asked(NEG)):
         time.sleep(0.1)
@@ -223,15 +213,9 @@ try:
           % (c2['miss_events'], misses(c2), elapsed, bound))
     check(c2['miss_suppressed'] > 1000, 'repeats suppressed', c2['miss_suppressed'])
 finally:
-    if cp and cp.poll() is None:
-        cp.send_signal(signal.SIGTERM)
-        cp.wait()
-    dp.send_signal(signal.SIGTERM)
-    try:
-        out, _ = dp.communicate(timeout=10)
-    except subprocess.TimeoutExpired:
-        dp.kill()
-        out = ''
+    if cp:
+        cp.stop()
+    dp.stop(timeout=10)
     mr.stop = True
     mr.join()
 
@@ -255,5 +239,4 @@ if neg:
 if failures:
     print(open(os.path.join(tmp, 'dp.log')).read()[-3000:])
     print(open(os.path.join(tmp, 'cp.log')).read()[-3000:])
-print('miss: %d failures' % len(failures))
-sys.exit(1 if failures else 0)
+checks.exit()

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: BSD-3-Clause
 """A stand-alone Map-Resolver in front of a Map-Server (RFC 9301 §8.1,
 docs/controlplane.md "Forwarding"), end to end in network namespaces
-(scripts/lib/xtrlab.py):
+(tests/lib/lispgwlab/xtr.py):
 
     host a1 -- xTR1 -- underlay -- xTR2 -- host b1
                  |        |    \\
@@ -23,23 +23,18 @@ import sys
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.join(HERE, "..", "..", "scripts", "lib"))
-import xtrlab  # noqa: E402
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from lispgwlab.check import Checks  # noqa: E402
+from lispgwlab import xtr as xlab  # noqa: E402
 
 BUILD = os.environ.get("LISPGW_BUILD", "")
-failures = []
-
-
-def check(cond, what, detail=""):
-    print(("ok    " if cond else "FAIL  ") + what + (f"\n      {detail}" if not cond and detail
-                                                     else ""))
-    if not cond:
-        failures.append(what)
-    return cond
+checks = Checks("dp-mr-forward")
+check = checks.check
+failures = checks.failures
 
 
 def lig(lab, ns, eid, iid, mr):
-    r = xtrlab.sh("ip", "netns", "exec", ns, lab.bin("lispgw-ctl"), "lig", eid, "--iid",
+    r = xlab.sh("ip", "netns", "exec", ns, lab.bin("lispgw-ctl"), "lig", eid, "--iid",
                   str(iid), "--mr", mr, "--count", "1", "--timeout", "3000", "--json",
                   check=False)
     try:
@@ -55,11 +50,11 @@ def stats(lab, n):
 
 
 def main():
-    why = xtrlab.can_run()
+    why = xlab.unavailable()
     if why or not BUILD or not os.path.exists(os.path.join(BUILD, "dataplane", "lispgw-dp")):
         print("skipped:", why or "lispgw-dp not built (no DPDK)")
         return 77
-    lab = xtrlab.Lab(BUILD, tag="mf")
+    lab = xlab.Lab(BUILD, tag="mf")
     try:
         lab.map_server(iids=(1,), resolver=False)
         lab.map_resolver(["[1]10.0.0.0/8"])
@@ -67,7 +62,7 @@ def main():
             # The exception path takes forwarded requests to the RLOC
             # (af_packet: the kernel has no address there).
             lab.xtr(n, {1: f"10.0.{n}.0/24"}, proxy_reply=False, subscribe=False,
-                    map_resolver=xtrlab.MR_ADDR, exception={"interface": f"{lab.tag}r{n}"})
+                    map_resolver=xlab.MR_ADDR, exception={"interface": f"{lab.tag}r{n}"})
         lab.host("a1", 1, 1, "10.0.1.10")
         lab.host("b1", 2, 1, "10.0.2.10")
         return run(lab)
@@ -89,17 +84,17 @@ def run(lab):
     check("10.0.1.0/24" in regs and "10.0.2.0/24" in regs,
           "both xTRs registered to the Map-Server (no map-resolver role)", regs)
 
-    frm, rec, out = lig(lab, lab.mr_ns, "10.0.2.10", 1, xtrlab.MR_ADDR)
+    frm, rec, out = lig(lab, lab.mr_ns, "10.0.2.10", 1, xlab.MR_ADDR)
     locs = [loc.get("rloc") for loc in rec.get("locators", [])]
     check(frm == x2["rloc"] and locs == [x2["rloc"]],
           f"lig [1]10.0.2.10 via the Map-Resolver: answered by xTR2's ETR ({frm}), "
           f"RLOC {locs}", out)
-    frm, rec, out = lig(lab, lab.mr_ns, "10.0.1.10", 1, xtrlab.MS_ADDR)
+    frm, rec, out = lig(lab, lab.mr_ns, "10.0.1.10", 1, xlab.MS_ADDR)
     locs = [loc.get("rloc") for loc in rec.get("locators", [])]
     check(frm == x1["rloc"] and locs == [x1["rloc"]],
           f"lig [1]10.0.1.10 straight to the Map-Server: answered by xTR1's ETR ({frm})", out)
-    frm, rec, out = lig(lab, lab.mr_ns, "172.16.0.1", 1, xtrlab.MR_ADDR)
-    check(frm == xtrlab.MR_ADDR and rec.get("eid") == "[1]128.0.0.0/1" and
+    frm, rec, out = lig(lab, lab.mr_ns, "172.16.0.1", 1, xlab.MR_ADDR)
+    check(frm == xlab.MR_ADDR and rec.get("eid") == "[1]128.0.0.0/1" and
           not rec.get("locators"),
           "lig [1]172.16.0.1: negative [1]128.0.0.0/1 from the Map-Resolver itself", out)
 
@@ -128,7 +123,7 @@ def run(lab):
     etr = stats(lab, 2).get("etr", {})
     check(etr.get("requests_answered", 0) >= 2,
           f"xTR2's ETR answered {etr.get('requests_answered')} forwarded Map-Requests")
-    print(f"{len(failures)} failed")
+    print(checks.summary())
     return 1 if failures else 0
 
 

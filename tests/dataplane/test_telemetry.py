@@ -30,17 +30,18 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 
 DP = os.environ.get('LISPGW_DP')
 CP = os.environ.get('LISPGW_CP')
 CTL = os.environ.get('LISPGW_CTL')
 OPENAPI = os.environ.get('LISPGW_OPENAPI')
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'lib'))
+from lispgwlab.check import Checks, skip   # noqa: E402
+from lispgwlab.daemons import Proc   # noqa: E402
+from lispgwlab.openapi import Spec, parse_metrics   # noqa: E402
+from lispgwlab.rest import Api, ctl_args   # noqa: E402
 if not DP or not os.path.exists(DP):
-    print('skipped: lispgw-dp not built (no DPDK)')
-    sys.exit(77)
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'rest'))
-from spec_check import Spec, parse_metrics   # noqa: E402
+    skip('lispgw-dp not built (no DPDK)')
 
 PREFIX = 'lispgw-tel-%d' % os.getpid()
 RUNDIR = '/var/run/dpdk/' + PREFIX
@@ -54,13 +55,9 @@ HOST_MAC = bytes.fromhex('0200000000aa')
 
 tmp = tempfile.mkdtemp(prefix='lispgw-tel-')
 chan = os.path.join(tmp, 'dp.sock')
-failures = []
-
-
-def check(cond, what, detail=''):
-    print(('ok    ' if cond else 'FAIL  ') + what + (('\n      ' + detail) if not cond and detail else ''))
-    if not cond:
-        failures.append(what)
+checks = Checks('telemetry')
+check = checks.check
+failures = checks.failures
 
 
 def csum(b):
@@ -163,10 +160,11 @@ class Telemetry:
 
 
 def http(path):
-    req = urllib.request.Request('http://%s:%d%s' % (CP_IP, REST_PORT, path),
-                                 headers={'Authorization': 'Bearer ' + TOKEN})
-    with urllib.request.urlopen(req, timeout=5) as r:
-        return r.read().decode()
+    """The body of a 2xx answer (raises OSError otherwise, as urlopen did)."""
+    st, body = Api(CP_IP, TOKEN, port=REST_PORT)('GET', path)
+    if not 200 <= st < 300:
+        raise OSError('GET %s: %d' % (path, st))
+    return body
 
 
 def wait_for(fn, timeout=10.0, step=0.1):
@@ -294,8 +292,7 @@ try:
     st = telemetry_checks(tel)
     telemetry_py(PREFIX)
 
-    cp = subprocess.Popen([CP, '-c', os.path.join(tmp, 'cp.yaml')], stdout=subprocess.DEVNULL,
-                          stderr=open(os.path.join(tmp, 'cp.log'), 'w'))
+    cp = Proc([CP, '-c', os.path.join(tmp, 'cp.yaml')], os.path.join(tmp, 'cp.log'))
     ch = wait_for(lambda: (lambda c: c if c['attached'] and c['snapshots_sent'] >= 1 else None)(
         tel('/lispgw/channel')), 10)
     check(ch is not None and ch['generation'] == 1 and ch['applied'] >= 1 and
@@ -330,7 +327,7 @@ try:
           '/metrics: rx_eid 10, tx 5, drops{reason=miss} 3, {reason=neg_drop} 2, attached, synced',
           '\n'.join(l for l in text.splitlines() if l.startswith('lispgw_dp_') and ' 0' not in l))
 
-    stats = json.loads(http('/api/v1/stats'))
+    stats = http('/api/v1/stats')
     d = stats.get('dataplane', {})
     c = d.get('counters', {})
     check(d.get('attached') is True and d.get('generation') == 1 and
@@ -343,8 +340,8 @@ try:
         errs = spec.validate(stats, schema)
         check(not errs, '/api/v1/stats with a data plane matches docs/openapi.yaml', '; '.join(errs[:5]))
     if CTL:
-        out = subprocess.run([CTL, '--api', 'http://%s:%d' % (CP_IP, REST_PORT), '--token', TOKEN,
-                              'show', 'stats'], capture_output=True, text=True, timeout=20).stdout
+        out = subprocess.run(ctl_args(Api(CP_IP, TOKEN, port=REST_PORT)) + ['show', 'stats'],
+                             capture_output=True, text=True, timeout=20).stdout
         rows = dict(l.split()[:2] for l in out.splitlines() if len(l.split()) >= 2)
         check(rows.get('dataplane.counters.encap_lisp') == '5' and
               rows.get('dataplane.counters.drop_miss') == '3' and rows.get('dataplane.attached') == 'yes',
@@ -352,9 +349,8 @@ try:
               '\n'.join(l for l in out.splitlines() if 'dataplane' in l)[:1500])
     tel.close()
 finally:
-    if cp and cp.poll() is None:
-        cp.send_signal(signal.SIGTERM)
-        cp.wait()
+    if cp:
+        cp.stop()
     dp.send_signal(signal.SIGTERM)
     try:
         out, _ = dp.communicate(timeout=10)
@@ -377,5 +373,4 @@ if exit_line is not None:
 else:
     check(False, 'lispgw-dp printed its counters line at exit')
 check(not os.path.exists(RUNDIR), 'runtime directory removed')
-print('telemetry: %d failures' % len(failures))
-sys.exit(1 if failures else 0)
+checks.exit()

@@ -55,6 +55,10 @@ import tempfile
 import threading
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'lib'))
+from lispgwlab import tshark   # noqa: E402
+from lispgwlab.check import Checks, skip   # noqa: E402
+
 DP = os.environ.get('LISPGW_DP', '')
 TSHARK = os.environ.get('TSHARK') or shutil.which('tshark') or ''
 DUMPCAP = shutil.which('dumpcap') or ''
@@ -68,22 +72,11 @@ TCP_BYTES = 1 << 20
 ARP = os.environ.get('VXK_MODE') == 'arp'
 UDP_FLOWS, UDP_PER_FLOW = 16, 3
 
-failures = []
+checks = Checks('vxlan-kernel')
+check = checks.check
+failures = checks.failures
 procs = []                       # everything we started, stopped in cleanup()
 made_ns = []
-
-
-def skip(why):
-    print('skipped: ' + why)
-    sys.exit(77)
-
-
-def check(cond, what, detail=''):
-    print(('ok    ' if cond else 'FAIL  ') + what +
-          (('\n      ' + str(detail)) if not cond and detail != '' else ''), flush=True)
-    if not cond:
-        failures.append(what)
-    return cond
 
 
 def sh(*args, check=True, timeout=20, input=None):
@@ -413,16 +406,10 @@ dp = None
 try:
     # dumpcap first, so that the capture holds every tunnelled frame.
     cap = os.path.join(tmp, 'underlay.pcapng')
-    dumpcap = popen('k', [DUMPCAP, '-i', 'k-rloc', '-f', 'udp port 4789', '-s', '256',
-                          '-w', cap, '-a', 'duration:110'],
-                    stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    end = time.time() + 15
-    capturing = False
-    while time.time() < end and dumpcap.poll() is None and not capturing:
-        r, _, _ = select.select([dumpcap.stderr], [], [], 0.2)
-        if r:
-            capturing = 'Capturing on' in dumpcap.stderr.readline()
-    if not check(capturing, 'dumpcap captures the underlay in K'):
+    dumpcap = tshark.Capture(cap, 'k-rloc', 'udp port 4789', ns=NS['k'], tool=DUMPCAP,
+                             extra=['-s', 256, '-a', 'duration:110'], timeout=15)
+    procs.append(dumpcap.p)
+    if not check(dumpcap.started, 'dumpcap captures the underlay in K'):
         raise SystemExit(1)
 
     dp = DataPlane()
@@ -472,24 +459,21 @@ try:
         check(got == 2, 'K -> H after vx0 forgot H: 2/2 (vx0 asked through the tunnel)', out)
     time.sleep(0.3)             # TX buffers drained (tx-drain-us), last frames captured
     cnt = dp.counters()
-    stop(dumpcap, signal.SIGINT)
+    dumpcap.stop(signal.SIGINT, timeout=10)
 
     # (c) the underlay as captured in K.
     fields = ['frame.number', 'eth.src', 'eth.dst', 'ip.src', 'ip.dst', 'ip.flags.df',
               'udp.srcport', 'udp.dstport', 'udp.checksum', 'vxlan.flags', 'vxlan.flag_i',
               'vxlan.flags_reserved', 'vxlan.vni', 'tcp.srcport', 'tcp.dstport', 'icmp.type',
               'arp.opcode', 'arp.src.hw_mac', 'arp.src.proto_ipv4', 'arp.dst.proto_ipv4']
-    cmd = [TSHARK, '-n', '-r', cap, '-T', 'fields', '-E', 'separator=/t',
-           '-E', 'occurrence=a', '-E', 'aggregator=,']
-    for fl in fields:
-        cmd += ['-e', fl]
-    r = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
-    rows = [dict(zip(fields, line.split('\t'))) for line in r.stdout.splitlines() if line]
-    check(r.returncode == 0 and rows, 'tshark decodes the capture (%d frames)' % len(rows),
-          r.stderr[-500:])
+    try:
+        rows, err = tshark.rows(TSHARK, cap, fields), ''
+    except subprocess.CalledProcessError as e:
+        rows, err = [], e.stderr
+    check(rows, 'tshark decodes the capture (%d frames)' % len(rows), err[-500:])
 
     def col(row, key, i=0):
-        v = row.get(key, '').split(',')
+        v = row.get(key, [])
         return v[i] if i < len(v) else ''
 
     def truthy(s):
@@ -633,5 +617,4 @@ if not failures:
     shutil.rmtree(tmp, ignore_errors=True)
 else:
     print('logs and capture kept in ' + tmp)
-print('vxlan-kernel: %d failures' % len(failures))
-sys.exit(1 if failures else 0)
+checks.exit()

@@ -3,6 +3,7 @@
 (meson passes LISPGW_CP / LISPGW_CTL / LISPGW_BUILD; scripts pass a build
 folder), started with their output in a log, waited for until they listen
 or answer REST, and stopped with SIGTERM (SIGKILL after a grace time)."""
+import json
 import os
 import queue
 import signal
@@ -49,6 +50,10 @@ class Proc:
     def poll(self):
         return self.p.poll()
 
+    @property
+    def returncode(self):
+        return self.p.returncode
+
     def alive(self):
         return self.p.poll() is None
 
@@ -57,6 +62,16 @@ class Proc:
 
     def wait(self, timeout=None):
         return self.p.wait(timeout=timeout)
+
+    def counters(self, timeout=5):
+        """lispgw-dp's counters: the JSON line SIGUSR1 makes it print."""
+        while not self.lines.empty():
+            self.lines.get_nowait()
+        self.p.send_signal(signal.SIGUSR1)
+        try:
+            return json.loads(self.lines.get(timeout=timeout))
+        except queue.Empty:
+            return None
 
     def text(self):
         try:

@@ -16,12 +16,13 @@ def path():
 
 
 class Capture:
-    """tshark -i iface -f filter -w pcap, in namespace ns when given."""
+    """tshark -i iface -f filter -w pcap, in namespace ns when given; tool:
+    dumpcap (or a tshark of its own), extra: more of its options."""
 
-    def __init__(self, pcap, iface, bpf, ns=None, tshark="tshark", timeout=10):
+    def __init__(self, pcap, iface, bpf, ns=None, tool="tshark", extra=(), timeout=10):
         self.pcap = pcap
         self.err = pcap + ".err"
-        cmd = [tshark, "-q", "-i", iface, "-f", bpf, "-w", pcap]
+        cmd = [tool, "-q", "-i", iface, "-f", bpf, "-w", pcap] + [str(a) for a in extra]
         with open(self.err, "w") as err:
             self.p = subprocess.Popen(nsexec(ns, *cmd) if ns else cmd,
                                       stdout=subprocess.DEVNULL, stderr=err)
@@ -39,10 +40,10 @@ class Capture:
         self.stop()
         return False
 
-    def stop(self, timeout=5):
-        """Ends the capture with the pcap written (SIGTERM, as ^C)."""
+    def stop(self, sig=signal.SIGTERM, timeout=5):
+        """Ends the capture with the pcap written (SIGTERM or SIGINT, as ^C)."""
         if self.p.poll() is None:
-            self.p.send_signal(signal.SIGTERM)
+            self.p.send_signal(sig)
             try:
                 self.p.wait(timeout=timeout)
             except subprocess.TimeoutExpired:
@@ -67,7 +68,7 @@ def fields(pcap, names, display=None, tshark="tshark", timeout=60):
 def rows(tshark, pcap, names, prefs=()):
     """One dict per frame: field -> list of values (every occurrence), with
     IP and UDP checksums checked and prefs ("ip.defragment:FALSE") set."""
-    res = subprocess.run([tshark, "-r", pcap, "-T", "fields", "-E", "separator=\t",
+    res = subprocess.run([tshark, "-n", "-r", pcap, "-T", "fields", "-E", "separator=\t",
                           "-E", "occurrence=a", "-E", "aggregator=,",
                           "-o", "ip.check_checksum:TRUE", "-o", "udp.check_checksum:TRUE"] +
                          sum((["-o", p] for p in prefs), []) +

@@ -24,9 +24,7 @@ traffic through lispgw-dp both ways) and its management link moves to a
 subnet of its own, off the underlay, so that the kernel reaches the underlay
 only through the TAP."""
 import atexit
-import json
 import os
-import queue
 import shutil
 import signal
 import subprocess
@@ -335,14 +333,7 @@ itr:
 
     def counters(self, n, timeout=5):
         """lispgw-dp's counters line (SIGUSR1)."""
-        p = self.procs[f"x{n}-dp"]
-        while not p.lines.empty():
-            p.lines.get_nowait()
-        p.p.send_signal(signal.SIGUSR1)
-        try:
-            return json.loads(p.lines.get(timeout=timeout))
-        except queue.Empty:
-            return None
+        return self.procs[f"x{n}-dp"].counters(timeout)
 
     def ctl(self, n, *args):
         """lispgw-ctl against xTR n's lispgw-cp (0: the map-server, "mr":
@@ -383,6 +374,25 @@ itr:
         self.to_bridge(dst["ns"], h["port"], f"br{h['iid']}")
         sh("ip", "-n", dst["ns"], "link", "set", h["port"], "up")
         h["xtr"] = to
+
+    def attach_second_link(self, name, to):
+        """Host name gets eth1 on xTR to's bridge of its Instance-ID, with its
+        address, and announces itself there (one ARP: xTR to learns its MAC):
+        a host with a link to each of two xTRs, as in a hand-off."""
+        h, x = self.hosts[name], self.xtrs[to]
+        port = f"{name}n"[:15]
+        self.veth(h["ns"], "eth1", x["ns"], port)
+        self.to_bridge(x["ns"], port, f"br{h['iid']}")
+        for cmd in (["ip", "link", "set", "eth1", "mtu", "1400"],
+                    ["ethtool", "-K", "eth1", "tx", "off"],
+                    ["sysctl", "-qw", "net.ipv4.conf.all.rp_filter=0"],
+                    ["sysctl", "-qw", "net.ipv4.conf.eth1.rp_filter=0"],
+                    ["ip", "addr", "add", h["addr"] + "/32", "dev", "eth1"],
+                    ["ip", "link", "set", "eth1", "up"],
+                    ["ip", "route", "add", "10.0.1.1/32", "dev", "eth1"]):
+            self.run(name, *cmd)
+        # The echo goes nowhere (10.0.1.1 is no host); its ARP is the point.
+        self.run(name, "ping", "-n", "-q", "-c", "1", "-W", "0.2", "-I", "eth1", "10.0.1.1")
 
     def run(self, name, *args, timeout=30, check=False):
         return sh("ip", "netns", "exec", self.hosts[name]["ns"], *args, check=check,
