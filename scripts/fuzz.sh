@@ -29,11 +29,7 @@ fi
 
 # The fuzz_* targets and the seed generator, as meson names them; building
 # only these keeps a half-written file elsewhere in the tree out of the way.
-mapfile -t names < <(meson introspect --targets "$build" | /usr/bin/python3 -c '
-import json, sys
-for t in json.load(sys.stdin):
-    if t["name"].startswith("fuzz_") or t["name"] == "fuzz-seeds":
-        print(t["name"])')
+mapfile -t names < <(meson introspect --targets "$build" | /usr/bin/python3 scripts/fuzz_targets.py)
 meson compile -C "$build" "${names[@]}"
 
 if [ $# -gt 0 ]; then

@@ -21,17 +21,9 @@ ip link set axdb$$a netns $G; ip link set axdb$$b netns $P
 ip -n $G link set axdb$$a name eth0; ip -n $P link set axdb$$b name eth0
 ip -n $G addr add 192.168.100.30/24 dev eth0; ip -n $P addr add 192.168.100.5/24 dev eth0
 for n in $G $P; do ip -n $n link set eth0 up; ip -n $n link set lo up; ip netns exec $n ethtool -K eth0 tx off >/dev/null; done
-GWMAC=$(ip -j -n $G link show eth0 | /usr/bin/python3 -c 'import json,sys;print(json.load(sys.stdin)[0]["address"])')
-/usr/bin/python3 - "$GWMAC" $D/lisp.pcap <<'PY'
-import struct, sys
-from scapy.all import Ether, IP, UDP, Raw, wrpcap
-f = []
-for i in range(256):
-    inner = IP(src="10.9.0.%d" % (i % 250 + 1), dst="10.1.0.10") / UDP(sport=7000 + i, dport=9) / Raw(b"x" * 18)
-    f.append(Ether(dst=sys.argv[1]) / IP(src="192.168.100.5", dst="192.168.100.30") /
-             UDP(sport=50000 + i, dport=4341) / Raw(struct.pack("!BBBBI", 8, 0, 0, 0, 1 << 8) + bytes(inner)))
-wrpcap(sys.argv[2], f)
-PY
+T=$top/scripts/bench/afxdp_traffic.py
+GWMAC=$(/usr/bin/python3 $T mac $G eth0)
+/usr/bin/python3 $T pcap "$GWMAC" $D/lisp.pcap
 if [ "$MODE" = xdp ]; then
   VDEV="net_af_xdp0,iface=eth0,xdp_prog=$B/dataplane/xdp/lispgw_xdp.o"; DEV=net_af_xdp0; XP="xdp-program: lispgw"
 else
@@ -51,16 +43,11 @@ ip netns exec $P dpdk-testpmd -l 0-1 --main-lcore 0 --no-huge -m 512 --no-shconf
   --vdev net_pcap0,rx_pcap=$D/lisp.pcap,infinite_rx=1 --vdev net_af_packet0,iface=eth0 -- --total-num-mbufs=16384 --forward-mode=io \
   --no-flush-rx --auto-start --stats-period 100 > $D/gen.out 2>&1 &
 GENPID=$!; sleep 2
-snap() { : > $D/dp.out; kill -USR1 $DPPID; sleep 0.3; /usr/bin/python3 -c 'import json,sys;c=json.loads([l for l in open(sys.argv[1]).read().replace(chr(0),"").splitlines() if l.startswith("{")][-1]);print(c["decap_lisp"], c.get("xdp",{}).get("rloc",{}).get("fastpath",0), c.get("xdp",{}).get("rloc",{}).get("kernel",0))' $D/dp.out; }
+snap() { : > $D/dp.out; kill -USR1 $DPPID; sleep 0.3; /usr/bin/python3 $top/scripts/bench/dp_counters.py show $D/dp.out decap_lisp xdp.rloc.fastpath xdp.rloc.kernel; }
 read d0 f0 k0 < <(snap); t0=$(date +%s.%N)
 PING=$(ip netns exec $P ping -c 20 -i 0.2 -W 1 192.168.100.30 | tail -2 | tr '\n' ' ')
-TCP=$(ip netns exec $G timeout 20 /usr/bin/python3 -c 'import socket;s=socket.socket();s.setsockopt(1,2,1);s.bind(("0.0.0.0",22));s.listen(1);c,_=s.accept();n=0
-while True:
-  b=c.recv(65536)
-  if not b: break
-  n+=len(b)
-print(n)' > $D/tcp.out & sleep 0.3; ip netns exec $P timeout 20 /usr/bin/python3 -c 'import socket,time;t=time.time();c=socket.create_connection(("192.168.100.30",22));c.sendall(b"x"*(8<<20));c.close();print("%.2f"%(time.time()-t))'; wait $!; cat $D/tcp.out)
+TCP=$(ip netns exec $G timeout 20 /usr/bin/python3 $T tcp-sink 22 > $D/tcp.out & sleep 0.3; ip netns exec $P timeout 20 /usr/bin/python3 $T tcp-send 192.168.100.30 22 $((8 << 20)); wait $!; cat $D/tcp.out)
 sleep $(( SECS > 4 ? SECS - 4 : 1 ))
 read d1 f1 k1 < <(snap); t1=$(date +%s.%N)
-/usr/bin/python3 -c "import sys;d0,d1,f0,f1,k0,k1,t0,t1=map(float,sys.argv[1:]);dt=t1-t0;print('mode $MODE: decap %.0f pps, xdp fastpath %.0f pps, kernel +%d over %.1f s'%((d1-d0)/dt,(f1-f0)/dt,k1-k0,dt))" $d0 $d1 $f0 $f1 $k0 $k1 $t0 $t1
+/usr/bin/python3 $T rate $MODE $d0 $d1 $f0 $f1 $k0 $k1 $t0 $t1
 echo "ping to the gateway's kernel under load: $PING"; echo "TCP 8 MiB to :22 under load (s, bytes): $TCP"

@@ -88,16 +88,7 @@ dp_rates() {
 	pid=
 	grep -v '^$' "$tmp/err.log" | tail -3 >&2 || true
 	if [ -n "$lpid" ]; then kill "$lpid" 2>/dev/null; wait "$lpid" || true; lpid=; fi
-	/usr/bin/python3 - "$tmp/out.json" "$tmp/times" <<'PY'
-import json, sys
-l = [json.loads(x) for x in open(sys.argv[1]) if x.startswith("{")]
-t = [float(x) for x in open(sys.argv[2])]
-drops = {k: v for k, v in l[-1].items() if k.startswith("drop") and v}
-if drops:
-    print("drops:", drops, file=sys.stderr)
-for i in range(len(t) - 1):
-    print("%.2f" % ((l[i + 1]["tx"] - l[i]["tx"]) / (t[i + 1] - t[i]) / 1e6))
-PY
+	/usr/bin/python3 scripts/bench/dp_counters.py rates "$tmp/out.json" "$tmp/times"
 }
 
 # testpmd_rate PCAP -> Mpps (median of the per-second Tx-pps after warm-up)
@@ -105,11 +96,7 @@ testpmd_rate() {
 	timeout -s INT $((secs + 4)) dpdk-testpmd "${eal[@]}" \
 		--vdev "net_pcap0,rx_pcap=$1,infinite_rx=1" --vdev net_null0,no-rx=1 -- \
 		--forward-mode=io --no-flush-rx --stats-period 1 --auto-start >"$tmp/tp.log" 2>&1 || true
-	/usr/bin/python3 - "$tmp/tp.log" <<'PY'
-import re, statistics, sys
-v = [int(x) for x in re.findall(r"Tx-pps:\s+(\d+)", open(sys.argv[1]).read()) if int(x)]
-print("%.2f" % (statistics.median(v[2:] or v) / 1e6))
-PY
+	/usr/bin/python3 scripts/bench/testpmd_rate.py "$tmp/tp.log"
 }
 
 median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }

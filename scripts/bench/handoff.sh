@@ -29,21 +29,4 @@ for i in $(seq "$runs"); do
 	grep '^HANDOFF ' "$out.run" | sed 's/^HANDOFF //' | tee -a "$out"
 	rm -f "$out.run"
 done
-/usr/bin/python3 - "$out" <<'PY'
-import json, statistics, sys
-rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
-if not rows:
-    sys.exit("no run produced figures")
-keys = ["handoff_ms", "lost_in_handoff", "lost", "move_ms", "register_ms",
-        "attached_to_first_packet_ms", "registered_to_first_packet_ms",
-        "latency_p50_us", "latency_p99_us"]
-if rows[0].get("mode") == "site":
-    keys = ["switch_ms", "lost", "latency_p50_us", "latency_p99_us"]
-elif rows[0].get("mode") == "mbb":
-    keys = ["switch_ms", "lost", "registered_to_new_link_ms", "register_ms",
-            "latency_p50_us", "latency_p99_us"]
-print(f"{len(rows)} runs at {rows[0]['rate_pps']} packets/s, medians:")
-for k in keys:
-    v = [r[k] for r in rows]
-    print(f"  {k:32} {statistics.median(v):10.1f}   (min {min(v)}, max {max(v)})")
-PY
+/usr/bin/python3 "$top/scripts/bench/handoff_summary.py" "$out"

@@ -92,6 +92,20 @@ class Proc:
         return self.p.returncode
 
 
+def counter_lines(text):
+    """Every counters object lispgw-dp printed (one JSON line per SIGUSR1
+    and one at exit), oldest first; NULs from a file truncated while the
+    process wrote it are ignored."""
+    out = []
+    for line in text.replace("\0", "").splitlines():
+        if line.startswith("{"):
+            try:
+                out.append(json.loads(line))
+            except ValueError:
+                pass
+    return out
+
+
 def wait_udp_listen(proc, name, addr, port=4342, timeout=5):
     """Returns once someone holds addr:port (the daemon: our bind fails)."""
     deadline = time.time() + timeout
