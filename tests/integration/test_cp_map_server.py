@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: BSD-3-Clause
 """lispgw-cp as Map-Server/Map-Resolver, driven by hand-made messages
-(tests/integration/lispwire.py) and by lispgw-ctl lig: registration and
+(tests/lib/lispgwlab/wire.py) and by lispgw-ctl lig: registration and
 Map-Notify, authentication and authorization failures, replays, proxy and
 forwarded resolution, negative replies and their prefixes, Instance-ID
 isolation, pub/sub, expiry, rate limiting, and SIGHUP reload good and bad."""

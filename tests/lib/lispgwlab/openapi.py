@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: BSD-3-Clause
-"""What tests/rest/test_rest_api.py checks answers with: docs/openapi.yaml
+"""What the REST tests (tests/rest/test_rest_*.py) check answers with: docs/openapi.yaml
 loaded with its $refs, a validator for the JSON-schema subset the spec uses
 (type, nullable, required, properties, additionalProperties as boolean or
 schema, items, enum, allOf, oneOf, minimum/maximum, minItems/maxItems,
