@@ -18,15 +18,15 @@ import random
 import struct
 import sys
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..",
+                                "tests", "lib"))
+from lispgwlab import pcap as pcap_file  # noqa: E402
+
 FRAMES = 4096
 
 
 def pcap(path, frames):
-    with open(path, "wb") as f:
-        f.write(struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1))
-        for fr in frames:
-            f.write(struct.pack("<IIII", 0, 0, len(fr), len(fr)))
-            f.write(fr)
+    pcap_file.write(path, frames)
 
 
 def csum(b):

@@ -9,9 +9,9 @@ strings (booleans, 0x-hex, decimal, IPv6 text) to the same Python values.
 """
 
 import ipaddress
-import json
-import subprocess
 from collections import defaultdict
+
+from lispgwlab import tshark as tshark_lab  # test_decode.py puts tests/lib on the path
 
 # Fields whose values are byte strings (hex), never numbers.
 BYTES_FIELDS = {"lisp.auth", "lisp.xtrid", "lisp.siteid"}
@@ -254,13 +254,9 @@ def ours_fields(obj):
 
 def tshark_frames(tshark, path, fields):
     """{frame number: {field: [normalised values]}} for the given fields."""
-    cmd = [tshark, "-n", "-r", path, "-T", "json", "-e", "frame.number"]
-    for name in sorted(fields):
-        cmd += ["-e", name]
-    res = subprocess.run(cmd, capture_output=True, text=True, check=True)
     out = {}
-    for fr in json.loads(res.stdout):
-        layers = fr["_source"]["layers"]
+    for layers in tshark_lab.layers(path, ["frame.number"] + sorted(fields), tshark=tshark,
+                                    checksums=False):
         num = int(layers.pop("frame.number")[0])
         out[num] = {k: [norm(k, v) for v in vals] for k, vals in layers.items()}
     return out

@@ -26,11 +26,11 @@ Exit 77 (meson's skip) without lispgw-dp, tshark or scapy.
 import argparse
 import json
 import os
-import struct
 import subprocess
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from lispgwlab import pcap  # noqa: E402
 from lispgwlab.check import SKIP, Checks  # noqa: E402
 from lispgwlab.tshark import rows as tshark_field_rows  # noqa: E402
 
@@ -357,16 +357,7 @@ def check_arp(c, rows, want, what):
 
 def pcap_frames(path):
     """Raw frames of a pcap file (no decoding: that is tshark's job)."""
-    with open(path, "rb") as f:
-        data = f.read()
-    magic = struct.unpack("<I", data[:4])[0]
-    endian = "<" if magic in (0xa1b2c3d4, 0xa1b23c4d) else ">"
-    off, out = 24, []
-    while off + 16 <= len(data):
-        _, _, incl, _ = struct.unpack(endian + "IIII", data[off:off + 16])
-        out.append(data[off + 16:off + 16 + incl])
-        off += 16 + incl
-    return out
+    return pcap.read(path)
 
 
 FIELDS = ["arp.opcode", "arp.src.hw_mac", "arp.src.proto_ipv4", "arp.dst.hw_mac",

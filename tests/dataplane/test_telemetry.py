@@ -36,6 +36,7 @@ CP = os.environ.get('LISPGW_CP')
 CTL = os.environ.get('LISPGW_CTL')
 OPENAPI = os.environ.get('LISPGW_OPENAPI')
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'lib'))
+from lispgwlab import pcap   # noqa: E402
 from lispgwlab.check import Checks, skip   # noqa: E402
 from lispgwlab.daemons import Proc   # noqa: E402
 from lispgwlab.openapi import Spec, parse_metrics   # noqa: E402
@@ -80,10 +81,7 @@ def frame(dst, sport):
 
 
 def pcap_write(path, frames):
-    with open(path, 'wb') as f:
-        f.write(struct.pack('<IHHiIII', 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1))
-        for i, fr in enumerate(frames):
-            f.write(struct.pack('<IIII', 1700000000, i, len(fr), len(fr)) + fr)
+    pcap.write(path, frames, stamp=lambda i: (1700000000, i))
 
 
 # 5 to a mapping (two flows), 3 misses, 2 to a negative drop entry.

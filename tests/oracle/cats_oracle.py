@@ -24,7 +24,11 @@ import sys
 import tempfile
 import threading
 
-SKIP = 77
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'lib'))
+from lispgwlab import pcap  # noqa: E402
+from lispgwlab import tshark as tshark_lab  # noqa: E402
+from lispgwlab.check import SKIP  # noqa: E402
+
 CTL = sys.argv[1] if len(sys.argv) > 1 else 'build/ctl/lispgw-ctl'
 MR = '127.61.7.1'
 
@@ -48,10 +52,7 @@ def ipv4_udp(src, dst, sport, dport, payload):
 
 
 def write_pcap(path, pkts):
-    with open(path, 'wb') as f:
-        f.write(struct.pack('<IHHiIII', 0xa1b2c3d4, 2, 4, 0, 0, 65535, 101))  # raw IP
-        for i, p in enumerate(pkts):
-            f.write(struct.pack('<IIII', i + 1, 0, len(p), len(p)) + p)
+    pcap.write(path, pkts, linktype=pcap.LINKTYPE_RAW, stamp=lambda i: (i + 1, 0))
 
 
 def capture_lig(constraints):
@@ -79,15 +80,10 @@ def capture_lig(constraints):
 
 
 def tshark(pcap, fields, conf):
-    cmd = ['tshark', '-n', '-r', pcap, '-T', 'json', '-o', 'ip.check_checksum:TRUE',
-           '-o', 'udp.check_checksum:TRUE']
-    for f in fields:
-        cmd += ['-e', f]
-    env = dict(os.environ, WIRESHARK_CONFIG_DIR=conf)
-    p = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)
-    if p.returncode != 0:
-        sys.exit('cats oracle: tshark failed: ' + p.stderr)
-    return [x['_source']['layers'] for x in json.loads(p.stdout)]
+    try:
+        return tshark_lab.layers(pcap, fields, conf_dir=conf)
+    except RuntimeError as e:
+        sys.exit('cats oracle: %s' % e)
 
 
 def main():

@@ -2,6 +2,7 @@
 """tshark, the independent decoder of every test that looks at the wire:
 a capture that returns only once tshark says "Capturing on" (packets sent
 before that are lost), and field extraction, one dict per frame."""
+import json
 import os
 import shutil
 import signal
@@ -80,3 +81,19 @@ def rows(tshark, pcap, names, prefs=()):
         vals += [""] * (len(names) - len(vals))
         out.append({f: (v.split(",") if v else []) for f, v in zip(names, vals)})
     return out
+
+
+def layers(pcap, names, tshark="tshark", conf_dir=None, checksums=True):
+    """One dict per frame: tshark -T json's layers, the named fields only
+    (lists of strings).  conf_dir: an empty profile, so that a user's
+    preferences do not change what is decoded; checksums: IP and UDP
+    checksums checked.  RuntimeError with tshark's complaint if it fails."""
+    cmd = [tshark, "-n", "-r", pcap, "-T", "json"]
+    if checksums:
+        cmd += ["-o", "ip.check_checksum:TRUE", "-o", "udp.check_checksum:TRUE"]
+    cmd += sum((["-e", n] for n in names), [])
+    env = dict(os.environ, WIRESHARK_CONFIG_DIR=conf_dir) if conf_dir else None
+    res = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)
+    if res.returncode != 0:
+        raise RuntimeError("tshark failed (%d):\n%s" % (res.returncode, res.stderr))
+    return [pkt["_source"]["layers"] for pkt in json.loads(res.stdout)]
