@@ -43,7 +43,7 @@ ip netns exec $P dpdk-testpmd -l 0-1 --main-lcore 0 --no-huge -m 512 --no-shconf
   --vdev net_pcap0,rx_pcap=$D/lisp.pcap,infinite_rx=1 --vdev net_af_packet0,iface=eth0 -- --total-num-mbufs=16384 --forward-mode=io \
   --no-flush-rx --auto-start --stats-period 100 > $D/gen.out 2>&1 &
 GENPID=$!; sleep 2
-snap() { : > $D/dp.out; kill -USR1 $DPPID; sleep 0.3; /usr/bin/python3 $top/scripts/bench/dp_counters.py show $D/dp.out decap_lisp xdp.rloc.fastpath xdp.rloc.kernel; }
+snap() { : > $D/dp.out; kill -USR1 $DPPID; sleep 0.3; /usr/bin/python3 $top/scripts/bench/figures.py show $D/dp.out decap_lisp xdp.rloc.fastpath xdp.rloc.kernel; }
 read d0 f0 k0 < <(snap); t0=$(date +%s.%N)
 PING=$(ip netns exec $P ping -c 20 -i 0.2 -W 1 192.168.100.30 | tail -2 | tr '\n' ' ')
 TCP=$(ip netns exec $G timeout 20 /usr/bin/python3 $T tcp-sink 22 > $D/tcp.out & sleep 0.3; ip netns exec $P timeout 20 /usr/bin/python3 $T tcp-send 192.168.100.30 22 $((8 << 20)); wait $!; cat $D/tcp.out)

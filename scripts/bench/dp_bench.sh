@@ -88,7 +88,7 @@ dp_rates() {
 	pid=
 	grep -v '^$' "$tmp/err.log" | tail -3 >&2 || true
 	if [ -n "$lpid" ]; then kill "$lpid" 2>/dev/null; wait "$lpid" || true; lpid=; fi
-	/usr/bin/python3 scripts/bench/dp_counters.py rates "$tmp/out.json" "$tmp/times"
+	/usr/bin/python3 scripts/bench/figures.py rates "$tmp/out.json" "$tmp/times"
 }
 
 # testpmd_rate PCAP -> Mpps (median of the per-second Tx-pps after warm-up)
@@ -96,7 +96,7 @@ testpmd_rate() {
 	timeout -s INT $((secs + 4)) dpdk-testpmd "${eal[@]}" \
 		--vdev "net_pcap0,rx_pcap=$1,infinite_rx=1" --vdev net_null0,no-rx=1 -- \
 		--forward-mode=io --no-flush-rx --stats-period 1 --auto-start >"$tmp/tp.log" 2>&1 || true
-	/usr/bin/python3 scripts/bench/testpmd_rate.py "$tmp/tp.log"
+	/usr/bin/python3 scripts/bench/figures.py testpmd "$tmp/tp.log"
 }
 
 median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }

@@ -29,4 +29,4 @@ for i in $(seq "$runs"); do
 	grep '^HANDOFF ' "$out.run" | sed 's/^HANDOFF //' | tee -a "$out"
 	rm -f "$out.run"
 done
-/usr/bin/python3 "$top/scripts/bench/handoff_summary.py" "$out"
+/usr/bin/python3 "$top/scripts/bench/figures.py" handoff "$out"

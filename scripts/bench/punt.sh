@@ -46,7 +46,7 @@ ECHOPID=$!; sleep 0.5
 echo "mode $MODE: $(ip netns exec $P env CP_LOADGEN_SRC=192.168.100.5 $B/tests/perf/cp_loadgen echo 192.168.100.30 $COUNT 1000)"
 if [ -n "$DPPID" ]; then
   : > $D/dp.out; kill -USR1 $DPPID; sleep 0.3
-  /usr/bin/python3 $top/scripts/bench/dp_counters.py named $D/dp.out punt_exception \
+  /usr/bin/python3 $top/scripts/bench/figures.py named $D/dp.out punt_exception \
     drop_exception_limited exception_to_kernel exception_from_kernel drop_exception_full \
     drop_punt_full drop_not_tunnel
 fi
