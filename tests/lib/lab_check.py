@@ -45,7 +45,6 @@ LONG = {
     ("tests/dataplane/test_exception.py", "run"): "the exception-path sequence",
     ("tests/dataplane/test_handoff.py", "run"): "the hand-off sequence of the three modes",
     ("tests/dataplane/test_itr_pcap.py", "main"): "one capture, checked field by field",
-    ("tests/lib/lispgwlab/xtr.py", "xtr"): "an xTR's two configurations, written out",
 }
 
 MAX_FILE_LINES = 800

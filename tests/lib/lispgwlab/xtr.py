@@ -33,7 +33,9 @@ import tempfile
 import time
 
 from .daemons import Proc, binary
-from .netns import Namespaces, sh, unavailable  # noqa: F401 (unavailable: for the tests)
+from .netns import Namespaces, sh, unavailable
+
+__all__ = ["Lab", "Proc", "sh", "unavailable", "UNDERLAY", "MS_ADDR", "MR_ADDR", "KEY", "TOKEN"]
 
 UNDERLAY = "192.168.100"
 MS_ADDR = UNDERLAY + ".1"
@@ -229,7 +231,27 @@ map-resolver:
             self.to_bridge(self.u, dev, "br0")
         self._quiet(ns, "rloc")
         sh("ip", "-n", ns, "addr", "add", mgmt + "/24", "dev", "mgmt")
-        vdevs, ports, insts = [], [], []
+        vdevs, ports, insts = self._rloc_port(ns, rloc, exception, rloc_extra)
+        for k, iid in enumerate(sorted(prefixes), start=1):
+            vdevs, ports, insts = self._eid_port(ns, k, iid, encap, vdevs, ports, insts)
+        dpconf = self.write(f"x{n}-dp.yaml", "ports:\n" + "\n".join(ports) +
+                            "\ninstances:\n" + "\n".join(insts) + "\n" + dp_extra)
+        sock = os.path.join(self.dir, f"x{n}-dp.sock")
+        db = "\n".join(f'    - {{eid-prefix: "[{iid}]{p}", rlocs: [{{address: {rloc}}}]}}'
+                       for iid, p in sorted(prefixes.items()))
+        cpconf = self._cp_conf(n, rloc if exception else mgmt, mgmt, sock, db, proxy_reply,
+                               map_resolver, subscribe, cp_extra)
+        x = dict(ns=ns, rloc=rloc, mgmt=mgmt, sock=sock, dpconf=dpconf, cpconf=cpconf,
+                 vdevs=vdevs, n=n)
+        self.xtrs[n] = x
+        self.start_dp(n)
+        self.start_cp(n)
+        return x
+
+    def _rloc_port(self, ns, rloc, exception, rloc_extra):
+        """The RLOC port: EAL --vdev arguments, lispgw-dp's port line; (vdevs,
+        ports, instances) to go on with."""
+        vdevs, ports = [], []
         if self.driver == "af_xdp":
             # The kernel shares the link: it owns the RLOC (and answers its
             # ARP, on that link only: mgmt is on the same subnet).
@@ -248,25 +270,27 @@ map-resolver:
             addrs = ", ".join(f'"{a}"' for a in (f"{rloc}/24",) + tuple(rloc_extra))
             ports.append(f'  - {{name: rloc, device: net_af_packet0, role: rloc, '
                          f'addresses: [{addrs}]{exc}}}')
-        for k, iid in enumerate(sorted(prefixes), start=1):
-            sh("ip", "-n", ns, "link", "add", f"br{iid}", "type", "bridge")
-            sh("ip", "-n", ns, "link", "set", f"br{iid}", "up")
-            self.veth(ns, f"e{iid}", ns, f"e{iid}p")
-            self.to_bridge(ns, f"e{iid}p", f"br{iid}")
-            self._quiet(ns, f"e{iid}")
-            vdevs += ["--vdev", f"net_af_packet{k},iface=e{iid}"]
-            ports.append(f"  - {{name: iid{iid}, device: net_af_packet{k}, role: eid, "
-                         f"instance-id: {iid}}}")
-            insts.append(f"  - {{instance-id: {iid}, encapsulation: {encap}}}")
-        dpconf = self.write(f"x{n}-dp.yaml", "ports:\n" + "\n".join(ports) +
-                            "\ninstances:\n" + "\n".join(insts) + "\n" + dp_extra)
-        sock = os.path.join(self.dir, f"x{n}-dp.sock")
-        db = "\n".join(f'    - {{eid-prefix: "[{iid}]{p}", rlocs: [{{address: {rloc}}}]}}'
-                       for iid, p in sorted(prefixes.items()))
-        cpconf = self.write(f"x{n}-cp.yaml", f"""\
+        return vdevs, ports, []
+
+    def _eid_port(self, ns, k, iid, encap, vdevs, ports, insts):
+        """EID port k, of Instance-ID iid: bridge br<iid> its hosts join."""
+        sh("ip", "-n", ns, "link", "add", f"br{iid}", "type", "bridge")
+        sh("ip", "-n", ns, "link", "set", f"br{iid}", "up")
+        self.veth(ns, f"e{iid}", ns, f"e{iid}p")
+        self.to_bridge(ns, f"e{iid}p", f"br{iid}")
+        self._quiet(ns, f"e{iid}")
+        return (vdevs + ["--vdev", f"net_af_packet{k},iface=e{iid}"],
+                ports + [f"  - {{name: iid{iid}, device: net_af_packet{k}, role: eid, "
+                         f"instance-id: {iid}}}"],
+                insts + [f"  - {{instance-id: {iid}, encapsulation: {encap}}}"])
+
+    def _cp_conf(self, n, listen, mgmt, sock, db, proxy_reply, map_resolver, subscribe,
+                 cp_extra):
+        """xTR n's lispgw-cp configuration file."""
+        return self.write(f"x{n}-cp.yaml", f"""\
 roles: [xtr]
 log-level: info
-listen: {{addresses: [{rloc if exception else mgmt}]}}
+listen: {{addresses: [{listen}]}}
 rest: {{address: {mgmt}, port: 8080, token: "{TOKEN}"}}
 dataplane: {{socket: {sock}}}
 etr:
@@ -280,12 +304,6 @@ itr:
   map-request: {{timeout: 200ms, tries: 5}}
   subscribe: {"true" if subscribe else "false"}
 """ + cp_extra)
-        x = dict(ns=ns, rloc=rloc, mgmt=mgmt, sock=sock, dpconf=dpconf, cpconf=cpconf,
-                 vdevs=vdevs, n=n)
-        self.xtrs[n] = x
-        self.start_dp(n)
-        self.start_cp(n)
-        return x
 
     def start_dp(self, n):
         x = self.xtrs[n]
