@@ -13,7 +13,6 @@
                                          frames, between two counter snapshots
 """
 import argparse
-import json
 import os
 import socket
 import struct
@@ -22,13 +21,13 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..",
                                 "tests", "lib"))
-from lispgwlab.netns import sh  # noqa: E402
+from lispgwlab.netns import mac_of  # noqa: E402
 
 GW, PEER = "192.168.100.30", "192.168.100.5"
 
 
 def mac(ns, dev):
-    print(json.loads(sh("ip", "-j", "-n", ns, "link", "show", dev).stdout)[0]["address"])
+    print(mac_of(ns, dev))
 
 
 def pcap(gwmac, out):

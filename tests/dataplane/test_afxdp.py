@@ -23,8 +23,6 @@ counters equal what was sent.  Then two xTRs whose RLOC ports are af_xdp
 import json
 import os
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import time
@@ -32,6 +30,8 @@ import time
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 from lispgwlab.check import Checks  # noqa: E402
 from lispgwlab import xtr as xlab  # noqa: E402
+from lispgwlab.daemons import Telemetry  # noqa: E402
+from lispgwlab.netns import mac_of  # noqa: E402
 
 BUILD = os.environ.get("LISPGW_BUILD", "")
 SCAPY_PY = "/usr/bin/python3"
@@ -49,10 +49,6 @@ def nsx(ns, *args, timeout=30, check_rc=False):
     return xlab.sh("ip", "netns", "exec", ns, *args, check=check_rc, timeout=timeout)
 
 
-def mac_of(ns, dev):
-    return json.loads(xlab.sh("ip", "-j", "-n", ns, "link", "show", dev).stdout)[0]["address"]
-
-
 def wait(pred, timeout, step=0.2):
     deadline = time.time() + timeout
     while time.time() < deadline:
@@ -65,27 +61,20 @@ def wait(pred, timeout, step=0.2):
 
 def telemetry(prefix, cmd):
     """One DPDK telemetry command on lispgw-dp's socket."""
-    s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-    s.settimeout(5)
     try:
-        s.connect(f"/var/run/dpdk/{prefix}/dpdk_telemetry.v2")
-        s.recv(4096)
-        s.send(cmd.encode())
-        return json.loads(s.recv(65536)).get(cmd)
+        tel = Telemetry(f"/var/run/dpdk/{prefix}/dpdk_telemetry.v2", timeout=5)
+    except (OSError, ValueError):
+        return None
+    try:
+        return json.loads(tel.raw(cmd)).get(cmd)
     except (OSError, ValueError):
         return None
     finally:
-        s.close()
+        tel.close()
 
 
 def counters(proc, timeout=5):
-    while not proc.lines.empty():
-        proc.lines.get_nowait()
-    proc.p.send_signal(signal.SIGUSR1)
-    try:
-        return json.loads(proc.lines.get(timeout=timeout))
-    except Exception:
-        return None
+    return proc.counters(timeout)
 
 
 # Frames by scapy in the peer namespace: LISP to our RLOCs (and to an

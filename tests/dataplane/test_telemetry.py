@@ -38,7 +38,7 @@ OPENAPI = os.environ.get('LISPGW_OPENAPI')
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'lib'))
 from lispgwlab import pcap   # noqa: E402
 from lispgwlab.check import Checks, skip   # noqa: E402
-from lispgwlab.daemons import Proc   # noqa: E402
+from lispgwlab.daemons import Proc, Telemetry   # noqa: E402
 from lispgwlab.openapi import Spec, parse_metrics   # noqa: E402
 from lispgwlab.rest import Api, ctl_args   # noqa: E402
 if not DP or not os.path.exists(DP):
@@ -136,25 +136,6 @@ itr:
       rlocs: [{address: 192.0.2.5}]
 rest: {address: %s, port: %d, token: "%s"}
 """ % (CP_IP, chan, CP_IP, REST_PORT, TOKEN))
-
-
-class Telemetry:
-    """The v2 socket: a hello, then one JSON answer per command."""
-
-    def __init__(self, path):
-        self.s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        self.s.connect(path)
-        self.hello = json.loads(self.s.recv(65536).decode())
-
-    def raw(self, cmd):
-        self.s.send(cmd.encode())
-        return self.s.recv(1 << 20).decode()
-
-    def __call__(self, cmd):
-        return json.loads(self.raw(cmd))[cmd.split(',')[0]]
-
-    def close(self):
-        self.s.close()
 
 
 def http(path):

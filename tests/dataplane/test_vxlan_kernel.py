@@ -56,7 +56,7 @@ import threading
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'lib'))
-from lispgwlab import tshark   # noqa: E402
+from lispgwlab import netns, tshark   # noqa: E402
 from lispgwlab.check import Checks, skip   # noqa: E402
 
 DP = os.environ.get('LISPGW_DP', '')
@@ -132,7 +132,7 @@ def on_signal(signum, frame):
 
 
 def mac_of(ns, dev):
-    return json.loads(sh('ip', '-j', '-n', NS[ns], 'link', 'show', dev).stdout)[0]['address']
+    return netns.mac_of(NS[ns], dev)
 
 
 # --- preconditions ------------------------------------------------------------

@@ -92,6 +92,29 @@ class Proc:
         return self.p.returncode
 
 
+class Telemetry:
+    """lispgw-dp's DPDK telemetry socket (v2): a hello, then one JSON answer
+    per command.  path: RUNDIR/dpdk_telemetry.v2, RUNDIR being
+    /var/run/dpdk/PREFIX for --file-prefix PREFIX as root."""
+
+    def __init__(self, path, timeout=None):
+        self.s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        if timeout is not None:
+            self.s.settimeout(timeout)
+        self.s.connect(path)
+        self.hello = json.loads(self.s.recv(65536).decode())
+
+    def raw(self, cmd):
+        self.s.send(cmd.encode())
+        return self.s.recv(1 << 20).decode()
+
+    def __call__(self, cmd):
+        return json.loads(self.raw(cmd))[cmd.split(',')[0]]
+
+    def close(self):
+        self.s.close()
+
+
 def counter_lines(text):
     """Every counters object lispgw-dp printed (one JSON line per SIGUSR1
     and one at exit), oldest first; NULs from a file truncated while the

@@ -4,6 +4,7 @@ clean-up that always runs.  Every name carries a per-run tag (tests run in
 parallel and a killed run leaves names no other run reuses).  Root only:
 unavailable() says why not, and a test exits 77 (skip) on it."""
 import atexit
+import json
 import os
 import subprocess
 
@@ -20,6 +21,11 @@ def unavailable():
     if sh("ip", "netns", "list", check=False).returncode != 0:
         return "no network namespaces"
     return None
+
+
+def mac_of(ns, dev):
+    """The MAC address of link dev in namespace ns."""
+    return json.loads(sh("ip", "-j", "-n", ns, "link", "show", dev).stdout)[0]["address"]
 
 
 def nsexec(ns, *args):
