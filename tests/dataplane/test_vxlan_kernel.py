@@ -63,8 +63,9 @@ DP = os.environ.get('LISPGW_DP', '')
 TSHARK = os.environ.get('TSHARK') or shutil.which('tshark') or ''
 DUMPCAP = shutil.which('dumpcap') or ''
 PY = '/usr/bin/python3'          # the interpreter with the standard library we need
-TAG = 'vxk%d' % os.getpid()
-NS = {'h': TAG + '-h', 'x': TAG + '-x', 'k': TAG + '-k'}
+space = netns.Namespaces('vxk')     # H, X and K, deleted by cleanup() (and at exit)
+TAG = space.tag
+NS = {key: TAG + key for key in ('h', 'x', 'k')}
 VNI = 5000
 H_IP, K_IP = '10.1.0.2', '10.1.1.2'
 X_RLOC, K_RLOC = '192.168.50.1', '192.168.50.2'
@@ -76,7 +77,6 @@ checks = Checks('vxlan-kernel')
 check = checks.check
 failures = checks.failures
 procs = []                       # everything we started, stopped in cleanup()
-made_ns = []
 
 
 def sh(*args, check=True, timeout=20, input=None):
@@ -123,8 +123,7 @@ def cleanup():
             stop(p)
         except Exception as e:  # noqa: BLE001 - cleanup goes on
             print('cleanup: %s' % e)
-    for ns in made_ns:
-        sh('ip', 'netns', 'del', ns, check=False)
+    space.close_namespaces()
 
 
 def on_signal(signum, frame):
@@ -157,9 +156,7 @@ os.chmod(tmp, 0o755)
 
 try:
     for key in ('h', 'x', 'k'):
-        sh('ip', 'netns', 'add', NS[key])
-        made_ns.append(NS[key])
-        nsx(key, 'ip', 'link', 'set', 'lo', 'up')
+        space.netns(key)
         # No IPv6 anywhere: no ND/MLD/autoconf chatter through the tunnel.
         nsx(key, 'sysctl', '-qw', 'net.ipv6.conf.all.disable_ipv6=1')
         nsx(key, 'sysctl', '-qw', 'net.ipv6.conf.default.disable_ipv6=1')
@@ -168,7 +165,7 @@ try:
        'peer', 'name', 'x-eid', 'netns', NS['x'])
     sh('ip', 'link', 'add', 'x-rloc', 'netns', NS['x'], 'type', 'veth',
        'peer', 'name', 'k-rloc', 'netns', NS['k'])
-except (RuntimeError, subprocess.TimeoutExpired) as e:
+except (RuntimeError, subprocess.CalledProcessError, subprocess.TimeoutExpired) as e:
     cleanup()
     skip('cannot create namespaces / veth pairs: %s' % e)
 try:
