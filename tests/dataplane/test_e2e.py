@@ -13,7 +13,6 @@ channel.  Shown: ping both ways, a TCP transfer checked by hash, the right
 tenant answers for the same address, isolation (Instance-ID 2 cannot reach
 Instance-ID 1's prefix), and SIGKILL of both xTRs' lispgw-cp while traffic
 flows loses no packet, their restart resynchronises."""
-import hashlib
 import os
 import signal
 import sys
@@ -88,8 +87,8 @@ def main():
         lab.close()
 
 
-def run(lab):
-    # Registrations reach the Map-Server.
+def registrations(lab):
+    """Both xTRs' prefixes reach the Map-Server."""
     deadline = time.time() + 10
     regs = ""
     while time.time() < deadline:
@@ -99,7 +98,9 @@ def run(lab):
         time.sleep(0.2)
     check(regs.count("192.168.100.2") >= 4, "both xTRs registered their prefixes", regs)
 
-    # Misses resolve; then no loss, both ways, both tenants.
+
+def pings(lab):
+    """Misses resolve; then no loss, both ways, both tenants."""
     for src, dst in (("a1", "10.0.2.10"), ("a2", "10.0.2.10")):
         check(resolve_ping(lab, src, dst), f"{src} -> {dst}: resolved after a miss")
     for src, dst in (("a1", "10.0.2.10"), ("b1", "10.0.1.10"), ("a2", "10.0.2.10"),
@@ -107,7 +108,9 @@ def run(lab):
         sent, got = lab.ping(src, dst, count=10, interval=0.05)
         check(got == sent, f"ping {src} -> {dst}: {got}/{sent}")
 
-    # TCP: the same address answers as the host of the sender's tenant.
+
+def tcp_per_tenant(lab):
+    """TCP: the same address answers as the host of the sender's tenant."""
     servers = [lab.tcp_serve(h, ident, 5001) for h, ident in (("b1", "iid1-b1"),
                                                                ("b2", "iid2-b2"))]
     for src, want in (("a1", "iid1-b1"), ("a2", "iid2-b2")):
@@ -117,6 +120,9 @@ def run(lab):
     for s in servers:
         s.kill()
 
+
+def isolation(lab):
+    """10.0.3.0/24 exists in Instance-ID 1 only."""
     # Isolation: 10.0.3.0/24 exists in Instance-ID 1 only (c1, another
     # subnet on xTR2's Instance-ID 1 link, registered through the API).
     lab.host("c1", 2, 1, "10.0.3.10")
@@ -130,6 +136,9 @@ def run(lab):
     check(lab.ping("a2", "10.0.3.10", count=3, interval=0.2)[1] == 0,
           "a2 (IID 2) cannot ping 10.0.3.10")
 
+
+def counters(lab):
+    """Both xTRs encapsulated, decapsulated, resolved and learned, without unexpected drops."""
     c1, c2 = lab.counters(1), lab.counters(2)
     for n, c in ((1, c1), (2, c2)):
         if not check(c is not None, f"xTR{n} counters"):
@@ -144,6 +153,9 @@ def run(lab):
                                                     "drop_inner_truncated") and v}
         check(not bad, f"xTR{n}: no unexpected drops", str(bad))
 
+
+def spoofed_source(lab):
+    """A spoofed source is dropped and counted."""
     # An xTR encapsulates only for its own EIDs: a spoofed source (a1
     # sends from 10.9.9.9, in no database) is dropped and counted.
     lab.run("a1", "ip", "addr", "add", "10.9.9.9/32", "dev", "eth0", check=True)
@@ -155,6 +167,9 @@ def run(lab):
     check(after - before >= 3, f"xTR1 drop_src_not_eid +{after - before} (>= 3)")
     lab.run("a1", "ip", "addr", "del", "10.9.9.9/32", "dev", "eth0")
 
+
+def path_mtu(lab):
+    """ICMP frag-needed from the xTR; TCP adapts to MTU 1464."""
     # Path MTU discovery through the tunnel: a1 and b1 at MTU 1500 send
     # 1500-byte segments, 36 bytes too big once encapsulated; the xTRs
     # answer "fragmentation needed" (MTU 1464) and TCP adapts.
@@ -175,7 +190,9 @@ def run(lab):
     for h in ("a1", "b1"):
         lab.run(h, "ip", "link", "set", "eth0", "mtu", "1400")
 
-    # SIGKILL both xTRs' control planes while traffic flows: no loss.
+
+def cp_restart(lab):
+    """SIGKILL of both lispgw-cp under traffic: no loss, a new generation, stale entries confirmed."""
     result = {}
 
     def pinger():
@@ -215,6 +232,17 @@ def run(lab):
           "resolved entries not replayed were kept, re-resolved and confirmed", str(ch))
     sent, got = lab.ping("a1", "10.0.2.10", count=10, interval=0.05)
     check(got == sent, f"after the restart: {got}/{sent}")
+
+
+def run(lab):
+    registrations(lab)
+    pings(lab)
+    tcp_per_tenant(lab)
+    isolation(lab)
+    counters(lab)
+    spoofed_source(lab)
+    path_mtu(lab)
+    cp_restart(lab)
 
     print(checks.summary())
     return 1 if failures else 0

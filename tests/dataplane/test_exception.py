@@ -20,7 +20,6 @@ these were dropped as drop_not_tunnel."""
 import json
 import os
 import random
-import socket
 import sys
 import time
 
@@ -140,12 +139,15 @@ def counters_delta(before, after, names):
     return {k: after.get(k, 0) - before.get(k, 0) for k in names}
 
 
-def run(lab, tap):
-    x2 = lab.xtrs[2]
-    names = ("punt_exception", "drop_exception_limited", "exception_to_kernel",
-             "exception_from_kernel", "drop_exception_full", "drop_not_tunnel",
-             "drop_punt_full")
+EXCEPTION_COUNTERS = ("punt_exception", "drop_exception_limited", "exception_to_kernel",
+                      "exception_from_kernel", "drop_exception_full", "drop_not_tunnel",
+                      "drop_punt_full")
 
+
+def tap_checks(lab, tap):
+    """The TAP carries the RLOCs and the port's MAC; the kernel ignores
+    the af_packet veth."""
+    x2 = lab.xtrs[2]
     # The TAP: the RLOC, the RLOC port's MAC.
     r = in_ns(lab, x2["ns"], "ip", "-j", "addr", "show", "dev", tap)
     info = json.loads(r.stdout or "[{}]")[0]
@@ -163,6 +165,11 @@ def run(lab, tap):
             "ipv6/conf/rloc/disable_ipv6")]
     check(got == ["8", "1", "1"], f"the kernel ignores the af_packet veth {got}")
 
+
+def control_through_rloc(lab):
+    """Registration, a forwarded Map-Request, an ITR's resolution and an
+    RLOC probe, all through the exception interface; the counters before
+    the pings to the RLOC."""
     # Registered from the RLOC itself, through lispgw-dp both ways.
     deadline, regs = time.time() + 15, ""
     while time.time() < deadline:
@@ -208,7 +215,13 @@ def run(lab, tap):
     f = r.stdout.split()
     check(len(f) == 3 and f[0] == ETR_RLOC and f[1] == "True",
           f"RLOC probe to {ETR_RLOC}: probe reply ({' '.join(f[2:])} ms)", r.stdout + r.stderr)
+    return c0
 
+
+def kernel_answers(lab, c0):
+    """ARP, ND and echo to the RLOC answered by the kernel, once; the
+    exception counters account for them."""
+    names = EXCEPTION_COUNTERS
     # Ping to the RLOC, from a neighbour that has to ARP for it first.
     in_ns(lab, lab.ms_ns, "ip", "neigh", "flush", "dev", "mgmt")
     r = in_ns(lab, lab.ms_ns, "ping", "-n", "-q", "-c", "5", "-i", "0.2", "-W", "1", ETR_RLOC)
@@ -233,7 +246,10 @@ def run(lab, tap):
     check("punt_exception" in tel and "drop_exception_limited" in tel,
           "the exception counters reach lispgw-cp (lispgw-ctl show stats)", tel[:400])
 
-    # The limit: 300 pings in about 0.6 s at rate 20/s, burst 40.
+
+def rate_limit(lab):
+    """The limit: 300 pings in about 0.6 s at rate 20/s, burst 40."""
+    names = EXCEPTION_COUNTERS
     time.sleep(BURST / RATE + 0.5)      # the bucket refills
     c0 = lab.counters(2) or {}
     t0 = time.time()
@@ -247,9 +263,15 @@ def run(lab, tap):
           f"(burst {BURST} + {RATE}/s: at most {top:.0f}), "
           f"{d['drop_exception_limited']} limited", json.dumps(d))
 
+
+def run(lab, tap):
+    tap_checks(lab, tap)
+    c0 = control_through_rloc(lab)
+    kernel_answers(lab, c0)
+    rate_limit(lab)
+
     print(checks.summary())
     return 1 if failures else 0
-
 
 if __name__ == "__main__":
     sys.exit(main())
