@@ -68,24 +68,9 @@ def rows_of(tshark, path):
     return tp.tshark_rows(tshark, path, FIELDS, prefs=("ip.defragment:FALSE",))
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--dp", required=True)
-    ap.add_argument("--tshark", default="")
-    ap.add_argument("--outdir", required=True)
-    args = ap.parse_args()
-    if not args.dp or not os.access(args.dp, os.X_OK) or not args.tshark:
-        print("skip: no lispgw-dp or tshark")
-        return SKIP
-    try:
-        import scapy.all as s
-    except ImportError:
-        print("skip: no scapy")
-        return SKIP
-    s.conf.verb = 0
-    os.makedirs(args.outdir, exist_ok=True)
-    c = Checks("dp-itr-pcap", verbose=False)
-
+def inputs(s):
+    """The EID side's frames, and the packets the checks look for in the
+    outputs: (frames, petr, df, nodf)."""
     def eth(ip):
         return s.Ether(dst=GW, src=HOST) / ip
 
@@ -106,18 +91,14 @@ def main():
     # no answer), the second IPv6 packet finds the bucket empty.
     frames = [eth(small), eth(petr), eth(df), eth(nodf), eth(big6), eth(icmp_err), eth(df),
               eth(big6)]
-    wrote = {n: os.path.join(args.outdir, n + ".pcap")
-             for n in ("eid_in", "rloc_in", "eid_out", "rloc_out")}
-    s.wrpcap(wrote["eid_in"], frames)
-    s.wrpcap(wrote["rloc_in"], [s.Ether(dst=RLOC_MAC, src=NH) / s.ARP(op=2)])
-    conf = os.path.join(args.outdir, "dp.yaml")
-    with open(conf, "w") as f:
-        f.write(CONFIG)
-    res = tp.run_dp(args, conf, "0", "", wrote)
-    c.eq(res.returncode, 0, f"lispgw-dp exit status ({res.stderr[-1500:]})")
+    return frames, petr, df, nodf
 
+
+def rloc_side(c, tshark, wrote, petr, nodf):
+    """The small packet, the PETR's and the two fragments of nodf,
+    encapsulated, in some order."""
     # RLOC side: small, petr, 2 fragments of nodf, in some order.
-    rows = rows_of(args.tshark, wrote["rloc_out"])
+    rows = rows_of(tshark, wrote["rloc_out"])
     raw = tp.pcap_frames(wrote["rloc_out"])
     c.eq(len(rows), 4, "RLOC side: 4 encapsulated frames")
     for r in rows:
@@ -148,8 +129,10 @@ def main():
         payload += inner[20:]
     c.ok(payload == want, "fragments rebuild the original payload")
 
+
+def eid_side(c, tshark, wrote, df):
     # EID side: ICMP for the two DF packets, a PTB for the first IPv6 one.
-    rows = rows_of(args.tshark, wrote["eid_out"])
+    rows = rows_of(tshark, wrote["eid_out"])
     raw = tp.pcap_frames(wrote["eid_out"])
     icmp4 = [(r, fr) for r, fr in zip(rows, raw) if r["icmp.type"]]
     icmp6 = [(r, fr) for r, fr in zip(rows, raw) if r["icmpv6.type"]]
@@ -172,12 +155,48 @@ def main():
         c.eq(r["icmpv6.checksum.status"], ["1"], "ICMPv6 checksum good")
     c.eq(len(rows), 3, "EID side: nothing else")
 
+
+def counters(c, res, frames):
     got = tp.counters_of(res.stdout) or {}
     want = dict(rx_eid=len(frames), encap_lisp=4, too_big_fragmented=1, too_big_fragments=2,
                 drop_mtu=2 + 2 + 1, too_big_icmp=3, too_big_icmp_limited=2, tx=4 + 3,
                 drop_neg_native=0, drop_src_not_eid=0)
     for k, v in sorted(want.items()):
         c.eq(got.get(k), v, f"counter {k}")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--dp", required=True)
+    ap.add_argument("--tshark", default="")
+    ap.add_argument("--outdir", required=True)
+    args = ap.parse_args()
+    if not args.dp or not os.access(args.dp, os.X_OK) or not args.tshark:
+        print("skip: no lispgw-dp or tshark")
+        return SKIP
+    try:
+        import scapy.all as s
+    except ImportError:
+        print("skip: no scapy")
+        return SKIP
+    s.conf.verb = 0
+    os.makedirs(args.outdir, exist_ok=True)
+    c = Checks("dp-itr-pcap", verbose=False)
+
+    frames, petr, df, nodf = inputs(s)
+    wrote = {n: os.path.join(args.outdir, n + ".pcap")
+             for n in ("eid_in", "rloc_in", "eid_out", "rloc_out")}
+    s.wrpcap(wrote["eid_in"], frames)
+    s.wrpcap(wrote["rloc_in"], [s.Ether(dst=RLOC_MAC, src=NH) / s.ARP(op=2)])
+    conf = os.path.join(args.outdir, "dp.yaml")
+    with open(conf, "w") as f:
+        f.write(CONFIG)
+    res = tp.run_dp(args, conf, "0", "", wrote)
+    c.eq(res.returncode, 0, f"lispgw-dp exit status ({res.stderr[-1500:]})")
+
+    rloc_side(c, args.tshark, wrote, petr, nodf)
+    eid_side(c, args.tshark, wrote, df)
+    counters(c, res, frames)
     print(f"{c.passed} checks passed, {c.failed} failed")
     return 1 if c.failed else 0
 

@@ -41,7 +41,6 @@ NOT_USERS = {
 LONG = {
     ("scripts/demo.py", "anycast_run"): "the anycast step's narrated sequence",
     ("tests/dataplane/test_afxdp.py", "single_nic"): "one gateway scenario, steps (a)-(e)",
-    ("tests/dataplane/test_itr_pcap.py", "main"): "one capture, checked field by field",
 }
 
 MAX_FILE_LINES = 800
