@@ -401,6 +401,40 @@ def metrics_agent(lab):
     show(lab.ctl(3, "show", "map-cache", "--eid", eid), "    ")
 
 
+def flows(c, first):
+    """How many of the 10 short flows from port first an instance got."""
+    return sum(1 for p in range(first, first + 10) if c.get(p))
+
+
+def pkts(c, first):
+    return sum(c.get(p, 0) for p in range(first, first + 10))
+
+
+def oldf(c):
+    """The long flow's packets (any port outside the short flows')."""
+    return sum(v for p, v in c.items() if not 20000 <= p < 22000)
+
+
+def print_received(a, b, held_by, ident_new):
+    """What each instance received ({source port: packets} of svc-a and
+    svc-b), a table."""
+    ports = {p for p in list(a) + list(b) if not 20000 <= p < 22000}
+    label = f"long UDP flow (port {'/'.join(map(str, sorted(ports))) or '?'})"
+    rows = [(label, f"{oldf(a)} pkts", f"{oldf(b)} pkts"),
+            ("10 new UDP flows before the change", f"{flows(a, 20000)} flows "
+             f"({pkts(a, 20000)} pkts)", f"{flows(b, 20000)} flows ({pkts(b, 20000)} pkts)"),
+            ("10 new UDP flows after the change", f"{flows(a, 21000)} flows "
+             f"({pkts(a, 21000)} pkts)", f"{flows(b, 21000)} flows ({pkts(b, 21000)} pkts)"),
+            ("TCP connection opened before", "yes" if held_by.startswith("svc-a") else "-",
+             "yes" if held_by.startswith("svc-b") else "-"),
+            ("TCP connection opened after", "yes" if ident_new.startswith("svc-a") else "-",
+             "yes" if ident_new.startswith("svc-b") else "-")]
+    print(f"\n  what each instance received:\n    {'':36} {'svc-a (xTR1)':>20} "
+          f"{'svc-b (xTR2)':>20}")
+    for row in rows:
+        print(f"    {row[0]:36} {row[1]:>20} {row[2]:>20}")
+
+
 def anycast_run(lab, svcs):
     eid = f"[1]{SERVICE}"
     want = {RLOC[1]: 1, RLOC[2]: 2}
@@ -452,30 +486,7 @@ def anycast_run(lab, svcs):
     sent = json_tail(out).get("sent", 0)
 
     a, b = svc_counts(svcs["svc-a"]), svc_counts(svcs["svc-b"])
-
-    def flows(c, first):
-        return sum(1 for p in range(first, first + 10) if c.get(p))
-
-    def pkts(c, first):
-        return sum(c.get(p, 0) for p in range(first, first + 10))
-
-    def oldf(c):
-        return sum(v for p, v in c.items() if not 20000 <= p < 22000)
-    ports = {p for p in list(a) + list(b) if not 20000 <= p < 22000}
-    label = f"long UDP flow (port {'/'.join(map(str, sorted(ports))) or '?'})"
-    rows = [(label, f"{oldf(a)} pkts", f"{oldf(b)} pkts"),
-            ("10 new UDP flows before the change", f"{flows(a, 20000)} flows "
-             f"({pkts(a, 20000)} pkts)", f"{flows(b, 20000)} flows ({pkts(b, 20000)} pkts)"),
-            ("10 new UDP flows after the change", f"{flows(a, 21000)} flows "
-             f"({pkts(a, 21000)} pkts)", f"{flows(b, 21000)} flows ({pkts(b, 21000)} pkts)"),
-            ("TCP connection opened before", "yes" if held_by.startswith("svc-a") else "-",
-             "yes" if held_by.startswith("svc-b") else "-"),
-            ("TCP connection opened after", "yes" if ident_new.startswith("svc-a") else "-",
-             "yes" if ident_new.startswith("svc-b") else "-")]
-    print(f"\n  what each instance received:\n    {'':36} {'svc-a (xTR1)':>20} "
-          f"{'svc-b (xTR2)':>20}")
-    for row in rows:
-        print(f"    {row[0]:36} {row[1]:>20} {row[2]:>20}")
+    print_received(a, b, held_by, ident_new)
     c3b = lab.counters(3) or {}
     print("  xTR3's flow table: " + ", ".join(
         f"{k} +{c3b.get(k, 0) - c3.get(k, 0)}" for k in ("flow_new", "flow_hit", "flow_moved",

@@ -39,7 +39,6 @@ NOT_USERS = {
 # Functions over 80 lines that are still to be split, with why they are
 # long.  Each is a straight sequence of steps and checks; none is a helper.
 LONG = {
-    ("scripts/demo.py", "anycast_run"): "the anycast step's narrated sequence",
     ("tests/dataplane/test_afxdp.py", "single_nic"): "one gateway scenario, steps (a)-(e)",
 }
 
