@@ -207,7 +207,10 @@ def config_checks(lab):
     check(r.returncode == 0, "lispgw-dp -n: the same ports, fixed, are accepted", r.stderr)
 
 
-def single_nic(lab):
+def gw_setup(lab):
+    """G (the gateway) and P (its peer) on the underlay, and G's lispgw-dp
+    configuration: (g, p, G's MAC, P's MAC, the XDP program, the EID
+    side's pcap, the configuration, lispgw-dp's EAL arguments)."""
     g, p = lab.netns("g"), lab.netns("p")
     lab.veth(g, "eth0", lab.u, "gw")
     lab.veth(p, "eth0", lab.u, "pr")
@@ -240,6 +243,10 @@ static-map-cache:     # next hops the kernel resolves for us
 """)
     eal = [lab.bin("lispgw-dp"), "-l", "0", "--no-huge", "-m", "512", "--no-shconf",
            "--no-telemetry", "--no-pci", "--log-level", "lib.eal:error"]
+    return g, p, gw_mac, peer_mac, prog, pcap, conf, eal
+
+
+def refusals(lab, g, eal, conf, prog, pcap):
     # Without xdp_prog= the PMD loads a program of its own, which would
     # take every packet from the kernel: refused, said how to fix, and
     # the interface left without a program.
@@ -261,6 +268,11 @@ static-map-cache:     # next hops the kernel resolves for us
               "ip link set dev eth0 xdp off" in r.stderr,
               "a leftover program: refused, with the command that removes it", r.stderr[-600:])
         xlab.sh("ip", "-n", g, "link", "set", "dev", "eth0", "xdp", "off")
+
+
+def start_gw(lab, g, eal, conf, prog, pcap):
+    """G's lispgw-dp on eth0 with our program: (its Proc or None, its
+    telemetry file prefix)."""
     # This one with DPDK telemetry (/lispgw/xdp), on its own runtime directory.
     prefix = lab.tag + "gw"
     eal_tel = [a for a in eal if a not in ("--no-shconf", "--no-telemetry")]
@@ -274,8 +286,11 @@ static-map-cache:     # next hops the kernel resolves for us
                 xlab.sh("ip", "-n", g, "link", "show", "eth0").stdout, 20)
     if not check(dp.alive() and link and "prog/xdp" in link and "lispgw_xdp" in link,
                  "lispgw-dp started; eth0 runs XDP program lispgw_xdp", str(link)):
-        return
+        return None, prefix
+    return dp, prefix
 
+
+def kernel_neighbours(lab, g, dp, peer_mac):
     # Next hops from the kernel's neighbour table: no ARP/ND of lispgw-dp.
     c = wait(lambda: (lambda c: c if c and c["neigh"]["resolved"] == 2 else None)(
         counters(dp)), 10)
@@ -305,6 +320,8 @@ static-map-cache:     # next hops the kernel resolves for us
           "after ip neigh flush: lispgw-dp had the kernel resolve its next hops again",
           str(c.get("neigh")) + kn)
 
+
+def control_plane_on_g(lab, g):
     # (c) the control plane's UDP 4342 stays with the kernel: lispgw-cp on
     # G registers across eth0 and the Map-Notify comes back to it.
     cpconf = lab.write("gw-cp.yaml", f"""\
@@ -336,7 +353,8 @@ etr:
     got = wait(notifies, 10)
     check(got >= 1, f"its Map-Notify came back on UDP 4342 to the kernel ({got})")
 
-    before = counters(dp)
+
+def kernel_services(lab, g, p, gw_mac, peer_mac):
     # (b) a kernel TCP connection to port 22 on the same interface.
     srv = subprocess.Popen(["ip", "netns", "exec", g, sys.executable, "-c", xlab.SERVER,
                             "gw-ssh", "22"], stdout=subprocess.PIPE, text=True)
@@ -361,6 +379,8 @@ etr:
     r = nsx(p, "ping", "-6", "-c", "3", "-i", "0.2", "-W", "1", GW6)
     check(" 0% packet loss" in r.stdout, f"ping6 {GW6} (the kernel's)", r.stdout)
 
+
+def lisp_decap(lab, p, gw_mac, dp, prefix, before):
     # (a) LISP to our RLOCs: decapsulated by lispgw-dp.
     r = nsx(p, SCAPY_PY, "-c", SEND, gw_mac, str(N4), str(N6), str(N_OTHER), PEER4, GW4,
             PEER6, GW6, timeout=30)
@@ -369,7 +389,7 @@ etr:
     after = wait(lambda: (lambda c: c if c and c["decap_lisp"] - before["decap_lisp"] >= N4 + N6
                           else None)(counters(dp)), 5) or counters(dp)
     if not check(before is not None and after is not None, "counters before and after"):
-        return
+        return False
     d = {k: after[k] - before[k] for k in ("rx_rloc", "decap_lisp", "tx", "punt_arp",
                                            "punt_nd", "drop_not_our_rloc")}
     check(d["decap_lisp"] == N4 + N6 and d["rx_rloc"] == N4 + N6 and d["tx"] == N4 + N6,
@@ -393,7 +413,10 @@ etr:
     n = after.get("neigh", {})
     check(n.get("arp_in") == 0 and n.get("nd_in") == 0 and n.get("replies_sent") == 0,
           "lispgw-dp saw no ARP/ND and answered none: the kernel did", str(n))
+    return True
 
+
+def stop_gw(lab, g, dp, pcap):
     # Stop: the PMD detaches the program, net_pcap writes the EID side.
     dp.stop()
     link = xlab.sh("ip", "-n", g, "link", "show", "eth0").stdout
@@ -406,6 +429,21 @@ etr:
           f"the EID side got the {N4 + N6} inner packets, to peer-mac, none else",
           "\n".join(lines[:5]) + r.stderr)
     dp.p.wait()
+
+
+def single_nic(lab):
+    g, p, gw_mac, peer_mac, prog, pcap, conf, eal = gw_setup(lab)
+    refusals(lab, g, eal, conf, prog, pcap)
+    dp, prefix = start_gw(lab, g, eal, conf, prog, pcap)
+    if dp is None:
+        return
+    kernel_neighbours(lab, g, dp, peer_mac)
+    control_plane_on_g(lab, g)
+    before = counters(dp)
+    kernel_services(lab, g, p, gw_mac, peer_mac)
+    if not lisp_decap(lab, p, gw_mac, dp, prefix, before):
+        return
+    stop_gw(lab, g, dp, pcap)
 
 
 def two_xtrs(lab):
