@@ -3,14 +3,16 @@
 REST, data-plane and bench script and the demo use.
 
     check     Checks: counts and names failures, one exit code
-    netns     network namespaces, veths, bridges; sh(), can_run()
-    daemons   lispgw-cp / lispgw-dp processes with logs, waits, stop
+    netns     network namespaces, veths, bridges; sh(), unavailable(), mac_of()
+    daemons   lispgw-cp / lispgw-dp processes with logs, waits, stop;
+              lispgw-dp's counters lines and DPDK telemetry socket
     loopback  lispgw-cp daemons on 127.B.0.x with python ITR/ETR sockets
     xtr       the namespace xTR lab (MS/MR, xTRs, hosts, move, ping, TCP)
     rest      one REST client (Api) and the OpenAPI-checked REST lab
     openapi   docs/openapi.yaml as a validator
     wire      LISP control-message builders and parsers
     tshark    captures that wait for "Capturing on", field extraction
+    pcap      pcap files written and read without scapy
 
 Scripts import it with sys.path.insert(0, <repo>/tests/lib)."""
 import os
