@@ -276,7 +276,11 @@ struct lisp_waddr;
 void cp_config_rloc_locator(const struct cp_config_rloc *r, struct lisp_locator *loc,
 			    struct lisp_waddr *inner);
 
-/* Parts of cp_config_equal, for a reload to see which keys changed. */
+/* Parts of cp_config_equal, for a reload to see which keys changed.
+ * Strings: both NULL or the same text; prefix lists: same order. */
+bool cp_config_str_equal(const char *a, const char *b);
+bool cp_config_prefixes_equal(const struct lisp_prefix *a, size_t na,
+			      const struct lisp_prefix *b, size_t nb);
 bool cp_config_servers_equal(const struct cp_config_server *a, size_t na,
 			     const struct cp_config_server *b, size_t nb);
 bool cp_config_rlocs_equal(const struct cp_config_rloc *a, size_t na,

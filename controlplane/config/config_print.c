@@ -279,13 +279,13 @@ int cp_config_print(const struct cp_config *cfg, FILE *f)
 
 /* --- equality ---------------------------------------------------------------- */
 
-static bool str_eq(const char *a, const char *b)
+bool cp_config_str_equal(const char *a, const char *b)
 {
 	return a == b || (a && b && strcmp(a, b) == 0);
 }
 
-static bool prefixes_eq(const struct lisp_prefix *a, size_t na, const struct lisp_prefix *b,
-			size_t nb)
+bool cp_config_prefixes_equal(const struct lisp_prefix *a, size_t na,
+			      const struct lisp_prefix *b, size_t nb)
 {
 	if (na != nb)
 		return false;
@@ -302,7 +302,8 @@ static bool rlocs_eq(const struct cp_config_rloc *a, size_t na, const struct cp_
 		return false;
 	for (size_t i = 0; i < na; i++)
 		if (!lisp_addr_equal(&a[i].addr, &b[i].addr) || a[i].priority != b[i].priority ||
-		    a[i].weight != b[i].weight || !str_eq(a[i].attributes, b[i].attributes))
+		    a[i].weight != b[i].weight ||
+		    !cp_config_str_equal(a[i].attributes, b[i].attributes))
 			return false;
 	return true;
 }
@@ -314,7 +315,7 @@ static bool servers_eq(const struct cp_config_server *a, size_t na,
 		return false;
 	for (size_t i = 0; i < na; i++)
 		if (!lisp_addr_equal(&a[i].addr, &b[i].addr) || a[i].port != b[i].port ||
-		    a[i].key_id != b[i].key_id || !str_eq(a[i].key, b[i].key))
+		    a[i].key_id != b[i].key_id || !cp_config_str_equal(a[i].key, b[i].key))
 			return false;
 	return true;
 }
@@ -340,11 +341,11 @@ static bool ms_eq(const struct cp_config_map_server *a, const struct cp_config_m
 	for (size_t i = 0; i < a->site_count; i++) {
 		const struct cp_config_site *x = &a->sites[i], *y = &b->sites[i];
 
-		if (!str_eq(x->name, y->name) || x->key_id != y->key_id ||
-		    !str_eq(x->key, y->key) ||
+		if (!cp_config_str_equal(x->name, y->name) || x->key_id != y->key_id ||
+		    !cp_config_str_equal(x->key, y->key) ||
 		    x->accept_more_specifics != y->accept_more_specifics ||
 		    x->allow_shared != y->allow_shared ||
-		    !prefixes_eq(x->eids, x->eid_count, y->eids, y->eid_count))
+		    !cp_config_prefixes_equal(x->eids, x->eid_count, y->eids, y->eid_count))
 			return false;
 	}
 	return true;
@@ -362,7 +363,7 @@ static bool mr_eq(const struct cp_config_map_resolver *a,
 		const struct cp_config_forward *x = &a->forwards[i], *y = &b->forwards[i];
 
 		if (!lisp_addr_equal(&x->addr, &y->addr) || x->port != y->port ||
-		    !prefixes_eq(x->eids, x->eid_count, y->eids, y->eid_count))
+		    !cp_config_prefixes_equal(x->eids, x->eid_count, y->eids, y->eid_count))
 			return false;
 	}
 	return true;
@@ -376,8 +377,8 @@ static bool etr_eq(const struct cp_config_etr *a, const struct cp_config_etr *b)
 	       servers_eq(a->map_servers, a->map_server_count, b->map_servers,
 			  b->map_server_count) &&
 	       mappings_eq(a->database, a->mapping_count, b->database, b->mapping_count) &&
-	       prefixes_eq(a->accepted_eids, a->accepted_eid_count, b->accepted_eids,
-			   b->accepted_eid_count);
+	       cp_config_prefixes_equal(a->accepted_eids, a->accepted_eid_count,
+					b->accepted_eids, b->accepted_eid_count);
 }
 
 static bool itr_eq(const struct cp_config_itr *a, const struct cp_config_itr *b)
@@ -408,10 +409,10 @@ bool cp_config_equal(const struct cp_config *a, const struct cp_config *b)
 			return false;
 	if (a->rest.present != b->rest.present || a->rest.enabled != b->rest.enabled ||
 	    !lisp_addr_equal(&a->rest.addr, &b->rest.addr) || a->rest.port != b->rest.port ||
-	    !str_eq(a->rest.token, b->rest.token))
+	    !cp_config_str_equal(a->rest.token, b->rest.token))
 		return false;
 	if (a->dataplane.present != b->dataplane.present ||
-	    !str_eq(a->dataplane.socket, b->dataplane.socket))
+	    !cp_config_str_equal(a->dataplane.socket, b->dataplane.socket))
 		return false;
 	if (a->pitr.present != b->pitr.present || a->petr.present != b->petr.present)
 		return false;

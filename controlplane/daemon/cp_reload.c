@@ -39,22 +39,6 @@ static void keep(struct reload *r, const char *key, const char *why)
 	r->cp->c.reload_keys_not_applied++;
 }
 
-static bool str_eq(const char *a, const char *b)
-{
-	return a == b || (a && b && strcmp(a, b) == 0);
-}
-
-static bool prefixes_eq(const struct lisp_prefix *a, size_t na, const struct lisp_prefix *b,
-			size_t nb)
-{
-	if (na != nb)
-		return false;
-	for (size_t i = 0; i < na; i++)
-		if (!lisp_prefix_equal(&a[i], &b[i]))
-			return false;
-	return true;
-}
-
 static bool addrs_eq(const struct lisp_addr *a, size_t na, const struct lisp_addr *b, size_t nb)
 {
 	if (na != nb)
@@ -112,7 +96,7 @@ static void keep_process(struct reload *r)
 	next->rest.enabled = cur->rest.enabled;
 	next->rest.addr = cur->rest.addr;
 	next->rest.port = cur->rest.port;
-	if (!str_eq(next->dataplane.socket, cur->dataplane.socket)) {
+	if (!cp_config_str_equal(next->dataplane.socket, cur->dataplane.socket)) {
 		keep(r, "dataplane.socket", "the data-plane channel is opened at start");
 		SWAP(cur->dataplane, next->dataplane);
 	}
@@ -143,13 +127,15 @@ static void keep_agents(struct reload *r)
 
 	if (!r->cp->agents || cp_config_agents_equal(cur, next))
 		return;
-	if (!str_eq(cur->state_file, next->state_file))
+	if (!cp_config_str_equal(cur->state_file, next->state_file))
 		keep(r, "agents.state-file", "the agents store is loaded from it at start");
 	if (cur->max != next->max)
 		keep(r, "agents.max-agents", "the agents store is sized at start");
-	if (!prefixes_eq(cur->pools, cur->pool_count, next->pools, next->pool_count))
+	if (!cp_config_prefixes_equal(cur->pools, cur->pool_count, next->pools,
+				      next->pool_count))
 		keep(r, "agents.pools", "allocations are made from the pools of the start");
-	if (!prefixes_eq(cur->spaces, cur->space_count, next->spaces, next->space_count))
+	if (!cp_config_prefixes_equal(cur->spaces, cur->space_count, next->spaces,
+				      next->space_count))
 		keep(r, "agents.eid-prefixes", "the agents store is built with them at start");
 	SWAP(*cur, *next);
 }
