@@ -126,10 +126,17 @@ struct cp_config_site {
 	struct lisp_prefix *eids;	/* Instance-ID is part of each prefix */
 };
 
+/* How a Map-Register's nonce shows it is not a replay (map_server.h). */
+enum cp_nonce_policy {
+	CP_NONCE_UNIQUE,
+	CP_NONCE_INCREASING,
+};
+
 struct cp_config_map_server {
 	bool present;
 	uint32_t registration_timeout_ms;
 	bool pubsub;			/* accept RFC 9437 subscriptions */
+	enum cp_nonce_policy nonce_policy;
 	size_t site_count;
 	struct cp_config_site *sites;
 };

@@ -230,6 +230,8 @@ static void chk_map_server(struct cfg_chk *c, const struct cfg_raw_map_server *r
 			cfg_chk_duration(c, "registration-timeout", r->registration_timeout,
 					 CP_CONFIG_DEF_REGISTRATION_TIMEOUT_MS, 1000, 86400000);
 		ms->pubsub = cfg_chk_bool(r->pubsub, true);
+		ms->nonce_policy = r->nonce_policy ? (enum cp_nonce_policy)*r->nonce_policy
+						   : CP_NONCE_UNIQUE;
 		ms->sites = cfg_chk_calloc(c, r->sites_count, sizeof(*ms->sites));
 		ms->site_count = ms->sites ? r->sites_count : 0;
 		sect = cfg_path_key(&c->path, "sites");

@@ -179,6 +179,9 @@ static void print_ms_mr(const struct cp_config *cfg, FILE *f)
 		fputs("map-server:\n", f);
 		put_ms(f, 2, "registration-timeout", ms->registration_timeout_ms);
 		put_bool(f, 2, "pubsub", ms->pubsub);
+		fprintf(f, "  nonce-policy: %s\n",
+			cfg_strval_name(cfg_nonce_policy_names, cfg_nonce_policy_names_count,
+					ms->nonce_policy));
 		if (ms->site_count)
 			fputs("  sites:\n", f);
 		for (size_t i = 0; i < ms->site_count; i++) {
@@ -336,7 +339,8 @@ static bool mappings_eq(const struct cp_config_mapping *a, size_t na,
 static bool ms_eq(const struct cp_config_map_server *a, const struct cp_config_map_server *b)
 {
 	if (a->present != b->present || a->registration_timeout_ms != b->registration_timeout_ms ||
-	    a->pubsub != b->pubsub || a->site_count != b->site_count)
+	    a->pubsub != b->pubsub || a->nonce_policy != b->nonce_policy ||
+	    a->site_count != b->site_count)
 		return false;
 	for (size_t i = 0; i < a->site_count; i++) {
 		const struct cp_config_site *x = &a->sites[i], *y = &b->sites[i];

@@ -68,6 +68,7 @@ struct cfg_raw_site {
 struct cfg_raw_map_server {
 	char *registration_timeout;
 	bool *pubsub;
+	int *nonce_policy;
 	struct cfg_raw_site *sites;
 	unsigned int sites_count;
 };
@@ -212,6 +213,8 @@ extern const cyaml_strval_t cfg_log_level_names[];
 extern const size_t cfg_log_level_names_count;
 extern const cyaml_strval_t cfg_action_names[];
 extern const size_t cfg_action_names_count;
+extern const cyaml_strval_t cfg_nonce_policy_names[];
+extern const size_t cfg_nonce_policy_names_count;
 
 const char *cfg_strval_name(const cyaml_strval_t *v, size_t n, int64_t val);
 

@@ -56,6 +56,13 @@ const cyaml_strval_t cfg_action_names[] = {
 };
 const size_t cfg_action_names_count = CYAML_ARRAY_LEN(cfg_action_names);
 
+/* map-server.nonce-policy (map_server.h, enum ms_nonce_policy). */
+const cyaml_strval_t cfg_nonce_policy_names[] = {
+	{ "unique", CP_NONCE_UNIQUE },
+	{ "increasing", CP_NONCE_INCREASING },
+};
+const size_t cfg_nonce_policy_names_count = CYAML_ARRAY_LEN(cfg_nonce_policy_names);
+
 const char *cfg_strval_name(const cyaml_strval_t *v, size_t n, int64_t val)
 {
 	for (size_t i = 0; i < n; i++)
@@ -179,6 +186,8 @@ static const cyaml_schema_field_t ms_fields[] = {
 	CYAML_FIELD_STRING_PTR("registration-timeout", OPT, struct cfg_raw_map_server,
 			       registration_timeout, 0, CYAML_UNLIMITED),
 	CYAML_FIELD_BOOL_PTR("pubsub", STRICT, struct cfg_raw_map_server, pubsub),
+	CYAML_FIELD_ENUM_PTR("nonce-policy", STRICT, struct cfg_raw_map_server, nonce_policy,
+			     cfg_nonce_policy_names, CYAML_ARRAY_LEN(cfg_nonce_policy_names)),
 	CYAML_FIELD_SEQUENCE("sites", SEQ, struct cfg_raw_map_server, sites, &site_entry, 0,
 			     CYAML_UNLIMITED),
 	CYAML_FIELD_END

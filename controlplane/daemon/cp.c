@@ -332,6 +332,8 @@ static int cp_roles_build(struct cp *cp, const struct cp_config *cfg, struct lis
 
 		map_server_params_default(&p);
 		p.registration_lifetime_ms = cfg->ms.registration_timeout_ms;
+		p.nonce_policy = cfg->ms.nonce_policy == CP_NONCE_INCREASING ? MS_NONCE_INCREASING
+									     : MS_NONCE_UNIQUE;
 		cp->ms = map_server_new(cp->loop, cp->sites, &p, cp_send, cp);
 		if (!cp->ms)
 			return lisp_err_set(err, ENOMEM, "out of memory");

@@ -256,6 +256,10 @@ int cp_reload(struct cp *cp)
 		site_table_free(cp->sites);
 		cp->sites = sites;
 	}
+	if (cp->ms)	/* the next Map-Registers are judged by the new policy */
+		map_server_set_nonce_policy(cp->ms, next->ms.nonce_policy == CP_NONCE_INCREASING
+							    ? MS_NONCE_INCREASING
+							    : MS_NONCE_UNIQUE);
 	if (cp->mr) {
 		mr = cp_mr_from_config(cp, next);
 		if (mr) {

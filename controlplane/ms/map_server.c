@@ -9,6 +9,8 @@
 #include <string.h>
 #include <sys/random.h>
 
+#include <openssl/evp.h>
+
 #include "lisp_auth.h"
 #include "lisp_msg.h"
 #include "log.h"
@@ -21,11 +23,20 @@
 #define PEER_BUCKETS		1024
 #define PENDING_BUCKETS		256
 
-/* A registering xTR as the replay check knows it. */
+/* Whom replay state belongs to: the authenticated registration identity
+ * (the site whose key signed, and the xTR-ID and site-ID; without an
+ * xTR-ID, the set of EID-prefixes registered), never the UDP source, which
+ * anyone who captured the message can send it from. */
+struct ms_peer_id {
+	bool has_xtr_id;
+	uint8_t id[LISP_XTR_ID_LEN];	/* the xTR-ID, or a digest of the EID set */
+	uint64_t site_id;
+};
+
 struct ms_peer {
 	struct ms_peer *next;
 	const struct site *site;
-	struct reg_who who;
+	struct ms_peer_id pid;
 	uint64_t last_nonce;
 	uint64_t recent[MS_NONCE_WINDOW];	/* ring of accepted nonces */
 	unsigned int recent_count, recent_head;
@@ -181,31 +192,81 @@ static uint64_t random_nonce(void)
 
 /* ---- replay protection -------------------------------------------------- */
 
-static size_t peer_hash(const struct site *s, const struct reg_who *w)
+static int prefix_text_cmp(const void *a, const void *b)
 {
-	uint64_t h = (uintptr_t)s * 0x9e3779b97f4a7c15ull;
-	const uint8_t *k = w->has_xtr_id ? w->xtr_id : w->src.bytes;
-	size_t n = w->has_xtr_id ? LISP_XTR_ID_LEN : 16;
+	return strcmp(a, b);
+}
 
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ k[i]) * 1099511628211ull;
-	return (size_t)((h ^ w->src_port ^ w->site_id) % PEER_BUCKETS);
+/* The identity of a Map-Register that authenticated as site: its xTR-ID
+ * and site-ID, or (no xTR-ID) a SHA-256 digest of its EID-prefix set in a
+ * canonical order, so that the same set in another record order is the
+ * same registrant.  0, or -ENOMEM. */
+static int peer_id_of(const struct lisp_map_register *m, const struct lisp_prefix *eids,
+		      struct ms_peer_id *pid)
+{
+	static char text[LISP_RECORDS_MAX][LISP_ADDR_STR_MAX + 16];
+	uint8_t md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0;
+	EVP_MD_CTX *ctx;
+	int rc = 0;
+
+	memset(pid, 0, sizeof(*pid));
+	pid->site_id = m->site_id;
+	if (m->xtr_id_present) {
+		pid->has_xtr_id = true;
+		memcpy(pid->id, m->xtr_id, LISP_XTR_ID_LEN);
+		return 0;
+	}
+	for (unsigned int i = 0; i < m->record_count; i++)
+		lisp_prefix_format(&eids[i], text[i], sizeof(text[i]));
+	qsort(text, m->record_count, sizeof(text[0]), prefix_text_cmp);
+	ctx = EVP_MD_CTX_new();
+	if (!ctx || EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1)
+		rc = -ENOMEM;
+	for (unsigned int i = 0; rc == 0 && i < m->record_count; i++)
+		if (EVP_DigestUpdate(ctx, text[i], strlen(text[i]) + 1) != 1)
+			rc = -ENOMEM;
+	if (rc == 0 && EVP_DigestFinal_ex(ctx, md, &mdlen) != 1)
+		rc = -ENOMEM;
+	EVP_MD_CTX_free(ctx);
+	if (rc == 0)
+		memcpy(pid->id, md, sizeof(pid->id));
+	return rc;
+}
+
+static bool peer_id_equal(const struct ms_peer_id *a, const struct ms_peer_id *b)
+{
+	return a->has_xtr_id == b->has_xtr_id && a->site_id == b->site_id &&
+	       memcmp(a->id, b->id, sizeof(a->id)) == 0;
+}
+
+/* By the site's name, not its address: a reload rebuilds the sites and
+ * re-points the replay state, which must stay where lookups find it. */
+static size_t peer_hash(const struct site *s, const struct ms_peer_id *pid)
+{
+	uint64_t h = 0xcbf29ce484222325ull;
+
+	for (const char *c = s->name; *c; c++)
+		h = (h ^ (uint8_t)*c) * 1099511628211ull;
+	for (size_t i = 0; i < sizeof(pid->id); i++)
+		h = (h ^ pid->id[i]) * 1099511628211ull;
+	return (size_t)((h ^ pid->site_id) % PEER_BUCKETS);
 }
 
 static struct ms_peer *peer_get(struct map_server *ms, const struct site *s,
-				const struct reg_who *w)
+				const struct ms_peer_id *pid)
 {
-	size_t h = peer_hash(s, w);
+	size_t h = peer_hash(s, pid);
 	struct ms_peer *p;
 
 	for (p = ms->peers[h]; p; p = p->next)
-		if (p->site == s && reg_who_equal(&p->who, w))
+		if (p->site == s && peer_id_equal(&p->pid, pid))
 			return p;
 	p = calloc(1, sizeof(*p));
 	if (!p)
 		return NULL;
 	p->site = s;
-	p->who = *w;
+	p->pid = *pid;
 	p->next = ms->peers[h];
 	ms->peers[h] = p;
 	return p;
@@ -313,8 +374,8 @@ struct site *map_server_xtr_site(struct map_server *ms, const uint8_t xtr_id[LIS
 {
 	for (size_t i = 0; i < PEER_BUCKETS; i++)
 		for (struct ms_peer *p = ms->peers[i]; p; p = p->next)
-			if (p->who.has_xtr_id && p->who.site_id == site_id &&
-			    memcmp(p->who.xtr_id, xtr_id, LISP_XTR_ID_LEN) == 0)
+			if (p->pid.has_xtr_id && p->pid.site_id == site_id &&
+			    memcmp(p->pid.id, xtr_id, LISP_XTR_ID_LEN) == 0)
 				return (struct site *)p->site;
 	return NULL;
 }
@@ -505,6 +566,7 @@ static void register_input(struct map_server *ms, const uint8_t *msg, size_t len
 	struct lisp_prefix eids[LISP_RECORDS_MAX];
 	struct lisp_map_register m;
 	struct reg_who who = { 0 };
+	struct ms_peer_id pid;
 	struct ms_peer *peer;
 	struct lisp_err err;
 	struct site *site;
@@ -536,7 +598,7 @@ static void register_input(struct map_server *ms, const uint8_t *msg, size_t len
 	who.site_id = m.site_id;
 	lisp_ipaddr_from_addr(&who.src, src);
 	who.src_port = src_port;
-	peer = peer_get(ms, site, &who);
+	peer = peer_id_of(&m, eids, &pid) == 0 ? peer_get(ms, site, &pid) : NULL;
 	if (!peer) {
 		ms->c.register_errors++;
 		ms->c.refused_store_error++;
@@ -549,9 +611,6 @@ static void register_input(struct map_server *ms, const uint8_t *msg, size_t len
 		return;
 	}
 	peer_nonce_accept(peer, m.nonce);
-	/* The source address may change (mobility): it is where notifies go. */
-	lisp_ipaddr_from_addr(&peer->who.src, src);
-	peer->who.src_port = src_port;
 	if (register_apply(ms, &m, eids, site, &who) < 0)
 		return;
 	site->registers_accepted++;
@@ -635,6 +694,11 @@ static int remap_entry(const struct lisp_prefix *eid, void *value, void *arg)
 		ctx->gone[ctx->gone_count++] = *eid;
 	}
 	return 0;
+}
+
+void map_server_set_nonce_policy(struct map_server *ms, enum ms_nonce_policy policy)
+{
+	ms->params.nonce_policy = policy;
 }
 
 void map_server_set_sites(struct map_server *ms, struct site_table *sites)

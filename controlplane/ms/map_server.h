@@ -18,11 +18,16 @@
 #include "site.h"
 #include "udp_io.h"
 
-/* How the Map-Server decides that a Map-Register is not a replay.  RFC 9301
- * has ETRs increment the nonce; deployed ETRs send random nonces.  "unique"
- * (default) refuses a nonce the same xTR already used within its last
- * MS_NONCE_WINDOW registrations; "increasing" refuses any nonce not larger
- * than the last one. */
+/* How the Map-Server decides that a Map-Register is not a replay, per
+ * authenticated registrant (the site, and the xTR-ID and site-ID, or
+ * without an xTR-ID the EID-prefix set; never the UDP source).  RFC 9301
+ * has ETRs increment the nonce (lispgw's ETR does); some deployed ETRs send
+ * random nonces.  "unique" (default) refuses a nonce the same registrant
+ * used within its last MS_NONCE_WINDOW registrations: a capture older than
+ * that is accepted again and can roll the mapping back until the ETR's
+ * next refresh.  "increasing" refuses any nonce not larger than the last
+ * accepted one: no capture is ever accepted again, but an ETR that sends
+ * random nonces is refused (map-server.nonce-policy, docs/security.md). */
 enum ms_nonce_policy {
 	MS_NONCE_UNIQUE,
 	MS_NONCE_INCREASING,
@@ -94,7 +99,8 @@ typedef void (*ms_change_fn)(void *arg, const struct lisp_prefix *eid, struct re
 struct map_server;
 
 struct map_server *map_server_new(struct evloop *loop, struct site_table *sites,
-				  const struct ms_params *params, lisp_send_fn send, void *send_arg);
+				  const struct ms_params *params, lisp_send_fn send,
+				  void *send_arg);
 void map_server_free(struct map_server *ms);
 
 /* Observers of changes (at most a few: pub/sub, data-plane channel). */
@@ -107,6 +113,8 @@ void map_server_unobserve(struct map_server *ms, ms_change_fn fn, void *arg);
  * registration follows its site by name, and those whose site is gone or no
  * longer allows their EID are removed (observers told).  The caller frees
  * the old table afterwards. */
+/* A reload's map-server.nonce-policy, for the next Map-Registers. */
+void map_server_set_nonce_policy(struct map_server *ms, enum ms_nonce_policy policy);
 void map_server_set_sites(struct map_server *ms, struct site_table *sites);
 
 /* A Map-Register or Map-Notify-Ack from src:port. */

@@ -263,6 +263,7 @@ START_TEST(test_defaults)
 	ck_assert_uint_eq(c->rest.port, 8080);
 	ck_assert_uint_eq(c->ms.registration_timeout_ms, 180000);
 	ck_assert(c->ms.pubsub);
+	ck_assert_int_eq(c->ms.nonce_policy, CP_NONCE_UNIQUE);
 	ck_assert_uint_eq(c->ms.sites[0].key_id, LISP_AUTH_HMAC_SHA256_128);
 	ck_assert(!c->ms.sites[0].accept_more_specifics && !c->ms.sites[0].allow_shared);
 	ck_assert_uint_eq(c->mr.negative_ttl_min, 15);
@@ -419,6 +420,30 @@ static void check_bad(const char *name)
 	cfg_errors_free(&errs);
 	free(e);
 }
+
+/* map-server.nonce-policy as written (docs/examples/ms.yaml), printed and
+ * compared; a value it does not know is refused (bad-nonce-policy.yaml). */
+START_TEST(test_nonce_policy)
+{
+	struct cp_config *c = load_rel("docs/examples/ms.yaml");
+	struct cp_config *d = load_rel("docs/examples/ms.yaml");
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	ck_assert_int_eq(c->ms.nonce_policy, CP_NONCE_INCREASING);
+	ck_assert_int_eq(cp_config_print(c, f), 0);
+	fclose(f);
+	ck_assert_ptr_nonnull(strstr(text, "  nonce-policy: increasing\n"));
+	ck_assert(cp_config_equal(c, d));
+	d->ms.nonce_policy = CP_NONCE_UNIQUE;
+	ck_assert(!cp_config_equal(c, d));
+	check_bad("bad-nonce-policy.yaml");
+	free(text);
+	cp_config_free(c);
+	cp_config_free(d);
+}
+END_TEST
 
 START_TEST(test_bad_files)
 {
@@ -695,6 +720,7 @@ int main(void)
 	tcase_add_test(files, test_attributes);
 	tcase_add_test(files, test_agents_section);
 	tcase_add_test(files, test_bad_files);
+	tcase_add_test(files, test_nonce_policy);
 	tcase_add_test(files, test_refused_pitr_eid_prefixes);
 	tcase_add_test(files, test_refused_petr_instance_ids);
 	tcase_add_test(files, test_refused_petrs_without_dataplane);

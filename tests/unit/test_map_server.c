@@ -348,7 +348,17 @@ START_TEST(garbage_counted)
 END_TEST
 
 /* A Map-Register of several records from xTR 0x11 with site-a's key. */
+static void send_records_xtr(const char *const *eids, unsigned int n, uint64_t nonce,
+			     bool with_xtr_id);
+
 static void send_records(const char *const *eids, unsigned int n, uint64_t nonce)
+{
+	send_records_xtr(eids, n, nonce, true);
+}
+
+/* n records of eids in one Map-Register, with xTR-ID 0x11.. or none. */
+static void send_records_xtr(const char *const *eids, unsigned int n, uint64_t nonce,
+			     bool with_xtr_id)
 {
 	struct lisp_locator loc = { .priority = 1, .weight = 50, .flags = LISP_LOC_F_REACH };
 	struct lisp_record recs[8];
@@ -356,7 +366,7 @@ static void send_records(const char *const *eids, unsigned int n, uint64_t nonce
 	struct lisp_map_register m = { .type = LISP_MAP_REGISTER, .want_notify = true,
 				       .nonce = nonce, .alg_id = LISP_AUTH_HMAC_SHA256_128,
 				       .record_count = (uint8_t)n, .records = recs,
-				       .xtr_id_present = true };
+				       .xtr_id_present = with_xtr_id };
 	uint8_t buf[2048];
 	struct lisp_addr a;
 	ssize_t len;
@@ -440,6 +450,98 @@ START_TEST(refusals_counted_by_reason)
 }
 END_TEST
 
+/* Replay state belongs to the authenticated registrant, never to the UDP
+ * source: a captured Map-Register re-sent unchanged from three other
+ * addresses and ports is refused each time (no Map-Notify, no refresh),
+ * with an xTR-ID and without one; a fresh nonce from a new address (an ETR
+ * whose address changed) is accepted. */
+START_TEST(replay_from_other_sources_refused)
+{
+	static const char *const from[] = { "192.0.2.66", "198.51.100.7", "192.0.2.1" };
+	static const uint16_t port[] = { 4342, 50001, 50002 };
+	const struct ms_counters *c = map_server_counters(ms);
+	uint8_t buf[1024];
+
+	for (uint8_t xtr = 1; xtr != 3; xtr = xtr ? 0 : 3) {
+		struct reg_spec r = { xtr ? "[1000]10.1.2.0/24" : "[1000]10.1.3.0/24",
+				      "192.0.2.1", key_a, LISP_AUTH_HMAC_SHA256_128, xtr, 10,
+				      1440, true };
+		uint64_t replays = c->register_replays, accepted = c->registers_accepted;
+		struct lisp_addr src;
+		size_t n = build_register(&r, buf, sizeof(buf));
+
+		lisp_addr_parse("192.0.2.1", &src, NULL);
+		map_server_input(ms, buf, n, &src, 4342);
+		ck_assert_uint_eq(c->registers_accepted, accepted + 1);
+		nsent = 0;
+		for (size_t i = 0; i < 3; i++) {
+			lisp_addr_parse(from[i], &src, NULL);
+			map_server_input(ms, buf, n, &src, port[i]);
+		}
+		ck_assert_msg(c->register_replays == replays + 3, "xtr %u: %llu replays refused",
+			      xtr, (unsigned long long)(c->register_replays - replays));
+		ck_assert_uint_eq(c->registers_accepted, accepted + 1);
+		ck_assert_uint_eq(nsent, 0);	/* no Map-Notify to a replayer */
+		/* The genuine ETR, moved: a fresh nonce from a new address. */
+		r.nonce = 11;
+		send_register(&r, "203.0.113.9", 4342);
+		ck_assert_uint_eq(c->registers_accepted, accepted + 2);
+		ck_assert_uint_eq(nsent, 1);
+		lisp_addr_format(&sent[0].dst, (char *)buf, sizeof(buf));
+		ck_assert_str_eq((char *)buf, "203.0.113.9");
+	}
+}
+END_TEST
+
+/* Without an xTR-ID the registrant is the EID-prefix set, in any record
+ * order; another set of the same site has replay state of its own. */
+START_TEST(replay_identity_without_xtr_id_is_the_eid_set)
+{
+	static const char *const ab[] = { "[1000]10.1.1.0/24", "[1000]10.1.2.0/24" };
+	static const char *const ba[] = { "[1000]10.1.2.0/24", "[1000]10.1.1.0/24" };
+	static const char *const c_only[] = { "[1000]10.1.3.0/24" };
+	const struct ms_counters *c = map_server_counters(ms);
+
+	send_records_xtr(ab, 2, 5, false);
+	send_records_xtr(ba, 2, 5, false);	/* the same set, the same nonce */
+	ck_assert_uint_eq(c->register_replays, 1);
+	send_records_xtr(c_only, 1, 5, false);	/* another registrant */
+	ck_assert_uint_eq(c->register_replays, 1);
+	ck_assert_uint_eq(c->registers_accepted, 2);
+}
+END_TEST
+
+/* "increasing" (map-server.nonce-policy): a capture is never accepted
+ * again, however many registrations came since; "unique" accepts one older
+ * than its window. */
+START_TEST(nonce_policy_increasing_refuses_old_captures)
+{
+	struct reg_spec r = { "[1000]10.1.2.0/24", "192.0.2.1", key_a, LISP_AUTH_HMAC_SHA256_128,
+			      1, 100, 1440, false };
+	const struct ms_counters *c = map_server_counters(ms);
+	uint8_t old[1024];
+	struct lisp_addr src;
+	size_t n = build_register(&r, old, sizeof(old));
+
+	lisp_addr_parse("192.0.2.1", &src, NULL);
+	map_server_input(ms, old, n, &src, 4342);
+	for (unsigned int i = 1; i <= MS_NONCE_WINDOW; i++) {
+		r.nonce = 100 + i;
+		send_register(&r, "192.0.2.1", 4342);
+	}
+	ck_assert_uint_eq(c->registers_accepted, MS_NONCE_WINDOW + 1);
+	map_server_set_nonce_policy(ms, MS_NONCE_INCREASING);
+	map_server_input(ms, old, n, &src, 4342);
+	ck_assert_uint_eq(c->register_replays, 1);
+	r.nonce = 100;		/* not above the last one either */
+	send_register(&r, "192.0.2.1", 4342);
+	ck_assert_uint_eq(c->register_replays, 2);
+	map_server_set_nonce_policy(ms, MS_NONCE_UNIQUE);
+	map_server_input(ms, old, n, &src, 4342);	/* out of the window: taken */
+	ck_assert_uint_eq(c->registers_accepted, MS_NONCE_WINDOW + 2);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("map_server");
@@ -456,6 +558,9 @@ int main(void)
 	tcase_add_test(tc, garbage_counted);
 	tcase_add_test(tc, one_bad_record_refuses_the_message_whole);
 	tcase_add_test(tc, refusals_counted_by_reason);
+	tcase_add_test(tc, replay_from_other_sources_refused);
+	tcase_add_test(tc, replay_identity_without_xtr_id_is_the_eid_set);
+	tcase_add_test(tc, nonce_policy_increasing_refuses_old_captures);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }
