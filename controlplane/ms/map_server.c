@@ -462,6 +462,18 @@ static struct site *register_site(struct map_server *ms, const uint8_t *msg, siz
 				NULL, src, "no site lists %s (record 1)", eidtxt);
 		return NULL;
 	}
+	/* RFC 9301 5.6: Key ID names the site's key; each site has one, Key ID
+	 * 0 (older implementations read Key ID and Algorithm ID as one 16-bit
+	 * "key id" 1 or 2: the same bytes, docs/wire.md). */
+	if (m->key_id != 0) {
+		for (size_t i = 0; i < n; i++)
+			cand[i]->auth_failures++;
+		ms->c.register_auth_failures++;
+		register_refuse(ms, MS_refused_auth_failed, NULL, src,
+				"Key ID %u names no key of a site for %s (each site's key is Key ID 0)",
+				m->key_id, eidtxt);
+		return NULL;
+	}
 	for (size_t i = 0; i < n; i++) {
 		if (cand[i]->alg_id != m->alg_id)
 			continue;

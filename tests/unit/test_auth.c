@@ -74,6 +74,39 @@ START_TEST(bad_parameters)
 }
 END_TEST
 
+/* Only the lengths an algorithm defines: the RFC's truncated one or the
+ * full digest (docs/wire.md); anything between is refused before any HMAC
+ * is computed. */
+START_TEST(only_defined_lengths)
+{
+	static const struct {
+		const uint8_t *golden;
+		size_t len;
+		uint8_t bad[2];
+	} cases[] = {
+		{ golden_map_register_sha1, sizeof(golden_map_register_sha1), { 13, 16 } },
+		{ golden_map_register_sha256, sizeof(golden_map_register_sha256), { 20, 24 } },
+	};
+	uint8_t m[512];
+	struct lisp_err err;
+
+	for (size_t i = 0; i < 2; i++) {
+		memcpy(m, cases[i].golden, cases[i].len);
+		ck_assert_int_eq(lisp_auth_verify(m, cases[i].len, key, strlen(key), NULL), 0);
+		for (size_t j = 0; j < 2; j++) {
+			char want[64];
+
+			memcpy(m, cases[i].golden, cases[i].len);
+			m[15] = cases[i].bad[j];
+			ck_assert_int_eq(lisp_auth_verify(m, cases[i].len, key, strlen(key), &err),
+					 -EINVAL);
+			snprintf(want, sizeof(want), "length %u is wrong", cases[i].bad[j]);
+			ck_assert_msg(strstr(err.msg, want), "case %zu/%zu: %s", i, j, err.msg);
+		}
+	}
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("auth");
@@ -82,6 +115,7 @@ int main(void)
 	tcase_add_test(tc, wrong_key_and_tamper_rejected);
 	tcase_add_test(tc, truncated_length_accepted);
 	tcase_add_test(tc, bad_parameters);
+	tcase_add_test(tc, only_defined_lengths);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }

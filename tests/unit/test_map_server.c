@@ -542,6 +542,31 @@ START_TEST(nonce_policy_increasing_refuses_old_captures)
 }
 END_TEST
 
+/* Key ID names the site's key (RFC 9301 5.6): each site has one, Key ID 0;
+ * a message signed with the right key but naming Key ID 7 is refused. */
+START_TEST(key_id_must_name_the_sites_key)
+{
+	struct reg_spec r = { "[1000]10.1.2.0/24", "192.0.2.1", key_a, LISP_AUTH_HMAC_SHA256_128,
+			      1, 1, 1440, false };
+	const struct ms_counters *c = map_server_counters(ms);
+	uint8_t buf[1024];
+	struct lisp_addr src;
+	size_t n = build_register(&r, buf, sizeof(buf));
+
+	lisp_addr_parse("192.0.2.1", &src, NULL);
+	buf[12] = 7;	/* Key ID, then re-signed: the HMAC is right */
+	ck_assert_int_eq(lisp_auth_sign(buf, n, key_a, strlen(key_a), NULL), 0);
+	map_server_input(ms, buf, n, &src, 4342);
+	ck_assert_uint_eq(c->refused_auth_failed, 1);
+	ck_assert_uint_eq(c->registers_accepted, 0);
+	ck_assert_ptr_null(lookup("[1000]10.1.2.0/24"));
+	buf[12] = 0;
+	ck_assert_int_eq(lisp_auth_sign(buf, n, key_a, strlen(key_a), NULL), 0);
+	map_server_input(ms, buf, n, &src, 4342);
+	ck_assert_uint_eq(c->registers_accepted, 1);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("map_server");
@@ -561,6 +586,7 @@ int main(void)
 	tcase_add_test(tc, replay_from_other_sources_refused);
 	tcase_add_test(tc, replay_identity_without_xtr_id_is_the_eid_set);
 	tcase_add_test(tc, nonce_policy_increasing_refuses_old_captures);
+	tcase_add_test(tc, key_id_must_name_the_sites_key);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }
