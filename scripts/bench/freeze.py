@@ -45,12 +45,12 @@ def descendants(root):
                 parent[int(d)] = int(f.read().rsplit(")", 1)[1].split()[1])
         except (OSError, IndexError, ValueError):
             pass
-    found, todo = [root], [root]
-    while todo:
-        p = todo.pop()
+    found, unvisited = [root], [root]
+    while unvisited:
+        p = unvisited.pop()
         kids = [c for c, pp in parent.items() if pp == p]
         found.extend(kids)
-        todo.extend(kids)
+        unvisited.extend(kids)
     return found
 
 

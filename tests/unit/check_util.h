@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* Compares byte strings and names the first differing offset. */
@@ -50,6 +51,18 @@ static inline int t_tmpfile(char *path, size_t len, const char *stem)
 	fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
 	ck_assert_int_ge(fd, 0);
 	return fd;
+}
+
+/* A new private directory (0700) under $TMPDIR (else /tmp), named as
+ * t_tmpfile() names files: its path in path.  The caller removes it. */
+static inline void t_tmpdir(char *path, size_t len, const char *stem)
+{
+	static unsigned int seq;
+	const char *dir = getenv("TMPDIR");
+
+	snprintf(path, len, "%s/lispgw-%s-%d-d%u", dir && *dir ? dir : "/tmp", stem,
+		 (int)getpid(), seq++);
+	ck_assert_int_eq(mkdir(path, 0700), 0);
 }
 
 /* text in a new temporary file (t_tmpfile()); the caller unlinks it. */

@@ -139,8 +139,7 @@ static inline struct dp_channel_server *server_make_grace(uint32_t dp_slots, uin
 	struct dp_channel_server *s;
 
 	memset(&lg, 0, sizeof(lg));
-	snprintf(sock_dir, sizeof(sock_dir), "/tmp/lispgw-dpch-XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(sock_dir));
+	t_tmpdir(sock_dir, sizeof(sock_dir), "dpch");
 	snprintf(sock_path, sizeof(sock_path), "%s/dp.sock", sock_dir);
 	dp_channel_server_params_default(&p);
 	p.socket_path = sock_path;

@@ -183,8 +183,7 @@ static inline void setup(void)
 	ntable = n_upserts = n_rloc = requests_sent = 0;
 	light = false;
 	memset(n_removed, 0, sizeof(n_removed));
-	snprintf(sock_dir, sizeof(sock_dir), "/tmp/lispgw-dppush-XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(sock_dir));
+	t_tmpdir(sock_dir, sizeof(sock_dir), "dppush");
 	snprintf(sock_path, sizeof(sock_path), "%s/dp.sock", sock_dir);
 	loop = t_loop_new();
 	itr_start();
