@@ -6,8 +6,8 @@ test lab (tests/lib/lispgwlab, docs: README.md "The test lab").
   - the harnesses the lab replaced stay gone (scripts/lib/xtrlab.py,
     tests/integration/{cplab,netns,lispwire}.py, tests/rest/{restlab,
     spec_check}.py);
-  - every lab user (the test_*.py of tests/integration, rest, dataplane and
-    ctl, tests/oracle's scripts, scripts/demo.py, scripts/bench/*.py)
+  - every lab user (the test_*.py of tests/integration, attack, rest,
+    dataplane and ctl, tests/oracle's scripts, scripts/demo.py, scripts/bench/*.py)
     imports lispgwlab, and none defines its own check() or failures list:
     lispgwlab.check.Checks counts and names failures;
   - no Python hides in shell scripts (heredocs, python3 -c): a helper is a
@@ -27,7 +27,8 @@ import sys
 GONE = ["scripts/lib/xtrlab.py", "tests/integration/cplab.py", "tests/integration/netns.py",
         "tests/integration/lispwire.py", "tests/rest/restlab.py", "tests/rest/spec_check.py"]
 
-USERS = ["tests/integration/test_*.py", "tests/rest/test_*.py", "tests/rest/rest_fixture.py",
+USERS = ["tests/integration/test_*.py", "tests/attack/test_*.py", "tests/rest/test_*.py",
+         "tests/rest/rest_fixture.py",
          "tests/dataplane/test_*.py", "tests/ctl/test_*.py", "tests/oracle/*.py",
          "scripts/demo.py", "scripts/bench/*.py"]
 

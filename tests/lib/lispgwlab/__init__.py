@@ -8,6 +8,8 @@ REST, data-plane and bench script and the demo use.
               lispgw-dp's counters lines and DPDK telemetry socket
     loopback  lispgw-cp daemons on 127.B.0.x with python ITR/ETR sockets
     xtr       the namespace xTR lab (MS/MR, xTRs, hosts, move, ping, TCP)
+    attack    the attack lab: victim and attacker namespaces, spoofed packets
+              crafted with scapy, memory and link-byte oracles (tests/attack)
     rest      one REST client (Api) and the OpenAPI-checked REST lab
     openapi   docs/openapi.yaml as a validator
     wire      LISP control-message builders and parsers
