@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * LISP control messages (RFC 9301, RFC 9437 pub/sub, RFC 8111 ECM bits):
- * Map-Request, Map-Reply, Map-Register, Map-Notify, Map-Notify-Ack and the
- * Encapsulated Control Message.  Decoders take untrusted bytes, build the
+ * LISP control messages (RFC 9301, RFC 9437 pub/sub, RFC 8111 LISP-DDT):
+ * Map-Request, Map-Reply, Map-Register, Map-Notify, Map-Notify-Ack, the
+ * Encapsulated Control Message and the Map-Referral.  Decoders take untrusted bytes, build the
  * message in an arena and return 0 / -errno with a reason; encoders write
  * into a caller buffer and return the length or -errno.
  *
@@ -30,6 +30,7 @@ enum lisp_msg_type {
 	LISP_MAP_REGISTER = 3,
 	LISP_MAP_NOTIFY = 4,
 	LISP_MAP_NOTIFY_ACK = 5,
+	LISP_MAP_REFERRAL = 6,	/* RFC 8111 */
 	LISP_ECM = 8,
 };
 
@@ -157,6 +158,58 @@ struct lisp_ecm {
 	size_t payload_len;
 };
 
+/* Map-Referral ACT values (RFC 8111, section 6: the action codes). */
+enum lisp_referral_action {
+	LISP_REF_NODE_REFERRAL = 0,	/* a child DDT node is authoritative */
+	LISP_REF_MS_REFERRAL = 1,	/* Map-Servers for the EID, not the sender */
+	LISP_REF_MS_ACK = 2,		/* a Map-Server with an ETR registered */
+	LISP_REF_MS_NOT_REGISTERED = 3,	/* configured for the prefix, none registered */
+	LISP_REF_DELEGATION_HOLE = 4,	/* authoritative, no delegation covers the EID */
+	LISP_REF_NOT_AUTHORITATIVE = 5,	/* not authoritative for the EID */
+};
+#define LISP_REF_ACTION_MAX	LISP_REF_NOT_AUTHORITATIVE
+
+/* SigCnt is 4 bits (RFC 8111, section 6, Map-Referral message format). */
+#define LISP_REFERRAL_SIGS_MAX	15
+
+/* One Sig section (RFC 8111, section 6), kept as received: this codec
+ * carries signatures, it does not verify them. */
+struct lisp_referral_sig {
+	uint32_t orig_ttl;	/* Original Record TTL */
+	uint32_t expiration;	/* Signature Expiration */
+	uint32_t inception;	/* Signature Inception */
+	uint16_t key_tag;
+	uint8_t algorithm;	/* Sig-Algorithm */
+	uint8_t rsvd1;		/* 8 reserved bits, shown, written as 0 */
+	uint16_t rsvd2;		/* 16 reserved bits, idem */
+	uint16_t sig_len;	/* Sig Length, bytes of signature */
+	const uint8_t *sig;	/* into the decoded message, or caller memory */
+};
+
+/* A Map-Referral record: a Map-Reply record whose locators are the
+ * referral set, with the I bit and SigCnt Sig sections after them. */
+struct lisp_referral_record {
+	uint32_t ttl;		/* minutes */
+	uint8_t mask_len;
+	uint8_t action;		/* enum lisp_referral_action, 3 bits */
+	bool authoritative;	/* A */
+	bool incomplete;	/* I: referral set incomplete, do not cache */
+	uint16_t rsvd;		/* 11 reserved bits, shown, written as 0 */
+	uint16_t map_version;	/* 12 bits */
+	struct lisp_waddr eid;
+	uint8_t ref_count;	/* Referral Count */
+	struct lisp_locator *refs;	/* the referral set */
+	uint8_t sig_count;	/* SigCnt, 4 bits */
+	struct lisp_referral_sig *sigs;
+};
+
+struct lisp_map_referral {
+	uint32_t rsvd;		/* 20 reserved header bits, shown, written as 0 */
+	uint64_t nonce;		/* the DDT-originated Map-Request's */
+	uint8_t record_count;
+	struct lisp_referral_record *records;
+};
+
 struct lisp_ctrl_msg {
 	uint8_t type;		/* enum lisp_msg_type */
 	union {
@@ -164,6 +217,7 @@ struct lisp_ctrl_msg {
 		struct lisp_map_reply reply;
 		struct lisp_map_register reg;	/* also notify, notify-ack */
 		struct lisp_ecm ecm;
+		struct lisp_map_referral referral;
 	};
 };
 
@@ -183,6 +237,8 @@ int lisp_map_register_decode(const uint8_t *buf, size_t len, struct lisp_arena *
 			     struct lisp_map_register *out, struct lisp_err *err);
 int lisp_ecm_decode(const uint8_t *buf, size_t len, struct lisp_ecm *out,
 		    struct lisp_err *err);
+int lisp_map_referral_decode(const uint8_t *buf, size_t len, struct lisp_arena *a,
+			     struct lisp_map_referral *out, struct lisp_err *err);
 
 ssize_t lisp_map_request_encode(const struct lisp_map_request *m, uint8_t *buf, size_t cap,
 				struct lisp_err *err);
@@ -200,6 +256,22 @@ ssize_t lisp_map_register_encode(const struct lisp_map_register *m, uint8_t *buf
 /* Wraps payload in LISP ECM + inner IPv4/IPv6 + UDP (checksums computed). */
 ssize_t lisp_ecm_encode(const struct lisp_ecm *m, uint8_t *buf, size_t cap,
 			struct lisp_err *err);
+
+/* The codec writes any record it can decode (so that a capture round-trips);
+ * what RFC 8111 asks of a sender per action is this separate check. */
+ssize_t lisp_map_referral_encode(const struct lisp_map_referral *m, uint8_t *buf, size_t cap,
+				 struct lisp_err *err);
+
+/* "node-referral", ... "not-authoritative"; "unassigned" past 5. */
+const char *lisp_referral_action_name(uint8_t act);
+/* The TTL (minutes) RFC 8111's table gives each action: 1440 for the
+ * referrals and MS-ACK, 1 MS-NOT-REGISTERED, 15 DELEGATION-HOLE, 0
+ * NOT-AUTHORITATIVE; 0 for an unassigned action. */
+uint32_t lisp_referral_default_ttl(uint8_t act);
+/* RFC 8111's per-action rules for the Incomplete bit, the referral set and
+ * the TTL: 0, or -EPROTO with the rule broken in err.  A DDT node checks
+ * before sending, a DDT Map-Resolver counts what fails on receipt. */
+int lisp_referral_record_check(const struct lisp_referral_record *rec, struct lisp_err *err);
 
 /* Records and locators, shared by replies, registers and notifies. */
 int lisp_record_decode(struct wire_rd *r, struct lisp_arena *a, struct lisp_record *out,

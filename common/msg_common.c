@@ -18,6 +18,8 @@ const char *lisp_msg_type_name(uint8_t type)
 		return "Map-Notify";
 	case LISP_MAP_NOTIFY_ACK:
 		return "Map-Notify-Ack";
+	case LISP_MAP_REFERRAL:
+		return "Map-Referral";
 	case LISP_ECM:
 		return "Encapsulated-Control-Message";
 	default:
@@ -49,6 +51,18 @@ const char *lisp_auth_alg_name(uint8_t alg)
 	}
 }
 
+int lisp_msg_head_decode(struct wire_rd *r, uint8_t type, uint32_t *w0, uint64_t *nonce,
+			 struct lisp_err *err)
+{
+	if (wire_get_u32(r, w0) < 0 || wire_get_u64(r, nonce) < 0)
+		return lisp_err_set(err, EBADMSG, "%s header needs 12 bytes, got %zu",
+				    lisp_msg_type_name(type), (size_t)(r->end - r->base));
+	if (*w0 >> 28 != type)
+		return lisp_err_set(err, EPROTO, "type %u is not a %s", *w0 >> 28,
+				    lisp_msg_type_name(type));
+	return 0;
+}
+
 int lisp_msg_end_check(const struct wire_rd *r, const char *what, struct lisp_err *err)
 {
 	if (wire_rd_left(r))
@@ -75,6 +89,8 @@ int lisp_ctrl_decode(const uint8_t *buf, size_t len, struct lisp_arena *a,
 		return lisp_map_register_decode(buf, len, a, &out->reg, err);
 	case LISP_ECM:
 		return lisp_ecm_decode(buf, len, &out->ecm, err);
+	case LISP_MAP_REFERRAL:
+		return lisp_map_referral_decode(buf, len, a, &out->referral, err);
 	default:
 		return lisp_err_set(err, EPROTONOSUPPORT, "unsupported control message type %u",
 				    out->type);

@@ -9,8 +9,21 @@ int lisp_records_decode(struct wire_rd *r, struct lisp_arena *a, uint8_t count,
 			struct lisp_record **out, struct lisp_err *err);
 int lisp_records_encode(struct wire_wr *w, uint8_t count, const struct lisp_record *recs,
 			struct lisp_err *err);
+/* Smallest locator on the wire: 6 bytes of fields + a 2-byte AFI 0. */
+#define LISP_LOCATOR_MIN_LEN	8
+
+/* One locator (priorities, weights, flags, address): Map-Reply records and
+ * the referral set of a Map-Referral record share the layout. */
+int lisp_locator_decode(struct wire_rd *r, struct lisp_arena *a, struct lisp_locator *loc,
+			struct lisp_err *err);
+int lisp_locator_encode(struct wire_wr *w, const struct lisp_locator *loc, struct lisp_err *err);
 int lisp_eid_mask_len_check(const struct lisp_waddr *eid, uint8_t mask_len,
 			    struct lisp_err *err);
+
+/* The first word and the nonce of a Map-Request, Map-Reply or Map-Referral
+ * at the start of r: -EBADMSG when short, -EPROTO when not of type. */
+int lisp_msg_head_decode(struct wire_rd *r, uint8_t type, uint32_t *w0, uint64_t *nonce,
+			 struct lisp_err *err);
 
 /* Fails unless the whole message was consumed (trailing bytes are refused:
  * a length disagreement is how truncation and smuggling show up). */

@@ -26,8 +26,6 @@
 #include "lisp_msg.h"
 #include "msg_priv.h"
 
-/* Smallest locator on the wire: 8 bytes of fields + an empty address. */
-#define LOCATOR_MIN_LEN	8
 
 static int mask_len_check(const struct lisp_waddr *eid, uint8_t mask_len, struct lisp_err *err)
 {
@@ -50,14 +48,23 @@ int lisp_eid_mask_len_check(const struct lisp_waddr *eid, uint8_t mask_len,
 	return mask_len_check(eid, mask_len, err);
 }
 
-static int locator_decode(struct wire_rd *r, struct lisp_arena *a, struct lisp_locator *loc,
-			  struct lisp_err *err)
+int lisp_locator_decode(struct wire_rd *r, struct lisp_arena *a, struct lisp_locator *loc,
+			struct lisp_err *err)
 {
 	if (wire_get_u8(r, &loc->priority) < 0 || wire_get_u8(r, &loc->weight) < 0 ||
 	    wire_get_u8(r, &loc->mpriority) < 0 || wire_get_u8(r, &loc->mweight) < 0 ||
 	    wire_get_u16(r, &loc->flags) < 0)
 		return lisp_err_set(err, EBADMSG, "locator header truncated");
 	return lisp_waddr_decode(r, a, &loc->addr, err);
+}
+
+int lisp_locator_encode(struct wire_wr *w, const struct lisp_locator *loc, struct lisp_err *err)
+{
+	if (wire_put_u8(w, loc->priority) < 0 || wire_put_u8(w, loc->weight) < 0 ||
+	    wire_put_u8(w, loc->mpriority) < 0 || wire_put_u8(w, loc->mweight) < 0 ||
+	    wire_put_u16(w, loc->flags) < 0)
+		return lisp_err_set(err, ENOSPC, "encode buffer too small");
+	return lisp_waddr_encode(w, &loc->addr, err);
 }
 
 int lisp_record_decode(struct wire_rd *r, struct lisp_arena *a, struct lisp_record *out,
@@ -82,7 +89,7 @@ int lisp_record_decode(struct wire_rd *r, struct lisp_arena *a, struct lisp_reco
 	rc = mask_len_check(&out->eid, out->mask_len, err);
 	if (rc < 0)
 		return rc;
-	if ((size_t)out->loc_count * LOCATOR_MIN_LEN > wire_rd_left(r))
+	if ((size_t)out->loc_count * LISP_LOCATOR_MIN_LEN > wire_rd_left(r))
 		return lisp_err_set(err, EBADMSG, "locator count %u exceeds remaining %zu bytes",
 				    out->loc_count, wire_rd_left(r));
 	if (out->loc_count) {
@@ -91,7 +98,7 @@ int lisp_record_decode(struct wire_rd *r, struct lisp_arena *a, struct lisp_reco
 			return lisp_err_set(err, ENOMEM, "decode arena exhausted");
 	}
 	for (unsigned int i = 0; i < out->loc_count; i++) {
-		rc = locator_decode(r, a, &out->locs[i], err);
+		rc = lisp_locator_decode(r, a, &out->locs[i], err);
 		if (rc < 0)
 			return lisp_err_prefix(err, rc, "locator %u", i + 1);
 	}
@@ -119,13 +126,7 @@ int lisp_record_encode(struct wire_wr *w, const struct lisp_record *rec, struct 
 	if (rc < 0)
 		return lisp_err_prefix(err, rc, "EID");
 	for (unsigned int i = 0; i < rec->loc_count; i++) {
-		const struct lisp_locator *loc = &rec->locs[i];
-
-		if (wire_put_u8(w, loc->priority) < 0 || wire_put_u8(w, loc->weight) < 0 ||
-		    wire_put_u8(w, loc->mpriority) < 0 || wire_put_u8(w, loc->mweight) < 0 ||
-		    wire_put_u16(w, loc->flags) < 0)
-			return lisp_err_set(err, ENOSPC, "encode buffer too small");
-		rc = lisp_waddr_encode(w, &loc->addr, err);
+		rc = lisp_locator_encode(w, &rec->locs[i], err);
 		if (rc < 0)
 			return lisp_err_prefix(err, rc, "locator %u", i + 1);
 	}

@@ -34,10 +34,9 @@ int lisp_map_reply_decode(const uint8_t *buf, size_t len, struct lisp_arena *a,
 
 	memset(out, 0, sizeof(*out));
 	wire_rd_init(&r, buf, len);
-	if (wire_get_u32(&r, &w0) < 0 || wire_get_u64(&r, &out->nonce) < 0)
-		return lisp_err_set(err, EBADMSG, "Map-Reply header needs 12 bytes, got %zu", len);
-	if (w0 >> 28 != LISP_MAP_REPLY)
-		return lisp_err_set(err, EPROTO, "type %u is not a Map-Reply", w0 >> 28);
+	rc = lisp_msg_head_decode(&r, LISP_MAP_REPLY, &w0, &out->nonce, err);
+	if (rc < 0)
+		return rc;
 	out->probe = w0 & MREP_P;
 	out->echo_nonce = w0 & MREP_E;
 	out->sec = w0 & MREP_S;

@@ -53,10 +53,9 @@ int lisp_map_request_decode(const uint8_t *buf, size_t len, struct lisp_arena *a
 
 	memset(out, 0, sizeof(*out));
 	wire_rd_init(&r, buf, len);
-	if (wire_get_u32(&r, &w0) < 0 || wire_get_u64(&r, &out->nonce) < 0)
-		return lisp_err_set(err, EBADMSG, "Map-Request header needs 12 bytes, got %zu", len);
-	if (w0 >> 28 != LISP_MAP_REQUEST)
-		return lisp_err_set(err, EPROTO, "type %u is not a Map-Request", w0 >> 28);
+	rc = lisp_msg_head_decode(&r, LISP_MAP_REQUEST, &w0, &out->nonce, err);
+	if (rc < 0)
+		return rc;
 	out->authoritative = w0 & MREQ_A;
 	out->map_data = w0 & MREQ_M;
 	out->probe = w0 & MREQ_P;

@@ -39,6 +39,8 @@ static ssize_t ctrl_encode(const struct lisp_ctrl_msg *m, uint8_t *buf, size_t c
 		return n;
 	case LISP_ECM:
 		return lisp_ecm_encode(&m->ecm, buf, cap, err);
+	case LISP_MAP_REFERRAL:
+		return lisp_map_referral_encode(&m->referral, buf, cap, err);
 	default:
 		FUZZ_ASSERT(0, "decoder accepted type %u", m->type);
 		return -EINVAL;
