@@ -32,12 +32,13 @@
 #pragma GCC diagnostic ignored "-Wunused-const-variable"
 #include "golden_msgs.h"
 #pragma GCC diagnostic pop
+#include "golden_referral.h"
 
 #define GOLDEN_KEY	"lispgw-secret"	/* gen_golden.py signs with it */
 #define SEED_KEY	"fuzz-seed"
 
 static const char *const targets[] = { "ctrl", "waddr", "dp", "text", "inet", "auth", "pcap",
-				       "cats" };
+				       "cats", "referral" };
 #define SEED_FRAME_MAX 4096
 
 static const char *outdir;
@@ -182,6 +183,16 @@ static void ctrl_extract(const char *msg, const uint8_t *buf, size_t len, const 
 	case LISP_MAP_REPLY:
 		records_seed(msg, &k, m.reply.records, m.reply.record_count);
 		break;
+	case LISP_MAP_REFERRAL:
+		seed_write("referral", msg, NULL, 0, buf, len);
+		for (unsigned int i = 0; i < m.referral.record_count; i++) {
+			const struct lisp_referral_record *rec = &m.referral.records[i];
+
+			addr_seed(msg, &k, &rec->eid, rec->mask_len);
+			for (unsigned int j = 0; j < rec->ref_count; j++)
+				addr_seed(msg, &k, &rec->refs[j].addr, -1);
+		}
+		break;
 	case LISP_ECM:
 		seed_write("inet", msg, NULL, 0, buf + 4, len - 4);
 		snprintf(name, sizeof(name), "%s-inner", msg);
@@ -212,6 +223,12 @@ static const struct golden {
 	GOLDEN("ctrl", golden_map_notify_sha1),
 	GOLDEN("ctrl", golden_ecm_v4),
 	GOLDEN("ctrl", golden_ecm_v6),
+	GOLDEN("ctrl", golden_referral_node),
+	GOLDEN("ctrl", golden_referral_ms),
+	GOLDEN("ctrl", golden_referral_ms_ack_iid),
+	GOLDEN("ctrl", golden_referral_ms_not_registered),
+	GOLDEN("ctrl", golden_referral_hole_not_auth),
+	GOLDEN("ctrl", golden_referral_sig),
 	GOLDEN("waddr", golden_lcaf_afi_list),
 	GOLDEN("waddr", golden_lcaf_geo),
 	GOLDEN("waddr", golden_lcaf_nat),

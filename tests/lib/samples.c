@@ -156,6 +156,15 @@ static const struct {
 	{ "vxlan-gpe-ipv4", SAMPLE_VXLAN_GPE, s_gpe_v4 },
 	{ "vxlan-gpe-ipv6", SAMPLE_VXLAN_GPE, s_gpe_v6 },
 	{ "vxlan-gpe-ethernet", SAMPLE_VXLAN_GPE, s_gpe_eth },
+	/* Appended, so that the samples above keep their index (and with it
+	 * their outer IP family in the oracle and the fuzz seeds). */
+	{ "ecm-ddt-map-request", SAMPLE_CTRL, s_ecm_ddt },
+	{ "map-referral-node-referral", SAMPLE_CTRL, s_mref_node },
+	{ "map-referral-ms-referral", SAMPLE_CTRL, s_mref_ms },
+	{ "map-referral-ms-ack-iid", SAMPLE_CTRL, s_mref_ms_ack },
+	{ "map-referral-ms-not-registered", SAMPLE_CTRL, s_mref_ms_not_registered },
+	{ "map-referral-delegation-hole", SAMPLE_CTRL, s_mref_hole },
+	{ "map-referral-not-authoritative", SAMPLE_CTRL, s_mref_not_authoritative },
 };
 
 size_t samples_build(struct sample_msg *out, size_t max)

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Inside the sample catalogue (samples.c, samples_request.c,
- * samples_register.c): the builder each sample's function fills, the
+ * samples_register.c, samples_referral.c): the builder each sample's function fills, the
  * helpers every message family uses, and the families' sample functions
  * that samples.c's catalogue lists in order (the order is part of what
  * the catalogue gives: the fuzz seeds and the oracle alternate by index).
@@ -22,7 +22,7 @@
 
 /* "lispgw" in the top six bytes, the sample's own number below: 0x0_ for
  * Map-Requests, 0x2_ Map-Replies, 0x4_ Map-Registers (a Map-Notify echoes
- * its register's), 0x6_ ECMs. */
+ * its register's), 0x6_ ECMs, 0x8_ Map-Referrals. */
 #define SAMPLE_NONCE(n)	(0x6c69737067770000ull | (n))
 
 /* The Map-Register/Notify shared secret; the oracle verifies the HMACs. */
@@ -172,6 +172,7 @@ void s_mrep_v6(struct build *b);
 void s_mrep_iid(struct build *b);
 void s_ecm_v4(struct build *b);
 void s_ecm_v6(struct build *b);
+void s_ecm_ddt(struct build *b);
 
 /* samples_register.c: Map-Register, Map-Notify, Map-Notify-Ack. */
 void s_mreg_sha1(struct build *b);
@@ -187,5 +188,13 @@ void s_mreg_srcdst(struct build *b);
 void s_mnot(struct build *b);
 void s_mnot_xtr_id(struct build *b);
 void s_mnot_ack(struct build *b);
+
+/* samples_referral.c: Map-Referral, one per RFC 8111 action. */
+void s_mref_node(struct build *b);
+void s_mref_ms(struct build *b);
+void s_mref_ms_ack(struct build *b);
+void s_mref_ms_not_registered(struct build *b);
+void s_mref_hole(struct build *b);
+void s_mref_not_authoritative(struct build *b);
 
 #endif

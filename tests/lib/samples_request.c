@@ -301,12 +301,13 @@ void s_mrep_iid(struct build *b)
 /* ---- Encapsulated Control Message ------------------------------------- */
 
 /* An ITR's Map-Request to a Map-Resolver, inner header from EID to EID. */
-static void ecm_request(struct build *b, uint8_t version, uint64_t nonce, bool to_ms)
+static void ecm_request(struct build *b, uint8_t version, uint64_t nonce, bool to_ms,
+			bool ddt)
 {
 	uint8_t inner[512];
 	struct lisp_map_request m;
 	struct lisp_request_record r;
-	struct lisp_ecm e = { .to_ms = to_ms, .ip_version = version, .ttl = 32,
+	struct lisp_ecm e = { .ddt = ddt, .to_ms = to_ms, .ip_version = version, .ttl = 32,
 			      .inner_sport = 61001, .inner_dport = LISP_CONTROL_PORT };
 	ssize_t n;
 
@@ -331,11 +332,17 @@ static void ecm_request(struct build *b, uint8_t version, uint64_t nonce, bool t
 
 void s_ecm_v4(struct build *b)
 {
-	ecm_request(b, 4, 0x60, false);
+	ecm_request(b, 4, 0x60, false, false);
 }
 
 /* Also sets RFC 8111's M bit (to Map-Server), which Wireshark counts as reserved. */
 void s_ecm_v6(struct build *b)
 {
-	ecm_request(b, 6, 0x61, true);
+	ecm_request(b, 6, 0x61, true, false);
+}
+
+/* RFC 8111's D bit: a DDT Map-Resolver's request to a DDT node. */
+void s_ecm_ddt(struct build *b)
+{
+	ecm_request(b, 4, 0x62, false, true);
 }

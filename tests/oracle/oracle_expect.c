@@ -88,6 +88,20 @@
 	" lisp.lcaf.type=" type " lisp.lcaf.length=" len                     \
 	" lisp.lcaf.res1=0x00 lisp.lcaf.flags=0x00 lisp.lcaf.res2=0x00"
 
+/* Map-Referral header (RFC 8111, section 6): 20 reserved bits, count. */
+#define MREF(nonce, count)                                                   \
+	"lisp.type=6 lisp.mref.res=0x000000" NONCE(nonce) " lisp.records=" count
+
+/* A Map-Referral record: Wireshark names the referral count "loccnt" and
+ * dissects the referral set as locators; SigCnt is 0 in every sample (it
+ * shows Sig sections as undissected data). */
+#define MREF_REC(ttl, refs, mlen, act, auth, inc, ver, eid_afi, eid_field, eid) \
+	" lisp.mapping.ttl=" ttl " lisp.mapping.loccnt=" refs                \
+	" lisp.mapping.eid.masklen=" mlen " lisp.mapping.act=" act           \
+	" lisp.mapping.auth=" auth " lisp.referral.incomplete=" inc          \
+	" lisp.referral.sigcnt=0 lisp.mapping.ver=" ver                      \
+	" lisp.mapping.eid.afi=" eid_afi " " eid_field "=" eid
+
 /* "lispgw sample payload" inside every data-plane sample. */
 #define PAYLOAD		" data.data=6c69737067772073616d706c65207061796c6f6164"
 #define INNER4                                                               \
@@ -329,6 +343,47 @@ const struct oracle_expect oracle_expect[] = {
 	{ "vxlan-gpe-ipv4", "ip:udp:data", GPE("1", "100") INNER4 },
 	{ "vxlan-gpe-ipv6", "ipv6:udp:data", GPE("2", "200") INNER6 },
 	{ "vxlan-gpe-ethernet", "eth:ethertype:ip:udp:data", GPE("3", "300") INNER_ETH },
+	/* ---- LISP-DDT (RFC 8111): the D bit, a Map-Referral per action ---- */
+	{ "ecm-ddt-map-request", "lisp:ip:udp:lisp",
+	  "lisp.type=8,1 lisp.ecm.flags.sec=0 lisp.ecm.flags.ddt=1 lisp.ecm.res=0x00000000"
+	  " ip.src=10.1.1.1 ip.dst=10.2.2.2 ip.ttl=32 udp.srcport=61001 udp.dstport=4342"
+	  MREQ_FLAGS_NONE NONCE("62") MREQ_DEFAULT },
+	{ "map-referral-node-referral", "lisp",
+	  MREF("80", "1")
+	  MREF_REC("1440", "2", "8", "0", "1", "0", "0", "1", "lisp.mapping.eid.ipv4", "10.0.0.0")
+	  " lisp.loc.priority=1,1 lisp.loc.weight=50,50"
+	  " lisp.loc.multicast_priority=255,255 lisp.loc.multicast_weight=0,0"
+	  " lisp.loc.flags.local=0,0 lisp.loc.flags.probe=0,0 lisp.loc.flags.reach=1,1"
+	  " lisp.loc.afi=1,2 lisp.loc.locator=198.51.100.31,2001:db8:ffff::31" },
+	{ "map-referral-ms-referral", "lisp",
+	  MREF("81", "1")
+	  MREF_REC("1440", "3", "40", "1", "1", "0", "0", "2", "lisp.mapping.eid.ipv6",
+		   "2001:db8:100::")
+	  " lisp.loc.priority=1,1,2 lisp.loc.weight=50,50,100"
+	  " lisp.loc.flags.reach=1,1,0 lisp.loc.afi=1,1,2"
+	  " lisp.loc.locator=198.51.100.41,198.51.100.42,2001:db8:ffff::43" },
+	{ "map-referral-ms-ack-iid", "lisp",
+	  MREF("82", "1")
+	  MREF_REC("1440", "1", "16", "2", "1", "1", "7", "16387", "lisp.lcaf.iid", "1000")
+	  " lisp.lcaf.iid.ipv4=10.1.0.0"
+	  LOC1("1", "100", "0", "0", "1", "1", "198.51.100.51") },
+	{ "map-referral-ms-not-registered", "lisp",
+	  MREF("83", "1")
+	  MREF_REC("1", "1", "48", "3", "1", "1", "0", "16387", "lisp.lcaf.iid", "2")
+	  " lisp.lcaf.iid.ipv6=2001:db8:2::"
+	  LOC1("1", "100", "0", "0", "1", "2", "2001:db8:ffff::61") },
+	{ "map-referral-delegation-hole", "lisp",
+	  MREF("84", "1")
+	  MREF_REC("15", "0", "10", "4", "1", "0", "0", "1", "lisp.mapping.eid.ipv4", "10.64.0.0")
+	  " lisp.loc=" },
+	/* Two records: each field lists both, in order. */
+	{ "map-referral-not-authoritative", "lisp",
+	  MREF("85", "2")
+	  " lisp.mapping.ttl=0,0 lisp.mapping.loccnt=0,0 lisp.mapping.eid.masklen=32,128"
+	  " lisp.mapping.act=5,5 lisp.mapping.auth=0,0 lisp.referral.incomplete=1,1"
+	  " lisp.referral.sigcnt=0,0 lisp.mapping.eid.afi=1,2"
+	  " lisp.mapping.eid.ipv4=203.0.113.7 lisp.mapping.eid.ipv6=2001:db8:dead::1"
+	  " lisp.loc=" },
 };
 
 const size_t oracle_expect_count = sizeof(oracle_expect) / sizeof(oracle_expect[0]);

@@ -39,6 +39,8 @@ static ssize_t reencode(const struct lisp_ctrl_msg *m, uint8_t *buf, size_t cap,
 		return lisp_map_reply_encode(&m->reply, buf, cap, err);
 	case LISP_ECM:
 		return lisp_ecm_encode(&m->ecm, buf, cap, err);
+	case LISP_MAP_REFERRAL:
+		return lisp_map_referral_encode(&m->referral, buf, cap, err);
 	default: {
 		/* Carry the received authentication data over unchanged. */
 		ssize_t n = lisp_map_register_encode(&m->reg, buf, cap, err);
@@ -80,7 +82,8 @@ START_TEST(catalogue_covers_every_kind)
 	for (int k = 0; k < 4; k++)
 		ck_assert_msg(kinds[k] > 0, "no sample of kind %d", k);
 	ck_assert(seen[LISP_MAP_REQUEST] && seen[LISP_MAP_REPLY] && seen[LISP_MAP_REGISTER] &&
-		  seen[LISP_MAP_NOTIFY] && seen[LISP_MAP_NOTIFY_ACK] && seen[LISP_ECM]);
+		  seen[LISP_MAP_NOTIFY] && seen[LISP_MAP_NOTIFY_ACK] && seen[LISP_ECM] &&
+		  seen[LISP_MAP_REFERRAL]);
 }
 END_TEST
 
