@@ -335,6 +335,58 @@ static void register_json(json_t *o, const struct lisp_map_register *m)
 		set_xtr_id(o, m->xtr_id, m->site_id);
 }
 
+/* RFC 8111, section 6: every field of a Map-Referral record, and whether
+ * the record keeps the RFC's per-action table (null, or the rule broken). */
+static json_t *referral_record_json(const struct lisp_referral_record *rec)
+{
+	json_t *o = json_pack("{s:I, s:i, s:i, s:s, s:i, s:b, s:b, s:i, s:i, s:i}", "ttl",
+			      (json_int_t)rec->ttl, "referral_count", rec->ref_count, "mask_len",
+			      rec->mask_len, "action", lisp_referral_action_name(rec->action),
+			      "action_num", rec->action, "authoritative", rec->authoritative,
+			      "incomplete", rec->incomplete, "reserved", rec->rsvd, "sig_count",
+			      rec->sig_count, "map_version", rec->map_version);
+	struct lisp_err check;
+	json_t *arr;
+
+	if (!o)
+		return NULL;
+	set_eid(o, &rec->eid, rec->mask_len);
+	arr = json_array();
+	for (unsigned int i = 0; i < rec->ref_count; i++)
+		json_array_append_new(arr, locator_json(&rec->refs[i]));
+	json_object_set_new(o, "referrals", arr);
+	arr = json_array();
+	for (unsigned int i = 0; i < rec->sig_count; i++) {
+		const struct lisp_referral_sig *sg = &rec->sigs[i];
+
+		json_array_append_new(
+			arr, json_pack("{s:I, s:I, s:I, s:i, s:i, s:i, s:i, s:i, s:o}",
+				       "original_ttl", (json_int_t)sg->orig_ttl, "expiration",
+				       (json_int_t)sg->expiration, "inception",
+				       (json_int_t)sg->inception, "key_tag", sg->key_tag,
+				       "sig_length", sg->sig_len, "algorithm", sg->algorithm,
+				       "reserved1", sg->rsvd1, "reserved2", sg->rsvd2, "signature",
+				       ctl_hex_json(sg->sig, sg->sig_len)));
+	}
+	json_object_set_new(o, "signatures", arr);
+	json_object_set_new(o, "rfc8111_check",
+			    lisp_referral_record_check(rec, &check) < 0 ? json_string(check.msg)
+									: json_null());
+	return o;
+}
+
+static void referral_json(json_t *o, const struct lisp_map_referral *m)
+{
+	json_t *recs = json_array();
+
+	set_int(o, "reserved", m->rsvd);
+	json_object_set_new(o, "nonce", ctl_u64_hex_json(m->nonce, 16));
+	set_int(o, "record_count", m->record_count);
+	for (unsigned int i = 0; i < m->record_count; i++)
+		json_array_append_new(recs, referral_record_json(&m->records[i]));
+	json_object_set_new(o, "records", recs);
+}
+
 /* The ECM's own header and inner IP/UDP, then the inner message (the codec
  * refuses an ECM inside an ECM, so this recurses once at most). */
 static void ecm_json(json_t *o, const struct lisp_ecm *m, struct lisp_err *err)
@@ -399,6 +451,9 @@ json_t *ctl_ctrl_msg_json(const uint8_t *msg, size_t len, struct lisp_err *err)
 		break;
 	case LISP_ECM:
 		ecm_json(o, &m.ecm, err);
+		break;
+	case LISP_MAP_REFERRAL:
+		referral_json(o, &m.referral);
 		break;
 	default:
 		break;

@@ -134,6 +134,28 @@ def ecm(inner_ip_packet, s=0, d=0):
     return struct.pack("!I", 8 << 28 | s << 27 | d << 26) + bytes(inner_ip_packet)
 
 
+# ---- RFC 8111 Map-Referral ---------------------------------------------------
+
+def referral_record(eid, mask_len, refs=(), ttl=1440, act=0, auth=True, incomplete=False,
+                    version=0, sigs=(), ref_count=None):
+    """A record as RFC 8111, section 6 lays it out: the referral set in the
+    locator layout, then SigCnt Sig sections (given as their bytes)."""
+    n = len(refs) if ref_count is None else ref_count
+    flags = act << 13 | auth << 12 | incomplete << 11
+    return (struct.pack("!IBBHH", ttl, n, mask_len, flags, len(sigs) << 12 | version) + eid +
+            b"".join(refs) + b"".join(sigs))
+
+
+def referral_sig(orig_ttl, expiration, inception, key_tag, alg, signature):
+    return struct.pack("!IIIHHBBH", orig_ttl, expiration, inception, key_tag, len(signature),
+                       alg, 0, 0) + signature
+
+
+def map_referral(nonce, records, count=None):
+    n = len(records) if count is None else count
+    return struct.pack("!IQ", 6 << 28 | n, nonce) + b"".join(records)
+
+
 def lisp_data_hdr(flags, w0_low24, w1):
     return struct.pack("!II", flags << 24 | w0_low24, w1)
 
@@ -274,6 +296,8 @@ def packets():
     ack, ack_auth = map_register(0x44, [record(a4("10.44.0.0"), 16, [])], mtype=5, alg=1)
     add("map-notify-ack", v4(ack), {"type": 5, "auth": ack_auth.hex()})
 
+    referral_packets(add)
+
     # Non-LISP traffic: skipped unless --all.
     add("dns", IP(src="192.0.2.1", dst="192.0.2.53") / UDP(sport=5353, dport=53) / Raw(b"\0" * 12))
     add("tcp", IP(src="192.0.2.1", dst="192.0.2.80") / TCP(sport=4342, dport=80))
@@ -310,6 +334,37 @@ def packets():
         "tshark": "size limited"}, frame=cut)
     add("good-last", v4(neg, dport=61009), {"type": 2})
     return out
+
+
+def referral_packets(add):
+    """Map-Referrals (RFC 8111): two records of different actions, a Sig
+    section, and two malformed ones each followed by a good packet."""
+    ref = map_referral(0x6d726566, [
+        referral_record(lcaf_iid(1000, a4("10.1.0.0")), 16, [
+            locator(a4("198.51.100.51"), 1, 50), locator(a6("2001:db8::51"), 2, 50, reach=False)],
+            act=2, incomplete=True, version=9),
+        referral_record(a4("203.0.113.9"), 32, [], ttl=0, act=5, auth=False, incomplete=True)])
+    add("map-referral-ms-ack", v4(ref, src="192.0.2.2", dst="192.0.2.1"),
+        {"type": 6, "nonce": "0x000000006d726566",
+         "eids": ["[1000]10.1.0.0/16", "[0]203.0.113.9/32"],
+         "rlocs": ["198.51.100.51", "2001:db8::51"],
+         "actions": ["ms-ack", "not-authoritative"]})
+    sig = referral_sig(1440, 0x5f5e1000, 0x5f000000, 0xbeef, 1, bytes(range(1, 9)))
+    ref = map_referral(0x6d726567, [referral_record(
+        a6("2001:db8:100::"), 40, [locator(a4("198.51.100.41"), 1, 100)], act=1, sigs=[sig])])
+    add("map-referral-sig", v6(ref, src="2001:db8::2", dst="2001:db8::1"),
+        {"type": 6, "eids": ["[0]2001:db8:100::/40"], "actions": ["ms-referral"],
+         "signature": "0102030405060708"})
+    bad = map_referral(0x7, [referral_record(a4("10.7.0.0"), 16, [], act=6)])
+    add("bad-referral-action", v4(bad, dport=61010),
+        {"error": ["record 1", "action 6 is not a Map-Referral action"]})
+    bad = map_referral(0x8, [referral_record(a4("10.8.0.0"), 16,
+                                             [locator(a4("198.51.100.8"))], ref_count=9)])
+    add("bad-referral-count", v4(bad, dport=61011),
+        {"error": ["referral count 9 exceeds remaining 12 bytes"]})
+    hole = map_referral(0x9, [referral_record(a4("10.9.0.0"), 16, [], ttl=15, act=4)])
+    add("good-after-bad-referral", v4(hole, dport=61012),
+        {"type": 6, "eids": ["[0]10.9.0.0/16"], "actions": ["delegation-hole"]})
 
 
 def write_all(outdir):

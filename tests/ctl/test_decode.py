@@ -99,6 +99,9 @@ def check_intent(c, pkt, o):
     if "json" in w:
         c.eq(list(walk(msg, "json")), w["json"], f"{name}: JSON-LCAF text")
         c.eq(list(walk(msg, "json_valid")), w["json_valid"], f"{name}: JSON validity")
+    if "signature" in w:
+        c.eq([g["signature"] for g in walk(msg, "signatures") for g in g], [w["signature"]],
+             f"{name}: Sig section")
     if "lcaf_types" in w:
         c.eq([n["type"] for n in walk(msg, "lcaf")], w["lcaf_types"], f"{name}: LCAF types")
     for layer in ("lisp_data", "vxlan", "vxlan_gpe"):

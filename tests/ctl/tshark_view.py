@@ -102,14 +102,24 @@ def lcaf(f, node):
 
 
 def mapping(f, rec):
+    record_fields(f, rec, rec["locator_count"], rec["locators"])
+
+
+def record_fields(f, rec, count, locs):
+    """The fields a Map-Reply record and a Map-Referral record share."""
     f.add("lisp.mapping.ttl", rec["ttl"])
-    f.add("lisp.mapping.loccnt", rec["locator_count"])
+    f.add("lisp.mapping.loccnt", count)
     f.add("lisp.mapping.eid.masklen", rec["mask_len"])
     f.add("lisp.mapping.act", rec["action_num"])
     f.add("lisp.mapping.auth", rec["authoritative"])
     f.add("lisp.mapping.ver", rec["map_version"])
     plain_addr(f, "lisp.mapping.eid", rec["eid"])
-    for loc in rec["locators"]:
+    locators(f, locs)
+
+
+def locators(f, locs):
+    """A record's locators, or a Map-Referral record's referral set."""
+    for loc in locs:
         f.add("lisp.loc.priority", loc["priority"])
         f.add("lisp.loc.weight", loc["weight"])
         f.add("lisp.loc.multicast_priority", loc["m_priority"])
@@ -122,6 +132,13 @@ def mapping(f, rec):
             lcaf(f, loc["address"]["lcaf"])
         else:
             f.add("lisp.loc.locator", loc["address"].get("address"))
+
+
+def referral(f, rec):
+    """RFC 8111 record: tshark dissects it as a mapping record with I and SigCnt."""
+    f.add("lisp.referral.incomplete", rec["incomplete"])
+    f.add("lisp.referral.sigcnt", rec["sig_count"])
+    record_fields(f, rec, rec["referral_count"], rec["referrals"])
 
 
 def ip_hdr(f, version, src, dst):
@@ -150,6 +167,10 @@ def message(f, m):
         return  # tshark 4.0 shows Map-Notify-Ack (RFC 9301, 5.7) as "Unknown (5)"
     f.add("lisp.nonce", m["nonce"])
     f.add("lisp.records", m["record_count"])
+    if t == 6:
+        for rec in m["records"]:
+            referral(f, rec)
+        return
     fl = m["flags"]
     if t == 1:
         f.add("lisp.irc", m["irc"])
