@@ -4,14 +4,16 @@
 "Flood"; issue 13): is legitimate work still served while lispgw-cp takes
 a flood of junk, spoofed Map-Requests and bad-HMAC Map-Registers?
 
-Two namespaces joined by a veth: the victim (10.77.0.1, lispgw-cp as
-Map-Server + Map-Resolver, pinned to the last core) and the Internet
-(10.77.0.2); the victim routes the spoofed range 198.18.0.0/15 back to the
-Internet side, rp_filter off.  In the Internet namespace, on core 0:
-tests/perf/flood_probe (a legitimate ETR registering EIDs with
-want-map-notify and an ITR resolving them with ECM Map-Requests, both from
-10.77.0.2) and tests/perf/flood_gen (the flood, a raw socket, one packet per
-spoofed source in a pool, paced).  Phases, one daemon:
+The attack lab's namespaces (lispgwlab.attack): the victim (10.77.0.1,
+lispgw-cp as Map-Server + Map-Resolver, pinned to the last core) and the
+attacker (10.77.0.2), which also stands for the legitimate Internet; the
+victim routes the spoofed range 198.18.0.0/15 back there, rp_filter off.
+In the attacker namespace, on core 0: tests/perf/flood_probe (a legitimate
+ETR registering EIDs with want-map-notify and an ITR resolving them with
+ECM Map-Requests, both from 10.77.0.2) and tests/perf/flood_gen (the
+flood: a raw socket, one packet per spoofed source in a pool, paced).
+lispgw-cp and the probe run at nice -10, above the machine's other work
+and the flood's sender.  Phases, one daemon:
 
   warm-up    the ETR registers every EID once;
   unloaded   the ETR and the ITR alone (the baseline of this run);
@@ -28,25 +30,25 @@ docs/BENCHMARKS.md.  As root; exit 77 (skip) otherwise.
 Usage: flood.py [--smoke] [--rate PPS] [--seconds S] [--sources N]
                 [--mix J,R,E,G] [--eids N] [--build DIR]"""
 import argparse
-import json
 import os
 import re
-import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..",
                                 "tests", "lib"))
-from lispgwlab import REPO  # noqa: E402
+from lispgwlab import REPO, attack  # noqa: E402
 from lispgwlab.check import Checks, skip  # noqa: E402
 from lispgwlab.daemons import Proc, binary  # noqa: E402
-from lispgwlab.netns import Namespaces, nsexec, sh, unavailable  # noqa: E402
-from lispgwlab.rest import Api  # noqa: E402
+from lispgwlab.netns import nsexec, sh, unavailable  # noqa: E402
 
-VICTIM, INTERNET, SPOOF = "10.77.0.1", "10.77.0.2", "198.18.0.0/15"
+VICTIM, INTERNET = attack.VICTIM4, attack.ATTACKER4
+# Above the other processes of a shared machine (and the flood's sender):
+# what is measured is what the flood does to lispgw-cp, not what a compile
+# next to it does.
+NICE = ["nice", "-n", "-10"]
 KEY, TOKEN = "flood-bench-key", "flood-bench-token-77"
 CONF = """roles: [map-server, map-resolver]
 log-level: warning
@@ -98,50 +100,45 @@ def tool(args, name):
     return path
 
 
-def build_net(ns):
-    """victim and internet namespaces, the spoofed range routed back."""
-    victim, internet = ns.netns("v"), ns.netns("i")
-    ns.veth(victim, "eth0", internet, "eth0")
-    sh("ip", "-n", victim, "addr", "add", VICTIM + "/24", "dev", "eth0")
-    sh("ip", "-n", internet, "addr", "add", INTERNET + "/24", "dev", "eth0")
-    sh("ip", "-n", victim, "route", "add", SPOOF, "via", INTERNET)
-    for key in ("all", "default", "eth0"):
-        sh(*nsexec(victim, "sysctl", "-qw", "net.ipv4.conf.%s.rp_filter=0" % key))
-    return victim, internet
-
-
-def start_cp(args, victim, workdir):
-    conf = os.path.join(workdir, "cp.yaml")
-    with open(conf, "w") as f:
-        f.write(CONF % {"victim": VICTIM, "token": TOKEN, "key": KEY})
+def start_cp(args, lab):
+    """lispgw-cp in the victim namespace, on the last core, once REST answers."""
+    conf = lab.write("cp", CONF % {"victim": VICTIM, "token": TOKEN, "key": KEY})
     cpu = str(args.cores - 1)
-    cp = Proc(["taskset", "-c", cpu, binary("lispgw-cp", args.build), "-c", conf],
-              os.path.join(workdir, "cp.log"), ns=victim, merge=True)
-    api = Api(VICTIM, TOKEN, ns=victim, timeout=10)
+    cp = Proc(NICE + ["taskset", "-c", cpu, binary("lispgw-cp", args.build), "-c", conf],
+              os.path.join(lab.dir, "cp.log"), ns=lab.victim, merge=True)
+    lab.procs["cp"] = cp
+    api = lab.api(TOKEN)
+    api.timeout = 10
     if not api.ready(timeout=10):
         raise RuntimeError("lispgw-cp did not answer REST: " + cp.text()[-2000:])
     return cp, api
 
 
-def proc_status(pid):
-    """VmRSS and VmHWM in KiB, CPU seconds (user + system)."""
-    with open("/proc/%d/status" % pid) as f:
-        mem = dict(re.findall(r"^(VmRSS|VmHWM):\s+(\d+)", f.read(), re.M))
+def cpu_seconds(pid):
+    """User + system CPU time of a process."""
     with open("/proc/%d/stat" % pid) as f:
         fields = f.read().rsplit(")", 1)[1].split()
-    cpu = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    return int(mem["VmRSS"]), int(mem["VmHWM"]), cpu
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def kernel_counters(ns):
+def kernel_counters(lab):
     """The victim's UDP counters and eth0's bytes and packets."""
-    snmp = sh(*nsexec(ns, "cat", "/proc/net/snmp")).stdout.splitlines()
+    snmp = sh(*nsexec(lab.victim, "cat", "/proc/net/snmp")).stdout.splitlines()
     udp = [line.split()[1:] for line in snmp if line.startswith("Udp:")]
     out = {"udp." + k: int(v) for k, v in zip(udp[0], udp[1])}
-    link = json.loads(sh("ip", "-j", "-s", "-n", ns, "link", "show", "eth0").stdout)[0]
-    for way in ("rx", "tx"):
-        out["eth0.%s_bytes" % way] = link["stats64"][way]["bytes"]
-        out["eth0.%s_packets" % way] = link["stats64"][way]["packets"]
+    out.update(("eth0." + k, v) for k, v in lab.link_bytes(lab.victim).items())
+    return out
+
+
+def core_times():
+    """[(busy, stolen, total)] jiffies per CPU, every process of the machine;
+    stolen: time the hypervisor gave to other guests (this is a VM)."""
+    out = []
+    with open("/proc/stat") as f:
+        for line in f:
+            if re.match(r"cpu\d", line):
+                v = [int(x) for x in line.split()[1:9]]   # user .. steal
+                out.append((sum(v) - v[3] - v[4], v[7], sum(v)))
     return out
 
 
@@ -159,16 +156,17 @@ def flatten(obj, prefix=""):
     return out
 
 
-def snapshot(api, cp, victim):
+def snapshot(lab, api, cp):
     status, body = api("GET", "/api/v1/stats")
     stats = flatten(body) if status == 200 else {}
-    rss, hwm, cpu = proc_status(cp.p.pid)
-    return {"stats": stats, "kernel": kernel_counters(victim), "rss": rss, "hwm": hwm,
-            "cpu": cpu, "t": time.monotonic(), "log": os.path.getsize(cp.log)}
+    rss, hwm = attack.rss_kib(cp)
+    return {"stats": stats, "kernel": kernel_counters(lab), "rss": rss, "hwm": hwm,
+            "cpu": cpu_seconds(cp.p.pid), "t": time.monotonic(),
+            "log": os.path.getsize(cp.log), "cores": core_times()}
 
 
 def probe_cmd(args, internet, seconds, warmup=False):
-    cmd = ["taskset", "-c", "0", tool(args, "flood_probe"), "--src", INTERNET, "--key", KEY,
+    cmd = NICE + ["taskset", "-c", "0", tool(args, "flood_probe"), "--src", INTERNET, "--key", KEY,
            "--eids", args.eids, "--seconds", seconds, "--reg-rate", args.reg_rate,
            "--req-rate", args.req_rate, VICTIM]
     return nsexec(internet, *(cmd[:-1] + (["--warmup"] if warmup else []) + cmd[-1:]))
@@ -193,10 +191,11 @@ def run_probe(args, internet, seconds, warmup=False):
     return parse_probe(out.stdout)
 
 
-def flood_phase(args, internet, api, cp, victim):
+def flood_phase(args, internet, cp):
     """The flood and, inside it, the probe; memory sampled all along."""
     gen = subprocess.Popen(nsexec(internet, "taskset", "-c", "0", tool(args, "flood_gen"),
                                   "--rate", args.rate, "--seconds", args.seconds,
+                                  "--src", attack.SPOOF4.split("/")[0],
                                   "--sources", args.sources, "--mix", args.mix,
                                   "--eids", args.eids, VICTIM),
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -207,7 +206,7 @@ def flood_phase(args, internet, api, cp, victim):
                                  stderr=subprocess.PIPE, text=True)
         rss_peak = 0
         while probe.poll() is None or gen.poll() is None:
-            rss_peak = max(rss_peak, proc_status(cp.p.pid)[0])
+            rss_peak = max(rss_peak, attack.rss_kib(cp)[0])
             time.sleep(0.1)
         gen_out, gen_err = gen.communicate(timeout=5)
         probe_out, probe_err = probe.communicate(timeout=5)
@@ -237,6 +236,12 @@ def ratio(x, y):
     return "%.2f" % (x / y) if y else "n/a"
 
 
+def cores_busy(a, b):
+    return ", ".join("%.0f %% (%.0f %%)" % (100.0 * (y[0] - x[0]) / max(y[2] - x[2], 1),
+                                          100.0 * (y[1] - x[1]) / max(y[2] - x[2], 1))
+                     for x, y in zip(a["cores"], b["cores"]))
+
+
 def cpu_share(a, b):
     return "%.0f %%" % (100.0 * (b["cpu"] - a["cpu"]) / max(b["t"] - a["t"], 1e-9))
 
@@ -252,15 +257,16 @@ def print_service(base, loaded, after):
                     name, phase, s["sent"], s["answered"], s["lost"], s["rate"], s["p50"],
                     s["p99"]))
     print()
-    print("| stream | answered/s flood/unloaded | p50 flood/unloaded | p99 flood/unloaded "
-          "| answered/s recovered/unloaded |")
-    print("|---|---:|---:|---:|---:|")
+    print("| stream | flood / baseline | answered/s | p50 | p99 |")
+    print("|---|---|---:|---:|---:|")
     for name in ("etr-registrations", "itr-resolutions"):
-        u, f, r = base.get(name), loaded.get(name), after.get(name)
-        if u and f:
-            print("| %s | %s | %s | %s | %s |" % (
-                name, ratio(f["rate"], u["rate"]), ratio(f["p50"], u["p50"]),
-                ratio(f["p99"], u["p99"]), ratio(r["rate"], u["rate"]) if r else "n/a"))
+        f = loaded.get(name)
+        for phase, r in (("unloaded", base), ("recovered", after)):
+            b = r.get(name)
+            if f and b:
+                print("| %s | flood / %s | %s | %s | %s |" % (
+                    name, phase, ratio(f["rate"], b["rate"]), ratio(f["p50"], b["p50"]),
+                    ratio(f["p99"], b["p99"])))
 
 
 def print_resources(s, loaded, snaps, rss_peak):
@@ -286,6 +292,10 @@ def print_resources(s, loaded, snaps, rss_peak):
         warm["hwm"], after["hwm"]))
     print("| lispgw-cp CPU, unloaded / flood / recovered (of one core) | %s / %s / %s |" % (
         cpu_share(warm, before), cpu_share(before, after), cpu_share(after, end)))
+    print("| cores 0 and 1 busy (stolen by the hypervisor), every process of the machine: "
+          "unloaded / flood / recovered "
+          "| %s / %s / %s |" % (cores_busy(warm, before), cores_busy(before, after),
+                                cores_busy(after, end)))
     print("| log written during the flood (bytes) | %d |" % (after["log"] - before["log"]))
 
 
@@ -357,25 +367,23 @@ def main():
         tool(args, p)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     c = Checks("flood")
-    ns = Namespaces("fl")
-    workdir = tempfile.mkdtemp(prefix="lispgw-flood-")
-    cp = None
+    lab = attack.Lab("fl")
     try:
-        victim, internet = build_net(ns)
-        cp, api = start_cp(args, victim, workdir)
+        cp, api = start_cp(args, lab)
+        internet = lab.attacker
         print("== warm-up: %d EIDs ==" % args.eids)
         run_probe(args, internet, 0.001, warmup=True)
-        warm = snapshot(api, cp, victim)
+        warm = snapshot(lab, api, cp)
         print("== unloaded, %.0f s ==" % args.phase)
         base = run_probe(args, internet, args.phase)
-        before = snapshot(api, cp, victim)
+        before = snapshot(lab, api, cp)
         print("== flood: %s packets/s for %.0f s, probe %.0f s inside ==" % (
             args.rate or "as many", args.seconds, args.probe))
-        sent, loaded, rss_peak = flood_phase(args, internet, api, cp, victim)
-        after = snapshot(api, cp, victim)
+        sent, loaded, rss_peak = flood_phase(args, internet, cp)
+        after = snapshot(lab, api, cp)
         print("== recovered, %.0f s ==" % args.phase)
         after_phase = run_probe(args, internet, args.phase)
-        end = snapshot(api, cp, victim)
+        end = snapshot(lab, api, cp)
         checks(c, args, cp, sent, loaded, after_phase, (before, after))
         print("\n---- summary (docs/BENCHMARKS.md, \"Flood\") ----")
         print("flood.py --rate %d --seconds %g --sources %d --mix %s --eids %d; %d cores; %s" % (
@@ -389,10 +397,7 @@ def main():
     except (RuntimeError, OSError, subprocess.SubprocessError) as e:
         c.fail("flood benchmark: %s" % e)
     finally:
-        if cp is not None:
-            cp.stop()
-        ns.close_namespaces()
-        shutil.rmtree(workdir, ignore_errors=True)
+        lab.close()
     c.exit()
 
 

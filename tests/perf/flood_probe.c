@@ -11,15 +11,18 @@
  *     --seconds S        how long both streams run (10)
  *     --warmup           first register every EID once (64 in flight)
  *     --reg-rate R, --reg-window W    the ETR: Map-Registers with
- *                        want-map-notify, at most R a second (0: no cap) and
- *                        W unanswered at a time (1000, 8)
+ *                        want-map-notify, R a second (0: as many as the
+ *                        window allows) and at most W unanswered (1000)
  *     --req-rate R, --req-window W    the ITR: ECM Map-Requests for the
- *                        registered EIDs (80, 8: under the Map-Resolver's
+ *                        registered EIDs (80: under the Map-Resolver's
  *                        default 100 a second per source)
  *     --timeout-ms T     an unanswered message counts as lost after T (1000)
  *
  * Each stream keeps up to W messages in flight, each with its own nonce;
- * its answer (Map-Notify, Map-Reply) is matched by nonce and timed.  Prints
+ * its answer (Map-Notify, Map-Reply) is matched by nonce and timed.  W
+ * defaults to a timeout's worth of the rate (at least 8), so that the rate
+ * offered holds while messages are lost; with rate 0 the window alone
+ * paces the stream (a closed loop).  Prints
  * one line per stream: sent, answered, lost, answered per second, latency
  * p50 / p99 in microseconds.
  */
@@ -40,7 +43,7 @@
 
 #define MSG_MAX		512
 #define BATCH		32
-#define WINDOW_MAX	256
+#define WINDOW_MAX	4096
 
 struct slot {
 	uint64_t nonce;
@@ -261,6 +264,15 @@ static void report(struct stream *s, double secs)
 	       s->nlat ? s->lat_us[s->nlat * 99 / 100] : 0);
 }
 
+/* A timeout's worth of the rate, at least 8, unless given. */
+static void window_default(const struct probe *pr, struct stream *s)
+{
+	double w = s->rate * (double)pr->timeout_ns / 1e9;
+
+	if (!s->window)
+		s->window = w < 8 ? 8 : w > WINDOW_MAX ? WINDOW_MAX : (unsigned int)w;
+}
+
 static void warmup(const struct probe *pr, struct stream *etr)
 {
 	struct stream w = *etr;
@@ -297,9 +309,9 @@ int main(int argc, char **argv)
 	struct probe pr = { .ms = { .sin_family = AF_INET, .sin_port = htons(LISP_CONTROL_PORT) },
 			    .eids = 1000, .timeout_ns = 1000000000ull };
 	struct stream etr = { .name = "etr-registrations", .reply_type = LISP_MAP_NOTIFY,
-			      .rate = 1000, .window = 8 };
+			      .rate = 1000 };
 	struct stream itr = { .name = "itr-resolutions", .reply_type = LISP_MAP_REPLY,
-			      .rate = 80, .window = 8 };
+			      .rate = 80 };
 	const char *src = NULL, *base = "[1000]10.0.0.0/32";
 	double seconds = 10;
 	int c, do_warmup = 0;
@@ -321,6 +333,8 @@ int main(int argc, char **argv)
 		default: usage();
 		}
 	}
+	window_default(&pr, &etr);
+	window_default(&pr, &itr);
 	if (optind != argc - 1 || !src || !pr.key || pr.eids < 1 || seconds <= 0 ||
 	    etr.window < 1 || etr.window > WINDOW_MAX || itr.window < 1 ||
 	    itr.window > WINDOW_MAX || inet_pton(AF_INET, argv[optind], &pr.ms.sin_addr) != 1)
