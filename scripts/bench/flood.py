@@ -12,8 +12,8 @@ In the attacker namespace, on core 0: tests/perf/flood_probe (a legitimate
 ETR registering EIDs with want-map-notify and an ITR resolving them with
 ECM Map-Requests, both from 10.77.0.2) and tests/perf/flood_gen (the
 flood: a raw socket, one packet per spoofed source in a pool, paced).
-lispgw-cp and the probe run at nice -10, above the machine's other work
-and the flood's sender.  Phases, one daemon:
+lispgw-cp and the probe run at nice -10, each in a session (autogroup) of
+its own, above the machine's other work and the flood's sender.  Phases, one daemon:
 
   warm-up    the ETR registers every EID once;
   unloaded   the ETR and the ITR alone (the baseline of this run);
@@ -45,10 +45,12 @@ from lispgwlab.daemons import Proc, binary  # noqa: E402
 from lispgwlab.netns import nsexec, sh, unavailable  # noqa: E402
 
 VICTIM, INTERNET = attack.VICTIM4, attack.ATTACKER4
-# Above the other processes of a shared machine (and the flood's sender):
-# what is measured is what the flood does to lispgw-cp, not what a compile
-# next to it does.
-NICE = ["nice", "-n", "-10"]
+# lispgw-cp and the probe above the other work of a shared machine (and
+# the flood's sender): what is measured is what the flood does to
+# lispgw-cp, not what a compile next to it does.  With autogroups
+# (sched_autogroup_enabled) nice only ranks processes of one session, so
+# each runs in a session of its own whose group gets nice -10 (raised()).
+RAISED = ["setsid", "nice", "-n", "-10"]
 KEY, TOKEN = "flood-bench-key", "flood-bench-token-77"
 CONF = """roles: [map-server, map-resolver]
 log-level: warning
@@ -104,14 +106,38 @@ def start_cp(args, lab):
     """lispgw-cp in the victim namespace, on the last core, once REST answers."""
     conf = lab.write("cp", CONF % {"victim": VICTIM, "token": TOKEN, "key": KEY})
     cpu = str(args.cores - 1)
-    cp = Proc(NICE + ["taskset", "-c", cpu, binary("lispgw-cp", args.build), "-c", conf],
+    cp = Proc(RAISED + ["taskset", "-c", cpu, binary("lispgw-cp", args.build), "-c", conf],
               os.path.join(lab.dir, "cp.log"), ns=lab.victim, merge=True)
     lab.procs["cp"] = cp
     api = lab.api(TOKEN)
     api.timeout = 10
     if not api.ready(timeout=10):
         raise RuntimeError("lispgw-cp did not answer REST: " + cp.text()[-2000:])
+    raised(cp.p.pid, "lispgw-cp")
     return cp, api
+
+
+def raised(pid, comm):
+    """Gives pid's autogroup (its own session, RAISED) nice -10, once pid
+    is comm: before its setsid the group would be ours."""
+    deadline = time.time() + 5
+    try:
+        while time.time() < deadline:
+            with open("/proc/%d/comm" % pid) as f:
+                if f.read().strip() == comm:
+                    break
+            time.sleep(0.005)
+        with open("/proc/%d/autogroup" % pid, "w") as f:
+            f.write("-10")
+    except OSError:
+        pass    # no autogroups (then nice does it), or pid gone
+
+
+def start_probe(args, internet, seconds, warmup=False):
+    p = subprocess.Popen(probe_cmd(args, internet, seconds, warmup), stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, text=True)
+    raised(p.pid, "flood_probe")
+    return p
 
 
 def cpu_seconds(pid):
@@ -166,7 +192,7 @@ def snapshot(lab, api, cp):
 
 
 def probe_cmd(args, internet, seconds, warmup=False):
-    cmd = NICE + ["taskset", "-c", "0", tool(args, "flood_probe"), "--src", INTERNET, "--key", KEY,
+    cmd = RAISED + ["taskset", "-c", "0", tool(args, "flood_probe"), "--src", INTERNET, "--key", KEY,
            "--eids", args.eids, "--seconds", seconds, "--reg-rate", args.reg_rate,
            "--req-rate", args.req_rate, VICTIM]
     return nsexec(internet, *(cmd[:-1] + (["--warmup"] if warmup else []) + cmd[-1:]))
@@ -184,11 +210,16 @@ def parse_probe(text):
 
 
 def run_probe(args, internet, seconds, warmup=False):
-    out = subprocess.run(probe_cmd(args, internet, seconds, warmup), capture_output=True,
-                         text=True, timeout=seconds + 20)
-    sys.stdout.write(out.stdout)
-    sys.stderr.write(out.stderr)
-    return parse_probe(out.stdout)
+    p = start_probe(args, internet, seconds, warmup)
+    try:
+        out, err = p.communicate(timeout=seconds + 20)
+    finally:
+        if p.poll() is None:
+            p.kill()
+            p.wait()
+    sys.stdout.write(out)
+    sys.stderr.write(err)
+    return parse_probe(out)
 
 
 def flood_phase(args, internet, cp):
@@ -202,8 +233,7 @@ def flood_phase(args, internet, cp):
     probe = None
     try:
         time.sleep(1.0)
-        probe = subprocess.Popen(probe_cmd(args, internet, args.probe), stdout=subprocess.PIPE,
-                                 stderr=subprocess.PIPE, text=True)
+        probe = start_probe(args, internet, args.probe)
         rss_peak = 0
         while probe.poll() is None or gen.poll() is None:
             rss_peak = max(rss_peak, attack.rss_kib(cp)[0])
