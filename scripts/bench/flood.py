@@ -316,8 +316,8 @@ def print_resources(s, loaded, snaps, rss_peak):
                                                                    "udp.0.rx_packets"))
     print("| bytes out / bytes in on the victim's link | %d / %d = %s |" % (
         k("eth0.tx_bytes"), k("eth0.rx_bytes"), ratio(k("eth0.tx_bytes"), k("eth0.rx_bytes"))))
-    print("| lispgw-cp VmRSS after warm-up / peak during the flood (KiB) | %d / %d |" % (
-        warm["rss"], rss_peak))
+    print("| lispgw-cp VmRSS after warm-up / peak during the flood / after the recovered "
+          "phase (KiB) | %d / %d / %d |" % (warm["rss"], rss_peak, end["rss"]))
     print("| lispgw-cp VmHWM after warm-up / after the flood (KiB) | %d / %d |" % (
         warm["hwm"], after["hwm"]))
     print("| lispgw-cp CPU, unloaded / flood / recovered (of one core) | %s / %s / %s |" % (
