@@ -76,7 +76,7 @@ def parse_args():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--smoke", action="store_true", help="3 s at 5,000/s, short phases")
     ap.add_argument("--rate", type=int, help="flood packets/s (100000; smoke 5000)")
-    ap.add_argument("--seconds", type=float, help="flood duration (15; smoke 3)")
+    ap.add_argument("--seconds", type=float, help="flood duration, 1..60 s (15; smoke 3)")
     ap.add_argument("--sources", type=int, default=65536, help="spoofed sources (65536)")
     ap.add_argument("--mix", default="1,1,1,1",
                     help="weights: junk, Map-Request, ECM Map-Request, bad-HMAC Map-Register")
@@ -86,6 +86,8 @@ def parse_args():
     ap.add_argument("--build", default=os.environ.get("LISPGW_BUILD",
                                                       os.path.join(REPO, "build")))
     a = ap.parse_args()
+    if a.seconds is not None and not 1 <= a.seconds <= 60:
+        ap.error("--seconds: 1..60 (the whole run stays under 2 minutes)")
     a.rate = a.rate if a.rate is not None else (5000 if a.smoke else 100000)
     a.seconds = a.seconds or (3.0 if a.smoke else 15.0)
     a.eids = a.eids or (100 if a.smoke else 1000)
@@ -359,12 +361,13 @@ def print_counters(s, loaded, before, after):
     print()
     print("Random junk reads partly as other types (its decode errors are in the list).")
     print()
-    print("| counter (/api/v1/stats) | during the flood |")
-    print("|---|---:|")
+    print("| counter (/api/v1/stats) | before the flood | after | during |")
+    print("|---|---:|---:|---:|")
     for key in sorted(after["stats"]):
         d = delta(before, after, key)
         if d and not key.startswith(("uptime", "rest.", "evloop.")):
-            print("| `%s` | %d |" % (key, d))
+            print("| `%s` | %d | %d | %d |" % (key, before["stats"].get(key, 0),
+                                              after["stats"][key], d))
 
 
 def checks(c, args, cp, sent, loaded, after_phase, snaps):
