@@ -30,28 +30,14 @@
 #include <unistd.h>
 
 #include "inet_hdr.h"
-#include "lisp_auth.h"
 #include "lisp_msg.h"
+#include "perf_msg.h"
 
 #define BATCH	64
 #define MSG_MAX	512
 #define WINDOW_DEFAULT 256
 
 static uint8_t build_scratch[MSG_MAX];	/* the message being built */
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
-static void die(const char *what)
-{
-	perror(what);
-	exit(1);
-}
 
 struct gen {
 	int fd;
@@ -67,25 +53,13 @@ struct gen {
 
 static void gen_open(struct gen *g, const char *dst)
 {
-	struct sockaddr_in local = { .sin_family = AF_INET };
-	socklen_t len = sizeof(local);
-	int buf = 8 << 20;
+	const char *src = getenv("CP_LOADGEN_SRC") ? getenv("CP_LOADGEN_SRC") : "127.0.0.1";
 
-	g->fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0);
-	if (g->fd < 0)
-		die("socket");
-	setsockopt(g->fd, SOL_SOCKET, SO_RCVBUF, &buf, sizeof(buf));
-	setsockopt(g->fd, SOL_SOCKET, SO_SNDBUF, &buf, sizeof(buf));
-	if (inet_pton(AF_INET, getenv("CP_LOADGEN_SRC") ? getenv("CP_LOADGEN_SRC") : "127.0.0.1",
-		      &local.sin_addr) != 1) {
+	g->fd = perf_udp_open(src, 8 << 20, &g->local, &g->local_port);
+	if (g->fd < 0) {
 		fprintf(stderr, "bad CP_LOADGEN_SRC\n");
 		exit(2);
 	}
-	if (bind(g->fd, (struct sockaddr *)&local, sizeof(local)) < 0)
-		die("bind");
-	getsockname(g->fd, (struct sockaddr *)&local, &len);
-	g->local_port = ntohs(local.sin_port);
-	lisp_addr_set_v4(&g->local, &local.sin_addr);
 	g->dst.sin_family = AF_INET;
 	g->dst.sin_port = htons(LISP_CONTROL_PORT);
 	if (inet_pton(AF_INET, dst, &g->dst.sin_addr) != 1) {
@@ -94,41 +68,16 @@ static void gen_open(struct gen *g, const char *dst)
 	}
 }
 
-/* The i-th host EID after the base. */
-static void eid_at(const struct gen *g, uint64_t i, struct lisp_prefix *p)
-{
-	uint32_t v = (uint32_t)g->base.addr.v4[0] << 24 | (uint32_t)g->base.addr.v4[1] << 16 |
-		     (uint32_t)g->base.addr.v4[2] << 8 | g->base.addr.v4[3];
-
-	*p = g->base;
-	p->plen = 32;
-	v += (uint32_t)i;
-	p->addr.v4[0] = (uint8_t)(v >> 24);
-	p->addr.v4[1] = (uint8_t)(v >> 16);
-	p->addr.v4[2] = (uint8_t)(v >> 8);
-	p->addr.v4[3] = (uint8_t)v;
-}
-
 static size_t build_register(struct gen *g, uint64_t seq, const char *key, uint8_t *buf)
 {
-	struct lisp_locator loc = { .priority = 1, .weight = 100, .flags = LISP_LOC_F_REACH };
-	struct lisp_record rec = { .ttl = 1440, .authoritative = true, .loc_count = 1,
-				   .locs = &loc };
-	struct lisp_map_register m = { .type = LISP_MAP_REGISTER, .proxy_reply = true,
-				       .want_notify = true, .xtr_id_present = true,
-				       .nonce = seq + 1, .alg_id = LISP_AUTH_HMAC_SHA256_128,
-				       .record_count = 1, .records = &rec };
-	struct lisp_waddr inner;
+	uint8_t xtr_id[LISP_XTR_ID_LEN];
 	struct lisp_prefix p;
 	ssize_t n;
 
-	memset(m.xtr_id, 0xbe, LISP_XTR_ID_LEN);
-	eid_at(g, seq, &p);
-	lisp_waddr_from_prefix(&rec.eid, &inner, &p);
-	rec.mask_len = 32;
-	lisp_waddr_from_addr(&loc.addr, &g->local);
-	n = lisp_map_register_encode(&m, buf, MSG_MAX, NULL);
-	if (n < 0 || lisp_auth_sign(buf, (size_t)n, key, strlen(key), NULL) < 0) {
+	memset(xtr_id, 0xbe, sizeof(xtr_id));
+	perf_eid_host(&g->base, seq, &p);
+	n = perf_map_register(&p, &g->local, seq + 1, xtr_id, key, buf, MSG_MAX);
+	if (n < 0) {
 		fprintf(stderr, "cannot build Map-Register\n");
 		exit(1);
 	}
@@ -137,28 +86,12 @@ static size_t build_register(struct gen *g, uint64_t seq, const char *key, uint8
 
 static size_t build_request(struct gen *g, uint64_t seq, uint64_t space, uint8_t *buf)
 {
-	struct lisp_request_record rec = { 0 };
-	struct lisp_map_request req = { .nonce = seq, .itr_rloc_count = 1, .record_count = 1,
-					.records = &rec };
-	struct lisp_ecm ecm = { .ip_version = 4, .ttl = 64, .inner_dport = LISP_CONTROL_PORT };
-	struct lisp_waddr itr, inner;
 	struct lisp_prefix p;
-	uint8_t mreq[MSG_MAX];
 	ssize_t n;
 
 	/* A multiplicative walk: every EID of the space, none twice in a row. */
-	eid_at(g, (seq * 2654435761u) % space, &p);
-	lisp_waddr_from_prefix(&rec.eid, &inner, &p);
-	rec.mask_len = 32;
-	lisp_waddr_from_addr(&itr, &g->local);
-	req.itr_rlocs = &itr;
-	n = lisp_map_request_encode(&req, mreq, sizeof(mreq), NULL);
-	ecm.inner_src = g->local;
-	ecm.inner_dst = p.addr;
-	ecm.inner_sport = g->local_port;
-	ecm.payload = mreq;
-	ecm.payload_len = (size_t)n;
-	n = lisp_ecm_encode(&ecm, buf, MSG_MAX, NULL);
+	perf_eid_host(&g->base, (seq * 2654435761u) % space, &p);
+	n = perf_ecm_map_request(&p, &g->local, g->local_port, seq, buf, MSG_MAX);
 	if (n < 0) {
 		fprintf(stderr, "cannot build ECM\n");
 		exit(1);
@@ -196,7 +129,7 @@ static void run(struct gen *g, uint64_t count, unsigned int window, uint8_t repl
 	static uint8_t txbuf[BATCH][MSG_MAX], rxbuf[BATCH][MSG_MAX];
 	struct mmsghdr tx[BATCH], rx[BATCH];
 	struct iovec txv[BATCH], rxv[BATCH];
-	uint64_t start = now_ns(), last_progress = start;
+	uint64_t start = perf_now_ns(), last_progress = start;
 
 	for (int i = 0; i < BATCH; i++) {
 		rxv[i] = (struct iovec){ rxbuf[i], MSG_MAX };
@@ -214,15 +147,15 @@ static void run(struct gen *g, uint64_t count, unsigned int window, uint8_t repl
 			tx[n] = (struct mmsghdr){ .msg_hdr = { .msg_name = &g->dst,
 							       .msg_namelen = sizeof(g->dst),
 							       .msg_iov = &txv[n], .msg_iovlen = 1 } };
-			g->sent_at[g->sent % (count ? count : 1)] = now_ns();
+			g->sent_at[g->sent % (count ? count : 1)] = perf_now_ns();
 			g->sent++;
 			n++;
 		}
 		if (n && sendmmsg(g->fd, tx, n, 0) < 0 && errno != EAGAIN)
-			die("sendmmsg");
+			perf_die("sendmmsg");
 		got = recvmmsg(g->fd, rx, BATCH, MSG_DONTWAIT, NULL);
 		if (got < 0 && errno != EAGAIN)
-			die("recvmmsg");
+			perf_die("recvmmsg");
 		for (int i = 0; i < got; i++) {
 			uint64_t nonce;
 
@@ -234,12 +167,12 @@ static void run(struct gen *g, uint64_t count, unsigned int window, uint8_t repl
 				nonce -= 1;	/* registers used seq + 1 */
 			if (nonce < count && g->nlat < count)
 				g->lat_us[g->nlat++] =
-					(uint32_t)((now_ns() - g->sent_at[nonce]) / 1000);
+					(uint32_t)((perf_now_ns() - g->sent_at[nonce]) / 1000);
 			g->received++;
 		}
 		if (got > 0)
-			last_progress = now_ns();
-		else if (now_ns() - last_progress > 2000000000ull)
+			last_progress = perf_now_ns();
+		else if (perf_now_ns() - last_progress > 2000000000ull)
 			break;	/* 2 s without an answer: the rest is lost */
 		if (got <= 0 && g->sent - g->received >= window) {
 			struct pollfd pfd = { g->fd, POLLIN, 0 };
@@ -248,7 +181,7 @@ static void run(struct gen *g, uint64_t count, unsigned int window, uint8_t repl
 		}
 	}
 	{
-		double secs = (double)(now_ns() - start) / 1e9;
+		double secs = (double)(perf_now_ns() - start) / 1e9;
 
 		qsort(g->lat_us, g->nlat, sizeof(*g->lat_us), cmp_u32);
 		printf("sent %llu answered %llu lost %llu errors %llu in %.3f s: %.0f per second; "
@@ -293,7 +226,7 @@ int main(int argc, char **argv)
 	g.sent_at = calloc(count ? count : 1, sizeof(*g.sent_at));
 	g.lat_us = calloc(count ? count : 1, sizeof(*g.lat_us));
 	if (!g.sent_at || !g.lat_us)
-		die("calloc");
+		perf_die("calloc");
 	if (strcmp(argv[1], "register") == 0) {
 		run(&g, count, window, LISP_MAP_NOTIFY, build_reg_cb, argv[4]);
 	} else if (strcmp(argv[1], "echo") == 0) {
