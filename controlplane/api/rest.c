@@ -42,9 +42,9 @@
 #include "rest_conns.h"
 #include "rest_priv.h"
 
-/* Connections accepted per readable turn of the listener: libmicrohttpd
- * runs between two batches, so a request already sent is read before the
- * next batch can evict it. */
+/* Connections accepted per readable turn of the listener.  libmicrohttpd
+ * runs after each, so that a request already sent is read before the next
+ * newcomer can close its connection to make room. */
 #define REST_ACCEPT_BATCH	16
 /* After EMFILE and the like: the listener rests this long. */
 #define REST_ACCEPT_PAUSE_MS	100
@@ -577,8 +577,8 @@ static void on_listen_fd(int fd, unsigned int events, void *arg)
 			break;	/* EAGAIN, or the client gave up (ECONNABORTED) */
 		}
 		conn_hand_over(rest, c, &ss, len);
+		rest_run(rest);
 	}
-	rest_run(rest);
 }
 
 static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
