@@ -16,6 +16,14 @@
  * 413 included, so that it goes out after the whole body was read and the
  * connection can be kept alive.  The token is checked on the headers, and
  * the body of a request without it is read and dropped, never buffered.
+ *
+ * Connections: the listening socket is ours, not libmicrohttpd's
+ * (MHD_USE_NO_LISTEN_SOCKET), so that each accepted socket goes through the
+ * connection table (rest_conns.h) before MHD_add_connection(): a full table
+ * closes its oldest incomplete connection rather than leave the newcomer
+ * in the backlog behind slow clients.  The table learns each connection's
+ * phase from the callbacks below (head complete, body complete, response
+ * sent) and a timer closes those past their header or body deadline.
  */
 #include "rest.h"
 
@@ -26,23 +34,60 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <microhttpd.h>
 
 #include "log.h"
+#include "rest_conns.h"
 #include "rest_priv.h"
+
+/* Connections accepted per readable turn of the listener.  libmicrohttpd
+ * runs after each, so that a request already sent is read before the next
+ * newcomer can close its connection to make room. */
+#define REST_ACCEPT_BATCH	16
+/* After EMFILE and the like: the listener rests this long. */
+#define REST_ACCEPT_PAUSE_MS	100
+/* Newcomers to a full table waiting for their request head at once. */
+#define REST_PENDING_MAX	256
+/* A head longer than this, peeked at, is taken as incomplete. */
+#define REST_PEEK_MAX		4096
+
+struct rest;
+
+/* A newcomer to a full table: it may close an incomplete connection once
+ * its whole request head is there (rest_conns.h); it gets rest.full-wait. */
+struct rest_pending {
+	struct rest *rest;
+	int fd;				/* -1: free */
+	uint64_t since_ms;
+	struct sockaddr_storage peer;
+	socklen_t peer_len;
+};
 
 struct rest {
 	struct cp *cp;
 	struct MHD_Daemon *daemon;
 	int epoll_fd;
-	struct evtimer timer;
+	int listen_fd;
+	struct evtimer timer;		/* libmicrohttpd's own timeouts */
+	struct evtimer deadline;	/* the table's header and body deadlines */
+	struct evtimer accept_retry;
+	bool accept_paused;
+	struct rest_conns conns;
+	struct rest_conn *adding;	/* between accept and NOTIFY_CONNECTION */
+	unsigned int idle_s;
+	uint32_t full_wait_ms;
+	struct rest_pending pending[REST_PENDING_MAX];
 	char *token;
 	size_t token_len;
 	struct cp_config_rest conf;	/* address, port, enabled as started */
 	uint16_t port;
 	struct rest_counters c;
 	struct log_ratelimit rl;
+	/* libmicrohttpd's own lines: every connection shut down here is one
+	 * ("closed by remote side"), they must not silence ours. */
+	struct log_ratelimit mhd_rl;
 };
 
 /* One request between the access handler's first and last calls. */
@@ -230,6 +275,24 @@ static int body_append(struct rest_conn_req *cr, const char *data, size_t n)
 	return 0;
 }
 
+/* The table's entry of a connection (NULL for none). */
+static struct rest_conn *conn_entry(struct MHD_Connection *conn)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+
+	return ci ? ci->socket_context : NULL;
+}
+
+static void conn_phase(struct rest *rest, struct MHD_Connection *conn,
+		       enum rest_conn_phase phase)
+{
+	struct rest_conn *rc = conn_entry(conn);
+
+	if (rc)
+		rest_conn_enter(&rest->conns, rc, phase, evloop_now_ms(rest->cp->loop));
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
 				  const char *method, const char *version,
 				  const char *upload_data, size_t *upload_data_size,
@@ -250,6 +313,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 			return MHD_NO;
 		cr->authorized = (r && r->public) || authorized(rest, conn);
 		*con_cls = cr;
+		conn_phase(rest, conn, REST_CONN_BODY);	/* the head is complete */
 		return MHD_YES;
 	}
 	if (*upload_data_size) {
@@ -260,6 +324,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		return MHD_YES;
 	}
 	rest->c.requests++;
+	conn_phase(rest, conn, REST_CONN_SERVING);
 	rq = (struct rest_req){
 		.cp = rest->cp,
 		.rest = rest,
@@ -287,10 +352,12 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 			 enum MHD_RequestTerminationCode toe)
 {
 	struct rest_conn_req *cr = *con_cls;
+	struct rest *rest = cls;
 
-	(void)cls;
-	(void)conn;
-	(void)toe;
+	if (toe == MHD_REQUEST_TERMINATED_TIMEOUT_REACHED)
+		rest->c.closed_idle++;
+	/* Kept alive: the next request's head is due from now. */
+	conn_phase(rest, conn, REST_CONN_HEAD);
 	if (cr) {
 		free(cr->body);
 		free(cr);
@@ -310,10 +377,229 @@ static void rest_timer_rearm(struct rest *rest)
 		evtimer_cancel(rest->cp->loop, &rest->timer);
 }
 
+static void rest_deadline_rearm(struct rest *rest)
+{
+	uint64_t at = rest_conns_next_deadline(&rest->conns);
+	uint64_t now = evloop_now_ms(rest->cp->loop);
+
+	for (size_t i = 0; i < REST_PENDING_MAX; i++)
+		if (rest->pending[i].fd >= 0 && rest->pending[i].since_ms + rest->full_wait_ms < at)
+			at = rest->pending[i].since_ms + rest->full_wait_ms;
+
+	if (at == UINT64_MAX)
+		evtimer_cancel(rest->cp->loop, &rest->deadline);
+	else
+		evtimer_arm(rest->cp->loop, &rest->deadline, at > now ? at - now : 0);
+}
+
 static void rest_run(struct rest *rest)
 {
 	MHD_run(rest->daemon);
 	rest_timer_rearm(rest);
+	rest_deadline_rearm(rest);
+}
+
+static void on_listen_fd(int fd, unsigned int events, void *arg);
+
+/* A 503 tried once, never waited on, then the close. */
+static void refuse(struct rest *rest, int fd, const struct sockaddr_storage *peer,
+		   const char *why)
+{
+	static const char busy[] = "HTTP/1.1 503 Service Unavailable\r\nRetry-After: 1\r\n"
+				   "Content-Length: 0\r\nConnection: close\r\n\r\n";
+	char a[INET6_ADDRSTRLEN];
+	const void *ip = peer->ss_family == AF_INET6
+				 ? (const void *)&((const struct sockaddr_in6 *)peer)->sin6_addr
+				 : (const void *)&((const struct sockaddr_in *)peer)->sin_addr;
+
+	if (why) {
+		rest->c.refused_full++;
+		if (!inet_ntop(peer->ss_family, ip, a, sizeof(a)))
+			snprintf(a, sizeof(a), "?");
+		log_ratelimited(&rest->conns.rl, LOG_LEVEL_WARN,
+				"rest: refused a connection from %s: the table is full and %s", a,
+				why);
+	}
+	send(fd, busy, sizeof(busy) - 1, MSG_DONTWAIT | MSG_NOSIGNAL);
+	close(fd);
+}
+
+/* 1: a whole request head waits in the socket; 0: nothing yet; -1: part
+ * of one (a slow client), the end of the stream, or an error. */
+static int head_arrived(int fd)
+{
+	char buf[REST_PEEK_MAX];
+	ssize_t n = recv(fd, buf, sizeof(buf), MSG_PEEK | MSG_DONTWAIT);
+
+	if (n < 0)
+		return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : -1;
+	return n > 0 && memmem(buf, (size_t)n, "\r\n\r\n", 4) ? 1 : -1;
+}
+
+static void pending_free(struct rest *rest, struct rest_pending *p)
+{
+	evloop_fd_del(rest->cp->loop, p->fd);
+	p->fd = -1;
+}
+
+static void conn_hand_over(struct rest *rest, int fd, const struct sockaddr_storage *ss,
+			   socklen_t len);
+
+static void on_pending_fd(int fd, unsigned int events, void *arg)
+{
+	struct rest_pending *p = arg;
+	struct rest *rest = p->rest;
+	struct sockaddr_storage peer = p->peer;
+	socklen_t len = p->peer_len;
+
+	(void)events;
+	pending_free(rest, p);
+	if (head_arrived(fd) == 1)
+		conn_hand_over(rest, fd, &peer, len);
+	else
+		refuse(rest, fd, &peer, "its request head came in parts");
+	rest_run(rest);
+}
+
+/* Waits for fd's head; the oldest waiting is refused when all wait. */
+static void pending_add(struct rest *rest, int fd, const struct sockaddr_storage *ss,
+			socklen_t len)
+{
+	struct rest_pending *p = &rest->pending[0];
+
+	for (size_t i = 0; i < REST_PENDING_MAX; i++) {
+		if (rest->pending[i].fd < 0) {
+			p = &rest->pending[i];
+			break;
+		}
+		if (rest->pending[i].since_ms < p->since_ms)
+			p = &rest->pending[i];
+	}
+	if (p->fd >= 0) {
+		int old = p->fd;
+
+		pending_free(rest, p);
+		refuse(rest, old, &p->peer, "more newcomers than it can wait for");
+	}
+	if (evloop_fd_add(rest->cp->loop, fd, EV_READ, on_pending_fd, p) < 0) {
+		refuse(rest, fd, ss, "its head cannot be waited for");
+		return;
+	}
+	*p = (struct rest_pending){ .rest = rest, .fd = fd, .peer = *ss, .peer_len = len,
+				    .since_ms = evloop_now_ms(rest->cp->loop) };
+}
+
+static void on_deadline(struct evtimer *t, void *arg)
+{
+	struct rest *rest = arg;
+	uint64_t now = evloop_now_ms(rest->cp->loop);
+
+	(void)t;
+	rest_conns_expire(&rest->conns, now);
+	for (size_t i = 0; i < REST_PENDING_MAX; i++) {
+		struct rest_pending *p = &rest->pending[i];
+		int fd = p->fd;
+
+		if (fd >= 0 && now - p->since_ms >= rest->full_wait_ms) {
+			pending_free(rest, p);
+			refuse(rest, fd, &p->peer, "its request head did not come in time");
+		}
+	}
+	rest_run(rest);		/* libmicrohttpd closes what was shut down */
+}
+
+static void accept_pause(struct rest *rest, int err)
+{
+	log_ratelimited(&rest->rl, LOG_LEVEL_WARN, "rest: cannot accept: %s; the listener "
+			"rests %d ms", strerror(err), REST_ACCEPT_PAUSE_MS);
+	if (evloop_fd_del(rest->cp->loop, rest->listen_fd) == 0)
+		rest->accept_paused = true;
+	evtimer_arm(rest->cp->loop, &rest->accept_retry, REST_ACCEPT_PAUSE_MS);
+}
+
+static void on_accept_retry(struct evtimer *t, void *arg)
+{
+	struct rest *rest = arg;
+
+	(void)t;
+	if (rest->accept_paused &&
+	    evloop_fd_add(rest->cp->loop, rest->listen_fd, EV_READ, on_listen_fd, rest) == 0)
+		rest->accept_paused = false;
+}
+
+/* One accepted socket: through the table, then to libmicrohttpd (which
+ * owns and closes it from then on, even when it fails).  A newcomer to a
+ * full table waits for its head (pending_add) unless it is there. */
+static void conn_hand_over(struct rest *rest, int fd, const struct sockaddr_storage *ss,
+			   socklen_t len)
+{
+	const struct sockaddr *sa = (const struct sockaddr *)ss;
+	uint64_t now = evloop_now_ms(rest->cp->loop);
+	struct rest_conn *rc = rest_conns_admit(&rest->conns, fd, sa, len, now, false);
+	int head;
+
+	if (!rc && errno == EAGAIN) {
+		head = head_arrived(fd);
+		if (head == 0) {
+			pending_add(rest, fd, ss, len);
+			return;
+		}
+		if (head < 0) {
+			refuse(rest, fd, ss, "its request head came in parts");
+			return;
+		}
+		rc = rest_conns_admit(&rest->conns, fd, sa, len, now, true);
+	}
+	if (!rc) {
+		refuse(rest, fd, ss, NULL);	/* counted by the table */
+		return;
+	}
+	rest->adding = rc;
+	if (MHD_add_connection(rest->daemon, fd, sa, len) != MHD_YES && !rc->mhd)
+		rest_conn_forget(&rest->conns, rc);	/* never started: no CLOSED */
+	rest->adding = NULL;
+}
+
+static void on_listen_fd(int fd, unsigned int events, void *arg)
+{
+	struct rest *rest = arg;
+
+	(void)events;
+	for (int i = 0; i < REST_ACCEPT_BATCH; i++) {
+		struct sockaddr_storage ss;
+		socklen_t len = sizeof(ss);
+		int c = accept4(fd, (struct sockaddr *)&ss, &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
+
+		if (c < 0) {
+			if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS ||
+			    errno == ENOMEM)
+				accept_pause(rest, errno);
+			break;	/* EAGAIN, or the client gave up (ECONNABORTED) */
+		}
+		conn_hand_over(rest, c, &ss, len);
+		rest_run(rest);
+	}
+}
+
+static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+			  enum MHD_ConnectionNotificationCode toe)
+{
+	struct rest *rest = cls;
+	struct rest_conn *rc;
+
+	if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+		rc = rest->adding;
+		*socket_context = rc;
+		if (rc)
+			rc->mhd = conn;
+		/* Per connection, so that a reload applies to the next ones. */
+		MHD_set_connection_option(conn, MHD_CONNECTION_OPTION_TIMEOUT, rest->idle_s);
+		return;
+	}
+	rc = *socket_context;
+	*socket_context = NULL;
+	if (rc)
+		rest_conn_forget(&rest->conns, rc);
 }
 
 static void on_epoll_fd(int fd, unsigned int events, void *arg)
@@ -340,11 +626,11 @@ __attribute__((format(printf, 2, 0))) static void mhd_log(void *cls, const char 
 	n = strlen(line);
 	while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
 		line[--n] = '\0';
-	log_ratelimited(&rest->rl, LOG_LEVEL_WARN, "rest: %s", line);
+	log_ratelimited(&rest->mhd_rl, LOG_LEVEL_WARN, "rest: %s", line);
 }
 
-static void sockaddr_of(const struct lisp_addr *a, uint16_t port, struct sockaddr_storage *ss,
-			unsigned int *flags)
+static socklen_t sockaddr_of(const struct lisp_addr *a, uint16_t port,
+			     struct sockaddr_storage *ss)
 {
 	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
 	struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
@@ -354,12 +640,47 @@ static void sockaddr_of(const struct lisp_addr *a, uint16_t port, struct sockadd
 		s6->sin6_family = AF_INET6;
 		s6->sin6_port = htons(port);
 		memcpy(&s6->sin6_addr, a->v6, 16);
-		*flags |= MHD_USE_IPv6;
-		return;
+		return sizeof(*s6);
 	}
 	s4->sin_family = AF_INET;
 	s4->sin_port = htons(port);
 	memcpy(&s4->sin_addr, a->v4, 4);
+	return sizeof(*s4);
+}
+
+/* The listening socket; its bound port in *port (the configured one, or
+ * the kernel's pick for 0).  -errno. */
+static int listener_open(const struct cp_config_rest *conf, uint16_t *port)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sockaddr_of(&conf->addr, conf->port, &ss);
+	int one = 1, fd, rc;
+
+	fd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0 ||
+	    (ss.ss_family == AF_INET6 &&
+	     setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one)) < 0) ||
+	    bind(fd, (struct sockaddr *)&ss, len) < 0 || listen(fd, SOMAXCONN) < 0 ||
+	    getsockname(fd, (struct sockaddr *)&ss, &len) < 0) {
+		rc = -errno;
+		close(fd);
+		return rc;
+	}
+	*port = ntohs(ss.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&ss)->sin6_port
+					       : ((struct sockaddr_in *)&ss)->sin_port);
+	return fd;
+}
+
+static void limits_of(const struct cp_config_rest *conf, struct rest_conn_limits *lim)
+{
+	*lim = (struct rest_conn_limits){
+		.max = conf->max_conns,
+		.max_per_addr = conf->max_conns_per_addr,
+		.header_ms = conf->header_deadline_ms,
+		.body_ms = conf->body_deadline_ms,
+	};
 }
 
 static int token_set(struct rest *rest, const char *token)
@@ -377,42 +698,69 @@ static int token_set(struct rest *rest, const char *token)
 	return 0;
 }
 
+static struct rest *rest_new(struct cp *cp, const struct cp_config_rest *conf)
+{
+	struct rest_conn_limits lim;
+	struct rest *rest = calloc(1, sizeof(*rest));
+
+	if (!rest || token_set(rest, conf->token) < 0) {
+		free(rest);
+		return NULL;
+	}
+	rest->cp = cp;
+	rest->epoll_fd = -1;
+	rest->listen_fd = -1;
+	rest->conf = *conf;
+	rest->conf.token = NULL;
+	rest->idle_s = conf->idle_timeout_ms / 1000;
+	rest->full_wait_ms = conf->full_wait_ms;
+	for (size_t i = 0; i < REST_PENDING_MAX; i++)
+		rest->pending[i].fd = -1;
+	rest->rl = (struct log_ratelimit)LOG_RATELIMIT_INIT(10, 1000);
+	rest->mhd_rl = (struct log_ratelimit)LOG_RATELIMIT_INIT(10, 1000);
+	limits_of(conf, &lim);
+	rest_conns_init(&rest->conns, &lim, &rest->c);
+	evtimer_init(&rest->timer, on_timer, rest);
+	evtimer_init(&rest->deadline, on_deadline, rest);
+	evtimer_init(&rest->accept_retry, on_accept_retry, rest);
+	return rest;
+}
+
 struct rest *rest_start(struct cp *cp, const struct cp_config_rest *conf, struct lisp_err *err)
 {
-	unsigned int flags = MHD_USE_EPOLL | MHD_USE_ERROR_LOG;
 	const union MHD_DaemonInfo *info;
-	struct sockaddr_storage ss;
 	char a[LISP_ADDR_STR_MAX];
 	struct rest *rest;
 	int rc;
 
 	lisp_addr_format(&conf->addr, a, sizeof(a));
-	rest = calloc(1, sizeof(*rest));
-	if (!rest || token_set(rest, conf->token) < 0) {
-		free(rest);
+	rest = rest_new(cp, conf);
+	if (!rest) {
 		lisp_err_set(err, ENOMEM, "out of memory");
 		return NULL;
 	}
-	rest->cp = cp;
 	if (cp->itr)	/* the map-cache as the API sees it */
 		cp->itr_ops = &rest_itr_ops;
-	rest->epoll_fd = -1;
-	rest->conf = *conf;
-	rest->conf.token = NULL;
-	rest->rl = (struct log_ratelimit)LOG_RATELIMIT_INIT(10, 1000);
-	evtimer_init(&rest->timer, on_timer, rest);
-	sockaddr_of(&conf->addr, conf->port, &ss, &flags);
-	rest->daemon = MHD_start_daemon(flags, conf->port, NULL, NULL, on_request, rest,
+	rest->listen_fd = listener_open(conf, &rest->port);
+	if (rest->listen_fd < 0) {
+		lisp_err_set(err, -rest->listen_fd, "rest: cannot listen on %s port %u", a,
+			     conf->port);
+		goto fail;
+	}
+	/* libmicrohttpd's own limit only backs the table's up: shut-down
+	 * connections hold a slot there until its next run. */
+	rest->daemon = MHD_start_daemon(MHD_USE_EPOLL | MHD_USE_ERROR_LOG |
+					MHD_USE_NO_LISTEN_SOCKET, 0, NULL, NULL, on_request, rest,
 					MHD_OPTION_EXTERNAL_LOGGER, mhd_log, rest,
-					MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-					MHD_OPTION_CONNECTION_LIMIT, (unsigned int)REST_CONN_MAX,
-					MHD_OPTION_CONNECTION_TIMEOUT,
-					(unsigned int)REST_CONN_TIMEOUT_S,
+					MHD_OPTION_CONNECTION_LIMIT,
+					(unsigned int)(2 * CP_CONFIG_REST_CONNS_MAX +
+						       REST_ACCEPT_BATCH),
+					MHD_OPTION_CONNECTION_TIMEOUT, rest->idle_s,
 					MHD_OPTION_NOTIFY_COMPLETED, on_completed, rest,
+					MHD_OPTION_NOTIFY_CONNECTION, on_connection, rest,
 					MHD_OPTION_END);
 	if (!rest->daemon) {
-		lisp_err_set(err, EADDRNOTAVAIL, "rest: cannot listen on %s port %u", a,
-			     conf->port);
+		lisp_err_set(err, ENOMEM, "rest: libmicrohttpd did not start");
 		goto fail;
 	}
 	info = MHD_get_daemon_info(rest->daemon, MHD_DAEMON_INFO_EPOLL_FD);
@@ -424,8 +772,13 @@ struct rest *rest_start(struct cp *cp, const struct cp_config_rest *conf, struct
 		rest->epoll_fd = -1;
 		goto fail;
 	}
-	info = MHD_get_daemon_info(rest->daemon, MHD_DAEMON_INFO_BIND_PORT);
-	rest->port = info ? info->port : conf->port;
+	rc = evloop_fd_add(cp->loop, rest->listen_fd, EV_READ, on_listen_fd, rest);
+	if (rc < 0) {
+		lisp_err_set(err, -rc, "rest: cannot watch the listening socket");
+		close(rest->listen_fd);
+		rest->listen_fd = -1;
+		goto fail;
+	}
 	rest_timer_rearm(rest);
 	log_info("rest: listening on %s port %u", a, rest->port);
 	return rest;
@@ -439,10 +792,26 @@ void rest_stop(struct rest *rest)
 	if (!rest)
 		return;
 	evtimer_cancel(rest->cp->loop, &rest->timer);
+	evtimer_cancel(rest->cp->loop, &rest->deadline);
+	evtimer_cancel(rest->cp->loop, &rest->accept_retry);
+	if (rest->listen_fd >= 0) {
+		if (!rest->accept_paused)
+			evloop_fd_del(rest->cp->loop, rest->listen_fd);
+		close(rest->listen_fd);
+	}
+	for (size_t i = 0; i < REST_PENDING_MAX; i++) {
+		if (rest->pending[i].fd >= 0) {
+			int fd = rest->pending[i].fd;
+
+			pending_free(rest, &rest->pending[i]);
+			close(fd);
+		}
+	}
 	if (rest->epoll_fd >= 0)
 		evloop_fd_del(rest->cp->loop, rest->epoll_fd);
 	if (rest->daemon)
 		MHD_stop_daemon(rest->daemon);
+	rest_conns_clear(&rest->conns);
 	if (rest->token) {
 		explicit_bzero(rest->token, rest->token_len);
 		free(rest->token);
@@ -452,9 +821,21 @@ void rest_stop(struct rest *rest)
 
 void rest_reload(struct rest *rest, const struct cp_config_rest *conf)
 {
+	struct rest_conn_limits lim;
+
 	/* Address, port and enabled need a restart: cp_reload names them. */
 	if (conf->token && token_set(rest, conf->token) < 0)
 		log_error("rest: out of memory: the token was not changed");
+	limits_of(conf, &lim);
+	rest_conns_set_limits(&rest->conns, &lim);
+	rest->idle_s = conf->idle_timeout_ms / 1000;
+	rest->full_wait_ms = conf->full_wait_ms;
+	for (int p = REST_CONN_HEAD; p < REST_CONN_CLOSING; p++)
+		for (struct rest_conn *rc = rest->conns.phase[p].first; rc; rc = rc->next)
+			if (rc->mhd)
+				MHD_set_connection_option(rc->mhd, MHD_CONNECTION_OPTION_TIMEOUT,
+							  rest->idle_s);
+	rest_deadline_rearm(rest);
 }
 
 uint16_t rest_port(const struct rest *rest)

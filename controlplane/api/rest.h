@@ -22,10 +22,12 @@
 #include "lisp_err.h"
 
 #define REST_BODY_MAX		(64 * 1024)
-#define REST_CONN_MAX		64	/* concurrent connections */
-#define REST_CONN_TIMEOUT_S	10	/* an idle connection is closed */
 
-/* What the API itself counts (exported by /api/v1/stats and /metrics). */
+/* What the API itself counts (exported by /api/v1/stats and /metrics).
+ * The connections' limits (rest.max-connections, ...; rest_conns.h):
+ * accepted, closed past the header or body deadline or the idle timeout,
+ * closed to make room (table full, or the client's address at its own
+ * limit), refused (full, and every connection being answered). */
 #define REST_COUNTERS(X)           \
 	X(requests)                \
 	X(auth_failures)           \
@@ -33,7 +35,14 @@
 	X(server_errors)           \
 	X(bodies_too_large)        \
 	X(mappings_set)            \
-	X(mappings_deleted)
+	X(mappings_deleted)        \
+	X(connections_accepted)    \
+	X(closed_header_deadline)  \
+	X(closed_body_deadline)    \
+	X(closed_idle)             \
+	X(evicted_full)            \
+	X(evicted_address_full)    \
+	X(refused_full)
 
 struct rest_counters {
 #define REST_COUNTER_FIELD(name) uint64_t name;
@@ -55,8 +64,8 @@ struct rest *rest_start(struct cp *cp, const struct cp_config_rest *conf, struct
 /* Closes every connection and the listener.  Never from inside a handler. */
 void rest_stop(struct rest *rest);
 
-/* A configuration reload: takes the new token at once; a new address, port
- * or enabled flag needs a restart (logged). */
+/* A configuration reload: takes the new token and the connections' limits
+ * at once; a new address, port or enabled flag needs a restart (logged). */
 void rest_reload(struct rest *rest, const struct cp_config_rest *conf);
 
 uint16_t rest_port(const struct rest *rest);

@@ -47,6 +47,13 @@ enum cp_role {
 #define CP_CONFIG_DEF_LOG_LEVEL			6	/* LOG_INFO */
 #define CP_CONFIG_DEF_REST_ADDR			"127.0.0.1"
 #define CP_CONFIG_DEF_REST_PORT			8080
+#define CP_CONFIG_DEF_REST_MAX_CONNS		64
+#define CP_CONFIG_DEF_REST_MAX_PER_ADDR		32
+#define CP_CONFIG_DEF_REST_HEADER_MS		5000	/* the whole request head */
+#define CP_CONFIG_DEF_REST_BODY_MS		30000	/* 64 KiB at ~2 KB/s */
+#define CP_CONFIG_DEF_REST_IDLE_MS		10000	/* no byte either way */
+#define CP_CONFIG_DEF_REST_FULL_WAIT_MS		500	/* a newcomer's head, table full */
+#define CP_CONFIG_REST_CONNS_MAX		1000	/* below the usual 1024 open files */
 #define CP_CONFIG_DEF_REGISTRATION_TIMEOUT_MS	180000	/* 3 x register interval */
 #define CP_CONFIG_DEF_NEG_TTL_MIN		15	/* not an EID, RFC 9301 8.4 */
 #define CP_CONFIG_DEF_NEG_TTL_UNREG_MIN		1	/* configured, unregistered */
@@ -205,6 +212,13 @@ struct cp_config_rest {
 	struct lisp_addr addr;
 	uint16_t port;
 	char *token;
+	/* Slow clients (docs/security.md, "REST under slow clients"). */
+	uint32_t max_conns;		/* open at once */
+	uint32_t max_conns_per_addr;	/* from one client address */
+	uint32_t header_deadline_ms;	/* accept (or last response) to whole head */
+	uint32_t body_deadline_ms;	/* head to whole body */
+	uint32_t idle_timeout_ms;	/* whole seconds: libmicrohttpd counts seconds */
+	uint32_t full_wait_ms;		/* a newcomer to a full table: its head within */
 };
 
 /* dataplane: the lispgw-dp channel (docs/dataplane-channel.md). */

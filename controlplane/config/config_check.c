@@ -88,6 +88,48 @@ static bool token_char(char ch)
 	       strchr("-._~+/=", ch);
 }
 
+/* What a slow client may hold (docs/security.md, "REST under slow
+ * clients"); defaults without a rest section too, so that a reload that adds
+ * one compares like with like. */
+static void chk_rest_limits(struct cfg_chk *c, const struct cfg_raw_rest *r,
+			    struct cp_config_rest *rest)
+{
+	char hdr[32], idle[32], got[32];
+
+	rest->max_conns = cfg_chk_u32(c, "max-connections", r ? r->max_connections : NULL,
+				      CP_CONFIG_DEF_REST_MAX_CONNS, 1, CP_CONFIG_REST_CONNS_MAX);
+	rest->max_conns_per_addr = cfg_chk_u32(c, "max-connections-per-address",
+					       r ? r->max_connections_per_address : NULL,
+					       CP_CONFIG_DEF_REST_MAX_PER_ADDR, 1,
+					       CP_CONFIG_REST_CONNS_MAX);
+	rest->header_deadline_ms = cfg_chk_duration(c, "header-deadline",
+						    r ? r->header_deadline : NULL,
+						    CP_CONFIG_DEF_REST_HEADER_MS, 100, 600000);
+	rest->body_deadline_ms = cfg_chk_duration(c, "body-deadline", r ? r->body_deadline : NULL,
+						  CP_CONFIG_DEF_REST_BODY_MS, 100, 3600000);
+	rest->idle_timeout_ms = cfg_chk_duration(c, "idle-timeout", r ? r->idle_timeout : NULL,
+						 CP_CONFIG_DEF_REST_IDLE_MS, 1000, 3600000);
+	rest->full_wait_ms = cfg_chk_duration(c, "full-wait",
+					     r ? r->full_wait : NULL,
+					     CP_CONFIG_DEF_REST_FULL_WAIT_MS, 0, 600000);
+	cfg_duration_format(rest->header_deadline_ms, hdr, sizeof(hdr));
+	if (rest->full_wait_ms >= rest->header_deadline_ms)
+		cfg_chk_err(c, r && r->full_wait ? "full-wait" : "header-deadline",
+			    "must be shorter than the header deadline (%s)", hdr);
+	cfg_duration_format(rest->idle_timeout_ms, idle, sizeof(idle));
+	if (rest->idle_timeout_ms % 1000) {
+		cfg_duration_format(rest->idle_timeout_ms, got, sizeof(got));
+		cfg_chk_err(c, "idle-timeout", "must be whole seconds (libmicrohttpd counts "
+			    "seconds), got %s", got);
+	} else if (rest->header_deadline_ms >= rest->idle_timeout_ms) {
+		/* A connection idle before its head is complete is then always
+		 * the header deadline's, and counted as such. */
+		cfg_chk_err(c, r && r->header_deadline ? "header-deadline" : "idle-timeout",
+			    "must be shorter than the idle timeout, got a header deadline of %s "
+			    "and an idle timeout of %s", hdr, idle);
+	}
+}
+
 static void chk_rest(struct cfg_chk *c, const struct cfg_raw_rest *r, struct cp_config_rest *rest)
 {
 	size_t mark = cfg_path_key(&c->path, "rest");
@@ -115,6 +157,7 @@ static void chk_rest(struct cfg_chk *c, const struct cfg_raw_rest *r, struct cp_
 			}
 		}
 	}
+	chk_rest_limits(c, r, rest);
 	cfg_path_pop(&c->path, mark);
 }
 

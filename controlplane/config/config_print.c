@@ -162,6 +162,12 @@ static void print_top(const struct cp_config *cfg, FILE *f)
 			put_str(f, cfg->rest.token);
 			fputc('\n', f);
 		}
+		fprintf(f, "  max-connections: %u\n", cfg->rest.max_conns);
+		fprintf(f, "  max-connections-per-address: %u\n", cfg->rest.max_conns_per_addr);
+		put_ms(f, 2, "header-deadline", cfg->rest.header_deadline_ms);
+		put_ms(f, 2, "body-deadline", cfg->rest.body_deadline_ms);
+		put_ms(f, 2, "idle-timeout", cfg->rest.idle_timeout_ms);
+		put_ms(f, 2, "full-wait", cfg->rest.full_wait_ms);
 	}
 	if (cfg->dataplane.present) {
 		fputs("dataplane:\n  socket: ", f);
@@ -413,7 +419,13 @@ bool cp_config_equal(const struct cp_config *a, const struct cp_config *b)
 			return false;
 	if (a->rest.present != b->rest.present || a->rest.enabled != b->rest.enabled ||
 	    !lisp_addr_equal(&a->rest.addr, &b->rest.addr) || a->rest.port != b->rest.port ||
-	    !cp_config_str_equal(a->rest.token, b->rest.token))
+	    !cp_config_str_equal(a->rest.token, b->rest.token) ||
+	    a->rest.max_conns != b->rest.max_conns ||
+	    a->rest.max_conns_per_addr != b->rest.max_conns_per_addr ||
+	    a->rest.header_deadline_ms != b->rest.header_deadline_ms ||
+	    a->rest.body_deadline_ms != b->rest.body_deadline_ms ||
+	    a->rest.idle_timeout_ms != b->rest.idle_timeout_ms ||
+	    a->rest.full_wait_ms != b->rest.full_wait_ms)
 		return false;
 	if (a->dataplane.present != b->dataplane.present ||
 	    !cp_config_str_equal(a->dataplane.socket, b->dataplane.socket))

@@ -146,6 +146,12 @@ struct cfg_raw_rest {
 	char *address;
 	uint32_t *port;
 	char *token;
+	uint32_t *max_connections;
+	uint32_t *max_connections_per_address;
+	char *header_deadline;
+	char *body_deadline;
+	char *idle_timeout;
+	char *full_wait;
 };
 
 struct cfg_raw_dataplane {

@@ -288,6 +288,17 @@ static const cyaml_schema_field_t rest_fields[] = {
 	CYAML_FIELD_STRING_PTR("address", OPT, struct cfg_raw_rest, address, 0, CYAML_UNLIMITED),
 	CYAML_FIELD_UINT_PTR("port", OPT, struct cfg_raw_rest, port),
 	CYAML_FIELD_STRING_PTR("token", OPT, struct cfg_raw_rest, token, 0, CYAML_UNLIMITED),
+	CYAML_FIELD_UINT_PTR("max-connections", OPT, struct cfg_raw_rest, max_connections),
+	CYAML_FIELD_UINT_PTR("max-connections-per-address", OPT, struct cfg_raw_rest,
+			     max_connections_per_address),
+	CYAML_FIELD_STRING_PTR("header-deadline", OPT, struct cfg_raw_rest, header_deadline, 0,
+			       CYAML_UNLIMITED),
+	CYAML_FIELD_STRING_PTR("body-deadline", OPT, struct cfg_raw_rest, body_deadline, 0,
+			       CYAML_UNLIMITED),
+	CYAML_FIELD_STRING_PTR("idle-timeout", OPT, struct cfg_raw_rest, idle_timeout, 0,
+			       CYAML_UNLIMITED),
+	CYAML_FIELD_STRING_PTR("full-wait", OPT, struct cfg_raw_rest, full_wait, 0,
+			       CYAML_UNLIMITED),
 	CYAML_FIELD_END
 };
 

@@ -261,6 +261,12 @@ START_TEST(test_defaults)
 	ck_assert_uint_eq(c->listen_port, 4342);
 	ck_assert(!c->rest.present && !c->rest.enabled);
 	ck_assert_uint_eq(c->rest.port, 8080);
+	ck_assert_uint_eq(c->rest.max_conns, 64);
+	ck_assert_uint_eq(c->rest.max_conns_per_addr, 32);
+	ck_assert_uint_eq(c->rest.header_deadline_ms, 5000);
+	ck_assert_uint_eq(c->rest.body_deadline_ms, 30000);
+	ck_assert_uint_eq(c->rest.idle_timeout_ms, 10000);
+	ck_assert_uint_eq(c->rest.full_wait_ms, 500);
 	ck_assert_uint_eq(c->ms.registration_timeout_ms, 180000);
 	ck_assert(c->ms.pubsub);
 	ck_assert_int_eq(c->ms.nonce_policy, CP_NONCE_UNIQUE);
@@ -439,6 +445,30 @@ START_TEST(test_nonce_policy)
 	d->ms.nonce_policy = CP_NONCE_UNIQUE;
 	ck_assert(!cp_config_equal(c, d));
 	check_bad("bad-nonce-policy.yaml");
+	free(text);
+	cp_config_free(c);
+	cp_config_free(d);
+}
+END_TEST
+
+/* rest's connection limits as written (docs/examples/ms-mr.yaml), printed
+ * and compared; out of range, or a header deadline not shorter than the
+ * idle timeout, refused (bad-rest-limits.yaml, bad-rest-deadlines.yaml). */
+START_TEST(test_rest_limits)
+{
+	struct cp_config *c = load_rel("docs/examples/ms-mr.yaml");
+	struct cp_config *d = load_rel("docs/examples/ms-mr.yaml");
+	char *text = print_to_string(c);
+
+	ck_assert_uint_eq(c->rest.max_conns_per_addr, 16);
+	ck_assert_uint_eq(c->rest.header_deadline_ms, 3000);
+	ck_assert_ptr_nonnull(strstr(text, "  max-connections-per-address: 16\n"
+					   "  header-deadline: 3s\n"));
+	ck_assert(cp_config_equal(c, d));
+	d->rest.body_deadline_ms = 20000;
+	ck_assert(!cp_config_equal(c, d));
+	check_bad("bad-rest-limits.yaml");
+	check_bad("bad-rest-deadlines.yaml");
 	free(text);
 	cp_config_free(c);
 	cp_config_free(d);
@@ -721,6 +751,7 @@ int main(void)
 	tcase_add_test(files, test_agents_section);
 	tcase_add_test(files, test_bad_files);
 	tcase_add_test(files, test_nonce_policy);
+	tcase_add_test(files, test_rest_limits);
 	tcase_add_test(files, test_refused_pitr_eid_prefixes);
 	tcase_add_test(files, test_refused_petr_instance_ids);
 	tcase_add_test(files, test_refused_petrs_without_dataplane);
