@@ -270,6 +270,15 @@ START_TEST(test_defaults)
 	ck_assert_uint_eq(c->mr.negative_ttl_unregistered_min, 1);
 	ck_assert_uint_eq(c->mr.rate_limit, 100);
 	ck_assert_uint_eq(c->mr.rate_burst, 200);
+	ck_assert_uint_eq(c->mr.rate_sources, 65536);
+	ck_assert_uint_eq(c->mr.smr_requesters, 131072);
+	ck_assert_uint_eq(c->ms.max_registrants, 100000);
+	ck_assert_uint_eq(c->ms.max_registrants_per_site, 50000);
+	ck_assert_uint_eq(c->ms.registrant_hold_ms, 86400000);
+	ck_assert_uint_eq(c->ms.max_pending_notifies, 16384);
+	ck_assert_uint_eq(c->ms.pubsub_max_subscriptions, 200000);
+	ck_assert_uint_eq(c->ms.pubsub_max_per_xtr, 100000);
+	ck_assert_uint_eq(c->ms.pubsub_lifetime_ms, 90000000);
 	ck_assert_uint_eq(c->etr.register_interval_ms, 60000);
 	ck_assert(c->etr.want_map_notify && !c->etr.proxy_reply);
 	ck_assert_uint_eq(c->etr.record_ttl_min, 1440);
@@ -439,6 +448,38 @@ START_TEST(test_nonce_policy)
 	d->ms.nonce_policy = CP_NONCE_UNIQUE;
 	ck_assert(!cp_config_equal(c, d));
 	check_bad("bad-nonce-policy.yaml");
+	free(text);
+	cp_config_free(c);
+	cp_config_free(d);
+}
+END_TEST
+
+/* The caps of state per sender as written (docs/examples/ms-mr.yaml),
+ * printed and compared; out of range refused (bad-state-limits.yaml). */
+START_TEST(test_state_limits)
+{
+	struct cp_config *c = load_rel("docs/examples/ms-mr.yaml");
+	struct cp_config *d = load_rel("docs/examples/ms-mr.yaml");
+	char *text = print_to_string(c);
+
+	ck_assert_uint_eq(c->ms.max_registrants, 10000);
+	ck_assert_uint_eq(c->ms.max_registrants_per_site, 5000);
+	ck_assert_uint_eq(c->ms.max_pending_notifies, 4096);
+	ck_assert_uint_eq(c->ms.pubsub_max_subscriptions, 50000);
+	ck_assert_uint_eq(c->ms.pubsub_max_per_xtr, 20000);
+	ck_assert_uint_eq(c->ms.pubsub_lifetime_ms, 25 * 3600000u);
+	ck_assert_ptr_nonnull(strstr(text, "  max-registrants: 10000\n"));
+	ck_assert_ptr_nonnull(strstr(text, "    sources: 65536\n"));
+	ck_assert(cp_config_equal(c, d));
+	d->ms.registrant_hold_ms = 0;
+	ck_assert(!cp_config_equal(c, d));
+	d->ms.registrant_hold_ms = c->ms.registrant_hold_ms;
+	d->mr.rate_sources = 64;
+	ck_assert(!cp_config_equal(c, d));
+	d->mr.rate_sources = c->mr.rate_sources;
+	d->mr.smr_requesters = 64;
+	ck_assert(!cp_config_equal(c, d));
+	check_bad("bad-state-limits.yaml");
 	free(text);
 	cp_config_free(c);
 	cp_config_free(d);
@@ -721,6 +762,7 @@ int main(void)
 	tcase_add_test(files, test_agents_section);
 	tcase_add_test(files, test_bad_files);
 	tcase_add_test(files, test_nonce_policy);
+	tcase_add_test(files, test_state_limits);
 	tcase_add_test(files, test_refused_pitr_eid_prefixes);
 	tcase_add_test(files, test_refused_petr_instance_ids);
 	tcase_add_test(files, test_refused_petrs_without_dataplane);
