@@ -203,6 +203,11 @@ static void roles(FILE *f, const struct cp *cp)
 #undef MS_METRIC
 		single(f, "lispgw_registrations", "gauge", "Registered EID-prefixes",
 		       registry_count(map_server_registry(cp->ms)));
+		single(f, "lispgw_map_server_registrants", "gauge",
+		       "Authenticated registrants with replay state",
+		       map_server_registrant_count(cp->ms));
+		single(f, "lispgw_map_server_notifies_pending", "gauge",
+		       "Map-Notifies kept for retransmission", map_server_pending_count(cp->ms));
 	}
 	if (cp->mr) {
 		const struct mr_counters *c = map_resolver_counters(cp->mr);

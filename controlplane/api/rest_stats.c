@@ -208,6 +208,10 @@ void rest_get_stats(struct rest_req *rq, struct rest_resp *rs)
 					    map_server_registry(cp->ms))));
 		json_object_set_new(r, "sites",
 				    json_integer((json_int_t)site_table_count(cp->sites)));
+		json_object_set_new(r, "registrants", json_integer((json_int_t)
+				    map_server_registrant_count(cp->ms)));
+		json_object_set_new(r, "notifies_pending", json_integer((json_int_t)
+				    map_server_pending_count(cp->ms)));
 		json_object_set_new(o, "map_server", r);
 	}
 	if (cp->mr) {

@@ -59,6 +59,19 @@ enum cp_role {
 #define CP_CONFIG_DEF_NEG_TTL_UNREG_MIN		1	/* configured, unregistered */
 #define CP_CONFIG_DEF_MR_RATE			100	/* Map-Requests/s per source */
 #define CP_CONFIG_DEF_MR_BURST			200
+/* State per sender at the Map-Server (docs/security.md, "Bounded state
+ * per sender"): room for 100,000 registered EIDs each its own registrant. */
+#define CP_CONFIG_DEF_MAX_REGISTRANTS		100000
+#define CP_CONFIG_DEF_MAX_REGISTRANTS_SITE	50000
+#define CP_CONFIG_DEF_REGISTRANT_HOLD_MS	86400000	/* one day */
+#define CP_CONFIG_DEF_MAX_PENDING_NOTIFIES	16384
+#define CP_CONFIG_DEF_PUBSUB_MAX		200000
+#define CP_CONFIG_DEF_PUBSUB_MAX_XTR		100000	/* an ITR's whole map-cache */
+#define CP_CONFIG_DEF_PUBSUB_LIFETIME_MS	90000000	/* 25 h: over a day's TTL */
+#define CP_CONFIG_STATE_MAX			4194304
+#define CP_CONFIG_DEF_MR_SOURCES		65536	/* buckets of 24 bytes: 1.5 MiB */
+#define CP_CONFIG_DEF_MR_SMR_REQUESTERS	131072	/* 32 bytes each: 4 MiB */
+#define CP_CONFIG_MR_SOURCES_MAX		4194304	/* 96 MiB */
 #define CP_CONFIG_DEF_REGISTER_INTERVAL_MS	60000	/* RFC 9301 8.1 */
 #define CP_CONFIG_DEF_RECORD_TTL_MIN		1440	/* one day */
 #define CP_CONFIG_DEF_REQ_TIMEOUT_MS		1000	/* doubles per try */
@@ -144,6 +157,13 @@ struct cp_config_map_server {
 	uint32_t registration_timeout_ms;
 	bool pubsub;			/* accept RFC 9437 subscriptions */
 	enum cp_nonce_policy nonce_policy;
+	uint32_t max_registrants;
+	uint32_t max_registrants_per_site;
+	uint32_t registrant_hold_ms;		/* 0: kept until restart */
+	uint32_t max_pending_notifies;
+	uint32_t pubsub_max_subscriptions;
+	uint32_t pubsub_max_per_xtr;
+	uint32_t pubsub_lifetime_ms;
 	size_t site_count;
 	struct cp_config_site *sites;
 };
@@ -154,6 +174,8 @@ struct cp_config_map_resolver {
 	uint32_t negative_ttl_unregistered_min;	/* configured, not registered */
 	uint32_t rate_limit;			/* Map-Requests/s per source; 0: off */
 	uint32_t rate_burst;
+	uint32_t rate_sources;			/* sources with a bucket (ratelimit.h) */
+	uint32_t smr_requesters;		/* ITRs proxy-replied to, kept for SMR */
 	size_t forward_count;
 	struct cp_config_forward *forwards;
 };

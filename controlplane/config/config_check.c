@@ -260,13 +260,40 @@ static void chk_site(struct cfg_chk *c, const struct cfg_raw_site *r, struct cp_
 			    CP_CONFIG_SITE_EIDS_MAX, s->eid_count);
 }
 
+/* The caps and expiries of state per sender (docs/security.md). */
+static void chk_ms_limits(struct cfg_chk *c, const struct cfg_raw_map_server *r,
+			  struct cp_config_map_server *ms)
+{
+	ms->max_registrants = cfg_chk_u32(c, "max-registrants", r->max_registrants,
+					  CP_CONFIG_DEF_MAX_REGISTRANTS, 1, CP_CONFIG_STATE_MAX);
+	ms->max_registrants_per_site =
+		cfg_chk_u32(c, "max-registrants-per-site", r->max_registrants_per_site,
+			    CP_CONFIG_DEF_MAX_REGISTRANTS_SITE, 1, CP_CONFIG_STATE_MAX);
+	ms->registrant_hold_ms = cfg_chk_duration(c, "registrant-hold", r->registrant_hold,
+						  CP_CONFIG_DEF_REGISTRANT_HOLD_MS, 0,
+						  30u * 86400000u);
+	ms->max_pending_notifies =
+		cfg_chk_u32(c, "max-pending-notifies", r->max_pending_notifies,
+			    CP_CONFIG_DEF_MAX_PENDING_NOTIFIES, 16, 1048576);
+	ms->pubsub_max_subscriptions =
+		cfg_chk_u32(c, "pubsub-max-subscriptions", r->pubsub_max_subscriptions,
+			    CP_CONFIG_DEF_PUBSUB_MAX, 1, CP_CONFIG_STATE_MAX);
+	ms->pubsub_max_per_xtr = cfg_chk_u32(c, "pubsub-max-per-xtr", r->pubsub_max_per_xtr,
+					     CP_CONFIG_DEF_PUBSUB_MAX_XTR, 1, CP_CONFIG_STATE_MAX);
+	ms->pubsub_lifetime_ms = cfg_chk_duration(c, "pubsub-lifetime", r->pubsub_lifetime,
+						  CP_CONFIG_DEF_PUBSUB_LIFETIME_MS, 60000,
+						  30u * 86400000u);
+}
+
 static void chk_map_server(struct cfg_chk *c, const struct cfg_raw_map_server *r,
 			   struct cp_config_map_server *ms)
 {
 	size_t mark = cfg_path_key(&c->path, "map-server"), sect;
+	static const struct cfg_raw_map_server none;
 
 	ms->registration_timeout_ms = CP_CONFIG_DEF_REGISTRATION_TIMEOUT_MS;
 	ms->pubsub = true;
+	chk_ms_limits(c, r ? r : &none, ms);
 	if (r) {
 		ms->present = true;
 		ms->registration_timeout_ms =
@@ -309,6 +336,8 @@ static void chk_map_resolver(struct cfg_chk *c, const struct cfg_raw_map_resolve
 	mr->negative_ttl_unregistered_min = CP_CONFIG_DEF_NEG_TTL_UNREG_MIN;
 	mr->rate_limit = CP_CONFIG_DEF_MR_RATE;
 	mr->rate_burst = CP_CONFIG_DEF_MR_BURST;
+	mr->rate_sources = CP_CONFIG_DEF_MR_SOURCES;
+	mr->smr_requesters = CP_CONFIG_DEF_MR_SMR_REQUESTERS;
 	if (!r)
 		goto out;
 	mr->present = true;
@@ -326,8 +355,15 @@ static void chk_map_resolver(struct cfg_chk *c, const struct cfg_raw_map_resolve
 		/* Twice the rate absorbs a resolver's retransmission burst. */
 		mr->rate_burst = cfg_chk_u32(c, "burst", r->rate_limit->burst,
 					     rate ? 2 * rate : 0, rate ? 1 : 0, 20000000);
+		/* What a flood of spoofed sources can make the table hold. */
+		mr->rate_sources = cfg_chk_u32(c, "sources", r->rate_limit->sources,
+					       CP_CONFIG_DEF_MR_SOURCES, 64,
+					       CP_CONFIG_MR_SOURCES_MAX);
 		cfg_path_pop(&c->path, m);
 	}
+	mr->smr_requesters = cfg_chk_u32(c, "smr-requesters", r->smr_requesters,
+					 CP_CONFIG_DEF_MR_SMR_REQUESTERS, 64,
+					 CP_CONFIG_MR_SOURCES_MAX);
 	mr->forwards = cfg_chk_calloc(c, r->map_servers_count, sizeof(*mr->forwards));
 	mr->forward_count = mr->forwards ? r->map_servers_count : 0;
 	cfg_path_key(&c->path, "map-servers");

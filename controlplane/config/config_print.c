@@ -188,6 +188,13 @@ static void print_ms_mr(const struct cp_config *cfg, FILE *f)
 		fprintf(f, "  nonce-policy: %s\n",
 			cfg_strval_name(cfg_nonce_policy_names, cfg_nonce_policy_names_count,
 					ms->nonce_policy));
+		fprintf(f, "  max-registrants: %u\n  max-registrants-per-site: %u\n",
+			ms->max_registrants, ms->max_registrants_per_site);
+		put_ms(f, 2, "registrant-hold", ms->registrant_hold_ms);
+		fprintf(f, "  max-pending-notifies: %u\n  pubsub-max-subscriptions: %u\n"
+			"  pubsub-max-per-xtr: %u\n", ms->max_pending_notifies,
+			ms->pubsub_max_subscriptions, ms->pubsub_max_per_xtr);
+		put_ms(f, 2, "pubsub-lifetime", ms->pubsub_lifetime_ms);
 		if (ms->site_count)
 			fputs("  sites:\n", f);
 		for (size_t i = 0; i < ms->site_count; i++) {
@@ -208,8 +215,9 @@ static void print_ms_mr(const struct cp_config *cfg, FILE *f)
 		put_ms(f, 2, "negative-ttl", (uint64_t)mr->negative_ttl_min * 60000);
 		put_ms(f, 2, "negative-ttl-unregistered",
 		       (uint64_t)mr->negative_ttl_unregistered_min * 60000);
-		fprintf(f, "  rate-limit:\n    requests-per-second: %u\n    burst: %u\n",
-			mr->rate_limit, mr->rate_burst);
+		fprintf(f, "  rate-limit:\n    requests-per-second: %u\n    burst: %u\n"
+			"    sources: %u\n", mr->rate_limit, mr->rate_burst, mr->rate_sources);
+		fprintf(f, "  smr-requesters: %u\n", mr->smr_requesters);
 		if (mr->forward_count)
 			fputs("  map-servers:\n", f);
 		for (size_t i = 0; i < mr->forward_count; i++) {
@@ -346,6 +354,13 @@ static bool ms_eq(const struct cp_config_map_server *a, const struct cp_config_m
 {
 	if (a->present != b->present || a->registration_timeout_ms != b->registration_timeout_ms ||
 	    a->pubsub != b->pubsub || a->nonce_policy != b->nonce_policy ||
+	    a->max_registrants != b->max_registrants ||
+	    a->max_registrants_per_site != b->max_registrants_per_site ||
+	    a->registrant_hold_ms != b->registrant_hold_ms ||
+	    a->max_pending_notifies != b->max_pending_notifies ||
+	    a->pubsub_max_subscriptions != b->pubsub_max_subscriptions ||
+	    a->pubsub_max_per_xtr != b->pubsub_max_per_xtr ||
+	    a->pubsub_lifetime_ms != b->pubsub_lifetime_ms ||
 	    a->site_count != b->site_count)
 		return false;
 	for (size_t i = 0; i < a->site_count; i++) {
@@ -367,6 +382,7 @@ static bool mr_eq(const struct cp_config_map_resolver *a,
 	if (a->present != b->present || a->negative_ttl_min != b->negative_ttl_min ||
 	    a->negative_ttl_unregistered_min != b->negative_ttl_unregistered_min ||
 	    a->rate_limit != b->rate_limit || a->rate_burst != b->rate_burst ||
+	    a->rate_sources != b->rate_sources || a->smr_requesters != b->smr_requesters ||
 	    a->forward_count != b->forward_count)
 		return false;
 	for (size_t i = 0; i < a->forward_count; i++) {

@@ -69,6 +69,13 @@ struct cfg_raw_map_server {
 	char *registration_timeout;
 	bool *pubsub;
 	int *nonce_policy;
+	uint32_t *max_registrants;
+	uint32_t *max_registrants_per_site;
+	char *registrant_hold;
+	uint32_t *max_pending_notifies;
+	uint32_t *pubsub_max_subscriptions;
+	uint32_t *pubsub_max_per_xtr;
+	char *pubsub_lifetime;
 	struct cfg_raw_site *sites;
 	unsigned int sites_count;
 };
@@ -76,12 +83,14 @@ struct cfg_raw_map_server {
 struct cfg_raw_rate {
 	uint32_t *requests_per_second;
 	uint32_t *burst;
+	uint32_t *sources;
 };
 
 struct cfg_raw_map_resolver {
 	char *negative_ttl;
 	char *negative_ttl_unregistered;
 	struct cfg_raw_rate *rate_limit;
+	uint32_t *smr_requesters;
 	struct cfg_raw_forward *map_servers;
 	unsigned int map_servers_count;
 };

@@ -188,6 +188,19 @@ static const cyaml_schema_field_t ms_fields[] = {
 	CYAML_FIELD_BOOL_PTR("pubsub", STRICT, struct cfg_raw_map_server, pubsub),
 	CYAML_FIELD_ENUM_PTR("nonce-policy", STRICT, struct cfg_raw_map_server, nonce_policy,
 			     cfg_nonce_policy_names, CYAML_ARRAY_LEN(cfg_nonce_policy_names)),
+	CYAML_FIELD_UINT_PTR("max-registrants", OPT, struct cfg_raw_map_server, max_registrants),
+	CYAML_FIELD_UINT_PTR("max-registrants-per-site", OPT, struct cfg_raw_map_server,
+			     max_registrants_per_site),
+	CYAML_FIELD_STRING_PTR("registrant-hold", OPT, struct cfg_raw_map_server,
+			       registrant_hold, 0, CYAML_UNLIMITED),
+	CYAML_FIELD_UINT_PTR("max-pending-notifies", OPT, struct cfg_raw_map_server,
+			     max_pending_notifies),
+	CYAML_FIELD_UINT_PTR("pubsub-max-subscriptions", OPT, struct cfg_raw_map_server,
+			     pubsub_max_subscriptions),
+	CYAML_FIELD_UINT_PTR("pubsub-max-per-xtr", OPT, struct cfg_raw_map_server,
+			     pubsub_max_per_xtr),
+	CYAML_FIELD_STRING_PTR("pubsub-lifetime", OPT, struct cfg_raw_map_server,
+			       pubsub_lifetime, 0, CYAML_UNLIMITED),
 	CYAML_FIELD_SEQUENCE("sites", SEQ, struct cfg_raw_map_server, sites, &site_entry, 0,
 			     CYAML_UNLIMITED),
 	CYAML_FIELD_END
@@ -197,6 +210,7 @@ static const cyaml_schema_field_t rate_fields[] = {
 	CYAML_FIELD_UINT_PTR("requests-per-second", OPT, struct cfg_raw_rate,
 			     requests_per_second),
 	CYAML_FIELD_UINT_PTR("burst", OPT, struct cfg_raw_rate, burst),
+	CYAML_FIELD_UINT_PTR("sources", OPT, struct cfg_raw_rate, sources),
 	CYAML_FIELD_END
 };
 
@@ -207,6 +221,7 @@ static const cyaml_schema_field_t mr_fields[] = {
 			       negative_ttl_unregistered, 0, CYAML_UNLIMITED),
 	CYAML_FIELD_MAPPING_PTR("rate-limit", OPT, struct cfg_raw_map_resolver, rate_limit,
 				rate_fields),
+	CYAML_FIELD_UINT_PTR("smr-requesters", OPT, struct cfg_raw_map_resolver, smr_requesters),
 	CYAML_FIELD_SEQUENCE("map-servers", SEQ, struct cfg_raw_map_resolver, map_servers,
 			     &forward_entry, 0, CYAML_UNLIMITED),
 	CYAML_FIELD_END

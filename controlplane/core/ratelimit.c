@@ -3,27 +3,32 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 
 /* Buckets live in sets of PROBE consecutive slots; a source hashes to one
  * set and evicts the least recently used bucket of that set. */
 #define PROBE 8
 
 struct bucket {
-	struct lisp_addr src;
+	uint64_t key;		/* siphash of the source; 0: unused */
 	uint64_t last_ms;
 	uint64_t tokens_milli;	/* tokens x 1000, to refill without floats */
-	bool used;
 };
+
+_Static_assert(sizeof(struct bucket) == RATELIMIT_BUCKET_BYTES, "documented bucket size");
 
 struct ratelimit {
 	uint32_t rate, burst;
 	size_t slots;
+	uint64_t k0, k1;	/* the SipHash key, per table */
+	uint64_t evictions;
 	struct bucket *b;
 };
 
 struct ratelimit *ratelimit_new(uint32_t rate, uint32_t burst, size_t slots)
 {
 	struct ratelimit *rl = calloc(1, sizeof(*rl));
+	uint64_t key[2];
 
 	if (!rl)
 		return NULL;
@@ -31,10 +36,12 @@ struct ratelimit *ratelimit_new(uint32_t rate, uint32_t burst, size_t slots)
 	rl->burst = burst ? burst : 1;
 	rl->slots = slots < PROBE ? PROBE : slots;
 	rl->b = calloc(rl->slots, sizeof(*rl->b));
-	if (!rl->b) {
-		free(rl);
+	if (!rl->b || getrandom(key, sizeof(key), 0) != sizeof(key)) {
+		ratelimit_free(rl);
 		return NULL;
 	}
+	rl->k0 = key[0];
+	rl->k1 = key[1];
 	return rl;
 }
 
@@ -45,36 +52,83 @@ void ratelimit_free(struct ratelimit *rl)
 	free(rl);
 }
 
-static size_t src_hash(const struct lisp_addr *a)
+uint64_t ratelimit_evictions(const struct ratelimit *rl)
 {
-	uint64_t h = 1469598103934665603ull ^ a->afi;
-	size_t n = lisp_addr_wire_len(a);
+	return rl->evictions;
+}
 
-	for (size_t i = 0; i < n && i < 16; i++)
-		h = (h ^ a->v6[i]) * 1099511628211ull;
-	return (size_t)(h ^ (h >> 29));
+#define ROTL(x, b) (uint64_t)(((x) << (b)) | ((x) >> (64 - (b))))
+
+static void sip_round(uint64_t v[4])
+{
+	v[0] += v[1];
+	v[1] = ROTL(v[1], 13) ^ v[0];
+	v[0] = ROTL(v[0], 32);
+	v[2] += v[3];
+	v[3] = ROTL(v[3], 16) ^ v[2];
+	v[0] += v[3];
+	v[3] = ROTL(v[3], 21) ^ v[0];
+	v[2] += v[1];
+	v[1] = ROTL(v[1], 17) ^ v[2];
+	v[2] = ROTL(v[2], 32);
+}
+
+/* SipHash-2-4 (Aumasson and Bernstein) of three 64-bit words: the AFI and
+ * the 16 address bytes (an IPv4 address zero-padded). */
+static uint64_t sip_hash3(uint64_t k0, uint64_t k1, const uint64_t m[3])
+{
+	uint64_t v[4] = { k0 ^ 0x736f6d6570736575ull, k1 ^ 0x646f72616e646f6dull,
+			  k0 ^ 0x6c7967656e657261ull, k1 ^ 0x7465646279746573ull };
+	const uint64_t last = (uint64_t)24 << 56;	/* the length, no tail */
+
+	for (int i = 0; i < 4; i++) {
+		uint64_t w = i < 3 ? m[i] : last;
+
+		v[3] ^= w;
+		sip_round(v);
+		sip_round(v);
+		v[0] ^= w;
+	}
+	v[2] ^= 0xff;
+	for (int i = 0; i < 4; i++)
+		sip_round(v);
+	return v[0] ^ v[1] ^ v[2] ^ v[3];
+}
+
+static uint64_t src_key(const struct ratelimit *rl, const struct lisp_addr *a)
+{
+	uint64_t m[3] = { a->afi, 0, 0 };
+	uint64_t h;
+
+	memcpy(&m[1], a->v6, a->afi == LISP_AFI_IPV4 ? 4 : 16);
+	h = sip_hash3(rl->k0, rl->k1, m);
+	return h ? h : 1;	/* 0 marks a free bucket */
 }
 
 bool ratelimit_allow(struct ratelimit *rl, const struct lisp_addr *src, uint64_t now_ms)
 {
-	size_t base = src_hash(src) % (rl->slots - PROBE + 1);
-	struct bucket *b = NULL, *oldest = &rl->b[base];
-	uint64_t cap = (uint64_t)rl->burst * 1000;
+	uint64_t key, cap = (uint64_t)rl->burst * 1000;
+	struct bucket *b = NULL, *oldest;
+	size_t base;
 
 	if (rl->rate == 0)
 		return true;	/* unlimited */
+	key = src_key(rl, src);
+	base = (size_t)((key >> 32) % (rl->slots - PROBE + 1));
+	oldest = &rl->b[base];
 	for (size_t i = base; i < base + PROBE; i++) {
-		if (rl->b[i].used && lisp_addr_equal(&rl->b[i].src, src)) {
+		if (rl->b[i].key == key) {
 			b = &rl->b[i];
 			break;
 		}
-		if (!rl->b[i].used || rl->b[i].last_ms < oldest->last_ms)
+		if (oldest->key && (!rl->b[i].key || rl->b[i].last_ms < oldest->last_ms))
 			oldest = &rl->b[i];
 	}
 	if (!b) {
 		b = oldest;
-		b->used = true;
-		b->src = *src;
+		if (b->key)
+			rl->evictions++;
+		b->key = key;
 		b->tokens_milli = cap;
 		b->last_ms = now_ms;
 	}

@@ -174,6 +174,8 @@ struct map_resolver *cp_mr_from_config(struct cp *cp, const struct cp_config *cf
 	p.unregistered_ttl_min = cfg->mr.negative_ttl_unregistered_min;
 	p.rate = cfg->mr.rate_limit;
 	p.burst = cfg->mr.rate_burst;
+	p.rate_sources = cfg->mr.rate_sources;
+	p.smr_requesters = cfg->mr.smr_requesters;
 	mr = map_resolver_new(cp->loop, &p, cp->ms, cp->sites, cp_send, cp);
 	if (!mr)
 		return NULL;
@@ -320,6 +322,24 @@ static void cp_roles_free(struct cp *cp)
 	cp->sites = NULL;
 }
 
+void cp_ms_limits_apply(struct cp *cp, const struct cp_config *cfg)
+{
+	struct ms_params p;
+
+	p.max_registrants = cfg->ms.max_registrants;
+	p.max_registrants_per_site = cfg->ms.max_registrants_per_site;
+	p.registrant_hold_ms = cfg->ms.registrant_hold_ms;
+	p.max_pending_notifies = cfg->ms.max_pending_notifies;
+	if (cp->ms)
+		map_server_set_limits(cp->ms, &p);
+	if (cp->pubsub)
+		pubsub_set_limits(cp->pubsub, &(struct pubsub_limits){
+			.max_subscriptions = cfg->ms.pubsub_max_subscriptions,
+			.max_per_xtr = cfg->ms.pubsub_max_per_xtr,
+			.lifetime_ms = cfg->ms.pubsub_lifetime_ms,
+		});
+}
+
 static int cp_roles_build(struct cp *cp, const struct cp_config *cfg, struct lisp_err *err)
 {
 	if (cfg->roles & (CP_ROLE_MAP_SERVER | CP_ROLE_MAP_RESOLVER)) {
@@ -339,6 +359,7 @@ static int cp_roles_build(struct cp *cp, const struct cp_config *cfg, struct lis
 			return lisp_err_set(err, ENOMEM, "out of memory");
 		if (cfg->ms.pubsub && !(cp->pubsub = pubsub_new(cp->ms)))
 			return lisp_err_set(err, ENOMEM, "out of memory");
+		cp_ms_limits_apply(cp, cfg);
 	}
 	if (cfg->roles & (CP_ROLE_MAP_SERVER | CP_ROLE_MAP_RESOLVER)) {
 		cp->mr = cp_mr_from_config(cp, cfg);

@@ -25,6 +25,8 @@ struct site_table *cp_sites_from_config(const struct cp_config *cfg, struct lisp
 struct etr *cp_etr_from_config(struct cp *cp, const struct cp_config *cfg,
 			       struct lisp_err *err);
 struct map_resolver *cp_mr_from_config(struct cp *cp, const struct cp_config *cfg);
+/* The Map-Server's and pub/sub's caps and expiries, at start and on reload. */
+void cp_ms_limits_apply(struct cp *cp, const struct cp_config *cfg);
 
 /* CATS (cp_cats.c): ranking policies to the Map-Resolver and the ITR, the
  * ETR's metric agent; again after every (re)build of those roles. */

@@ -260,6 +260,7 @@ int cp_reload(struct cp *cp)
 		map_server_set_nonce_policy(cp->ms, next->ms.nonce_policy == CP_NONCE_INCREASING
 							    ? MS_NONCE_INCREASING
 							    : MS_NONCE_UNIQUE);
+	cp_ms_limits_apply(cp, next);	/* caps and expiries: at once */
 	if (cp->mr) {
 		mr = cp_mr_from_config(cp, next);
 		if (mr) {

@@ -37,6 +37,8 @@ struct site {
 	uint64_t auth_failures;
 	uint64_t eid_rejections;
 	uint64_t replays;
+	/* registrants with replay state at the Map-Server (map_server.c) */
+	uint32_t registrants;
 };
 
 struct site_table;

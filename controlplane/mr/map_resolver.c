@@ -15,7 +15,6 @@
 
 #define MR_ARENA_BYTES	(128 * 1024)
 #define MR_MSG_MAX	9000
-#define MR_RL_SLOTS	65536
 
 struct map_resolver {
 	struct evloop *loop;
@@ -43,6 +42,7 @@ struct map_resolver {
 	const struct lisp_addr *cur_itr;
 	uint16_t cur_port;
 	uint64_t smr_nonce;
+	size_t asked_total;		/* requesters in all the lists */
 };
 
 /* As long as an ITR may cache a mapping (the registrations' usual 1440 min). */
@@ -58,6 +58,8 @@ void map_resolver_params_default(struct mr_params *p)
 	p->unregistered_ttl_min = 1;
 	p->rate = 1000;
 	p->burst = 2000;
+	p->rate_sources = 65536;
+	p->smr_requesters = 131072;
 }
 
 /* The ITR of the request being answered was proxy-replied the mapping of
@@ -65,22 +67,31 @@ void map_resolver_params_default(struct mr_params *p)
 static void asked_note(struct map_resolver *mr, const struct lisp_prefix *prefix)
 {
 	struct requesters *rs, *before;
+	unsigned int had;
 
 	if (!mr->cur_itr)
 		return;
-	/* Full: untracked, without even a lookup (the reply path's cost). */
-	if (mapdb_count(mr->asked) >= MR_ASKED_PREFIXES_MAX) {
+	/* Full: untracked, without even a lookup (the reply path's cost).
+	 * The requesters are whoever an ITR-RLOC names, spoofable: in all
+	 * at most smr_requesters of REQUESTER_BYTES (docs/security.md). */
+	if (mapdb_count(mr->asked) >= MR_ASKED_PREFIXES_MAX ||
+	    mr->asked_total >= mr->params.smr_requesters) {
 		mr->c.smr_untracked++;
 		return;
 	}
 	rs = before = mapdb_exact(mr->asked, prefix);
+	had = rs ? rs->count : 0;
 	if (requesters_note(&rs, MR_ASKED_MAX, mr->cur_itr, mr->cur_port,
-			    evloop_now_ms(mr->loop)) < 0 || rs == before)
+			    evloop_now_ms(mr->loop)) < 0)
+		return;
+	mr->asked_total += rs->count - had;
+	if (rs == before)
 		return;
 	/* (Re)allocated: the table points at the new list. */
 	if (mapdb_insert(mr->asked, prefix, rs, NULL) < 0) {
 		if (before)
 			mapdb_remove(mr->asked, prefix);
+		mr->asked_total -= rs->count;
 		free(rs);
 	}
 }
@@ -93,9 +104,14 @@ static void smr_asked(struct map_resolver *mr, const struct lisp_prefix *prefix,
 	struct requesters *rs = mapdb_exact(mr->asked, prefix);
 	struct lisp_waddr none = { .afi = LISP_AFI_NONE };
 	uint64_t now = evloop_now_ms(mr->loop);
+	unsigned int had = rs ? rs->count : 0;
 	ssize_t n;
 
-	if (!requesters_expire(rs, now, MR_ASKED_MAX_AGE_MS))
+	if (!rs)
+		return;
+	requesters_expire(rs, now, MR_ASKED_MAX_AGE_MS);
+	mr->asked_total -= had - rs->count;
+	if (!rs->count)
 		return;
 	n = smr_encode(eid, &none, ++mr->smr_nonce, mr->out, MR_MSG_MAX);
 	if (n < 0)
@@ -122,8 +138,12 @@ static void mr_changed(void *arg, const struct lisp_prefix *eid, struct reg_eid 
 		lisp_prefix_mask(&up);
 		smr_asked(mr, &up, eid);
 	}
-	if (!entry)	/* gone: nobody will be given it again */
-		free(mapdb_remove(mr->asked, eid));
+	if (!entry) {	/* gone: nobody will be given it again */
+		struct requesters *rs = mapdb_remove(mr->asked, eid);
+
+		mr->asked_total -= rs ? rs->count : 0;
+		free(rs);
+	}
 }
 
 struct map_resolver *map_resolver_new(struct evloop *loop, const struct mr_params *params,
@@ -141,7 +161,7 @@ struct map_resolver *map_resolver_new(struct evloop *loop, const struct mr_param
 	mr->send = send;
 	mr->send_arg = send_arg;
 	mr->log_rl = (struct log_ratelimit)LOG_RATELIMIT_INIT(10, 1000);
-	mr->rl = ratelimit_new(params->rate, params->burst, MR_RL_SLOTS);
+	mr->rl = ratelimit_new(params->rate, params->burst, params->rate_sources);
 	mr->arena_buf = malloc(MR_ARENA_BYTES);
 	mr->out = malloc(MR_MSG_MAX);
 	mr->fwd = malloc(MR_MSG_MAX);
@@ -482,6 +502,7 @@ void map_resolver_input(struct map_resolver *mr, const uint8_t *msg, size_t len,
 	struct lisp_ecm ecm;
 	struct wire_wr w;
 	unsigned int answered = 0;
+	bool allowed;
 
 	(void)src_port;
 	mr->c.requests_received++;
@@ -497,7 +518,9 @@ void map_resolver_input(struct map_resolver *mr, const uint8_t *msg, size_t len,
 				lisp_msg_type_name(ecm.payload[0] >> 4));
 		return;
 	}
-	if (!ratelimit_allow(mr->rl, src, evloop_now_ms(mr->loop))) {
+	allowed = ratelimit_allow(mr->rl, src, evloop_now_ms(mr->loop));
+	mr->c.rate_limit_sources_evicted = ratelimit_evictions(mr->rl);
+	if (!allowed) {
 		mr->c.requests_rate_limited++;
 		return;
 	}

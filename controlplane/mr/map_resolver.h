@@ -48,12 +48,15 @@ struct mr_params {
 	uint32_t unregistered_ttl_min;	/* configured, not registered */
 	uint32_t rate;			/* Map-Requests/s per source, 0 unlimited */
 	uint32_t burst;
+	uint32_t rate_sources;		/* per-source buckets (ratelimit.h) */
+	uint32_t smr_requesters;	/* ITRs remembered for SMR, in all */
 };
 
 #define MR_COUNTERS(X)           \
 	X(requests_received)     \
 	X(request_decode_errors) \
 	X(requests_rate_limited) \
+	X(rate_limit_sources_evicted) /* a full table made room */ \
 	X(replies_proxy)         \
 	X(replies_negative)      \
 	X(requests_forwarded)    \

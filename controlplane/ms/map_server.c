@@ -22,6 +22,10 @@
 #define MS_SITES_PER_EID	16
 #define PEER_BUCKETS		1024
 #define PENDING_BUCKETS		256
+/* How often silent registrants are looked for; and at most how often a
+ * full table looks again before refusing a newcomer. */
+#define PEER_SWEEP_MS		60000
+#define PEER_SWEEP_FULL_MS	1000
 
 /* Whom replay state belongs to: the authenticated registration identity
  * (the site whose key signed, and the xTR-ID and site-ID; without an
@@ -40,7 +44,11 @@ struct ms_peer {
 	uint64_t last_nonce;
 	uint64_t recent[MS_NONCE_WINDOW];	/* ring of accepted nonces */
 	unsigned int recent_count, recent_head;
+	uint64_t last_accept_ms;		/* its last accepted Map-Register */
 };
+
+/* docs/security.md states the cost of a registrant with malloc's header. */
+_Static_assert(sizeof(struct ms_peer) + 16 <= MS_REGISTRANT_BYTES, "documented registrant size");
 
 /* A Map-Notify waiting for its Map-Notify-Ack. */
 struct ms_pending {
@@ -49,9 +57,10 @@ struct ms_pending {
 	struct evtimer timer;
 	uint64_t nonce;
 	struct site *site;
-	struct lisp_addr dst;
+	struct lisp_ipaddr dst;		/* compact: one per Map-Notify kept */
 	uint16_t dst_port;
 	unsigned int tries;
+	bool subscriber;		/* to a pub/sub subscriber */
 	size_t len;
 	uint8_t msg[];
 };
@@ -72,6 +81,10 @@ struct map_server {
 	unsigned int observer_count;
 	struct ms_peer *peers[PEER_BUCKETS];
 	struct ms_pending *pending[PENDING_BUCKETS];
+	size_t peer_count;
+	size_t pending_count, pending_subscribers;
+	struct evtimer sweep;
+	uint64_t last_sweep_ms;
 	struct ms_counters c;
 	struct lisp_arena arena;		/* the message being handled */
 	struct lisp_arena notify_arena;		/* notifies built meanwhile */
@@ -88,6 +101,10 @@ void map_server_params_default(struct ms_params *p)
 	p->notify_interval_ms = 1000;
 	p->notify_retries = 3;
 	p->nonce_policy = MS_NONCE_UNIQUE;
+	p->max_registrants = 100000;
+	p->max_registrants_per_site = 50000;
+	p->registrant_hold_ms = 86400ull * 1000;
+	p->max_pending_notifies = 16384;
 }
 
 static void ms_changed(void *arg, const struct lisp_prefix *eid, struct reg_eid *entry)
@@ -106,6 +123,8 @@ static void ms_expired(void *arg, const struct lisp_prefix *eid, struct reg_eid 
 	ms->c.registrations_expired++;
 	ms_changed(ms, eid, entry);
 }
+
+static void peer_sweep_fire(struct evtimer *t, void *arg);
 
 struct map_server *map_server_new(struct evloop *loop, struct site_table *sites,
 				  const struct ms_params *params, lisp_send_fn send, void *send_arg)
@@ -129,6 +148,8 @@ struct map_server *map_server_new(struct evloop *loop, struct site_table *sites,
 	}
 	lisp_arena_init(&ms->arena, ms->arena_buf, MS_ARENA_BYTES);
 	lisp_arena_init(&ms->notify_arena, ms->arena_buf + MS_ARENA_BYTES, MS_ARENA_BYTES);
+	evtimer_init(&ms->sweep, peer_sweep_fire, ms);
+	evtimer_arm(loop, &ms->sweep, PEER_SWEEP_MS);
 	return ms;
 }
 
@@ -136,6 +157,7 @@ void map_server_free(struct map_server *ms)
 {
 	if (!ms)
 		return;
+	evtimer_cancel(ms->loop, &ms->sweep);
 	for (size_t i = 0; i < PEER_BUCKETS; i++)
 		for (struct ms_peer *p = ms->peers[i], *n; p; p = n) {
 			n = p->next;
@@ -176,9 +198,32 @@ struct registry *map_server_registry(struct map_server *ms)
 	return ms->registry;
 }
 
+struct evloop *map_server_loop(struct map_server *ms)
+{
+	return ms->loop;
+}
+
 const struct ms_counters *map_server_counters(const struct map_server *ms)
 {
 	return &ms->c;
+}
+
+size_t map_server_registrant_count(const struct map_server *ms)
+{
+	return ms->peer_count;
+}
+
+size_t map_server_pending_count(const struct map_server *ms)
+{
+	return ms->pending_count;
+}
+
+void map_server_set_limits(struct map_server *ms, const struct ms_params *limits)
+{
+	ms->params.max_registrants = limits->max_registrants;
+	ms->params.max_registrants_per_site = limits->max_registrants_per_site;
+	ms->params.registrant_hold_ms = limits->registrant_hold_ms;
+	ms->params.max_pending_notifies = limits->max_pending_notifies;
 }
 
 static uint64_t random_nonce(void)
@@ -253,15 +298,86 @@ static size_t peer_hash(const struct site *s, const struct ms_peer_id *pid)
 	return (size_t)((h ^ pid->site_id) % PEER_BUCKETS);
 }
 
-static struct ms_peer *peer_get(struct map_server *ms, const struct site *s,
-				const struct ms_peer_id *pid)
+/* Has p had no accepted Map-Register for the registration lifetime plus
+ * the hold?  Then none of its registrations lives (each expires a lifetime
+ * after its last refresh, and only p refreshes them), and its replay state
+ * guards nothing a capture could still refresh.  Under "unique" that is no
+ * weaker than the window itself (a live registrant's capture is accepted
+ * again after MS_NONCE_WINDOW newer registrations); under "increasing" its
+ * captures are accepted again once it is forgotten, so the hold is how
+ * long they stay refused after the ETR went away (docs/security.md). */
+static bool peer_expired(const struct map_server *ms, const struct ms_peer *p, uint64_t now)
+{
+	uint64_t keep = ms->params.registration_lifetime_ms + ms->params.registrant_hold_ms;
+
+	return ms->params.registrant_hold_ms && now - p->last_accept_ms > keep;
+}
+
+static void peer_forget(struct map_server *ms, struct ms_peer *p)
+{
+	((struct site *)p->site)->registrants--;
+	ms->peer_count--;
+	free(p);
+}
+
+static void peer_sweep(struct map_server *ms)
+{
+	uint64_t now = evloop_now_ms(ms->loop);
+
+	ms->last_sweep_ms = now;
+	for (size_t i = 0; i < PEER_BUCKETS; i++)
+		for (struct ms_peer **pp = &ms->peers[i]; *pp;) {
+			struct ms_peer *p = *pp;
+
+			if (!peer_expired(ms, p, now)) {
+				pp = &p->next;
+				continue;
+			}
+			*pp = p->next;
+			ms->c.registrants_expired++;
+			peer_forget(ms, p);
+		}
+}
+
+static void peer_sweep_fire(struct evtimer *t, void *arg)
+{
+	struct map_server *ms = arg;
+
+	peer_sweep(ms);
+	evtimer_arm(ms->loop, t, PEER_SWEEP_MS);
+}
+
+/* Room for a new registrant of site s: below both caps, after forgetting
+ * the expired ones if that helps (at most once a second). */
+static bool peer_room(struct map_server *ms, const struct site *s)
+{
+	bool full = ms->peer_count >= ms->params.max_registrants ||
+		    s->registrants >= ms->params.max_registrants_per_site;
+
+	if (full && evloop_now_ms(ms->loop) - ms->last_sweep_ms >= PEER_SWEEP_FULL_MS) {
+		peer_sweep(ms);
+		full = ms->peer_count >= ms->params.max_registrants ||
+		       s->registrants >= ms->params.max_registrants_per_site;
+	}
+	return !full;
+}
+
+/* The registrant's replay state; a new one only while there is room
+ * (*full set otherwise): a known registrant is never pushed out. */
+static struct ms_peer *peer_get(struct map_server *ms, struct site *s,
+				const struct ms_peer_id *pid, bool *full)
 {
 	size_t h = peer_hash(s, pid);
 	struct ms_peer *p;
 
+	*full = false;
 	for (p = ms->peers[h]; p; p = p->next)
 		if (p->site == s && peer_id_equal(&p->pid, pid))
 			return p;
+	if (!peer_room(ms, s)) {
+		*full = true;
+		return NULL;
+	}
 	p = calloc(1, sizeof(*p));
 	if (!p)
 		return NULL;
@@ -269,6 +385,8 @@ static struct ms_peer *peer_get(struct map_server *ms, const struct site *s,
 	p->pid = *pid;
 	p->next = ms->peers[h];
 	ms->peers[h] = p;
+	s->registrants++;
+	ms->peer_count++;
 	return p;
 }
 
@@ -284,8 +402,9 @@ static bool peer_nonce_fresh(const struct map_server *ms, const struct ms_peer *
 	return true;
 }
 
-static void peer_nonce_accept(struct ms_peer *p, uint64_t nonce)
+static void peer_nonce_accept(struct ms_peer *p, uint64_t nonce, uint64_t now)
 {
+	p->last_accept_ms = now;
 	p->last_nonce = nonce;
 	p->recent[p->recent_head] = nonce;
 	p->recent_head = (p->recent_head + 1) % MS_NONCE_WINDOW;
@@ -301,14 +420,27 @@ static void pending_unlink(struct map_server *ms, struct ms_pending *p)
 
 	while (*pp && *pp != p)
 		pp = &(*pp)->next;
-	if (*pp)
+	if (*pp) {
 		*pp = p->next;
+		ms->pending_count--;
+		ms->pending_subscribers -= p->subscriber;
+	}
+}
+
+/* Room to keep one more Map-Notify for retransmission: subscribers (whom
+ * nothing authenticates) within half the room, registrants within all. */
+static bool pending_room(const struct map_server *ms, bool subscriber)
+{
+	if (subscriber)
+		return ms->pending_subscribers < ms->params.max_pending_notifies / 2;
+	return ms->pending_count < ms->params.max_pending_notifies;
 }
 
 static void pending_fire(struct evtimer *t, void *arg)
 {
 	struct ms_pending *p = arg;
 	struct map_server *ms = p->ms;
+	struct lisp_addr dst;
 
 	(void)t;
 	if (p->tries >= ms->params.notify_retries) {
@@ -319,14 +451,16 @@ static void pending_fire(struct evtimer *t, void *arg)
 	}
 	p->tries++;
 	ms->c.notify_retransmits++;
-	ms->send(ms->send_arg, &p->dst, p->dst_port, p->msg, p->len);
+	lisp_ipaddr_to_addr(&p->dst, &dst);
+	ms->send(ms->send_arg, &dst, p->dst_port, p->msg, p->len);
 	evtimer_arm(ms->loop, &p->timer, ms->params.notify_interval_ms << (p->tries - 1));
 }
 
 /* Encodes, signs and sends a Map-Notify; keeps it for retransmission when
  * an acknowledgement is expected. */
 static int notify_send(struct map_server *ms, struct site *site, const struct lisp_addr *dst,
-		       uint16_t dst_port, struct lisp_map_register *n, bool want_ack)
+		       uint16_t dst_port, struct lisp_map_register *n, bool want_ack,
+		       bool subscriber)
 {
 	struct ms_pending *p;
 	struct lisp_err err;
@@ -338,13 +472,20 @@ static int notify_send(struct map_server *ms, struct site *site, const struct li
 	n->auth_len = 0;
 	len = lisp_map_register_encode(n, ms->out, MS_MSG_MAX, &err);
 	if (len < 0 || lisp_auth_sign(ms->out, (size_t)len, site->key, site->key_len, &err) < 0) {
-		log_warn("map-server: cannot build Map-Notify for site %s: %s", site->name, err.msg);
+		/* Per message (a subscription, a registration): rate-limited. */
+		log_ratelimited(&ms->rl, LOG_LEVEL_WARN,
+				"map-server: cannot build Map-Notify for site %s: %s", site->name,
+				err.msg);
 		return -EINVAL;
 	}
 	ms->send(ms->send_arg, dst, dst_port, ms->out, (size_t)len);
 	ms->c.notifies_sent++;
 	if (!want_ack)
 		return 0;
+	if (!pending_room(ms, subscriber)) {
+		ms->c.notify_untracked++;
+		return 0;
+	}
 	p = malloc(sizeof(*p) + (size_t)len);
 	if (!p)
 		return -ENOMEM;
@@ -352,31 +493,48 @@ static int notify_send(struct map_server *ms, struct site *site, const struct li
 	p->ms = ms;
 	p->nonce = n->nonce;
 	p->site = site;
-	p->dst = *dst;
+	lisp_ipaddr_from_addr(&p->dst, dst);
 	p->dst_port = dst_port;
 	p->len = (size_t)len;
+	p->subscriber = subscriber;
 	memcpy(p->msg, ms->out, (size_t)len);
 	evtimer_init(&p->timer, pending_fire, p);
 	evtimer_arm(ms->loop, &p->timer, ms->params.notify_interval_ms);
 	p->next = ms->pending[p->nonce % PENDING_BUCKETS];
 	ms->pending[p->nonce % PENDING_BUCKETS] = p;
+	ms->pending_count++;
+	ms->pending_subscribers += subscriber;
 	return 0;
 }
 
 int map_server_notify(struct map_server *ms, struct site *site, const struct lisp_addr *dst,
 		      uint16_t dst_port, struct lisp_map_register *n, bool want_ack)
 {
-	return notify_send(ms, site, dst, dst_port, n, want_ack);
+	return notify_send(ms, site, dst, dst_port, n, want_ack, false);
+}
+
+int map_server_notify_subscriber(struct map_server *ms, struct site *site,
+				 const struct lisp_addr *dst, uint16_t dst_port,
+				 struct lisp_map_register *n)
+{
+	return notify_send(ms, site, dst, dst_port, n, true, true);
 }
 
 struct site *map_server_xtr_site(struct map_server *ms, const uint8_t xtr_id[LISP_XTR_ID_LEN],
 				 uint64_t site_id)
 {
-	for (size_t i = 0; i < PEER_BUCKETS; i++)
-		for (struct ms_peer *p = ms->peers[i]; p; p = p->next)
-			if (p->pid.has_xtr_id && p->pid.site_id == site_id &&
-			    memcmp(p->pid.id, xtr_id, LISP_XTR_ID_LEN) == 0)
-				return (struct site *)p->site;
+	struct ms_peer_id pid = { .has_xtr_id = true, .site_id = site_id };
+
+	/* One bucket per site, not a walk of every registrant: each
+	 * subscription (unauthenticated, floodable) asks this. */
+	memcpy(pid.id, xtr_id, LISP_XTR_ID_LEN);
+	for (size_t i = 0; i < site_table_count(ms->sites); i++) {
+		struct site *s = site_table_at(ms->sites, i);
+
+		for (struct ms_peer *p = ms->peers[peer_hash(s, &pid)]; p; p = p->next)
+			if (p->site == s && peer_id_equal(&p->pid, &pid))
+				return s;
+	}
 	return NULL;
 }
 
@@ -406,7 +564,7 @@ static void notify_xtrs_of_change(struct map_server *ms, struct reg_eid *e,
 			n.site_id = x->who.site_id;
 		}
 		lisp_ipaddr_to_addr(&x->who.src, &dst);
-		notify_send(ms, x->site, &dst, x->who.src_port, &n, true);
+		notify_send(ms, x->site, &dst, x->who.src_port, &n, true, false);
 	}
 }
 
@@ -560,7 +718,8 @@ static int register_apply(struct map_server *ms, const struct lisp_map_register 
 			 * No Map-Notify: the xTR sends it all again. */
 			ms->c.register_errors++;
 			ms->c.refused_store_error++;
-			log_warn("map-server: cannot store registration: %s", err.msg);
+			log_ratelimited(&ms->rl, LOG_LEVEL_WARN,
+					"map-server: cannot store registration: %s", err.msg);
 			return -ENOMEM;
 		}
 		if (changed) {
@@ -582,6 +741,7 @@ static void register_input(struct map_server *ms, const uint8_t *msg, size_t len
 	struct ms_peer *peer;
 	struct lisp_err err;
 	struct site *site;
+	bool full = false;
 
 	ms->c.registers_received++;
 	lisp_arena_reset(&ms->arena);
@@ -610,7 +770,13 @@ static void register_input(struct map_server *ms, const uint8_t *msg, size_t len
 	who.site_id = m.site_id;
 	lisp_ipaddr_from_addr(&who.src, src);
 	who.src_port = src_port;
-	peer = peer_id_of(&m, eids, &pid) == 0 ? peer_get(ms, site, &pid) : NULL;
+	peer = peer_id_of(&m, eids, &pid) == 0 ? peer_get(ms, site, &pid, &full) : NULL;
+	if (full) {
+		register_refuse(ms, MS_refused_registrants_full, site, src,
+				"no room for a new registrant (%zu in all, %u of this site)",
+				ms->peer_count, site->registrants);
+		return;
+	}
 	if (!peer) {
 		ms->c.register_errors++;
 		ms->c.refused_store_error++;
@@ -622,7 +788,7 @@ static void register_input(struct map_server *ms, const uint8_t *msg, size_t len
 		register_refuse(ms, MS_refused_replay, site, src, "nonce already used");
 		return;
 	}
-	peer_nonce_accept(peer, m.nonce);
+	peer_nonce_accept(peer, m.nonce, evloop_now_ms(ms->loop));
 	if (register_apply(ms, &m, eids, site, &who) < 0)
 		return;
 	site->registers_accepted++;
@@ -631,7 +797,7 @@ static void register_input(struct map_server *ms, const uint8_t *msg, size_t len
 		/* RFC 9301, 5.7: the acknowledgement echoes nonce and records. */
 		struct lisp_map_register n = m;
 
-		notify_send(ms, site, src, src_port, &n, false);
+		notify_send(ms, site, src, src_port, &n, false, false);
 	}
 }
 
@@ -733,17 +899,21 @@ void map_server_set_sites(struct map_server *ms, struct site_table *sites)
 	}
 	free(ctx.gone);
 	/* Replay state and pending notifies name sites: re-point or drop. */
+	for (size_t i = 0; i < site_table_count(sites); i++)
+		site_table_at(sites, i)->registrants = 0;
 	for (size_t i = 0; i < PEER_BUCKETS; i++)
 		for (struct ms_peer **pp = &ms->peers[i]; *pp;) {
 			struct site *s = site_table_find(sites, (*pp)->site->name);
 
 			if (s) {
 				(*pp)->site = s;
+				s->registrants++;	/* a new table counts from 0 */
 				pp = &(*pp)->next;
 			} else {
 				struct ms_peer *dead = *pp;
 
 				*pp = dead->next;
+				ms->peer_count--;
 				free(dead);
 			}
 		}

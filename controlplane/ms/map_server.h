@@ -40,7 +40,26 @@ struct ms_params {
 	uint64_t notify_interval_ms;		/* Map-Notify retransmission */
 	unsigned int notify_retries;
 	enum ms_nonce_policy nonce_policy;
+	/* State per authenticated registrant (docs/security.md, "Bounded
+	 * state per sender"): at most max_registrants in all and
+	 * max_registrants_per_site per site; when full a new registrant is
+	 * refused (refused_registrants_full), never a known one pushed out,
+	 * because dropping replay state re-opens its captures.  A registrant
+	 * whose last accepted Map-Register is older than the registration
+	 * lifetime plus registrant_hold_ms has no live registration left and
+	 * is forgotten (registrants_expired); 0 keeps it until restart. */
+	uint32_t max_registrants;
+	uint32_t max_registrants_per_site;
+	uint64_t registrant_hold_ms;
+	/* Map-Notifies kept for retransmission until acknowledged; beyond,
+	 * a Map-Notify is sent once and not kept (notify_untracked).  Those
+	 * to pub/sub subscribers (whom nothing authenticates) may hold half:
+	 * a flood of subscriptions never takes the registrants' room. */
+	uint32_t max_pending_notifies;
 };
+
+/* What one registrant's replay state costs (struct ms_peer). */
+#define MS_REGISTRANT_BYTES	2144
 
 /*
  * Why a Map-Register was refused, one counter each (refused_<reason>),
@@ -60,6 +79,7 @@ struct ms_params {
 	X(refused_shared_eid)      /* another site holds it, no sharing */\
 	X(refused_record_too_big)  /* more than a registration holds */  \
 	X(refused_replay)                                                \
+	X(refused_registrants_full) /* new registrant, no room (above) */\
 	X(refused_store_error)     /* out of memory while applying */
 
 enum ms_refusal {
@@ -85,6 +105,8 @@ enum ms_refusal {
 	X(notify_gave_up)                                                \
 	X(notify_acks_received)                                          \
 	X(notify_ack_errors)                                             \
+	X(notify_untracked)        /* sent once: no room to retransmit */\
+	X(registrants_expired)     /* replay state of a silent registrant */\
 	MS_REFUSALS(X)
 
 struct ms_counters {
@@ -130,9 +152,21 @@ struct site *map_server_xtr_site(struct map_server *ms, const uint8_t xtr_id[LIS
  * site's key; with want_ack it is retransmitted until acknowledged. */
 int map_server_notify(struct map_server *ms, struct site *site, const struct lisp_addr *dst,
 		      uint16_t dst_port, struct lisp_map_register *n, bool want_ack);
+/* The same for a pub/sub subscriber: kept for retransmission only while
+ * the subscribers' half of max_pending_notifies has room. */
+int map_server_notify_subscriber(struct map_server *ms, struct site *site,
+				 const struct lisp_addr *dst, uint16_t dst_port,
+				 struct lisp_map_register *n);
 
 struct registry *map_server_registry(struct map_server *ms);
+struct evloop *map_server_loop(struct map_server *ms);
 const struct ms_counters *map_server_counters(const struct map_server *ms);
+/* Registrants with replay state, and Map-Notifies awaiting an ack. */
+size_t map_server_registrant_count(const struct map_server *ms);
+size_t map_server_pending_count(const struct map_server *ms);
+/* A reload's limits (the params' fields above), applied at once: a lower
+ * cap pushes nobody out, it refuses newcomers until below it. */
+void map_server_set_limits(struct map_server *ms, const struct ms_params *limits);
 void map_server_params_default(struct ms_params *p);
 
 #endif

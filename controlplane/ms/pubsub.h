@@ -17,7 +17,8 @@
 	X(subscriptions)             \
 	X(subscribe_refused)         \
 	X(notifications_sent)        \
-	X(subscriptions_dropped)
+	X(subscriptions_dropped)     \
+	X(subscribe_limited)
 
 struct pubsub_counters {
 #define PUBSUB_COUNTER_FIELD(name) uint64_t name;
@@ -27,7 +28,22 @@ struct pubsub_counters {
 
 struct pubsub;
 
+/* Subscriptions held, in all and per subscribing xTR (xTR-ID and
+ * site-ID); a new one beyond either is refused and counted
+ * (subscribe_limited), an existing one is never pushed out.  Each costs
+ * about 200 bytes with its prefix's table nodes (docs/security.md,
+ * "Bounded state per sender"). */
+struct pubsub_limits {
+	uint32_t max_subscriptions;
+	uint32_t max_per_xtr;
+	/* A subscription not renewed for this long is forgotten when room is
+	 * needed (subscriptions_dropped): ITRs subscribe again with every
+	 * resolution, before their map-cache entry's TTL ends. */
+	uint64_t lifetime_ms;
+};
+
 struct pubsub *pubsub_new(struct map_server *ms);
+void pubsub_set_limits(struct pubsub *ps, const struct pubsub_limits *limits);
 void pubsub_free(struct pubsub *ps);
 
 /* Subscribes the xTR of req (I bit required) to eid, answering at

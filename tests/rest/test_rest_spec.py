@@ -146,8 +146,11 @@ def metrics(ms, xtr1, n_regs):
     check((val('lispgw_udp_rx_packets_total', socket=MS_IP + ':4342') or 0) > 0,
           'UDP stats by socket')
     check(val('lispgw_build_info', version=spec().doc['info']['version']) == 1, 'build info')
+    for gauge in ('registrants', 'notifies_pending'):
+        check(val('lispgw_map_server_' + gauge) == st['map_server'][gauge],
+              'Map-Server gauge exported: ' + gauge)
     for name, v in st['map_server'].items():
-        if name not in ('registrations', 'sites'):
+        if name not in ('registrations', 'sites', 'registrants', 'notifies_pending'):
             check(('lispgw_map_server_%s_total' % name, frozenset()) in samples,
                   'every Map-Server counter exported: ' + name)
     text = request(xtr1, 'GET', '/metrics')[2]

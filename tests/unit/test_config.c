@@ -475,6 +475,38 @@ START_TEST(test_rest_limits)
 }
 END_TEST
 
+/* The caps of state per sender as written (docs/examples/ms-mr.yaml),
+ * printed and compared; out of range refused (bad-state-limits.yaml). */
+START_TEST(test_state_limits)
+{
+	struct cp_config *c = load_rel("docs/examples/ms-mr.yaml");
+	struct cp_config *d = load_rel("docs/examples/ms-mr.yaml");
+	char *text = print_to_string(c);
+
+	ck_assert_uint_eq(c->ms.max_registrants, 10000);
+	ck_assert_uint_eq(c->ms.max_registrants_per_site, 5000);
+	ck_assert_uint_eq(c->ms.max_pending_notifies, 4096);
+	ck_assert_uint_eq(c->ms.pubsub_max_subscriptions, 50000);
+	ck_assert_uint_eq(c->ms.pubsub_max_per_xtr, 20000);
+	ck_assert_uint_eq(c->ms.pubsub_lifetime_ms, 25 * 3600000u);
+	ck_assert_ptr_nonnull(strstr(text, "  max-registrants: 10000\n"));
+	ck_assert_ptr_nonnull(strstr(text, "    sources: 65536\n"));
+	ck_assert(cp_config_equal(c, d));
+	d->ms.registrant_hold_ms = 0;
+	ck_assert(!cp_config_equal(c, d));
+	d->ms.registrant_hold_ms = c->ms.registrant_hold_ms;
+	d->mr.rate_sources = 64;
+	ck_assert(!cp_config_equal(c, d));
+	d->mr.rate_sources = c->mr.rate_sources;
+	d->mr.smr_requesters = 64;
+	ck_assert(!cp_config_equal(c, d));
+	check_bad("bad-state-limits.yaml");
+	free(text);
+	cp_config_free(c);
+	cp_config_free(d);
+}
+END_TEST
+
 START_TEST(test_bad_files)
 {
 	char names[64][NAMES_MAX];
@@ -752,6 +784,7 @@ int main(void)
 	tcase_add_test(files, test_bad_files);
 	tcase_add_test(files, test_nonce_policy);
 	tcase_add_test(files, test_rest_limits);
+	tcase_add_test(files, test_state_limits);
 	tcase_add_test(files, test_refused_pitr_eid_prefixes);
 	tcase_add_test(files, test_refused_petr_instance_ids);
 	tcase_add_test(files, test_refused_petrs_without_dataplane);

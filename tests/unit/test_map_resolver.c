@@ -36,6 +36,7 @@ static uint8_t arena_buf[1 << 16];
 static struct lisp_arena arena;
 static const char key[] = "site-key";
 static uint8_t ecm_ttl = 64;	/* inner TTL of the ECMs built */
+static const char *ecm_itr = "192.0.2.99";	/* ITR-RLOC of the ECMs built */
 
 static void capture(void *arg, const struct lisp_addr *dst, uint16_t port, const uint8_t *msg,
 		    size_t len)
@@ -88,6 +89,7 @@ static void setup_with_rate(uint32_t rate)
 static void setup(void)
 {
 	ecm_ttl = 64;
+	ecm_itr = "192.0.2.99";
 	setup_with_rate(0);
 }
 
@@ -178,7 +180,7 @@ static size_t build_ecm_sub(const char *eid, uint8_t xtr, uint8_t *buf, size_t c
 	lisp_prefix_parse(eid, &p, NULL);
 	lisp_waddr_from_prefix(&rec.eid, &inner, &p);
 	rec.mask_len = p.plen;
-	lisp_addr_parse("192.0.2.99", &a, NULL);
+	lisp_addr_parse(ecm_itr, &a, NULL);
 	lisp_waddr_from_addr(&itr, &a);
 	req.itr_rlocs = &itr;
 	n = lisp_map_request_encode(&req, mreq, sizeof(mreq), NULL);
@@ -663,6 +665,79 @@ START_TEST(standalone_forwards_to_map_servers)
 }
 END_TEST
 
+static void subscribe(const char *eid, uint8_t xtr)
+{
+	struct lisp_addr src;
+	uint8_t buf[512];
+	size_t len = build_ecm_sub(eid, xtr, buf, sizeof(buf));
+
+	lisp_addr_parse("192.0.2.99", &src, NULL);
+	map_resolver_input(mr, buf, len, &src, 4342);
+	nsent = 0;
+}
+
+/* Subscriptions are capped per xTR and in all: a new one beyond is
+ * refused and counted, a renewal is not; one not renewed within its
+ * lifetime is forgotten when room is needed (docs/security.md). */
+START_TEST(subscriptions_capped_and_expire)
+{
+	const struct pubsub_counters *c = pubsub_counters(ps);
+
+	pubsub_set_limits(ps, &(struct pubsub_limits){ .max_subscriptions = 3, .max_per_xtr = 2,
+						       .lifetime_ms = 1000 });
+	do_register_xtr("[1]10.1.7.0/24", "192.0.2.7", true, 0x42, 1);
+	do_register_xtr("[1]10.1.8.0/24", "192.0.2.8", true, 0x43, 1);
+	subscribe("[1]10.1.3.1/32", 0x42);
+	subscribe("[1]10.1.3.2/32", 0x42);
+	subscribe("[1]10.1.3.3/32", 0x42);	/* a third for xTR 0x42 */
+	ck_assert_uint_eq(c->subscribe_limited, 1);
+	subscribe("[1]10.1.3.1/32", 0x42);	/* a renewal */
+	subscribe("[1]10.1.4.1/32", 0x43);
+	subscribe("[1]10.1.4.2/32", 0x43);	/* a fourth in all */
+	ck_assert_uint_eq(c->subscribe_limited, 2);
+	ck_assert_uint_eq(pubsub_count(ps), 3);
+	t_run_for(loop, 1500, NULL);
+	subscribe("[1]10.1.4.2/32", 0x43);	/* the old ones make room */
+	ck_assert_uint_eq(c->subscribe_limited, 2);
+	ck_assert_uint_eq(c->subscriptions_dropped, 3);
+	ck_assert_uint_eq(pubsub_count(ps), 1);
+}
+END_TEST
+
+/* The ITRs kept for SMR are whoever an ITR-RLOC names (spoofable): at
+ * most smr_requesters in all; beyond, a reply goes untracked and counted,
+ * and those kept still get their SMR. */
+START_TEST(smr_requesters_capped)
+{
+	struct mr_params rp;
+	struct lisp_addr src;
+	char itr[32];
+	uint8_t buf[512];
+
+	map_resolver_free(mr);
+	map_resolver_params_default(&rp);
+	rp.rate = 0;
+	rp.smr_requesters = 8;
+	mr = map_resolver_new(loop, &rp, ms, sites, capture, NULL);
+	map_resolver_set_pubsub(mr, ps);
+	do_register_xtr("[1]10.1.2.0/24", "192.0.2.1", true, 0x11, 1);
+	lisp_addr_parse("192.0.2.99", &src, NULL);
+	for (int i = 1; i <= 20; i++) {
+		size_t len;
+
+		snprintf(itr, sizeof(itr), "198.18.0.%d", i);
+		ecm_itr = itr;
+		len = build_ecm("[1]10.1.2.3/32", buf, sizeof(buf));
+		map_resolver_input(mr, buf, len, &src, 4342);
+		nsent = 0;
+	}
+	ck_assert_uint_eq(map_resolver_counters(mr)->replies_proxy, 20);
+	ck_assert_uint_eq(map_resolver_counters(mr)->smr_untracked, 12);
+	do_register_xtr("[1]10.1.2.0/24", "192.0.2.2", true, 0x11, 2);
+	ck_assert_uint_eq(map_resolver_counters(mr)->smr_sent, 8);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("map_resolver");
@@ -677,6 +752,8 @@ int main(void)
 	tcase_add_test(tc, malformed_counted);
 	tcase_add_test(tc, rate_limited);
 	tcase_add_test(tc, subscription_notified_on_change);
+	tcase_add_test(tc, subscriptions_capped_and_expire);
+	tcase_add_test(tc, smr_requesters_capped);
 	tcase_add_test(tc, more_specific_reaches_covering_subscriber);
 	tcase_add_test(tc, proxy_replied_itrs_get_smrs);
 	tcase_add_test(tc, negative_in_site_spares_registered);

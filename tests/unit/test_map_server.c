@@ -567,6 +567,116 @@ START_TEST(key_id_must_name_the_sites_key)
 }
 END_TEST
 
+/* ---- state per registrant (docs/security.md, "Bounded state per sender") */
+
+static void set_limits(uint32_t total, uint32_t per_site, uint64_t hold_ms, uint32_t pending)
+{
+	struct ms_params p;
+
+	map_server_params_default(&p);
+	p.max_registrants = total;
+	p.max_registrants_per_site = per_site;
+	p.registrant_hold_ms = hold_ms;
+	p.max_pending_notifies = pending;
+	map_server_set_limits(ms, &p);
+}
+
+static void register_xtr(const char *eid, const char *key, uint8_t alg, uint8_t xtr,
+			 uint64_t nonce)
+{
+	struct reg_spec r = { eid, "192.0.2.1", key, alg, xtr, nonce, 1440, false };
+
+	send_register(&r, "192.0.2.1", 4342);
+}
+
+/* Full (2 per site, 3 in all): a new registrant is refused and counted; the
+ * known ones keep their replay state (a replay is still refused) and
+ * register on with fresh nonces. */
+START_TEST(registrants_capped_known_ones_kept)
+{
+	const struct ms_counters *c = map_server_counters(ms);
+
+	set_limits(3, 2, 86400000, 16384);
+	register_xtr("[1000]10.1.1.0/24", key_a, LISP_AUTH_HMAC_SHA256_128, 1, 10);
+	register_xtr("[1000]10.1.2.0/24", key_a, LISP_AUTH_HMAC_SHA256_128, 2, 10);
+	register_xtr("[1000]10.1.3.0/24", key_a, LISP_AUTH_HMAC_SHA256_128, 3, 10);
+	ck_assert_uint_eq(c->refused_registrants_full, 1);	/* site-a has 2 */
+	ck_assert_ptr_null(lookup("[1000]10.1.3.0/24"));
+	register_xtr("[2000]10.1.1.0/24", key_b, LISP_AUTH_HMAC_SHA1_96, 4, 10);
+	register_xtr("[2000]10.1.2.0/24", key_b, LISP_AUTH_HMAC_SHA1_96, 5, 10);
+	ck_assert_uint_eq(c->refused_registrants_full, 2);	/* 3 in all */
+	ck_assert_uint_eq(map_server_registrant_count(ms), 3);
+	register_xtr("[1000]10.1.1.0/24", key_a, LISP_AUTH_HMAC_SHA256_128, 1, 10);
+	ck_assert_uint_eq(c->register_replays, 1);
+	register_xtr("[1000]10.1.1.0/24", key_a, LISP_AUTH_HMAC_SHA256_128, 1, 11);
+	ck_assert_uint_eq(c->registers_accepted, 4);
+	ck_assert_uint_eq(c->refused_registrants_full, 2);
+}
+END_TEST
+
+/* A registrant silent for the registration lifetime plus the hold is
+ * forgotten (its registrations are gone by then); one that keeps
+ * registering is not; the room it left takes a newcomer at once. */
+START_TEST(silent_registrant_forgotten_after_hold)
+{
+	const struct ms_counters *c = map_server_counters(ms);
+
+	set_limits(2, 2, 1000, 16384);
+	register_xtr("[1000]10.1.1.0/24", key_a, LISP_AUTH_HMAC_SHA256_128, 1, 10);
+	register_xtr("[1000]10.1.2.0/24", key_a, LISP_AUTH_HMAC_SHA256_128, 2, 10);
+	for (uint64_t n = 11; n < 16; n++) {	/* xTR 2 refreshes, xTR 1 is silent */
+		run_for(250);
+		register_xtr("[1000]10.1.2.0/24", key_a, LISP_AUTH_HMAC_SHA256_128, 2, n);
+	}
+	ck_assert_ptr_null(lookup("[1000]10.1.1.0/24"));	/* registration expired */
+	register_xtr("[1000]10.1.3.0/24", key_a, LISP_AUTH_HMAC_SHA256_128, 3, 10);
+	ck_assert_uint_eq(c->refused_registrants_full, 1);	/* 1,250 ms < 300 + 1,000 */
+	run_for(1000);	/* a full table looks again at most once a second */
+	register_xtr("[1000]10.1.2.0/24", key_a, LISP_AUTH_HMAC_SHA256_128, 2, 16);
+	register_xtr("[1000]10.1.3.0/24", key_a, LISP_AUTH_HMAC_SHA256_128, 3, 10);
+	ck_assert_uint_eq(c->refused_registrants_full, 1);
+	ck_assert_uint_eq(c->registrants_expired, 1);
+	ck_assert_ptr_nonnull(lookup("[1000]10.1.3.0/24"));
+	ck_assert_ptr_nonnull(lookup("[1000]10.1.2.0/24"));
+	ck_assert_uint_eq(map_server_registrant_count(ms), 2);
+	/* The periodic sweep forgets the silent ones without a newcomer. */
+	run_for(70000);
+	ck_assert_uint_eq(map_server_registrant_count(ms), 0);
+	ck_assert_uint_eq(c->registrants_expired, 3);
+}
+END_TEST
+
+/* Map-Notifies kept for retransmission: subscribers hold at most half the
+ * room, so registrants' notifies are still kept when subscribers filled
+ * theirs; beyond, a Map-Notify is sent once and counted. */
+START_TEST(pending_notifies_capped_subscribers_half)
+{
+	struct lisp_map_register n = { .record_count = 0 };
+	struct site *site = site_table_find(sites, "site-a");
+	const struct ms_counters *c = map_server_counters(ms);
+	struct lisp_addr dst;
+
+	set_limits(100000, 50000, 86400000, 4);
+	lisp_addr_parse("198.18.0.1", &dst, NULL);
+	for (uint64_t i = 1; i <= 5; i++) {
+		n.nonce = i;
+		ck_assert_int_eq(map_server_notify_subscriber(ms, site, &dst, 4342, &n), 0);
+	}
+	ck_assert_uint_eq(map_server_pending_count(ms), 2);
+	ck_assert_uint_eq(c->notify_untracked, 3);
+	for (uint64_t i = 6; i <= 8; i++) {
+		n.nonce = i;
+		ck_assert_int_eq(map_server_notify(ms, site, &dst, 4342, &n, true), 0);
+	}
+	ck_assert_uint_eq(map_server_pending_count(ms), 4);
+	ck_assert_uint_eq(c->notify_untracked, 4);
+	ck_assert_uint_eq(nsent, 8);		/* every one sent once */
+	run_for(1000);				/* retransmitted, then given up */
+	ck_assert_uint_eq(map_server_pending_count(ms), 0);
+	ck_assert_uint_eq(c->notify_gave_up, 4);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("map_server");
@@ -587,6 +697,9 @@ int main(void)
 	tcase_add_test(tc, replay_identity_without_xtr_id_is_the_eid_set);
 	tcase_add_test(tc, nonce_policy_increasing_refuses_old_captures);
 	tcase_add_test(tc, key_id_must_name_the_sites_key);
+	tcase_add_test(tc, registrants_capped_known_ones_kept);
+	tcase_add_test(tc, silent_registrant_forgotten_after_hold);
+	tcase_add_test(tc, pending_notifies_capped_subscribers_half);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }
