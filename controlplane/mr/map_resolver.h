@@ -20,7 +20,11 @@
  * Every forward lowers the inner TTL and drops the ECM at zero
  * (forward_hop_limit).
  * Replies go to the first ITR-RLOC of the Map-Request, to the inner UDP
- * source port.  Each source is rate-limited.
+ * source port.  Each source is rate-limited, and so are all of them
+ * together (global_rate: the replies and forwards sent).  The records of a
+ * request that go on are grouped by next hop, each hop gets one ECM with
+ * only its records, and a request goes to at most next_hops_max hops
+ * (mr_forward.h; forward_records_dropped counts the records left out).
  *
  * Context-aware selection (CATS, docs/cats.md): an EID-record whose EID
  * carries constraints (lcaf.h lcaf_constraints_decode) is always answered
@@ -48,6 +52,10 @@ struct mr_params {
 	uint32_t unregistered_ttl_min;	/* configured, not registered */
 	uint32_t rate;			/* Map-Requests/s per source, 0 unlimited */
 	uint32_t burst;
+	/* Replies and forwards a second, all sources together (0 unlimited). */
+	uint32_t global_rate;
+	uint32_t global_burst;
+	unsigned int next_hops_max;	/* ECMs one request is forwarded as */
 };
 
 #define MR_COUNTERS(X)           \
@@ -68,7 +76,9 @@ struct mr_params {
 	X(replies_constrained)   \
 	X(replies_constrained_nomatch) \
 	X(smr_sent)                    \
-	X(smr_untracked)
+	X(smr_untracked)               \
+	X(forward_records_dropped)     \
+	X(replies_global_limited)
 
 struct mr_counters {
 #define MR_COUNTER_FIELD(name) uint64_t name;
