@@ -35,6 +35,10 @@ struct map_resolver {
 	/* Where the request being answered goes on (mr_forward.h). */
 	struct mr_hops hops;
 	uint8_t cur_rec;
+	/* Registrations proxy-replied in the request being answered: each
+	 * goes in once, however many of its records name it. */
+	const struct reg_eid *replied[255];
+	unsigned int replied_count;
 	struct mr_counters c;
 	struct lisp_arena arena;
 	uint8_t *arena_buf;
@@ -394,6 +398,12 @@ static int answer_record(struct map_resolver *mr, const struct lisp_prefix *eid,
 	struct lisp_prefix neg;
 
 	if (e && e->proxy_reply) {
+		for (unsigned int i = 0; i < mr->replied_count; i++)
+			if (mr->replied[i] == e) {
+				mr->c.reply_records_repeated++;
+				return 0;
+			}
+		mr->replied[mr->replied_count++] = e;
 		if (wire_put_bytes(w, e->merged, e->merged_len) < 0)
 			return lisp_err_set(err, ENOSPC, "Map-Reply too large");
 		mr->c.replies_proxy++;
@@ -512,6 +522,7 @@ void map_resolver_input(struct map_resolver *mr, const uint8_t *msg, size_t len,
 	struct lisp_ecm ecm;
 	struct wire_wr w;
 	unsigned int answered = 0;
+	uint8_t *first_end = NULL;
 
 	(void)src_port;
 	mr->c.requests_received++;
@@ -547,7 +558,9 @@ void map_resolver_input(struct map_resolver *mr, const uint8_t *msg, size_t len,
 	w.p += 12;	/* the header goes in last, when the count is known */
 	mr->cur_port = ecm.inner_sport;
 	mr_hops_reset(&mr->hops, mr->params.next_hops_max);
+	mr->replied_count = 0;
 	for (unsigned int i = 0; i < req.record_count; i++) {
+		uint8_t *mark = w.p;
 		int rc;
 
 		/* A subscriber hears of changes by Map-Notify: no SMR list. */
@@ -557,6 +570,16 @@ void map_resolver_input(struct map_resolver *mr, const uint8_t *msg, size_t len,
 
 		if (rc < 0)
 			break;
+		/* RFC 9301, 5.2: a sender puts one record in a Map-Request.  The
+		 * first is answered whole; the others together get no more room
+		 * than the request took, so extra records cannot multiply it. */
+		if (rc > 0 && first_end && (size_t)(w.p - first_end) > len) {
+			w.p = mark;
+			mr->c.reply_records_over_size++;
+			continue;
+		}
+		if (rc > 0 && !first_end)
+			first_end = w.p;
 		answered += (unsigned int)rc;
 	}
 	if (answered && out_allowed(mr)) {
@@ -573,10 +596,11 @@ void map_resolver_input(struct map_resolver *mr, const uint8_t *msg, size_t len,
 		const char *text;
 		size_t tlen;
 
-		/* A constrained record subscribes to the whole mapping. */
+		/* A constrained record subscribes to the whole mapping.  Its
+		 * confirming Map-Notify is one more message out. */
 		if (req.records[i].notify &&
 		    lcaf_constraints_decode(&req.records[i].eid, req.records[i].mask_len, &eid,
-					    &text, &tlen, NULL) >= 0)
+					    &text, &tlen, NULL) >= 0 && out_allowed(mr))
 			pubsub_subscribe(mr->pubsub, &eid, &req, itr);
 	}
 }

@@ -25,6 +25,11 @@
  * request that go on are grouped by next hop, each hop gets one ECM with
  * only its records, and a request goes to at most next_hops_max hops
  * (mr_forward.h; forward_records_dropped counts the records left out).
+ * A registration goes in a reply once, however many records of the
+ * request name it (reply_records_repeated), and the records after the
+ * first take no more room in the reply than the whole request did
+ * (reply_records_over_size): a compliant request has one record (RFC
+ * 9301, 5.2), the others must not multiply it.
  *
  * Context-aware selection (CATS, docs/cats.md): an EID-record whose EID
  * carries constraints (lcaf.h lcaf_constraints_decode) is always answered
@@ -78,7 +83,9 @@ struct mr_params {
 	X(smr_sent)                    \
 	X(smr_untracked)               \
 	X(forward_records_dropped)     \
-	X(replies_global_limited)
+	X(replies_global_limited)      \
+	X(reply_records_repeated)      \
+	X(reply_records_over_size)
 
 struct mr_counters {
 #define MR_COUNTER_FIELD(name) uint64_t name;

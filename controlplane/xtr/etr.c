@@ -424,6 +424,8 @@ static void request_answer(struct etr *etr, const uint8_t *payload, size_t len,
 	struct lisp_map_request req;
 	const struct lisp_addr *itr = NULL;
 	struct lisp_err err;
+	const struct etr_entry *put[255];
+	uint8_t *first_end = NULL;
 	struct wire_wr w;
 	uint8_t count = 0;
 
@@ -449,8 +451,26 @@ static void request_answer(struct etr *etr, const uint8_t *payload, size_t len,
 		if (lisp_waddr_to_prefix(&req.records[i].eid, req.records[i].mask_len, &eid, NULL) < 0)
 			continue;
 		e = mapdb_longest(etr->db, &eid, NULL);
-		if (!e || wire_put_bytes(&w, e->record, e->len) < 0)
+		/* Each entry once: 8-byte records must not fetch one 4 KB
+		 * mapping again and again. */
+		for (unsigned int j = 0; e && j < count; j++)
+			if (put[j] == e) {
+				etr->c.reply_records_repeated++;
+				e = NULL;
+			}
+		if (!e)
 			continue;
+		/* RFC 9301, 5.2: one record a request; the first is answered
+		 * whole, the others get no more room than the request took. */
+		if (first_end && (size_t)(w.p - first_end) + e->len > len) {
+			etr->c.reply_records_over_size++;
+			continue;
+		}
+		if (wire_put_bytes(&w, e->record, e->len) < 0)
+			continue;
+		if (!first_end)
+			first_end = w.p;
+		put[count] = e;
 		/* It will cache our answer: tell it when the answer changes. */
 		requester_note(etr, e, itr, reply_port);
 		count++;

@@ -15,7 +15,10 @@
  * together) and counted.
  *
  * Map-Replies (RFC 9301, 5.4, 7.1): to the first ITR-RLOC of the request,
- * at most reply_rate a second all together (replies_rate_limited).  The
+ * at most reply_rate a second all together (replies_rate_limited), each
+ * database entry once however many records name it
+ * (reply_records_repeated), the records after the first in no more room
+ * than the request took (reply_records_over_size).  The
  * reply to an RLOC-probe carries the mapping only when that keeps it within
  * probe_reply_ratio times the probe (probe_replies_trimmed): the nonce is
  * what the prober needs, the mapping data is a SHOULD, and a 56-byte probe
@@ -113,7 +116,9 @@ enum etr_reg_state {
 	X(smr_sent)                  \
 	X(smr_rate_limited)          \
 	X(replies_rate_limited)      \
-	X(probe_replies_trimmed)
+	X(probe_replies_trimmed)     \
+	X(reply_records_repeated)    \
+	X(reply_records_over_size)
 
 struct etr_counters {
 #define ETR_COUNTER_FIELD(name) uint64_t name;

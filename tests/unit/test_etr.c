@@ -132,11 +132,14 @@ static void run_for(unsigned int ms_total)
 	t_run_for(loop, ms_total, pump);
 }
 
-static void set_mapping(const char *eid, const char *rloc, uint8_t priority)
+/* eid's mapping: one RLOC, inside a JSON LCAF of attrs (RFC 8060, 4.7)
+ * unless attrs is NULL. */
+static void set_mapping_attrs(const char *eid, const char *rloc, uint8_t priority,
+			      const char *attrs)
 {
 	struct lisp_locator loc = { .priority = priority, .weight = 100, .flags = LISP_LOC_F_REACH };
 	struct lisp_record rec = { .ttl = 1440, .loc_count = 1, .locs = &loc };
-	struct lisp_waddr inner;
+	struct lisp_waddr inner, in_json;
 	struct lisp_prefix p;
 	struct lisp_addr a;
 	struct lisp_err err;
@@ -145,8 +148,20 @@ static void set_mapping(const char *eid, const char *rloc, uint8_t priority)
 	lisp_waddr_from_prefix(&rec.eid, &inner, &p);
 	rec.mask_len = p.plen;
 	lisp_addr_parse(rloc, &a, NULL);
-	lisp_waddr_from_addr(&loc.addr, &a);
+	lisp_waddr_from_addr(attrs ? &in_json : &loc.addr, &a);
+	if (attrs) {
+		loc.addr.afi = LISP_AFI_LCAF;
+		loc.addr.lcaf.type = LCAF_TYPE_JSON;
+		loc.addr.lcaf.json.text = attrs;
+		loc.addr.lcaf.json.len = (uint16_t)strlen(attrs);
+		loc.addr.lcaf.json.addr = &in_json;
+	}
 	ck_assert_msg(etr_db_set(etr, &rec, &err) == 0, "%s", err.msg);
+}
+
+static void set_mapping(const char *eid, const char *rloc, uint8_t priority)
+{
+	set_mapping_attrs(eid, rloc, priority, NULL);
 }
 
 static void start(const char *etr_key, bool proxy)
@@ -252,28 +267,6 @@ static void itr_asks(const char *eid, bool probe_direct_to_etr)
 	enqueue(&itr_addr, &ms_addr, 4342, buf, (size_t)n);
 }
 
-/* eid's mapping: one RLOC inside a JSON LCAF of attrs (RFC 8060, 4.7). */
-static void set_mapping_json(const char *eid, const char *rloc, const char *attrs)
-{
-	struct lisp_locator loc = { .priority = 1, .weight = 100, .flags = LISP_LOC_F_REACH };
-	struct lisp_record rec = { .ttl = 1440, .loc_count = 1, .locs = &loc };
-	struct lisp_waddr inner, in_json;
-	struct lisp_prefix p;
-	struct lisp_addr a;
-
-	lisp_prefix_parse(eid, &p, NULL);
-	lisp_waddr_from_prefix(&rec.eid, &inner, &p);
-	rec.mask_len = p.plen;
-	lisp_addr_parse(rloc, &a, NULL);
-	lisp_waddr_from_addr(&in_json, &a);
-	loc.addr.afi = LISP_AFI_LCAF;
-	loc.addr.lcaf.type = LCAF_TYPE_JSON;
-	loc.addr.lcaf.json.text = attrs;
-	loc.addr.lcaf.json.len = (uint16_t)strlen(attrs);
-	loc.addr.lcaf.json.addr = &in_json;
-	ck_assert_int_eq(etr_db_set(etr, &rec, NULL), 0);
-}
-
 /* Issue 13: a 56-byte probe fetched a 3,172-byte reply for the address it
  * named.  A probe's reply carries the mapping only within probe_reply_ratio
  * times the probe; a plain Map-Request still gets all of it. */
@@ -287,7 +280,7 @@ START_TEST(probe_reply_no_larger_than_the_probe)
 	memset(attrs + strlen(attrs), 'a', 500);
 	strcat(attrs, "\"}");
 	start(key, false);
-	set_mapping_json("[5]10.5.1.0/24", "192.0.2.1", attrs);
+	set_mapping_attrs("[5]10.5.1.0/24", "192.0.2.1", 1, attrs);
 	etr_start(etr);
 	run_for(20);
 	itr_asks("[5]10.5.1.9/32", true);
@@ -301,6 +294,50 @@ START_TEST(probe_reply_no_larger_than_the_probe)
 	run_for(5);
 	ck_assert_uint_eq(nreplies, 2);
 	ck_assert_uint_gt(replies[1].len, 500);
+	teardown();
+}
+END_TEST
+
+/* Issue 13: a Map-Request naming one mapping twice got it twice (8 bytes
+ * a record fetching the whole entry again), and a third record fetched a
+ * 500-byte mapping; now the first whole, the others within the request's
+ * size (RFC 9301, 5.2: senders put one record in a Map-Request). */
+START_TEST(each_entry_once_per_reply)
+{
+	struct lisp_request_record recs[3] = { 0 };
+	struct lisp_map_request req = { .nonce = 0x78, .itr_rloc_count = 1, .record_count = 3,
+					.records = recs };
+	struct lisp_waddr itr, inner[3];
+	struct lisp_map_reply r;
+	uint8_t buf[256];
+	ssize_t n;
+
+	static const char *const eids[] = { "[5]10.5.1.9/32", "[5]10.5.1.8/32",
+					    "[5]10.5.2.9/32" };
+	char attrs[520] = "{\"pad\": \"";
+
+	memset(attrs + strlen(attrs), 'a', 500);
+	strcat(attrs, "\"}");
+	start(key, false);
+	set_mapping("[5]10.5.1.0/24", "192.0.2.1", 1);
+	set_mapping_attrs("[5]10.5.2.0/24", "192.0.2.1", 1, attrs);
+	for (unsigned int i = 0; i < 3; i++) {
+		struct lisp_prefix p;
+
+		lisp_prefix_parse(eids[i], &p, NULL);
+		lisp_waddr_from_prefix(&recs[i].eid, &inner[i], &p);
+		recs[i].mask_len = 32;
+	}
+	lisp_waddr_from_addr(&itr, &itr_addr);
+	req.itr_rlocs = &itr;
+	n = lisp_map_request_encode(&req, buf, sizeof(buf), NULL);
+	enqueue(&itr_addr, &etr_addr, 4342, buf, (size_t)n);
+	pump();
+	ck_assert_uint_eq(nreplies, 1);
+	ck_assert_int_eq(lisp_map_reply_decode(replies[0].msg, replies[0].len, &arena, &r, NULL), 0);
+	ck_assert_uint_eq(r.record_count, 1);
+	ck_assert_uint_eq(etr_counters(etr)->reply_records_repeated, 1);
+	ck_assert_uint_eq(etr_counters(etr)->reply_records_over_size, 1);
 	teardown();
 }
 END_TEST
@@ -661,6 +698,7 @@ int main(void)
 	tcase_add_test(tc, answers_forwarded_requests_and_probes);
 	tcase_add_test(tc, probe_reply_no_larger_than_the_probe);
 	tcase_add_test(tc, replies_limited_globally);
+	tcase_add_test(tc, each_entry_once_per_reply);
 	tcase_add_test(tc, change_and_withdrawal_reach_the_map_server);
 	tcase_add_test(tc, wrong_key_retries_with_backoff);
 	tcase_add_test(tc, startup_one_entry_one_register);

@@ -108,24 +108,34 @@ START_TEST(smr_end_to_end)
 }
 END_TEST
 
-/* A Map-Request with the S bit for eid, straight to the xTR. */
-static void forge_smr(const char *eid)
+/* A Map-Request with the S bit naming n EIDs, straight to the xTR, as
+ * anyone on the Internet may send it. */
+static void forge_smr_eids(const char *const *eids, unsigned int n)
 {
-	struct lisp_request_record rec = { 0 };
+	struct lisp_request_record recs[64] = { 0 };
+	struct lisp_waddr itr_rloc, inner[64];
 	struct lisp_map_request req = { .smr = true, .nonce = 9, .itr_rloc_count = 1,
-					.record_count = 1, .records = &rec };
-	struct lisp_waddr itr_rloc, inner;
-	struct lisp_prefix p = pfx(eid);
-	uint8_t buf[256];
-	ssize_t n;
+					.record_count = (uint8_t)n, .records = recs };
+	uint8_t buf[2048];
+	ssize_t len;
 
-	lisp_waddr_from_prefix(&rec.eid, &inner, &p);
-	rec.mask_len = p.plen;
+	ck_assert_uint_le(n, 64);
+	for (unsigned int i = 0; i < n; i++) {
+		struct lisp_prefix p = pfx(eids[i]);
+
+		lisp_waddr_from_prefix(&recs[i].eid, &inner[i], &p);
+		recs[i].mask_len = p.plen;
+	}
 	lisp_waddr_from_addr(&itr_rloc, &etr_addr);
 	req.itr_rlocs = &itr_rloc;
-	n = lisp_map_request_encode(&req, buf, sizeof(buf), NULL);
-	ck_assert_int_gt(n, 0);
-	enqueue(&etr_addr, &xtr_addr, 4342, buf, (size_t)n);
+	len = lisp_map_request_encode(&req, buf, sizeof(buf), NULL);
+	ck_assert_int_gt(len, 0);
+	enqueue(&etr_addr, &xtr_addr, 4342, buf, (size_t)len);
+}
+
+static void forge_smr(const char *eid)
+{
+	forge_smr_eids(&eid, 1);
 }
 
 START_TEST(smr_for_what_we_do_not_cache)
@@ -163,33 +173,17 @@ START_TEST(smr_for_what_we_do_not_cache)
 }
 END_TEST
 
-/* An SMR naming n hosts [5]10.5.1.first.. (more-specifics of what we cache),
- * straight to the xTR, as anyone on the Internet may send it. */
+/* An SMR naming n hosts [5]10.5.1.first.., more-specifics of what we cache. */
 static void forge_smr_hosts(unsigned int first, unsigned int n)
 {
-	struct lisp_request_record recs[64];
-	struct lisp_waddr inner[64], itr_rloc;
-	struct lisp_map_request req = { .smr = true, .nonce = 9, .itr_rloc_count = 1,
-					.record_count = (uint8_t)n, .records = recs };
-	uint8_t buf[2048];
-	ssize_t len;
+	static char names[64][32];
+	const char *eids[64];
 
-	ck_assert_uint_le(n, 64);
-	memset(recs, 0, sizeof(recs));
-	for (unsigned int i = 0; i < n; i++) {
-		char eid[32];
-		struct lisp_prefix p;
-
-		snprintf(eid, sizeof(eid), "[5]10.5.1.%u/32", first + i);
-		p = pfx(eid);
-		lisp_waddr_from_prefix(&recs[i].eid, &inner[i], &p);
-		recs[i].mask_len = 32;
+	for (unsigned int i = 0; i < n && i < 64; i++) {
+		snprintf(names[i], sizeof(names[i]), "[5]10.5.1.%u/32", first + i);
+		eids[i] = names[i];
 	}
-	lisp_waddr_from_addr(&itr_rloc, &etr_addr);
-	req.itr_rlocs = &itr_rloc;
-	len = lisp_map_request_encode(&req, buf, sizeof(buf), NULL);
-	ck_assert_int_gt(len, 0);
-	enqueue(&etr_addr, &xtr_addr, 4342, buf, (size_t)len);
+	forge_smr_eids(eids, n);
 }
 
 /* Issue 13: 8 SMRs naming more-specifics made 2,037 Map-Requests.  Each

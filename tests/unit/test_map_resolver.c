@@ -164,39 +164,46 @@ static void do_register(const char *eid, const char *rloc, bool proxy)
 	do_register_xtr(eid, rloc, proxy, 0, 1);
 }
 
-/* An ECM'd Map-Request for eid from ITR-RLOC 192.0.2.99, inner port 61000;
- * with xtr != 0 a subscription (I bit, N bit) of that xTR-ID. */
-static size_t build_ecm_sub(const char *eid, uint8_t xtr, uint8_t *buf, size_t cap)
+/* An ECM'd Map-Request of n EID-records from ITR-RLOC 192.0.2.99, inner
+ * port 61000; with xtr != 0 a subscription (I bit, N bit) of that xTR-ID. */
+static size_t build_ecm_records(const char *const *eids, unsigned int n, uint8_t xtr,
+				uint8_t *buf, size_t cap)
 {
-	struct lisp_request_record rec;
-	struct lisp_map_request req = { .nonce = 0xabcdef, .itr_rloc_count = 1, .record_count = 1,
-					.records = &rec, .xtr_id_present = xtr != 0 };
+	struct lisp_request_record recs[8] = { 0 };
+	struct lisp_map_request req = { .nonce = 0xabcdef, .itr_rloc_count = 1,
+					.record_count = (uint8_t)n, .records = recs,
+					.xtr_id_present = xtr != 0 };
 	struct lisp_ecm ecm = { .ip_version = 4, .ttl = ecm_ttl, .inner_sport = 61000,
 				.inner_dport = LISP_CONTROL_PORT };
-	struct lisp_waddr itr, inner;
-	struct lisp_prefix p;
-	struct lisp_addr a;
-	uint8_t mreq[256];
-	ssize_t n;
+	struct lisp_waddr itr, inner[8];
+	uint8_t mreq[512];
+	ssize_t len;
 
-	memset(&rec, 0, sizeof(rec));
-	rec.notify = xtr != 0;
 	memset(req.xtr_id, xtr, LISP_XTR_ID_LEN);
-	lisp_prefix_parse(eid, &p, NULL);
-	lisp_waddr_from_prefix(&rec.eid, &inner, &p);
-	rec.mask_len = p.plen;
-	lisp_addr_parse("192.0.2.99", &a, NULL);
-	lisp_waddr_from_addr(&itr, &a);
+	for (unsigned int i = 0; i < n; i++) {
+		struct lisp_prefix p;
+
+		recs[i].notify = xtr != 0;
+		lisp_prefix_parse(eids[i], &p, NULL);
+		lisp_waddr_from_prefix(&recs[i].eid, &inner[i], &p);
+		recs[i].mask_len = p.plen;
+	}
+	lisp_addr_parse("192.0.2.99", &ecm.inner_src, NULL);
+	lisp_waddr_from_addr(&itr, &ecm.inner_src);
 	req.itr_rlocs = &itr;
-	n = lisp_map_request_encode(&req, mreq, sizeof(mreq), NULL);
-	ck_assert_int_gt(n, 0);
-	ecm.inner_src = a;
+	len = lisp_map_request_encode(&req, mreq, sizeof(mreq), NULL);
+	ck_assert_int_gt(len, 0);
 	lisp_addr_parse("10.1.2.3", &ecm.inner_dst, NULL);
 	ecm.payload = mreq;
-	ecm.payload_len = (size_t)n;
-	n = lisp_ecm_encode(&ecm, buf, cap, NULL);
-	ck_assert_int_gt(n, 0);
-	return (size_t)n;
+	ecm.payload_len = (size_t)len;
+	len = lisp_ecm_encode(&ecm, buf, cap, NULL);
+	ck_assert_int_gt(len, 0);
+	return (size_t)len;
+}
+
+static size_t build_ecm_sub(const char *eid, uint8_t xtr, uint8_t *buf, size_t cap)
+{
+	return build_ecm_records(&eid, 1, xtr, buf, cap);
 }
 
 static size_t build_ecm(const char *eid, uint8_t *buf, size_t cap)
@@ -381,39 +388,6 @@ START_TEST(rate_limited)
 }
 END_TEST
 
-/* An ECM'd Map-Request with n EID-records from ITR-RLOC 192.0.2.99. */
-static size_t build_ecm_records(const char *const *eids, unsigned int n, uint8_t *buf,
-				size_t cap)
-{
-	struct lisp_request_record recs[8] = { 0 };
-	struct lisp_waddr inner[8], itr;
-	struct lisp_map_request req = { .nonce = 0xabcdef, .itr_rloc_count = 1,
-					.record_count = (uint8_t)n, .records = recs };
-	struct lisp_ecm ecm = { .ip_version = 4, .ttl = 64, .inner_sport = 61000,
-				.inner_dport = LISP_CONTROL_PORT };
-	uint8_t mreq[512];
-	ssize_t len;
-
-	for (unsigned int i = 0; i < n; i++) {
-		struct lisp_prefix p;
-
-		lisp_prefix_parse(eids[i], &p, NULL);
-		lisp_waddr_from_prefix(&recs[i].eid, &inner[i], &p);
-		recs[i].mask_len = p.plen;
-	}
-	lisp_addr_parse("192.0.2.99", &ecm.inner_src, NULL);
-	lisp_waddr_from_addr(&itr, &ecm.inner_src);
-	req.itr_rlocs = &itr;
-	len = lisp_map_request_encode(&req, mreq, sizeof(mreq), NULL);
-	ck_assert_int_gt(len, 0);
-	lisp_addr_parse("10.1.2.3", &ecm.inner_dst, NULL);
-	ecm.payload = mreq;
-	ecm.payload_len = (size_t)len;
-	len = lisp_ecm_encode(&ecm, buf, cap, NULL);
-	ck_assert_int_gt(len, 0);
-	return (size_t)len;
-}
-
 /* Record Count in a forwarded ECM (4-byte header, IPv4, UDP: RFC 9301, 5.8). */
 static unsigned int forwarded_records(const struct sent *out)
 {
@@ -434,7 +408,7 @@ START_TEST(records_forwarded_once_per_next_hop)
 	lisp_addr_parse("192.0.2.99", &src, NULL);
 	do_register("[1]10.1.2.0/24", "192.0.2.1", false);
 	do_register_xtr("[1]10.1.3.0/24", "192.0.2.3", false, 0, 2);
-	n = build_ecm_records(eids, 4, buf, sizeof(buf));
+	n = build_ecm_records(eids, 4, 0, buf, sizeof(buf));
 	map_resolver_input(mr, buf, n, &src, 4342);
 	/* The unregistered EID answered here; the first hop gets its two. */
 	ck_assert_uint_eq(nsent, 2);
