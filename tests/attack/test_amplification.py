@@ -16,6 +16,7 @@ going to spoofed addresses routed back through the attacker.
 3. Each daemon's global bucket against 10,000 spoofed sources: the packets
    the victim sends are at most burst + rate x the time the flood took."""
 import os
+import signal
 import sys
 import time
 
@@ -23,6 +24,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'
 from lispgwlab import attack, netns   # noqa: E402
 from lispgwlab import wire as lw   # noqa: E402
 from lispgwlab.check import Checks, skip   # noqa: E402
+from lispgwlab.daemons import wait_for   # noqa: E402
 from lispgwlab.loopback import recv   # noqa: E402
 
 why = netns.unavailable()
@@ -195,6 +197,22 @@ def etr_attack():
           % (ratio, WORST_PROBE, rx))
     after = global_bound(api, 'etr', [probe_from(30000 + i) for i in range(SPOOFED)])
     check(after['replies_rate_limited'] > 0, 'refused and counted', after)
+    probe_ratio_reloaded(api)
+
+
+def probe_ratio_reloaded(api):
+    """etr.probe-reply-ratio 64 by SIGHUP: the mapping is in the reply."""
+    lab.write('etr', ETR_CONF + '  probe-reply-ratio: 64\n')
+    lab.procs['etr'].send_signal(signal.SIGHUP)
+    check(wait_for(lambda: 'configuration reloaded' in lab.log('etr'), 3),
+          'reloaded with probe-reply-ratio 64')
+    time.sleep(1.2)     # the bucket refilled
+    before = stats(api, 'etr')
+    ratio, _, _, _ = measured([probe_from(50000 + i) for i in range(20)], 100)
+    after = stats(api, 'etr')
+    check(after['probes_answered'] - before['probes_answered'] == 20 and
+          after['probe_replies_trimmed'] == before['probe_replies_trimmed'] and ratio > 5,
+          'probe replies carry the 1,000-byte mapping again: out/in %.2f' % ratio, after)
 
 
 map_resolver_attack()
