@@ -387,8 +387,9 @@ static void negative_outside(struct map_resolver *mr, const struct lisp_prefix *
 
 /*
  * Answers one EID-record of the request into w: returns 1 when a record was
- * written, 0 when the request was handed on (to an ETR, a Map-Server, or
- * this process's ETR) instead.
+ * written, 0 when the record goes on to a next hop (an ETR, a Map-Server,
+ * or this process's ETR) instead, or names a registration already in the
+ * reply.
  */
 static int answer_record(struct map_resolver *mr, const struct lisp_prefix *eid,
 			 struct wire_wr *w, struct lisp_err *err)

@@ -591,14 +591,6 @@ static void reply_input(struct itr *itr, const uint8_t *msg, size_t len)
 
 /* ---- Solicit-Map-Request (RFC 9301, 6.1) ------------------------------------------------ */
 
-/*
- * One cached entry an SMR names: ask the mapping system again (not the SMR's
- * sender: an SMR is unauthenticated, so it may only make us ask, never tell
- * us an answer), with the s bit.  RFC 9301, 6.1: at most one such request
- * per entry and interval, until it is answered; one that comes too early is
- * deferred to the end of the interval rather than lost, because the
- * mapping did change.
- */
 /* A Map-Request an SMR asks for (now, or after delay_ms), under the global
  * SMR limit; 0 when one is pending. */
 static int smr_request(struct itr *itr, const struct lisp_prefix *eid, uint64_t delay_ms)
@@ -610,6 +602,14 @@ static int smr_request(struct itr *itr, const struct lisp_prefix *eid, uint64_t 
 	return pending_start(itr, eid, NULL, true, delay_ms);
 }
 
+/*
+ * One cached entry an SMR names: ask the mapping system again (not the SMR's
+ * sender: an SMR is unauthenticated, so it may only make us ask, never tell
+ * us an answer), with the s bit.  RFC 9301, 6.1: at most one such request
+ * per entry and interval, until it is answered; one that comes too early is
+ * deferred to the end of the interval rather than lost, because the
+ * mapping did change.
+ */
 static void smr_entry(struct itr *itr, struct mapcache_entry *e)
 {
 	uint64_t now = evloop_now_ms(itr->loop);
