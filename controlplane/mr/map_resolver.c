@@ -295,8 +295,10 @@ static void hops_send(struct map_resolver *mr, const struct lisp_ecm *ecm,
 					"dropped, inner TTL spent (forwarding loop?)");
 			continue;
 		}
-		if (n < 0)
+		if (n < 0) {	/* its records do not encode again within the request */
+			mr->c.forward_records_dropped += hop->count;
 			continue;
+		}
 		if (hop->kind == MR_HOP_LOCAL) {
 			mr->c.requests_local_etr++;
 			mr->local.etr_input(mr->local.arg, mr->fwd, (size_t)n);
