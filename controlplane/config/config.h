@@ -72,6 +72,11 @@ enum cp_role {
 #define CP_CONFIG_DEF_MR_SOURCES		65536	/* buckets of 24 bytes: 1.5 MiB */
 #define CP_CONFIG_DEF_MR_SMR_REQUESTERS	131072	/* 32 bytes each: 4 MiB */
 #define CP_CONFIG_MR_SOURCES_MAX		4194304	/* 96 MiB */
+#define CP_CONFIG_DEF_MR_GLOBAL_RATE		10000	/* replies + forwards/s, all */
+#define CP_CONFIG_DEF_MR_NEXT_HOPS		1	/* RFC 9301: one record a request */
+#define CP_CONFIG_DEF_ETR_REPLY_RATE		1000	/* Map-Replies/s, all */
+#define CP_CONFIG_DEF_ETR_PROBE_RATIO		1	/* probe reply <= probe */
+#define CP_CONFIG_DEF_ITR_SMR_RATE		100	/* SMR-driven requests/s, all */
 #define CP_CONFIG_DEF_REGISTER_INTERVAL_MS	60000	/* RFC 9301 8.1 */
 #define CP_CONFIG_DEF_RECORD_TTL_MIN		1440	/* one day */
 #define CP_CONFIG_DEF_REQ_TIMEOUT_MS		1000	/* doubles per try */
@@ -176,6 +181,9 @@ struct cp_config_map_resolver {
 	uint32_t rate_burst;
 	uint32_t rate_sources;			/* sources with a bucket (ratelimit.h) */
 	uint32_t smr_requesters;		/* ITRs proxy-replied to, kept for SMR */
+	uint32_t global_rate;			/* replies + forwards/s, all; 0: off */
+	uint32_t global_burst;
+	uint32_t forward_next_hops;		/* ECMs one request goes on as */
 	size_t forward_count;
 	struct cp_config_forward *forwards;
 };
@@ -186,6 +194,10 @@ struct cp_config_etr {
 	bool want_map_notify;
 	bool proxy_reply;
 	uint32_t record_ttl_min;		/* default for database entries */
+	uint32_t reply_rate;			/* Map-Replies/s, all; 0: off */
+	uint32_t reply_burst;
+	uint32_t probe_reply_ratio;		/* probe reply carries the mapping
+						 * within this x the probe */
 	size_t map_server_count;
 	struct cp_config_server *map_servers;
 	size_t mapping_count;
@@ -204,6 +216,8 @@ struct cp_config_itr {
 	uint32_t cache_refresh_ms;		/* re-resolve this long before expiry; 0: off */
 	bool cache_negative;			/* keep Negative Map-Replies */
 	bool smr;				/* honour Solicit-Map-Requests */
+	uint32_t smr_rate;			/* SMR-driven requests/s, all; 0: off */
+	uint32_t smr_burst;
 	bool subscribe;				/* RFC 9437 pub/sub */
 	bool probe;				/* RLOC probing */
 	uint32_t probe_interval_ms;

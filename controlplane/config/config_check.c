@@ -326,6 +326,23 @@ static void chk_map_server(struct cfg_chk *c, const struct cfg_raw_map_server *r
 
 /* --- map-resolver ----------------------------------------------------------- */
 
+void cfg_chk_bucket(struct cfg_chk *c, const char *key, const struct cfg_raw_bucket *r,
+		    uint32_t def, uint32_t *rate, uint32_t *burst)
+{
+	size_t m;
+
+	*rate = def;
+	*burst = 2 * def;
+	if (!r)
+		return;
+	m = cfg_path_key(&c->path, key);
+	*rate = cfg_chk_u32(c, "per-second", r->per_second, def, 0, 10000000);
+	/* Twice the rate absorbs a burst of retransmissions. */
+	*burst = cfg_chk_u32(c, "burst", r->burst, *rate ? 2 * *rate : 0, *rate ? 1 : 0,
+			     20000000);
+	cfg_path_pop(&c->path, m);
+}
+
 static void chk_map_resolver(struct cfg_chk *c, const struct cfg_raw_map_resolver *r,
 			     struct cp_config_map_resolver *mr)
 {
@@ -338,6 +355,9 @@ static void chk_map_resolver(struct cfg_chk *c, const struct cfg_raw_map_resolve
 	mr->rate_burst = CP_CONFIG_DEF_MR_BURST;
 	mr->rate_sources = CP_CONFIG_DEF_MR_SOURCES;
 	mr->smr_requesters = CP_CONFIG_DEF_MR_SMR_REQUESTERS;
+	mr->global_rate = CP_CONFIG_DEF_MR_GLOBAL_RATE;
+	mr->global_burst = 2 * CP_CONFIG_DEF_MR_GLOBAL_RATE;
+	mr->forward_next_hops = CP_CONFIG_DEF_MR_NEXT_HOPS;
 	if (!r)
 		goto out;
 	mr->present = true;
@@ -364,6 +384,10 @@ static void chk_map_resolver(struct cfg_chk *c, const struct cfg_raw_map_resolve
 	mr->smr_requesters = cfg_chk_u32(c, "smr-requesters", r->smr_requesters,
 					 CP_CONFIG_DEF_MR_SMR_REQUESTERS, 64,
 					 CP_CONFIG_MR_SOURCES_MAX);
+	cfg_chk_bucket(c, "global-rate-limit", r->global_rate_limit, CP_CONFIG_DEF_MR_GLOBAL_RATE,
+		       &mr->global_rate, &mr->global_burst);
+	mr->forward_next_hops = cfg_chk_u32(c, "forward-next-hops", r->forward_next_hops,
+					    CP_CONFIG_DEF_MR_NEXT_HOPS, 1, 16);
 	mr->forwards = cfg_chk_calloc(c, r->map_servers_count, sizeof(*mr->forwards));
 	mr->forward_count = mr->forwards ? r->map_servers_count : 0;
 	cfg_path_key(&c->path, "map-servers");

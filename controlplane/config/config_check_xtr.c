@@ -208,6 +208,9 @@ void cfg_chk_etr(struct cfg_chk *c, const struct cfg_raw_etr *r, struct cp_confi
 	etr->register_interval_ms = CP_CONFIG_DEF_REGISTER_INTERVAL_MS;
 	etr->want_map_notify = true;
 	etr->record_ttl_min = CP_CONFIG_DEF_RECORD_TTL_MIN;
+	etr->reply_rate = CP_CONFIG_DEF_ETR_REPLY_RATE;
+	etr->reply_burst = 2 * CP_CONFIG_DEF_ETR_REPLY_RATE;
+	etr->probe_reply_ratio = CP_CONFIG_DEF_ETR_PROBE_RATIO;
 	if (r) {
 		etr->present = true;
 		etr->register_interval_ms =
@@ -217,6 +220,10 @@ void cfg_chk_etr(struct cfg_chk *c, const struct cfg_raw_etr *r, struct cp_confi
 		etr->proxy_reply = cfg_chk_bool(r->proxy_reply, false);
 		etr->record_ttl_min = cfg_chk_ttl(c, "record-ttl", r->record_ttl,
 						  CP_CONFIG_DEF_RECORD_TTL_MIN);
+		cfg_chk_bucket(c, "reply-rate-limit", r->reply_rate_limit,
+			       CP_CONFIG_DEF_ETR_REPLY_RATE, &etr->reply_rate, &etr->reply_burst);
+		etr->probe_reply_ratio = cfg_chk_u32(c, "probe-reply-ratio", r->probe_reply_ratio,
+						     CP_CONFIG_DEF_ETR_PROBE_RATIO, 0, 64);
 		chk_servers(c, "map-servers", r->map_servers, r->map_servers_count, true,
 			    &etr->map_servers, &etr->map_server_count);
 		chk_mappings(c, "database", r->database, r->database_count, etr->record_ttl_min,
@@ -276,6 +283,8 @@ void cfg_chk_itr(struct cfg_chk *c, const struct cfg_raw_itr *r, struct cp_confi
 	itr->cache_refresh_ms = CP_CONFIG_DEF_CACHE_REFRESH_MS;
 	itr->cache_negative = true;
 	itr->smr = true;
+	itr->smr_rate = CP_CONFIG_DEF_ITR_SMR_RATE;
+	itr->smr_burst = 2 * CP_CONFIG_DEF_ITR_SMR_RATE;
 	itr->probe_interval_ms = CP_CONFIG_DEF_PROBE_INTERVAL_MS;
 	itr->probe_timeout_ms = CP_CONFIG_DEF_PROBE_TIMEOUT_MS;
 	itr->probe_tries = CP_CONFIG_DEF_PROBE_TRIES;
@@ -303,6 +312,8 @@ void cfg_chk_itr(struct cfg_chk *c, const struct cfg_raw_itr *r, struct cp_confi
 		cfg_path_pop(&c->path, m);
 	}
 	itr->smr = cfg_chk_bool(r->smr, true);
+	cfg_chk_bucket(c, "smr-rate-limit", r->smr_rate_limit, CP_CONFIG_DEF_ITR_SMR_RATE,
+		       &itr->smr_rate, &itr->smr_burst);
 	itr->subscribe = cfg_chk_bool(r->subscribe, false);
 	if (r->rloc_probing)
 		chk_probe(c, r->rloc_probing, itr);

@@ -39,6 +39,13 @@ static void put_ms(FILE *f, int ind, const char *key, uint64_t ms)
 	fprintf(f, "%*s%s: %s\n", ind, "", key, buf);
 }
 
+/* A global token bucket (config_priv.h cfg_raw_bucket), under a top-level
+ * section. */
+static void put_bucket(FILE *f, const char *key, uint32_t rate, uint32_t burst)
+{
+	fprintf(f, "  %s:\n    per-second: %u\n    burst: %u\n", key, rate, burst);
+}
+
 static void put_addr(FILE *f, int ind, const char *key, const struct lisp_addr *a)
 {
 	char buf[LISP_ADDR_STR_MAX];
@@ -218,6 +225,8 @@ static void print_ms_mr(const struct cp_config *cfg, FILE *f)
 		fprintf(f, "  rate-limit:\n    requests-per-second: %u\n    burst: %u\n"
 			"    sources: %u\n", mr->rate_limit, mr->rate_burst, mr->rate_sources);
 		fprintf(f, "  smr-requesters: %u\n", mr->smr_requesters);
+		put_bucket(f, "global-rate-limit", mr->global_rate, mr->global_burst);
+		fprintf(f, "  forward-next-hops: %u\n", mr->forward_next_hops);
 		if (mr->forward_count)
 			fputs("  map-servers:\n", f);
 		for (size_t i = 0; i < mr->forward_count; i++) {
@@ -241,6 +250,8 @@ static void print_xtr(const struct cp_config *cfg, FILE *f)
 		put_bool(f, 2, "want-map-notify", etr->want_map_notify);
 		put_bool(f, 2, "proxy-reply", etr->proxy_reply);
 		put_ms(f, 2, "record-ttl", (uint64_t)etr->record_ttl_min * 60000);
+		put_bucket(f, "reply-rate-limit", etr->reply_rate, etr->reply_burst);
+		fprintf(f, "  probe-reply-ratio: %u\n", etr->probe_reply_ratio);
 		if (etr->map_server_count)
 			put_servers(f, 2, "map-servers", etr->map_servers, etr->map_server_count,
 				    true);
@@ -262,6 +273,7 @@ static void print_xtr(const struct cp_config *cfg, FILE *f)
 		put_ms(f, 4, "refresh-before", itr->cache_refresh_ms);
 		put_bool(f, 4, "negative-entries", itr->cache_negative);
 		put_bool(f, 2, "smr", itr->smr);
+		put_bucket(f, "smr-rate-limit", itr->smr_rate, itr->smr_burst);
 		put_bool(f, 2, "subscribe", itr->subscribe);
 		fputs("  rloc-probing:\n", f);
 		put_bool(f, 4, "enabled", itr->probe);
@@ -383,7 +395,8 @@ static bool mr_eq(const struct cp_config_map_resolver *a,
 	    a->negative_ttl_unregistered_min != b->negative_ttl_unregistered_min ||
 	    a->rate_limit != b->rate_limit || a->rate_burst != b->rate_burst ||
 	    a->rate_sources != b->rate_sources || a->smr_requesters != b->smr_requesters ||
-	    a->forward_count != b->forward_count)
+	    a->global_rate != b->global_rate || a->global_burst != b->global_burst ||
+	    a->forward_next_hops != b->forward_next_hops || a->forward_count != b->forward_count)
 		return false;
 	for (size_t i = 0; i < a->forward_count; i++) {
 		const struct cp_config_forward *x = &a->forwards[i], *y = &b->forwards[i];
@@ -399,7 +412,8 @@ static bool etr_eq(const struct cp_config_etr *a, const struct cp_config_etr *b)
 {
 	return a->present == b->present && a->register_interval_ms == b->register_interval_ms &&
 	       a->want_map_notify == b->want_map_notify && a->proxy_reply == b->proxy_reply &&
-	       a->record_ttl_min == b->record_ttl_min &&
+	       a->record_ttl_min == b->record_ttl_min && a->reply_rate == b->reply_rate &&
+	       a->reply_burst == b->reply_burst && a->probe_reply_ratio == b->probe_reply_ratio &&
 	       servers_eq(a->map_servers, a->map_server_count, b->map_servers,
 			  b->map_server_count) &&
 	       mappings_eq(a->database, a->mapping_count, b->database, b->mapping_count) &&
@@ -414,6 +428,7 @@ static bool itr_eq(const struct cp_config_itr *a, const struct cp_config_itr *b)
 	       a->cache_max_entries == b->cache_max_entries &&
 	       a->cache_refresh_ms == b->cache_refresh_ms &&
 	       a->cache_negative == b->cache_negative && a->smr == b->smr &&
+	       a->smr_rate == b->smr_rate && a->smr_burst == b->smr_burst &&
 	       a->subscribe == b->subscribe && a->probe == b->probe &&
 	       a->probe_interval_ms == b->probe_interval_ms &&
 	       a->probe_timeout_ms == b->probe_timeout_ms && a->probe_tries == b->probe_tries &&

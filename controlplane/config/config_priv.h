@@ -86,11 +86,20 @@ struct cfg_raw_rate {
 	uint32_t *sources;
 };
 
+/* A global token bucket: map-resolver.global-rate-limit,
+ * etr.reply-rate-limit, itr.smr-rate-limit. */
+struct cfg_raw_bucket {
+	uint32_t *per_second;
+	uint32_t *burst;
+};
+
 struct cfg_raw_map_resolver {
 	char *negative_ttl;
 	char *negative_ttl_unregistered;
 	struct cfg_raw_rate *rate_limit;
 	uint32_t *smr_requesters;
+	struct cfg_raw_bucket *global_rate_limit;
+	uint32_t *forward_next_hops;
 	struct cfg_raw_forward *map_servers;
 	unsigned int map_servers_count;
 };
@@ -102,6 +111,8 @@ struct cfg_raw_etr {
 	bool *want_map_notify;
 	bool *proxy_reply;
 	char *record_ttl;
+	struct cfg_raw_bucket *reply_rate_limit;
+	uint32_t *probe_reply_ratio;
 	struct cfg_raw_mapping *database;
 	unsigned int database_count;
 	char **accepted_eids;
@@ -132,6 +143,7 @@ struct cfg_raw_itr {
 	struct cfg_raw_request *map_request;
 	struct cfg_raw_cache *map_cache;
 	bool *smr;
+	struct cfg_raw_bucket *smr_rate_limit;
 	bool *subscribe;
 	struct cfg_raw_probe *rloc_probing;
 	struct cfg_raw_rloc *petrs;
@@ -243,6 +255,11 @@ int cfg_attr_from_node(const struct cfg_doc *d, yaml_node_t *node, char **json, 
 
 int cfg_check(const struct cfg_raw *raw, const struct cfg_doc *doc, struct cp_config *cfg,
 	      struct cfg_errors *errs);
+
+/* A global token bucket under key: per-second (default def, 0 unlimited,
+ * at most 10,000,000) and burst (default twice the rate). */
+void cfg_chk_bucket(struct cfg_chk *c, const char *key, const struct cfg_raw_bucket *r,
+		    uint32_t def, uint32_t *rate, uint32_t *burst);
 
 /* key-id (default 2) and a non-empty key. */
 void cfg_chk_auth(struct cfg_chk *c, const uint32_t *key_id, const char *key, uint8_t *id_out,

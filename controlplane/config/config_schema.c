@@ -214,6 +214,12 @@ static const cyaml_schema_field_t rate_fields[] = {
 	CYAML_FIELD_END
 };
 
+static const cyaml_schema_field_t bucket_fields[] = {
+	CYAML_FIELD_UINT_PTR("per-second", OPT, struct cfg_raw_bucket, per_second),
+	CYAML_FIELD_UINT_PTR("burst", OPT, struct cfg_raw_bucket, burst),
+	CYAML_FIELD_END
+};
+
 static const cyaml_schema_field_t mr_fields[] = {
 	CYAML_FIELD_STRING_PTR("negative-ttl", OPT, struct cfg_raw_map_resolver, negative_ttl, 0,
 			       CYAML_UNLIMITED),
@@ -222,6 +228,10 @@ static const cyaml_schema_field_t mr_fields[] = {
 	CYAML_FIELD_MAPPING_PTR("rate-limit", OPT, struct cfg_raw_map_resolver, rate_limit,
 				rate_fields),
 	CYAML_FIELD_UINT_PTR("smr-requesters", OPT, struct cfg_raw_map_resolver, smr_requesters),
+	CYAML_FIELD_MAPPING_PTR("global-rate-limit", OPT, struct cfg_raw_map_resolver,
+				global_rate_limit, bucket_fields),
+	CYAML_FIELD_UINT_PTR("forward-next-hops", OPT, struct cfg_raw_map_resolver,
+			     forward_next_hops),
 	CYAML_FIELD_SEQUENCE("map-servers", SEQ, struct cfg_raw_map_resolver, map_servers,
 			     &forward_entry, 0, CYAML_UNLIMITED),
 	CYAML_FIELD_END
@@ -236,6 +246,9 @@ static const cyaml_schema_field_t etr_fields[] = {
 	CYAML_FIELD_BOOL_PTR("proxy-reply", STRICT, struct cfg_raw_etr, proxy_reply),
 	CYAML_FIELD_STRING_PTR("record-ttl", OPT, struct cfg_raw_etr, record_ttl, 0,
 			       CYAML_UNLIMITED),
+	CYAML_FIELD_MAPPING_PTR("reply-rate-limit", OPT, struct cfg_raw_etr, reply_rate_limit,
+				bucket_fields),
+	CYAML_FIELD_UINT_PTR("probe-reply-ratio", OPT, struct cfg_raw_etr, probe_reply_ratio),
 	CYAML_FIELD_SEQUENCE("database", SEQ, struct cfg_raw_etr, database, &db_mapping_entry, 0,
 			     CYAML_UNLIMITED),
 	CYAML_FIELD_SEQUENCE("accepted-eids", SEQ, struct cfg_raw_etr, accepted_eids,
@@ -276,6 +289,8 @@ static const cyaml_schema_field_t itr_fields[] = {
 				request_fields),
 	CYAML_FIELD_MAPPING_PTR("map-cache", OPT, struct cfg_raw_itr, map_cache, cache_fields),
 	CYAML_FIELD_BOOL_PTR("smr", STRICT, struct cfg_raw_itr, smr),
+	CYAML_FIELD_MAPPING_PTR("smr-rate-limit", OPT, struct cfg_raw_itr, smr_rate_limit,
+				bucket_fields),
 	CYAML_FIELD_BOOL_PTR("subscribe", STRICT, struct cfg_raw_itr, subscribe),
 	CYAML_FIELD_MAPPING_PTR("rloc-probing", OPT, struct cfg_raw_itr, rloc_probing,
 				probe_fields),

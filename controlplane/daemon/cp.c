@@ -92,6 +92,9 @@ struct etr *cp_etr_from_config(struct cp *cp, const struct cp_config *cfg,
 	p.register_interval_ms = cfg->etr.register_interval_ms;
 	p.want_notify = cfg->etr.want_map_notify;
 	p.proxy_reply = cfg->etr.proxy_reply;
+	p.reply_rate = cfg->etr.reply_rate;
+	p.reply_burst = cfg->etr.reply_burst;
+	p.probe_reply_ratio = cfg->etr.probe_reply_ratio;
 	p.xtr_id_present = true;
 	memcpy(p.xtr_id, cfg->xtr_id, LISP_XTR_ID_LEN);
 	p.site_id = cfg->site_id;
@@ -176,6 +179,9 @@ struct map_resolver *cp_mr_from_config(struct cp *cp, const struct cp_config *cf
 	p.burst = cfg->mr.rate_burst;
 	p.rate_sources = cfg->mr.rate_sources;
 	p.smr_requesters = cfg->mr.smr_requesters;
+	p.global_rate = cfg->mr.global_rate;
+	p.global_burst = cfg->mr.global_burst;
+	p.next_hops_max = cfg->mr.forward_next_hops;
 	mr = map_resolver_new(cp->loop, &p, cp->ms, cp->sites, cp_send, cp);
 	if (!mr)
 		return NULL;

@@ -24,6 +24,8 @@ size_t cp_itr_params_from_config(const struct cp_config *cfg, struct itr_params 
 	p.cache.refresh_ms = cfg->itr.cache_refresh_ms;
 	p.cache_negative = cfg->itr.cache_negative;
 	p.smr = cfg->itr.smr;
+	p.smr_rate = cfg->itr.smr_rate;
+	p.smr_burst = cfg->itr.smr_burst;
 	p.subscribe = cfg->itr.subscribe;
 	memcpy(p.xtr_id, cfg->xtr_id, LISP_XTR_ID_LEN);
 	p.site_id = cfg->site_id;

@@ -12,6 +12,7 @@
 #include "pubsub.h"
 #include "ratelimit.h"
 #include "requesters.h"
+#include "token_bucket.h"
 
 #define MR_ARENA_BYTES	(128 * 1024)
 #define MR_MSG_MAX	9000
@@ -26,6 +27,17 @@ struct map_resolver {
 	lisp_send_fn send;
 	void *send_arg;
 	struct ratelimit *rl;
+	/* Every reply and forward to an unauthenticated request, all sources
+	 * together: spoofed sources each get a fresh per-source bucket, never
+	 * more of this one. */
+	struct token_bucket global;
+	/* Where the request being answered goes on (mr_forward.h). */
+	struct mr_hops hops;
+	uint8_t cur_rec;
+	/* Registrations proxy-replied in the request being answered: each
+	 * goes in once, however many of its records name it. */
+	const struct reg_eid *replied[255];
+	unsigned int replied_count;
 	struct mr_counters c;
 	struct lisp_arena arena;
 	uint8_t *arena_buf;
@@ -60,6 +72,9 @@ void map_resolver_params_default(struct mr_params *p)
 	p->burst = 2000;
 	p->rate_sources = 65536;
 	p->smr_requesters = 131072;
+	p->global_rate = 10000;
+	p->global_burst = 20000;
+	p->next_hops_max = 1;
 }
 
 /* The ITR of the request being answered was proxy-replied the mapping of
@@ -162,6 +177,8 @@ struct map_resolver *map_resolver_new(struct evloop *loop, const struct mr_param
 	mr->send_arg = send_arg;
 	mr->log_rl = (struct log_ratelimit)LOG_RATELIMIT_INIT(10, 1000);
 	mr->rl = ratelimit_new(params->rate, params->burst, params->rate_sources);
+	token_bucket_init(&mr->global, params->global_rate, params->global_burst,
+			  evloop_now_ms(loop));
 	mr->arena_buf = malloc(MR_ARENA_BYTES);
 	mr->out = malloc(MR_MSG_MAX);
 	mr->fwd = malloc(MR_MSG_MAX);
@@ -263,34 +280,58 @@ static int put_negative(struct wire_wr *w, const struct lisp_prefix *prefix, uin
 	return lisp_record_encode(w, &rec, err);
 }
 
-/* Sends the ECM one hop on (inner TTL one lower); counted as a loop drop
- * when the hop limit is spent. */
-static void forward_ecm(struct map_resolver *mr, const struct lisp_ecm *ecm,
-			const struct lisp_addr *dst, uint16_t port)
+/* The record being answered goes on to a next hop (sent once the whole
+ * request is answered, mr_forward.h); past the request's next hops it is
+ * dropped and counted. */
+static void hop_note(struct map_resolver *mr, enum mr_hop_kind kind, const struct lisp_addr *dst,
+		     uint16_t port)
 {
-	ssize_t n = mr_ecm_next_hop(ecm, mr->fwd, MR_MSG_MAX);
-
-	if (n == 0) {
-		mr->c.forward_hop_limit++;
-		log_ratelimited(&mr->log_rl, LOG_LEVEL_WARN,
-				"map-resolver: Map-Request dropped, inner TTL spent (forwarding loop?)");
-		return;
-	}
-	if (n > 0)
-		mr->send(mr->send_arg, dst, port, mr->fwd, (size_t)n);
+	if (mr_hops_add(&mr->hops, kind, dst, port, mr->cur_rec) < 0)
+		mr->c.forward_records_dropped++;
 }
 
-/* The request goes to this process's ETR, which answers it itself. */
-static void to_local_etr(struct map_resolver *mr, const struct lisp_ecm *ecm)
+/* One more reply or forward to an unauthenticated request, under the
+ * global limit. */
+static bool out_allowed(struct map_resolver *mr)
 {
-	ssize_t n = mr_ecm_next_hop(ecm, mr->fwd, MR_MSG_MAX);
+	if (token_bucket_take(&mr->global, evloop_now_ms(mr->loop)))
+		return true;
+	mr->c.replies_global_limited++;
+	return false;
+}
 
-	if (n <= 0) {
-		mr->c.forward_hop_limit += n == 0;
-		return;
+/* The request goes on: one ECM per next hop, with that hop's records;
+ * this process's ETR is called, not sent to (it limits its own replies). */
+static void hops_send(struct map_resolver *mr, const struct lisp_ecm *ecm,
+		      const struct lisp_map_request *req)
+{
+	for (unsigned int i = 0; i < mr->hops.count; i++) {
+		const struct mr_hop *hop = &mr->hops.hop[i];
+		ssize_t n = mr_hop_ecm(hop, ecm, req, &mr->arena, mr->fwd, MR_MSG_MAX);
+
+		if (n == 0) {
+			mr->c.forward_hop_limit++;
+			log_ratelimited(&mr->log_rl, LOG_LEVEL_WARN, "map-resolver: Map-Request "
+					"dropped, inner TTL spent (forwarding loop?)");
+			continue;
+		}
+		if (n < 0) {	/* its records do not encode again within the request */
+			mr->c.forward_records_dropped += hop->count;
+			continue;
+		}
+		if (hop->kind == MR_HOP_LOCAL) {
+			mr->c.requests_local_etr++;
+			mr->local.etr_input(mr->local.arg, mr->fwd, (size_t)n);
+			continue;
+		}
+		if (!out_allowed(mr))
+			continue;
+		mr->send(mr->send_arg, &hop->addr, hop->port, mr->fwd, (size_t)n);
+		if (hop->kind == MR_HOP_ETR)
+			mr->c.requests_forwarded++;
+		else
+			mr->c.requests_forwarded_ms++;
 	}
-	mr->c.requests_local_etr++;
-	mr->local.etr_input(mr->local.arg, mr->fwd, (size_t)n);
 }
 
 static bool skip_self(void *arg, const struct reg_xtr *x)
@@ -305,8 +346,7 @@ static bool skip_self(void *arg, const struct reg_xtr *x)
  * the ETR registered, never to the Map-Register's UDP source, and never
  * back into this process over the network: our own ETR is called directly.
  */
-static void forward_to_etr(struct map_resolver *mr, const struct reg_eid *e,
-			   const struct lisp_ecm *ecm)
+static void forward_to_etr(struct map_resolver *mr, const struct reg_eid *e)
 {
 	struct lisp_addr rloc;
 	bool self;
@@ -316,12 +356,11 @@ static void forward_to_etr(struct map_resolver *mr, const struct reg_eid *e,
 			mr->c.forward_to_self++;
 			return;
 		}
-		forward_ecm(mr, ecm, &rloc, LISP_CONTROL_PORT);
-		mr->c.requests_forwarded++;
+		hop_note(mr, MR_HOP_ETR, &rloc, LISP_CONTROL_PORT);
 		return;
 	}
 	if (self && mr->local.etr_input) {
-		to_local_etr(mr, ecm);
+		hop_note(mr, MR_HOP_LOCAL, NULL, 0);
 		return;
 	}
 	mr->c.forward_no_rloc++;
@@ -370,17 +409,24 @@ static void negative_outside(struct map_resolver *mr, const struct lisp_prefix *
 
 /*
  * Answers one EID-record of the request into w: returns 1 when a record was
- * written, 0 when the request was handed on (to an ETR, a Map-Server, or
- * this process's ETR) instead.
+ * written, 0 when the record goes on to a next hop (an ETR, a Map-Server,
+ * or this process's ETR) instead, or names a registration already in the
+ * reply.
  */
 static int answer_record(struct map_resolver *mr, const struct lisp_prefix *eid,
-			 const struct lisp_ecm *ecm, struct wire_wr *w, struct lisp_err *err)
+			 struct wire_wr *w, struct lisp_err *err)
 {
 	struct reg_eid *e = mr->ms ? registry_lookup(map_server_registry(mr->ms), eid) : NULL;
 	const struct mr_ms *next;
 	struct lisp_prefix neg;
 
 	if (e && e->proxy_reply) {
+		for (unsigned int i = 0; i < mr->replied_count; i++)
+			if (mr->replied[i] == e) {
+				mr->c.reply_records_repeated++;
+				return 0;
+			}
+		mr->replied[mr->replied_count++] = e;
 		if (wire_put_bytes(w, e->merged, e->merged_len) < 0)
 			return lisp_err_set(err, ENOSPC, "Map-Reply too large");
 		mr->c.replies_proxy++;
@@ -388,14 +434,14 @@ static int answer_record(struct map_resolver *mr, const struct lisp_prefix *eid,
 		return 1;
 	}
 	if (e) {
-		forward_to_etr(mr, e, ecm);
+		forward_to_etr(mr, e);
 		return 0;
 	}
 	/* Not registered here but in this process's ETR database: it answers
 	 * (a Map-Resolver beside the ETR must not send the request round the
 	 * mapping system back to itself). */
 	if (mr->local.etr_serves && mr->local.etr_serves(mr->local.arg, eid)) {
-		to_local_etr(mr, ecm);
+		hop_note(mr, MR_HOP_LOCAL, NULL, 0);
 		return 0;
 	}
 	if (site_table_covering(mr->sites, eid, &neg)) {
@@ -408,8 +454,7 @@ static int answer_record(struct map_resolver *mr, const struct lisp_prefix *eid,
 	}
 	next = mr_delegations_lookup(mr->delegations, eid);
 	if (next) {
-		forward_ecm(mr, ecm, &next->addr, next->port);
-		mr->c.requests_forwarded_ms++;
+		hop_note(mr, MR_HOP_MS, &next->addr, next->port);
 		return 0;
 	}
 	mr->c.replies_negative++;
@@ -424,8 +469,7 @@ static int answer_record(struct map_resolver *mr, const struct lisp_prefix *eid,
  * record when none does.  Not registered: answered as without constraints.
  */
 static int answer_constrained(struct map_resolver *mr, const struct lisp_prefix *eid,
-			      const struct attrq *q, const struct lisp_ecm *ecm, struct wire_wr *w,
-			      struct lisp_err *err)
+			      const struct attrq *q, struct wire_wr *w, struct lisp_err *err)
 {
 	struct reg_eid *e = mr->ms ? registry_lookup(map_server_registry(mr->ms), eid) : NULL;
 	struct lisp_locator *locs = NULL;
@@ -434,7 +478,7 @@ static int answer_constrained(struct map_resolver *mr, const struct lisp_prefix 
 
 	mr->c.requests_constrained++;
 	if (!e)
-		return answer_record(mr, eid, ecm, w, err);
+		return answer_record(mr, eid, w, err);
 	if (reg_eid_decode(e, &mr->arena, &rec, err) < 0)
 		return -EINVAL;
 	if (rec.loc_count) {
@@ -459,8 +503,7 @@ static int answer_constrained(struct map_resolver *mr, const struct lisp_prefix 
 
 /* One EID-record: plain, or with constraints (counted when malformed). */
 static int answer_request_record(struct map_resolver *mr, const struct lisp_request_record *r,
-				 const struct lisp_ecm *ecm, struct wire_wr *w,
-				 struct lisp_err *err)
+				 struct wire_wr *w, struct lisp_err *err)
 {
 	struct lisp_prefix eid;
 	const char *text;
@@ -479,7 +522,7 @@ static int answer_request_record(struct map_resolver *mr, const struct lisp_requ
 		return 0;
 	}
 	if (rc == 0)
-		return answer_record(mr, &eid, ecm, w, err);
+		return answer_record(mr, &eid, w, err);
 	memset(&q, 0, sizeof(q));
 	if (attrq_parse_text(text, len, &q, err) < 0) {
 		mr->c.constraints_malformed++;
@@ -487,7 +530,7 @@ static int answer_request_record(struct map_resolver *mr, const struct lisp_requ
 				err->msg);
 		return 0;
 	}
-	rc = answer_constrained(mr, &eid, &q, ecm, w, err);
+	rc = answer_constrained(mr, &eid, &q, w, err);
 	attrq_free(&q);
 	return rc;
 }
@@ -503,6 +546,7 @@ void map_resolver_input(struct map_resolver *mr, const uint8_t *msg, size_t len,
 	struct wire_wr w;
 	unsigned int answered = 0;
 	bool allowed;
+	uint8_t *first_end = NULL;
 
 	(void)src_port;
 	mr->c.requests_received++;
@@ -539,34 +583,50 @@ void map_resolver_input(struct map_resolver *mr, const uint8_t *msg, size_t len,
 	wire_wr_init(&w, mr->out, MR_MSG_MAX);
 	w.p += 12;	/* the header goes in last, when the count is known */
 	mr->cur_port = ecm.inner_sport;
+	mr_hops_reset(&mr->hops, mr->params.next_hops_max);
+	mr->replied_count = 0;
 	for (unsigned int i = 0; i < req.record_count; i++) {
+		uint8_t *mark = w.p;
 		int rc;
 
 		/* A subscriber hears of changes by Map-Notify: no SMR list. */
 		mr->cur_itr = req.records[i].notify && mr->pubsub ? NULL : itr;
-		rc = answer_request_record(mr, &req.records[i], &ecm, &w, &err);
+		mr->cur_rec = (uint8_t)i;
+		rc = answer_request_record(mr, &req.records[i], &w, &err);
 
 		if (rc < 0)
 			break;
+		/* RFC 9301, 5.2: a sender puts one record in a Map-Request.  The
+		 * first is answered whole; the others together get no more room
+		 * than the request took, so extra records cannot multiply it. */
+		if (rc > 0 && first_end && (size_t)(w.p - first_end) > len) {
+			w.p = mark;
+			mr->c.reply_records_over_size++;
+			continue;
+		}
+		if (rc > 0 && !first_end)
+			first_end = w.p;
 		answered += (unsigned int)rc;
 	}
-	if (answered) {
+	if (answered && out_allowed(mr)) {
 		hdr.nonce = req.nonce;
 		hdr.record_count = (uint8_t)answered;
 		lisp_map_reply_header_encode(&hdr, mr->out, 12, NULL);
 		mr->send(mr->send_arg, itr, ecm.inner_sport, mr->out, wire_wr_len(&w));
 	}
 	mr->cur_itr = NULL;
+	hops_send(mr, &ecm, &req);
 	/* Subscriptions after the reply: the confirming Map-Notify follows it. */
 	for (unsigned int i = 0; i < req.record_count && mr->pubsub; i++) {
 		struct lisp_prefix eid;
 		const char *text;
 		size_t tlen;
 
-		/* A constrained record subscribes to the whole mapping. */
+		/* A constrained record subscribes to the whole mapping.  Its
+		 * confirming Map-Notify is one more message out. */
 		if (req.records[i].notify &&
 		    lcaf_constraints_decode(&req.records[i].eid, req.records[i].mask_len, &eid,
-					    &text, &tlen, NULL) >= 0)
+					    &text, &tlen, NULL) >= 0 && out_allowed(mr))
 			pubsub_subscribe(mr->pubsub, &eid, &req, itr);
 	}
 }

@@ -20,7 +20,16 @@
  * Every forward lowers the inner TTL and drops the ECM at zero
  * (forward_hop_limit).
  * Replies go to the first ITR-RLOC of the Map-Request, to the inner UDP
- * source port.  Each source is rate-limited.
+ * source port.  Each source is rate-limited, and so are all of them
+ * together (global_rate: the replies and forwards sent).  The records of a
+ * request that go on are grouped by next hop, each hop gets one ECM with
+ * only its records, and a request goes to at most next_hops_max hops
+ * (mr_forward.h; forward_records_dropped counts the records left out).
+ * A registration goes in a reply once, however many records of the
+ * request name it (reply_records_repeated), and the records after the
+ * first take no more room in the reply than the whole request did
+ * (reply_records_over_size): a compliant request has one record (RFC
+ * 9301, 5.2), the others must not multiply it.
  *
  * Context-aware selection (CATS, docs/cats.md): an EID-record whose EID
  * carries constraints (lcaf.h lcaf_constraints_decode) is always answered
@@ -50,6 +59,10 @@ struct mr_params {
 	uint32_t burst;
 	uint32_t rate_sources;		/* per-source buckets (ratelimit.h) */
 	uint32_t smr_requesters;	/* ITRs remembered for SMR, in all */
+	/* Replies and forwards a second, all sources together (0 unlimited). */
+	uint32_t global_rate;
+	uint32_t global_burst;
+	unsigned int next_hops_max;	/* ECMs one request is forwarded as */
 };
 
 #define MR_COUNTERS(X)           \
@@ -71,7 +84,11 @@ struct mr_params {
 	X(replies_constrained)   \
 	X(replies_constrained_nomatch) \
 	X(smr_sent)                    \
-	X(smr_untracked)
+	X(smr_untracked)               \
+	X(forward_records_dropped)     \
+	X(replies_global_limited)      \
+	X(reply_records_repeated)      \
+	X(reply_records_over_size)
 
 struct mr_counters {
 #define MR_COUNTER_FIELD(name) uint64_t name;

@@ -2,6 +2,7 @@
 #include "mr_forward.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -95,6 +96,63 @@ ssize_t mr_ecm_next_hop(const struct lisp_ecm *in, uint8_t *out, size_t cap)
 		return 0;
 	next.ttl--;
 	return lisp_ecm_encode(&next, out, cap, NULL);
+}
+
+void mr_hops_reset(struct mr_hops *h, unsigned int max)
+{
+	h->count = 0;
+	h->max = max < 1 ? 1 : max > MR_HOPS_MAX ? MR_HOPS_MAX : max;
+}
+
+int mr_hops_add(struct mr_hops *h, enum mr_hop_kind kind, const struct lisp_addr *addr,
+		uint16_t port, uint8_t rec)
+{
+	struct mr_hop *hop = NULL;
+
+	for (unsigned int i = 0; i < h->count && !hop; i++)
+		if (h->hop[i].kind == kind &&
+		    (kind == MR_HOP_LOCAL ||
+		     (h->hop[i].port == port && lisp_addr_equal(&h->hop[i].addr, addr))))
+			hop = &h->hop[i];
+	if (!hop) {
+		if (h->count >= h->max)
+			return -ENOSPC;
+		hop = &h->hop[h->count++];
+		memset(hop, 0, offsetof(struct mr_hop, recs));
+		hop->kind = kind;
+		if (addr)
+			hop->addr = *addr;
+		hop->port = port;
+	}
+	hop->recs[hop->count++] = rec;
+	return 0;
+}
+
+ssize_t mr_hop_ecm(const struct mr_hop *hop, const struct lisp_ecm *ecm,
+		   const struct lisp_map_request *req, struct lisp_arena *arena, uint8_t *out,
+		   size_t cap)
+{
+	struct lisp_map_request sub = *req;
+	struct lisp_ecm next = *ecm;
+	uint8_t *payload;
+	ssize_t n;
+
+	if (hop->count == req->record_count)	/* all of it: the bytes as received */
+		return mr_ecm_next_hop(ecm, out, cap);
+	sub.record_count = hop->count;
+	sub.records = lisp_arena_alloc(arena, hop->count * sizeof(*sub.records));
+	payload = lisp_arena_alloc(arena, ecm->payload_len);
+	if (!sub.records || !payload)
+		return -ENOMEM;
+	for (unsigned int i = 0; i < hop->count; i++)
+		sub.records[i] = req->records[hop->recs[i]];
+	/* Fewer records than received: never longer than the original. */
+	n = lisp_map_request_encode(&sub, payload, ecm->payload_len, NULL);
+	if (n < 0)
+		return n;
+	next.payload = payload;
+	next.payload_len = (size_t)n;
+	return mr_ecm_next_hop(&next, out, cap);
 }
 
 /* Lower is better: reachable before unreachable, then by priority. */

@@ -45,6 +45,48 @@ struct mapdb *mr_delegations_db(const struct mr_delegations *d);
  * 0 when the hop limit is spent; negative on encode errors. */
 ssize_t mr_ecm_next_hop(const struct lisp_ecm *in, uint8_t *out, size_t cap);
 
+/*
+ * The next hops of one Map-Request and the EID-records each is handed.
+ * RFC 9301 (5.2, Record Count) has a receiver process a Map-Request with
+ * several records but a sender send only one: forwarding the whole ECM
+ * once per record turned one request into Record Count copies of itself.
+ * A next hop gets one ECM carrying only its records, and a request has at
+ * most max next hops (map-resolver.forward-next-hops), so what is
+ * forwarded is never more than max times what came in.
+ */
+#define MR_HOPS_MAX	16
+
+enum mr_hop_kind {
+	MR_HOP_ETR,		/* an RLOC a registered ETR gave */
+	MR_HOP_MS,		/* a delegated Map-Server */
+	MR_HOP_LOCAL,		/* this process's ETR, called directly */
+};
+
+struct mr_hop {
+	enum mr_hop_kind kind;
+	struct lisp_addr addr;	/* not for MR_HOP_LOCAL */
+	uint16_t port;
+	uint8_t count;
+	uint8_t recs[255];	/* indexes into the request's records */
+};
+
+struct mr_hops {
+	unsigned int count, max;
+	struct mr_hop hop[MR_HOPS_MAX];
+};
+
+void mr_hops_reset(struct mr_hops *h, unsigned int max);
+/* Hands record rec to the hop (kind, addr, port), a new one if needed;
+ * -ENOSPC when that would pass max. */
+int mr_hops_add(struct mr_hops *h, enum mr_hop_kind kind, const struct lisp_addr *addr,
+		uint16_t port, uint8_t rec);
+/* The ECM for hop: ecm as received, one hop further, with only the hop's
+ * records when it is not handed all of req's (the Map-Request encoded
+ * again, into arena).  As mr_ecm_next_hop. */
+ssize_t mr_hop_ecm(const struct mr_hop *hop, const struct lisp_ecm *ecm,
+		   const struct lisp_map_request *req, struct lisp_arena *arena, uint8_t *out,
+		   size_t cap);
+
 /* The registered RLOC a Map-Server forwards a request for e to: among the
  * registering xTRs in order, the best-priority unicast locator (255 is not
  * for unicast), reachable ones first.  An xTR for which skip() says true

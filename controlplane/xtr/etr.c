@@ -18,6 +18,9 @@ void etr_params_default(struct etr_params *p)
 	p->proxy_reply = true;
 	p->smr_rate = 100;
 	p->path_mtu = 1500;
+	p->reply_rate = 1000;
+	p->reply_burst = 2000;
+	p->probe_reply_ratio = 1;
 }
 
 struct etr *etr_new(struct evloop *loop, const struct etr_params *params,
@@ -66,6 +69,8 @@ struct etr *etr_new(struct evloop *loop, const struct etr_params *params,
 	lisp_arena_init(&etr->arena, etr->arena_buf, ETR_ARENA_BYTES);
 	etr->smr_tokens = (uint64_t)params->smr_rate * 1000;
 	etr->smr_refill_ms = evloop_now_ms(loop);
+	token_bucket_init(&etr->replies, params->reply_rate, params->reply_burst,
+			  evloop_now_ms(loop));
 	/* Strictly increasing across restarts: wall-clock milliseconds in the
 	 * high bits, a counter in the low 20. */
 	clock_gettime(CLOCK_REALTIME, &ts);
@@ -419,6 +424,8 @@ static void request_answer(struct etr *etr, const uint8_t *payload, size_t len,
 	struct lisp_map_request req;
 	const struct lisp_addr *itr = NULL;
 	struct lisp_err err;
+	const struct etr_entry *put[255];
+	uint8_t *first_end = NULL;
 	struct wire_wr w;
 	uint8_t count = 0;
 
@@ -444,8 +451,26 @@ static void request_answer(struct etr *etr, const uint8_t *payload, size_t len,
 		if (lisp_waddr_to_prefix(&req.records[i].eid, req.records[i].mask_len, &eid, NULL) < 0)
 			continue;
 		e = mapdb_longest(etr->db, &eid, NULL);
-		if (!e || wire_put_bytes(&w, e->record, e->len) < 0)
+		/* Each entry once: 8-byte records must not fetch one 4 KB
+		 * mapping again and again. */
+		for (unsigned int j = 0; e && j < count; j++)
+			if (put[j] == e) {
+				etr->c.reply_records_repeated++;
+				e = NULL;
+			}
+		if (!e)
 			continue;
+		/* RFC 9301, 5.2: one record a request; the first is answered
+		 * whole, the others get no more room than the request took. */
+		if (first_end && (size_t)(w.p - first_end) + e->len > len) {
+			etr->c.reply_records_over_size++;
+			continue;
+		}
+		if (wire_put_bytes(&w, e->record, e->len) < 0)
+			continue;
+		if (!first_end)
+			first_end = w.p;
+		put[count] = e;
 		/* It will cache our answer: tell it when the answer changes. */
 		requester_note(etr, e, itr, reply_port);
 		count++;
@@ -454,9 +479,21 @@ static void request_answer(struct etr *etr, const uint8_t *payload, size_t len,
 		etr->c.requests_not_ours++;
 		return;
 	}
+	if (!token_bucket_take(&etr->replies, evloop_now_ms(etr->loop))) {
+		etr->c.replies_rate_limited++;
+		return;
+	}
 	hdr.probe = req.probe;
 	hdr.nonce = req.nonce;
 	hdr.record_count = count;
+	/* RFC 9301, 7.1: a probe's reply SHOULD carry the mapping; what the
+	 * prober needs is the nonce, so not when that makes it larger than
+	 * probe_reply_ratio times the probe. */
+	if (req.probe && wire_wr_len(&w) > (size_t)etr->params.probe_reply_ratio * len) {
+		etr->c.probe_replies_trimmed++;
+		hdr.record_count = 0;
+		w.p = etr->out + 12;
+	}
 	lisp_map_reply_header_encode(&hdr, etr->out, 12, NULL);
 	etr->send(etr->send_arg, itr, reply_port, etr->out, wire_wr_len(&w));
 	if (req.probe)

@@ -14,6 +14,17 @@
  * mapping system again.  SMRs are rate-limited (smr_rate a second, all ITRs
  * together) and counted.
  *
+ * Map-Replies (RFC 9301, 5.4, 7.1): to the first ITR-RLOC of the request,
+ * at most reply_rate a second all together (replies_rate_limited), each
+ * database entry once however many records name it
+ * (reply_records_repeated), the records after the first in no more room
+ * than the request took (reply_records_over_size).  The
+ * reply to an RLOC-probe carries the mapping only when that keeps it within
+ * probe_reply_ratio times the probe (probe_replies_trimmed): the nonce is
+ * what the prober needs, the mapping data is a SHOULD, and a 56-byte probe
+ * must not fetch a 3 KB mapping with JSON attributes for whatever address
+ * it names.
+ *
  * Registration lives in etr_register.c: the database packed into as few
  * Map-Registers as the path MTU allows, runtime changes coalesced, the
  * nonces of unanswered Map-Registers kept (bounded) so that a late
@@ -56,6 +67,14 @@ struct etr_params {
 	uint32_t smr_rate;		/* SMRs a second (and burst); 0: none */
 	uint32_t path_mtu;		/* Map-Registers fit in one packet of it */
 	uint32_t coalesce_ms;		/* runtime changes wait this for others */
+	/* Map-Replies a second (and burst), probes' included, all requesters
+	 * together; 0: unlimited.  Requests are not authenticated and name
+	 * where the reply goes: this bounds what the ETR reflects. */
+	uint32_t reply_rate;
+	uint32_t reply_burst;
+	/* An RLOC-probe's reply carries the mapping only when it is at most
+	 * this many times the probe's size (0: never); else no record. */
+	uint32_t probe_reply_ratio;
 	/* What the Map-Servers' sites accept (copied); etr_db_set refuses
 	 * anything else with -EACCES.  None: not known here. */
 	const struct lisp_prefix *accepted;
@@ -95,7 +114,11 @@ enum etr_reg_state {
 	X(requests_not_ours)         \
 	X(request_decode_errors)     \
 	X(smr_sent)                  \
-	X(smr_rate_limited)
+	X(smr_rate_limited)          \
+	X(replies_rate_limited)      \
+	X(probe_replies_trimmed)     \
+	X(reply_records_repeated)    \
+	X(reply_records_over_size)
 
 struct etr_counters {
 #define ETR_COUNTER_FIELD(name) uint64_t name;

@@ -10,6 +10,7 @@
 #include "log.h"
 #include "mapdb.h"
 #include "requesters.h"
+#include "token_bucket.h"
 
 #define ETR_MSG_MAX		9000
 /* Nonces of Map-Registers a Map-Server has not answered yet, kept so that a
@@ -79,6 +80,7 @@ struct etr {
 	size_t accepted_count;
 	uint64_t smr_tokens;		/* thousandths of an SMR */
 	uint64_t smr_refill_ms;
+	struct token_bucket replies;	/* reply_rate */
 	struct etr_counters c;
 	struct lisp_arena arena;
 	uint8_t *arena_buf;

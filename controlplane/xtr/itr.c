@@ -25,6 +25,8 @@ void itr_params_default(struct itr_params *p)
 	p->cache_negative = true;
 	p->smr = true;
 	p->smr_interval_ms = 1000;
+	p->smr_rate = 100;
+	p->smr_burst = 200;
 	p->probe_interval_ms = 60000;
 	p->probe_timeout_ms = 1000;
 	p->probe_tries = 3;
@@ -94,6 +96,8 @@ struct itr *itr_new(struct evloop *loop, const struct itr_params *params,
 	}
 	memcpy(itr->mrs, map_resolvers, map_resolver_count * sizeof(*itr->mrs));
 	itr->mr_count = map_resolver_count;
+	token_bucket_init(&itr->smr_bucket, params->smr_rate, params->smr_burst,
+			  evloop_now_ms(loop));
 	lisp_arena_init(&itr->arena, itr->arena_buf, ITR_ARENA_BYTES);
 	itr_probe_start(itr);
 	return itr;
@@ -127,6 +131,12 @@ int itr_reconfigure(struct itr *itr, const struct itr_params *params,
 	mapcache_set_limits(itr->cache, params->cache.max_entries, params->cache.refresh_ms);
 	cur->cache_negative = params->cache_negative;
 	cur->smr = params->smr;
+	if (cur->smr_rate != params->smr_rate || cur->smr_burst != params->smr_burst) {
+		cur->smr_rate = params->smr_rate;
+		cur->smr_burst = params->smr_burst;
+		token_bucket_init(&itr->smr_bucket, cur->smr_rate, cur->smr_burst,
+				  evloop_now_ms(itr->loop));
+	}
 	memcpy(cur->ms_keys, params->ms_keys, sizeof(cur->ms_keys));
 	cur->ms_key_count = params->ms_key_count;
 	/* Probing: a new round timer from now, with the new interval. */
@@ -581,6 +591,17 @@ static void reply_input(struct itr *itr, const uint8_t *msg, size_t len)
 
 /* ---- Solicit-Map-Request (RFC 9301, 6.1) ------------------------------------------------ */
 
+/* A Map-Request an SMR asks for (now, or after delay_ms), under the global
+ * SMR limit; 0 when one is pending. */
+static int smr_request(struct itr *itr, const struct lisp_prefix *eid, uint64_t delay_ms)
+{
+	if (!token_bucket_take(&itr->smr_bucket, evloop_now_ms(itr->loop))) {
+		itr->c.smr_global_limited++;
+		return -EBUSY;
+	}
+	return pending_start(itr, eid, NULL, true, delay_ms);
+}
+
 /*
  * One cached entry an SMR names: ask the mapping system again (not the SMR's
  * sender: an SMR is unauthenticated, so it may only make us ask, never tell
@@ -604,12 +625,12 @@ static void smr_entry(struct itr *itr, struct mapcache_entry *e)
 	}
 	if (e->request_last_ms && now < next) {
 		itr->c.smr_rate_limited++;
-		if (pending_start(itr, &e->eid, NULL, true, next - now) == 0)
+		if (smr_request(itr, &e->eid, next - now) == 0)
 			e->request_last_ms = next;
 		return;
 	}
-	e->request_last_ms = now;
-	pending_start(itr, &e->eid, NULL, true, 0);
+	if (smr_request(itr, &e->eid, 0) == 0)
+		e->request_last_ms = now;
 }
 
 struct smr_walk {
@@ -659,7 +680,7 @@ static void smr_input(struct itr *itr, const uint8_t *msg, size_t len)
 			/* A more-specific was registered under what we cache
 			 * (an agent that moved): ask for it, not for the
 			 * covering prefix, whose answer has not changed. */
-			pending_start(itr, &eid, NULL, true, 0);
+			smr_request(itr, &eid, 0);
 			w.hits++;
 		} else if (e) {
 			smr_walk_cb(e, &w);

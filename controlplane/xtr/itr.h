@@ -12,7 +12,8 @@
  *  - refresh: positive entries are resolved again before they expire;
  *  - SMR (RFC 9301, 6.1): a Solicit-Map-Request from an ETR for an EID we
  *    cache makes us ask the mapping system again, at most once a second
- *    per entry;
+ *    per entry and one in flight per EID, and at most smr_rate a second
+ *    all together (smr_global_limited counts what that drops);
  *  - pub/sub (RFC 9437): requests carry the N bit and our xTR-ID; the
  *    Map-Server's signed Map-Notifies update the cache directly and are
  *    acknowledged;
@@ -65,6 +66,11 @@ struct itr_params {
 	bool cache_negative;		/* keep Negative Map-Replies */
 	bool smr;			/* honour Solicit-Map-Requests */
 	uint64_t smr_interval_ms;	/* per entry (RFC 9301, 6.1: 1 s) */
+	/* SMR-driven Map-Requests a second (and burst), all EIDs together;
+	 * 0: unlimited.  SMRs are unauthenticated: this bounds what a storm
+	 * of them makes us send and keep pending. */
+	uint32_t smr_rate;
+	uint32_t smr_burst;
 	bool subscribe;			/* RFC 9437 */
 	uint8_t xtr_id[LISP_XTR_ID_LEN];
 	uint64_t site_id;
@@ -101,6 +107,7 @@ struct itr_params {
 	X(smr_decode_errors)          \
 	X(smr_rate_limited)           \
 	X(smr_requests_sent)          \
+	X(smr_global_limited)         \
 	X(notifies_received)          \
 	X(notify_auth_failures)       \
 	X(notify_errors)              \

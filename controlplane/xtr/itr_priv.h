@@ -10,6 +10,7 @@
 #include "itr.h"
 #include "log.h"
 #include "mapdb.h"
+#include "token_bucket.h"
 
 #define ITR_ARENA_BYTES		(128 * 1024)
 #define ITR_MSG_MAX		9000
@@ -55,6 +56,7 @@ struct itr {
 	struct mapdb *pending_by_eid;
 	struct itr_pending *pending[ITR_NONCE_BUCKETS];
 	size_t pending_count;
+	struct token_bucket smr_bucket;	/* SMR-driven requests (smr_rate) */
 	struct mapdb *subs;		/* prefix -> struct itr_sub */
 	size_t sub_count;
 	struct itr_probe *probes[ITR_NONCE_BUCKETS];

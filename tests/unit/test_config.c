@@ -429,6 +429,23 @@ static void check_bad(const char *name)
 
 /* map-server.nonce-policy as written (docs/examples/ms.yaml), printed and
  * compared; a value it does not know is refused (bad-nonce-policy.yaml). */
+/* The amplification limits (docs/security.md): defaults, and out of range
+ * refused (bad-reply-limits.yaml). */
+START_TEST(test_reply_limits)
+{
+	struct cp_config *c = load_rel("docs/examples/ms.yaml");
+
+	ck_assert_uint_eq(c->mr.global_rate, 10000);
+	ck_assert_uint_eq(c->mr.global_burst, 20000);
+	ck_assert_uint_eq(c->mr.forward_next_hops, 1);
+	ck_assert_uint_eq(c->etr.reply_rate, 1000);
+	ck_assert_uint_eq(c->etr.probe_reply_ratio, 1);
+	ck_assert_uint_eq(c->itr.smr_rate, 100);
+	check_bad("bad-reply-limits.yaml");
+	cp_config_free(c);
+}
+END_TEST
+
 START_TEST(test_nonce_policy)
 {
 	struct cp_config *c = load_rel("docs/examples/ms.yaml");
@@ -785,6 +802,7 @@ int main(void)
 	tcase_add_test(files, test_nonce_policy);
 	tcase_add_test(files, test_rest_limits);
 	tcase_add_test(files, test_state_limits);
+	tcase_add_test(files, test_reply_limits);
 	tcase_add_test(files, test_refused_pitr_eid_prefixes);
 	tcase_add_test(files, test_refused_petr_instance_ids);
 	tcase_add_test(files, test_refused_petrs_without_dataplane);

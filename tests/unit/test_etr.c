@@ -52,6 +52,7 @@ static uint64_t reg_interval_ms, ms_lifetime_ms;
 static const struct lisp_prefix *accepted;
 static size_t accepted_count;
 static bool no_notify;
+static uint32_t reply_rate;	/* the next start()'s etr reply limit; 0: default */
 static struct packet held[16];
 static unsigned int nheld;
 
@@ -131,11 +132,14 @@ static void run_for(unsigned int ms_total)
 	t_run_for(loop, ms_total, pump);
 }
 
-static void set_mapping(const char *eid, const char *rloc, uint8_t priority)
+/* eid's mapping: one RLOC, inside a JSON LCAF of attrs (RFC 8060, 4.7)
+ * unless attrs is NULL. */
+static void set_mapping_attrs(const char *eid, const char *rloc, uint8_t priority,
+			      const char *attrs)
 {
 	struct lisp_locator loc = { .priority = priority, .weight = 100, .flags = LISP_LOC_F_REACH };
 	struct lisp_record rec = { .ttl = 1440, .loc_count = 1, .locs = &loc };
-	struct lisp_waddr inner;
+	struct lisp_waddr inner, in_json;
 	struct lisp_prefix p;
 	struct lisp_addr a;
 	struct lisp_err err;
@@ -144,8 +148,20 @@ static void set_mapping(const char *eid, const char *rloc, uint8_t priority)
 	lisp_waddr_from_prefix(&rec.eid, &inner, &p);
 	rec.mask_len = p.plen;
 	lisp_addr_parse(rloc, &a, NULL);
-	lisp_waddr_from_addr(&loc.addr, &a);
+	lisp_waddr_from_addr(attrs ? &in_json : &loc.addr, &a);
+	if (attrs) {
+		loc.addr.afi = LISP_AFI_LCAF;
+		loc.addr.lcaf.type = LCAF_TYPE_JSON;
+		loc.addr.lcaf.json.text = attrs;
+		loc.addr.lcaf.json.len = (uint16_t)strlen(attrs);
+		loc.addr.lcaf.json.addr = &in_json;
+	}
 	ck_assert_msg(etr_db_set(etr, &rec, &err) == 0, "%s", err.msg);
+}
+
+static void set_mapping(const char *eid, const char *rloc, uint8_t priority)
+{
+	set_mapping_attrs(eid, rloc, priority, NULL);
 }
 
 static void start(const char *etr_key, bool proxy)
@@ -186,6 +202,8 @@ static void start(const char *etr_key, bool proxy)
 	ep.accepted_count = accepted_count;
 	ep.want_notify = !no_notify;
 	ep.proxy_reply = proxy;
+	if (reply_rate)
+		ep.reply_rate = ep.reply_burst = reply_rate;
 	ep.xtr_id_present = true;
 	memset(ep.xtr_id, 0x5a, sizeof(ep.xtr_id));
 	server.addr = ms_addr;
@@ -200,6 +218,7 @@ static void teardown(void)
 {
 	reg_interval_ms = ms_lifetime_ms = 0;
 	no_notify = false;
+	reply_rate = 0;
 	accepted = NULL;
 	accepted_count = 0;
 	etr_free(etr);
@@ -247,6 +266,102 @@ static void itr_asks(const char *eid, bool probe_direct_to_etr)
 	n = lisp_ecm_encode(&ecm, buf, sizeof(buf), NULL);
 	enqueue(&itr_addr, &ms_addr, 4342, buf, (size_t)n);
 }
+
+/* Issue 13: a 56-byte probe fetched a 3,172-byte reply for the address it
+ * named.  A probe's reply carries the mapping only within probe_reply_ratio
+ * times the probe; a plain Map-Request still gets all of it. */
+START_TEST(probe_reply_no_larger_than_the_probe)
+{
+	char attrs[600];
+	struct lisp_map_reply r;
+
+	memset(attrs, 0, sizeof(attrs));
+	strcpy(attrs, "{\"pad\": \"");
+	memset(attrs + strlen(attrs), 'a', 500);
+	strcat(attrs, "\"}");
+	start(key, false);
+	set_mapping_attrs("[5]10.5.1.0/24", "192.0.2.1", 1, attrs);
+	etr_start(etr);
+	run_for(20);
+	itr_asks("[5]10.5.1.9/32", true);
+	run_for(5);
+	ck_assert_uint_eq(nreplies, 1);
+	ck_assert_uint_le(replies[0].len, 64);
+	ck_assert_int_eq(lisp_map_reply_decode(replies[0].msg, replies[0].len, &arena, &r, NULL), 0);
+	ck_assert(r.probe && r.nonce == 0x77 && r.record_count == 0);
+	ck_assert_uint_eq(etr_counters(etr)->probe_replies_trimmed, 1);
+	itr_asks("[5]10.5.1.9/32", false);	/* through the Map-Server */
+	run_for(5);
+	ck_assert_uint_eq(nreplies, 2);
+	ck_assert_uint_gt(replies[1].len, 500);
+	teardown();
+}
+END_TEST
+
+/* Issue 13: a Map-Request naming one mapping twice got it twice (8 bytes
+ * a record fetching the whole entry again), and a third record fetched a
+ * 500-byte mapping; now the first whole, the others within the request's
+ * size (RFC 9301, 5.2: senders put one record in a Map-Request). */
+START_TEST(each_entry_once_per_reply)
+{
+	struct lisp_request_record recs[3] = { 0 };
+	struct lisp_map_request req = { .nonce = 0x78, .itr_rloc_count = 1, .record_count = 3,
+					.records = recs };
+	struct lisp_waddr itr, inner[3];
+	struct lisp_map_reply r;
+	uint8_t buf[256];
+	ssize_t n;
+
+	static const char *const eids[] = { "[5]10.5.1.9/32", "[5]10.5.1.8/32",
+					    "[5]10.5.2.9/32" };
+	char attrs[520] = "{\"pad\": \"";
+
+	memset(attrs + strlen(attrs), 'a', 500);
+	strcat(attrs, "\"}");
+	start(key, false);
+	set_mapping("[5]10.5.1.0/24", "192.0.2.1", 1);
+	set_mapping_attrs("[5]10.5.2.0/24", "192.0.2.1", 1, attrs);
+	for (unsigned int i = 0; i < 3; i++) {
+		struct lisp_prefix p;
+
+		lisp_prefix_parse(eids[i], &p, NULL);
+		lisp_waddr_from_prefix(&recs[i].eid, &inner[i], &p);
+		recs[i].mask_len = 32;
+	}
+	lisp_waddr_from_addr(&itr, &itr_addr);
+	req.itr_rlocs = &itr;
+	n = lisp_map_request_encode(&req, buf, sizeof(buf), NULL);
+	enqueue(&itr_addr, &etr_addr, 4342, buf, (size_t)n);
+	pump();
+	ck_assert_uint_eq(nreplies, 1);
+	ck_assert_int_eq(lisp_map_reply_decode(replies[0].msg, replies[0].len, &arena, &r, NULL), 0);
+	ck_assert_uint_eq(r.record_count, 1);
+	ck_assert_uint_eq(etr_counters(etr)->reply_records_repeated, 1);
+	ck_assert_uint_eq(etr_counters(etr)->reply_records_over_size, 1);
+	teardown();
+}
+END_TEST
+
+/* All requesters together get reply_rate replies a second, spoofed or not. */
+START_TEST(replies_limited_globally)
+{
+	reply_rate = 5;
+	start(key, false);
+	set_mapping("[5]10.5.1.0/24", "192.0.2.1", 1);
+	etr_start(etr);
+	run_for(20);
+	for (unsigned int i = 0; i < 30; i++)
+		itr_asks("[5]10.5.1.9/32", true);
+	pump();
+	ck_assert_uint_eq(nreplies, 5);
+	ck_assert_uint_eq(etr_counters(etr)->replies_rate_limited, 25);
+	run_for(1000);
+	itr_asks("[5]10.5.1.9/32", true);
+	run_for(5);
+	ck_assert_uint_eq(nreplies, 6);
+	teardown();
+}
+END_TEST
 
 START_TEST(registers_and_is_acknowledged)
 {
@@ -581,6 +696,9 @@ int main(void)
 
 	tcase_add_test(tc, registers_and_is_acknowledged);
 	tcase_add_test(tc, answers_forwarded_requests_and_probes);
+	tcase_add_test(tc, probe_reply_no_larger_than_the_probe);
+	tcase_add_test(tc, replies_limited_globally);
+	tcase_add_test(tc, each_entry_once_per_reply);
 	tcase_add_test(tc, change_and_withdrawal_reach_the_map_server);
 	tcase_add_test(tc, wrong_key_retries_with_backoff);
 	tcase_add_test(tc, startup_one_entry_one_register);

@@ -108,24 +108,34 @@ START_TEST(smr_end_to_end)
 }
 END_TEST
 
-/* A Map-Request with the S bit for eid, straight to the xTR. */
-static void forge_smr(const char *eid)
+/* A Map-Request with the S bit naming n EIDs, straight to the xTR, as
+ * anyone on the Internet may send it. */
+static void forge_smr_eids(const char *const *eids, unsigned int n)
 {
-	struct lisp_request_record rec = { 0 };
+	struct lisp_request_record recs[64] = { 0 };
+	struct lisp_waddr itr_rloc, inner[64];
 	struct lisp_map_request req = { .smr = true, .nonce = 9, .itr_rloc_count = 1,
-					.record_count = 1, .records = &rec };
-	struct lisp_waddr itr_rloc, inner;
-	struct lisp_prefix p = pfx(eid);
-	uint8_t buf[256];
-	ssize_t n;
+					.record_count = (uint8_t)n, .records = recs };
+	uint8_t buf[2048];
+	ssize_t len;
 
-	lisp_waddr_from_prefix(&rec.eid, &inner, &p);
-	rec.mask_len = p.plen;
+	ck_assert_uint_le(n, 64);
+	for (unsigned int i = 0; i < n; i++) {
+		struct lisp_prefix p = pfx(eids[i]);
+
+		lisp_waddr_from_prefix(&recs[i].eid, &inner[i], &p);
+		recs[i].mask_len = p.plen;
+	}
 	lisp_waddr_from_addr(&itr_rloc, &etr_addr);
 	req.itr_rlocs = &itr_rloc;
-	n = lisp_map_request_encode(&req, buf, sizeof(buf), NULL);
-	ck_assert_int_gt(n, 0);
-	enqueue(&etr_addr, &xtr_addr, 4342, buf, (size_t)n);
+	len = lisp_map_request_encode(&req, buf, sizeof(buf), NULL);
+	ck_assert_int_gt(len, 0);
+	enqueue(&etr_addr, &xtr_addr, 4342, buf, (size_t)len);
+}
+
+static void forge_smr(const char *eid)
+{
+	forge_smr_eids(&eid, 1);
 }
 
 START_TEST(smr_for_what_we_do_not_cache)
@@ -159,6 +169,54 @@ START_TEST(smr_for_what_we_do_not_cache)
 	forge_smr("[5]10.5.0.0/16");
 	run_for(2);
 	ck_assert_uint_eq(ITR_C(smr_requests_sent), 1);
+	teardown();
+}
+END_TEST
+
+/* An SMR naming n hosts [5]10.5.1.first.., more-specifics of what we cache. */
+static void forge_smr_hosts(unsigned int first, unsigned int n)
+{
+	static char names[64][32];
+	const char *eids[64];
+
+	for (unsigned int i = 0; i < n && i < 64; i++) {
+		snprintf(names[i], sizeof(names[i]), "[5]10.5.1.%u/32", first + i);
+		eids[i] = names[i];
+	}
+	forge_smr_eids(eids, n);
+}
+
+/* Issue 13: 8 SMRs naming more-specifics made 2,037 Map-Requests.  Each
+ * EID is asked once at a time, and all SMR-driven requests together at
+ * most smr_rate a second: what is sent and kept pending is the bucket's. */
+START_TEST(smr_storm_is_bounded)
+{
+	struct itr_params p;
+	uint64_t sent;
+
+	world(true);
+	itr_params_test(&p);
+	p.smr_rate = 20;
+	p.smr_burst = 20;
+	itr_start_with(&p, &ms_addr, 1);
+	resolve("[5]10.5.1.9/32", 0);
+	run_for(5);
+	ck_assert_ptr_nonnull(cached("[5]10.5.1.9/32"));
+	sent = ITR_C(requests_sent);
+	for (unsigned int k = 0; k < 6; k++)
+		forge_smr_hosts(10 + 40 * k, 40);
+	pump();
+	/* 240 more-specifics named: 20 asked, the rest dropped and counted. */
+	ck_assert_uint_eq(ITR_C(smr_received), 6);
+	ck_assert_uint_eq(ITR_C(smr_requests_sent), 20);
+	ck_assert_uint_eq(ITR_C(requests_sent) - sent, 20);
+	ck_assert_uint_eq(ITR_C(smr_global_limited), 220);
+	ck_assert_uint_le(itr_pending_count(itr), 20);
+	/* A second later the bucket has refilled: a genuine SMR is heard. */
+	run_for(1000);
+	forge_smr_hosts(5, 1);
+	pump();
+	ck_assert_uint_eq(ITR_C(smr_requests_sent), 21);
 	teardown();
 }
 END_TEST
@@ -360,6 +418,7 @@ int main(void)
 	tcase_add_test(tc, refreshes_before_expiry);
 	tcase_add_test(tc, smr_end_to_end);
 	tcase_add_test(tc, smr_for_what_we_do_not_cache);
+	tcase_add_test(tc, smr_storm_is_bounded);
 	tcase_add_test(tc, etr_smr_is_bounded_and_rate_limited);
 	tcase_add_test(tc, etr_smr_only_on_change);
 	tcase_add_test(tc, pubsub_end_to_end);

@@ -37,6 +37,8 @@ static struct lisp_arena arena;
 static const char key[] = "site-key";
 static uint8_t ecm_ttl = 64;	/* inner TTL of the ECMs built */
 static const char *ecm_itr = "192.0.2.99";	/* ITR-RLOC of the ECMs built */
+static uint32_t global_rate;	/* the next setup_with_rate's global limit, */
+static unsigned int next_hops = 1;	/* and next hops */
 
 static void capture(void *arg, const struct lisp_addr *dst, uint16_t port, const uint8_t *msg,
 		    size_t len)
@@ -80,6 +82,9 @@ static void setup_with_rate(uint32_t rate)
 	map_resolver_params_default(&rp);
 	rp.rate = rate;
 	rp.burst = rate;
+	rp.global_rate = global_rate;
+	rp.global_burst = global_rate;
+	rp.next_hops_max = next_hops;
 	mr = map_resolver_new(loop, &rp, ms, sites, capture, NULL);
 	ck_assert_ptr_nonnull(mr);
 	ps = pubsub_new(ms);
@@ -90,6 +95,8 @@ static void setup(void)
 {
 	ecm_ttl = 64;
 	ecm_itr = "192.0.2.99";
+	global_rate = 0;
+	next_hops = 1;
 	setup_with_rate(0);
 }
 
@@ -159,39 +166,46 @@ static void do_register(const char *eid, const char *rloc, bool proxy)
 	do_register_xtr(eid, rloc, proxy, 0, 1);
 }
 
-/* An ECM'd Map-Request for eid from ITR-RLOC 192.0.2.99, inner port 61000;
- * with xtr != 0 a subscription (I bit, N bit) of that xTR-ID. */
-static size_t build_ecm_sub(const char *eid, uint8_t xtr, uint8_t *buf, size_t cap)
+/* An ECM'd Map-Request of n EID-records from ITR-RLOC 192.0.2.99, inner
+ * port 61000; with xtr != 0 a subscription (I bit, N bit) of that xTR-ID. */
+static size_t build_ecm_records(const char *const *eids, unsigned int n, uint8_t xtr,
+				uint8_t *buf, size_t cap)
 {
-	struct lisp_request_record rec;
-	struct lisp_map_request req = { .nonce = 0xabcdef, .itr_rloc_count = 1, .record_count = 1,
-					.records = &rec, .xtr_id_present = xtr != 0 };
+	struct lisp_request_record recs[8] = { 0 };
+	struct lisp_map_request req = { .nonce = 0xabcdef, .itr_rloc_count = 1,
+					.record_count = (uint8_t)n, .records = recs,
+					.xtr_id_present = xtr != 0 };
 	struct lisp_ecm ecm = { .ip_version = 4, .ttl = ecm_ttl, .inner_sport = 61000,
 				.inner_dport = LISP_CONTROL_PORT };
-	struct lisp_waddr itr, inner;
-	struct lisp_prefix p;
-	struct lisp_addr a;
-	uint8_t mreq[256];
-	ssize_t n;
+	struct lisp_waddr itr, inner[8];
+	uint8_t mreq[512];
+	ssize_t len;
 
-	memset(&rec, 0, sizeof(rec));
-	rec.notify = xtr != 0;
 	memset(req.xtr_id, xtr, LISP_XTR_ID_LEN);
-	lisp_prefix_parse(eid, &p, NULL);
-	lisp_waddr_from_prefix(&rec.eid, &inner, &p);
-	rec.mask_len = p.plen;
-	lisp_addr_parse(ecm_itr, &a, NULL);
-	lisp_waddr_from_addr(&itr, &a);
+	for (unsigned int i = 0; i < n; i++) {
+		struct lisp_prefix p;
+
+		recs[i].notify = xtr != 0;
+		lisp_prefix_parse(eids[i], &p, NULL);
+		lisp_waddr_from_prefix(&recs[i].eid, &inner[i], &p);
+		recs[i].mask_len = p.plen;
+	}
+	lisp_addr_parse(ecm_itr, &ecm.inner_src, NULL);
+	lisp_waddr_from_addr(&itr, &ecm.inner_src);
 	req.itr_rlocs = &itr;
-	n = lisp_map_request_encode(&req, mreq, sizeof(mreq), NULL);
-	ck_assert_int_gt(n, 0);
-	ecm.inner_src = a;
+	len = lisp_map_request_encode(&req, mreq, sizeof(mreq), NULL);
+	ck_assert_int_gt(len, 0);
 	lisp_addr_parse("10.1.2.3", &ecm.inner_dst, NULL);
 	ecm.payload = mreq;
-	ecm.payload_len = (size_t)n;
-	n = lisp_ecm_encode(&ecm, buf, cap, NULL);
-	ck_assert_int_gt(n, 0);
-	return (size_t)n;
+	ecm.payload_len = (size_t)len;
+	len = lisp_ecm_encode(&ecm, buf, cap, NULL);
+	ck_assert_int_gt(len, 0);
+	return (size_t)len;
+}
+
+static size_t build_ecm_sub(const char *eid, uint8_t xtr, uint8_t *buf, size_t cap)
+{
+	return build_ecm_records(&eid, 1, xtr, buf, cap);
 }
 
 static size_t build_ecm(const char *eid, uint8_t *buf, size_t cap)
@@ -373,6 +387,76 @@ START_TEST(rate_limited)
 	/* Another source has its own budget. */
 	map_resolver_input(mr, buf, n, &other, 4342);
 	ck_assert_uint_eq(nsent, 6);
+}
+END_TEST
+
+/* Record Count in a forwarded ECM (4-byte header, IPv4, UDP: RFC 9301, 5.8). */
+static unsigned int forwarded_records(const struct sent *out)
+{
+	ck_assert_uint_gt(out->len, 4 + 20 + 8 + 4);
+	return out->msg[4 + 20 + 8 + 3];
+}
+
+/* Issue 13: a 4-record ECM was forwarded whole once per forwarded record.
+ * Now one ECM a next hop with its records, at most next_hops of them. */
+START_TEST(records_forwarded_once_per_next_hop)
+{
+	static const char *const eids[] = { "[1]10.1.2.1/32", "[1]10.1.2.2/32",
+					    "[1]10.1.3.3/32", "[1]10.1.9.9/32" };
+	struct lisp_addr src;
+	uint8_t buf[512];
+	size_t n;
+
+	lisp_addr_parse("192.0.2.99", &src, NULL);
+	do_register("[1]10.1.2.0/24", "192.0.2.1", false);
+	do_register_xtr("[1]10.1.3.0/24", "192.0.2.3", false, 0, 2);
+	n = build_ecm_records(eids, 4, 0, buf, sizeof(buf));
+	map_resolver_input(mr, buf, n, &src, 4342);
+	/* The unregistered EID answered here; the first hop gets its two. */
+	ck_assert_uint_eq(nsent, 2);
+	ck_assert_uint_eq(sent[0].msg[0] >> 4, LISP_MAP_REPLY);
+	ck_assert_uint_eq(sent[0].msg[3], 1);
+	ck_assert_uint_eq(sent[1].dst.v4[3], 1);	/* 192.0.2.1 */
+	ck_assert_uint_eq(forwarded_records(&sent[1]), 2);
+	ck_assert_uint_lt(sent[1].len, n);
+	ck_assert_uint_eq(map_resolver_counters(mr)->requests_forwarded, 1);
+	ck_assert_uint_eq(map_resolver_counters(mr)->forward_records_dropped, 1);
+	teardown();	/* two next hops: one ECM each, at most 2x the bytes in */
+	next_hops = 2;
+	setup_with_rate(0);
+	do_register("[1]10.1.2.0/24", "192.0.2.1", false);
+	do_register_xtr("[1]10.1.3.0/24", "192.0.2.3", false, 0, 2);
+	map_resolver_input(mr, buf, n, &src, 4342);
+	ck_assert_uint_eq(nsent, 3);
+	ck_assert_uint_eq(forwarded_records(&sent[1]) + forwarded_records(&sent[2]), 3);
+	ck_assert_uint_le(sent[1].len + sent[2].len, 2 * n);
+	ck_assert_uint_eq(map_resolver_counters(mr)->forward_records_dropped, 0);
+}
+END_TEST
+
+/* 100 requests from 100 (spoofed) sources get the global bucket's 10. */
+START_TEST(global_limit_holds_for_spoofed_sources)
+{
+	uint8_t buf[512];
+	size_t n;
+
+	teardown();
+	global_rate = 10;
+	setup_with_rate(5);
+	n = build_ecm("[1]192.168.1.1/32", buf, sizeof(buf));
+	for (unsigned int i = 0; i < 100; i++)
+		map_resolver_input(mr, buf, n, &(struct lisp_addr){ .afi = LISP_AFI_IPV4,
+				   .v4 = { 198, 18, 0, (uint8_t)i } }, 4342);
+	ck_assert_uint_eq(nsent, 10);
+	ck_assert_uint_eq(map_resolver_counters(mr)->replies_global_limited, 90);
+	ck_assert_uint_eq(map_resolver_counters(mr)->requests_rate_limited, 0);
+	/* A second later: as many again, no more. */
+	t_clock_advance_us(1000000);
+	evloop_now_update(loop);
+	for (unsigned int i = 0; i < 100; i++)
+		map_resolver_input(mr, buf, n, &(struct lisp_addr){ .afi = LISP_AFI_IPV4,
+				   .v4 = { 198, 19, 0, (uint8_t)i } }, 4342);
+	ck_assert_uint_eq(nsent, 20);
 }
 END_TEST
 
@@ -751,6 +835,8 @@ int main(void)
 	tcase_add_test(tc, independently_built_ecm);
 	tcase_add_test(tc, malformed_counted);
 	tcase_add_test(tc, rate_limited);
+	tcase_add_test(tc, records_forwarded_once_per_next_hop);
+	tcase_add_test(tc, global_limit_holds_for_spoofed_sources);
 	tcase_add_test(tc, subscription_notified_on_change);
 	tcase_add_test(tc, subscriptions_capped_and_expire);
 	tcase_add_test(tc, smr_requesters_capped);
