@@ -83,6 +83,19 @@ struct cfg_doc {
 	size_t cap;
 };
 
+/* Limits every document passes before libyaml builds its tree
+ * (cfg_limits.c): one more level than the deepest value a schema accepts
+ * (an RLOC's attributes, 24 levels below etr.database[].rlocs[]), and
+ * about twice the values of the largest file lispgw-dp reads (16 MiB of
+ * static-map-cache entries).  Anchors and aliases are refused.  Fixed, not
+ * keys: they guard the parsing of the file that would set them. */
+#define CFG_DEPTH_MAX	32u
+#define CFG_VALUES_MAX	(4u << 20)
+
+/* Checks buf against those limits, stopping at the first event beyond
+ * one: 0, or -EINVAL with the error (its line and key path) added to errs.
+ * A syntax error is left to cfg_doc_parse. */
+int cfg_doc_limits(const char *buf, size_t len, struct cfg_errors *errs);
 /* Parses buf into d; a syntax error is added to errs and gives -EINVAL. */
 int cfg_doc_parse(struct cfg_doc *d, const char *buf, size_t len, struct cfg_errors *errs);
 /* Walks the tree against schema: indexes every key path and reports every
