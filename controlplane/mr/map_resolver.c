@@ -13,7 +13,7 @@
 #include "ratelimit.h"
 #include "requesters.h"
 
-#define MR_ARENA_BYTES	(128 * 1024)
+#define MR_ARENA_BYTES	LISP_DECODE_ARENA_BYTES	/* any datagram decodes */
 #define MR_MSG_MAX	9000
 #define MR_RL_SLOTS	65536
 

@@ -11,7 +11,7 @@
 #include "log.h"
 #include "mapdb.h"
 
-#define ITR_ARENA_BYTES		(128 * 1024)
+#define ITR_ARENA_BYTES		LISP_DECODE_ARENA_BYTES	/* any datagram decodes */
 #define ITR_MSG_MAX		9000
 #define ITR_NONCE_BUCKETS	1024
 
