@@ -97,6 +97,11 @@ struct raw_itr {
 	uint32_t *flow_idle_ms;
 };
 
+struct raw_channel {
+	uint32_t *stale_grace_ms;
+	uint32_t *session_grace_ms;
+};
+
 struct raw {
 	int *log_level;
 	struct raw_port *ports;
@@ -108,6 +113,7 @@ struct raw {
 	struct raw_tables *tables;
 	struct raw_workers *workers;
 	struct raw_itr *itr;
+	struct raw_channel *channel;
 };
 
 /* --- schema ------------------------------------------------------------------ */
@@ -286,6 +292,12 @@ static const cyaml_schema_field_t itr_fields[] = {
 	CYAML_FIELD_END
 };
 
+static const cyaml_schema_field_t channel_fields[] = {
+	CYAML_FIELD_UINT_PTR("stale-grace-ms", OPT, struct raw_channel, stale_grace_ms),
+	CYAML_FIELD_UINT_PTR("session-grace-ms", OPT, struct raw_channel, session_grace_ms),
+	CYAML_FIELD_END
+};
+
 static const cyaml_schema_field_t top_fields[] = {
 	CYAML_FIELD_ENUM_PTR("log-level", STRICT, struct raw, log_level, log_level_names,
 			     CYAML_ARRAY_LEN(log_level_names)),
@@ -298,6 +310,7 @@ static const cyaml_schema_field_t top_fields[] = {
 	CYAML_FIELD_MAPPING_PTR("tables", OPT, struct raw, tables, tables_fields),
 	CYAML_FIELD_MAPPING_PTR("workers", OPT, struct raw, workers, workers_fields),
 	CYAML_FIELD_MAPPING_PTR("itr", OPT, struct raw, itr, itr_fields),
+	CYAML_FIELD_MAPPING_PTR("channel", OPT, struct raw, channel, channel_fields),
 	CYAML_FIELD_END
 };
 
@@ -748,6 +761,22 @@ static void chk_tables(struct cfg_chk *c, const struct raw *r, struct dp_config 
 	cfg_path_pop(&c->path, mark);
 }
 
+static void chk_channel(struct cfg_chk *c, const struct raw *r, struct dp_config *cfg)
+{
+	const struct raw_channel *ch = r->channel;
+	size_t mark = cfg_path_key(&c->path, "channel");
+	struct raw_channel none = { 0 };
+
+	if (!ch)
+		ch = &none;
+	cfg->stale_grace_ms = cfg_chk_u32(c, "stale-grace-ms", ch->stale_grace_ms,
+					  DP_CONFIG_DEF_STALE_GRACE_MS, 0, DP_CONFIG_GRACE_MAX_MS);
+	cfg->session_grace_ms = cfg_chk_u32(c, "session-grace-ms", ch->session_grace_ms,
+					    DP_CONFIG_DEF_SESSION_GRACE_MS, 0,
+					    DP_CONFIG_GRACE_MAX_MS);
+	cfg_path_pop(&c->path, mark);
+}
+
 static int check(const struct raw *r, const struct cfg_doc *doc, struct dp_config *cfg,
 		 struct cfg_errors *errs)
 {
@@ -786,6 +815,7 @@ static int check(const struct raw *r, const struct cfg_doc *doc, struct dp_confi
 						DP_CONFIG_DEF_FLOW_IDLE_MS, 1, 3600000);
 	}
 	cfg_path_pop(&c.path, mark);
+	chk_channel(&c, r, cfg);
 	if (c.nomem)
 		return -ENOMEM;
 	return c.errors ? -EINVAL : 0;
