@@ -24,21 +24,28 @@ static const char *end_text(const struct dp_channel_server *s, enum dp_channel_e
 	return text;
 }
 
+/* A session at 1 s on the test clock that installs keys[0..n). */
+static void session_with(struct dp_channel_server *s, struct fake_cp *c,
+			 const struct dp_msg_key *keys, size_t n)
+{
+	fake_now_ns = 1000 * MS;
+	ck_assert_int_eq(cp_attach(s, c), 0);
+	for (size_t i = 0; i < n; i++)
+		cp_upsert(c, keys[i], 1);
+	dp_channel_server_poll(s, 64);
+}
+
 /* A control plane goes away: its keys, of both tables, stay through the
  * grace period and are removed at its deadline, not before. */
 START_TEST(peer_closed_keys_removed_after_grace)
 {
 	struct dp_channel_server *s = server_make(64);
-	struct dp_msg_key A = key4(1, 0x0a000001, 32, DP_MSG_TABLE_MAPCACHE);
-	struct dp_msg_key D = key4(1, 0x0b000000, 16, DP_MSG_TABLE_DATABASE);
+	const struct dp_msg_key keys[] = { key4(1, 0x0a000001, 32, DP_MSG_TABLE_MAPCACHE),
+					   key4(1, 0x0b000000, 16, DP_MSG_TABLE_DATABASE) };
 	const struct dp_channel_server_counters *sc = dp_channel_server_counters_get(s);
 	struct fake_cp c;
 
-	fake_now_ns = 1000 * MS;
-	ck_assert_int_eq(cp_attach(s, &c), 0);
-	cp_upsert(&c, A, 1);
-	cp_upsert(&c, D, 1);
-	dp_channel_server_poll(s, 64);
+	session_with(s, &c, keys, 2);
 	ck_assert_int_eq(dp_channel_server_end_reason(s, NULL), DP_CHANNEL_END_NONE);
 	cp_close(&c);
 	dp_channel_server_poll(s, 64);
@@ -67,15 +74,12 @@ END_TEST
 START_TEST(new_session_confirms_within_grace)
 {
 	struct dp_channel_server *s = server_make(64);
-	struct dp_msg_key A = key4(1, 0x0a000001, 32, DP_MSG_TABLE_MAPCACHE);
-	struct dp_msg_key B = key4(1, 0x0a000002, 32, DP_MSG_TABLE_MAPCACHE);
+	const struct dp_msg_key keys[] = { key4(1, 0x0a000001, 32, DP_MSG_TABLE_MAPCACHE),
+					   key4(1, 0x0a000002, 32, DP_MSG_TABLE_MAPCACHE) };
+	const struct dp_msg_key A = keys[0], B = keys[1];
 	struct fake_cp c;
 
-	fake_now_ns = 1000 * MS;
-	ck_assert_int_eq(cp_attach(s, &c), 0);
-	cp_upsert(&c, A, 1);
-	cp_upsert(&c, B, 1);
-	dp_channel_server_poll(s, 64);
+	session_with(s, &c, keys, 2);
 	cp_close(&c);
 	dp_channel_server_poll(s, 64);
 
@@ -99,14 +103,11 @@ END_TEST
 START_TEST(bytes_on_socket_end_the_session)
 {
 	struct dp_channel_server *s = server_make(64);
-	struct dp_msg_key A = key4(1, 0x0a000001, 32, DP_MSG_TABLE_MAPCACHE);
+	const struct dp_msg_key A = key4(1, 0x0a000001, 32, DP_MSG_TABLE_MAPCACHE);
 	const struct dp_channel_server_counters *sc = dp_channel_server_counters_get(s);
 	struct fake_cp c;
 
-	fake_now_ns = 1000 * MS;
-	ck_assert_int_eq(cp_attach(s, &c), 0);
-	cp_upsert(&c, A, 1);
-	dp_channel_server_poll(s, 64);
+	session_with(s, &c, &A, 1);
 	ck_assert_int_eq(send(c.sock, "GET / HTTP/1.0\r\n", 16, MSG_NOSIGNAL), 16);
 	dp_channel_server_poll(s, 64);
 	ck_assert(!dp_channel_server_attached(s));
@@ -144,16 +145,14 @@ END_TEST
 /* session_grace_ms 0: what the session left goes at the next poll. */
 START_TEST(zero_grace_removes_at_once)
 {
+	const struct dp_msg_key A = key4(1, 0x0a000001, 32, DP_MSG_TABLE_MAPCACHE);
 	struct dp_channel_server *s;
-	struct dp_msg_key A = key4(1, 0x0a000001, 32, DP_MSG_TABLE_MAPCACHE);
 	struct fake_cp c;
 
 	peer_session_grace_ms = 0;
 	s = server_make(64);
 	peer_session_grace_ms = 30000;
-	ck_assert_int_eq(cp_attach(s, &c), 0);
-	cp_upsert(&c, A, 1);
-	dp_channel_server_poll(s, 64);
+	session_with(s, &c, &A, 1);
 	cp_close(&c);
 	dp_channel_server_poll(s, 64);
 	dp_channel_server_poll(s, 64);
