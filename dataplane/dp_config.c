@@ -713,14 +713,6 @@ static void chk_statics(struct cfg_chk *c, const struct raw *r, struct dp_config
 		else if (m->eid.addr.afi && !dp_config_instance(cfg, m->eid.iid))
 			cfg_chk_err(c, "eid-prefix", "'%s': instance-id %u is not in instances",
 				    rm->eid_prefix, m->eid.iid);
-		for (size_t j = 0; j < i; j++) {
-			if (m->eid.addr.afi && cfg_prefix_cmp(&m->eid, &cfg->statics[j].eid) == 0) {
-				cfg_chk_err(c, "eid-prefix",
-					    "'%s' is listed twice (also entry %zu)", rm->eid_prefix,
-					    j);
-				break;
-			}
-		}
 		m->action = rm->action ? (uint8_t)*rm->action : LISP_ACT_NO_ACTION;
 		chk_rlocs(c, rm, m, cfg);
 		if (m->action == LISP_ACT_NO_ACTION && !rm->rlocs_count)
@@ -733,6 +725,10 @@ static void chk_statics(struct cfg_chk *c, const struct raw *r, struct dp_config
 				    lisp_action_name(m->action));
 		cfg_path_pop(&c->path, pm);
 	}
+	if (cfg->statics)
+		cfg_chk_prefix_dups(c, "eid-prefix", &cfg->statics[0].eid, sizeof(cfg->statics[0]),
+				    &r->statics[0].eid_prefix, sizeof(r->statics[0]),
+				    cfg->static_count);
 	if (cfg->static_count > cfg->max_mappings)
 		cfg_chk_err(c, NULL, "%zu entries do not fit tables.max-mappings (%u)",
 			    cfg->static_count, cfg->max_mappings);

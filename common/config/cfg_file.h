@@ -160,6 +160,13 @@ void cfg_chk_prefix(struct cfg_chk *c, const char *key, const char *s, struct li
 void cfg_chk_prefixes(struct cfg_chk *c, const char *key, char *const *v, unsigned int n,
 		      struct lisp_prefix **out, size_t *count);
 int cfg_prefix_cmp(const struct lisp_prefix *a, const struct lisp_prefix *b);
+/* In a list at c's path, each entry whose prefix an earlier entry has:
+ * "LIST[i].field: 'TEXT' is listed twice (also entry j)", j the first.
+ * Entry i's prefix is at p0 + i * stride, its text (a char *) at
+ * t0 + i * tstride.  O(n log n): lispgw-dp's static-map-cache can hold
+ * 250,000 entries (compared pairwise they took 7 minutes). */
+void cfg_chk_prefix_dups(struct cfg_chk *c, const char *field, const void *p0, size_t stride,
+			 const void *t0, size_t tstride, size_t n);
 
 /* "90", "90s", "500ms", "15m", "2h", "1d" -> milliseconds (at most 30
  * days).  Returns 0 or -EINVAL. */
