@@ -3,6 +3,8 @@
 
 #include <errno.h>
 #include <poll.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
@@ -24,6 +26,7 @@ void dp_channel_server_params_default(struct dp_channel_server_params *p)
 	p->dp_ring_slots = DP_CHANNEL_DP_SLOTS_DEF;
 	p->sock_check_us = 10000;
 	p->stale_ask_budget = 256;
+	p->session_grace_ms = 30000;
 }
 
 /* A live data plane answers on path: then it is not ours to take over. */
@@ -97,14 +100,15 @@ fail:
 	return NULL;
 }
 
-static void session_end(struct dp_channel_server *s, bool drain);
+static void session_end(struct dp_channel_server *s, bool drain,
+			enum dp_channel_end_reason why, const char *text);
 
 void dp_channel_server_free(struct dp_channel_server *s)
 {
 	if (!s)
 		return;
 	if (s->attached)
-		session_end(s, false);
+		session_end(s, false, DP_CHANNEL_END_SHUTDOWN, "data plane shutting down");
 	close(s->lfd);
 	unlink(s->path);
 	free(s->trk.v);
@@ -140,10 +144,18 @@ static void event_send(struct dp_channel_server *s, uint16_t code, uint32_t arg,
 		s->c.tx_events++;
 }
 
-static void session_broken(struct dp_channel_server *s)
+/* A protocol violation ends the session; text says which. */
+static void __attribute__((format(printf, 2, 3)))
+session_broken(struct dp_channel_server *s, const char *fmt, ...)
 {
+	char text[sizeof(s->end_text)];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
 	s->c.sessions_broken++;
-	session_end(s, false);
+	session_end(s, false, DP_CHANNEL_END_PROTOCOL, text);
 }
 
 static void on_resync(struct dp_channel_server *s, uint16_t type, const struct dp_msg_resync *m,
@@ -155,7 +167,10 @@ static void on_resync(struct dp_channel_server *s, uint16_t type, const struct d
 	    (m->tables & ~DP_MSG_TABLES_ALL)) {
 		/* The control plane has a wrong idea of this session: make it
 		 * start over rather than sweep on its word. */
-		session_broken(s);
+		session_broken(s, "protocol violation: %s for generation %u, tables 0x%x, in "
+			       "session %u", type == DP_MSG_RESYNC_BEGIN ? "RESYNC_BEGIN" :
+			       "RESYNC_END", len == sizeof(*m) ? m->generation : 0,
+			       len == sizeof(*m) ? m->tables : 0, s->generation);
 		return;
 	}
 	if (type == DP_MSG_RESYNC_BEGIN) {
@@ -313,7 +328,8 @@ static unsigned int drain(struct dp_channel_server *s, unsigned int budget)
 		if (len == -EAGAIN)
 			break;
 		if (len < 0) {
-			session_broken(s);
+			session_broken(s, "protocol violation: unreadable ring record (%s)",
+				       strerror(-len));
 			break;
 		}
 		n++;
@@ -323,9 +339,11 @@ static unsigned int drain(struct dp_channel_server *s, unsigned int budget)
 	return n;
 }
 
-static void session_end(struct dp_channel_server *s, bool do_drain)
+static void session_end(struct dp_channel_server *s, bool do_drain,
+			enum dp_channel_end_reason why, const char *text)
 {
 	uint32_t gen = s->generation;
+	size_t stale;
 
 	/* What a departed control plane managed to publish is complete and
 	 * as current as anything we have: apply it.  A resync it left open
@@ -342,8 +360,29 @@ static void session_end(struct dp_channel_server *s, bool do_drain)
 	close(s->evfd);
 	s->sfd = s->evfd = -1;
 	dp_channel_region_release(&s->map);
+	s->end_reason = why;
+	if (why == DP_CHANNEL_END_PEER_CLOSED)
+		s->c.ended_peer_closed++;
+	else if (why == DP_CHANNEL_END_SOCKET_ERROR)
+		s->c.ended_socket_error++;
+	else if (why == DP_CHANNEL_END_PROTOCOL)
+		s->c.ended_protocol++;
+	/* What it left installed is as good as its control plane, which is
+	 * gone: it forwards for the grace period, then goes unless a new
+	 * control plane confirms it (docs/dataplane-channel.md). */
+	stale = why == DP_CHANNEL_END_SHUTDOWN ? 0 : dp_channel_stale_session_end(s);
+	snprintf(s->end_text, sizeof(s->end_text), "%s; %zu entries removed in %u ms unless "
+		 "confirmed", text, stale, s->p.session_grace_ms);
 	if (s->ops.session)
 		s->ops.session(s->arg, DP_CHANNEL_SESSION_DETACHED, gen);
+}
+
+enum dp_channel_end_reason dp_channel_server_end_reason(const struct dp_channel_server *s,
+							const char **text)
+{
+	if (text)
+		*text = s->end_reason == DP_CHANNEL_END_NONE ? "" : s->end_text;
+	return s->end_reason;
 }
 
 static void session_start(struct dp_channel_server *s, int fd)
@@ -376,6 +415,7 @@ static void session_start(struct dp_channel_server *s, int fd)
 	s->attached = true;
 	s->resyncing = false;
 	s->tx_pending = false;
+	s->end_reason = DP_CHANNEL_END_NONE;
 	s->c.sessions++;
 	if (s->ops.session)
 		s->ops.session(s->arg, DP_CHANNEL_SESSION_ATTACHED, gen);
@@ -396,9 +436,13 @@ static void sock_check(struct dp_channel_server *s)
 
 		/* The control plane says nothing on the socket: anything but
 		 * EAGAIN (end of stream, error, hang-up) means it is gone. */
-		if (r == 0 || (r < 0 && errno != EAGAIN && errno != EINTR) ||
-		    (pf[1].revents & (POLLHUP | POLLERR)))
-			session_end(s, true);
+		if (r > 0)
+			session_broken(s, "protocol violation: %zd bytes on the socket, where the "
+				       "control plane sends none", r);
+		else if (r < 0 && errno != EAGAIN && errno != EINTR)
+			session_end(s, true, DP_CHANNEL_END_SOCKET_ERROR, strerror(errno));
+		else if (r == 0 || (pf[1].revents & (POLLHUP | POLLERR)))
+			session_end(s, true, DP_CHANNEL_END_PEER_CLOSED, "peer closed the socket");
 	}
 	if (!(pf[0].revents & POLLIN))
 		return;

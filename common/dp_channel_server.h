@@ -15,9 +15,13 @@
  *    tables of params.stale_grace_tables, after a grace period during which
  *    the key keeps forwarding, is handed to the control plane as a miss, and
  *    stays if the control plane pushes it again;
- *  - a control plane that goes away (crash, kill, close) before its
- *    RESYNC_END removes nothing: what it sent is applied, the rest stays
- *    until the next control plane's resync says otherwise.
+ *  - a session that ends (the control plane closed or crashed, a socket
+ *    error, a protocol violation) has what it sent applied; then every key
+ *    it left installed is stale: it keeps forwarding for
+ *    params.session_grace_ms, is asked of the next control plane as a miss,
+ *    stays if that control plane pushes it again (its resync does), and is
+ *    removed at the deadline otherwise.  Why the session ended is counted
+ *    (ended_*) and told to the caller (dp_channel_server_end_reason()).
  *
  * This is the only place stale state is forgotten (the tables have no
  * generations of their own): the caller's tables follow the control plane,
@@ -72,6 +76,15 @@ struct dp_channel_ops {
 	bool (*stale_keep)(void *arg, const struct dp_msg_key *key);
 };
 
+/* Why a session ended, each counted (ended_<reason>). */
+enum dp_channel_end_reason {
+	DP_CHANNEL_END_NONE,			/* attached, or never was */
+	DP_CHANNEL_END_PEER_CLOSED,		/* end of stream, hang-up */
+	DP_CHANNEL_END_SOCKET_ERROR,
+	DP_CHANNEL_END_PROTOCOL,		/* a protocol violation: which, in the text */
+	DP_CHANNEL_END_SHUTDOWN,		/* dp_channel_server_free() */
+};
+
 struct dp_channel_server_params {
 	const char *socket_path;	/* created; an old socket file is replaced */
 	uint32_t socket_mode;		/* chmod of the socket: 0600 */
@@ -86,6 +99,10 @@ struct dp_channel_server_params {
 	uint32_t stale_grace_ms;
 	uint32_t stale_grace_tables;
 	uint32_t stale_ask_budget;	/* misses sent per poll for kept keys: 256 */
+	/* How long what an ended session installed keeps forwarding while
+	 * a new control plane may confirm it: 30 s; 0 removes it at the
+	 * next poll. */
+	uint32_t session_grace_ms;
 	uint64_t (*clock_ns)(void);	/* deadlines; NULL: CLOCK_MONOTONIC (tests
 					 * give their own clock) */
 };
@@ -94,6 +111,10 @@ struct dp_channel_server_params {
 	X(sessions)                    \
 	X(sessions_refused)            \
 	X(sessions_broken)             \
+	X(ended_peer_closed)           \
+	X(ended_socket_error)          \
+	X(ended_protocol)              \
+	X(session_stale)               \
 	X(messages)                    \
 	X(upserts)                     \
 	X(upserts_rejected)            \
@@ -163,6 +184,12 @@ bool dp_channel_server_has(const struct dp_channel_server *s, const struct dp_ms
 size_t dp_channel_server_stale_waiting(const struct dp_channel_server *s);
 const struct dp_channel_server_counters *
 dp_channel_server_counters_get(const struct dp_channel_server *s);
+
+/* Why the last session ended, and the detail ("peer closed", "protocol
+ * violation: 5 bytes on the socket, where the control plane sends none"):
+ * for the caller's DETACHED log line. */
+enum dp_channel_end_reason dp_channel_server_end_reason(const struct dp_channel_server *s,
+							const char **text);
 
 /* The listening socket, for a caller that wants to epoll it. */
 int dp_channel_server_fd(const struct dp_channel_server *s);

@@ -39,12 +39,16 @@ struct trk {
 
 #define TRK_CAP_MIN	1024u
 
-/* A stale key in its grace period (its tracker slot is marked TRK_GRACE):
- * removed at deadline unless the control plane confirms it first. */
+/* A stale key in its grace period, removed at deadline unless the control
+ * plane confirms it first.  Stale after a resync, its tracker slot is
+ * marked TRK_GRACE; left by an ended session, the slot keeps its epoch
+ * (the server moves to a new one), so that any confirmation, and a resync
+ * sweeping it by the usual rules, changes the mark and ends this wait. */
 struct grace_ent {
 	struct dp_msg_key key;
 	uint64_t deadline_ns;
 	uint32_t asked_gen;		/* session it was asked of as a miss; 0: none */
+	uint32_t mark;			/* the slot's mark while it waits */
 };
 
 struct dp_channel_server {
@@ -70,6 +74,8 @@ struct dp_channel_server {
 	size_t n_grace, cap_grace;
 	size_t grace_waiting;		/* tracker slots marked TRK_GRACE */
 	struct dp_channel_server_counters c;
+	enum dp_channel_end_reason end_reason;
+	char end_text[160];
 	union {
 		uint64_t align;
 		uint8_t b[DP_MSG_PAYLOAD_MAX];
@@ -92,5 +98,8 @@ size_t dp_channel_stale_sweep(struct dp_channel_server *s, uint32_t tables, uint
 			      enum dp_channel_remove_reason why, size_t *kept);
 void dp_channel_stale_end(struct dp_channel_server *s, struct trk_slot *slot);
 void dp_channel_stale_poll(struct dp_channel_server *s);
+/* A session ended: every tracked key not yet waiting gets
+ * params.session_grace_ms, and the server a new epoch.  Returns how many. */
+size_t dp_channel_stale_session_end(struct dp_channel_server *s);
 
 #endif

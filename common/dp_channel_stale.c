@@ -125,14 +125,14 @@ static uint64_t clock_now(const struct dp_channel_server *s)
 	return s->p.clock_ns ? s->p.clock_ns() : dp_channel_now_ns();
 }
 
-/* Keeps a stale key for its grace period; false (remove it now) when the
- * policy says so or the list cannot grow. */
-static bool grace_keep(struct dp_channel_server *s, struct trk_slot *slot)
+static void grace_compact(struct dp_channel_server *s);
+
+/* Puts a key in its grace period, grace_ms from now, waiting while its slot
+ * holds mark (TRK_GRACE: the slot is marked so); false when the list
+ * cannot grow. */
+static bool grace_add(struct dp_channel_server *s, struct trk_slot *slot, uint32_t grace_ms,
+		      uint32_t mark)
 {
-	if (!s->p.stale_grace_ms || !(s->p.stale_grace_tables & DP_MSG_TABLE_BIT(slot->key.table)))
-		return false;
-	if (s->ops.stale_keep && !s->ops.stale_keep(s->arg, &slot->key))
-		return false;
 	if (s->n_grace == s->cap_grace) {
 		size_t cap = s->cap_grace ? s->cap_grace * 2 : 256;
 		struct grace_ent *n = realloc(s->grace, cap * sizeof(*n));
@@ -144,12 +144,48 @@ static bool grace_keep(struct dp_channel_server *s, struct trk_slot *slot)
 	}
 	s->grace[s->n_grace++] = (struct grace_ent){
 		.key = slot->key,
-		.deadline_ns = clock_now(s) + (uint64_t)s->p.stale_grace_ms * 1000000u,
+		.deadline_ns = clock_now(s) + (uint64_t)grace_ms * 1000000u,
+		.mark = mark,
 	};
-	slot->mark = TRK_GRACE;
-	s->grace_waiting++;
+	if (mark == TRK_GRACE) {
+		slot->mark = TRK_GRACE;
+		s->grace_waiting++;
+	}
+	return true;
+}
+
+/* Keeps a stale key for its grace period; false (remove it now) when the
+ * policy says so or the list cannot grow. */
+static bool grace_keep(struct dp_channel_server *s, struct trk_slot *slot)
+{
+	if (!s->p.stale_grace_ms || !(s->p.stale_grace_tables & DP_MSG_TABLE_BIT(slot->key.table)))
+		return false;
+	if (s->ops.stale_keep && !s->ops.stale_keep(s->arg, &slot->key))
+		return false;
+	if (!grace_add(s, slot, s->p.stale_grace_ms, TRK_GRACE))
+		return false;
 	s->c.stale_kept++;
 	return true;
+}
+
+/* A key the list has no room for keeps its mark: the next resync sweeps
+ * it as before. */
+size_t dp_channel_stale_session_end(struct dp_channel_server *s)
+{
+	size_t n = 0;
+
+	grace_compact(s);
+	for (size_t i = 0; i < s->trk.cap; i++) {
+		struct trk_slot *slot = &s->trk.v[i];
+
+		if (slot->mark && slot->mark != TRK_GRACE &&
+		    grace_add(s, slot, s->p.session_grace_ms, slot->mark))
+			n++;
+	}
+	/* 0 marks an empty slot, TRK_GRACE a key in its grace period */
+	s->epoch = s->epoch + 1 < TRK_GRACE ? s->epoch + 1 : 1;
+	s->c.session_stale += n;
+	return n;
 }
 
 /* A tracked key leaves (delete, flush, expiry) or is confirmed (upsert):
@@ -161,8 +197,9 @@ void dp_channel_stale_end(struct dp_channel_server *s, struct trk_slot *slot)
 		s->grace_waiting--;
 }
 
-/* Drops the grace_ents whose key is no longer TRK_GRACE (confirmed,
- * deleted, flushed), so that a key that goes stale again gets one entry. */
+/* Drops the grace_ents whose key no longer waits (confirmed, deleted,
+ * flushed, swept by a resync), so that a key that goes stale again gets one
+ * entry. */
 static void grace_compact(struct dp_channel_server *s)
 {
 	size_t i = 0;
@@ -171,7 +208,7 @@ static void grace_compact(struct dp_channel_server *s)
 		const struct dp_msg_key *k = &s->grace[i].key;
 		struct trk_slot *slot = dp_channel_trk_find(&s->trk, k, dp_channel_key_hash(k));
 
-		if (slot && slot->mark == TRK_GRACE)
+		if (slot && slot->mark == s->grace[i].mark)
 			i++;
 		else
 			s->grace[i] = s->grace[--s->n_grace];
@@ -245,14 +282,14 @@ void dp_channel_stale_poll(struct dp_channel_server *s)
 		struct grace_ent *e = &s->grace[i];
 		struct trk_slot *slot = dp_channel_trk_find(&s->trk, &e->key, dp_channel_key_hash(&e->key));
 
-		if (slot && slot->mark == TRK_GRACE && now >= e->deadline_ns) {
+		if (slot && slot->mark == e->mark && now >= e->deadline_ns) {
 			struct dp_msg_key k = e->key;
 
 			dp_channel_stale_end(s, slot);
 			dp_channel_trk_del_at(&s->trk, (size_t)(slot - s->trk.v));
 			s->c.stale_expired++;
 			s->ops.remove(s->arg, &k, DP_CHANNEL_RM_STALE);
-		} else if (slot && slot->mark == TRK_GRACE) {
+		} else if (slot && slot->mark == e->mark) {
 			if (ask && e->asked_gen != s->generation && asked < s->p.stale_ask_budget) {
 				struct dp_msg_miss m = { .eid = e->key };
 

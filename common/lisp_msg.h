@@ -60,6 +60,20 @@ enum lisp_auth_alg {
 #define LISP_RECORDS_MAX	255
 #define LISP_LOCATORS_MAX	255
 
+/* The largest UDP payload a control message can have: IPv6's 16-bit
+ * Payload Length less the UDP header (no jumbograms, RFC 2675; IPv4 allows
+ * 20 bytes less). */
+#define LISP_DATAGRAM_MAX	(65535u - 8u)
+
+/* An arena that holds whatever one datagram decodes to, so that decoding
+ * never fails for want of room: the most arena per wire byte is an
+ * AFI-list item of AFI 0 (RFC 8060 section 4.16.1), 2 bytes that decode to
+ * one struct lisp_waddr (a record of 12 bytes takes one struct lisp_record,
+ * a locator of 8 one struct lisp_locator: less per byte).  About 10 MiB,
+ * touched only as far as a message fills it. */
+#define LISP_DECODE_ARENA_BYTES                                                  \
+	((size_t)LISP_DATAGRAM_MAX / 2 * sizeof(struct lisp_waddr) + 64 * 1024)
+
 /* Locator flags (RFC 9301, section 5.4): L local, p probed, R reachable. */
 #define LISP_LOC_F_LOCAL	0x0004
 #define LISP_LOC_F_PROBED	0x0002

@@ -18,7 +18,7 @@
 /* Room for the trees of one message.  A datagram is at most 64 KiB and
  * the smallest wire address is 2 bytes, so a hostile AFI-list can still
  * exhaust this: the codec then reports "decode arena exhausted". */
-#define CTL_ARENA_SIZE	(1u << 20)
+#define CTL_ARENA_SIZE	LISP_DECODE_ARENA_BYTES	/* any datagram decodes */
 
 static json_t *waddr_json(const struct lisp_waddr *w);
 

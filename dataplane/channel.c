@@ -17,7 +17,6 @@
 
 #define DP_CHAN_BUDGET 4096	/* records applied per tick: the tick stays short */
 #define DP_CHAN_MISS_BUDGET 256	/* miss events taken from each worker per tick */
-#define DP_CHAN_STALE_GRACE_MS 30000	/* resolved entries a restarted CP did not replay */
 #define DP_CHAN_STALE_BUDGET 256	/* of those, re-resolve requests per tick */
 
 /* Counter snapshots to the control plane: when the next one is due, and
@@ -110,7 +109,7 @@ static int chan_upsert(void *arg, const struct dp_msg_map *m, bool exists)
  * entries and database, not the map-cache it had resolved.  Deleting the
  * rest at once would drop the traffic of every existing flow until the
  * misses are resolved again, so the channel library keeps the map-cache
- * entries a resync did not confirm for DP_CHAN_STALE_GRACE_MS, hands them
+ * entries a resync did not confirm for channel.stale-grace-ms, hands them
  * to the new control plane as misses (it resolves and re-pushes them), and
  * removes (chan_remove, DP_CHANNEL_RM_STALE) only those still unconfirmed
  * at the deadline.  A map-cache key shadowed by our database was never
@@ -148,12 +147,21 @@ static void chan_rloc(void *arg, const struct dp_msg_rloc *m)
 		c->rloc_changes++;
 }
 
+/* A session that ended says why (peer closed, a protocol violation: which)
+ * and what becomes of its entries: a data plane whose control plane is
+ * gone forwards by them for channel.session-grace-ms, then drops them. */
 static void chan_session(void *arg, enum dp_channel_session_event ev, uint32_t gen)
 {
 	static const char *const names[] = { "attached", "detached", "resync begins",
 					     "resync done" };
+	struct dp_chan *c = arg;
+	const char *why;
 
-	(void)arg;
+	if (ev == DP_CHANNEL_SESSION_DETACHED && c->srv &&
+	    dp_channel_server_end_reason(c->srv, &why) != DP_CHANNEL_END_SHUTDOWN) {
+		DP_LOG(WARNING, "control plane session ended (generation %u): %s", gen, why);
+		return;
+	}
 	DP_LOG(INFO, "control plane %s (generation %u)", names[ev], gen);
 }
 
@@ -175,7 +183,8 @@ struct dp_chan *dp_chan_open(struct dp_app *app, const char *path)
 	c->app = app;
 	dp_channel_server_params_default(&p);
 	p.socket_path = path;
-	p.stale_grace_ms = DP_CHAN_STALE_GRACE_MS;
+	p.stale_grace_ms = app->cfg->stale_grace_ms;
+	p.session_grace_ms = app->cfg->session_grace_ms;
 	p.stale_grace_tables = DP_MSG_TABLE_BIT(DP_MSG_TABLE_MAPCACHE);
 	p.stale_ask_budget = DP_CHAN_STALE_BUDGET;
 	c->srv = dp_channel_server_new(&p, &chan_ops, c);
@@ -261,14 +270,18 @@ void dp_chan_json(const struct dp_chan *c, char *buf, size_t len)
 		 "\"rejected\":%llu,\"removed\":%llu,\"rloc_changes\":%llu,"
 		 "\"miss_sent\":%llu,\"miss_no_cp\":%llu,\"miss_dropped\":%llu,"
 		 "\"stale_kept\":%llu,\"stale_refreshed\":%llu,\"stale_expired\":%llu,"
-		 "\"stale_waiting\":%zu}",
+		 "\"stale_waiting\":%zu,\"ended_peer_closed\":%llu,\"ended_socket_error\":%llu,"
+		 "\"ended_protocol\":%llu,\"session_stale\":%llu}",
 		 dp_channel_server_attached(c->srv) ? "true" : "false",
 		 dp_channel_server_generation(c->srv), (unsigned long long)c->applied,
 		 (unsigned long long)c->rejected, (unsigned long long)c->removed,
 		 (unsigned long long)c->rloc_changes, (unsigned long long)c->miss_sent,
 		 (unsigned long long)c->miss_no_cp, (unsigned long long)c->miss_dropped,
 		 (unsigned long long)sc->stale_kept, (unsigned long long)sc->stale_refreshed,
-		 (unsigned long long)sc->stale_expired, dp_channel_server_stale_waiting(c->srv));
+		 (unsigned long long)sc->stale_expired, dp_channel_server_stale_waiting(c->srv),
+		 (unsigned long long)sc->ended_peer_closed,
+		 (unsigned long long)sc->ended_socket_error,
+		 (unsigned long long)sc->ended_protocol, (unsigned long long)sc->session_stale);
 }
 
 /* ---- observability: counter snapshots and telemetry (telemetry.c) ----------------- */

@@ -97,6 +97,11 @@ struct raw_itr {
 	uint32_t *flow_idle_ms;
 };
 
+struct raw_channel {
+	uint32_t *stale_grace_ms;
+	uint32_t *session_grace_ms;
+};
+
 struct raw {
 	int *log_level;
 	struct raw_port *ports;
@@ -108,6 +113,7 @@ struct raw {
 	struct raw_tables *tables;
 	struct raw_workers *workers;
 	struct raw_itr *itr;
+	struct raw_channel *channel;
 };
 
 /* --- schema ------------------------------------------------------------------ */
@@ -286,6 +292,12 @@ static const cyaml_schema_field_t itr_fields[] = {
 	CYAML_FIELD_END
 };
 
+static const cyaml_schema_field_t channel_fields[] = {
+	CYAML_FIELD_UINT_PTR("stale-grace-ms", OPT, struct raw_channel, stale_grace_ms),
+	CYAML_FIELD_UINT_PTR("session-grace-ms", OPT, struct raw_channel, session_grace_ms),
+	CYAML_FIELD_END
+};
+
 static const cyaml_schema_field_t top_fields[] = {
 	CYAML_FIELD_ENUM_PTR("log-level", STRICT, struct raw, log_level, log_level_names,
 			     CYAML_ARRAY_LEN(log_level_names)),
@@ -298,6 +310,7 @@ static const cyaml_schema_field_t top_fields[] = {
 	CYAML_FIELD_MAPPING_PTR("tables", OPT, struct raw, tables, tables_fields),
 	CYAML_FIELD_MAPPING_PTR("workers", OPT, struct raw, workers, workers_fields),
 	CYAML_FIELD_MAPPING_PTR("itr", OPT, struct raw, itr, itr_fields),
+	CYAML_FIELD_MAPPING_PTR("channel", OPT, struct raw, channel, channel_fields),
 	CYAML_FIELD_END
 };
 
@@ -700,14 +713,6 @@ static void chk_statics(struct cfg_chk *c, const struct raw *r, struct dp_config
 		else if (m->eid.addr.afi && !dp_config_instance(cfg, m->eid.iid))
 			cfg_chk_err(c, "eid-prefix", "'%s': instance-id %u is not in instances",
 				    rm->eid_prefix, m->eid.iid);
-		for (size_t j = 0; j < i; j++) {
-			if (m->eid.addr.afi && cfg_prefix_cmp(&m->eid, &cfg->statics[j].eid) == 0) {
-				cfg_chk_err(c, "eid-prefix",
-					    "'%s' is listed twice (also entry %zu)", rm->eid_prefix,
-					    j);
-				break;
-			}
-		}
 		m->action = rm->action ? (uint8_t)*rm->action : LISP_ACT_NO_ACTION;
 		chk_rlocs(c, rm, m, cfg);
 		if (m->action == LISP_ACT_NO_ACTION && !rm->rlocs_count)
@@ -720,6 +725,10 @@ static void chk_statics(struct cfg_chk *c, const struct raw *r, struct dp_config
 				    lisp_action_name(m->action));
 		cfg_path_pop(&c->path, pm);
 	}
+	if (cfg->statics)
+		cfg_chk_prefix_dups(c, "eid-prefix", &cfg->statics[0].eid, sizeof(cfg->statics[0]),
+				    &r->statics[0].eid_prefix, sizeof(r->statics[0]),
+				    cfg->static_count);
 	if (cfg->static_count > cfg->max_mappings)
 		cfg_chk_err(c, NULL, "%zu entries do not fit tables.max-mappings (%u)",
 			    cfg->static_count, cfg->max_mappings);
@@ -745,6 +754,22 @@ static void chk_tables(struct cfg_chk *c, const struct raw *r, struct dp_config 
 	if (cfg->instance_count > cfg->max_instances)
 		cfg_chk_err(c, "max-instances", "%zu instances do not fit %u",
 			    cfg->instance_count, cfg->max_instances);
+	cfg_path_pop(&c->path, mark);
+}
+
+static void chk_channel(struct cfg_chk *c, const struct raw *r, struct dp_config *cfg)
+{
+	const struct raw_channel *ch = r->channel;
+	size_t mark = cfg_path_key(&c->path, "channel");
+	struct raw_channel none = { 0 };
+
+	if (!ch)
+		ch = &none;
+	cfg->stale_grace_ms = cfg_chk_u32(c, "stale-grace-ms", ch->stale_grace_ms,
+					  DP_CONFIG_DEF_STALE_GRACE_MS, 0, DP_CONFIG_GRACE_MAX_MS);
+	cfg->session_grace_ms = cfg_chk_u32(c, "session-grace-ms", ch->session_grace_ms,
+					    DP_CONFIG_DEF_SESSION_GRACE_MS, 0,
+					    DP_CONFIG_GRACE_MAX_MS);
 	cfg_path_pop(&c->path, mark);
 }
 
@@ -786,6 +811,7 @@ static int check(const struct raw *r, const struct cfg_doc *doc, struct dp_confi
 						DP_CONFIG_DEF_FLOW_IDLE_MS, 1, 3600000);
 	}
 	cfg_path_pop(&c.path, mark);
+	chk_channel(&c, r, cfg);
 	if (c.nomem)
 		return -ENOMEM;
 	return c.errors ? -EINVAL : 0;

@@ -45,6 +45,12 @@
 #define DP_CONFIG_DEF_MTU		1500
 #define DP_CONFIG_DEF_ICMP_RATE		100	/* a second, per worker */
 #define DP_CONFIG_DEF_FLOW_IDLE_MS	30000
+/* The channel (docs/dataplane-channel.md): how long a map-cache entry a
+ * resync did not confirm, and anything a session that ended left, keep
+ * forwarding while a control plane may confirm them. */
+#define DP_CONFIG_DEF_STALE_GRACE_MS	30000
+#define DP_CONFIG_DEF_SESSION_GRACE_MS	30000
+#define DP_CONFIG_GRACE_MAX_MS		3600000
 #define DP_CONFIG_DEF_MAX_MAPPINGS	65536
 #define DP_CONFIG_DEF_MAX_INSTANCES	256
 #define DP_CONFIG_DEF_IPV4_TBL8S	1024
@@ -136,6 +142,9 @@ struct dp_config {
 	bool lsb;			/* L bit + Locator-Status-Bits in LISP headers */
 	uint32_t flow_table;		/* flows per worker kept on their RLOC; 0: off */
 	uint32_t flow_idle_ms;		/* a flow idle this long is forgotten */
+	/* channel: */
+	uint32_t stale_grace_ms;
+	uint32_t session_grace_ms;
 };
 
 struct cfg_errors;

@@ -199,6 +199,48 @@ int cfg_prefix_cmp(const struct lisp_prefix *a, const struct lisp_prefix *b)
 	return lisp_addr_cmp(&a->addr, &b->addr);
 }
 
+struct prefix_at {
+	const struct lisp_prefix *p;
+	size_t idx;
+};
+
+static int prefix_at_cmp(const void *a, const void *b)
+{
+	const struct prefix_at *x = a, *y = b;
+	int r = cfg_prefix_cmp(x->p, y->p);
+
+	return r ? r : x->idx < y->idx ? -1 : x->idx > y->idx;
+}
+
+void cfg_chk_prefix_dups(struct cfg_chk *c, const char *field, const void *p0, size_t stride,
+			 const void *t0, size_t tstride, size_t n)
+{
+	struct prefix_at *v;
+	size_t first = 0;
+
+	if (n < 2 || !(v = cfg_chk_calloc(c, n, sizeof(*v))))
+		return;
+	for (size_t i = 0; i < n; i++)
+		v[i] = (struct prefix_at){ (const void *)((const char *)p0 + i * stride), i };
+	qsort(v, n, sizeof(*v), prefix_at_cmp);
+	for (size_t i = 1; i < n; i++) {
+		const char *text = *(char *const *)((const char *)t0 + v[i].idx * tstride);
+		size_t mark;
+
+		if (cfg_prefix_cmp(v[i].p, v[first].p) != 0) {
+			first = i;
+			continue;
+		}
+		if (!v[i].p->addr.afi)
+			continue;
+		mark = cfg_path_idx(&c->path, v[i].idx);
+		cfg_chk_err(c, field, "'%s' is listed twice (also entry %zu)", text,
+			    v[first].idx);
+		cfg_path_pop(&c->path, mark);
+	}
+	free(v);
+}
+
 void cfg_chk_prefixes(struct cfg_chk *c, const char *key, char *const *v, unsigned int n,
 		      struct lisp_prefix **out, size_t *count)
 {

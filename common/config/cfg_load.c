@@ -304,7 +304,9 @@ int cfg_yaml_load(const char *path, size_t max_bytes, const cyaml_schema_value_t
 			rc = -ENOMEM;
 		goto out;
 	}
-	rc = cfg_doc_parse(&doc, buf, len, errs);
+	rc = cfg_doc_limits(buf, len, errs);
+	if (rc == 0)
+		rc = cfg_doc_parse(&doc, buf, len, errs);
 	if (rc < 0)
 		goto out;
 	rc = cfg_doc_walk(&doc, schema, errs);

@@ -146,13 +146,6 @@ static void chk_mappings(struct cfg_chk *c, const char *key, const struct cfg_ra
 		size_t pm = cfg_path_idx(&c->path, i);
 
 		cfg_chk_prefix(c, "eid-prefix", v[i].eid_prefix, &m[i].eid);
-		for (unsigned int j = 0; j < i; j++) {
-			if (m[i].eid.addr.afi && cfg_prefix_cmp(&m[i].eid, &m[j].eid) == 0) {
-				cfg_chk_err(c, "eid-prefix", "'%s' is listed twice (also entry %u)",
-					    v[i].eid_prefix, j);
-				break;
-			}
-		}
 		m[i].ttl_min = is_static ? 0 : cfg_chk_ttl(c, "ttl", v[i].ttl, def_ttl_min);
 		m[i].action = v[i].action ? (uint8_t)*v[i].action : LISP_ACT_NO_ACTION;
 		chk_rlocs(c, "rlocs", v[i].rlocs, v[i].rlocs_count, &m[i].rlocs, &m[i].rloc_count);
@@ -169,6 +162,9 @@ static void chk_mappings(struct cfg_chk *c, const char *key, const struct cfg_ra
 				is_static ? "a map-cache entry" : "an ETR database entry");
 		cfg_path_pop(&c->path, pm);
 	}
+	if (m)
+		cfg_chk_prefix_dups(c, "eid-prefix", &m[0].eid, sizeof(m[0]), &v[0].eid_prefix,
+				    sizeof(v[0]), n);
 	cfg_path_pop(&c->path, mark);
 	*out = m;
 	*count = m ? n : 0;

@@ -14,7 +14,7 @@
 #include "requesters.h"
 #include "token_bucket.h"
 
-#define MR_ARENA_BYTES	(128 * 1024)
+#define MR_ARENA_BYTES	LISP_DECODE_ARENA_BYTES	/* any datagram decodes */
 #define MR_MSG_MAX	9000
 
 struct map_resolver {

@@ -16,8 +16,13 @@
 #include "log.h"
 #include "mapdb.h"
 
-#define MS_ARENA_BYTES		(256 * 1024)
-#define MS_MSG_MAX		9000
+/* A Map-Register decodes into the whole of what a datagram can hold, and
+ * its Map-Notify carries the same records (RFC 9301 section 5.7): the
+ * largest Map-Register that fits a datagram is acknowledged.  A stored
+ * registration's record is decoded for a Map-Notify one at a time. */
+#define MS_ARENA_BYTES		LISP_DECODE_ARENA_BYTES
+#define MS_NOTIFY_ARENA_BYTES	(256 * 1024)
+#define MS_MSG_MAX		LISP_DATAGRAM_MAX
 #define MS_OBSERVERS_MAX	4
 #define MS_SITES_PER_EID	16
 #define PEER_BUCKETS		1024
@@ -139,7 +144,7 @@ struct map_server *map_server_new(struct evloop *loop, struct site_table *sites,
 	ms->send = send;
 	ms->send_arg = send_arg;
 	ms->rl = (struct log_ratelimit)LOG_RATELIMIT_INIT(10, 1000);
-	ms->arena_buf = malloc(2 * MS_ARENA_BYTES);
+	ms->arena_buf = malloc(MS_ARENA_BYTES + MS_NOTIFY_ARENA_BYTES);
 	ms->out = malloc(MS_MSG_MAX);
 	ms->registry = registry_new(loop, ms_expired, ms);
 	if (!ms->arena_buf || !ms->out || !ms->registry) {
@@ -147,7 +152,7 @@ struct map_server *map_server_new(struct evloop *loop, struct site_table *sites,
 		return NULL;
 	}
 	lisp_arena_init(&ms->arena, ms->arena_buf, MS_ARENA_BYTES);
-	lisp_arena_init(&ms->notify_arena, ms->arena_buf + MS_ARENA_BYTES, MS_ARENA_BYTES);
+	lisp_arena_init(&ms->notify_arena, ms->arena_buf + MS_ARENA_BYTES, MS_NOTIFY_ARENA_BYTES);
 	evtimer_init(&ms->sweep, peer_sweep_fire, ms);
 	evtimer_arm(loop, &ms->sweep, PEER_SWEEP_MS);
 	return ms;

@@ -7,7 +7,7 @@
 #include "etr_priv.h"
 #include "lisp_auth.h"
 
-#define ETR_ARENA_BYTES		(128 * 1024)
+#define ETR_ARENA_BYTES		LISP_DECODE_ARENA_BYTES	/* any datagram decodes */
 
 void etr_params_default(struct etr_params *p)
 {

@@ -12,7 +12,7 @@
 #include "mapdb.h"
 #include "token_bucket.h"
 
-#define ITR_ARENA_BYTES		(128 * 1024)
+#define ITR_ARENA_BYTES		LISP_DECODE_ARENA_BYTES	/* any datagram decodes */
 #define ITR_MSG_MAX		9000
 #define ITR_NONCE_BUCKETS	1024
 

@@ -25,14 +25,7 @@ if why:
 
 TOKEN = 'attack-token-0123456789'
 KEY = 'tenant-key'
-CONF = """
-roles: [map-server]
-listen: {addresses: [%s, "%s"]}
-rest: {address: %s, token: "%s"}
-map-server:
-  sites:
-    - {name: tenant, key: "%s", accept-more-specifics: true, eid-prefixes: ["[1]10.0.0.0/8"]}
-""" % (attack.VICTIM4, attack.VICTIM6, attack.VICTIM4, TOKEN, KEY)
+CONF = attack.ms_conf(TOKEN, KEY)
 
 checks = Checks('attack: replay')
 check = checks.check

@@ -13,7 +13,7 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'lib'))
 from lispgwlab.check import Checks, skip   # noqa: E402
-from lispgwlab.daemons import Proc   # noqa: E402
+from lispgwlab.daemons import NULL_DP_PORTS, Proc, null_dp   # noqa: E402
 
 DP = os.environ.get('LISPGW_DP')
 CP = os.environ.get('LISPGW_CP')
@@ -28,14 +28,7 @@ failures = checks.failures
 
 
 with open(os.path.join(tmp, 'dp.yaml'), 'w') as f:
-    f.write("""
-ports:
-  - {name: hosts, device: net_null0, role: eid, instance-id: 1, peer-mac: "02:00:00:00:01:aa"}
-  - {name: underlay, device: net_null1, role: rloc, addresses: [192.0.2.1],
-     next-hop-mac: "02:00:00:00:00:fe"}
-instances:
-  - {instance-id: 1, encapsulation: lisp}
-""")
+    f.write(NULL_DP_PORTS)
 with open(os.path.join(tmp, 'cp.yaml'), 'w') as f:
     f.write("""
 roles: [itr]
@@ -50,10 +43,7 @@ itr:
       rlocs: [{address: 192.0.2.4}]
 """ % sock)
 
-dp = Proc([DP, '-l', '0', '--no-huge', '-m', '512', '--no-shconf', '--no-telemetry',
-           '--no-pci', '--vdev', 'net_null0,no-rx=1', '--vdev', 'net_null1,no-rx=1',
-           '--', '-c', os.path.join(tmp, 'dp.yaml'), '--channel', sock],
-          os.path.join(tmp, 'dp.log'), stdout_lines=True)
+dp = null_dp(DP, os.path.join(tmp, 'dp.yaml'), sock, os.path.join(tmp, 'dp.log'))
 cps = []
 
 

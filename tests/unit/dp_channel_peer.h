@@ -129,6 +129,8 @@ static inline uint64_t fake_clock(void)
 
 static char sock_path[108];
 static char sock_dir[64];
+/* params.session_grace_ms of the next server_make_grace(). */
+static uint32_t peer_session_grace_ms = 30000;
 
 /* A server whose stale keys of grace_tables wait grace_ms (0: none) on
  * fake_clock(). */
@@ -148,6 +150,7 @@ static inline struct dp_channel_server *server_make_grace(uint32_t dp_slots, uin
 	p.sock_check_us = 0;	/* every poll: tests are deterministic */
 	p.stale_grace_ms = grace_ms;
 	p.stale_grace_tables = grace_tables;
+	p.session_grace_ms = peer_session_grace_ms;
 	p.clock_ns = fake_clock;
 	s = dp_channel_server_new(&p, &ops, NULL);
 	ck_assert_ptr_nonnull(s);

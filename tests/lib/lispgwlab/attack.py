@@ -37,6 +37,19 @@ CLONE_NEWNET = 0x40000000
 _libc = ctypes.CDLL(None, use_errno=True)
 
 
+def ms_conf(token, key):
+    """A Map-Server on the victim's addresses (v4 and v6, REST on v4) with
+    one site keyed key for [1]10.0.0.0/8 and more-specifics."""
+    return """
+roles: [map-server]
+listen: {addresses: [%s, "%s"]}
+rest: {address: %s, token: "%s"}
+map-server:
+  sites:
+    - {name: tenant, key: "%s", accept-more-specifics: true, eid-prefixes: ["[1]10.0.0.0/8"]}
+""" % (VICTIM4, VICTIM6, VICTIM4, token, key)
+
+
 def spoof4(i):
     """The i-th spoofed IPv4 source (0 <= i < 131,072) of SPOOF4."""
     return "198.%d.%d.%d" % (18 + (i >> 16), (i >> 8) & 0xFF, i & 0xFF)

@@ -146,6 +146,26 @@ def wait_udp_listen(proc, name, addr, port=4342, timeout=5):
     raise RuntimeError("%s did not start listening on %s" % (name, addr))
 
 
+# lispgw-dp on two net_null ports (no packets, no hugepages): its channel
+# and tables without a network (dp-channel, attack-channel).
+NULL_DP_PORTS = """
+ports:
+  - {name: hosts, device: net_null0, role: eid, instance-id: 1, peer-mac: "02:00:00:00:01:aa"}
+  - {name: underlay, device: net_null1, role: rloc, addresses: [192.0.2.1],
+     next-hop-mac: "02:00:00:00:00:fe"}
+instances:
+  - {instance-id: 1, encapsulation: lisp}
+"""
+
+
+def null_dp(dp, conf, sock, log):
+    """lispgw-dp (binary dp) with conf (NULL_DP_PORTS and more) and its
+    channel on sock; its counters line on stdout."""
+    return Proc([dp, "-l", "0", "--no-huge", "-m", "512", "--no-shconf", "--no-telemetry",
+                 "--no-pci", "--vdev", "net_null0,no-rx=1", "--vdev", "net_null1,no-rx=1",
+                 "--", "-c", conf, "--channel", sock], log, stdout_lines=True)
+
+
 def wait_for(fn, timeout, step=0.05):
     """fn()'s first true value within timeout seconds, else its last."""
     deadline = time.time() + timeout
