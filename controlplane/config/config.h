@@ -73,6 +73,7 @@ enum cp_role {
 #define CP_CONFIG_DEF_MR_SMR_REQUESTERS	131072	/* 32 bytes each: 4 MiB */
 #define CP_CONFIG_MR_SOURCES_MAX		4194304	/* 96 MiB */
 #define CP_CONFIG_DEF_MR_GLOBAL_RATE		10000	/* replies + forwards/s, all */
+#define CP_CONFIG_DEF_MR_VERIFIED_RATE		10000	/* the same, verified ITRs */
 #define CP_CONFIG_DEF_MR_NEXT_HOPS		1	/* RFC 9301: one record a request */
 #define CP_CONFIG_DEF_ETR_REPLY_RATE		1000	/* Map-Replies/s, all */
 #define CP_CONFIG_DEF_ETR_PROBE_RATIO		1	/* probe reply <= probe */
@@ -183,6 +184,10 @@ struct cp_config_map_resolver {
 	uint32_t smr_requesters;		/* ITRs proxy-replied to, kept for SMR */
 	uint32_t global_rate;			/* replies + forwards/s, all; 0: off */
 	uint32_t global_burst;
+	uint32_t verified_rate;			/* the same for verified ITRs */
+	uint32_t verified_burst;
+	size_t trusted_itr_count;		/* ITR prefixes vouched for */
+	struct lisp_prefix *trusted_itrs;
 	uint32_t forward_next_hops;		/* ECMs one request goes on as */
 	size_t forward_count;
 	struct cp_config_forward *forwards;

@@ -56,6 +56,19 @@ static void put_addr(FILE *f, int ind, const char *key, const struct lisp_addr *
 	fputc('\n', f);
 }
 
+/* RLOC prefixes: no Instance-ID. */
+static void put_rloc_prefixes(FILE *f, int ind, const char *key, const struct lisp_prefix *p,
+			      size_t n)
+{
+	char buf[LISP_ADDR_STR_MAX];
+
+	fprintf(f, "%*s%s:\n", ind, "", key);
+	for (size_t i = 0; i < n; i++) {
+		lisp_addr_format(&p[i].addr, buf, sizeof(buf));
+		fprintf(f, "%*s  - \"%s/%u\"\n", ind, "", buf, p[i].plen);
+	}
+}
+
 static void put_prefixes(FILE *f, int ind, const char *key, const struct lisp_prefix *p,
 			 size_t n)
 {
@@ -226,6 +239,10 @@ static void print_ms_mr(const struct cp_config *cfg, FILE *f)
 			"    sources: %u\n", mr->rate_limit, mr->rate_burst, mr->rate_sources);
 		fprintf(f, "  smr-requesters: %u\n", mr->smr_requesters);
 		put_bucket(f, "global-rate-limit", mr->global_rate, mr->global_burst);
+		put_bucket(f, "verified-rate-limit", mr->verified_rate, mr->verified_burst);
+		if (mr->trusted_itr_count)
+			put_rloc_prefixes(f, 2, "trusted-itrs", mr->trusted_itrs,
+					  mr->trusted_itr_count);
 		fprintf(f, "  forward-next-hops: %u\n", mr->forward_next_hops);
 		if (mr->forward_count)
 			fputs("  map-servers:\n", f);
@@ -396,6 +413,9 @@ static bool mr_eq(const struct cp_config_map_resolver *a,
 	    a->rate_limit != b->rate_limit || a->rate_burst != b->rate_burst ||
 	    a->rate_sources != b->rate_sources || a->smr_requesters != b->smr_requesters ||
 	    a->global_rate != b->global_rate || a->global_burst != b->global_burst ||
+	    a->verified_rate != b->verified_rate || a->verified_burst != b->verified_burst ||
+	    !cp_config_prefixes_equal(a->trusted_itrs, a->trusted_itr_count, b->trusted_itrs,
+				      b->trusted_itr_count) ||
 	    a->forward_next_hops != b->forward_next_hops || a->forward_count != b->forward_count)
 		return false;
 	for (size_t i = 0; i < a->forward_count; i++) {

@@ -99,6 +99,9 @@ struct cfg_raw_map_resolver {
 	struct cfg_raw_rate *rate_limit;
 	uint32_t *smr_requesters;
 	struct cfg_raw_bucket *global_rate_limit;
+	struct cfg_raw_bucket *verified_rate_limit;
+	char **trusted_itrs;
+	unsigned int trusted_itrs_count;
 	uint32_t *forward_next_hops;
 	struct cfg_raw_forward *map_servers;
 	unsigned int map_servers_count;

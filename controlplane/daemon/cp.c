@@ -181,6 +181,10 @@ struct map_resolver *cp_mr_from_config(struct cp *cp, const struct cp_config *cf
 	p.smr_requesters = cfg->mr.smr_requesters;
 	p.global_rate = cfg->mr.global_rate;
 	p.global_burst = cfg->mr.global_burst;
+	p.verified_rate = cfg->mr.verified_rate;
+	p.verified_burst = cfg->mr.verified_burst;
+	p.trusted_itrs = cfg->mr.trusted_itrs;
+	p.trusted_itr_count = cfg->mr.trusted_itr_count;
 	p.next_hops_max = cfg->mr.forward_next_hops;
 	mr = map_resolver_new(cp->loop, &p, cp->ms, cp->sites, cp_send, cp);
 	if (!mr)
