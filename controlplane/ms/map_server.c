@@ -134,6 +134,11 @@ const struct ms_counters *map_server_counters(const struct map_server *ms)
 	return &ms->c;
 }
 
+uint64_t map_server_sites_generation(const struct map_server *ms)
+{
+	return ms->sites_gen;
+}
+
 bool map_server_source_verified(const struct map_server *ms, const struct lisp_addr *a)
 {
 	return addrset_has(ms->verified, a, evloop_now_ms(ms->loop));
@@ -643,6 +648,7 @@ void map_server_set_sites(struct map_server *ms, struct site_table *sites)
 	struct remap_ctx ctx = { .ms = ms };
 
 	ms->sites = sites;
+	ms->sites_gen++;
 	mapdb_walk(registry_db(ms->registry), NULL, remap_entry, &ctx);
 	for (size_t i = 0; i < ctx.gone_count; i++) {
 		struct reg_eid *e = registry_exact(ms->registry, &ctx.gone[i]);

@@ -172,6 +172,10 @@ size_t map_server_registrant_count(const struct map_server *ms);
  * share (map-resolver.verified-rate-limit). At most max_registrants
  * addresses are kept; past that, the one that expires first makes room. */
 bool map_server_source_verified(const struct map_server *ms, const struct lisp_addr *a);
+
+/* Changes whenever map_server_set_sites() swaps the site table, whose old
+ * sites are then freed: whoever keeps a struct site * looks it up again. */
+uint64_t map_server_sites_generation(const struct map_server *ms);
 size_t map_server_pending_count(const struct map_server *ms);
 /* A reload's limits (the params' fields above), applied at once: a lower
  * cap pushes nobody out, it refuses newcomers until below it. */

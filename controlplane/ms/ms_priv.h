@@ -90,6 +90,7 @@ struct map_server {
 	struct evtimer sweep;
 	uint64_t last_sweep_ms;
 	struct addrset *verified;	/* map_server_source_verified() */
+	uint64_t sites_gen;		/* map_server_sites_generation() */
 	struct ms_counters c;
 	struct lisp_arena arena;		/* the message being handled */
 	struct lisp_arena notify_arena;		/* notifies built meanwhile */
