@@ -87,6 +87,9 @@ enum cp_role {
 #define CP_CONFIG_DEF_PROBE_INTERVAL_MS		60000
 #define CP_CONFIG_DEF_PROBE_TIMEOUT_MS		1000
 #define CP_CONFIG_DEF_PROBE_TRIES		3
+#define CP_CONFIG_DEF_ITR_PENDING		10000	/* resolutions in flight */
+#define CP_CONFIG_DEF_ITR_PROBES		10000	/* RLOC probes in flight */
+#define CP_CONFIG_DEF_ETR_SMR_REQUESTERS	64	/* per database entry */
 #define CP_CONFIG_DEF_RLOC_PRIORITY		1
 #define CP_CONFIG_DEF_RLOC_WEIGHT		100
 
@@ -201,6 +204,7 @@ struct cp_config_etr {
 	uint32_t record_ttl_min;		/* default for database entries */
 	uint32_t reply_rate;			/* Map-Replies/s, all; 0: off */
 	uint32_t reply_burst;
+	uint32_t smr_requesters;		/* ITRs kept per database entry */
 	uint32_t probe_reply_ratio;		/* probe reply carries the mapping
 						 * within this x the probe */
 	size_t map_server_count;
@@ -217,6 +221,7 @@ struct cp_config_itr {
 	bool present;
 	uint32_t request_timeout_ms;		/* first retransmission; doubles */
 	uint32_t request_tries;
+	uint32_t request_max_pending;		/* resolutions in flight */
 	uint32_t cache_max_entries;
 	uint32_t cache_refresh_ms;		/* re-resolve this long before expiry; 0: off */
 	bool cache_negative;			/* keep Negative Map-Replies */
@@ -228,6 +233,7 @@ struct cp_config_itr {
 	uint32_t probe_interval_ms;
 	uint32_t probe_timeout_ms;
 	uint32_t probe_tries;
+	uint32_t probe_max_pending;		/* probes in flight */
 	size_t map_resolver_count;
 	struct cp_config_server *map_resolvers;
 	size_t petr_count;

@@ -207,6 +207,7 @@ void cfg_chk_etr(struct cfg_chk *c, const struct cfg_raw_etr *r, struct cp_confi
 	etr->reply_rate = CP_CONFIG_DEF_ETR_REPLY_RATE;
 	etr->reply_burst = 2 * CP_CONFIG_DEF_ETR_REPLY_RATE;
 	etr->probe_reply_ratio = CP_CONFIG_DEF_ETR_PROBE_RATIO;
+	etr->smr_requesters = CP_CONFIG_DEF_ETR_SMR_REQUESTERS;
 	if (r) {
 		etr->present = true;
 		etr->register_interval_ms =
@@ -220,6 +221,8 @@ void cfg_chk_etr(struct cfg_chk *c, const struct cfg_raw_etr *r, struct cp_confi
 			       CP_CONFIG_DEF_ETR_REPLY_RATE, &etr->reply_rate, &etr->reply_burst);
 		etr->probe_reply_ratio = cfg_chk_u32(c, "probe-reply-ratio", r->probe_reply_ratio,
 						     CP_CONFIG_DEF_ETR_PROBE_RATIO, 0, 64);
+		etr->smr_requesters = cfg_chk_u32(c, "smr-requesters", r->smr_requesters,
+						  CP_CONFIG_DEF_ETR_SMR_REQUESTERS, 1, 4096);
 		chk_servers(c, "map-servers", r->map_servers, r->map_servers_count, true,
 			    &etr->map_servers, &etr->map_server_count);
 		chk_mappings(c, "database", r->database, r->database_count, etr->record_ttl_min,
@@ -244,6 +247,8 @@ static void chk_probe(struct cfg_chk *c, const struct cfg_raw_probe *r, struct c
 						 CP_CONFIG_DEF_PROBE_TIMEOUT_MS, 10, 60000);
 	itr->probe_tries = cfg_chk_u32(c, "tries", r->tries, CP_CONFIG_DEF_PROBE_TRIES, 1,
 				       TRIES_MAX);
+	itr->probe_max_pending = cfg_chk_u32(c, "max-pending", r->max_pending,
+					     CP_CONFIG_DEF_ITR_PROBES, 1, 1000000);
 	cfg_path_pop(&c->path, mark);
 }
 
@@ -284,6 +289,8 @@ void cfg_chk_itr(struct cfg_chk *c, const struct cfg_raw_itr *r, struct cp_confi
 	itr->probe_interval_ms = CP_CONFIG_DEF_PROBE_INTERVAL_MS;
 	itr->probe_timeout_ms = CP_CONFIG_DEF_PROBE_TIMEOUT_MS;
 	itr->probe_tries = CP_CONFIG_DEF_PROBE_TRIES;
+	itr->request_max_pending = CP_CONFIG_DEF_ITR_PENDING;
+	itr->probe_max_pending = CP_CONFIG_DEF_ITR_PROBES;
 	if (!r)
 		goto out;
 	itr->present = true;
@@ -295,6 +302,9 @@ void cfg_chk_itr(struct cfg_chk *c, const struct cfg_raw_itr *r, struct cp_confi
 							   CP_CONFIG_DEF_REQ_TIMEOUT_MS, 10, 60000);
 		itr->request_tries = cfg_chk_u32(c, "tries", r->map_request->tries,
 						 CP_CONFIG_DEF_REQ_TRIES, 1, TRIES_MAX);
+		itr->request_max_pending =
+			cfg_chk_u32(c, "max-pending", r->map_request->max_pending,
+				    CP_CONFIG_DEF_ITR_PENDING, 1, 1000000);
 		cfg_path_pop(&c->path, m);
 	}
 	if (r->map_cache) {

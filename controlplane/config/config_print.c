@@ -269,6 +269,7 @@ static void print_xtr(const struct cp_config *cfg, FILE *f)
 		put_ms(f, 2, "record-ttl", (uint64_t)etr->record_ttl_min * 60000);
 		put_bucket(f, "reply-rate-limit", etr->reply_rate, etr->reply_burst);
 		fprintf(f, "  probe-reply-ratio: %u\n", etr->probe_reply_ratio);
+		fprintf(f, "  smr-requesters: %u\n", etr->smr_requesters);
 		if (etr->map_server_count)
 			put_servers(f, 2, "map-servers", etr->map_servers, etr->map_server_count,
 				    true);
@@ -286,6 +287,7 @@ static void print_xtr(const struct cp_config *cfg, FILE *f)
 		fputs("  map-request:\n", f);
 		put_ms(f, 4, "timeout", itr->request_timeout_ms);
 		fprintf(f, "    tries: %u\n", itr->request_tries);
+		fprintf(f, "    max-pending: %u\n", itr->request_max_pending);
 		fprintf(f, "  map-cache:\n    max-entries: %u\n", itr->cache_max_entries);
 		put_ms(f, 4, "refresh-before", itr->cache_refresh_ms);
 		put_bool(f, 4, "negative-entries", itr->cache_negative);
@@ -297,6 +299,7 @@ static void print_xtr(const struct cp_config *cfg, FILE *f)
 		put_ms(f, 4, "interval", itr->probe_interval_ms);
 		put_ms(f, 4, "timeout", itr->probe_timeout_ms);
 		fprintf(f, "    tries: %u\n", itr->probe_tries);
+		fprintf(f, "    max-pending: %u\n", itr->probe_max_pending);
 		if (itr->petr_count)
 			put_rlocs(f, 2, "petrs", itr->petrs, itr->petr_count);
 		if (itr->static_count)
@@ -434,6 +437,7 @@ static bool etr_eq(const struct cp_config_etr *a, const struct cp_config_etr *b)
 	       a->want_map_notify == b->want_map_notify && a->proxy_reply == b->proxy_reply &&
 	       a->record_ttl_min == b->record_ttl_min && a->reply_rate == b->reply_rate &&
 	       a->reply_burst == b->reply_burst && a->probe_reply_ratio == b->probe_reply_ratio &&
+	       a->smr_requesters == b->smr_requesters &&
 	       servers_eq(a->map_servers, a->map_server_count, b->map_servers,
 			  b->map_server_count) &&
 	       mappings_eq(a->database, a->mapping_count, b->database, b->mapping_count) &&
@@ -445,6 +449,8 @@ static bool itr_eq(const struct cp_config_itr *a, const struct cp_config_itr *b)
 {
 	return a->present == b->present && a->request_timeout_ms == b->request_timeout_ms &&
 	       a->request_tries == b->request_tries &&
+	       a->request_max_pending == b->request_max_pending &&
+	       a->probe_max_pending == b->probe_max_pending &&
 	       a->cache_max_entries == b->cache_max_entries &&
 	       a->cache_refresh_ms == b->cache_refresh_ms &&
 	       a->cache_negative == b->cache_negative && a->smr == b->smr &&

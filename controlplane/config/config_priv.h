@@ -116,6 +116,7 @@ struct cfg_raw_etr {
 	char *record_ttl;
 	struct cfg_raw_bucket *reply_rate_limit;
 	uint32_t *probe_reply_ratio;
+	uint32_t *smr_requesters;
 	struct cfg_raw_mapping *database;
 	unsigned int database_count;
 	char **accepted_eids;
@@ -125,6 +126,7 @@ struct cfg_raw_etr {
 struct cfg_raw_request {
 	char *timeout;
 	uint32_t *tries;
+	uint32_t *max_pending;
 };
 
 struct cfg_raw_cache {
@@ -138,6 +140,7 @@ struct cfg_raw_probe {
 	char *interval;
 	char *timeout;
 	uint32_t *tries;
+	uint32_t *max_pending;
 };
 
 struct cfg_raw_itr {

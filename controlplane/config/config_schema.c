@@ -253,6 +253,7 @@ static const cyaml_schema_field_t etr_fields[] = {
 	CYAML_FIELD_MAPPING_PTR("reply-rate-limit", OPT, struct cfg_raw_etr, reply_rate_limit,
 				bucket_fields),
 	CYAML_FIELD_UINT_PTR("probe-reply-ratio", OPT, struct cfg_raw_etr, probe_reply_ratio),
+	CYAML_FIELD_UINT_PTR("smr-requesters", OPT, struct cfg_raw_etr, smr_requesters),
 	CYAML_FIELD_SEQUENCE("database", SEQ, struct cfg_raw_etr, database, &db_mapping_entry, 0,
 			     CYAML_UNLIMITED),
 	CYAML_FIELD_SEQUENCE("accepted-eids", SEQ, struct cfg_raw_etr, accepted_eids,
@@ -264,6 +265,7 @@ static const cyaml_schema_field_t request_fields[] = {
 	CYAML_FIELD_STRING_PTR("timeout", OPT, struct cfg_raw_request, timeout, 0,
 			       CYAML_UNLIMITED),
 	CYAML_FIELD_UINT_PTR("tries", OPT, struct cfg_raw_request, tries),
+	CYAML_FIELD_UINT_PTR("max-pending", OPT, struct cfg_raw_request, max_pending),
 	CYAML_FIELD_END
 };
 
@@ -283,6 +285,7 @@ static const cyaml_schema_field_t probe_fields[] = {
 	CYAML_FIELD_STRING_PTR("timeout", OPT, struct cfg_raw_probe, timeout, 0,
 			       CYAML_UNLIMITED),
 	CYAML_FIELD_UINT_PTR("tries", OPT, struct cfg_raw_probe, tries),
+	CYAML_FIELD_UINT_PTR("max-pending", OPT, struct cfg_raw_probe, max_pending),
 	CYAML_FIELD_END
 };
 

@@ -95,6 +95,7 @@ struct etr *cp_etr_from_config(struct cp *cp, const struct cp_config *cfg,
 	p.reply_rate = cfg->etr.reply_rate;
 	p.reply_burst = cfg->etr.reply_burst;
 	p.probe_reply_ratio = cfg->etr.probe_reply_ratio;
+	p.smr_requesters = cfg->etr.smr_requesters;
 	p.xtr_id_present = true;
 	memcpy(p.xtr_id, cfg->xtr_id, LISP_XTR_ID_LEN);
 	p.site_id = cfg->site_id;

@@ -17,6 +17,7 @@ void etr_params_default(struct etr_params *p)
 	p->want_notify = true;
 	p->proxy_reply = true;
 	p->smr_rate = 100;
+	p->smr_requesters = 64;
 	p->path_mtu = 1500;
 	p->reply_rate = 1000;
 	p->reply_burst = 2000;
@@ -162,9 +163,10 @@ static uint32_t entry_ttl_min(const struct etr_entry *e)
 static void requester_note(struct etr *etr, struct etr_entry *e, const struct lisp_addr *itr,
 			   uint16_t port)
 {
-	if (etr->params.smr_rate)
-		requesters_note(&e->reqs, ETR_SMR_REQUESTERS, itr, port,
-				evloop_now_ms(etr->loop));
+	if (etr->params.smr_rate &&
+	    requesters_note(&e->reqs, etr->params.smr_requesters, itr, port,
+			    evloop_now_ms(etr->loop)) == 1)
+		etr->c.smr_requesters_evicted++;
 }
 
 /* One token per SMR, smr_rate a second, as many in a burst: a change of a
