@@ -73,8 +73,10 @@ static void mappings_free(struct cp_config_mapping *m, size_t n)
 
 static void servers_free(struct cp_config_server *s, size_t n)
 {
-	for (size_t i = 0; s && i < n; i++)
+	for (size_t i = 0; s && i < n; i++) {
 		secret_free(s[i].key);
+		free(s[i].eids);
+	}
 	free(s);
 }
 

@@ -117,6 +117,10 @@ struct cp_config_server {
 	uint16_t port;
 	uint8_t key_id;			/* enum lisp_auth_alg */
 	char *key;
+	/* etr.map-servers[].eid-prefixes: the database entries registered
+	 * there (a sharded mapping system); none: all of them. */
+	size_t eid_count;
+	struct lisp_prefix *eids;
 };
 
 /* map-resolver.map-servers: where a Map-Resolver without a co-located

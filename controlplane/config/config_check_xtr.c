@@ -84,6 +84,9 @@ static void chk_servers(struct cfg_chk *c, const char *key, const struct cfg_raw
 		s[i].port = cfg_chk_port(c, "port", v[i].port, CP_CONFIG_DEF_PORT);
 		if (keyed)
 			cfg_chk_auth(c, v[i].key_id, v[i].key, &s[i].key_id, &s[i].key);
+		if (v[i].eid_prefixes_count)
+			cfg_chk_prefixes(c, "eid-prefixes", v[i].eid_prefixes,
+					 v[i].eid_prefixes_count, &s[i].eids, &s[i].eid_count);
 		for (unsigned int j = 0; j < i; j++) {
 			if (s[i].addr.afi && lisp_addr_equal(&s[i].addr, &s[j].addr) &&
 			    s[i].port == s[j].port) {
@@ -197,6 +200,38 @@ static void chk_accepted(struct cfg_chk *c, const struct cp_config_etr *etr)
 	cfg_path_pop(&c->path, mark);
 }
 
+/* With etr.map-servers[].eid-prefixes, an entry no Map-Server takes would
+ * never be registered. */
+static void chk_sharded(struct cfg_chk *c, const struct cp_config_etr *etr)
+{
+	size_t mark;
+
+	if (!etr->map_servers || !etr->map_server_count)
+		return;		/* refused elsewhere */
+	for (size_t j = 0; j < etr->map_server_count; j++)
+		if (!etr->map_servers[j].eid_count)
+			return;		/* one takes everything */
+	mark = cfg_path_key(&c->path, "database");
+	for (size_t i = 0; etr->database && i < etr->mapping_count; i++) {
+		bool ok = false;
+		char t[LISP_ADDR_STR_MAX];
+		size_t m;
+
+		for (size_t j = 0; j < etr->map_server_count && !ok; j++)
+			for (size_t k = 0; k < etr->map_servers[j].eid_count && !ok; k++)
+				ok = lisp_prefix_covers(&etr->map_servers[j].eids[k],
+							&etr->database[i].eid);
+		if (ok)
+			continue;
+		m = cfg_path_idx(&c->path, i);
+		lisp_prefix_format(&etr->database[i].eid, t, sizeof(t));
+		cfg_chk_err(c, "eid-prefix", "%s is in no etr.map-servers[].eid-prefixes: it "
+			    "would never be registered", t);
+		cfg_path_pop(&c->path, m);
+	}
+	cfg_path_pop(&c->path, mark);
+}
+
 void cfg_chk_etr(struct cfg_chk *c, const struct cfg_raw_etr *r, struct cp_config_etr *etr)
 {
 	size_t mark = cfg_path_key(&c->path, "etr");
@@ -232,6 +267,7 @@ void cfg_chk_etr(struct cfg_chk *c, const struct cfg_raw_etr *r, struct cp_confi
 					 r->accepted_eids_count, &etr->accepted_eids,
 					 &etr->accepted_eid_count);
 		chk_accepted(c, etr);
+		chk_sharded(c, etr);
 	}
 	cfg_path_pop(&c->path, mark);
 }

@@ -115,6 +115,8 @@ static void put_servers(FILE *f, int ind, const char *key, const struct cp_confi
 			put_str(f, s[i].key ? s[i].key : "");
 			fputc('\n', f);
 		}
+		if (s[i].eid_count)
+			put_prefixes(f, ind + 4, "eid-prefixes", s[i].eids, s[i].eid_count);
 	}
 }
 
@@ -364,7 +366,8 @@ static bool servers_eq(const struct cp_config_server *a, size_t na,
 		return false;
 	for (size_t i = 0; i < na; i++)
 		if (!lisp_addr_equal(&a[i].addr, &b[i].addr) || a[i].port != b[i].port ||
-		    a[i].key_id != b[i].key_id || !cp_config_str_equal(a[i].key, b[i].key))
+		    a[i].key_id != b[i].key_id || !cp_config_str_equal(a[i].key, b[i].key) ||
+		    !cp_config_prefixes_equal(a[i].eids, a[i].eid_count, b[i].eids, b[i].eid_count))
 			return false;
 	return true;
 }

@@ -31,6 +31,8 @@ struct cfg_raw_server {
 	uint32_t *port;
 	uint32_t *key_id;
 	char *key;
+	char **eid_prefixes;		/* etr.map-servers only */
+	unsigned int eid_prefixes_count;
 };
 
 struct cfg_raw_forward {

@@ -87,6 +87,8 @@ static const cyaml_schema_field_t map_server_fields[] = {
 	CYAML_FIELD_UINT_PTR("key-id", OPT, struct cfg_raw_server, key_id),
 	CYAML_FIELD_STRING_PTR("key", CYAML_FLAG_POINTER, struct cfg_raw_server, key, 0,
 			       CYAML_UNLIMITED),
+	CYAML_FIELD_SEQUENCE("eid-prefixes", SEQ, struct cfg_raw_server, eid_prefixes,
+			     &string_entry, 0, CYAML_UNLIMITED),
 	CYAML_FIELD_END
 };
 

@@ -110,6 +110,8 @@ struct etr *cp_etr_from_config(struct cp *cp, const struct cp_config *cfg,
 		servers[i].alg_id = s->key_id;
 		servers[i].key_len = strlen(s->key) < ETR_KEY_MAX ? strlen(s->key) : ETR_KEY_MAX;
 		memcpy(servers[i].key, s->key, servers[i].key_len);
+		servers[i].eids = s->eids;
+		servers[i].eid_count = s->eid_count;
 	}
 	etr = etr_new(cp->loop, &p, servers, n, cp_send, cp);
 	if (!etr) {

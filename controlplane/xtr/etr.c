@@ -61,8 +61,20 @@ struct etr *etr_new(struct evloop *loop, const struct etr_params *params,
 	}
 	etr->params.accepted = NULL;	/* the caller's: etr->accepted is ours */
 	etr->server_count = server_count;
-	for (size_t i = 0; i < server_count; i++)
+	for (size_t i = 0; i < server_count; i++) {
+		struct lisp_prefix *eids = NULL;
+
+		if (servers[i].eid_count) {
+			eids = malloc(servers[i].eid_count * sizeof(*eids));
+			if (!eids) {
+				etr_free(etr);
+				return NULL;
+			}
+			memcpy(eids, servers[i].eids, servers[i].eid_count * sizeof(*eids));
+		}
 		etr->servers[i].conf = servers[i];
+		etr->servers[i].conf.eids = eids;
+	}
 	if (etr_register_init(etr) < 0) {
 		etr_free(etr);
 		return NULL;
@@ -102,6 +114,8 @@ void etr_free(struct etr *etr)
 		mapdb_walk(etr->db, NULL, free_entry, NULL);
 		mapdb_free(etr->db);
 	}
+	for (size_t i = 0; etr->servers && i < etr->server_count; i++)
+		free((void *)etr->servers[i].conf.eids);
 	free(etr->servers);
 	free(etr->accepted);
 	free(etr->arena_buf);

@@ -54,6 +54,11 @@ struct etr_map_server {
 	uint8_t alg_id;			/* enum lisp_auth_alg */
 	uint8_t key[ETR_KEY_MAX];
 	size_t key_len;
+	/* The database entries registered here: those inside one of these
+	 * (a sharded mapping system keeps each Instance-ID or EID range on
+	 * its own Map-Servers); none: all.  Copied by etr_new. */
+	const struct lisp_prefix *eids;
+	size_t eid_count;
 };
 
 struct etr_params {

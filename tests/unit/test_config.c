@@ -80,6 +80,24 @@ START_TEST(test_examples_roundtrip)
 	roundtrip("tests/config/good-attributes.yaml");
 	roundtrip("tests/config/good-defaults.yaml");
 	roundtrip("tests/config/good-agents.yaml");
+	roundtrip("tests/config/good-sharded-etr.yaml");
+}
+END_TEST
+
+/* etr.map-servers[].eid-prefixes read, and compared by cp_config_equal. */
+START_TEST(test_sharded_etr)
+{
+	struct cp_config *c = load_rel("tests/config/good-sharded-etr.yaml");
+	struct cp_config *d = load_rel("tests/config/good-sharded-etr.yaml");
+
+	ck_assert_uint_eq(c->etr.map_server_count, 3);
+	ck_assert_uint_eq(c->etr.map_servers[0].eid_count, 2);
+	ck_assert_uint_eq(c->etr.map_servers[1].eids[0].iid, 2);
+	ck_assert(cp_config_equal(c, d));
+	d->etr.map_servers[2].eids[0].iid = 3;
+	ck_assert(!cp_config_equal(c, d));
+	cp_config_free(c);
+	cp_config_free(d);
 }
 END_TEST
 
@@ -665,6 +683,7 @@ int main(void)
 	tcase_add_test(files, test_state_limits);
 	tcase_add_test(files, test_reply_limits);
 	tcase_add_test(files, test_verified_itrs);
+	tcase_add_test(files, test_sharded_etr);
 	tcase_add_test(files, test_refused_pitr_eid_prefixes);
 	tcase_add_test(files, test_refused_petr_instance_ids);
 	tcase_add_test(files, test_refused_petrs_without_dataplane);
