@@ -28,7 +28,7 @@ from lispgwlab import tshark, wire   # noqa: E402
 from lispgwlab.check import Checks   # noqa: E402
 from lispgwlab.daemons import wait_for   # noqa: E402
 from lispgwlab.loopback import CTL, Lab   # noqa: E402
-from lispgwlab.rest import Api   # noqa: E402
+from lispgwlab.rest import Api, spec   # noqa: E402
 
 lab = Lab(block=87)
 ROOT, C1, C2, C1B = lab.ip(1), lab.ip(2), lab.ip(3), lab.ip(4)
@@ -209,6 +209,11 @@ check(st == 200 and body.get('authoritative_prefixes') == ['[1]10.1.0.0/16'] and
       body['delegations'][0]['referrals_sent'] == 1 and
       body.get('ttl_minutes') == {'referral': 1440, 'delegation_hole': 15, 'not_authoritative': 0},
       'GET /api/v1/ddt/delegations on child1', body)
+for path, b in (('/api/v1/ddt/delegations', body),
+                ('/api/v1/stats', Api(C1, TOKEN)('GET', '/api/v1/stats')[1])):
+    sp = spec()
+    errs = sp.validate(b, sp.response_schema(sp.operation(path, 'GET'), 200))
+    check(not errs, 'GET %s matches docs/openapi.yaml' % path, errs)
 out = subprocess.run([CTL, '--api', 'http://%s:8080' % C1, '--token', TOKEN, 'show',
                       'ddt-node'], capture_output=True, text=True, timeout=10).stdout
 check('[1]10.1.1.0/24' in out and 'map-server' in out and MS2 in out,
