@@ -184,6 +184,11 @@ static void answer(struct ddt_node *n, const struct lisp_map_request *req,
 	ssize_t len;
 
 	record_build(n, a, &rec, locs, &inner);
+	if (a->kind == DDT_ANSWER_NOT_AUTHORITATIVE) {
+		/* RFC 8111, section 6: "the original requested EID", as sent. */
+		rec.eid = req->records[0].eid;
+		rec.mask_len = req->records[0].mask_len;
+	}
 	if (lisp_referral_record_check(&rec, &err) < 0) {
 		n->c.referral_check_failed++;
 		log_ratelimited(&n->log_rl, LOG_LEVEL_ERROR, "ddt-node: not sent: %s", err.msg);

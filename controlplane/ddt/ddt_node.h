@@ -9,9 +9,10 @@
  *  - inside an authoritative prefix, no delegation: DELEGATION-HOLE, the
  *    least-specific prefix around the XEID inside the authority that holds
  *    no delegation, no referral set, the hole TTL (default 15 minutes);
- *  - outside every authoritative prefix: NOT-AUTHORITATIVE, the
- *    least-specific prefix around the XEID that overlaps no authority,
- *    Incomplete bit set, TTL 0 (RFC 8111, section 6: it MUST be 0).
+ *  - outside every authoritative prefix: NOT-AUTHORITATIVE, the requested
+ *    EID-prefix as it came, Incomplete bit set, TTL 0 (RFC 8111, section
+ *    6: "The EID-prefix returned MUST be the original requested EID and
+ *    the TTL MUST be set to 0").
  * The Map-Referral carries the request's nonce and goes back to where the
  * ECM came from (address and UDP port): the DDT client that sent it
  * follows the referral itself (RFC 8111, section 7.3); the ITR-RLOCs of

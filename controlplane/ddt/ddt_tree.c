@@ -157,11 +157,11 @@ int ddt_tree_lookup(struct ddt_tree *t, const struct lisp_prefix *xeid, struct d
 		out->prefix = hole;
 		return 0;
 	}
-	/* Not authoritative (RFC 8111, section 7.1): the least-specific prefix
-	 * around the XEID that overlaps none of this node's authority. */
+	/* Not authoritative: RFC 8111, section 6 (action NOT-AUTHORITATIVE):
+	 * "The EID-prefix returned MUST be the original requested EID". */
 	out->kind = DDT_ANSWER_NOT_AUTHORITATIVE;
-	if (!mapdb_uncovered(t->auth, &host, &out->prefix))
-		out->prefix = host;
+	out->prefix = *xeid;
+	lisp_prefix_mask(&out->prefix);
 	return 0;
 }
 

@@ -12,9 +12,9 @@
  *  - an authoritative prefix covers it, no delegation does: a hole, the
  *    least-specific prefix inside the authoritative prefix that covers the
  *    XEID and holds no delegation (DELEGATION-HOLE);
- *  - no authoritative prefix covers it: the least-specific prefix that
- *    covers the XEID and overlaps no authoritative prefix
- *    (NOT-AUTHORITATIVE).
+ *  - no authoritative prefix covers it: the requested XEID itself
+ *    (NOT-AUTHORITATIVE; RFC 8111 section 6: "the original requested
+ *    EID").
  *
  * Built whole (start, SIGHUP) and then only read: a reload builds a new
  * table aside and the node swaps it in (ddt_node_set_tree).
@@ -79,8 +79,9 @@ int ddt_tree_add_auth(struct ddt_tree *t, const struct lisp_prefix *p);
  * oversized referral set, -ENOMEM.  Add the authoritative prefixes first. */
 int ddt_tree_add_delegation(struct ddt_tree *t, const struct ddt_delegation *d);
 
-/* What the node answers for xeid (a host or a prefix, masked): 0, or
- * -EINVAL when xeid is not IPv4 / IPv6. */
+/* What the node answers for xeid (a host or a prefix; its address picks
+ * the answer, its length is kept for NOT-AUTHORITATIVE): 0, or -EINVAL
+ * when xeid is not IPv4 / IPv6. */
 int ddt_tree_lookup(struct ddt_tree *t, const struct lisp_prefix *xeid, struct ddt_answer *out);
 
 size_t ddt_tree_auth_count(const struct ddt_tree *t);

@@ -147,10 +147,10 @@ expect(C1, 1, '10.1.200.1', 'delegation-hole', '10.1.128.0', 17, 15)
 expect(C1, 1, '10.1.0.9', 'delegation-hole', '10.1.0.0', 24, 15)
 expect(ROOT, 1, '10.200.0.1', 'delegation-hole', '10.128.0.0', 9, 15)
 expect(ROOT, 2, '10.200.0.1', 'delegation-hole', '10.128.0.0', 9, 15)
-# Not authoritative: TTL 0, Incomplete, the largest prefix off the authority.
-expect(C1, 1, '10.2.0.1', 'not-authoritative', '10.2.0.0', 15, 0, incomplete=True)
-expect(C1, 2, '10.1.1.5', 'not-authoritative', '0.0.0.0', 0, 0, incomplete=True)
-expect(ROOT, 1, '11.0.0.1', 'not-authoritative', '11.0.0.0', 8, 0, incomplete=True)
+# Not authoritative: the original requested EID, TTL 0, Incomplete (RFC 8111 6).
+expect(C1, 1, '10.2.0.1', 'not-authoritative', '10.2.0.1', 32, 0, incomplete=True)
+expect(C1, 2, '10.1.1.5', 'not-authoritative', '10.1.1.5', 32, 0, incomplete=True)
+expect(ROOT, 1, '11.0.0.1', 'not-authoritative', '11.0.0.1', 32, 0, incomplete=True)
 # The second IID and IPv6 EIDs, through child2 (referral TTL 2h).
 r = expect(ROOT, 2, '10.2.3.4', 'node-referral', '10.0.0.0', 9, 1440, [(C2, 1, 100)])
 expect(C2, 2, '10.2.3.4', 'ms-referral', '10.2.0.0', 16, 120, [(MS3, 1, 100)])
@@ -158,7 +158,7 @@ expect(ROOT, 1, '2001:db8:1:1::5', 'node-referral', '2001:db8:1::', 48, 1440, [(
 expect(C2, 1, '2001:db8:1:1::5', 'ms-referral', '2001:db8:1:1::', 64, 120,
        [('2001:db8::13', 3, 7)])
 expect(C2, 1, '2001:db8:1:8000::1', 'delegation-hole', '2001:db8:1:8000::', 49, 15)
-expect(ROOT, 1, '2001:db9::1', 'not-authoritative', '2001:db9::', 32, 0, incomplete=True)
+expect(ROOT, 1, '2001:db9::1', 'not-authoritative', '2001:db9::1', 128, 0, incomplete=True)
 
 # A non-DDT ECM: a DDT node has no Map-Reply to give; dropped, counted.
 check(ask(ROOT, 1, '10.1.1.5', ddt=False) is None, 'a non-DDT ECM gets no answer')

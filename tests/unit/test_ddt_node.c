@@ -242,10 +242,11 @@ END_TEST
 
 START_TEST(golden_not_authoritative)
 {
+	/* RFC 8111, section 6: the original requested EID, TTL 0. */
 	static const uint8_t want[] = {
 		HDR,
-		0x00, 0x00, 0x00, 0x00, 0x00, 0x08, 0xa8, 0x00,	/* TTL 0, /8, NOT-AUTH, I */
-		0x00, 0x00, 0x00, 0x01, 0x0b, 0x00, 0x00, 0x00,
+		0x00, 0x00, 0x00, 0x00, 0x00, 0x20, 0xa8, 0x00,	/* TTL 0, /32, NOT-AUTH, I */
+		0x00, 0x00, 0x00, 0x01, 0x0b, 0x09, 0x09, 0x09,
 	};
 	struct lisp_map_referral m;
 	const struct lisp_referral_record *r;
@@ -255,10 +256,12 @@ START_TEST(golden_not_authoritative)
 	r = last(&m);
 	ck_assert(r->incomplete && !r->authoritative && r->ttl == 0 && r->ref_count == 0);
 	ck_assert(send_req("[3]10.1.2.3", true));	/* an IID without authority */
-	expect_prefix(last(&m), "[3]0.0.0.0/0");
+	expect_prefix(last(&m), "[3]10.1.2.3/32");
 	ck_assert(send_req("[7]2001:db9::1", true));
-	expect_prefix(last(&m), "[7]2001:db9::/32");
-	ck_assert_uint_eq(ddt_node_counters(node)->not_authoritative, 3);
+	expect_prefix(last(&m), "[7]2001:db9::1/128");
+	ck_assert(send_req("[0]192.168.0.0/16", true));	/* a prefix comes back as asked */
+	expect_prefix(last(&m), "[0]192.168.0.0/16");
+	ck_assert_uint_eq(ddt_node_counters(node)->not_authoritative, 4);
 }
 END_TEST
 
