@@ -433,6 +433,53 @@ START_TEST(garbage_counted)
 }
 END_TEST
 
+/* Random corruptions of a valid request: every input is answered with one
+ * valid Map-Referral or counted, never more (and never a crash). */
+START_TEST(mutations_bounded)
+{
+	struct ddt_node_params p;
+	uint8_t good[600], buf[600];
+	size_t len = build("[7]2001:db8:1:2::3", true, 1, good, sizeof(good));
+	uint64_t seed = 0x9e3779b97f4a7c15ull;
+	const struct ddt_node_counters *c;
+
+	teardown();
+	ddt_node_params_default(&p);
+	p.rate = 0;
+	p.global_rate = 0;
+	setup_params(&p);
+	for (int i = 0; i < 20000; i++) {
+		struct lisp_map_referral m;
+		struct lisp_err err;
+		unsigned int before = nsent;
+
+		memcpy(buf, good, len);
+		for (int k = 0; k < 1 + i % 4; k++) {
+			seed ^= seed << 13;
+			seed ^= seed >> 7;
+			seed ^= seed << 17;
+			buf[seed % len] ^= (uint8_t)(seed >> 32) | 1;
+		}
+		ck_assert(ddt_node_input(node, buf, len - (i % 7 == 0 ? seed % 16 : 0), &client,
+					 40001));
+		ck_assert_uint_le(nsent, before + 1);
+		if (nsent > before) {
+			lisp_arena_reset(&arena);
+			ck_assert(lisp_map_referral_decode(sent[before].msg, sent[before].len,
+							   &arena, &m, &err) == 0);
+			ck_assert_int_eq(lisp_referral_record_check(&m.records[0], &err), 0);
+		}
+		nsent = 0;
+	}
+	c = ddt_node_counters(node);
+	ck_assert_uint_eq(c->referrals_sent + c->request_decode_errors + c->requests_not_ddt +
+				  c->requests_unanswerable,
+			  20000);
+	ck_assert_uint_gt(c->referrals_sent, 0);
+	ck_assert_uint_gt(c->request_decode_errors, 0);
+}
+END_TEST
+
 START_TEST(reconfigure_swaps_whole)
 {
 	struct ddt_tree *t = ddt_tree_new();
@@ -479,6 +526,7 @@ int main(void)
 	tcase_add_test(tc, per_source_limit);
 	tcase_add_test(tc, global_limit);
 	tcase_add_test(tc, garbage_counted);
+	tcase_add_test(tc, mutations_bounded);
 	tcase_add_test(tc, reconfigure_swaps_whole);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
