@@ -257,7 +257,7 @@ static void cp_rx(void *arg, const struct udp_pkt *pkt)
 		}
 		break;
 	case LISP_ECM:
-		/* A DDT node takes the DDT-originated ones (cp_ddt.c). */
+		/* A DDT node takes the DDT-originated ones (cp_ddt_node.c). */
 		if (cp->ddt && ddt_node_input(cp->ddt, pkt->data, pkt->len, &pkt->src,
 					      pkt->src_port))
 			return;
@@ -389,7 +389,7 @@ static int cp_roles_build(struct cp *cp, const struct cp_config *cfg, struct lis
 		if (!cp->itr)
 			return -EINVAL;
 	}
-	if (cp_ddt_start(cp, cfg, err) < 0)
+	if (cp_ddt_node_start(cp, cfg, err) < 0)
 		return -EINVAL;
 	if (cfg->dataplane.socket) {
 		struct dp_push_params p;

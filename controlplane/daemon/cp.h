@@ -82,7 +82,7 @@ struct cp {
 	const struct cp_itr_ops *itr_ops;	/* NULL without the ITR role */
 	struct itr *itr;
 	struct dp_push *dp;			/* NULL without a dataplane section */
-	struct ddt_node *ddt;			/* LISP-DDT node (cp_ddt.c); or NULL */
+	struct ddt_node *ddt;			/* LISP-DDT node (cp_ddt_node.c); or NULL */
 	struct etr_metrics *etr_metrics;	/* CATS metric agent (cp_cats.c) */
 	struct agent_store *agents;		/* agents (cp_agents.c); NULL without ETR */
 	struct cp_msg_counters c;

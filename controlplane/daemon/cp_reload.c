@@ -243,7 +243,7 @@ int cp_reload(struct cp *cp)
 		goto fail;
 	if ((next->roles & CP_ROLE_ETR) && !(etr = cp_etr_from_config(cp, next, &err)))
 		goto fail;
-	if (cp->ddt && !(ddt = cp_ddt_tree_from_config(next, &err)))
+	if (cp->ddt && !(ddt = cp_ddt_node_tree_from_config(next, &err)))
 		goto fail;
 
 	keep_process(&r);
@@ -284,9 +284,9 @@ int cp_reload(struct cp *cp)
 	if (ddt) {	/* the delegations, swapped whole */
 		struct ddt_node_params p;
 
-		cp_ddt_params_from_config(next, &p);
+		cp_ddt_node_params_from_config(next, &p);
 		ddt_node_reconfigure(cp->ddt, &p, ddt);
-		cp_ddt_local_apply(cp);
+		cp_ddt_node_local_apply(cp);
 	}
 	if (cp_cats_apply(cp, next, &err) < 0)	/* CATS */
 		log_error("reload: cats: %s", err.msg);

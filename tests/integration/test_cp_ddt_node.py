@@ -119,7 +119,7 @@ def ask(node, iid, eid, ddt=True, sock=mr):
         msg, frm = sock.recvfrom(4096)
     except socket.timeout:
         return None
-    got_nonce, recs = wire.parse_map_referral(msg)
+    got_nonce, recs = wire.parse_map_referral_sets(msg)
     check(frm == (node, 4342) and got_nonce == nonce and len(recs) == 1,
           'Map-Referral from %s:4342 to the asking socket, nonce %#x, one record' % (node, nonce),
           (frm, got_nonce, recs))

@@ -81,7 +81,7 @@ def csum(b):
 
 def ecm(inner_msg, src, dst, sport, dport=4342, ddt=False):
     """Encapsulated Control Message over inner IPv4 + UDP (RFC 9301 5.8);
-    ddt sets the D bit (DDT-originated, RFC 8111 section 5.2)."""
+    ddt: the D bit, a DDT-originated request (RFC 8111)."""
     udp_len = 8 + len(inner_msg)
     ip = struct.pack('!BBHHHBBH4s4s', 0x45, 0, 20 + udp_len, 0, 0, 64, 17, 0,
                      socket.inet_aton(src), socket.inet_aton(dst))
@@ -146,18 +146,11 @@ def parse_map_reply(msg):
     return nonce_of(msg), recs
 
 
-def parse_map_notify(msg):
-    assert msg_type(msg) in (4, 5), 'not a Map-Notify: type %d' % msg_type(msg)
-    auth_len = struct.unpack('!H', msg[14:16])[0]
-    recs, _ = parse_records(msg, 16 + auth_len, msg[3])
-    return nonce_of(msg), recs
-
-
 REFERRAL_ACTIONS = ('node-referral', 'ms-referral', 'ms-ack', 'ms-not-registered',
                     'delegation-hole', 'not-authoritative')
 
 
-def parse_map_referral(msg):
+def parse_map_referral_sets(msg):
     """A Map-Referral (RFC 8111 section 6): (nonce, [record]), each record a
     dict: iid, prefix, plen, ttl, action (name), auth, incomplete,
     referrals [(address, priority, weight)].  Sig sections are refused: a
@@ -180,3 +173,10 @@ def parse_map_referral(msg):
                         referrals=refs))
     assert off == len(msg), 'bytes after the last record'
     return nonce_of(msg), out
+
+
+def parse_map_notify(msg):
+    assert msg_type(msg) in (4, 5), 'not a Map-Notify: type %d' % msg_type(msg)
+    auth_len = struct.unpack('!H', msg[14:16])[0]
+    recs, _ = parse_records(msg, 16 + auth_len, msg[3])
+    return nonce_of(msg), recs

@@ -13,7 +13,7 @@
 
 _Static_assert(CP_CONFIG_DDT_REFERRALS_MAX == DDT_REFERRALS_MAX, "DDT referral set");
 
-struct ddt_tree *cp_ddt_tree_from_config(const struct cp_config *cfg, struct lisp_err *err)
+struct ddt_tree *cp_ddt_node_tree_from_config(const struct cp_config *cfg, struct lisp_err *err)
 {
 	struct ddt_tree *t = ddt_tree_new();
 	char buf[LISP_ADDR_STR_MAX + 16];
@@ -58,7 +58,7 @@ struct ddt_tree *cp_ddt_tree_from_config(const struct cp_config *cfg, struct lis
 	return t;
 }
 
-void cp_ddt_params_from_config(const struct cp_config *cfg, struct ddt_node_params *p)
+void cp_ddt_node_params_from_config(const struct cp_config *cfg, struct ddt_node_params *p)
 {
 	ddt_node_params_default(p);
 	p->referral_ttl_min = cfg->ddt.referral_ttl_min;
@@ -79,7 +79,7 @@ static bool local_ms_serves(void *arg, const struct lisp_prefix *xeid)
 	return cp->ms && cp->sites && site_table_covering(cp->sites, xeid, NULL);
 }
 
-void cp_ddt_local_apply(struct cp *cp)
+void cp_ddt_node_local_apply(struct cp *cp)
 {
 	struct ddt_node_local local = {
 		.arg = cp,
@@ -91,23 +91,23 @@ void cp_ddt_local_apply(struct cp *cp)
 		ddt_node_set_local(cp->ddt, &local);
 }
 
-int cp_ddt_start(struct cp *cp, const struct cp_config *cfg, struct lisp_err *err)
+int cp_ddt_node_start(struct cp *cp, const struct cp_config *cfg, struct lisp_err *err)
 {
 	struct ddt_node_params p;
 	struct ddt_tree *t;
 
 	if (!(cfg->roles & CP_ROLE_DDT_NODE))
 		return 0;
-	t = cp_ddt_tree_from_config(cfg, err);
+	t = cp_ddt_node_tree_from_config(cfg, err);
 	if (!t)
 		return -EINVAL;
-	cp_ddt_params_from_config(cfg, &p);
+	cp_ddt_node_params_from_config(cfg, &p);
 	cp->ddt = ddt_node_new(cp->loop, &p, t, cp_send, cp);
 	if (!cp->ddt) {
 		ddt_tree_free(t);
 		return lisp_err_set(err, ENOMEM, "out of memory");
 	}
-	cp_ddt_local_apply(cp);
+	cp_ddt_node_local_apply(cp);
 	log_info("ddt-node: authoritative for %zu XEID-prefixes, %zu delegations",
 		 ddt_tree_auth_count(t), ddt_tree_delegation_count(t));
 	return 0;
