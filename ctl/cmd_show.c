@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * `lispgw-ctl show sites|registrations|map-cache|stats|database [--json]`: the REST
+ * `lispgw-ctl show sites|registrations|map-cache|stats|database|ddt-node [--json]`: the REST
  * API's resources as aligned tables for an operator, or the API's JSON as
  * it came (--json) for scripts.
  */
@@ -322,6 +322,33 @@ static void print_stats(json_t *j)
 	table_print(&t, stdout);
 }
 
+/* The DDT node (GET /api/v1/ddt/delegations): its authority, TTLs, and a
+ * row per referral-set member of each delegation. */
+static void print_ddt_node(json_t *j)
+{
+	static const char *const head[] = { "EID-PREFIX", "TYPE", "REFERRAL", "PRI", "WGT",
+					    "SENT", NULL };
+	json_t *ttl = json_object_get(j, "ttl_minutes"), *d, *r, *p;
+	struct table t;
+	size_t i, k;
+	char b[4][24];
+
+	fputs("authoritative:", stdout);
+	json_array_foreach(json_object_get(j, "authoritative_prefixes"), i, p)
+		printf(" %s", json_is_string(p) ? json_string_value(p) : "?");
+	printf("\nTTL (minutes): referral %s, delegation-hole %s, not-authoritative 0\n\n",
+	       num(ttl, "referral", b[0], 24), num(ttl, "delegation_hole", b[1], 24));
+	table_init(&t, head);
+	json_array_foreach(json_object_get(j, "delegations"), i, d) {
+		json_array_foreach(json_object_get(d, "referrals"), k, r)
+			table_row(&t, k ? NULL : str(d, "eid_prefix"), k ? NULL : str(d, "type"),
+				  str(r, "address"), num(r, "priority", b[2], 24),
+				  num(r, "weight", b[3], 24),
+				  k ? NULL : num(d, "referrals_sent", b[0], 24));
+	}
+	table_print(&t, stdout);
+}
+
 /* ---- the command -------------------------------------------------------------- */
 
 static const struct {
@@ -334,6 +361,7 @@ static const struct {
 	{ "map-cache", "/api/v1/map-cache", print_map_cache },
 	{ "stats", "/api/v1/stats", print_stats },
 	{ "database", "/api/v1/mappings", print_database },
+	{ "ddt-node", "/api/v1/ddt/delegations", print_ddt_node },
 };
 
 #define SHOW_COUNT (sizeof(shows) / sizeof(shows[0]))
@@ -341,8 +369,8 @@ static const struct {
 static void show_help(FILE *out)
 {
 	fprintf(out,
-		"usage: %s [--api URL] [--token T] show sites|registrations|map-cache|stats|database\n"
-		"                  [--json] [--iid N] [--eid EID] [--match M] [--site NAME]\n\n"
+		"usage: %s [--api URL] [--token T] show sites|registrations|map-cache|stats|database|\n"
+		"                  ddt-node [--json] [--iid N] [--eid EID] [--match M] [--site NAME]\n\n"
 		"Print what lispgw-cp's REST API reports, as aligned tables.\n\n"
 		"  --json         print the API's JSON instead\n"
 		"  --iid N        registrations, map-cache: one Instance-ID\n"
@@ -470,8 +498,9 @@ usage:
 
 const struct ctl_cmd ctl_cmd_show = {
 	.name = "show",
-	.args = "sites|registrations|map-cache|stats|database [--json] [filters]",
-	.summary = "print the daemon's sites, registrations, map-cache or counters (REST API)",
+	.args = "sites|registrations|map-cache|stats|database|ddt-node [--json] [filters]",
+	.summary = "print the daemon's sites, registrations, map-cache, counters or DDT "
+		   "delegations (REST API)",
 	.run = show_run,
 	.help = show_help,
 };

@@ -119,6 +119,7 @@ static const struct rest_route routes[] = {
 	{ "/api/v1/stats", rest_get_stats, NULL, NULL, "GET, HEAD", false },
 	{ "/api/v1/mappings", rest_get_mappings, rest_post_mappings, rest_delete_mappings,
 	  "GET, HEAD, POST, DELETE", false },
+	{ "/api/v1/ddt/delegations", rest_get_ddt_delegations, NULL, NULL, "GET, HEAD", false },
 	{ "/metrics", rest_get_metrics, NULL, NULL, "GET, HEAD", false },
 	{ "/api/v1/agents", rest_get_agents, rest_post_agents, NULL, "GET, HEAD, POST", false },
 	{ "/api/v1/agents", rest_get_agent, NULL, rest_delete_agent, "GET, HEAD, PATCH, DELETE",

@@ -216,6 +216,15 @@ static void roles(FILE *f, const struct cp *cp)
 		MR_COUNTERS(MR_METRIC)
 #undef MR_METRIC
 	}
+	if (cp->ddt) {
+		const struct ddt_node_counters *c = ddt_node_counters(cp->ddt);
+
+#define DDT_METRIC(name) counter(f, "ddt_node", "DDT node", #name, c->name);
+		DDT_NODE_COUNTERS(DDT_METRIC)
+#undef DDT_METRIC
+		single(f, "lispgw_ddt_node_delegations", "gauge", "Delegations of the DDT node",
+		       ddt_tree_delegation_count(ddt_node_tree(cp->ddt)));
+	}
 	if (cp->pubsub) {
 		const struct pubsub_counters *c = pubsub_counters(cp->pubsub);
 

@@ -122,6 +122,8 @@ void rest_post_mappings(struct rest_req *rq, struct rest_resp *rs);
 void rest_get_mappings(struct rest_req *rq, struct rest_resp *rs);
 void rest_delete_mappings(struct rest_req *rq, struct rest_resp *rs);
 void rest_get_metrics(struct rest_req *rq, struct rest_resp *rs);
+/* rest_ddt_node.c: the DDT node's delegations. */
+void rest_get_ddt_delegations(struct rest_req *rq, struct rest_resp *rs);
 /* rest_agents.c: the collection, and /api/v1/agents/ID. */
 void rest_get_agents(struct rest_req *rq, struct rest_resp *rs);
 void rest_post_agents(struct rest_req *rq, struct rest_resp *rs);

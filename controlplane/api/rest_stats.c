@@ -18,7 +18,7 @@ static json_t *roles_json(unsigned int roles)
 {
 	json_t *a = json_array();
 
-	for (unsigned int bit = 1; a && bit && bit <= CP_ROLE_PETR; bit <<= 1)
+	for (unsigned int bit = 1; a && bit && bit <= CP_ROLE_LAST; bit <<= 1)
 		if ((roles & bit) && cp_role_name(bit))
 			json_array_append_new(a, json_string(cp_role_name(bit)));
 	return a;
@@ -222,6 +222,17 @@ void rest_get_stats(struct rest_req *rq, struct rest_resp *rs)
 		MR_COUNTERS(MR_SET)
 #undef MR_SET
 		json_object_set_new(o, "map_resolver", r);
+	}
+	if (cp->ddt) {
+		const struct ddt_node_counters *c = ddt_node_counters(cp->ddt);
+
+		r = json_object();
+#define DDT_SET(name) COUNTER_SET(r, c, name)
+		DDT_NODE_COUNTERS(DDT_SET)
+#undef DDT_SET
+		json_object_set_new(r, "delegations", json_integer((json_int_t)
+				    ddt_tree_delegation_count(ddt_node_tree(cp->ddt))));
+		json_object_set_new(o, "ddt_node", r);
 	}
 	if (cp->pubsub) {
 		const struct pubsub_counters *c = pubsub_counters(cp->pubsub);

@@ -105,6 +105,7 @@ void cp_config_free(struct cp_config *cfg)
 	mappings_free(cfg->itr.statics, cfg->itr.static_count);
 	cfg_cats_free(&cfg->cats);
 	cfg_agents_free(&cfg->agents);
+	cfg_ddt_free(&cfg->ddt);
 	free(cfg);
 }
 

@@ -39,8 +39,10 @@ enum cp_role {
 	CP_ROLE_ETR = 1u << 3,
 	CP_ROLE_PITR = 1u << 4,
 	CP_ROLE_PETR = 1u << 5,
+	CP_ROLE_DDT_NODE = 1u << 6,	/* LISP-DDT node (RFC 8111) */
 };
 #define CP_ROLE_XTR	(CP_ROLE_ITR | CP_ROLE_ETR)
+#define CP_ROLE_LAST	CP_ROLE_DDT_NODE	/* the highest bit, for loops over roles */
 
 /* Defaults (docs/config.md says why each is what it is). */
 #define CP_CONFIG_DEF_PORT			4342	/* LISP control, RFC 9301 */
@@ -294,6 +296,45 @@ struct cp_config_cats {
 	uint32_t metrics_threshold_pct;		/* re-register past this change */
 };
 
+/* ddt-node: a LISP-DDT node's authority and delegations (docs/ddt.md,
+ * config_ddt.c). */
+#define CP_CONFIG_DDT_REFERRALS_MAX	16	/* a delegation's referral set */
+#define CP_CONFIG_DDT_AUTH_MAX		4096	/* authoritative-prefixes */
+#define CP_CONFIG_DDT_DELEGATIONS_MAX	65536
+
+enum cp_ddt_delegation_type {
+	CP_DDT_TO_NODE = 0,			/* child DDT nodes: NODE-REFERRAL */
+	CP_DDT_TO_MAP_SERVER,			/* Map-Servers: MS-REFERRAL */
+};
+
+struct cp_config_ddt_referral {
+	struct lisp_addr addr;
+	uint8_t priority;
+	uint8_t weight;
+};
+
+struct cp_config_ddt_delegation {
+	struct lisp_prefix eid;
+	uint8_t type;				/* enum cp_ddt_delegation_type */
+	size_t referral_count;
+	struct cp_config_ddt_referral *referrals;
+};
+
+struct cp_config_ddt_node {
+	bool present;
+	uint32_t referral_ttl_min;		/* NODE-/MS-REFERRAL */
+	uint32_t hole_ttl_min;			/* DELEGATION-HOLE */
+	uint32_t rate_limit;			/* DDT requests/s per source; 0: off */
+	uint32_t rate_burst;
+	uint32_t rate_sources;
+	uint32_t global_rate;			/* Map-Referrals/s, all; 0: off */
+	uint32_t global_burst;
+	size_t auth_count;
+	struct lisp_prefix *auths;		/* authoritative-prefixes */
+	size_t delegation_count;
+	struct cp_config_ddt_delegation *delegations;
+};
+
 /* agents: EID pools and the state file (docs/agents.md). */
 struct cp_config_agents {
 	bool present;
@@ -324,6 +365,7 @@ struct cp_config {
 	struct cp_config_petr petr;
 	struct cp_config_cats cats;		/* CATS (config_cats.c) */
 	struct cp_config_agents agents;		/* agents (config_agents.c) */
+	struct cp_config_ddt_node ddt;		/* ddt-node (config_ddt.c) */
 };
 
 /*
@@ -360,6 +402,7 @@ bool cp_config_rlocs_equal(const struct cp_config_rloc *a, size_t na,
 bool cp_config_mappings_equal(const struct cp_config_mapping *a, size_t na,
 			      const struct cp_config_mapping *b, size_t nb);
 bool cp_config_agents_equal(const struct cp_config_agents *a, const struct cp_config_agents *b);
+bool cp_config_ddt_equal(const struct cp_config_ddt_node *a, const struct cp_config_ddt_node *b);
 
 /* "map-server", "itr", ...; NULL for anything but a single role bit. */
 const char *cp_role_name(unsigned int role);

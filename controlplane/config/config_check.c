@@ -447,6 +447,8 @@ static void chk_roles(struct cfg_chk *c, const struct cp_config *cfg)
 		  "map-resolver.map-servers",
 		  "a map-resolver without the map-server role needs map-servers to forward "
 		  "Map-Requests to" },
+		{ CP_ROLE_DDT_NODE, cfg->ddt.auth_count > 0, "ddt-node.authoritative-prefixes",
+		  "the ddt-node role needs at least one authoritative XEID-prefix" },
 		{ CP_ROLE_ETR, cfg->etr.map_server_count > 0, "etr.map-servers",
 		  "the etr role needs at least one map-server to register to" },
 		{ CP_ROLE_ETR, cfg->etr.mapping_count > 0, "etr.database",
@@ -489,7 +491,7 @@ int cfg_check(const struct cfg_raw *raw, const struct cfg_doc *doc, struct cp_co
 	if (!raw->roles)
 		cfg_chk_err(&c, "roles",
 			    "needs at least one of map-server, map-resolver, itr, etr, xtr, "
-			    "pitr, petr");
+			    "pitr, petr, ddt-node");
 	cfg->log_level = raw->log_level ? *raw->log_level : CP_CONFIG_DEF_LOG_LEVEL;
 	chk_xtr_id(&c, raw->xtr_id, cfg);
 	cfg->site_id = raw->site_id ? *raw->site_id : 0;
@@ -504,6 +506,7 @@ int cfg_check(const struct cfg_raw *raw, const struct cfg_doc *doc, struct cp_co
 	cfg_chk_petr(&c, raw->petr, &cfg->petr);
 	cfg_chk_cats(&c, raw->cats, &cfg->cats);
 	cfg_chk_agents(&c, raw->agents, raw->roles, &cfg->agents);
+	cfg_chk_ddt(&c, raw->ddt_node, &cfg->ddt);
 	chk_roles(&c, cfg);
 	/* CATS: the ranking is read by the Map-Resolver (a Map-Server has one)
 	 * and the ITR, the metrics file by the ETR (cp_cats.c); with none of

@@ -148,7 +148,7 @@ static void print_top(const struct cp_config *cfg, FILE *f)
 	const char *sep = "";
 
 	fputs("roles: [", f);
-	for (unsigned int bit = 1; bit <= CP_ROLE_PETR; bit <<= 1) {
+	for (unsigned int bit = 1; bit <= CP_ROLE_LAST; bit <<= 1) {
 		if (cfg->roles & bit) {
 			fprintf(f, "%s%s", sep, cp_role_name(bit));
 			sep = ", ";
@@ -315,6 +315,7 @@ static void print_xtr(const struct cp_config *cfg, FILE *f)
 		fputs("petr: {}\n", f);
 	cfg_print_cats(&cfg->cats, f);
 	cfg_print_agents(&cfg->agents, f);
+	cfg_print_ddt(&cfg->ddt, f);
 }
 
 int cp_config_print(const struct cp_config *cfg, FILE *f)
@@ -494,7 +495,7 @@ bool cp_config_equal(const struct cp_config *a, const struct cp_config *b)
 		return false;
 	return ms_eq(&a->ms, &b->ms) && mr_eq(&a->mr, &b->mr) && etr_eq(&a->etr, &b->etr) &&
 	       itr_eq(&a->itr, &b->itr) && cfg_cats_equal(&a->cats, &b->cats) &&
-	       cfg_agents_equal(&a->agents, &b->agents);
+	       cfg_agents_equal(&a->agents, &b->agents) && cfg_ddt_equal(&a->ddt, &b->ddt);
 }
 
 bool cp_config_servers_equal(const struct cp_config_server *a, size_t na,
@@ -518,4 +519,9 @@ bool cp_config_mappings_equal(const struct cp_config_mapping *a, size_t na,
 bool cp_config_agents_equal(const struct cp_config_agents *a, const struct cp_config_agents *b)
 {
 	return cfg_agents_equal(a, b);
+}
+
+bool cp_config_ddt_equal(const struct cp_config_ddt_node *a, const struct cp_config_ddt_node *b)
+{
+	return cfg_ddt_equal(a, b);
 }

@@ -221,6 +221,31 @@ struct cfg_raw_agents {
 	unsigned int spaces_count;
 };
 
+/* ddt-node (config_ddt.c) */
+struct cfg_raw_ddt_referral {
+	char *address;
+	uint32_t *priority;
+	uint32_t *weight;
+};
+
+struct cfg_raw_ddt_delegation {
+	char *eid_prefix;
+	int type;
+	struct cfg_raw_ddt_referral *referrals;
+	unsigned int referrals_count;
+};
+
+struct cfg_raw_ddt_node {
+	char **auth_prefixes;
+	unsigned int auth_prefixes_count;
+	char *referral_ttl;
+	char *hole_ttl;
+	struct cfg_raw_rate *rate_limit;
+	struct cfg_raw_bucket *global_rate_limit;
+	struct cfg_raw_ddt_delegation *delegations;
+	unsigned int delegations_count;
+};
+
 struct cfg_raw {
 	unsigned int roles;
 	int *log_level;
@@ -237,6 +262,7 @@ struct cfg_raw {
 	struct cfg_raw_petr *petr;
 	struct cfg_raw_cats *cats;
 	struct cfg_raw_agents *agents;
+	struct cfg_raw_ddt_node *ddt_node;
 };
 
 extern const cyaml_schema_value_t cfg_raw_schema;
@@ -292,6 +318,14 @@ void cfg_chk_agents(struct cfg_chk *c, const struct cfg_raw_agents *r, unsigned 
 void cfg_print_agents(const struct cp_config_agents *ag, FILE *f);
 bool cfg_agents_equal(const struct cp_config_agents *a, const struct cp_config_agents *b);
 void cfg_agents_free(struct cp_config_agents *ag);
+
+/* The ddt-node section (config_ddt.c). */
+extern const cyaml_schema_field_t cfg_ddt_fields[];
+void cfg_chk_ddt(struct cfg_chk *c, const struct cfg_raw_ddt_node *r,
+		 struct cp_config_ddt_node *ddt);
+void cfg_print_ddt(const struct cp_config_ddt_node *ddt, FILE *f);
+bool cfg_ddt_equal(const struct cp_config_ddt_node *a, const struct cp_config_ddt_node *b);
+void cfg_ddt_free(struct cp_config_ddt_node *ddt);
 
 
 #endif

@@ -32,6 +32,7 @@ const cyaml_strval_t cfg_role_names[] = {
 	{ "xtr", CP_ROLE_XTR },
 	{ "pitr", CP_ROLE_PITR },
 	{ "petr", CP_ROLE_PETR },
+	{ "ddt-node", CP_ROLE_DDT_NODE },
 };
 const size_t cfg_role_names_count = CYAML_ARRAY_LEN(cfg_role_names);
 
@@ -373,6 +374,7 @@ static const cyaml_schema_field_t top_fields[] = {
 	CYAML_FIELD_MAPPING_PTR("petr", OPT, struct cfg_raw, petr, petr_fields),
 	CYAML_FIELD_MAPPING_PTR("cats", OPT, struct cfg_raw, cats, cfg_cats_fields),
 	CYAML_FIELD_MAPPING_PTR("agents", OPT, struct cfg_raw, agents, cfg_agents_fields),
+	CYAML_FIELD_MAPPING_PTR("ddt-node", OPT, struct cfg_raw, ddt_node, cfg_ddt_fields),
 	CYAML_FIELD_END
 };
 

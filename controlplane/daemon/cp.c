@@ -264,6 +264,10 @@ static void cp_rx(void *arg, const struct udp_pkt *pkt)
 		}
 		break;
 	case LISP_ECM:
+		/* A DDT node takes the DDT-originated ones (cp_ddt_node.c). */
+		if (cp->ddt && ddt_node_input(cp->ddt, pkt->data, pkt->len, &pkt->src,
+					      pkt->src_port))
+			return;
 		/* A Map-Resolver takes ECMs from ITRs; an ETR without one gets
 		 * the Map-Requests its Map-Server forwards. */
 		if (cp->mr) {
@@ -324,6 +328,8 @@ static void cp_roles_free(struct cp *cp)
 	cp->itr = NULL;
 	cp->itr_ops = NULL;
 	etr_free(cp->etr);
+	ddt_node_free(cp->ddt);
+	cp->ddt = NULL;
 	map_resolver_free(cp->mr);
 	pubsub_free(cp->pubsub);
 	map_server_free(cp->ms);
@@ -390,6 +396,8 @@ static int cp_roles_build(struct cp *cp, const struct cp_config *cfg, struct lis
 		if (!cp->itr)
 			return -EINVAL;
 	}
+	if (cp_ddt_node_start(cp, cfg, err) < 0)
+		return -EINVAL;
 	if (cfg->dataplane.socket) {
 		struct dp_push_params p;
 

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "config.h"
+#include "ddt_node.h"
 #include "dp_push.h"
 #include "etr.h"
 #include "itr.h"
@@ -81,6 +82,7 @@ struct cp {
 	const struct cp_itr_ops *itr_ops;	/* NULL without the ITR role */
 	struct itr *itr;
 	struct dp_push *dp;			/* NULL without a dataplane section */
+	struct ddt_node *ddt;			/* LISP-DDT node (cp_ddt_node.c); or NULL */
 	struct etr_metrics *etr_metrics;	/* CATS metric agent (cp_cats.c) */
 	struct agent_store *agents;		/* agents (cp_agents.c); NULL without ETR */
 	struct cp_msg_counters c;

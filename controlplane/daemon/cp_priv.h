@@ -4,6 +4,7 @@
 #define LISPGW_CP_PRIV_H
 
 #include "config.h"
+#include "ddt_node.h"
 #include "itr.h"
 
 struct cp;
@@ -27,6 +28,14 @@ struct etr *cp_etr_from_config(struct cp *cp, const struct cp_config *cfg,
 struct map_resolver *cp_mr_from_config(struct cp *cp, const struct cp_config *cfg);
 /* The Map-Server's and pub/sub's caps and expiries, at start and on reload. */
 void cp_ms_limits_apply(struct cp *cp, const struct cp_config *cfg);
+
+/* The DDT node (cp_ddt_node.c): its table and parameters from cfg; NULL with
+ * err filled.  The reload builds the new table aside with the same. */
+struct ddt_tree *cp_ddt_node_tree_from_config(const struct cp_config *cfg, struct lisp_err *err);
+void cp_ddt_node_params_from_config(const struct cp_config *cfg, struct ddt_node_params *p);
+int cp_ddt_node_start(struct cp *cp, const struct cp_config *cfg, struct lisp_err *err);
+/* Which other roles share the ECMs with it (after every role (re)build). */
+void cp_ddt_node_local_apply(struct cp *cp);
 
 /* CATS (cp_cats.c): ranking policies to the Map-Resolver and the ITR, the
  * ETR's metric agent; again after every (re)build of those roles. */

@@ -214,6 +214,7 @@ int cp_reload(struct cp *cp)
 	struct lisp_err err;
 	struct etr *etr = NULL;
 	struct map_resolver *mr;
+	struct ddt_tree *ddt = NULL;
 	struct reload r;
 
 	cfg_errors_init(&errs);
@@ -241,6 +242,8 @@ int cp_reload(struct cp *cp)
 	    !(sites = cp_sites_from_config(next, &err)))
 		goto fail;
 	if ((next->roles & CP_ROLE_ETR) && !(etr = cp_etr_from_config(cp, next, &err)))
+		goto fail;
+	if (cp->ddt && !(ddt = cp_ddt_node_tree_from_config(next, &err)))
 		goto fail;
 
 	keep_process(&r);
@@ -278,6 +281,13 @@ int cp_reload(struct cp *cp)
 			dp_push_db_load(cp->dp, next->etr.database, next->etr.mapping_count);
 	}
 	itr_apply(&r);
+	if (ddt) {	/* the delegations, swapped whole */
+		struct ddt_node_params p;
+
+		cp_ddt_node_params_from_config(next, &p);
+		ddt_node_reconfigure(cp->ddt, &p, ddt);
+		cp_ddt_node_local_apply(cp);
+	}
 	if (cp_cats_apply(cp, next, &err) < 0)	/* CATS */
 		log_error("reload: cats: %s", err.msg);
 	cp_config_free(cp->cfg);
@@ -289,6 +299,7 @@ fail:
 	log_error("reload refused: %s", err.msg);
 	site_table_free(sites);
 	etr_free(etr);
+	ddt_tree_free(ddt);
 	cp_config_free(next);
 	cp->c.reload_failures++;
 	return -EINVAL;

@@ -80,6 +80,7 @@ START_TEST(test_examples_roundtrip)
 	roundtrip("tests/config/good-attributes.yaml");
 	roundtrip("tests/config/good-defaults.yaml");
 	roundtrip("tests/config/good-agents.yaml");
+	roundtrip("tests/config/good-ddt-node.yaml");
 	roundtrip("tests/config/good-sharded-etr.yaml");
 }
 END_TEST

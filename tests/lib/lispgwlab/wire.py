@@ -79,8 +79,9 @@ def csum(b):
     return (~s) & 0xffff
 
 
-def ecm(inner_msg, src, dst, sport, dport=4342):
-    """Encapsulated Control Message over inner IPv4 + UDP (RFC 9301 5.8)."""
+def ecm(inner_msg, src, dst, sport, dport=4342, ddt=False):
+    """Encapsulated Control Message over inner IPv4 + UDP (RFC 9301 5.8);
+    ddt: the D bit, a DDT-originated request (RFC 8111)."""
     udp_len = 8 + len(inner_msg)
     ip = struct.pack('!BBHHHBBH4s4s', 0x45, 0, 20 + udp_len, 0, 0, 64, 17, 0,
                      socket.inet_aton(src), socket.inet_aton(dst))
@@ -88,7 +89,7 @@ def ecm(inner_msg, src, dst, sport, dport=4342):
     pseudo = socket.inet_aton(src) + socket.inet_aton(dst) + struct.pack('!BBH', 0, 17, udp_len)
     udp = struct.pack('!HHHH', sport, dport, udp_len, 0) + inner_msg
     udp = udp[:6] + struct.pack('!H', csum(pseudo + udp) or 0xffff) + udp[8:]
-    return struct.pack('!I', 0x80000000) + ip + udp
+    return struct.pack('!I', 0x80000000 | (0x04000000 if ddt else 0)) + ip + udp
 
 
 def msg_type(msg):
@@ -143,6 +144,35 @@ def parse_map_reply(msg):
     assert msg_type(msg) == 2, 'not a Map-Reply: type %d' % msg_type(msg)
     recs, _ = parse_records(msg, 12, msg[3])
     return nonce_of(msg), recs
+
+
+REFERRAL_ACTIONS = ('node-referral', 'ms-referral', 'ms-ack', 'ms-not-registered',
+                    'delegation-hole', 'not-authoritative')
+
+
+def parse_map_referral_sets(msg):
+    """A Map-Referral (RFC 8111 section 6): (nonce, [record]), each record a
+    dict: iid, prefix, plen, ttl, action (name), auth, incomplete,
+    referrals [(address, priority, weight)].  Sig sections are refused: a
+    node that does not sign sends none."""
+    assert msg_type(msg) == 6, 'not a Map-Referral: type %d' % msg_type(msg)
+    out, off = [], 12
+    for _ in range(msg[3]):
+        ttl, ref_count, plen, bits, sig_ver = struct.unpack('!IBBHH', msg[off:off + 10])
+        assert sig_ver >> 12 == 0, 'Sig sections present'
+        (iid, prefix), off = _parse_addr(msg, off + 10)
+        refs = []
+        for _ in range(ref_count):
+            prio, weight, _mp, _mw, _flags = struct.unpack('!BBBBH', msg[off:off + 6])
+            (_, a), off = _parse_addr(msg, off + 6)
+            refs.append((a, prio, weight))
+        act = bits >> 13
+        out.append(dict(iid=iid, prefix=prefix, plen=plen, ttl=ttl,
+                        action=REFERRAL_ACTIONS[act] if act < 6 else act,
+                        auth=bool(bits & 0x1000), incomplete=bool(bits & 0x0800),
+                        referrals=refs))
+    assert off == len(msg), 'bytes after the last record'
+    return nonce_of(msg), out
 
 
 def parse_map_notify(msg):
