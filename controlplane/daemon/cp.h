@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "config.h"
+#include "ddt_mr.h"
 #include "dp_push.h"
 #include "etr.h"
 #include "itr.h"
@@ -76,6 +77,7 @@ struct cp {
 	struct site_table *sites;
 	struct map_server *ms;
 	struct map_resolver *mr;
+	struct ddt_mr *ddt_mr;			/* map-resolver.ddt; NULL without roots */
 	struct pubsub *pubsub;
 	struct etr *etr;
 	const struct cp_itr_ops *itr_ops;	/* NULL without the ITR role */

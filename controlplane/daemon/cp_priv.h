@@ -28,6 +28,11 @@ struct map_resolver *cp_mr_from_config(struct cp *cp, const struct cp_config *cf
 /* The Map-Server's and pub/sub's caps and expiries, at start and on reload. */
 void cp_ms_limits_apply(struct cp *cp, const struct cp_config *cfg);
 
+/* map-resolver.ddt (cp_ddt.c): the DDT Map-Resolver after cp->mr is
+ * (re)built; old is the running configuration on a reload, else NULL. */
+int cp_ddt_apply(struct cp *cp, const struct cp_config *cfg, const struct cp_config *old);
+void cp_ddt_stop(struct cp *cp);
+
 /* CATS (cp_cats.c): ranking policies to the Map-Resolver and the ITR, the
  * ETR's metric agent; again after every (re)build of those roles. */
 int cp_cats_apply(struct cp *cp, const struct cp_config *cfg, struct lisp_err *err);
