@@ -357,7 +357,7 @@ static void print_referral_cache(json_t *j)
 	}
 	table_print(&t, stdout);
 	printf("%lld entries (capacity %lld), %lld requests pending\n",
-	       (long long)json_integer_value(json_object_get(j, "count")),
+	       (long long)json_integer_value(json_object_get(j, "total")),
 	       (long long)json_integer_value(json_object_get(j, "capacity")),
 	       (long long)json_integer_value(json_object_get(j, "pending")));
 }

@@ -78,7 +78,7 @@ void rest_get_ddt_referral_cache(struct rest_req *rq, struct rest_resp *rs)
 	if (rest_query_check(rq, rs, params) < 0 || rest_page_parse(rq, rs, &w.pg) < 0)
 		return;
 	if (!cp->ddt_mr) {
-		rest_resp_no_role(rs, "map-resolver with map-resolver.ddt.roots");
+		rest_resp_no_role(rs, "DDT Map-Resolver (map-resolver.ddt.roots)");
 		return;
 	}
 	p = ddt_mr_params(cp->ddt_mr);
@@ -111,9 +111,10 @@ void rest_get_ddt_referral_cache(struct rest_req *rq, struct rest_resp *rs)
 		ddt_cache_walk(ddt_mr_cache(cp->ddt_mr), cache_entry, &w);
 	}
 	rest_resp_json(rs, MHD_HTTP_OK,
-		       json_pack("{s:o, s:I, s:I, s:I, s:I, s:o, s:o}",
+		       json_pack("{s:o, s:I, s:I, s:I, s:I, s:I, s:o, s:o}",
 				 "roots", roots,
-				 "count", (json_int_t)w.pg.total,
+				 "count", (json_int_t)json_array_size(w.a),
+				 "total", (json_int_t)w.pg.total,
 				 "capacity", (json_int_t)ddt_cache_cap(ddt_mr_cache(cp->ddt_mr)),
 				 "pending", (json_int_t)ddt_mr_pending_count(cp->ddt_mr),
 				 "pending_max", (json_int_t)p->pending_max,

@@ -24,15 +24,18 @@ the DDT-MR and `lig --trace` against the same fakes."""
 import json
 import os
 import select
+import signal
 import socket
 import subprocess
 import sys
 import threading
+import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'lib'))
 from lispgwlab import wire   # noqa: E402
 from lispgwlab.check import Checks   # noqa: E402
 from lispgwlab.loopback import CTL, Lab, recv   # noqa: E402
+from lispgwlab import rest as restlab   # noqa: E402
 from lispgwlab.rest import Api   # noqa: E402
 
 lab = Lab(block=93)
@@ -118,7 +121,7 @@ def serve():
 
 
 threading.Thread(target=serve, daemon=True).start()
-lab.start('mr', """
+MR_CONF = """
 roles: [map-resolver]
 listen: {addresses: [%(mr)s]}
 rest: {address: %(mr)s, token: "%(tok)s"}
@@ -130,7 +133,8 @@ map-resolver:
     max-depth: 6
     negative-ttl-min: 1m
     negative-ttl-max: 1h
-""" % dict(mr=MR, root=ROOT, tok=TOKEN), MR)
+"""
+lab.start('mr', MR_CONF % dict(mr=MR, root=ROOT, tok=TOKEN), MR)
 itr = lab.udp(ITR)
 nonces = iter(range(0x5000, 0x6000))
 
@@ -218,6 +222,15 @@ out = subprocess.run([CTL, '--api', 'http://%s:8080' % MR, '--token', TOKEN, 'sh
 check(out.returncode == 0 and '[1]10.1.0.0/16' in out.stdout and 'ms-referral' in out.stdout and
       MS1 in out.stdout and '(roots)' in out.stdout,
       'lispgw-ctl show referral-cache', out.stdout + out.stderr)
+
+class MrApi:    # what lispgwlab.rest.call needs of a daemon
+    ip, port, token, name = MR, 8080, TOKEN, 'mr'
+
+
+restlab.call(MrApi, 'GET', '/api/v1/ddt/referral-cache', expect=200)
+restlab.call(MrApi, 'GET', '/api/v1/ddt/referral-cache', query={'eid': 'x'}, expect=400,
+             field='eid')
+check(not restlab.failures, 'the answers validate against docs/openapi.yaml', restlab.failures)
 st, b = api('/api/v1/ddt/referral-cache?eid=' + '%5B1%5D10.1.9.9')
 check(st == 200 and [e['prefix'] for e in b['entries']] == ['[1]10.1.0.0/16'],
       'REST ?eid=: the longest match only', b)
@@ -240,6 +253,22 @@ out = subprocess.run([CTL, 'lig', '[1]10.99.1.1', '--trace', ROOT, '--timeout', 
                      capture_output=True, text=True, timeout=20)
 check(out.returncode != 0 and 'loop' in out.stdout, 'lig --trace stops at the loop',
       out.stdout + out.stderr)
+
+# 10. A reload that changes map-resolver.ddt: the new root, an empty cache.
+lab.write('mr', MR_CONF % dict(mr=MR, root=CHILD, tok=TOKEN))
+lab.signal('mr', signal.SIGHUP)
+deadline = time.time() + 5
+while time.time() < deadline:
+    st, b = api('/api/v1/ddt/referral-cache')
+    if st == 200 and b['roots'][0]['address'] == CHILD:
+        break
+    time.sleep(0.1)
+check(st == 200 and b['roots'][0]['address'] == CHILD and b['total'] == 0,
+      'SIGHUP with a new root: applied, the referral cache starts empty', b)
+del seen[:]
+n, frm, recs = ask('10.1.2.3')
+check(frm == MS1 and [s[0] for s in seen] == ['child', 'ms1'],
+      'after the reload the walk starts at the new root', seen)
 
 stop.set()
 if failures:
