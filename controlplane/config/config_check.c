@@ -349,7 +349,7 @@ static void chk_mr_ddt(struct cfg_chk *c, const struct cfg_raw_mr_ddt *r,
 {
 	size_t mark;
 
-	ddt->referral_cache_size = 100000;
+	ddt->referral_cache_size = 10000;
 	ddt->max_pending = 4096;
 	ddt->request_timeout_ms = 2000;
 	ddt->retries = 2;
@@ -360,7 +360,7 @@ static void chk_mr_ddt(struct cfg_chk *c, const struct cfg_raw_mr_ddt *r,
 		return;
 	mark = cfg_path_key(&c->path, "ddt");
 	ddt->referral_cache_size = cfg_chk_u32(c, "referral-cache-size", r->referral_cache_size,
-					       100000, 16, CP_CONFIG_STATE_MAX);
+					       10000, 16, CP_CONFIG_STATE_MAX);
 	ddt->max_pending = cfg_chk_u32(c, "max-pending", r->max_pending, 4096, 1, 65536);
 	ddt->request_timeout_ms = cfg_chk_duration(c, "request-timeout", r->request_timeout, 2000,
 						   10, 60000);

@@ -43,6 +43,9 @@ struct ddt_pending {
 	struct evtimer timer;
 };
 
+/* docs/config.md promises it (map-resolver.ddt.max-pending). */
+_Static_assert(sizeof(struct ddt_pending) < 4096, "a pending request under 4 KB");
+
 struct ddt_mr {
 	struct evloop *loop;
 	struct ddt_mr_params p;
@@ -62,7 +65,7 @@ void ddt_mr_params_default(struct ddt_mr_params *p)
 {
 	memset(p, 0, sizeof(*p));
 	p->port = LISP_CONTROL_PORT;
-	p->cache_max = 100000;
+	p->cache_max = 10000;
 	p->pending_max = 4096;
 	p->request_timeout_ms = 2000;
 	p->retries = 2;

@@ -369,14 +369,14 @@ START_TEST(test_mr_ddt)
 	ck_assert_uint_eq(x->root_count, 2);
 	ck_assert_uint_eq(x->roots[0].priority, 1);
 	ck_assert_uint_eq(x->roots[1].priority, 2);
-	ck_assert_uint_eq(x->referral_cache_size, 100000);
+	ck_assert_uint_eq(x->referral_cache_size, 10000);
 	ck_assert_uint_eq(x->max_pending, 4096);
 	ck_assert_uint_eq(x->request_timeout_ms, 2000);
 	ck_assert_uint_eq(x->retries, 2);
 	ck_assert_uint_eq(x->max_depth, 8);
 	ck_assert_uint_eq(x->negative_ttl_min_min, 1);
 	ck_assert_uint_eq(x->negative_ttl_max_min, 1440);
-	ck_assert_ptr_nonnull(strstr(text, "  ddt:\n    referral-cache-size: 100000\n"));
+	ck_assert_ptr_nonnull(strstr(text, "  ddt:\n    referral-cache-size: 10000\n"));
 	ck_assert(cp_config_equal(c, d));
 	d->mr.ddt.retries = 3;
 	ck_assert(!cp_config_equal(c, d));
