@@ -406,6 +406,16 @@ static void referral_act(struct ddt_pending *p, const struct lisp_referral_recor
 	struct ddt_mr *d = p->d;
 
 	evtimer_cancel(d->loop, &p->timer);
+	/* A node speaks for the space it was referred for: a negative answer
+	 * for more than that (a hole over the whole Instance-ID from a
+	 * Map-Server of one /16) is not cached or passed on. */
+	if ((rec->action == LISP_REF_MS_NOT_REGISTERED ||
+	     rec->action == LISP_REF_DELEGATION_HOLE) &&
+	    p->have_prefix && !lisp_prefix_covers(&p->step_prefix, rp)) {
+		d->c.referral_outside++;
+		pending_next_member(p);
+		return;
+	}
 	switch (rec->action) {
 	case LISP_REF_NODE_REFERRAL:
 		d->c.node_referrals++;

@@ -93,6 +93,7 @@ struct ddt_mr_params {
 	X(referral_wrong_sender)   /* the nonce, from an address not asked */           \
 	X(referral_bad_records)    /* no record, or none covering the EID */            \
 	X(referral_invalid)        /* breaks RFC 8111's per-action rules */             \
+	X(referral_outside)        /* a negative answer wider than the referral */      \
 	X(referral_set_unusable)   /* no member with an address we can use */           \
 	X(referral_set_truncated)  /* members past DDT_REFS_MAX left out */             \
 	X(node_referrals)                                                               \

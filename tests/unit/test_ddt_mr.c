@@ -329,6 +329,25 @@ START_TEST(ms_not_registered_asks_the_other_ms)
 }
 END_TEST
 
+START_TEST(negative_wider_than_the_referral_refused)
+{
+	static const char *const two_ms[] = { "10.0.0.3@1", "10.0.0.4@2" };
+
+	add_root("10.0.0.1", 1);
+	start();
+	ask("[1]10.1.2.3/32");
+	referral("10.0.0.1", "[1]10.1.0.0/16", LISP_REF_MS_REFERRAL, 1440, two_ms, 2);
+	/* A Map-Server of the /16 claims a hole over the whole IID. */
+	referral("10.0.0.3", "[1]0.0.0.0/0", LISP_REF_DELEGATION_HOLE, 15, NULL, 0);
+	ck_assert_uint_eq(C(referral_outside), 1);
+	ck_assert_uint_eq(C(delegation_holes), 0);
+	expect_ddt_request("10.0.0.4");
+	ck_assert_uint_eq(ddt_cache_count(ddt_mr_cache(d)), 1);
+	referral("10.0.0.4", "[1]10.1.2.0/24", LISP_REF_MS_NOT_REGISTERED, 1, NULL, 0);
+	expect_negative("[1]10.1.2.0/24", LISP_ACT_SEND_MAP_REQUEST, 1);
+}
+END_TEST
+
 START_TEST(not_authoritative_drops_stale_entry)
 {
 	add_root("10.0.0.1", 1);
@@ -600,6 +619,7 @@ int main(void)
 	tcase_add_test(tc, delegation_hole_negative_and_cached);
 	tcase_add_test(tc, negative_ttl_bounds);
 	tcase_add_test(tc, ms_not_registered_asks_the_other_ms);
+	tcase_add_test(tc, negative_wider_than_the_referral_refused);
 	tcase_add_test(tc, not_authoritative_drops_stale_entry);
 	tcase_add_test(tc, timeouts_fail_over_by_priority);
 	tcase_add_test(tc, wrong_nonce_and_wrong_sender_dropped);
