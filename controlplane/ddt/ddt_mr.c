@@ -568,6 +568,12 @@ void ddt_mr_resolve(struct ddt_mr *d, const struct lisp_ecm *ecm,
 	size_t slot;
 
 	d->c.requests++;
+	/* Each re-encapsulation is one hop further (RFC 9301, 5.8: the inner
+	 * TTL), as the Map-Resolver's forwards are. */
+	if (ecm->ttl <= 1) {
+		d->c.requests_ttl_spent++;
+		return;
+	}
 	lisp_ipaddr_from_addr(&itr_ip, itr);
 	e = ddt_cache_lookup(d->cache, eid, now);
 	if (e && e->negative) {
@@ -612,7 +618,7 @@ void ddt_mr_resolve(struct ddt_mr *d, const struct lisp_ecm *ecm,
 	p->itr = itr_ip;
 	p->itr_port = itr_port;
 	p->ip_version = ecm->ip_version;
-	p->ip_ttl = ecm->ttl;
+	p->ip_ttl = (uint8_t)(ecm->ttl - 1);
 	lisp_ipaddr_from_addr(&p->inner_src, &ecm->inner_src);
 	lisp_ipaddr_from_addr(&p->inner_dst, &ecm->inner_dst);
 	p->inner_sport = ecm->inner_sport;

@@ -82,6 +82,7 @@ struct ddt_mr_params {
 	X(requests_duplicate)      /* the ITR asked again while pending */              \
 	X(requests_pending_full)   /* pending table full: dropped */                    \
 	X(requests_unencodable)    /* the request does not re-encode */                 \
+	X(requests_ttl_spent)      /* inner TTL 1 or 0: not sent on */                 \
 	X(cache_hits)                                                                   \
 	X(cache_negative_hits)     /* answered from a negative entry */                 \
 	X(cache_full)              /* a referral not cached: cache full */              \

@@ -59,6 +59,7 @@ struct map_resolver {
 	 * the DDT Map-Resolver once it is answered. */
 	mr_ddt_fn ddt_fn;
 	void *ddt_arg;
+	bool ddt_ok;		/* the request is an ITR's, not DDT-originated */
 	unsigned int ddt_count;
 	uint8_t ddt_recs[255];
 	struct lisp_prefix *ddt_eids;
@@ -473,7 +474,7 @@ static int answer_record(struct map_resolver *mr, const struct lisp_prefix *eid,
 		hop_note(mr, MR_HOP_MS, &next->addr, next->port);
 		return 0;
 	}
-	if (mr->ddt_fn) {	/* resolved through LISP-DDT (RFC 8111) */
+	if (mr->ddt_fn && mr->ddt_ok) {	/* resolved through LISP-DDT (RFC 8111) */
 		mr->ddt_eids[mr->ddt_count] = *eid;
 		mr->ddt_recs[mr->ddt_count++] = mr->cur_rec;
 		return 0;
@@ -607,6 +608,10 @@ void map_resolver_input(struct map_resolver *mr, const uint8_t *msg, size_t len,
 	mr_hops_reset(&mr->hops, mr->params.next_hops_max);
 	mr->replied_count = 0;
 	mr->ddt_count = 0;
+	/* A DDT-originated request (D bit) is never resolved through DDT
+	 * again: two DDT Map-Resolvers named as each other's roots do not
+	 * pass one request back and forth. */
+	mr->ddt_ok = !ecm.ddt;
 	for (unsigned int i = 0; i < req.record_count; i++) {
 		uint8_t *mark = w.p;
 		int rc;

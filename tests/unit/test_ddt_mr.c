@@ -595,6 +595,16 @@ START_TEST(map_resolver_hands_over)
 	ecm.payload_len = (size_t)n;
 	n = lisp_ecm_encode(&ecm, buf, sizeof(buf), NULL);
 	ck_assert_int_gt(n, 0);
+	/* A DDT-originated request is never resolved through DDT again. */
+	ecm.ddt = true;
+	n = lisp_ecm_encode(&ecm, buf, sizeof(buf), NULL);
+	map_resolver_set_ddt(mr, hook, d);
+	map_resolver_input(mr, buf, (size_t)n, &itr, 61000);
+	expect_negative("[1]0.0.0.0/0", LISP_ACT_NATIVE_FORWARD, 15);
+	ck_assert_uint_eq(C(requests), 0);
+	map_resolver_set_ddt(mr, NULL, NULL);
+	ecm.ddt = false;
+	n = lisp_ecm_encode(&ecm, buf, sizeof(buf), NULL);
 	/* Without DDT: the usual negative reply. */
 	map_resolver_input(mr, buf, (size_t)n, &itr, 61000);
 	expect_negative("[1]0.0.0.0/0", LISP_ACT_NATIVE_FORWARD, 15);
@@ -603,6 +613,20 @@ START_TEST(map_resolver_hands_over)
 	expect_ddt_request("10.0.0.1");
 	ck_assert_uint_eq(map_resolver_counters(mr)->requests_ddt, 1);
 	ck_assert_uint_eq(C(requests), 1);
+	/* The inner TTL goes down one per DDT hop; at 1 it is not sent on. */
+	{
+		struct lisp_ecm out;
+		struct lisp_err err;
+
+		ck_assert_int_eq(lisp_ecm_decode(sent[nsent - 1].msg, sent[nsent - 1].len, &out,
+						 &err), 0);
+		ck_assert_uint_eq(out.ttl, 63);
+	}
+	ecm.ttl = 1;
+	n = lisp_ecm_encode(&ecm, buf, sizeof(buf), NULL);
+	map_resolver_input(mr, buf, (size_t)n, &itr, 61000);
+	ck_assert_uint_eq(C(requests_ttl_spent), 1);
+	ck_assert_uint_eq(ddt_mr_pending_count(d), 1);
 	map_resolver_free(mr);
 	site_table_free(sites);
 }
