@@ -269,10 +269,9 @@ static void cp_rx(void *arg, const struct udp_pkt *pkt)
 		}
 		break;
 	case LISP_MAP_REFERRAL:	/* RFC 8111: answers to our DDT Map-Requests */
-		if (cp->ddt_mr) {
-			ddt_mr_input(cp->ddt_mr, pkt->data, pkt->len, &pkt->src, pkt->src_port);
+		if (cp->ddt_mr &&
+		    ddt_mr_input(cp->ddt_mr, pkt->data, pkt->len, &pkt->src, pkt->src_port))
 			return;
-		}
 		break;
 	case LISP_MAP_REPLY:
 		if (cp->itr && itr_input(cp->itr, pkt->data, pkt->len, &pkt->src, pkt->src_port))

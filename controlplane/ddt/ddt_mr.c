@@ -480,7 +480,7 @@ static const struct lisp_referral_record *record_for(const struct lisp_map_refer
 	return NULL;
 }
 
-void ddt_mr_input(struct ddt_mr *d, const uint8_t *msg, size_t len, const struct lisp_addr *src,
+bool ddt_mr_input(struct ddt_mr *d, const uint8_t *msg, size_t len, const struct lisp_addr *src,
 		  uint16_t src_port)
 {
 	const struct lisp_referral_record *rec;
@@ -497,7 +497,7 @@ void ddt_mr_input(struct ddt_mr *d, const uint8_t *msg, size_t len, const struct
 	if (lisp_map_referral_decode(msg, len, &d->arena, &m, &err) < 0) {
 		d->c.referral_decode_errors++;
 		log_ratelimited(&d->log_rl, LOG_LEVEL_WARN, "ddt: bad Map-Referral: %s", err.msg);
-		return;
+		return true;
 	}
 	lisp_ipaddr_from_addr(&from, src);
 	/* Bounded: the table holds at most pending_max requests. */
@@ -511,26 +511,28 @@ void ddt_mr_input(struct ddt_mr *d, const uint8_t *msg, size_t len, const struct
 			p = q;
 	}
 	if (!p) {
-		if (nonce_seen)
+		if (nonce_seen) {
 			d->c.referral_wrong_sender++;
-		else
-			d->c.referral_unknown_nonce++;
-		return;
+			return true;
+		}
+		d->c.referral_unknown_nonce++;
+		return false;
 	}
 	rec = record_for(&m, p, &rp);
 	if (!rec) {
 		d->c.referral_bad_records++;
 		pending_next_member(p);
-		return;
+		return true;
 	}
 	if (lisp_referral_record_check(rec, &err) < 0) {
 		d->c.referral_invalid++;
 		log_ratelimited(&d->log_rl, LOG_LEVEL_WARN, "ddt: Map-Referral refused: %s",
 				err.msg);
 		pending_next_member(p);
-		return;
+		return true;
 	}
 	referral_act(p, rec, &rp);
+	return true;
 }
 
 static struct ddt_pending *pending_find(const struct ddt_mr *d, uint64_t nonce,

@@ -129,8 +129,12 @@ void ddt_mr_free(struct ddt_mr *d);
 void ddt_mr_resolve(struct ddt_mr *d, const struct lisp_ecm *ecm,
 		    const struct lisp_map_request *req, uint8_t rec,
 		    const struct lisp_prefix *eid, const struct lisp_addr *itr, uint16_t itr_port);
-/* A Map-Referral (type 6) from src:port. */
-void ddt_mr_input(struct ddt_mr *d, const uint8_t *msg, size_t len, const struct lisp_addr *src,
+/* A Map-Referral (type 6) from src:port.  True when it was this
+ * resolver's: a request of ours has its nonce (taken or counted here) or it
+ * does not decode (counted).  False when no request of ours has that nonce
+ * (counted as referral_unknown_nonce): the caller may offer it to another
+ * part of the process (a Map-Resolver's health probes). */
+bool ddt_mr_input(struct ddt_mr *d, const uint8_t *msg, size_t len, const struct lisp_addr *src,
 		  uint16_t src_port);
 
 const struct ddt_mr_counters *ddt_mr_counters(const struct ddt_mr *d);

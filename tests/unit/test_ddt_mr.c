@@ -29,6 +29,7 @@ static struct evloop *loop;
 static struct ddt_mr *d;
 static struct ddt_mr_params params;
 static uint8_t arena_buf[1 << 16];
+static bool last_taken;		/* what the last ddt_mr_input returned */
 static struct lisp_arena arena;
 
 static void capture(void *arg, const struct lisp_addr *dst, uint16_t port, const uint8_t *msg,
@@ -151,7 +152,7 @@ static void referral_full(const char *from, uint64_t nonce, const char *prefix, 
 	rec.mask_len = p.plen;
 	len = lisp_map_referral_encode(&m, buf, sizeof(buf), NULL);
 	ck_assert_int_gt(len, 0);
-	ddt_mr_input(d, buf, (size_t)len, &src, LISP_CONTROL_PORT);
+	last_taken = ddt_mr_input(d, buf, (size_t)len, &src, LISP_CONTROL_PORT);
 }
 
 static void referral(const char *from, const char *prefix, uint8_t action, uint32_t ttl,
@@ -401,15 +402,18 @@ START_TEST(wrong_nonce_and_wrong_sender_dropped)
 	referral_full("10.0.0.1", NONCE + 1, "[1]10.0.0.0/8", LISP_REF_NODE_REFERRAL, 1440, false,
 		      child_set, 1);
 	ck_assert_uint_eq(C(referral_unknown_nonce), 1);
+	ck_assert(!last_taken);		/* another part may own that nonce */
 	/* The right nonce from an address not asked: an MS-ACK from a
 	 * stranger does not end the request. */
 	referral("10.0.0.66", "[1]10.1.2.3/32", LISP_REF_MS_ACK, 1440, NULL, 0);
 	ck_assert_uint_eq(C(referral_wrong_sender), 1);
+	ck_assert(last_taken);
 	ck_assert_uint_eq(C(ms_acks), 0);
 	ck_assert_uint_eq(ddt_mr_pending_count(d), 1);
 	ck_assert_uint_eq(nsent, 1);
 	/* Garbage is counted. */
-	ddt_mr_input(d, (const uint8_t *)"\x60\x00", 2, &(struct lisp_addr){ 0 }, 4342);
+	ck_assert(ddt_mr_input(d, (const uint8_t *)"\x60\x00", 2, &(struct lisp_addr){ 0 },
+			       4342));
 	ck_assert_uint_eq(C(referral_decode_errors), 1);
 	/* A record that does not cover the EID: the asked node is refused. */
 	referral("10.0.0.1", "[1]192.168.0.0/16", LISP_REF_MS_ACK, 1440, NULL, 0);
