@@ -73,8 +73,10 @@ static void mappings_free(struct cp_config_mapping *m, size_t n)
 
 static void servers_free(struct cp_config_server *s, size_t n)
 {
-	for (size_t i = 0; s && i < n; i++)
+	for (size_t i = 0; s && i < n; i++) {
 		secret_free(s[i].key);
+		free(s[i].eids);
+	}
 	free(s);
 }
 
@@ -95,6 +97,7 @@ void cp_config_free(struct cp_config *cfg)
 		free(cfg->mr.forwards[i].eids);
 	free(cfg->mr.forwards);
 	free(cfg->mr.ddt.roots);
+	free(cfg->mr.trusted_itrs);
 	servers_free(cfg->etr.map_servers, cfg->etr.map_server_count);
 	mappings_free(cfg->etr.database, cfg->etr.mapping_count);
 	free(cfg->etr.accepted_eids);

@@ -73,6 +73,7 @@ enum cp_role {
 #define CP_CONFIG_DEF_MR_SMR_REQUESTERS	131072	/* 32 bytes each: 4 MiB */
 #define CP_CONFIG_MR_SOURCES_MAX		4194304	/* 96 MiB */
 #define CP_CONFIG_DEF_MR_GLOBAL_RATE		10000	/* replies + forwards/s, all */
+#define CP_CONFIG_DEF_MR_VERIFIED_RATE		10000	/* the same, verified ITRs */
 #define CP_CONFIG_DEF_MR_NEXT_HOPS		1	/* RFC 9301: one record a request */
 #define CP_CONFIG_DEF_ETR_REPLY_RATE		1000	/* Map-Replies/s, all */
 #define CP_CONFIG_DEF_ETR_PROBE_RATIO		1	/* probe reply <= probe */
@@ -86,6 +87,9 @@ enum cp_role {
 #define CP_CONFIG_DEF_PROBE_INTERVAL_MS		60000
 #define CP_CONFIG_DEF_PROBE_TIMEOUT_MS		1000
 #define CP_CONFIG_DEF_PROBE_TRIES		3
+#define CP_CONFIG_DEF_ITR_PENDING		10000	/* resolutions in flight */
+#define CP_CONFIG_DEF_ITR_PROBES		10000	/* RLOC probes in flight */
+#define CP_CONFIG_DEF_ETR_SMR_REQUESTERS	64	/* per database entry */
 #define CP_CONFIG_DEF_RLOC_PRIORITY		1
 #define CP_CONFIG_DEF_RLOC_WEIGHT		100
 
@@ -113,6 +117,10 @@ struct cp_config_server {
 	uint16_t port;
 	uint8_t key_id;			/* enum lisp_auth_alg */
 	char *key;
+	/* etr.map-servers[].eid-prefixes: the database entries registered
+	 * there (a sharded mapping system); none: all of them. */
+	size_t eid_count;
+	struct lisp_prefix *eids;
 };
 
 /* map-resolver.map-servers: where a Map-Resolver without a co-located
@@ -203,6 +211,10 @@ struct cp_config_map_resolver {
 	uint32_t smr_requesters;		/* ITRs proxy-replied to, kept for SMR */
 	uint32_t global_rate;			/* replies + forwards/s, all; 0: off */
 	uint32_t global_burst;
+	uint32_t verified_rate;			/* the same for verified ITRs */
+	uint32_t verified_burst;
+	size_t trusted_itr_count;		/* ITR prefixes vouched for */
+	struct lisp_prefix *trusted_itrs;
 	uint32_t forward_next_hops;		/* ECMs one request goes on as */
 	size_t forward_count;
 	struct cp_config_forward *forwards;
@@ -217,6 +229,7 @@ struct cp_config_etr {
 	uint32_t record_ttl_min;		/* default for database entries */
 	uint32_t reply_rate;			/* Map-Replies/s, all; 0: off */
 	uint32_t reply_burst;
+	uint32_t smr_requesters;		/* ITRs kept per database entry */
 	uint32_t probe_reply_ratio;		/* probe reply carries the mapping
 						 * within this x the probe */
 	size_t map_server_count;
@@ -233,6 +246,7 @@ struct cp_config_itr {
 	bool present;
 	uint32_t request_timeout_ms;		/* first retransmission; doubles */
 	uint32_t request_tries;
+	uint32_t request_max_pending;		/* resolutions in flight */
 	uint32_t cache_max_entries;
 	uint32_t cache_refresh_ms;		/* re-resolve this long before expiry; 0: off */
 	bool cache_negative;			/* keep Negative Map-Replies */
@@ -244,6 +258,7 @@ struct cp_config_itr {
 	uint32_t probe_interval_ms;
 	uint32_t probe_timeout_ms;
 	uint32_t probe_tries;
+	uint32_t probe_max_pending;		/* probes in flight */
 	size_t map_resolver_count;
 	struct cp_config_server *map_resolvers;
 	size_t petr_count;

@@ -389,6 +389,21 @@ static void chk_mr_ddt(struct cfg_chk *c, const struct cfg_raw_mr_ddt *r,
 	cfg_path_pop(&c->path, mark);
 }
 
+/* map-resolver.trusted-itrs: RLOC prefixes, no Instance-ID, no name. */
+static void chk_trusted_itrs(struct cfg_chk *c, const struct cfg_raw_map_resolver *r,
+			     struct cp_config_map_resolver *mr)
+{
+	cfg_chk_prefixes(c, "trusted-itrs", r->trusted_itrs, r->trusted_itrs_count,
+			 &mr->trusted_itrs, &mr->trusted_itr_count);
+	for (size_t i = 0; i < mr->trusted_itr_count; i++) {
+		const struct lisp_prefix *p = &mr->trusted_itrs[i];
+
+		if (p->iid || (p->addr.afi != LISP_AFI_IPV4 && p->addr.afi != LISP_AFI_IPV6))
+			cfg_chk_err(c, "trusted-itrs", "'%s': an IPv4 or IPv6 RLOC prefix, "
+				    "without an Instance-ID", r->trusted_itrs[i]);
+	}
+}
+
 static void chk_map_resolver(struct cfg_chk *c, const struct cfg_raw_map_resolver *r,
 			     struct cp_config_map_resolver *mr)
 {
@@ -403,6 +418,8 @@ static void chk_map_resolver(struct cfg_chk *c, const struct cfg_raw_map_resolve
 	mr->smr_requesters = CP_CONFIG_DEF_MR_SMR_REQUESTERS;
 	mr->global_rate = CP_CONFIG_DEF_MR_GLOBAL_RATE;
 	mr->global_burst = 2 * CP_CONFIG_DEF_MR_GLOBAL_RATE;
+	mr->verified_rate = CP_CONFIG_DEF_MR_VERIFIED_RATE;
+	mr->verified_burst = 2 * CP_CONFIG_DEF_MR_VERIFIED_RATE;
 	mr->forward_next_hops = CP_CONFIG_DEF_MR_NEXT_HOPS;
 	if (!r)
 		goto out;
@@ -432,6 +449,9 @@ static void chk_map_resolver(struct cfg_chk *c, const struct cfg_raw_map_resolve
 					 CP_CONFIG_MR_SOURCES_MAX);
 	cfg_chk_bucket(c, "global-rate-limit", r->global_rate_limit, CP_CONFIG_DEF_MR_GLOBAL_RATE,
 		       &mr->global_rate, &mr->global_burst);
+	cfg_chk_bucket(c, "verified-rate-limit", r->verified_rate_limit,
+		       CP_CONFIG_DEF_MR_VERIFIED_RATE, &mr->verified_rate, &mr->verified_burst);
+	chk_trusted_itrs(c, r, mr);
 	mr->forward_next_hops = cfg_chk_u32(c, "forward-next-hops", r->forward_next_hops,
 					    CP_CONFIG_DEF_MR_NEXT_HOPS, 1, 16);
 	mr->forwards = cfg_chk_calloc(c, r->map_servers_count, sizeof(*mr->forwards));

@@ -84,6 +84,9 @@ static void chk_servers(struct cfg_chk *c, const char *key, const struct cfg_raw
 		s[i].port = cfg_chk_port(c, "port", v[i].port, CP_CONFIG_DEF_PORT);
 		if (keyed)
 			cfg_chk_auth(c, v[i].key_id, v[i].key, &s[i].key_id, &s[i].key);
+		if (v[i].eid_prefixes_count)
+			cfg_chk_prefixes(c, "eid-prefixes", v[i].eid_prefixes,
+					 v[i].eid_prefixes_count, &s[i].eids, &s[i].eid_count);
 		for (unsigned int j = 0; j < i; j++) {
 			if (s[i].addr.afi && lisp_addr_equal(&s[i].addr, &s[j].addr) &&
 			    s[i].port == s[j].port) {
@@ -197,6 +200,38 @@ static void chk_accepted(struct cfg_chk *c, const struct cp_config_etr *etr)
 	cfg_path_pop(&c->path, mark);
 }
 
+/* With etr.map-servers[].eid-prefixes, an entry no Map-Server takes would
+ * never be registered. */
+static void chk_sharded(struct cfg_chk *c, const struct cp_config_etr *etr)
+{
+	size_t mark;
+
+	if (!etr->map_servers || !etr->map_server_count)
+		return;		/* refused elsewhere */
+	for (size_t j = 0; j < etr->map_server_count; j++)
+		if (!etr->map_servers[j].eid_count)
+			return;		/* one takes everything */
+	mark = cfg_path_key(&c->path, "database");
+	for (size_t i = 0; etr->database && i < etr->mapping_count; i++) {
+		bool ok = false;
+		char t[LISP_ADDR_STR_MAX];
+		size_t m;
+
+		for (size_t j = 0; j < etr->map_server_count && !ok; j++)
+			for (size_t k = 0; k < etr->map_servers[j].eid_count && !ok; k++)
+				ok = lisp_prefix_covers(&etr->map_servers[j].eids[k],
+							&etr->database[i].eid);
+		if (ok)
+			continue;
+		m = cfg_path_idx(&c->path, i);
+		lisp_prefix_format(&etr->database[i].eid, t, sizeof(t));
+		cfg_chk_err(c, "eid-prefix", "%s is in no etr.map-servers[].eid-prefixes: it "
+			    "would never be registered", t);
+		cfg_path_pop(&c->path, m);
+	}
+	cfg_path_pop(&c->path, mark);
+}
+
 void cfg_chk_etr(struct cfg_chk *c, const struct cfg_raw_etr *r, struct cp_config_etr *etr)
 {
 	size_t mark = cfg_path_key(&c->path, "etr");
@@ -207,6 +242,7 @@ void cfg_chk_etr(struct cfg_chk *c, const struct cfg_raw_etr *r, struct cp_confi
 	etr->reply_rate = CP_CONFIG_DEF_ETR_REPLY_RATE;
 	etr->reply_burst = 2 * CP_CONFIG_DEF_ETR_REPLY_RATE;
 	etr->probe_reply_ratio = CP_CONFIG_DEF_ETR_PROBE_RATIO;
+	etr->smr_requesters = CP_CONFIG_DEF_ETR_SMR_REQUESTERS;
 	if (r) {
 		etr->present = true;
 		etr->register_interval_ms =
@@ -220,6 +256,8 @@ void cfg_chk_etr(struct cfg_chk *c, const struct cfg_raw_etr *r, struct cp_confi
 			       CP_CONFIG_DEF_ETR_REPLY_RATE, &etr->reply_rate, &etr->reply_burst);
 		etr->probe_reply_ratio = cfg_chk_u32(c, "probe-reply-ratio", r->probe_reply_ratio,
 						     CP_CONFIG_DEF_ETR_PROBE_RATIO, 0, 64);
+		etr->smr_requesters = cfg_chk_u32(c, "smr-requesters", r->smr_requesters,
+						  CP_CONFIG_DEF_ETR_SMR_REQUESTERS, 1, 4096);
 		chk_servers(c, "map-servers", r->map_servers, r->map_servers_count, true,
 			    &etr->map_servers, &etr->map_server_count);
 		chk_mappings(c, "database", r->database, r->database_count, etr->record_ttl_min,
@@ -229,6 +267,7 @@ void cfg_chk_etr(struct cfg_chk *c, const struct cfg_raw_etr *r, struct cp_confi
 					 r->accepted_eids_count, &etr->accepted_eids,
 					 &etr->accepted_eid_count);
 		chk_accepted(c, etr);
+		chk_sharded(c, etr);
 	}
 	cfg_path_pop(&c->path, mark);
 }
@@ -244,6 +283,8 @@ static void chk_probe(struct cfg_chk *c, const struct cfg_raw_probe *r, struct c
 						 CP_CONFIG_DEF_PROBE_TIMEOUT_MS, 10, 60000);
 	itr->probe_tries = cfg_chk_u32(c, "tries", r->tries, CP_CONFIG_DEF_PROBE_TRIES, 1,
 				       TRIES_MAX);
+	itr->probe_max_pending = cfg_chk_u32(c, "max-pending", r->max_pending,
+					     CP_CONFIG_DEF_ITR_PROBES, 1, 1000000);
 	cfg_path_pop(&c->path, mark);
 }
 
@@ -284,6 +325,8 @@ void cfg_chk_itr(struct cfg_chk *c, const struct cfg_raw_itr *r, struct cp_confi
 	itr->probe_interval_ms = CP_CONFIG_DEF_PROBE_INTERVAL_MS;
 	itr->probe_timeout_ms = CP_CONFIG_DEF_PROBE_TIMEOUT_MS;
 	itr->probe_tries = CP_CONFIG_DEF_PROBE_TRIES;
+	itr->request_max_pending = CP_CONFIG_DEF_ITR_PENDING;
+	itr->probe_max_pending = CP_CONFIG_DEF_ITR_PROBES;
 	if (!r)
 		goto out;
 	itr->present = true;
@@ -295,6 +338,9 @@ void cfg_chk_itr(struct cfg_chk *c, const struct cfg_raw_itr *r, struct cp_confi
 							   CP_CONFIG_DEF_REQ_TIMEOUT_MS, 10, 60000);
 		itr->request_tries = cfg_chk_u32(c, "tries", r->map_request->tries,
 						 CP_CONFIG_DEF_REQ_TRIES, 1, TRIES_MAX);
+		itr->request_max_pending =
+			cfg_chk_u32(c, "max-pending", r->map_request->max_pending,
+				    CP_CONFIG_DEF_ITR_PENDING, 1, 1000000);
 		cfg_path_pop(&c->path, m);
 	}
 	if (r->map_cache) {

@@ -56,6 +56,19 @@ static void put_addr(FILE *f, int ind, const char *key, const struct lisp_addr *
 	fputc('\n', f);
 }
 
+/* RLOC prefixes: no Instance-ID. */
+static void put_rloc_prefixes(FILE *f, int ind, const char *key, const struct lisp_prefix *p,
+			      size_t n)
+{
+	char buf[LISP_ADDR_STR_MAX];
+
+	fprintf(f, "%*s%s:\n", ind, "", key);
+	for (size_t i = 0; i < n; i++) {
+		lisp_addr_format(&p[i].addr, buf, sizeof(buf));
+		fprintf(f, "%*s  - \"%s/%u\"\n", ind, "", buf, p[i].plen);
+	}
+}
+
 static void put_prefixes(FILE *f, int ind, const char *key, const struct lisp_prefix *p,
 			 size_t n)
 {
@@ -102,6 +115,8 @@ static void put_servers(FILE *f, int ind, const char *key, const struct cp_confi
 			put_str(f, s[i].key ? s[i].key : "");
 			fputc('\n', f);
 		}
+		if (s[i].eid_count)
+			put_prefixes(f, ind + 4, "eid-prefixes", s[i].eids, s[i].eid_count);
 	}
 }
 
@@ -258,6 +273,10 @@ static void print_ms_mr(const struct cp_config *cfg, FILE *f)
 			"    sources: %u\n", mr->rate_limit, mr->rate_burst, mr->rate_sources);
 		fprintf(f, "  smr-requesters: %u\n", mr->smr_requesters);
 		put_bucket(f, "global-rate-limit", mr->global_rate, mr->global_burst);
+		put_bucket(f, "verified-rate-limit", mr->verified_rate, mr->verified_burst);
+		if (mr->trusted_itr_count)
+			put_rloc_prefixes(f, 2, "trusted-itrs", mr->trusted_itrs,
+					  mr->trusted_itr_count);
 		fprintf(f, "  forward-next-hops: %u\n", mr->forward_next_hops);
 		if (mr->forward_count)
 			fputs("  map-servers:\n", f);
@@ -285,6 +304,7 @@ static void print_xtr(const struct cp_config *cfg, FILE *f)
 		put_ms(f, 2, "record-ttl", (uint64_t)etr->record_ttl_min * 60000);
 		put_bucket(f, "reply-rate-limit", etr->reply_rate, etr->reply_burst);
 		fprintf(f, "  probe-reply-ratio: %u\n", etr->probe_reply_ratio);
+		fprintf(f, "  smr-requesters: %u\n", etr->smr_requesters);
 		if (etr->map_server_count)
 			put_servers(f, 2, "map-servers", etr->map_servers, etr->map_server_count,
 				    true);
@@ -302,6 +322,7 @@ static void print_xtr(const struct cp_config *cfg, FILE *f)
 		fputs("  map-request:\n", f);
 		put_ms(f, 4, "timeout", itr->request_timeout_ms);
 		fprintf(f, "    tries: %u\n", itr->request_tries);
+		fprintf(f, "    max-pending: %u\n", itr->request_max_pending);
 		fprintf(f, "  map-cache:\n    max-entries: %u\n", itr->cache_max_entries);
 		put_ms(f, 4, "refresh-before", itr->cache_refresh_ms);
 		put_bool(f, 4, "negative-entries", itr->cache_negative);
@@ -313,6 +334,7 @@ static void print_xtr(const struct cp_config *cfg, FILE *f)
 		put_ms(f, 4, "interval", itr->probe_interval_ms);
 		put_ms(f, 4, "timeout", itr->probe_timeout_ms);
 		fprintf(f, "    tries: %u\n", itr->probe_tries);
+		fprintf(f, "    max-pending: %u\n", itr->probe_max_pending);
 		if (itr->petr_count)
 			put_rlocs(f, 2, "petrs", itr->petrs, itr->petr_count);
 		if (itr->static_count)
@@ -377,7 +399,8 @@ static bool servers_eq(const struct cp_config_server *a, size_t na,
 		return false;
 	for (size_t i = 0; i < na; i++)
 		if (!lisp_addr_equal(&a[i].addr, &b[i].addr) || a[i].port != b[i].port ||
-		    a[i].key_id != b[i].key_id || !cp_config_str_equal(a[i].key, b[i].key))
+		    a[i].key_id != b[i].key_id || !cp_config_str_equal(a[i].key, b[i].key) ||
+		    !cp_config_prefixes_equal(a[i].eids, a[i].eid_count, b[i].eids, b[i].eid_count))
 			return false;
 	return true;
 }
@@ -429,6 +452,9 @@ static bool mr_eq(const struct cp_config_map_resolver *a,
 	    a->rate_limit != b->rate_limit || a->rate_burst != b->rate_burst ||
 	    a->rate_sources != b->rate_sources || a->smr_requesters != b->smr_requesters ||
 	    a->global_rate != b->global_rate || a->global_burst != b->global_burst ||
+	    a->verified_rate != b->verified_rate || a->verified_burst != b->verified_burst ||
+	    !cp_config_prefixes_equal(a->trusted_itrs, a->trusted_itr_count, b->trusted_itrs,
+				      b->trusted_itr_count) ||
 	    a->forward_next_hops != b->forward_next_hops || a->forward_count != b->forward_count ||
 	    !mr_ddt_eq(&a->ddt, &b->ddt))
 		return false;
@@ -448,6 +474,7 @@ static bool etr_eq(const struct cp_config_etr *a, const struct cp_config_etr *b)
 	       a->want_map_notify == b->want_map_notify && a->proxy_reply == b->proxy_reply &&
 	       a->record_ttl_min == b->record_ttl_min && a->reply_rate == b->reply_rate &&
 	       a->reply_burst == b->reply_burst && a->probe_reply_ratio == b->probe_reply_ratio &&
+	       a->smr_requesters == b->smr_requesters &&
 	       servers_eq(a->map_servers, a->map_server_count, b->map_servers,
 			  b->map_server_count) &&
 	       mappings_eq(a->database, a->mapping_count, b->database, b->mapping_count) &&
@@ -459,6 +486,8 @@ static bool itr_eq(const struct cp_config_itr *a, const struct cp_config_itr *b)
 {
 	return a->present == b->present && a->request_timeout_ms == b->request_timeout_ms &&
 	       a->request_tries == b->request_tries &&
+	       a->request_max_pending == b->request_max_pending &&
+	       a->probe_max_pending == b->probe_max_pending &&
 	       a->cache_max_entries == b->cache_max_entries &&
 	       a->cache_refresh_ms == b->cache_refresh_ms &&
 	       a->cache_negative == b->cache_negative && a->smr == b->smr &&

@@ -31,6 +31,8 @@ struct cfg_raw_server {
 	uint32_t *port;
 	uint32_t *key_id;
 	char *key;
+	char **eid_prefixes;		/* etr.map-servers only */
+	unsigned int eid_prefixes_count;
 };
 
 struct cfg_raw_forward {
@@ -116,6 +118,9 @@ struct cfg_raw_map_resolver {
 	struct cfg_raw_rate *rate_limit;
 	uint32_t *smr_requesters;
 	struct cfg_raw_bucket *global_rate_limit;
+	struct cfg_raw_bucket *verified_rate_limit;
+	char **trusted_itrs;
+	unsigned int trusted_itrs_count;
 	uint32_t *forward_next_hops;
 	struct cfg_raw_forward *map_servers;
 	unsigned int map_servers_count;
@@ -131,6 +136,7 @@ struct cfg_raw_etr {
 	char *record_ttl;
 	struct cfg_raw_bucket *reply_rate_limit;
 	uint32_t *probe_reply_ratio;
+	uint32_t *smr_requesters;
 	struct cfg_raw_mapping *database;
 	unsigned int database_count;
 	char **accepted_eids;
@@ -140,6 +146,7 @@ struct cfg_raw_etr {
 struct cfg_raw_request {
 	char *timeout;
 	uint32_t *tries;
+	uint32_t *max_pending;
 };
 
 struct cfg_raw_cache {
@@ -153,6 +160,7 @@ struct cfg_raw_probe {
 	char *interval;
 	char *timeout;
 	uint32_t *tries;
+	uint32_t *max_pending;
 };
 
 struct cfg_raw_itr {

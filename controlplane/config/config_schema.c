@@ -87,6 +87,8 @@ static const cyaml_schema_field_t map_server_fields[] = {
 	CYAML_FIELD_UINT_PTR("key-id", OPT, struct cfg_raw_server, key_id),
 	CYAML_FIELD_STRING_PTR("key", CYAML_FLAG_POINTER, struct cfg_raw_server, key, 0,
 			       CYAML_UNLIMITED),
+	CYAML_FIELD_SEQUENCE("eid-prefixes", SEQ, struct cfg_raw_server, eid_prefixes,
+			     &string_entry, 0, CYAML_UNLIMITED),
 	CYAML_FIELD_END
 };
 
@@ -258,6 +260,10 @@ static const cyaml_schema_field_t mr_fields[] = {
 	CYAML_FIELD_UINT_PTR("smr-requesters", OPT, struct cfg_raw_map_resolver, smr_requesters),
 	CYAML_FIELD_MAPPING_PTR("global-rate-limit", OPT, struct cfg_raw_map_resolver,
 				global_rate_limit, bucket_fields),
+	CYAML_FIELD_MAPPING_PTR("verified-rate-limit", OPT, struct cfg_raw_map_resolver,
+				verified_rate_limit, bucket_fields),
+	CYAML_FIELD_SEQUENCE("trusted-itrs", SEQ, struct cfg_raw_map_resolver, trusted_itrs,
+			     &string_entry, 0, CYAML_UNLIMITED),
 	CYAML_FIELD_UINT_PTR("forward-next-hops", OPT, struct cfg_raw_map_resolver,
 			     forward_next_hops),
 	CYAML_FIELD_SEQUENCE("map-servers", SEQ, struct cfg_raw_map_resolver, map_servers,
@@ -278,6 +284,7 @@ static const cyaml_schema_field_t etr_fields[] = {
 	CYAML_FIELD_MAPPING_PTR("reply-rate-limit", OPT, struct cfg_raw_etr, reply_rate_limit,
 				bucket_fields),
 	CYAML_FIELD_UINT_PTR("probe-reply-ratio", OPT, struct cfg_raw_etr, probe_reply_ratio),
+	CYAML_FIELD_UINT_PTR("smr-requesters", OPT, struct cfg_raw_etr, smr_requesters),
 	CYAML_FIELD_SEQUENCE("database", SEQ, struct cfg_raw_etr, database, &db_mapping_entry, 0,
 			     CYAML_UNLIMITED),
 	CYAML_FIELD_SEQUENCE("accepted-eids", SEQ, struct cfg_raw_etr, accepted_eids,
@@ -289,6 +296,7 @@ static const cyaml_schema_field_t request_fields[] = {
 	CYAML_FIELD_STRING_PTR("timeout", OPT, struct cfg_raw_request, timeout, 0,
 			       CYAML_UNLIMITED),
 	CYAML_FIELD_UINT_PTR("tries", OPT, struct cfg_raw_request, tries),
+	CYAML_FIELD_UINT_PTR("max-pending", OPT, struct cfg_raw_request, max_pending),
 	CYAML_FIELD_END
 };
 
@@ -308,6 +316,7 @@ static const cyaml_schema_field_t probe_fields[] = {
 	CYAML_FIELD_STRING_PTR("timeout", OPT, struct cfg_raw_probe, timeout, 0,
 			       CYAML_UNLIMITED),
 	CYAML_FIELD_UINT_PTR("tries", OPT, struct cfg_raw_probe, tries),
+	CYAML_FIELD_UINT_PTR("max-pending", OPT, struct cfg_raw_probe, max_pending),
 	CYAML_FIELD_END
 };
 

@@ -95,6 +95,7 @@ struct etr *cp_etr_from_config(struct cp *cp, const struct cp_config *cfg,
 	p.reply_rate = cfg->etr.reply_rate;
 	p.reply_burst = cfg->etr.reply_burst;
 	p.probe_reply_ratio = cfg->etr.probe_reply_ratio;
+	p.smr_requesters = cfg->etr.smr_requesters;
 	p.xtr_id_present = true;
 	memcpy(p.xtr_id, cfg->xtr_id, LISP_XTR_ID_LEN);
 	p.site_id = cfg->site_id;
@@ -109,6 +110,8 @@ struct etr *cp_etr_from_config(struct cp *cp, const struct cp_config *cfg,
 		servers[i].alg_id = s->key_id;
 		servers[i].key_len = strlen(s->key) < ETR_KEY_MAX ? strlen(s->key) : ETR_KEY_MAX;
 		memcpy(servers[i].key, s->key, servers[i].key_len);
+		servers[i].eids = s->eids;
+		servers[i].eid_count = s->eid_count;
 	}
 	etr = etr_new(cp->loop, &p, servers, n, cp_send, cp);
 	if (!etr) {
@@ -181,6 +184,10 @@ struct map_resolver *cp_mr_from_config(struct cp *cp, const struct cp_config *cf
 	p.smr_requesters = cfg->mr.smr_requesters;
 	p.global_rate = cfg->mr.global_rate;
 	p.global_burst = cfg->mr.global_burst;
+	p.verified_rate = cfg->mr.verified_rate;
+	p.verified_burst = cfg->mr.verified_burst;
+	p.trusted_itrs = cfg->mr.trusted_itrs;
+	p.trusted_itr_count = cfg->mr.trusted_itr_count;
 	p.next_hops_max = cfg->mr.forward_next_hops;
 	mr = map_resolver_new(cp->loop, &p, cp->ms, cp->sites, cp_send, cp);
 	if (!mr)

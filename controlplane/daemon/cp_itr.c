@@ -20,6 +20,7 @@ size_t cp_itr_params_from_config(const struct cp_config *cfg, struct itr_params 
 	p.control_port = cfg->listen_port;
 	p.request_timeout_ms = cfg->itr.request_timeout_ms;
 	p.request_tries = cfg->itr.request_tries;
+	p.pending_max = cfg->itr.request_max_pending;
 	p.cache.max_entries = cfg->itr.cache_max_entries;
 	p.cache.refresh_ms = cfg->itr.cache_refresh_ms;
 	p.cache_negative = cfg->itr.cache_negative;
@@ -41,6 +42,7 @@ size_t cp_itr_params_from_config(const struct cp_config *cfg, struct itr_params 
 	p.probe_interval_ms = cfg->itr.probe_interval_ms;
 	p.probe_timeout_ms = cfg->itr.probe_timeout_ms;
 	p.probe_tries = cfg->itr.probe_tries;
+	p.probes_max = cfg->itr.probe_max_pending;
 	for (size_t i = 0; i < nmr; i++)
 		mrs[i] = (struct itr_map_resolver){ cfg->itr.map_resolvers[i].addr,
 						    cfg->itr.map_resolvers[i].port };

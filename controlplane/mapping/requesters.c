@@ -27,6 +27,7 @@ int requesters_note(struct requesters **rsp, unsigned int max, const struct lisp
 {
 	struct requesters *rs = *rsp;
 	struct requester *r = NULL;
+	int pushed_out = 0;
 
 	if (itr->afi != LISP_AFI_IPV4 && itr->afi != LISP_AFI_IPV6)
 		return -EINVAL;
@@ -54,6 +55,7 @@ int requesters_note(struct requesters **rsp, unsigned int max, const struct lisp
 		for (unsigned int i = 1; i < rs->count; i++)
 			if (rs->r[i].seen_ms < r->seen_ms)
 				r = &rs->r[i];
+		pushed_out = 1;
 	}
 	memset(r, 0, sizeof(*r));
 	r->afi = itr->afi;
@@ -61,7 +63,7 @@ int requesters_note(struct requesters **rsp, unsigned int max, const struct lisp
 	       itr->afi == LISP_AFI_IPV4 ? 4 : 16);
 	r->port = port;
 	r->seen_ms = now_ms;
-	return 0;
+	return pushed_out;
 }
 
 unsigned int requesters_expire(struct requesters *rs, uint64_t now_ms, uint64_t max_age_ms)

@@ -30,8 +30,8 @@ struct requesters {
 };
 
 /* Remembers (or refreshes) itr in *rs, growing it up to max entries; when
- * full, the one heard from longest ago makes room.  0 or -ENOMEM (*rs
- * unchanged). */
+ * full, the one heard from longest ago makes room.  0, 1 when one made
+ * room, or -ENOMEM (*rs unchanged). */
 int requesters_note(struct requesters **rs, unsigned int max, const struct lisp_addr *itr,
 		    uint16_t port, uint64_t now_ms);
 void requester_addr(const struct requester *r, struct lisp_addr *a);

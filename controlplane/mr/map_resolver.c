@@ -31,6 +31,9 @@ struct map_resolver {
 	 * together: spoofed sources each get a fresh per-source bucket, never
 	 * more of this one. */
 	struct token_bucket global;
+	struct token_bucket verified;	/* requests from verified ITRs */
+	bool cur_verified;		/* the request being answered */
+	struct lisp_prefix *trusted_itrs;
 	/* Where the request being answered goes on (mr_forward.h). */
 	struct mr_hops hops;
 	uint8_t cur_rec;
@@ -82,6 +85,10 @@ void map_resolver_params_default(struct mr_params *p)
 	p->smr_requesters = 131072;
 	p->global_rate = 10000;
 	p->global_burst = 20000;
+	p->verified_rate = 10000;
+	p->verified_burst = 20000;
+	p->trusted_itrs = NULL;
+	p->trusted_itr_count = 0;
 	p->next_hops_max = 1;
 }
 
@@ -187,6 +194,18 @@ struct map_resolver *map_resolver_new(struct evloop *loop, const struct mr_param
 	mr->rl = ratelimit_new(params->rate, params->burst, params->rate_sources);
 	token_bucket_init(&mr->global, params->global_rate, params->global_burst,
 			  evloop_now_ms(loop));
+	token_bucket_init(&mr->verified, params->verified_rate, params->verified_burst,
+			  evloop_now_ms(loop));
+	if (params->trusted_itr_count) {
+		mr->trusted_itrs = calloc(params->trusted_itr_count, sizeof(*mr->trusted_itrs));
+		if (!mr->trusted_itrs) {
+			map_resolver_free(mr);
+			return NULL;
+		}
+		memcpy(mr->trusted_itrs, params->trusted_itrs,
+		       params->trusted_itr_count * sizeof(*mr->trusted_itrs));
+	}
+	mr->params.trusted_itrs = mr->trusted_itrs;
 	mr->arena_buf = malloc(MR_ARENA_BYTES);
 	mr->out = malloc(MR_MSG_MAX);
 	mr->fwd = malloc(MR_MSG_MAX);
@@ -223,6 +242,7 @@ void map_resolver_free(struct map_resolver *mr)
 		mapdb_free(mr->asked);
 	}
 	ratelimit_free(mr->rl);
+	free(mr->trusted_itrs);
 	mr_delegations_free(mr->delegations);
 	free(mr->arena_buf);
 	free(mr->out);
@@ -307,14 +327,40 @@ static void hop_note(struct map_resolver *mr, enum mr_hop_kind kind, const struc
 		mr->c.forward_records_dropped++;
 }
 
-/* One more reply or forward to an unauthenticated request, under the
- * global limit. */
+/* One more reply or forward: under the verified ITRs' limit for theirs,
+ * under the global limit for everyone else's. */
 static bool out_allowed(struct map_resolver *mr)
 {
+	if (mr->cur_verified) {
+		if (token_bucket_take(&mr->verified, evloop_now_ms(mr->loop)))
+			return true;
+		mr->c.replies_verified_limited++;
+		return false;
+	}
 	if (token_bucket_take(&mr->global, evloop_now_ms(mr->loop)))
 		return true;
 	mr->c.replies_global_limited++;
 	return false;
+}
+
+static bool addr_trusted(const struct map_resolver *mr, const struct lisp_addr *a)
+{
+	struct lisp_prefix host = { .plen = a->afi == LISP_AFI_IPV4 ? 32 : 128, .addr = *a };
+
+	if (a->afi != LISP_AFI_IPV4 && a->afi != LISP_AFI_IPV6)
+		return false;
+	for (size_t i = 0; i < mr->params.trusted_itr_count; i++)
+		if (lisp_prefix_covers(&mr->trusted_itrs[i], &host))
+			return true;
+	return mr->ms && map_server_source_verified(mr->ms, a);
+}
+
+/* Verified: the source cannot be spoofed, and neither can the ITR-RLOC the
+ * reply goes to (else a verified source could aim replies anywhere). */
+static bool request_verified(const struct map_resolver *mr, const struct lisp_addr *src,
+			     const struct lisp_addr *itr)
+{
+	return addr_trusted(mr, src) && (lisp_addr_equal(src, itr) || addr_trusted(mr, itr));
 }
 
 /* The request goes on: one ECM per next hop, with that hop's records;
@@ -602,6 +648,8 @@ void map_resolver_input(struct map_resolver *mr, const uint8_t *msg, size_t len,
 		mr->c.requests_unanswerable++;
 		return;
 	}
+	mr->cur_verified = request_verified(mr, src, itr);
+	mr->c.requests_verified += mr->cur_verified;
 	wire_wr_init(&w, mr->out, MR_MSG_MAX);
 	w.p += 12;	/* the header goes in last, when the count is known */
 	mr->cur_port = ecm.inner_sport;
@@ -662,4 +710,5 @@ void map_resolver_input(struct map_resolver *mr, const uint8_t *msg, size_t len,
 					    &text, &tlen, NULL) >= 0 && out_allowed(mr))
 			pubsub_subscribe(mr->pubsub, &eid, &req, itr);
 	}
+	mr->cur_verified = false;
 }

@@ -21,7 +21,13 @@
  * (forward_hop_limit).
  * Replies go to the first ITR-RLOC of the Map-Request, to the inner UDP
  * source port.  Each source is rate-limited, and so are all of them
- * together (global_rate: the replies and forwards sent).  The records of a
+ * together (global_rate: the replies and forwards sent).  A request is
+ * verified when its source and its ITR-RLOC are both addresses a spoofer
+ * cannot claim: the source of an authenticated Map-Register still alive
+ * at this Map-Server (map_server_source_verified), or inside
+ * trusted_itrs.  Verified requests take from a bucket of their own
+ * (verified_rate), so that legitimate ITRs keep being answered while
+ * spoofed floods spend the global one (docs/security.md).  The records of a
  * request that go on are grouped by next hop, each hop gets one ECM with
  * only its records, and a request goes to at most next_hops_max hops
  * (mr_forward.h; forward_records_dropped counts the records left out).
@@ -62,6 +68,14 @@ struct mr_params {
 	/* Replies and forwards a second, all sources together (0 unlimited). */
 	uint32_t global_rate;
 	uint32_t global_burst;
+	/* The same, for requests from verified ITRs (below), which a flood
+	 * of spoofed sources never takes from (0 unlimited). */
+	uint32_t verified_rate;
+	uint32_t verified_burst;
+	/* map-resolver.trusted-itrs: ITR addresses the operator vouches for
+	 * (its network filters spoofed sources from them); copied. */
+	const struct lisp_prefix *trusted_itrs;
+	size_t trusted_itr_count;
 	unsigned int next_hops_max;	/* ECMs one request is forwarded as */
 };
 
@@ -87,6 +101,8 @@ struct mr_params {
 	X(smr_untracked)               \
 	X(forward_records_dropped)     \
 	X(replies_global_limited)      \
+	X(requests_verified)           \
+	X(replies_verified_limited)    \
 	X(reply_records_repeated)      \
 	X(reply_records_over_size)      \
 	X(requests_ddt)                /* handed to the DDT Map-Resolver */

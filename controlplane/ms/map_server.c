@@ -64,7 +64,10 @@ struct map_server *map_server_new(struct evloop *loop, struct site_table *sites,
 	ms->arena_buf = malloc(MS_ARENA_BYTES + MS_NOTIFY_ARENA_BYTES);
 	ms->out = malloc(MS_MSG_MAX);
 	ms->registry = registry_new(loop, ms_expired, ms);
-	if (!ms->arena_buf || !ms->out || !ms->registry) {
+	/* Room for every registrant's source (registrants move: their old
+	 * addresses expire first). */
+	ms->verified = addrset_new(params->max_registrants ? params->max_registrants : 65536);
+	if (!ms->arena_buf || !ms->out || !ms->registry || !ms->verified) {
 		map_server_free(ms);
 		return NULL;
 	}
@@ -92,6 +95,7 @@ void map_server_free(struct map_server *ms)
 			free(p);
 		}
 	registry_free(ms->registry);
+	addrset_free(ms->verified);
 	free(ms->arena_buf);
 	free(ms->out);
 	free(ms);
@@ -128,6 +132,16 @@ struct evloop *map_server_loop(struct map_server *ms)
 const struct ms_counters *map_server_counters(const struct map_server *ms)
 {
 	return &ms->c;
+}
+
+uint64_t map_server_sites_generation(const struct map_server *ms)
+{
+	return ms->sites_gen;
+}
+
+bool map_server_source_verified(const struct map_server *ms, const struct lisp_addr *a)
+{
+	return addrset_has(ms->verified, a, evloop_now_ms(ms->loop));
 }
 
 size_t map_server_registrant_count(const struct map_server *ms)
@@ -538,6 +552,11 @@ static void register_input(struct map_server *ms, const uint8_t *msg, size_t len
 		return;
 	site->registers_accepted++;
 	ms->c.registers_accepted++;
+	/* Only the key's holder makes a fresh Map-Register accepted: its
+	 * source is a verified address while the registration lives. */
+	addrset_note(ms->verified, src, evloop_now_ms(ms->loop),
+		     evloop_now_ms(ms->loop) + ms->params.registration_lifetime_ms);
+	ms->c.verified_sources_evicted = addrset_evictions(ms->verified);
 	if (m.want_notify) {
 		/* RFC 9301, 5.7: the acknowledgement echoes nonce and records. */
 		struct lisp_map_register n = m;
@@ -629,6 +648,7 @@ void map_server_set_sites(struct map_server *ms, struct site_table *sites)
 	struct remap_ctx ctx = { .ms = ms };
 
 	ms->sites = sites;
+	ms->sites_gen++;
 	mapdb_walk(registry_db(ms->registry), NULL, remap_entry, &ctx);
 	for (size_t i = 0; i < ctx.gone_count; i++) {
 		struct reg_eid *e = registry_exact(ms->registry, &ctx.gone[i]);

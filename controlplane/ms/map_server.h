@@ -107,6 +107,7 @@ enum ms_refusal {
 	X(notify_ack_errors)                                             \
 	X(notify_untracked)        /* sent once: no room to retransmit */\
 	X(registrants_expired)     /* replay state of a silent registrant */\
+	X(verified_sources_evicted) /* verified table full (below) */   \
 	MS_REFUSALS(X)
 
 struct ms_counters {
@@ -163,6 +164,18 @@ struct evloop *map_server_loop(struct map_server *ms);
 const struct ms_counters *map_server_counters(const struct map_server *ms);
 /* Registrants with replay state, and Map-Notifies awaiting an ack. */
 size_t map_server_registrant_count(const struct map_server *ms);
+
+/* Is a the source of a Map-Register accepted within the registration
+ * lifetime?  Such an address belongs to a holder of a site's key (a replay
+ * is refused before it is accepted, whatever its source), so a
+ * Map-Resolver gives requests from it a budget that spoofed floods do not
+ * share (map-resolver.verified-rate-limit). At most max_registrants
+ * addresses are kept; past that, the one that expires first makes room. */
+bool map_server_source_verified(const struct map_server *ms, const struct lisp_addr *a);
+
+/* Changes whenever map_server_set_sites() swaps the site table, whose old
+ * sites are then freed: whoever keeps a struct site * looks it up again. */
+uint64_t map_server_sites_generation(const struct map_server *ms);
 size_t map_server_pending_count(const struct map_server *ms);
 /* A reload's limits (the params' fields above), applied at once: a lower
  * cap pushes nobody out, it refuses newcomers until below it. */

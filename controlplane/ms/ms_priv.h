@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "addrset.h"
 #include "arena.h"
 #include "log.h"
 #include "map_server.h"
@@ -88,6 +89,8 @@ struct map_server {
 	size_t pending_count, pending_subscribers;
 	struct evtimer sweep;
 	uint64_t last_sweep_ms;
+	struct addrset *verified;	/* map_server_source_verified() */
+	uint64_t sites_gen;		/* map_server_sites_generation() */
 	struct ms_counters c;
 	struct lisp_arena arena;		/* the message being handled */
 	struct lisp_arena notify_arena;		/* notifies built meanwhile */

@@ -14,7 +14,10 @@ struct subscriber {
 	struct subscriber *next;
 	uint8_t xtr_id[LISP_XTR_ID_LEN];
 	uint64_t site_id;
+	/* Its site, valid while sites_gen is the Map-Server's: a reload frees
+	 * the old sites (map_server_sites_generation). */
 	struct site *site;
+	uint64_t sites_gen;
 	struct lisp_ipaddr rloc;	/* compact: one per subscription */
 	uint64_t nonce;		/* RFC 9437: each notification increments it */
 	uint64_t renewed_ms;	/* its last (re)subscription */
@@ -222,6 +225,14 @@ static void notify_one(struct pubsub *ps, struct subscriber *s, const struct lis
 	memcpy(n.xtr_id, s->xtr_id, LISP_XTR_ID_LEN);
 	n.site_id = s->site_id;
 	lisp_ipaddr_to_addr(&s->rloc, &dst);
+	if (s->sites_gen != map_server_sites_generation(ps->ms)) {
+		s->site = map_server_xtr_site(ps->ms, s->xtr_id, s->site_id);
+		s->sites_gen = map_server_sites_generation(ps->ms);
+	}
+	if (!s->site) {		/* its site went in a reload */
+		ps->c.notifications_no_site++;
+		return;
+	}
 	if (map_server_notify_subscriber(ps->ms, s->site, &dst, LISP_CONTROL_PORT, &n) == 0)
 		ps->c.notifications_sent++;
 }
@@ -270,6 +281,7 @@ int pubsub_subscribe(struct pubsub *ps, const struct lisp_prefix *eid,
 	}
 	/* A re-subscription refreshes where to send and the nonce base. */
 	s->site = site;
+	s->sites_gen = map_server_sites_generation(ps->ms);
 	lisp_ipaddr_from_addr(&s->rloc, itr_rloc);
 	s->nonce = req->nonce;
 	s->renewed_ms = now;

@@ -18,7 +18,8 @@
 	X(subscribe_refused)         \
 	X(notifications_sent)        \
 	X(subscriptions_dropped)     \
-	X(subscribe_limited)
+	X(subscribe_limited)         \
+	X(notifications_no_site)     /* the xTR's site went in a reload */
 
 struct pubsub_counters {
 #define PUBSUB_COUNTER_FIELD(name) uint64_t name;

@@ -17,6 +17,7 @@ void etr_params_default(struct etr_params *p)
 	p->want_notify = true;
 	p->proxy_reply = true;
 	p->smr_rate = 100;
+	p->smr_requesters = 64;
 	p->path_mtu = 1500;
 	p->reply_rate = 1000;
 	p->reply_burst = 2000;
@@ -60,8 +61,20 @@ struct etr *etr_new(struct evloop *loop, const struct etr_params *params,
 	}
 	etr->params.accepted = NULL;	/* the caller's: etr->accepted is ours */
 	etr->server_count = server_count;
-	for (size_t i = 0; i < server_count; i++)
+	for (size_t i = 0; i < server_count; i++) {
+		struct lisp_prefix *eids = NULL;
+
+		if (servers[i].eid_count) {
+			eids = malloc(servers[i].eid_count * sizeof(*eids));
+			if (!eids) {
+				etr_free(etr);
+				return NULL;
+			}
+			memcpy(eids, servers[i].eids, servers[i].eid_count * sizeof(*eids));
+		}
 		etr->servers[i].conf = servers[i];
+		etr->servers[i].conf.eids = eids;
+	}
 	if (etr_register_init(etr) < 0) {
 		etr_free(etr);
 		return NULL;
@@ -101,6 +114,8 @@ void etr_free(struct etr *etr)
 		mapdb_walk(etr->db, NULL, free_entry, NULL);
 		mapdb_free(etr->db);
 	}
+	for (size_t i = 0; etr->servers && i < etr->server_count; i++)
+		free((void *)etr->servers[i].conf.eids);
 	free(etr->servers);
 	free(etr->accepted);
 	free(etr->arena_buf);
@@ -162,9 +177,10 @@ static uint32_t entry_ttl_min(const struct etr_entry *e)
 static void requester_note(struct etr *etr, struct etr_entry *e, const struct lisp_addr *itr,
 			   uint16_t port)
 {
-	if (etr->params.smr_rate)
-		requesters_note(&e->reqs, ETR_SMR_REQUESTERS, itr, port,
-				evloop_now_ms(etr->loop));
+	if (etr->params.smr_rate &&
+	    requesters_note(&e->reqs, etr->params.smr_requesters, itr, port,
+			    evloop_now_ms(etr->loop)) == 1)
+		etr->c.smr_requesters_evicted++;
 }
 
 /* One token per SMR, smr_rate a second, as many in a burst: a change of a

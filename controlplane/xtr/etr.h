@@ -8,7 +8,7 @@
  *
  * Solicit-Map-Request (RFC 9301, 6.1): per database EID it remembers the
  * ITRs whose Map-Requests (and probes) it answered, the last
- * ETR_SMR_REQUESTERS of them, for as long as the record's TTL lets them
+ * smr_requesters of them (smr_requesters_evicted), for as long as the record's TTL lets them
  * cache the answer; when the mapping changes or goes, each of them gets a
  * Map-Request with the S bit for the EID on 4342, so that it asks the
  * mapping system again.  SMRs are rate-limited (smr_rate a second, all ITRs
@@ -54,6 +54,11 @@ struct etr_map_server {
 	uint8_t alg_id;			/* enum lisp_auth_alg */
 	uint8_t key[ETR_KEY_MAX];
 	size_t key_len;
+	/* The database entries registered here: those inside one of these
+	 * (a sharded mapping system keeps each Instance-ID or EID range on
+	 * its own Map-Servers); none: all.  Copied by etr_new. */
+	const struct lisp_prefix *eids;
+	size_t eid_count;
 };
 
 struct etr_params {
@@ -65,6 +70,7 @@ struct etr_params {
 	uint8_t xtr_id[LISP_XTR_ID_LEN];
 	uint64_t site_id;
 	uint32_t smr_rate;		/* SMRs a second (and burst); 0: none */
+	uint32_t smr_requesters;	/* ITRs remembered per database entry */
 	uint32_t path_mtu;		/* Map-Registers fit in one packet of it */
 	uint32_t coalesce_ms;		/* runtime changes wait this for others */
 	/* Map-Replies a second (and burst), probes' included, all requesters
@@ -99,8 +105,6 @@ enum etr_reg_state {
 
 #define ETR_SOLO_TRIES	3
 
-#define ETR_SMR_REQUESTERS	64
-
 #define ETR_COUNTERS(X)              \
 	X(registers_sent)            \
 	X(register_retransmits)      \
@@ -115,6 +119,7 @@ enum etr_reg_state {
 	X(request_decode_errors)     \
 	X(smr_sent)                  \
 	X(smr_rate_limited)          \
+	X(smr_requesters_evicted)    /* an entry's list was full */ \
 	X(replies_rate_limited)      \
 	X(probe_replies_trimmed)     \
 	X(reply_records_repeated)    \

@@ -20,7 +20,7 @@
 
 struct etr_entry {
 	struct lisp_prefix eid;
-	/* The ITRs that asked (requesters.h), at most ETR_SMR_REQUESTERS;
+	/* The ITRs that asked (requesters.h), at most params.smr_requesters;
 	 * NULL until someone asks. */
 	struct requesters *reqs;
 	struct etr_entry *next_gone;	/* the list of withdrawals to send */

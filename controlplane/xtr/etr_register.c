@@ -222,10 +222,25 @@ static int batch_accepted(const struct lisp_prefix *p, void *value, void *arg)
 	return 0;
 }
 
+/* Is eid registered to ms (etr_map_server.eids)? */
+static bool ms_takes(const struct etr_ms *ms, const struct lisp_prefix *eid)
+{
+	if (!ms->conf.eid_count)
+		return true;
+	for (size_t i = 0; i < ms->conf.eid_count; i++)
+		if (lisp_prefix_covers(&ms->conf.eids[i], eid))
+			return true;
+	return false;
+}
+
 static void solo_accepted(struct etr *etr, struct etr_ms *ms, struct etr_entry *e)
 {
-	uint32_t all = etr->server_count >= 32 ? UINT32_MAX
-					       : (UINT32_C(1) << etr->server_count) - 1;
+	uint32_t all = 0;
+
+	/* The Map-Servers e goes to. */
+	for (size_t i = 0; i < etr->server_count && i < 32; i++)
+		if (ms_takes(&etr->servers[i], &e->eid))
+			all |= UINT32_C(1) << i;
 
 	e->acked_mask |= UINT32_C(1) << ((size_t)(ms - etr->servers) % 32);
 	if ((e->acked_mask & all) != all)
@@ -354,8 +369,8 @@ static int pack_entry(const struct lisp_prefix *p, void *value, void *arg)
 	struct pack_state *ps = arg;
 	const struct etr_entry *e = value;
 
-	(void)p;
-	if (!e->solo && ps->batches && (ps->what != REG_CHANGED || e->changed))
+	if (!e->solo && ps->batches && (ps->what != REG_CHANGED || e->changed) &&
+	    ms_takes(ps->ms, p))
 		pack_bytes(ps, e->record, e->len);
 	return 0;
 }
@@ -376,8 +391,7 @@ static int solo_entry(const struct lisp_prefix *p, void *value, void *arg)
 	struct lisp_record rec;
 	struct wire_rd rd;
 
-	(void)p;
-	if (!e->solo || (ps->what == REG_CHANGED && !e->changed) ||
+	if (!e->solo || !ms_takes(ps->ms, p) || (ps->what == REG_CHANGED && !e->changed) ||
 	    (ps->what == REG_RETRY && (e->state != ETR_REG_PENDING || (e->acked_mask & bit) ||
 				       solo_awaited(ps->ms, e))))
 		return 0;
@@ -419,7 +433,8 @@ static void register_ms(struct etr *etr, struct etr_ms *ms, enum reg_what what, 
 	ps->count = 0;
 	lisp_arena_reset(&etr->arena);
 	for (const struct etr_entry *g = etr->gone; g; g = g->next_gone)
-		pack_withdrawal(ps, &g->eid);
+		if (ms_takes(ms, &g->eid))
+			pack_withdrawal(ps, &g->eid);
 	mapdb_walk(etr->db, NULL, pack_entry, ps);
 	pack_flush(ps);
 	mapdb_walk(etr->db, NULL, solo_entry, ps);

@@ -45,6 +45,10 @@ from lispgwlab.daemons import Proc, binary  # noqa: E402
 from lispgwlab.netns import nsexec, sh, unavailable  # noqa: E402
 
 VICTIM, INTERNET = attack.VICTIM4, attack.ATTACKER4
+# A second ITR on the attacker's side that registers nothing: to the
+# Map-Resolver it is one more unverified source, like the spoofed ones.
+OTHER_ITR = "10.77.0.3"
+STREAMS = ("etr-registrations", "itr-resolutions", "itr-unverified")
 # lispgw-cp and the probe above the other work of a shared machine (and
 # the flood's sender): what is measured is what the flood does to
 # lispgw-cp, not what a compile next to it does.  With autogroups
@@ -196,7 +200,7 @@ def snapshot(lab, api, cp):
 def probe_cmd(args, internet, seconds, warmup=False):
     cmd = RAISED + ["taskset", "-c", "0", tool(args, "flood_probe"), "--src", INTERNET, "--key", KEY,
            "--eids", args.eids, "--seconds", seconds, "--reg-rate", args.reg_rate,
-           "--req-rate", args.req_rate, VICTIM]
+           "--req-rate", args.req_rate, "--other-itr", OTHER_ITR, VICTIM]
     return nsexec(internet, *(cmd[:-1] + (["--warmup"] if warmup else []) + cmd[-1:]))
 
 
@@ -281,7 +285,7 @@ def cpu_share(a, b):
 def print_service(base, loaded, after):
     print("| stream | phase | sent | answered | lost | answered/s | p50 us | p99 us |")
     print("|---|---|---:|---:|---:|---:|---:|---:|")
-    for name in ("etr-registrations", "itr-resolutions"):
+    for name in STREAMS:
         for phase, r in (("unloaded", base), ("flood", loaded), ("recovered", after)):
             s = r.get(name)
             if s:
@@ -291,7 +295,7 @@ def print_service(base, loaded, after):
     print()
     print("| stream | flood / baseline | answered/s | p50 | p99 |")
     print("|---|---|---:|---:|---:|")
-    for name in ("etr-registrations", "itr-resolutions"):
+    for name in STREAMS:
         f = loaded.get(name)
         for phase, r in (("unloaded", base), ("recovered", after)):
             b = r.get(name)
@@ -334,17 +338,19 @@ def print_resources(s, loaded, snaps, rss_peak):
 def sent_vs_counted(s, loaded, before, after):
     """(what, sent, counted) for the counters a flood kind should move."""
     etr = loaded.get("etr-registrations", {}).get("sent", 0)
-    itr = loaded.get("itr-resolutions", {}).get("sent", 0)
+    itr = sum(loaded.get(n, {}).get("sent", 0) for n in STREAMS[1:])
     d = lambda key: delta(before, after, key)  # noqa: E731
     return [
         ("bad-HMAC Map-Registers: `map_server.register_auth_failures`",
          s.get("map-register-bad-hmac", 0), d("map_server.register_auth_failures")),
         ("the ETR's Map-Registers: `map_server.registers_accepted`", etr,
          d("map_server.registers_accepted")),
-        ("ECM Map-Requests, flood + ITR: `map_resolver.requests_received`",
+        ("ECM Map-Requests, flood + both ITRs: `map_resolver.requests_received`",
          s.get("ecm-map-request", 0) + itr, d("map_resolver.requests_received")),
         ("... refused per source: `map_resolver.requests_rate_limited`", "",
          d("map_resolver.requests_rate_limited")),
+        ("... verified (the registered xTR's): `map_resolver.requests_verified`",
+         loaded.get("itr-resolutions", {}).get("sent", 0), d("map_resolver.requests_verified")),
         ("... answered: `messages.sent.map-reply`", "", d("messages.sent.map-reply")),
         ("plain Map-Requests: `messages.received.map-request`", s.get("map-request", 0),
          d("messages.received.map-request")),
@@ -376,11 +382,17 @@ def checks(c, args, cp, sent, loaded, after_phase, snaps):
     c.check(cp.alive(), "lispgw-cp survived the flood")
     c.check(sent.get("total", 0) >= 0.5 * (args.rate or 1) * args.seconds,
             "the flood was sent at half its rate or more", sent)
-    for name in ("etr-registrations", "itr-resolutions"):
-        c.check(loaded.get(name, {}).get("answered", 0) > 0,
-                "%s answered during the flood" % name, loaded.get(name))
+    for name in STREAMS:
+        if name != "itr-unverified":    # may lose its share: that is the point
+            c.check(loaded.get(name, {}).get("answered", 0) > 0,
+                    "%s answered during the flood" % name, loaded.get(name))
         c.check(after_phase.get(name, {}).get("answered", 0) > 0,
                 "%s answered after the flood" % name, after_phase.get(name))
+    verified = delta(before, after, "map_resolver.requests_verified")
+    itr = loaded.get("itr-resolutions", {})
+    c.check(itr.get("answered", 0) <= verified <= itr.get("sent", 0),
+            "the registered xTR's requests, and only those, verified during the flood",
+            "verified %d, ITR %s" % (verified, loaded.get("itr-resolutions")))
     c.check(delta(before, after, "map_server.register_auth_failures") >=
             sent.get("map-register-bad-hmac", 0) - dropped,
             "every bad-HMAC Map-Register that reached lispgw-cp counted as an auth failure")
@@ -404,6 +416,7 @@ def main():
     try:
         cp, api = start_cp(args, lab)
         internet = lab.attacker
+        sh("ip", "-n", internet, "addr", "add", OTHER_ITR + "/24", "dev", "eth0")
         print("== warm-up: %d EIDs ==" % args.eids)
         run_probe(args, internet, 0.001, warmup=True)
         warm = snapshot(lab, api, cp)

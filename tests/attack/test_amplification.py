@@ -14,7 +14,12 @@ going to spoofed addresses routed back through the attacker.
 2. An ETR whose mapping carries 1,000 bytes of JSON attributes, probed:
    the reply (once 1,000+ bytes) is no larger than the probe.
 3. Each daemon's global bucket against 10,000 spoofed sources: the packets
-   the victim sends are at most burst + rate x the time the flood took."""
+   the victim sends are at most burst + rate x the time the flood took.
+   Requests of the registered xTR (10.77.0.2, whose ETR registered) mixed
+   into the Map-Resolver's flood are all answered from the verified ITRs'
+   bucket; those of an ITR that registered nothing (10.77.0.3) share the
+   global one with the flood (docs/security.md, "Legitimate work under a
+   flood")."""
 import os
 import signal
 import sys
@@ -37,6 +42,8 @@ RATE = 200          # the global buckets under test: per second, and burst
 WORST_MR = 2.0      # docs/security.md: a Map-Resolver's out/in, default next hops
 WORST_PROBE = 1.0   # docs/security.md: etr.probe-reply-ratio 1
 SPOOFED = 10000
+OTHER_ITR = '10.77.0.3'     # an ITR that registers nothing
+LEGIT = 20                  # requests of each ITR inside the flood
 
 MR_CONF = """
 roles: [map-server, map-resolver]
@@ -112,6 +119,7 @@ def register_etrs():
     """Four ETRs' non-proxy registrations, RLOCs in the spoofed range, and
     a proxy-replied one of 8 RLOCs (10.7/16)."""
     etr = lab.udp(lab.attacker, attack.ATTACKER4, 4342)
+    lab.etr_sock = etr
     for k in range(5):
         rlocs = [(attack.spoof4(100000 + 8 * k + j), 1, 100) for j in range(8 if k == 4 else 1)]
         rec = lw.record(1, '10.%d.0.0' % (k + 1 if k < 4 else 7), 16, rlocs)
@@ -169,10 +177,41 @@ def map_resolver_attack():
     map_resolver_ratio(api)
     flood = [ecm_from(20000 + i, [(1, '10.200.%d.%d' % (i >> 8, i & 255), 32)])
              for i in range(SPOOFED)]
+    netns.sh('ip', '-n', lab.attacker, 'addr', 'add', OTHER_ITR + '/24', 'dev', 'eth0')
+    other = lab.udp(lab.attacker, OTHER_ITR, 4342)
+    step = SPOOFED // LEGIT
+    for k in range(LEGIT):      # both ITRs' requests spread through the flood
+        flood.insert((k + 1) * step + 2 * k, legit_ecm(attack.ATTACKER4, 7000 + k))
+        flood.insert((k + 1) * step + 2 * k + 1, legit_ecm(OTHER_ITR, 8000 + k))
+    before = stats(api, 'map_resolver')
     after = global_bound(api, 'map_resolver', flood)
     check(after['replies_global_limited'] > 0 and after['requests_rate_limited'] == 0,
           'refused by the global bucket, not the per-source one', after)
+    verified = replies(lab.etr_sock)
+    unverified = replies(other)
+    check(verified == LEGIT and
+          after['requests_verified'] - before['requests_verified'] == LEGIT,
+          'the registered xTR: %d of %d requests answered inside the flood, all verified'
+          % (verified, LEGIT), after)
+    check(unverified <= LEGIT // 4, 'the ITR that registered nothing: %d of %d answered, '
+          'its share of the global bucket' % (unverified, LEGIT))
     lab.procs.pop('mr').stop()
+
+
+def legit_ecm(itr, nonce):
+    """A real ITR's ECM for the proxy-replied 10.7/16, its reply to itr:4342."""
+    inner = lw.ecm(request([(1, '10.7.0.1', 32)], itr, nonce), itr, '10.7.0.1', 4342)
+    return attack.udp(itr, 4342, attack.VICTIM4, 4342, inner)
+
+
+def replies(sock):
+    """Map-Replies waiting at sock."""
+    n = 0
+    while True:
+        got = recv(sock, 0.2)
+        if got is None:
+            return n
+        n += got[0][0] >> 4 == 2
 
 
 def probe_from(i):

@@ -17,6 +17,10 @@
  *                        registered EIDs (80: under the Map-Resolver's
  *                        default 100 a second per source)
  *     --timeout-ms T     an unanswered message counts as lost after T (1000)
+ *     --other-itr A.B.C.D  a second ITR, the same requests at the same rate
+ *                        from an address that registers nothing (stream
+ *                        itr-unverified: the Map-Resolver cannot tell it
+ *                        from a spoofed source)
  *
  * Each stream keeps up to W messages in flight, each with its own nonce;
  * its answer (Map-Notify, Map-Reply) is matched by nonce and timed.  W
@@ -44,6 +48,7 @@
 #define MSG_MAX		512
 #define BATCH		32
 #define WINDOW_MAX	4096
+#define STREAMS_MAX	3
 
 struct slot {
 	uint64_t nonce;
@@ -78,7 +83,7 @@ static void usage(void)
 {
 	fprintf(stderr, "usage: flood_probe --src A --key K [--eids N] [--eid-base P] "
 			"[--seconds S] [--warmup] [--reg-rate R] [--reg-window W] [--req-rate R] "
-			"[--req-window W] [--timeout-ms T] MS_ADDR\n");
+			"[--req-window W] [--timeout-ms T] [--other-itr A] MS_ADDR\n");
 	exit(2);
 }
 
@@ -221,10 +226,12 @@ static void run(const struct probe *pr, struct stream **ss, int ns, uint64_t end
 {
 	uint64_t now = perf_now_ns();
 
+	if (ns > STREAMS_MAX)
+		abort();
 	for (int i = 0; i < ns; i++)
 		ss[i]->start_ns = now;
 	for (;;) {
-		struct pollfd pfd[2];
+		struct pollfd pfd[STREAMS_MAX];
 		int busy = 0;
 
 		now = perf_now_ns();
@@ -304,6 +311,7 @@ int main(int argc, char **argv)
 		{ "req-rate", required_argument, NULL, 'q' },
 		{ "req-window", required_argument, NULL, 'Q' },
 		{ "timeout-ms", required_argument, NULL, 't' },
+		{ "other-itr", required_argument, NULL, 'o' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct probe pr = { .ms = { .sin_family = AF_INET, .sin_port = htons(LISP_CONTROL_PORT) },
@@ -312,7 +320,8 @@ int main(int argc, char **argv)
 			      .rate = 1000 };
 	struct stream itr = { .name = "itr-resolutions", .reply_type = LISP_MAP_REPLY,
 			      .rate = 80 };
-	const char *src = NULL, *base = "[1000]10.0.0.0/32";
+	struct stream other = { .name = "itr-unverified", .reply_type = LISP_MAP_REPLY };
+	const char *src = NULL, *other_src = NULL, *base = "[1000]10.0.0.0/32";
 	double seconds = 10;
 	int c, do_warmup = 0;
 	uint64_t t0;
@@ -330,11 +339,14 @@ int main(int argc, char **argv)
 		case 'q': itr.rate = atof(optarg); break;
 		case 'Q': itr.window = (unsigned int)atoi(optarg); break;
 		case 't': pr.timeout_ns = strtoull(optarg, NULL, 10) * 1000000ull; break;
+		case 'o': other_src = optarg; break;
 		default: usage();
 		}
 	}
 	window_default(&pr, &etr);
 	window_default(&pr, &itr);
+	other.rate = itr.rate;
+	other.window = itr.window;
 	if (optind != argc - 1 || !src || !pr.key || pr.eids < 1 || seconds <= 0 ||
 	    etr.window < 1 || etr.window > WINDOW_MAX || itr.window < 1 ||
 	    itr.window > WINDOW_MAX || inet_pton(AF_INET, argv[optind], &pr.ms.sin_addr) != 1)
@@ -343,12 +355,17 @@ int main(int argc, char **argv)
 		usage();
 	stream_open(&etr, src);
 	stream_open(&itr, src);
+	if (other_src)
+		stream_open(&other, other_src);
 	if (do_warmup)
 		warmup(&pr, &etr);
 	t0 = perf_now_ns();
-	run(&pr, (struct stream *[]){ &etr, &itr }, 2, t0 + (uint64_t)(seconds * 1e9));
+	run(&pr, (struct stream *[]){ &etr, &itr, &other }, other_src ? 3 : 2,
+	    t0 + (uint64_t)(seconds * 1e9));
 	report(&etr, seconds);
 	report(&itr, seconds);
+	if (other_src)
+		report(&other, seconds);
 	fflush(stdout);
 	return 0;
 }

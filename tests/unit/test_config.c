@@ -80,6 +80,24 @@ START_TEST(test_examples_roundtrip)
 	roundtrip("tests/config/good-attributes.yaml");
 	roundtrip("tests/config/good-defaults.yaml");
 	roundtrip("tests/config/good-agents.yaml");
+	roundtrip("tests/config/good-sharded-etr.yaml");
+}
+END_TEST
+
+/* etr.map-servers[].eid-prefixes read, and compared by cp_config_equal. */
+START_TEST(test_sharded_etr)
+{
+	struct cp_config *c = load_rel("tests/config/good-sharded-etr.yaml");
+	struct cp_config *d = load_rel("tests/config/good-sharded-etr.yaml");
+
+	ck_assert_uint_eq(c->etr.map_server_count, 3);
+	ck_assert_uint_eq(c->etr.map_servers[0].eid_count, 2);
+	ck_assert_uint_eq(c->etr.map_servers[1].eids[0].iid, 2);
+	ck_assert(cp_config_equal(c, d));
+	d->etr.map_servers[2].eids[0].iid = 3;
+	ck_assert(!cp_config_equal(c, d));
+	cp_config_free(c);
+	cp_config_free(d);
 }
 END_TEST
 
@@ -274,8 +292,36 @@ START_TEST(test_reply_limits)
 	ck_assert_uint_eq(c->etr.reply_rate, 1000);
 	ck_assert_uint_eq(c->etr.probe_reply_ratio, 1);
 	ck_assert_uint_eq(c->itr.smr_rate, 100);
+	ck_assert_uint_eq(c->mr.verified_rate, 10000);
+	ck_assert_uint_eq(c->mr.trusted_itr_count, 0);
 	check_bad("bad-reply-limits.yaml");
 	cp_config_free(c);
+}
+END_TEST
+
+/* The verified ITRs' budget as docs/examples/mr.yaml writes it, printed
+ * and compared; a trusted prefix with an Instance-ID is refused
+ * (bad-reply-limits.yaml). */
+START_TEST(test_verified_itrs)
+{
+	struct cp_config *c = load_rel("docs/examples/mr.yaml");
+	struct cp_config *d = load_rel("docs/examples/mr.yaml");
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	ck_assert_uint_eq(c->mr.verified_rate, 5000);
+	ck_assert_uint_eq(c->mr.verified_burst, 10000);
+	ck_assert_uint_eq(c->mr.trusted_itr_count, 2);
+	ck_assert_int_eq(cp_config_print(c, f), 0);
+	fclose(f);
+	ck_assert_ptr_nonnull(strstr(text, "  trusted-itrs:\n    - \"198.51.100.0/24\"\n"));
+	ck_assert(cp_config_equal(c, d));
+	d->mr.trusted_itrs[1].plen = 64;
+	ck_assert(!cp_config_equal(c, d));
+	free(text);
+	cp_config_free(c);
+	cp_config_free(d);
 }
 END_TEST
 
@@ -670,6 +716,8 @@ int main(void)
 	tcase_add_test(files, test_rest_limits);
 	tcase_add_test(files, test_state_limits);
 	tcase_add_test(files, test_reply_limits);
+	tcase_add_test(files, test_verified_itrs);
+	tcase_add_test(files, test_sharded_etr);
 	tcase_add_test(files, test_refused_pitr_eid_prefixes);
 	tcase_add_test(files, test_refused_petr_instance_ids);
 	tcase_add_test(files, test_refused_petrs_without_dataplane);

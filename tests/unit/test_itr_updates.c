@@ -255,11 +255,13 @@ START_TEST(etr_smr_is_bounded_and_rate_limited)
 		run_for(0);
 	}
 	ck_assert_uint_eq(etr_counters(etr)->probes_answered, 70);
-	ck_assert_uint_eq(etr_smr_requesters(etr, &db), ETR_SMR_REQUESTERS);
+	ck_assert_uint_eq(etr_smr_requesters(etr, &db), 64);	/* etr.smr-requesters */
+	ck_assert_uint_eq(etr_counters(etr)->smr_requesters_evicted, 6);
 	/* The same ITR again is one requester, not two. */
 	ask_etr_from("198.18.0.70");
 	run_for(0);
-	ck_assert_uint_eq(etr_smr_requesters(etr, &db), ETR_SMR_REQUESTERS);
+	ck_assert_uint_eq(etr_smr_requesters(etr, &db), 64);
+	ck_assert_uint_eq(etr_counters(etr)->smr_requesters_evicted, 6);
 	/* 100 SMRs a second, 100 at once: 64 go. */
 	set_mapping(etr, "[5]10.5.1.0/24", "203.0.113.5");
 	run_for(2);

@@ -269,6 +269,83 @@ START_TEST(subscription_notified_on_change)
 }
 END_TEST
 
+/* The sites as setup_with_rate() makes them, keyed k, without one name. */
+static struct site_table *sites_keyed(const char *k, const char *without)
+{
+	static const char *const names[] = { "one", "two", "zero", "six-one", "six-zero" };
+	static const char *const prefixes[] = { "[1]10.1.0.0/16", "[2]10.1.0.0/16",
+						"[0]10.0.0.0/8", "[1]2001:db8::/32",
+						"[0]2001:db8::/32" };
+	struct site_table *t = site_table_new();
+
+	for (size_t i = 0; i < 5; i++) {
+		struct site_eid eid = { .accept_more_specifics = true };
+		struct site st = { .alg_id = LISP_AUTH_HMAC_SHA256_128, .eids = &eid,
+				   .eid_count = 1 };
+
+		if (without && !strcmp(names[i], without))
+			continue;
+		snprintf(st.name, sizeof(st.name), "%s", names[i]);
+		memcpy(st.key, k, strlen(k));
+		st.key_len = strlen(k);
+		lisp_prefix_parse(prefixes[i], &eid.prefix, NULL);
+		ck_assert_int_eq(site_table_add(t, &st), 0);
+	}
+	return t;
+}
+
+/* What a reload does: the Map-Server takes the new sites, the old ones are
+ * freed, and the Map-Resolver is made anew with them. */
+static void swap_sites(struct site_table *next)
+{
+	struct mr_params rp;
+
+	map_server_set_sites(ms, next);
+	site_table_free(sites);
+	sites = next;
+	map_resolver_free(mr);
+	map_resolver_params_default(&rp);
+	mr = map_resolver_new(loop, &rp, ms, sites, capture, NULL);
+	ck_assert_ptr_nonnull(mr);
+	map_resolver_set_pubsub(mr, ps);
+}
+
+/* A reload swaps the sites and frees the old ones: a subscription keeps
+ * working with the new site (its key signs the notify; before, the freed
+ * site's), and when its site is gone the notify is not sent, counted. */
+START_TEST(subscription_survives_reload)
+{
+	struct lisp_addr src;
+	uint8_t buf[512];
+	size_t len;
+
+	do_register_xtr("[1]10.1.7.0/24", "192.0.2.7", true, 0x42, 1);
+	do_register_xtr("[1]10.1.2.0/24", "192.0.2.1", true, 0x11, 1);
+	len = build_ecm_sub("[1]10.1.2.3/32", 0x42, buf, sizeof(buf));
+	lisp_addr_parse("192.0.2.99", &src, NULL);
+	map_resolver_input(mr, buf, len, &src, 4342);
+	ck_assert_uint_eq(pubsub_count(ps), 1);
+	swap_sites(sites_keyed("other-key", NULL));
+	/* The registration expires: the subscriber hears, signed anew. */
+	nsent = 0;
+	t_clock_advance_us(181ull * 1000000);
+	t_settle(loop, NULL);
+	ck_assert_uint_eq(pubsub_counters(ps)->notifications_sent, 2);
+	ck_assert_uint_ge(nsent, 1);
+	ck_assert_int_eq(lisp_auth_verify(sent[nsent - 1].msg, sent[nsent - 1].len, "other-key",
+					  9, NULL), 0);
+	/* The first key back, the EID registered again: heard.  Then its site
+	 * goes in a reload, and the mapping with it: nobody to sign for. */
+	swap_sites(sites_keyed(key, NULL));
+	do_register_xtr("[1]10.1.2.0/24", "192.0.2.1", true, 0x11, 2);
+	ck_assert_uint_eq(pubsub_count(ps), 1);
+	ck_assert_uint_eq(pubsub_counters(ps)->notifications_sent, 3);
+	swap_sites(sites_keyed(key, "one"));
+	ck_assert_uint_eq(pubsub_counters(ps)->notifications_sent, 3);
+	ck_assert_uint_eq(pubsub_counters(ps)->notifications_no_site, 1);
+}
+END_TEST
+
 /* A subscriber of a /24 hears of a /32 registered inside it (an agent
  * that moved to another xTR), with the /32's own record. */
 START_TEST(more_specific_reaches_covering_subscriber)
@@ -613,6 +690,7 @@ int main(void)
 	tcase_add_test(tc, records_forwarded_once_per_next_hop);
 	tcase_add_test(tc, global_limit_holds_for_spoofed_sources);
 	tcase_add_test(tc, subscription_notified_on_change);
+	tcase_add_test(tc, subscription_survives_reload);
 	tcase_add_test(tc, subscriptions_capped_and_expire);
 	tcase_add_test(tc, smr_requesters_capped);
 	tcase_add_test(tc, more_specific_reaches_covering_subscriber);

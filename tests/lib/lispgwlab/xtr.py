@@ -102,6 +102,7 @@ class Lab(Namespaces):
         self.dir = tempfile.mkdtemp(prefix="lispgw-lab-")
         self.procs = {}
         self.xtrs = {}
+        self.nodes = {}
         self.hosts = {}
         self.lcores = lcores
         self.closed = False
@@ -203,10 +204,44 @@ map-resolver:
         self.wait_api(ns, MR_ADDR)
         return ns
 
+    def cp_node(self, name, addr, conf):
+        """One more lispgw-cp in namespace name on the underlay at addr
+        (192.168.100.x): conf is its configuration less listen and rest,
+        which are added (the lab's token, port 8080); a DDT node, a
+        Map-Server of a shard, a DDT Map-Resolver.  lab.ctl(name, ...) and
+        lab.stop_cp(name) manage it."""
+        ns = self.netns(name)
+        self.veth(ns, "mgmt", self.u, name)
+        self.to_bridge(self.u, name, "br0")
+        sh("ip", "-n", ns, "addr", "add", addr + "/24", "dev", "mgmt")
+        sh("ip", "netns", "exec", ns, "ethtool", "-K", "mgmt", "tx", "off", check=False)
+        path = self.write(name + ".yaml", f"""\
+log-level: info
+listen: {{addresses: [{addr}]}}
+rest: {{address: {addr}, port: 8080, token: "{TOKEN}"}}
+""" + conf)
+        self.nodes[name] = dict(ns=ns, addr=addr, conf=path)
+        self.start_node(name)
+        return ns
+
+    def start_node(self, name):
+        """(Re)starts lab.cp_node() name's lispgw-cp."""
+        node = self.nodes[name]
+        self.procs[name] = Proc([self.bin("lispgw-cp"), "-d", "-c", node["conf"]],
+                                os.path.join(self.dir, name + ".log"), ns=node["ns"])
+        self.wait_api(node["ns"], node["addr"])
+
+    def kill_node(self, name, sig=signal.SIGKILL):
+        """Ends lab.cp_node() name's lispgw-cp with sig (no clean-up of its own)."""
+        p = self.procs.pop(name)
+        p.send_signal(sig)
+        p.stop()
+
     # --- xTRs -------------------------------------------------------------------------
 
     def xtr(self, n, prefixes, encap="lisp", cp_extra="", dp_extra="", subscribe=True,
-            exception=None, proxy_reply=True, rloc_extra=(), map_resolver=MS_ADDR):
+            exception=None, proxy_reply=True, rloc_extra=(), map_resolver=MS_ADDR,
+            map_servers=None):
         """xTR n (1..9) with an EID port per Instance-ID in prefixes
         ({iid: "10.0.n.0/24"}): lispgw-dp and lispgw-cp (xTR role).
         cp_extra, dp_extra: more YAML appended to lispgw-cp's and
@@ -218,7 +253,10 @@ map-resolver:
         ({"interface": NAME, "rate": ..., "burst": ...}); proxy_reply: the
         ETR asks its Map-Servers to answer for it; rloc_extra: more
         addresses of the RLOC port ("fd00:100::22/64"); map_resolver:
-        where its ITR resolves (MR_ADDR: the stand-alone one)."""
+        where its ITR resolves (MR_ADDR: the stand-alone one); map_servers:
+        where its ETR registers, [(address, [eid-prefix, ...]), ...] for a
+        sharded mapping system (etr.map-servers[].eid-prefixes; an empty
+        list: everything), instead of the lab's Map-Server."""
         ns = self.netns(f"x{n}")
         rloc, mgmt = f"{UNDERLAY}.{20 + n}", f"{UNDERLAY}.{10 + n}"
         if exception:
@@ -240,7 +278,7 @@ map-resolver:
         db = "\n".join(f'    - {{eid-prefix: "[{iid}]{p}", rlocs: [{{address: {rloc}}}]}}'
                        for iid, p in sorted(prefixes.items()))
         cpconf = self._cp_conf(n, rloc if exception else mgmt, mgmt, sock, db, proxy_reply,
-                               map_resolver, subscribe, cp_extra)
+                               map_resolver, subscribe, cp_extra, map_servers)
         x = dict(ns=ns, rloc=rloc, mgmt=mgmt, sock=sock, dpconf=dpconf, cpconf=cpconf,
                  vdevs=vdevs, n=n)
         self.xtrs[n] = x
@@ -285,8 +323,14 @@ map-resolver:
                 insts + [f"  - {{instance-id: {iid}, encapsulation: {encap}}}"])
 
     def _cp_conf(self, n, listen, mgmt, sock, db, proxy_reply, map_resolver, subscribe,
-                 cp_extra):
+                 cp_extra, map_servers=None):
         """xTR n's lispgw-cp configuration file."""
+        servers = f'[{{address: {MS_ADDR}, key-id: 2, key: "{KEY}"}}]'
+        if map_servers:
+            servers = "[" + ", ".join(
+                f'{{address: {a}, key-id: 2, key: "{KEY}"' +
+                (", eid-prefixes: [" + ", ".join(f'"{p}"' for p in eids) + "]" if eids else "") +
+                "}" for a, eids in map_servers) + "]"
         return self.write(f"x{n}-cp.yaml", f"""\
 roles: [xtr]
 log-level: info
@@ -294,7 +338,7 @@ listen: {{addresses: [{listen}]}}
 rest: {{address: {mgmt}, port: 8080, token: "{TOKEN}"}}
 dataplane: {{socket: {sock}}}
 etr:
-  map-servers: [{{address: {MS_ADDR}, key-id: 2, key: "{KEY}"}}]
+  map-servers: {servers}
   register-interval: 10s
   proxy-reply: {"true" if proxy_reply else "false"}
   database:
@@ -355,11 +399,13 @@ itr:
 
     def ctl(self, n, *args):
         """lispgw-ctl against xTR n's lispgw-cp (0: the map-server, "mr":
-        the stand-alone map-resolver)."""
+        the stand-alone map-resolver, a name: that lab.cp_node())."""
         if n == 0:
             ns, addr = self.ms_ns, MS_ADDR
         elif n == "mr":
             ns, addr = self.mr_ns, MR_ADDR
+        elif n in self.nodes:
+            ns, addr = self.nodes[n]["ns"], self.nodes[n]["addr"]
         else:
             ns, addr = self.xtrs[n]["ns"], self.xtrs[n]["mgmt"]
         return sh("ip", "netns", "exec", ns, self.bin("lispgw-ctl"), "--api",
