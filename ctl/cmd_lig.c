@@ -6,7 +6,7 @@
  * Map-Resolver (proxy or negative) or from an ETR of the site.
  *
  *   lispgw-ctl lig EID [--iid N] [--mr ADDR] [--count N] [--timeout MS] [--json]
- *                      [--constraints JSON]
+ *                      [--constraints JSON] [--trace ROOT]
  *
  * --constraints sends a CATS context-aware request (docs/cats.md): the EID
  * goes out as a Key/Value LCAF carrying the query; the Map-Server answers
@@ -26,16 +26,8 @@
 #include <unistd.h>
 
 #include "ctl.h"
+#include "lig_priv.h"
 #include "lisp_msg.h"
-
-struct lig_opts {
-	struct lisp_prefix eid;
-	struct lisp_addr mr;
-	unsigned int count;
-	unsigned int timeout_ms;
-	bool json;
-	char *constraints;	/* compact ASCII JSON object, or NULL */
-};
 
 static void lig_help(FILE *out)
 {
@@ -48,10 +40,13 @@ static void lig_help(FILE *out)
 		"  --timeout MS wait per request (default 2000)\n"
 		"  --json       one JSON object per reply\n"
 		"  --constraints JSON  context constraints, e.g. '{\"gpu\":\"H100\",\"max_latency_ms\":10}'\n"
-		"               (docs/cats.md): only matching locators come back, ranked\n");
+		"               (docs/cats.md): only matching locators come back, ranked\n"
+		"  --trace ROOT walk the LISP-DDT hierarchy from the DDT root ROOT (RFC 8111):\n"
+		"               print each Map-Referral hop (node, action, prefix, TTL,\n"
+		"               referral set), then the final answer (docs/ddt.md)\n");
 }
 
-static double now_ms(void)
+double lig_now_ms(void)
 {
 	struct timespec ts;
 
@@ -59,7 +54,7 @@ static double now_ms(void)
 	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
-static socklen_t sockaddr_of(const struct lisp_addr *a, uint16_t port,
+socklen_t lig_sockaddr_of(const struct lisp_addr *a, uint16_t port,
 			     struct sockaddr_storage *ss)
 {
 	memset(ss, 0, sizeof(*ss));
@@ -79,7 +74,7 @@ static socklen_t sockaddr_of(const struct lisp_addr *a, uint16_t port,
 	return sizeof(*s6);
 }
 
-static void addr_of_sockaddr(const struct sockaddr_storage *ss, struct lisp_addr *a,
+void lig_addr_of_sockaddr(const struct sockaddr_storage *ss, struct lisp_addr *a,
 			     uint16_t *port)
 {
 	if (ss->ss_family == AF_INET) {
@@ -102,7 +97,7 @@ static void addr_of_sockaddr(const struct sockaddr_storage *ss, struct lisp_addr
 static int lig_socket(const struct lisp_addr *mr, struct lisp_addr *local, uint16_t *port)
 {
 	struct sockaddr_storage ss, me;
-	socklen_t len = sockaddr_of(mr, LISP_CONTROL_PORT, &ss), mlen = sizeof(me);
+	socklen_t len = lig_sockaddr_of(mr, LISP_CONTROL_PORT, &ss), mlen = sizeof(me);
 	int probe = socket(ss.ss_family, SOCK_DGRAM, 0), fd;
 
 	if (probe < 0)
@@ -113,8 +108,8 @@ static int lig_socket(const struct lisp_addr *mr, struct lisp_addr *local, uint1
 		return -1;
 	}
 	close(probe);
-	addr_of_sockaddr(&me, local, port);
-	len = sockaddr_of(local, 0, &me);
+	lig_addr_of_sockaddr(&me, local, port);
+	len = lig_sockaddr_of(local, 0, &me);
 	fd = socket(me.ss_family, SOCK_DGRAM, 0);
 	mlen = sizeof(me);
 	if (fd < 0 || bind(fd, (struct sockaddr *)&me, len) < 0 ||
@@ -123,19 +118,20 @@ static int lig_socket(const struct lisp_addr *mr, struct lisp_addr *local, uint1
 			close(fd);
 		return -1;
 	}
-	addr_of_sockaddr(&me, local, port);
+	lig_addr_of_sockaddr(&me, local, port);
 	return fd;
 }
 
-static ssize_t build_request(const struct lig_opts *o, const struct lisp_addr *local,
-			     uint16_t port, uint64_t nonce, uint8_t *buf, size_t cap,
-			     struct lisp_err *err)
+ssize_t lig_build_request(const struct lig_opts *o, const struct lisp_addr *local,
+			  uint16_t port, uint64_t nonce, bool ddt, uint8_t *buf, size_t cap,
+			  struct lisp_err *err)
 {
 	struct lisp_request_record rec = { .mask_len = o->eid.plen };
 	struct lisp_map_request req = { .nonce = nonce, .itr_rloc_count = 1, .record_count = 1,
 					.records = &rec };
 	struct lisp_ecm ecm = { .ip_version = local->afi == LISP_AFI_IPV4 ? 4 : 6, .ttl = 64,
-				.inner_sport = port, .inner_dport = LISP_CONTROL_PORT };
+				.inner_sport = port, .inner_dport = LISP_CONTROL_PORT,
+				.ddt = ddt };
 	struct lcaf_constraints_buf cb;
 	struct lisp_waddr itr, inner;
 	uint8_t mreq[8192];
@@ -162,7 +158,7 @@ static ssize_t build_request(const struct lig_opts *o, const struct lisp_addr *l
 	return lisp_ecm_encode(&ecm, buf, cap, err);
 }
 
-static void print_reply(const struct lisp_map_reply *r, const struct lisp_addr *from,
+void lig_print_reply(const struct lisp_map_reply *r, const struct lisp_addr *from,
 			double rtt, bool json)
 {
 	char a[LISP_ADDR_STR_MAX], e[LISP_ADDR_STR_MAX];
@@ -266,7 +262,7 @@ static int lig_once(int fd, const struct lig_opts *o, const struct lisp_addr *lo
 
 	while (getrandom(&nonce, sizeof(nonce), 0) != sizeof(nonce))
 		;
-	n = build_request(o, local, port, nonce, buf, sizeof(buf), &err);
+	n = lig_build_request(o, local, port, nonce, false, buf, sizeof(buf), &err);
 	if (n < 0) {
 		fprintf(stderr, CTL_PROG " lig: %s\n", err.msg);
 		return -1;
@@ -275,14 +271,14 @@ static int lig_once(int fd, const struct lig_opts *o, const struct lisp_addr *lo
 	lisp_addr_format(&o->mr, mr, sizeof(mr));
 	if (!o->json)
 		printf("Send Map-Request to %s for %s ...\n", mr, eid);
-	dlen = sockaddr_of(&o->mr, LISP_CONTROL_PORT, &dst);
-	start = now_ms();
+	dlen = lig_sockaddr_of(&o->mr, LISP_CONTROL_PORT, &dst);
+	start = lig_now_ms();
 	if (sendto(fd, buf, (size_t)n, 0, (struct sockaddr *)&dst, dlen) < 0) {
 		fprintf(stderr, CTL_PROG " lig: send to %s: %s\n", mr, strerror(errno));
 		return -1;
 	}
 	deadline = start + o->timeout_ms;
-	for (double now = start; now < deadline; now = now_ms()) {
+	for (double now = start; now < deadline; now = lig_now_ms()) {
 		struct pollfd pfd = { fd, POLLIN, 0 };
 		socklen_t flen = sizeof(from);
 		struct lisp_addr src;
@@ -296,8 +292,8 @@ static int lig_once(int fd, const struct lig_opts *o, const struct lisp_addr *lo
 		lisp_arena_init(&arena, arena_buf, sizeof(arena_buf));
 		if (lisp_map_reply_decode(buf, (size_t)n, &arena, &r, &err) < 0 || r.nonce != nonce)
 			continue;	/* not ours: keep waiting */
-		addr_of_sockaddr(&from, &src, &sport);
-		print_reply(&r, &src, now_ms() - start, o->json);
+		lig_addr_of_sockaddr(&from, &src, &sport);
+		lig_print_reply(&r, &src, lig_now_ms() - start, o->json);
 		return 0;
 	}
 	if (o->json)
@@ -314,10 +310,11 @@ static int lig_run(int argc, char **argv)
 		{ "count", required_argument, NULL, 'c' }, { "timeout", required_argument, NULL, 't' },
 		{ "json", no_argument, NULL, 'j' }, { "help", no_argument, NULL, 'h' },
 		{ "constraints", required_argument, NULL, 'C' },
+		{ "trace", required_argument, NULL, 'T' },
 		{ 0 },
 	};
 	struct lig_opts o = { .count = 1, .timeout_ms = 2000 };
-	struct lisp_addr local;
+	struct lisp_addr local, root = { 0 };
 	long iid = -1;
 	unsigned int ok = 0;
 	uint16_t port;
@@ -371,6 +368,13 @@ static int lig_run(int argc, char **argv)
 			}
 			break;
 		}
+		case 'T':
+			if (lisp_addr_parse(optarg, &root, &err) < 0 ||
+			    (root.afi != LISP_AFI_IPV4 && root.afi != LISP_AFI_IPV6)) {
+				fprintf(stderr, CTL_PROG " lig: --trace: not an IPv4/IPv6 address\n");
+				return CTL_EXIT_USAGE;
+			}
+			break;
 		case 'h':
 			lig_help(stdout);
 			return CTL_EXIT_OK;
@@ -389,13 +393,16 @@ static int lig_run(int argc, char **argv)
 	}
 	if (iid >= 0)
 		o.eid.iid = (uint32_t)iid;
+	if (root.afi)	/* the requests go to the root, then where it refers */
+		o.mr = root;
 	fd = lig_socket(&o.mr, &local, &port);
 	if (fd < 0) {
 		fprintf(stderr, CTL_PROG " lig: cannot reach %s: %s\n", argv[optind], strerror(errno));
 		return CTL_EXIT_FAIL;
 	}
 	for (unsigned int i = 0; i < o.count; i++)
-		ok += lig_once(fd, &o, &local, port) == 0;
+		ok += (root.afi ? lig_trace(fd, &o, &local, port)
+				: lig_once(fd, &o, &local, port)) == 0;
 	close(fd);
 	free(o.constraints);
 	return ok ? CTL_EXIT_OK : CTL_EXIT_FAIL;
@@ -403,7 +410,8 @@ static int lig_run(int argc, char **argv)
 
 const struct ctl_cmd ctl_cmd_lig = {
 	.name = "lig",
-	.args = "EID [--iid N] [--mr ADDR] [--count N] [--timeout MS] [--json] [--constraints JSON]",
+	.args = "EID [--iid N] [--mr ADDR] [--count N] [--timeout MS] [--json] [--constraints JSON] "
+		"[--trace ROOT]",
 	.summary = "send Map-Requests and print each Map-Reply with its round-trip time",
 	.run = lig_run,
 	.help = lig_help,

@@ -349,6 +349,46 @@ static void print_ddt_node(json_t *j)
 	table_print(&t, stdout);
 }
 
+/* GET /api/v1/ddt/referral-cache: the DDT Map-Resolver's roots and
+ * referral cache, one row per referral-set member. */
+static void print_referral_cache(json_t *j)
+{
+	static const char *const head[] = { "XEID-PREFIX", "ACTION", "TTL", "EXPIRES", "HITS",
+					    "REFERRAL", "PRI", "WGT", NULL };
+	json_t *e, *r;
+	struct table t;
+	size_t i, k;
+
+	table_init(&t, head);
+	json_array_foreach(json_object_get(j, "roots"), i, r) {
+		char b[8];
+
+		table_row(&t, i ? NULL : "(roots)", "root", NULL, NULL, NULL, str(r, "address"),
+			  num(r, "priority", b, 8), NULL);
+	}
+	json_array_foreach(json_object_get(j, "entries"), i, e) {
+		char ttl[24], exp[32], hits[24], b[2][8];
+
+		snprintf(ttl, sizeof(ttl), "%lldm",
+			 (long long)json_integer_value(json_object_get(e, "ttl_minutes")));
+		expires(json_integer_value(json_object_get(e, "expires_in_s")), exp, sizeof(exp));
+		num(e, "hits", hits, sizeof(hits));
+		if (!json_array_size(json_object_get(e, "referral_set")))
+			table_row(&t, str(e, "prefix"), str(e, "action"), ttl, exp, hits, "-",
+				  NULL, NULL);
+		json_array_foreach(json_object_get(e, "referral_set"), k, r)
+			table_row(&t, k ? NULL : str(e, "prefix"), k ? NULL : str(e, "action"),
+				  k ? NULL : ttl, k ? NULL : exp, k ? NULL : hits,
+				  str(r, "address"), num(r, "priority", b[0], 8),
+				  num(r, "weight", b[1], 8));
+	}
+	table_print(&t, stdout);
+	printf("%lld entries (capacity %lld), %lld requests pending\n",
+	       (long long)json_integer_value(json_object_get(j, "total")),
+	       (long long)json_integer_value(json_object_get(j, "capacity")),
+	       (long long)json_integer_value(json_object_get(j, "pending")));
+}
+
 /* ---- the command -------------------------------------------------------------- */
 
 static const struct {
@@ -362,6 +402,7 @@ static const struct {
 	{ "stats", "/api/v1/stats", print_stats },
 	{ "database", "/api/v1/mappings", print_database },
 	{ "ddt-node", "/api/v1/ddt/delegations", print_ddt_node },
+	{ "referral-cache", "/api/v1/ddt/referral-cache", print_referral_cache },
 };
 
 #define SHOW_COUNT (sizeof(shows) / sizeof(shows[0]))
@@ -370,11 +411,13 @@ static void show_help(FILE *out)
 {
 	fprintf(out,
 		"usage: %s [--api URL] [--token T] show sites|registrations|map-cache|stats|database|\n"
-		"                  ddt-node [--json] [--iid N] [--eid EID] [--match M] [--site NAME]\n\n"
+		"                  ddt-node|referral-cache\n"
+		"                  [--json] [--iid N] [--eid EID] [--match M] [--site NAME]\n\n"
 		"Print what lispgw-cp's REST API reports, as aligned tables.\n\n"
 		"  --json         print the API's JSON instead\n"
 		"  --iid N        registrations, map-cache: one Instance-ID\n"
-		"  --eid EID      registrations, map-cache: the entry for [iid]addr[/len]\n"
+		"  --eid EID      registrations, map-cache, referral-cache: the entry for\n"
+		"                 [iid]addr[/len]\n"
 		"  --match M      registrations: longest (default), exact or more-specific\n"
 		"  --site NAME    registrations: only EIDs the site registered; sites: one site\n"
 		"  --api URL      the API (default %s)\n"
@@ -480,6 +523,8 @@ static int show_run(int argc, char **argv)
 	} else if (w == 2) {
 		query_add(path, sizeof(path), "iid", iid);
 		query_add(path, sizeof(path), "eid", eid);
+	} else if (strcmp(shows[w].what, "referral-cache") == 0) {
+		query_add(path, sizeof(path), "eid", eid);
 	}
 	j = ctl_api_call("GET", path, NULL, &raw);
 	if (!j)
@@ -498,9 +543,10 @@ usage:
 
 const struct ctl_cmd ctl_cmd_show = {
 	.name = "show",
-	.args = "sites|registrations|map-cache|stats|database|ddt-node [--json] [filters]",
-	.summary = "print the daemon's sites, registrations, map-cache, counters or DDT "
-		   "delegations (REST API)",
+	.args = "sites|registrations|map-cache|stats|database|ddt-node|referral-cache [--json] "
+		"[filters]",
+	.summary = "print the daemon's sites, registrations, map-cache, counters, DDT "
+		   "delegations or referral cache (REST API)",
 	.run = show_run,
 	.help = show_help,
 };

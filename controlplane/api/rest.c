@@ -116,6 +116,8 @@ static const struct rest_route routes[] = {
 	{ "/api/v1/registrations", rest_get_registrations, NULL, NULL, "GET, HEAD", false },
 	{ "/api/v1/map-cache", rest_get_map_cache, rest_post_map_cache, NULL, "GET, HEAD, POST",
 	  false },
+	{ "/api/v1/ddt/referral-cache", rest_get_ddt_referral_cache, NULL, NULL, "GET, HEAD",
+	  false },
 	{ "/api/v1/stats", rest_get_stats, NULL, NULL, "GET, HEAD", false },
 	{ "/api/v1/mappings", rest_get_mappings, rest_post_mappings, rest_delete_mappings,
 	  "GET, HEAD, POST, DELETE", false },

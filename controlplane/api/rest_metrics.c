@@ -225,6 +225,17 @@ static void roles(FILE *f, const struct cp *cp)
 		single(f, "lispgw_ddt_node_delegations", "gauge", "Delegations of the DDT node",
 		       ddt_tree_delegation_count(ddt_node_tree(cp->ddt)));
 	}
+	if (cp->ddt_mr) {	/* map-resolver.ddt (docs/ddt.md) */
+		const struct ddt_mr_counters *c = ddt_mr_counters(cp->ddt_mr);
+
+#define DDT_METRIC(name) counter(f, "ddt_mr", "DDT Map-Resolver", #name, c->name);
+		DDT_MR_COUNTERS(DDT_METRIC)
+#undef DDT_METRIC
+		single(f, "lispgw_ddt_mr_referral_cache_entries", "gauge",
+		       "Referral-cache entries", ddt_cache_count(ddt_mr_cache(cp->ddt_mr)));
+		single(f, "lispgw_ddt_mr_pending_requests", "gauge",
+		       "Requests being resolved through DDT", ddt_mr_pending_count(cp->ddt_mr));
+	}
 	if (cp->pubsub) {
 		const struct pubsub_counters *c = pubsub_counters(cp->pubsub);
 

@@ -118,6 +118,7 @@ void rest_get_registrations(struct rest_req *rq, struct rest_resp *rs);
 void rest_get_map_cache(struct rest_req *rq, struct rest_resp *rs);
 void rest_post_map_cache(struct rest_req *rq, struct rest_resp *rs);
 void rest_get_stats(struct rest_req *rq, struct rest_resp *rs);
+void rest_get_ddt_referral_cache(struct rest_req *rq, struct rest_resp *rs);
 void rest_post_mappings(struct rest_req *rq, struct rest_resp *rs);
 void rest_get_mappings(struct rest_req *rq, struct rest_resp *rs);
 void rest_delete_mappings(struct rest_req *rq, struct rest_resp *rs);

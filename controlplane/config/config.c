@@ -96,6 +96,7 @@ void cp_config_free(struct cp_config *cfg)
 	for (size_t i = 0; cfg->mr.forwards && i < cfg->mr.forward_count; i++)
 		free(cfg->mr.forwards[i].eids);
 	free(cfg->mr.forwards);
+	free(cfg->mr.ddt.roots);
 	free(cfg->mr.trusted_itrs);
 	servers_free(cfg->etr.map_servers, cfg->etr.map_server_count);
 	mappings_free(cfg->etr.database, cfg->etr.mapping_count);

@@ -183,6 +183,26 @@ struct cp_config_map_server {
 	struct cp_config_site *sites;
 };
 
+/* map-resolver.ddt: the DDT Map-Resolver (RFC 8111, docs/ddt.md). */
+#define CP_CONFIG_DDT_ROOTS_MAX		8	/* DDT_ROOTS_MAX */
+#define CP_CONFIG_DDT_DEPTH_MAX		16	/* DDT_DEPTH_MAX */
+struct cp_config_ddt_root {
+	struct lisp_addr addr;
+	uint8_t priority;
+};
+
+struct cp_config_mr_ddt {
+	size_t root_count;			/* 0: no DDT resolution */
+	struct cp_config_ddt_root *roots;
+	uint32_t referral_cache_size;		/* entries */
+	uint32_t max_pending;			/* requests resolved at once */
+	uint32_t request_timeout_ms;		/* per DDT Map-Request sent */
+	uint32_t retries;			/* more sends per referral step */
+	uint32_t max_depth;			/* referrals followed per request */
+	uint32_t negative_ttl_min_min;		/* negative TTL bounds, minutes */
+	uint32_t negative_ttl_max_min;
+};
+
 struct cp_config_map_resolver {
 	bool present;
 	uint32_t negative_ttl_min;		/* EID not in any configured prefix */
@@ -200,6 +220,7 @@ struct cp_config_map_resolver {
 	uint32_t forward_next_hops;		/* ECMs one request goes on as */
 	size_t forward_count;
 	struct cp_config_forward *forwards;
+	struct cp_config_mr_ddt ddt;
 };
 
 struct cp_config_etr {

@@ -343,6 +343,52 @@ void cfg_chk_bucket(struct cfg_chk *c, const char *key, const struct cfg_raw_buc
 	cfg_path_pop(&c->path, m);
 }
 
+/* map-resolver.ddt (docs/ddt.md, "The DDT Map-Resolver"). */
+static void chk_mr_ddt(struct cfg_chk *c, const struct cfg_raw_mr_ddt *r,
+		       struct cp_config_mr_ddt *ddt)
+{
+	size_t mark;
+
+	ddt->referral_cache_size = 10000;
+	ddt->max_pending = 4096;
+	ddt->request_timeout_ms = 2000;
+	ddt->retries = 2;
+	ddt->max_depth = 8;
+	ddt->negative_ttl_min_min = 1;
+	ddt->negative_ttl_max_min = 1440;
+	if (!r)
+		return;
+	mark = cfg_path_key(&c->path, "ddt");
+	ddt->referral_cache_size = cfg_chk_u32(c, "referral-cache-size", r->referral_cache_size,
+					       10000, 16, CP_CONFIG_STATE_MAX);
+	ddt->max_pending = cfg_chk_u32(c, "max-pending", r->max_pending, 4096, 1, 65536);
+	ddt->request_timeout_ms = cfg_chk_duration(c, "request-timeout", r->request_timeout, 2000,
+						   10, 60000);
+	ddt->retries = cfg_chk_u32(c, "retries", r->retries, 2, 0, 16);
+	ddt->max_depth = cfg_chk_u32(c, "max-depth", r->max_depth, 8, 1,
+				     CP_CONFIG_DDT_DEPTH_MAX);
+	ddt->negative_ttl_min_min = cfg_chk_ttl(c, "negative-ttl-min", r->negative_ttl_min, 1);
+	ddt->negative_ttl_max_min = cfg_chk_ttl(c, "negative-ttl-max", r->negative_ttl_max, 1440);
+	if (ddt->negative_ttl_max_min < ddt->negative_ttl_min_min)
+		cfg_chk_err(c, "negative-ttl-max", "must not be below negative-ttl-min");
+	if (r->roots_count > CP_CONFIG_DDT_ROOTS_MAX)
+		cfg_chk_err(c, "roots", "at most %u roots, got %u", CP_CONFIG_DDT_ROOTS_MAX,
+			    r->roots_count);
+	ddt->roots = cfg_chk_calloc(c, r->roots_count, sizeof(*ddt->roots));
+	ddt->root_count = ddt->roots && r->roots_count <= CP_CONFIG_DDT_ROOTS_MAX
+				  ? r->roots_count : 0;
+	cfg_path_key(&c->path, "roots");
+	for (size_t i = 0; i < ddt->root_count; i++) {
+		size_t m = cfg_path_idx(&c->path, i);
+
+		cfg_chk_addr(c, "address", r->roots[i].address, &ddt->roots[i].addr);
+		ddt->roots[i].priority = (uint8_t)cfg_chk_u32(c, "priority", r->roots[i].priority,
+							      1, 0, 254);
+		cfg_path_pop(&c->path, m);
+	}
+	cfg_path_pop(&c->path, mark);
+}
+
 /* map-resolver.trusted-itrs: RLOC prefixes, no Instance-ID, no name. */
 static void chk_trusted_itrs(struct cfg_chk *c, const struct cfg_raw_map_resolver *r,
 			     struct cp_config_map_resolver *mr)
@@ -421,7 +467,13 @@ static void chk_map_resolver(struct cfg_chk *c, const struct cfg_raw_map_resolve
 				 &mr->forwards[i].eids, &mr->forwards[i].eid_count);
 		cfg_path_pop(&c->path, m);
 	}
+	cfg_path_pop(&c->path, mark);
+	mark = cfg_path_key(&c->path, "map-resolver");
+	chk_mr_ddt(c, r->ddt, &mr->ddt);
+	cfg_path_pop(&c->path, mark);
+	return;
 out:
+	chk_mr_ddt(c, NULL, &mr->ddt);
 	cfg_path_pop(&c->path, mark);
 }
 
@@ -443,10 +495,11 @@ static void chk_roles(struct cfg_chk *c, const struct cp_config *cfg)
 		{ CP_ROLE_MAP_SERVER, cfg->ms.site_count > 0, "map-server.sites",
 		  "the map-server role needs at least one site" },
 		{ CP_ROLE_MAP_RESOLVER,
-		  (cfg->roles & CP_ROLE_MAP_SERVER) || cfg->mr.forward_count > 0,
+		  (cfg->roles & CP_ROLE_MAP_SERVER) || cfg->mr.forward_count > 0 ||
+			  cfg->mr.ddt.root_count > 0,
 		  "map-resolver.map-servers",
 		  "a map-resolver without the map-server role needs map-servers to forward "
-		  "Map-Requests to" },
+		  "Map-Requests to (or map-resolver.ddt.roots)" },
 		{ CP_ROLE_DDT_NODE, cfg->ddt.auth_count > 0, "ddt-node.authoritative-prefixes",
 		  "the ddt-node role needs at least one authoritative XEID-prefix" },
 		{ CP_ROLE_ETR, cfg->etr.map_server_count > 0, "etr.map-servers",

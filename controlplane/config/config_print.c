@@ -198,6 +198,38 @@ static void print_top(const struct cp_config *cfg, FILE *f)
 	}
 }
 
+static void print_mr_ddt(const struct cp_config_mr_ddt *d, FILE *f)
+{
+	fprintf(f, "  ddt:\n    referral-cache-size: %u\n    max-pending: %u\n",
+		d->referral_cache_size, d->max_pending);
+	put_ms(f, 4, "request-timeout", d->request_timeout_ms);
+	fprintf(f, "    retries: %u\n    max-depth: %u\n", d->retries, d->max_depth);
+	put_ms(f, 4, "negative-ttl-min", (uint64_t)d->negative_ttl_min_min * 60000);
+	put_ms(f, 4, "negative-ttl-max", (uint64_t)d->negative_ttl_max_min * 60000);
+	if (d->root_count)
+		fputs("    roots:\n", f);
+	for (size_t i = 0; i < d->root_count; i++) {
+		ITEM(f, 6);
+		put_addr(f, 0, "address", &d->roots[i].addr);
+		fprintf(f, "        priority: %u\n", d->roots[i].priority);
+	}
+}
+
+static bool mr_ddt_eq(const struct cp_config_mr_ddt *a, const struct cp_config_mr_ddt *b)
+{
+	if (a->root_count != b->root_count || a->referral_cache_size != b->referral_cache_size ||
+	    a->max_pending != b->max_pending || a->request_timeout_ms != b->request_timeout_ms ||
+	    a->retries != b->retries || a->max_depth != b->max_depth ||
+	    a->negative_ttl_min_min != b->negative_ttl_min_min ||
+	    a->negative_ttl_max_min != b->negative_ttl_max_min)
+		return false;
+	for (size_t i = 0; i < a->root_count; i++)
+		if (!lisp_addr_equal(&a->roots[i].addr, &b->roots[i].addr) ||
+		    a->roots[i].priority != b->roots[i].priority)
+			return false;
+	return true;
+}
+
 static void print_ms_mr(const struct cp_config *cfg, FILE *f)
 {
 	const struct cp_config_map_server *ms = &cfg->ms;
@@ -255,6 +287,7 @@ static void print_ms_mr(const struct cp_config *cfg, FILE *f)
 			put_prefixes(f, 6, "eid-prefixes", mr->forwards[i].eids,
 				     mr->forwards[i].eid_count);
 		}
+		print_mr_ddt(&mr->ddt, f);
 	}
 }
 
@@ -423,7 +456,8 @@ static bool mr_eq(const struct cp_config_map_resolver *a,
 	    a->verified_rate != b->verified_rate || a->verified_burst != b->verified_burst ||
 	    !cp_config_prefixes_equal(a->trusted_itrs, a->trusted_itr_count, b->trusted_itrs,
 				      b->trusted_itr_count) ||
-	    a->forward_next_hops != b->forward_next_hops || a->forward_count != b->forward_count)
+	    a->forward_next_hops != b->forward_next_hops || a->forward_count != b->forward_count ||
+	    !mr_ddt_eq(&a->ddt, &b->ddt))
 		return false;
 	for (size_t i = 0; i < a->forward_count; i++) {
 		const struct cp_config_forward *x = &a->forwards[i], *y = &b->forwards[i];

@@ -95,6 +95,23 @@ struct cfg_raw_bucket {
 	uint32_t *burst;
 };
 
+struct cfg_raw_ddt_root {
+	char *address;
+	uint32_t *priority;
+};
+
+struct cfg_raw_mr_ddt {
+	struct cfg_raw_ddt_root *roots;
+	unsigned int roots_count;
+	uint32_t *referral_cache_size;
+	uint32_t *max_pending;
+	char *request_timeout;
+	uint32_t *retries;
+	uint32_t *max_depth;
+	char *negative_ttl_min;
+	char *negative_ttl_max;
+};
+
 struct cfg_raw_map_resolver {
 	char *negative_ttl;
 	char *negative_ttl_unregistered;
@@ -107,6 +124,7 @@ struct cfg_raw_map_resolver {
 	uint32_t *forward_next_hops;
 	struct cfg_raw_forward *map_servers;
 	unsigned int map_servers_count;
+	struct cfg_raw_mr_ddt *ddt;
 };
 
 struct cfg_raw_etr {

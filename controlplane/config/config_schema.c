@@ -223,6 +223,34 @@ static const cyaml_schema_field_t bucket_fields[] = {
 	CYAML_FIELD_END
 };
 
+static const cyaml_schema_field_t ddt_root_fields[] = {
+	CYAML_FIELD_STRING_PTR("address", CYAML_FLAG_POINTER, struct cfg_raw_ddt_root, address,
+			       0, CYAML_UNLIMITED),
+	CYAML_FIELD_UINT_PTR("priority", OPT, struct cfg_raw_ddt_root, priority),
+	CYAML_FIELD_END
+};
+
+static const cyaml_schema_value_t ddt_root_entry = {
+	CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, struct cfg_raw_ddt_root, ddt_root_fields),
+};
+
+static const cyaml_schema_field_t mr_ddt_fields[] = {
+	CYAML_FIELD_SEQUENCE("roots", SEQ, struct cfg_raw_mr_ddt, roots, &ddt_root_entry, 0,
+			     CYAML_UNLIMITED),
+	CYAML_FIELD_UINT_PTR("referral-cache-size", OPT, struct cfg_raw_mr_ddt,
+			     referral_cache_size),
+	CYAML_FIELD_UINT_PTR("max-pending", OPT, struct cfg_raw_mr_ddt, max_pending),
+	CYAML_FIELD_STRING_PTR("request-timeout", OPT, struct cfg_raw_mr_ddt, request_timeout, 0,
+			       CYAML_UNLIMITED),
+	CYAML_FIELD_UINT_PTR("retries", OPT, struct cfg_raw_mr_ddt, retries),
+	CYAML_FIELD_UINT_PTR("max-depth", OPT, struct cfg_raw_mr_ddt, max_depth),
+	CYAML_FIELD_STRING_PTR("negative-ttl-min", OPT, struct cfg_raw_mr_ddt, negative_ttl_min, 0,
+			       CYAML_UNLIMITED),
+	CYAML_FIELD_STRING_PTR("negative-ttl-max", OPT, struct cfg_raw_mr_ddt, negative_ttl_max, 0,
+			       CYAML_UNLIMITED),
+	CYAML_FIELD_END
+};
+
 static const cyaml_schema_field_t mr_fields[] = {
 	CYAML_FIELD_STRING_PTR("negative-ttl", OPT, struct cfg_raw_map_resolver, negative_ttl, 0,
 			       CYAML_UNLIMITED),
@@ -241,6 +269,7 @@ static const cyaml_schema_field_t mr_fields[] = {
 			     forward_next_hops),
 	CYAML_FIELD_SEQUENCE("map-servers", SEQ, struct cfg_raw_map_resolver, map_servers,
 			     &forward_entry, 0, CYAML_UNLIMITED),
+	CYAML_FIELD_MAPPING_PTR("ddt", OPT, struct cfg_raw_map_resolver, ddt, mr_ddt_fields),
 	CYAML_FIELD_END
 };
 

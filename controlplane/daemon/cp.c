@@ -279,6 +279,11 @@ static void cp_rx(void *arg, const struct udp_pkt *pkt)
 			return;
 		}
 		break;
+	case LISP_MAP_REFERRAL:	/* RFC 8111: answers to our DDT Map-Requests */
+		if (cp->ddt_mr &&
+		    ddt_mr_input(cp->ddt_mr, pkt->data, pkt->len, &pkt->src, pkt->src_port))
+			return;
+		break;
 	case LISP_MAP_REPLY:
 		if (cp->itr && itr_input(cp->itr, pkt->data, pkt->len, &pkt->src, pkt->src_port))
 			return;
@@ -330,6 +335,7 @@ static void cp_roles_free(struct cp *cp)
 	etr_free(cp->etr);
 	ddt_node_free(cp->ddt);
 	cp->ddt = NULL;
+	cp_ddt_stop(cp);
 	map_resolver_free(cp->mr);
 	pubsub_free(cp->pubsub);
 	map_server_free(cp->ms);
@@ -385,6 +391,8 @@ static int cp_roles_build(struct cp *cp, const struct cp_config *cfg, struct lis
 		if (!cp->mr)
 			return lisp_err_set(err, ENOMEM, "out of memory");
 		map_resolver_set_pubsub(cp->mr, cp->pubsub);
+		if (cp_ddt_apply(cp, cfg, NULL) < 0)
+			return lisp_err_set(err, ENOMEM, "out of memory");
 	}
 	if (cfg->roles & CP_ROLE_ETR) {
 		cp->etr = cp_etr_from_config(cp, cfg, err);

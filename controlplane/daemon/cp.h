@@ -12,6 +12,7 @@
 
 #include "config.h"
 #include "ddt_node.h"
+#include "ddt_mr.h"
 #include "dp_push.h"
 #include "etr.h"
 #include "itr.h"
@@ -77,6 +78,7 @@ struct cp {
 	struct site_table *sites;
 	struct map_server *ms;
 	struct map_resolver *mr;
+	struct ddt_mr *ddt_mr;			/* map-resolver.ddt; NULL without roots */
 	struct pubsub *pubsub;
 	struct etr *etr;
 	const struct cp_itr_ops *itr_ops;	/* NULL without the ITR role */

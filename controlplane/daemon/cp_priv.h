@@ -36,6 +36,10 @@ void cp_ddt_node_params_from_config(const struct cp_config *cfg, struct ddt_node
 int cp_ddt_node_start(struct cp *cp, const struct cp_config *cfg, struct lisp_err *err);
 /* Which other roles share the ECMs with it (after every role (re)build). */
 void cp_ddt_node_local_apply(struct cp *cp);
+/* map-resolver.ddt (cp_ddt.c): the DDT Map-Resolver after cp->mr is
+ * (re)built; old is the running configuration on a reload, else NULL. */
+int cp_ddt_apply(struct cp *cp, const struct cp_config *cfg, const struct cp_config *old);
+void cp_ddt_stop(struct cp *cp);
 
 /* CATS (cp_cats.c): ranking policies to the Map-Resolver and the ITR, the
  * ETR's metric agent; again after every (re)build of those roles. */

@@ -271,6 +271,8 @@ int cp_reload(struct cp *cp)
 			map_resolver_free(cp->mr);
 			cp->mr = mr;
 		}
+		if (cp_ddt_apply(cp, next, cp->cfg) < 0)
+			log_error("reload: map-resolver.ddt: out of memory");
 	}
 	if (etr) {
 		etr_free(cp->etr);

@@ -58,6 +58,14 @@ struct map_resolver {
 	uint16_t cur_port;
 	uint64_t smr_nonce;
 	size_t asked_total;		/* requesters in all the lists */
+	/* map-resolver.ddt: records of the request being answered that go to
+	 * the DDT Map-Resolver once it is answered. */
+	mr_ddt_fn ddt_fn;
+	void *ddt_arg;
+	bool ddt_ok;		/* the request is an ITR's, not DDT-originated */
+	unsigned int ddt_count;
+	uint8_t ddt_recs[255];
+	struct lisp_prefix *ddt_eids;
 };
 
 /* As long as an ITR may cache a mapping (the registrations' usual 1440 min). */
@@ -239,7 +247,16 @@ void map_resolver_free(struct map_resolver *mr)
 	free(mr->arena_buf);
 	free(mr->out);
 	free(mr->fwd);
+	free(mr->ddt_eids);
 	free(mr);
+}
+
+void map_resolver_set_ddt(struct map_resolver *mr, mr_ddt_fn fn, void *arg)
+{
+	if (fn && !mr->ddt_eids && !(mr->ddt_eids = calloc(255, sizeof(*mr->ddt_eids))))
+		fn = NULL;	/* out of memory: answered as without DDT */
+	mr->ddt_fn = fn;
+	mr->ddt_arg = arg;
 }
 
 void map_resolver_set_pubsub(struct map_resolver *mr, struct pubsub *ps)
@@ -503,6 +520,11 @@ static int answer_record(struct map_resolver *mr, const struct lisp_prefix *eid,
 		hop_note(mr, MR_HOP_MS, &next->addr, next->port);
 		return 0;
 	}
+	if (mr->ddt_fn && mr->ddt_ok) {	/* resolved through LISP-DDT (RFC 8111) */
+		mr->ddt_eids[mr->ddt_count] = *eid;
+		mr->ddt_recs[mr->ddt_count++] = mr->cur_rec;
+		return 0;
+	}
 	mr->c.replies_negative++;
 	negative_outside(mr, eid, &neg);
 	return put_negative(w, &neg, LISP_ACT_NATIVE_FORWARD, mr->params.negative_ttl_min,
@@ -633,6 +655,11 @@ void map_resolver_input(struct map_resolver *mr, const uint8_t *msg, size_t len,
 	mr->cur_port = ecm.inner_sport;
 	mr_hops_reset(&mr->hops, mr->params.next_hops_max);
 	mr->replied_count = 0;
+	mr->ddt_count = 0;
+	/* A DDT-originated request (D bit) is never resolved through DDT
+	 * again: two DDT Map-Resolvers named as each other's roots do not
+	 * pass one request back and forth. */
+	mr->ddt_ok = !ecm.ddt;
 	for (unsigned int i = 0; i < req.record_count; i++) {
 		uint8_t *mark = w.p;
 		int rc;
@@ -664,6 +691,12 @@ void map_resolver_input(struct map_resolver *mr, const uint8_t *msg, size_t len,
 	}
 	mr->cur_itr = NULL;
 	hops_send(mr, &ecm, &req);
+	for (unsigned int i = 0; i < mr->ddt_count; i++)
+		if (out_allowed(mr)) {
+			mr->c.requests_ddt++;
+			mr->ddt_fn(mr->ddt_arg, &ecm, &req, mr->ddt_recs[i], &mr->ddt_eids[i], itr,
+				   ecm.inner_sport);
+		}
 	/* Subscriptions after the reply: the confirming Map-Notify follows it. */
 	for (unsigned int i = 0; i < req.record_count && mr->pubsub; i++) {
 		struct lisp_prefix eid;

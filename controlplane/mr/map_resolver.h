@@ -104,7 +104,8 @@ struct mr_params {
 	X(requests_verified)           \
 	X(replies_verified_limited)    \
 	X(reply_records_repeated)      \
-	X(reply_records_over_size)
+	X(reply_records_over_size)      \
+	X(requests_ddt)                /* handed to the DDT Map-Resolver */
 
 struct mr_counters {
 #define MR_COUNTER_FIELD(name) uint64_t name;
@@ -146,6 +147,15 @@ struct mr_local {
 	void (*etr_input)(void *arg, const uint8_t *ecm, size_t len);
 };
 void map_resolver_set_local(struct map_resolver *mr, const struct mr_local *local);
+
+/* map-resolver.ddt (controlplane/ddt/ddt_mr.h): a record whose EID no
+ * registration, local database, site or delegation here covers is handed
+ * to fn (the DDT Map-Resolver) instead of a negative reply.  NULL: off. */
+typedef void (*mr_ddt_fn)(void *arg, const struct lisp_ecm *ecm,
+			  const struct lisp_map_request *req, uint8_t rec,
+			  const struct lisp_prefix *eid, const struct lisp_addr *itr,
+			  uint16_t itr_port);
+void map_resolver_set_ddt(struct map_resolver *mr, mr_ddt_fn fn, void *arg);
 
 /* An Encapsulated Control Message from src:port. */
 void map_resolver_input(struct map_resolver *mr, const uint8_t *msg, size_t len,

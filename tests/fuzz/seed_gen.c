@@ -38,7 +38,7 @@
 #define SEED_KEY	"fuzz-seed"
 
 static const char *const targets[] = { "ctrl", "waddr", "dp", "text", "inet", "auth", "pcap",
-				       "cats", "referral" };
+				       "cats", "referral", "ddt_mr" };
 #define SEED_FRAME_MAX 4096
 
 static const char *outdir;
@@ -185,6 +185,11 @@ static void ctrl_extract(const char *msg, const uint8_t *buf, size_t len, const 
 		break;
 	case LISP_MAP_REFERRAL:
 		seed_write("referral", msg, NULL, 0, buf, len);
+		/* fuzz_ddt_mr.c's frame: from the node asked, the nonce of
+		 * the request it resolves, then the message. */
+		seed_write("ddt_mr", msg,
+			   (const uint8_t[]){ 0x05, (uint8_t)(len >> 8), (uint8_t)len }, 3, buf,
+			   len);
 		for (unsigned int i = 0; i < m.referral.record_count; i++) {
 			const struct lisp_referral_record *rec = &m.referral.records[i];
 

@@ -404,6 +404,39 @@ START_TEST(test_state_limits)
 }
 END_TEST
 
+/* map-resolver.ddt as written (docs/examples/ddt-mr.yaml), printed and
+ * compared; out of range refused (bad-ddt.yaml). */
+START_TEST(test_mr_ddt)
+{
+	struct cp_config *c = load_rel("docs/examples/ddt-mr.yaml");
+	struct cp_config *d = load_rel("docs/examples/ddt-mr.yaml");
+	const struct cp_config_mr_ddt *x = &c->mr.ddt;
+	char *text = print_to_string(c);
+
+	ck_assert_uint_eq(x->root_count, 2);
+	ck_assert_uint_eq(x->roots[0].priority, 1);
+	ck_assert_uint_eq(x->roots[1].priority, 2);
+	ck_assert_uint_eq(x->referral_cache_size, 10000);
+	ck_assert_uint_eq(x->max_pending, 4096);
+	ck_assert_uint_eq(x->request_timeout_ms, 2000);
+	ck_assert_uint_eq(x->retries, 2);
+	ck_assert_uint_eq(x->max_depth, 8);
+	ck_assert_uint_eq(x->negative_ttl_min_min, 1);
+	ck_assert_uint_eq(x->negative_ttl_max_min, 1440);
+	ck_assert_ptr_nonnull(strstr(text, "  ddt:\n    referral-cache-size: 10000\n"));
+	ck_assert(cp_config_equal(c, d));
+	d->mr.ddt.retries = 3;
+	ck_assert(!cp_config_equal(c, d));
+	d->mr.ddt.retries = 2;
+	d->mr.ddt.roots[1].priority = 3;
+	ck_assert(!cp_config_equal(c, d));
+	check_bad("bad-ddt.yaml");
+	free(text);
+	cp_config_free(c);
+	cp_config_free(d);
+}
+END_TEST
+
 START_TEST(test_bad_files)
 {
 	char names[64][NAMES_MAX];
@@ -678,6 +711,7 @@ int main(void)
 	tcase_add_test(files, test_defaults);
 	tcase_add_test(files, test_attributes);
 	tcase_add_test(files, test_agents_section);
+	tcase_add_test(files, test_mr_ddt);
 	tcase_add_test(files, test_bad_files);
 	tcase_add_test(files, test_nonce_policy);
 	tcase_add_test(files, test_rest_limits);

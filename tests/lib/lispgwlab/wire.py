@@ -180,3 +180,44 @@ def parse_map_notify(msg):
     auth_len = struct.unpack('!H', msg[14:16])[0]
     recs, _ = parse_records(msg, 16 + auth_len, msg[3])
     return nonce_of(msg), recs
+
+
+# ---- LISP-DDT (RFC 8111, section 6) ----------------------------------------
+
+REF_NODE, REF_MS, REF_MS_ACK, REF_MS_NOT_REGISTERED, REF_HOLE, REF_NOT_AUTH = range(6)
+ECM_D = 0x04000000
+
+
+def referral_record(iid, prefix, plen, action, refs=(), ttl=1440, incomplete=False, auth=True):
+    """Map-Referral record; refs: list of (address, priority, weight)."""
+    bits = (action << 13) | (0x1000 if auth else 0) | (0x0800 if incomplete else 0)
+    r = struct.pack('!IBBHH', ttl, len(refs), plen, bits, 0) + eid(iid, prefix)
+    for (a, prio, weight) in refs:
+        r += struct.pack('!BBBBH', prio, weight, 255, 0, 0x0001) + addr(a)
+    return r
+
+
+def map_referral(nonce, records):
+    return struct.pack('!IQ', (6 << 28) | len(records), nonce) + b''.join(records)
+
+
+def parse_ecm(msg):
+    """(ddt, inner_src, inner_dst, sport, dport, inner message) of an ECM over IPv4."""
+    assert msg_type(msg) == 8, 'not an ECM: type %d' % msg_type(msg)
+    flags = struct.unpack('!I', msg[:4])[0]
+    ip = msg[4:]
+    ihl = (ip[0] & 0x0f) * 4
+    src, dst = socket.inet_ntoa(ip[12:16]), socket.inet_ntoa(ip[16:20])
+    sport, dport = struct.unpack('!HH', ip[ihl:ihl + 4])
+    return bool(flags & ECM_D), src, dst, sport, dport, ip[ihl + 8:]
+
+
+def parse_map_request_eid(msg):
+    """(nonce, itr_rloc, iid, eid, plen) of a one-record Map-Request."""
+    assert msg_type(msg) == 1, 'not a Map-Request: type %d' % msg_type(msg)
+    nonce = nonce_of(msg)
+    (_, _src), off = _parse_addr(msg, 12)
+    (_, itr), off = _parse_addr(msg, off)
+    plen = msg[off + 1]
+    (iid, target), _ = _parse_addr(msg, off + 2)
+    return nonce, itr, iid, target, plen

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* What cmd_lig.c and cmd_lig_trace.c (lig --trace) share. */
+#ifndef LISPGW_CTL_LIG_PRIV_H
+#define LISPGW_CTL_LIG_PRIV_H
+
+#include <stdbool.h>
+#include <sys/socket.h>
+#include <sys/types.h>
+
+#include "lisp_msg.h"
+
+struct lig_opts {
+	struct lisp_prefix eid;
+	struct lisp_addr mr;		/* --trace: the DDT root */
+	unsigned int count;
+	unsigned int timeout_ms;
+	bool json;
+	char *constraints;	/* compact ASCII JSON object, or NULL */
+};
+
+double lig_now_ms(void);
+socklen_t lig_sockaddr_of(const struct lisp_addr *a, uint16_t port, struct sockaddr_storage *ss);
+void lig_addr_of_sockaddr(const struct sockaddr_storage *ss, struct lisp_addr *a, uint16_t *port);
+/* The Encapsulated Map-Request for o->eid from local:port; ddt sets the
+ * ECM's D bit (a DDT-originated request, RFC 8111). */
+ssize_t lig_build_request(const struct lig_opts *o, const struct lisp_addr *local,
+			  uint16_t port, uint64_t nonce, bool ddt, uint8_t *buf, size_t cap,
+			  struct lisp_err *err);
+void lig_print_reply(const struct lisp_map_reply *r, const struct lisp_addr *from, double rtt,
+		     bool json);
+/* lig --trace (cmd_lig_trace.c): 0 when the walk ended in an answer. */
+int lig_trace(int fd, const struct lig_opts *o, const struct lisp_addr *local, uint16_t port);
+
+#endif
