@@ -14,6 +14,9 @@
  *    prefix around the EID inside the site that covers no registration;
  *  - inside a delegation (map-resolver.map-servers): the ECM goes on to
  *    that Map-Server (longest match per Instance-ID);
+ *  - an ECM with the D bit (DDT-originated) to a Map-Server: a Map-Referral
+ *    to its sender as well, MS-ACK, MS-NOT-REGISTERED or DELEGATION-HOLE
+ *    per record, and no negative Map-Reply (ms_ddt.h);
  *  - not an EID at all: a negative reply for the least-specific prefix that
  *    covers the address and no configured site or delegation prefix, action
  *    natively-forward, TTL 15 minutes.
@@ -88,7 +91,13 @@ struct mr_params {
 	X(forward_records_dropped)     \
 	X(replies_global_limited)      \
 	X(reply_records_repeated)      \
-	X(reply_records_over_size)
+	X(reply_records_over_size)     \
+	X(ddt_requests)                /* ECMs with the D bit, to a Map-Server */ \
+	X(ddt_referrals_sent)          \
+	X(ddt_ms_ack)                  /* records, per action */ \
+	X(ddt_ms_not_registered)       \
+	X(ddt_delegation_hole)         \
+	X(ddt_referral_errors)         /* past 255 records, or not encodable */
 
 struct mr_counters {
 #define MR_COUNTER_FIELD(name) uint64_t name;
@@ -118,6 +127,12 @@ void map_resolver_set_cats(struct map_resolver *mr, const struct cats_policies *
  * Instance-ID) are forwarded to the Map-Server at ms:port. */
 int map_resolver_add_delegation(struct map_resolver *mr, const struct lisp_prefix *eid,
 				const struct lisp_addr *ms, uint16_t port);
+
+/* map-server.ddt-peers: the Map-Servers of this one's sites, itself
+ * included, the referral set of its MS-ACK and MS-NOT-REGISTERED
+ * Map-Referrals (ms_ddt.h); none, an empty set with the Incomplete bit. */
+void map_resolver_set_ddt_peers(struct map_resolver *mr, const struct lisp_addr *peers,
+				size_t count);
 
 /* What lives in the same process (all optional): the ETR's database, which
  * registering xTR is that ETR, which addresses are ours, and the ETR's
