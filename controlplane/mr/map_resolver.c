@@ -8,7 +8,6 @@
 #include "cats.h"
 #include "log.h"
 #include "mapdb.h"
-#include "mr_forward.h"
 #include "ms_ddt.h"
 #include "pubsub.h"
 #include "ratelimit.h"
@@ -45,6 +44,7 @@ struct map_resolver {
 	uint8_t *out;
 	uint8_t *fwd;			/* an ECM re-encapsulated for the next hop */
 	struct mr_delegations *delegations;
+	struct mr_health *health;	/* NULL: no probes */
 	struct mr_local local;
 	struct log_ratelimit log_rl;
 	/* The ITRs proxy-replied to, per registered prefix (requesters.h):
@@ -222,6 +222,7 @@ void map_resolver_free(struct map_resolver *mr)
 		mapdb_free(mr->asked);
 	}
 	ratelimit_free(mr->rl);
+	mr_health_free(mr->health);
 	mr_delegations_free(mr->delegations);
 	free(mr->arena_buf);
 	free(mr->out);
@@ -267,8 +268,50 @@ void map_resolver_set_local(struct map_resolver *mr, const struct mr_local *loca
 		memset(&mr->local, 0, sizeof(mr->local));
 }
 
+int map_resolver_set_health(struct map_resolver *mr, const struct mr_health_params *p)
+{
+	mr_health_free(mr->health);
+	mr->health = NULL;
+	if (!p->interval_ms || !mr_delegations_count(mr->delegations))
+		return 0;
+	mr->health = mr_health_new(mr->loop, mr->delegations, p, mr->send, mr->send_arg);
+	return mr->health ? 0 : -ENOMEM;
+}
+
+bool map_resolver_referral_input(struct map_resolver *mr, const uint8_t *msg, size_t len,
+				 const struct lisp_addr *src, uint16_t src_port)
+{
+	(void)src_port;
+	return mr->health && mr_health_referral_input(mr->health, msg, len, src);
+}
+
+struct mr_delegations *map_resolver_delegations(struct map_resolver *mr)
+{
+	return mr->delegations;
+}
+
+const struct mr_health_params *map_resolver_health_params(const struct map_resolver *mr)
+{
+	return mr->health ? mr_health_params(mr->health) : NULL;
+}
+
+void map_resolver_carry_health(struct map_resolver *next, struct map_resolver *prev)
+{
+	mr_delegations_carry(next->delegations, prev->delegations);
+}
+
 const struct mr_counters *map_resolver_counters(const struct map_resolver *mr)
 {
+	/* The health module counts on its own; its counters are shown with
+	 * the Map-Resolver's (mr is never a const object: the cast is sound). */
+	struct map_resolver *m = (struct map_resolver *)mr;
+	const struct mr_health_counters *h = mr->health ? mr_health_counters(mr->health) : NULL;
+
+	if (h) {
+#define MR_HEALTH_SYNC(name) m->c.name = h->name;
+		MR_HEALTH_COUNTERS(MR_HEALTH_SYNC)
+#undef MR_HEALTH_SYNC
+	}
 	return &mr->c;
 }
 
@@ -519,7 +562,7 @@ static int answer_record(struct map_resolver *mr, const struct lisp_prefix *eid,
 		return put_negative(w, &neg, LISP_ACT_SEND_MAP_REQUEST,
 				    mr->params.unregistered_ttl_min, err) < 0 ? -ENOSPC : 1;
 	}
-	next = mr_delegations_lookup(mr->delegations, eid);
+	next = mr_delegations_pick(mr->delegations, eid);
 	if (next) {
 		hop_note(mr, MR_HOP_MS, &next->addr, next->port);
 		return 0;

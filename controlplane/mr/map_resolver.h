@@ -52,6 +52,8 @@
 
 #include "evloop.h"
 #include "map_server.h"
+#include "mr_forward.h"
+#include "mr_health.h"
 #include "registry.h"
 #include "site.h"
 
@@ -97,7 +99,8 @@ struct mr_params {
 	X(ddt_ms_ack)                  /* records, per action */ \
 	X(ddt_ms_not_registered)       \
 	X(ddt_delegation_hole)         \
-	X(ddt_referral_errors)         /* past 255 records, or not encodable */
+	X(ddt_referral_errors)         /* past 255 records, or not encodable */ \
+	MR_HEALTH_COUNTERS(X)
 
 struct mr_counters {
 #define MR_COUNTER_FIELD(name) uint64_t name;
@@ -127,6 +130,20 @@ void map_resolver_set_cats(struct map_resolver *mr, const struct cats_policies *
  * Instance-ID) are forwarded to the Map-Server at ms:port. */
 int map_resolver_add_delegation(struct map_resolver *mr, const struct lisp_prefix *eid,
 				const struct lisp_addr *ms, uint16_t port);
+
+/* map-resolver.health-interval and health-misses: probes the delegations'
+ * Map-Servers (mr_health.h); call after the delegations are added.
+ * interval 0: none, every Map-Server stays up. */
+int map_resolver_set_health(struct map_resolver *mr, const struct mr_health_params *p);
+/* A Map-Referral from src:port: true when it answered a health probe. */
+bool map_resolver_referral_input(struct map_resolver *mr, const uint8_t *msg, size_t len,
+				 const struct lisp_addr *src, uint16_t src_port);
+/* The delegations with their Map-Servers' health (REST, reload). */
+struct mr_delegations *map_resolver_delegations(struct map_resolver *mr);
+/* The health parameters in force; NULL when nothing is probed. */
+const struct mr_health_params *map_resolver_health_params(const struct map_resolver *mr);
+/* A reload: next keeps what prev knew of the Map-Servers both have. */
+void map_resolver_carry_health(struct map_resolver *next, struct map_resolver *prev);
 
 /* map-server.ddt-peers: the Map-Servers of this one's sites, itself
  * included, the referral set of its MS-ACK and MS-NOT-REGISTERED
