@@ -79,8 +79,9 @@ def csum(b):
     return (~s) & 0xffff
 
 
-def ecm(inner_msg, src, dst, sport, dport=4342):
-    """Encapsulated Control Message over inner IPv4 + UDP (RFC 9301 5.8)."""
+def ecm(inner_msg, src, dst, sport, dport=4342, ddt=False):
+    """Encapsulated Control Message over inner IPv4 + UDP (RFC 9301 5.8);
+    ddt: the D bit, a DDT-originated request (RFC 8111)."""
     udp_len = 8 + len(inner_msg)
     ip = struct.pack('!BBHHHBBH4s4s', 0x45, 0, 20 + udp_len, 0, 0, 64, 17, 0,
                      socket.inet_aton(src), socket.inet_aton(dst))
@@ -88,7 +89,7 @@ def ecm(inner_msg, src, dst, sport, dport=4342):
     pseudo = socket.inet_aton(src) + socket.inet_aton(dst) + struct.pack('!BBH', 0, 17, udp_len)
     udp = struct.pack('!HHHH', sport, dport, udp_len, 0) + inner_msg
     udp = udp[:6] + struct.pack('!H', csum(pseudo + udp) or 0xffff) + udp[8:]
-    return struct.pack('!I', 0x80000000) + ip + udp
+    return struct.pack('!I', 0x80000000 | (0x04000000 if ddt else 0)) + ip + udp
 
 
 def msg_type(msg):
@@ -150,3 +151,19 @@ def parse_map_notify(msg):
     auth_len = struct.unpack('!H', msg[14:16])[0]
     recs, _ = parse_records(msg, 16 + auth_len, msg[3])
     return nonce_of(msg), recs
+
+
+def parse_map_referral(msg):
+    """(nonce, [dict(iid, prefix, plen, ttl, action, auth, incomplete, refs)])
+    of a Map-Referral (RFC 8111 section 6; Sig sections not expected)."""
+    assert msg_type(msg) == 6, 'not a Map-Referral: type %d' % msg_type(msg)
+    out, off = [], 12
+    for _ in range(msg[3]):
+        flags, sigs = msg[off + 6], msg[off + 8] >> 4
+        assert sigs == 0, 'Sig sections'
+        recs, off = parse_records(msg, off, 1)
+        iid, prefix, plen, ttl, act, locs = recs[0]
+        out.append(dict(iid=iid, prefix=prefix, plen=plen, ttl=ttl, action=act,
+                        auth=bool(flags & 0x10), incomplete=bool(flags & 0x08),
+                        refs=[l[0] for l in locs]))
+    return nonce_of(msg), out
