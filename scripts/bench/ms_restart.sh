@@ -33,8 +33,10 @@ token=ms-restart-bench-token-0123456789
 tmp=$(mktemp -d)
 pids=()
 cleanup() {
-	for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null && wait "$p" 2>/dev/null; done
+	local rc=$?
+	for p in "${pids[@]}"; do { kill -9 "$p" && wait "$p"; } 2>/dev/null || true; done
 	rm -rf "$tmp"
+	exit $rc
 }
 trap cleanup EXIT
 cat >"$tmp/ms.yaml" <<YAML
@@ -63,6 +65,10 @@ total() {
 		python3 -c 'import json,sys; print(json.load(sys.stdin)["total"])' 2>/dev/null || echo -1
 }
 start_ms() {
+	if [ "$(total)" -ge 0 ]; then
+		echo "something already answers on $addr:8080" >&2
+		exit 1
+	fi
 	taskset -c $server_cpu $build/controlplane/lispgw-cp -c "$tmp/ms.yaml" 2>>"$tmp/cp.log" &
 	ms_pid=$!
 	pids+=($ms_pid)
