@@ -268,6 +268,18 @@ check(m1.get('went_down') == 1 and m1.get('went_up') == 1 and
       'ms1 went down once and up once (kept over the reload); the Map-Resolver counted the up',
       (m1, mr_stats))
 
+# Negative replies stay as before with two Map-Servers per prefix.
+r = lab.lig('[1]10.99.1.1', MR)
+rec = (r.get('records') or [{}])[0]
+check(r.get('from') == MS1 and rec.get('eid') == '[1]10.64.0.0/10' and
+      rec.get('action') == 'send-map-request',
+      'unregistered EID in the site: the Map-Server\'s negative [1]10.64.0.0/10', r)
+r = lab.lig('[1]172.16.0.1', MR)
+rec = (r.get('records') or [{}])[0]
+check(r.get('from') == MR and rec.get('eid') == '[1]128.0.0.0/1' and
+      rec.get('action') == 'native-forward',
+      'EID outside the delegations: the Map-Resolver\'s negative [1]128.0.0.0/1', r)
+
 out = subprocess.run([CTL, '--api', 'http://%s:8080' % MR, '--token', TOKEN, 'show',
                       'delegations'], capture_output=True, text=True, timeout=10)
 lines = out.stdout.splitlines()
