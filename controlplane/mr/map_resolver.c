@@ -298,6 +298,8 @@ const struct mr_health_params *map_resolver_health_params(const struct map_resol
 void map_resolver_carry_health(struct map_resolver *next, struct map_resolver *prev)
 {
 	mr_delegations_carry(next->delegations, prev->delegations);
+	if (next->health)
+		mr_health_reindex(next->health);	/* counts its own failure */
 }
 
 const struct mr_counters *map_resolver_counters(const struct map_resolver *mr)

@@ -17,6 +17,11 @@
 #define HEALTH_PROBE_TTL	32
 
 struct mr_health {
+	/* Probes awaiting an answer by nonce (open addressing, rebuilt after
+	 * each round): an answer costs one lookup, never a walk of every
+	 * delegation, however many Map-Referrals a sender makes up. */
+	struct mr_ms **index;
+	size_t index_size;		/* a power of two, at least twice the probes */
 	struct evloop *loop;
 	struct mr_delegations *d;
 	struct mr_health_params p;
@@ -113,9 +118,68 @@ static int round_one(struct mr_deleg *dl, void *arg)
 	return 0;
 }
 
+static int index_rebuild(struct mr_health *h);
+
+static int count_one(struct mr_deleg *dl, void *arg)
+{
+	*(size_t *)arg += dl->count;
+	return 0;
+}
+
+static int index_one(struct mr_deleg *dl, void *arg)
+{
+	struct mr_health *h = arg;
+
+	for (size_t i = 0; i < dl->count; i++) {
+		size_t slot;
+
+		if (!dl->ms[i].h.probe_out)
+			continue;
+		slot = dl->ms[i].h.probe_nonce & (h->index_size - 1);
+		while (h->index[slot])
+			slot = (slot + 1) & (h->index_size - 1);
+		h->index[slot] = &dl->ms[i];
+	}
+	return 0;
+}
+
+/* The outstanding probes, indexed again (the delegations never move
+ * while this health object lives: a reload builds a new one). */
+int mr_health_reindex(struct mr_health *h)
+{
+	int rc = index_rebuild(h);
+
+	if (rc < 0)
+		h->c.health_probe_errors++;	/* answers go unmatched until the next round */
+	return rc;
+}
+
+static int index_rebuild(struct mr_health *h)
+{
+	size_t n = 0, size = 16;
+
+	mr_delegations_walk(h->d, count_one, &n);
+	while (size < 2 * n)
+		size *= 2;
+	if (size != h->index_size) {
+		struct mr_ms **grown = calloc(size, sizeof(*grown));
+
+		if (!grown)
+			return -ENOMEM;
+		free(h->index);
+		h->index = grown;
+		h->index_size = size;
+	} else {
+		memset(h->index, 0, size * sizeof(*h->index));
+	}
+	return mr_delegations_walk(h->d, index_one, h);
+}
+
 void mr_health_round(struct mr_health *h)
 {
 	mr_delegations_walk(h->d, round_one, h);
+	if (index_rebuild(h) < 0)
+		h->c.health_probe_errors++;	/* answers go unmatched until the next */
 }
 
 static void health_fire(struct evtimer *t, void *arg)
@@ -126,49 +190,44 @@ static void health_fire(struct evtimer *t, void *arg)
 	evtimer_arm(h->loop, t, h->p.interval_ms);
 }
 
-struct match_ctx {
-	struct mr_health *h;
-	const struct lisp_addr *src;
-	uint64_t nonce;
-	bool found;
-};
-
-static int match_one(struct mr_deleg *dl, void *arg)
+/* The Map-Server whose outstanding probe has nonce and was sent to src. */
+static struct mr_ms *probe_find(const struct mr_health *h, uint64_t nonce,
+				const struct lisp_addr *src)
 {
-	struct match_ctx *m = arg;
+	for (size_t slot = nonce & (h->index_size - 1), k = 0;
+	     h->index_size && h->index[slot] && k < h->index_size;
+	     slot = (slot + 1) & (h->index_size - 1), k++) {
+		struct mr_ms *ms = h->index[slot];
 
-	for (size_t i = 0; i < dl->count; i++) {
-		struct mr_ms *ms = &dl->ms[i];
-
-		if (!ms->h.probe_out || ms->h.probe_nonce != m->nonce ||
-		    !lisp_addr_equal(&ms->addr, m->src))
-			continue;
-		ms->h.probe_out = false;
-		ms->h.misses = 0;
-		ms->h.probes_answered++;
-		ms->h.last_answer_ms = evloop_now_ms(m->h->loop);
-		if (!ms->h.up) {
-			char a[LISP_ADDR_STR_MAX], pfx[LISP_ADDR_STR_MAX];
-
-			ms->h.up = true;
-			ms->h.went_up++;
-			m->h->c.health_went_up++;
-			ms_name(dl, ms, a, sizeof(a), pfx, sizeof(pfx));
-			log_ratelimited(&m->h->rl, LOG_LEVEL_INFO,
-					"map-resolver: Map-Server %s for %s is up", a, pfx);
-		}
-		m->found = true;
-		return 1;
+		if (ms->h.probe_out && ms->h.probe_nonce == nonce && lisp_addr_equal(&ms->addr, src))
+			return ms;
 	}
-	return 0;
+	return NULL;
+}
+
+static void probe_answered(struct mr_health *h, struct mr_ms *ms)
+{
+	ms->h.probe_out = false;
+	ms->h.misses = 0;
+	ms->h.probes_answered++;
+	ms->h.last_answer_ms = evloop_now_ms(h->loop);
+	if (!ms->h.up) {
+		char a[LISP_ADDR_STR_MAX];
+
+		ms->h.up = true;
+		ms->h.went_up++;
+		h->c.health_went_up++;
+		lisp_addr_format(&ms->addr, a, sizeof(a));
+		log_ratelimited(&h->rl, LOG_LEVEL_INFO, "map-resolver: Map-Server %s is up", a);
+	}
 }
 
 bool mr_health_referral_input(struct mr_health *h, const uint8_t *msg, size_t len,
 			      const struct lisp_addr *src)
 {
-	struct match_ctx m = { .h = h, .src = src };
 	struct lisp_map_referral ref;
 	struct lisp_err err;
+	struct mr_ms *ms;
 
 	lisp_arena_reset(&h->arena);
 	if (lisp_map_referral_decode(msg, len, &h->arena, &ref, &err) < 0) {
@@ -177,12 +236,12 @@ bool mr_health_referral_input(struct mr_health *h, const uint8_t *msg, size_t le
 				err.msg);
 		return false;
 	}
-	m.nonce = ref.nonce;
-	mr_delegations_walk(h->d, match_one, &m);
-	if (!m.found) {
+	ms = probe_find(h, ref.nonce, src);
+	if (!ms) {
 		h->c.health_answers_unmatched++;
 		return false;
 	}
+	probe_answered(h, ms);
 	h->c.health_answers++;
 	return true;
 }
@@ -209,6 +268,10 @@ struct mr_health *mr_health_new(struct evloop *loop, struct mr_delegations *d,
 	h->send_arg = arg;
 	h->rl = (struct log_ratelimit)LOG_RATELIMIT_INIT(10, 1000);
 	evtimer_init(&h->timer, health_fire, h);
+	if (index_rebuild(h) < 0) {
+		mr_health_free(h);
+		return NULL;
+	}
 	if (h->p.interval_ms)
 		evtimer_arm(loop, &h->timer, h->p.interval_ms);
 	return h;
@@ -219,6 +282,7 @@ void mr_health_free(struct mr_health *h)
 	if (!h)
 		return;
 	evtimer_cancel(h->loop, &h->timer);
+	free(h->index);
 	free(h->arena_buf);
 	free(h);
 }

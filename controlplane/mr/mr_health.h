@@ -9,7 +9,9 @@
  * ms_ddt.h).  A Map-Server that leaves misses probes in a row unanswered is
  * marked down (logged, went_down) and passed over by mr_delegations_pick;
  * the first answer marks it up again (went_up).  An answer counts only
- * from the probed address with the probe's nonce (64 random bits).
+ * from the probed address with the probe's nonce (64 random bits), found
+ * by one lookup in an index of the outstanding probes: a flood of made-up
+ * Map-Referrals costs a decode and a lookup each.
  *
  * A Map-Server is marked down at most (misses + 1) x interval after it
  * fell silent: the probe sent just before it died is missed at the next
@@ -59,6 +61,9 @@ void mr_health_free(struct mr_health *h);
 /* A Map-Referral from src: true when it answers one of our probes. */
 bool mr_health_referral_input(struct mr_health *h, const uint8_t *msg, size_t len,
 			      const struct lisp_addr *src);
+/* After the delegations' health was carried over from another (a
+ * reload): their outstanding probes are answered here too. */
+int mr_health_reindex(struct mr_health *h);
 /* One round now (the timer's work; tests drive it). */
 void mr_health_round(struct mr_health *h);
 const struct mr_health_counters *mr_health_counters(const struct mr_health *h);

@@ -230,10 +230,12 @@ START_TEST(reload_keeps_health)
 {
 	struct map_resolver *next;
 	struct mr_deleg *d1;
+	uint64_t nb;
 
 	next_round();
 	next_round();
 	next_round();	/* A and B silent: both down */
+	nb = probe_nonce(MS_B, "[1]10.1.0.0/16");
 	ck_assert_str_eq(forwarded_to("[1]10.1.5.1/32"), MS_A);
 	next = alone_new(true);
 	map_resolver_carry_health(next, alone);
@@ -247,6 +249,10 @@ START_TEST(reload_keeps_health)
 	map_resolver_free(alone);
 	alone = next;
 	ck_assert_str_eq(forwarded_to("[1]10.1.5.1/32"), "198.51.100.3");
+	/* The answer to a probe the old one sent is taken by the new one. */
+	ck_assert(answer(MS_B, nb));
+	ck_assert(d1->ms[1].h.up);
+	ck_assert_str_eq(forwarded_to("[1]10.1.5.1/32"), MS_B);
 }
 END_TEST
 
