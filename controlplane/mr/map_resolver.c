@@ -654,14 +654,18 @@ static int answer_request_record(struct map_resolver *mr, const struct lisp_requ
 /* The Map-Referral of a DDT Map-Request, to its sender (RFC 8111 7.2: "returned
  * to the sender of the DDT Map-Request"), one more message under the
  * global limit. */
-static void ddt_send(struct map_resolver *mr, const struct lisp_addr *src, uint16_t src_port)
+static void ddt_send(struct map_resolver *mr, const struct lisp_addr *src, uint16_t src_port,
+		     size_t req_len)
 {
+	unsigned int dropped;
 	struct lisp_err err;
 	ssize_t n;
 
 	if (!mr->ddt->count || !out_allowed(mr))
 		return;
-	n = ms_ddt_referral_encode(mr->ddt, &mr->ddt_peers, mr->fwd, MR_MSG_MAX, &err);
+	n = ms_ddt_referral_encode(mr->ddt, &mr->ddt_peers, req_len, mr->fwd, MR_MSG_MAX,
+				   &dropped, &err);
+	mr->c.reply_records_over_size += n >= 0 ? dropped : 0;
 	if (n < 0) {
 		mr->c.ddt_referral_errors++;
 		log_ratelimited(&mr->log_rl, LOG_LEVEL_WARN,
@@ -759,7 +763,7 @@ void map_resolver_input(struct map_resolver *mr, const uint8_t *msg, size_t len,
 	}
 	mr->cur_itr = NULL;
 	if (mr->cur_ddt)
-		ddt_send(mr, src, src_port);
+		ddt_send(mr, src, src_port, len);
 	mr->cur_ddt = false;
 	hops_send(mr, &ecm, &req);
 	/* Subscriptions after the reply: the confirming Map-Notify follows it. */

@@ -25,8 +25,21 @@ int ms_ddt_referral_add(struct ms_ddt_referral *r, uint8_t action, const struct 
 	return 0;
 }
 
+/* Bytes record i takes in a Map-Referral (a one-record message less its
+ * 12-byte header), or -errno. */
+static ssize_t record_size(struct ms_ddt_referral *r, unsigned int i, uint8_t *buf, size_t cap,
+			   struct lisp_err *err)
+{
+	struct lisp_map_referral one = { .nonce = r->nonce, .record_count = 1,
+					 .records = &r->wire[i] };
+	ssize_t n = lisp_map_referral_encode(&one, buf, cap, err);
+
+	return n < 0 ? n : n - 12;
+}
+
 ssize_t ms_ddt_referral_encode(struct ms_ddt_referral *r, const struct ms_ddt_peers *peers,
-			       uint8_t *buf, size_t cap, struct lisp_err *err)
+			       size_t budget, uint8_t *buf, size_t cap, unsigned int *dropped,
+			       struct lisp_err *err)
 {
 	/* One referral set, shared by the records that carry it. */
 	struct lisp_locator set[MS_DDT_PEERS_MAX];
@@ -62,6 +75,29 @@ ssize_t ms_ddt_referral_encode(struct ms_ddt_referral *r, const struct ms_ddt_pe
 		}
 		if (lisp_referral_record_check(rec, err) < 0)
 			return -EPROTO;
+	}
+	if (dropped)
+		*dropped = 0;
+	if (budget) {
+		/* The first record whole; the others together within budget
+		 * (the caller's: the request's own size, so that records cannot
+		 * multiply a spoofed request into a larger answer). */
+		size_t used = 0;
+
+		for (unsigned int i = 0; i < r->count; i++) {
+			ssize_t sz = record_size(r, i, buf, cap, err);
+
+			if (sz < 0)
+				return sz;
+			if (i > 0 && used + (size_t)sz > budget) {
+				if (dropped)
+					*dropped = r->count - i;
+				m.record_count = (uint8_t)i;
+				break;
+			}
+			if (i > 0)
+				used += (size_t)sz;
+		}
 	}
 	return lisp_map_referral_encode(&m, buf, cap, err);
 }

@@ -59,8 +59,12 @@ void ms_ddt_referral_init(struct ms_ddt_referral *r, uint64_t nonce);
  * sends (the referrals, NOT-AUTHORITATIVE). */
 int ms_ddt_referral_add(struct ms_ddt_referral *r, uint8_t action, const struct lisp_prefix *eid);
 /* The Map-Referral (each record passes lisp_referral_record_check), or
- * -errno with err set. */
+ * -errno with err set.  budget (0: none) bounds the bytes of the records
+ * after the first (a Map-Resolver passes the request's size: RFC 9301 5.2
+ * has one record a request, and the others must not multiply it); the
+ * records that do not fit are left out, *dropped of them. */
 ssize_t ms_ddt_referral_encode(struct ms_ddt_referral *r, const struct ms_ddt_peers *peers,
-			       uint8_t *buf, size_t cap, struct lisp_err *err);
+			       size_t budget, uint8_t *buf, size_t cap, unsigned int *dropped,
+			       struct lisp_err *err);
 
 #endif

@@ -130,7 +130,7 @@ static bool answer(const char *server, uint64_t nonce)
 	ms_ddt_referral_init(&r, nonce);
 	lisp_prefix_parse("[1]10.1.0.0/16", &p, NULL);
 	ms_ddt_referral_add(&r, LISP_REF_MS_NOT_REGISTERED, &p);
-	n = ms_ddt_referral_encode(&r, NULL, buf, sizeof(buf), NULL);
+	n = ms_ddt_referral_encode(&r, NULL, 0, buf, sizeof(buf), NULL, NULL);
 	ck_assert_int_gt(n, 0);
 	lisp_addr_parse(server, &src, NULL);
 	return map_resolver_referral_input(alone, buf, (size_t)n, &src, 4342);

@@ -238,6 +238,41 @@ START_TEST(records_in_request_order)
 }
 END_TEST
 
+/* Records cannot multiply a (spoofable) request: the first record whole,
+ * the others within the request's size, the rest left out and counted. */
+START_TEST(referral_no_larger_than_request)
+{
+	static const char *const eids[] = { "[1]10.1.1.1/32", "[1]10.1.2.1/32", "[1]10.1.3.1/32",
+					    "[1]10.1.4.1/32", "[1]10.1.5.1/32", "[1]10.1.6.1/32",
+					    "[1]10.1.7.1/32", "[1]10.1.8.1/32" };
+	struct lisp_addr peers[MS_DDT_PEERS_MAX];
+	struct lisp_map_referral *ref;
+	uint8_t ecm[512];
+	size_t ecm_len = build_ecm_records(eids, 8, 0, ecm, sizeof(ecm)), rec_size;
+	char a[32];
+
+	for (unsigned int i = 0; i < MS_DDT_PEERS_MAX; i++) {
+		snprintf(a, sizeof(a), "203.0.113.%u", i + 1);
+		lisp_addr_parse(a, &peers[i], NULL);
+	}
+	map_resolver_set_ddt_peers(mr, peers, MS_DDT_PEERS_MAX);
+	ddt_ask_records(eids, 8);
+	ref = referral_sent();
+	ck_assert_uint_ge(ref->record_count, 1);
+	ck_assert_uint_lt(ref->record_count, 8);
+	ck_assert_uint_eq(ref->records[0].ref_count, MS_DDT_PEERS_MAX);
+	/* Records of one size here (16 peers: over 200 bytes each): the first
+	 * whole, then as many as fit in the request's size, not one more. */
+	rec_size = (sent[0].len - 12) / ref->record_count;
+	ck_assert_uint_eq(12 + rec_size * ref->record_count, sent[0].len);
+	ck_assert_uint_gt(rec_size, 200);
+	ck_assert_uint_le((ref->record_count - 1) * rec_size, ecm_len);
+	ck_assert_uint_gt(ref->record_count * rec_size, ecm_len);
+	ck_assert_uint_eq(map_resolver_counters(mr)->reply_records_over_size,
+			  8 - ref->record_count);
+}
+END_TEST
+
 /* The same requests without the D bit: answered as before, no referral. */
 START_TEST(without_d_bit_unchanged)
 {
@@ -285,7 +320,7 @@ START_TEST(builder_limits)
 		ck_assert_int_eq(ms_ddt_referral_add(&r, LISP_REF_MS_ACK, &p), 0);
 	ck_assert_int_eq(ms_ddt_referral_add(&r, LISP_REF_MS_ACK, &p), -ENOSPC);
 	/* Too small a buffer: an error, never a short message. */
-	ck_assert_int_lt(ms_ddt_referral_encode(&r, NULL, buf, sizeof(buf), &err), 0);
+	ck_assert_int_lt(ms_ddt_referral_encode(&r, NULL, 0, buf, sizeof(buf), NULL, &err), 0);
 }
 END_TEST
 
@@ -302,6 +337,7 @@ int main(void)
 	tcase_add_test(tc, delegation_hole_outside_sites);
 	tcase_add_test(tc, records_in_request_order);
 	tcase_add_test(tc, without_d_bit_unchanged);
+	tcase_add_test(tc, referral_no_larger_than_request);
 	tcase_add_test(tc, referral_under_global_limit);
 	tcase_add_test(tc, builder_limits);
 	suite_add_tcase(s, tc);
