@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * `lispgw-ctl show sites|registrations|map-cache|stats|database|ddt-node [--json]`: the REST
- * API's resources as aligned tables for an operator, or the API's JSON as
+ * `lispgw-ctl show sites|delegations|registrations|map-cache|stats|database|
+ * ddt-node|referral-cache [--json]`: the REST API's resources as aligned tables for an
+ * operator, or the API's JSON as
  * it came (--json) for scripts.
  */
 #include <getopt.h>
@@ -175,6 +176,30 @@ static void print_sites(json_t *j)
 				table_row(&t, NULL, NULL, NULL, NULL, str(p, "prefix"),
 					  yes_no(p, "accept_more_specifics"), NULL, NULL, NULL,
 					  NULL, NULL);
+		}
+	}
+	table_print(&t, stdout);
+}
+
+/* A row per Map-Server of each delegated prefix, in fail-over order. */
+static void print_delegations(json_t *j)
+{
+	static const char *const head[] = { "EID-PREFIX", "MAP-SERVER", "STATE", "FORWARDED",
+					    "PROBES", "ANSWERED", "DOWN", "UP", NULL };
+	json_t *dls = json_object_get(j, "delegations"), *d, *m;
+	struct table t;
+	size_t i, k;
+
+	table_init(&t, head);
+	json_array_foreach(dls, i, d) {
+		json_array_foreach(json_object_get(d, "map_servers"), k, m) {
+			json_t *c = json_object_get(m, "counters");
+			char b[5][24];
+
+			table_row(&t, k ? NULL : str(d, "prefix"), str(m, "address"),
+				  str(m, "state"), num(c, "forwarded", b[0], 24),
+				  num(c, "probes_sent", b[1], 24), num(c, "probes_answered", b[2], 24),
+				  num(c, "went_down", b[3], 24), num(c, "went_up", b[4], 24));
 		}
 	}
 	table_print(&t, stdout);
@@ -397,6 +422,7 @@ static const struct {
 	void (*print)(json_t *j);
 } shows[] = {
 	{ "sites", "/api/v1/sites", print_sites },
+	{ "delegations", "/api/v1/delegations", print_delegations },
 	{ "registrations", "/api/v1/registrations", print_registrations },
 	{ "map-cache", "/api/v1/map-cache", print_map_cache },
 	{ "stats", "/api/v1/stats", print_stats },
@@ -410,7 +436,8 @@ static const struct {
 static void show_help(FILE *out)
 {
 	fprintf(out,
-		"usage: %s [--api URL] [--token T] show sites|registrations|map-cache|stats|database|\n"
+		"usage: %s [--api URL] [--token T] show\n"
+		"                  sites|delegations|registrations|map-cache|stats|database|\n"
 		"                  ddt-node|referral-cache\n"
 		"                  [--json] [--iid N] [--eid EID] [--match M] [--site NAME]\n\n"
 		"Print what lispgw-cp's REST API reports, as aligned tables.\n\n"
@@ -543,10 +570,10 @@ usage:
 
 const struct ctl_cmd ctl_cmd_show = {
 	.name = "show",
-	.args = "sites|registrations|map-cache|stats|database|ddt-node|referral-cache [--json] "
-		"[filters]",
-	.summary = "print the daemon's sites, registrations, map-cache, counters, DDT "
-		   "delegations or referral cache (REST API)",
+	.args = "sites|delegations|registrations|map-cache|stats|database|ddt-node|"
+		"referral-cache [--json] [filters]",
+	.summary = "print the daemon's sites, delegations, registrations, map-cache, counters, "
+		   "DDT delegations or referral cache (REST API)",
 	.run = show_run,
 	.help = show_help,
 };

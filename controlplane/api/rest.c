@@ -113,6 +113,7 @@ struct rest_route {
 static const struct rest_route routes[] = {
 	{ "/api/v1/health", rest_get_health, NULL, NULL, "GET, HEAD", true },
 	{ "/api/v1/sites", rest_get_sites, NULL, NULL, "GET, HEAD", false },
+	{ "/api/v1/delegations", rest_get_delegations, NULL, NULL, "GET, HEAD", false },
 	{ "/api/v1/registrations", rest_get_registrations, NULL, NULL, "GET, HEAD", false },
 	{ "/api/v1/map-cache", rest_get_map_cache, rest_post_map_cache, NULL, "GET, HEAD, POST",
 	  false },

@@ -114,6 +114,7 @@ const char *rest_msg_type_name(unsigned int type);
 
 void rest_get_health(struct rest_req *rq, struct rest_resp *rs);
 void rest_get_sites(struct rest_req *rq, struct rest_resp *rs);
+void rest_get_delegations(struct rest_req *rq, struct rest_resp *rs);
 void rest_get_registrations(struct rest_req *rq, struct rest_resp *rs);
 void rest_get_map_cache(struct rest_req *rq, struct rest_resp *rs);
 void rest_post_map_cache(struct rest_req *rq, struct rest_resp *rs);

@@ -77,6 +77,9 @@ enum cp_role {
 #define CP_CONFIG_DEF_MR_GLOBAL_RATE		10000	/* replies + forwards/s, all */
 #define CP_CONFIG_DEF_MR_VERIFIED_RATE		10000	/* the same, verified ITRs */
 #define CP_CONFIG_DEF_MR_NEXT_HOPS		1	/* RFC 9301: one record a request */
+#define CP_CONFIG_DEF_MR_HEALTH_INTERVAL_MS	5000	/* Map-Server probes */
+#define CP_CONFIG_DEF_MR_HEALTH_MISSES		3
+#define CP_CONFIG_DDT_PEERS_MAX			16	/* map-server.ddt-peers */
 #define CP_CONFIG_DEF_ETR_REPLY_RATE		1000	/* Map-Replies/s, all */
 #define CP_CONFIG_DEF_ETR_PROBE_RATIO		1	/* probe reply <= probe */
 #define CP_CONFIG_DEF_ITR_SMR_RATE		100	/* SMR-driven requests/s, all */
@@ -179,6 +182,10 @@ struct cp_config_map_server {
 	uint32_t pubsub_max_subscriptions;
 	uint32_t pubsub_max_per_xtr;
 	uint32_t pubsub_lifetime_ms;
+	/* The Map-Servers of these sites, this one included: the referral
+	 * set of its MS-ACK / MS-NOT-REGISTERED Map-Referrals (ms_ddt.h). */
+	size_t ddt_peer_count;
+	struct lisp_addr ddt_peers[CP_CONFIG_DDT_PEERS_MAX];
 	size_t site_count;
 	struct cp_config_site *sites;
 };
@@ -218,6 +225,10 @@ struct cp_config_map_resolver {
 	size_t trusted_itr_count;		/* ITR prefixes vouched for */
 	struct lisp_prefix *trusted_itrs;
 	uint32_t forward_next_hops;		/* ECMs one request goes on as */
+	uint32_t health_interval_ms;		/* Map-Server probes; 0: off */
+	uint32_t health_misses;			/* unanswered in a row: down */
+	/* One per Map-Server and its prefixes: an entry with "addresses"
+	 * becomes one per address, in order (the order of fail-over). */
 	size_t forward_count;
 	struct cp_config_forward *forwards;
 	struct cp_config_mr_ddt ddt;

@@ -285,6 +285,28 @@ static void chk_ms_limits(struct cfg_chk *c, const struct cfg_raw_map_server *r,
 						  30u * 86400000u);
 }
 
+/* map-server.ddt-peers: the referral set of its Map-Referrals (ms_ddt.h). */
+static void chk_ddt_peers(struct cfg_chk *c, const struct cfg_raw_map_server *r,
+			  struct cp_config_map_server *ms)
+{
+	size_t sect = cfg_path_key(&c->path, "ddt-peers");
+
+	if (r->ddt_peers_count > CP_CONFIG_DDT_PEERS_MAX)
+		cfg_chk_err(c, NULL, "at most %d Map-Servers, got %u", CP_CONFIG_DDT_PEERS_MAX,
+			    r->ddt_peers_count);
+	for (size_t i = 0; i < r->ddt_peers_count && i < CP_CONFIG_DDT_PEERS_MAX; i++) {
+		size_t m = cfg_path_idx(&c->path, i);
+
+		cfg_chk_addr(c, NULL, r->ddt_peers[i], &ms->ddt_peers[i]);
+		ms->ddt_peer_count = i + 1;
+		for (size_t j = 0; j < i; j++)
+			if (lisp_addr_equal(&ms->ddt_peers[i], &ms->ddt_peers[j]))
+				cfg_chk_err(c, NULL, "'%s' is listed twice", r->ddt_peers[i]);
+		cfg_path_pop(&c->path, m);
+	}
+	cfg_path_pop(&c->path, sect);
+}
+
 static void chk_map_server(struct cfg_chk *c, const struct cfg_raw_map_server *r,
 			   struct cp_config_map_server *ms)
 {
@@ -320,6 +342,7 @@ static void chk_map_server(struct cfg_chk *c, const struct cfg_raw_map_server *r
 		}
 		cfg_path_pop(&c->path, sect);
 		chk_sites_shared(c, ms);
+		chk_ddt_peers(c, r, ms);
 	}
 	cfg_path_pop(&c->path, mark);
 }
@@ -404,6 +427,9 @@ static void chk_trusted_itrs(struct cfg_chk *c, const struct cfg_raw_map_resolve
 	}
 }
 
+static void chk_forwards(struct cfg_chk *c, const struct cfg_raw_map_resolver *r,
+			 struct cp_config_map_resolver *mr);
+
 static void chk_map_resolver(struct cfg_chk *c, const struct cfg_raw_map_resolver *r,
 			     struct cp_config_map_resolver *mr)
 {
@@ -454,19 +480,14 @@ static void chk_map_resolver(struct cfg_chk *c, const struct cfg_raw_map_resolve
 	chk_trusted_itrs(c, r, mr);
 	mr->forward_next_hops = cfg_chk_u32(c, "forward-next-hops", r->forward_next_hops,
 					    CP_CONFIG_DEF_MR_NEXT_HOPS, 1, 16);
-	mr->forwards = cfg_chk_calloc(c, r->map_servers_count, sizeof(*mr->forwards));
-	mr->forward_count = mr->forwards ? r->map_servers_count : 0;
-	cfg_path_key(&c->path, "map-servers");
-	for (size_t i = 0; i < mr->forward_count; i++) {
-		const struct cfg_raw_forward *f = &r->map_servers[i];
-		size_t m = cfg_path_idx(&c->path, i);
-
-		cfg_chk_addr(c, "address", f->address, &mr->forwards[i].addr);
-		mr->forwards[i].port = cfg_chk_port(c, "port", f->port, CP_CONFIG_DEF_PORT);
-		cfg_chk_prefixes(c, "eid-prefixes", f->eid_prefixes, f->eid_prefixes_count,
-				 &mr->forwards[i].eids, &mr->forwards[i].eid_count);
-		cfg_path_pop(&c->path, m);
-	}
+	mr->health_interval_ms = cfg_chk_duration(c, "health-interval", r->health_interval,
+						  CP_CONFIG_DEF_MR_HEALTH_INTERVAL_MS, 0, 3600000);
+	if (mr->health_interval_ms && mr->health_interval_ms < 100)
+		cfg_chk_err(c, "health-interval", "0 (no probes) or at least 100ms, got %ums",
+			    mr->health_interval_ms);
+	mr->health_misses = cfg_chk_u32(c, "health-misses", r->health_misses,
+					CP_CONFIG_DEF_MR_HEALTH_MISSES, 1, 100);
+	chk_forwards(c, r, mr);
 	cfg_path_pop(&c->path, mark);
 	mark = cfg_path_key(&c->path, "map-resolver");
 	chk_mr_ddt(c, r->ddt, &mr->ddt);
@@ -475,6 +496,50 @@ static void chk_map_resolver(struct cfg_chk *c, const struct cfg_raw_map_resolve
 out:
 	chk_mr_ddt(c, NULL, &mr->ddt);
 	cfg_path_pop(&c->path, mark);
+}
+
+/* map-resolver.map-servers: each entry one "address" (as before) or
+ * "addresses", several Map-Servers for the same prefixes in fail-over
+ * order; each address becomes a forward of its own. */
+static void chk_forwards(struct cfg_chk *c, const struct cfg_raw_map_resolver *r,
+			 struct cp_config_map_resolver *mr)
+{
+	size_t total = 0, k = 0;
+
+	for (size_t i = 0; i < r->map_servers_count; i++)
+		total += r->map_servers[i].address ? 1 : r->map_servers[i].addresses_count;
+	mr->forwards = total ? cfg_chk_calloc(c, total, sizeof(*mr->forwards)) : NULL;
+	mr->forward_count = mr->forwards ? total : 0;
+	cfg_path_key(&c->path, "map-servers");
+	for (size_t i = 0; i < r->map_servers_count && mr->forwards; i++) {
+		const struct cfg_raw_forward *f = &r->map_servers[i];
+		size_t m = cfg_path_idx(&c->path, i), n = f->address ? 1 : f->addresses_count;
+		uint16_t port = cfg_chk_port(c, "port", f->port, CP_CONFIG_DEF_PORT);
+
+		if (!f->address == !f->addresses)
+			cfg_chk_err(c, NULL, "needs one of 'address' or 'addresses'");
+		if (n > CP_CONFIG_SERVERS_MAX)
+			cfg_chk_err(c, "addresses", "at most %d Map-Servers, got %zu",
+				    CP_CONFIG_SERVERS_MAX, n);
+		for (size_t j = 0; j < n && k < total; j++, k++) {
+			struct cp_config_forward *fw = &mr->forwards[k];
+
+			if (f->address) {
+				cfg_chk_addr(c, "address", f->address, &fw->addr);
+			} else {
+				size_t a = cfg_path_key(&c->path, "addresses");
+				size_t ai = cfg_path_idx(&c->path, j);
+
+				cfg_chk_addr(c, NULL, f->addresses[j], &fw->addr);
+				cfg_path_pop(&c->path, ai);
+				cfg_path_pop(&c->path, a);
+			}
+			fw->port = port;
+			cfg_chk_prefixes(c, "eid-prefixes", f->eid_prefixes, f->eid_prefixes_count,
+					 &fw->eids, &fw->eid_count);
+		}
+		cfg_path_pop(&c->path, m);
+	}
 }
 
 /* --- roles ------------------------------------------------------------------ */

@@ -249,6 +249,16 @@ static void print_ms_mr(const struct cp_config *cfg, FILE *f)
 			"  pubsub-max-per-xtr: %u\n", ms->max_pending_notifies,
 			ms->pubsub_max_subscriptions, ms->pubsub_max_per_xtr);
 		put_ms(f, 2, "pubsub-lifetime", ms->pubsub_lifetime_ms);
+		if (ms->ddt_peer_count)
+			fputs("  ddt-peers:\n", f);
+		for (size_t i = 0; i < ms->ddt_peer_count; i++) {
+			char a[LISP_ADDR_STR_MAX];
+
+			lisp_addr_format(&ms->ddt_peers[i], a, sizeof(a));
+			ITEM(f, 4);
+			put_str(f, a);
+			fputc('\n', f);
+		}
 		if (ms->site_count)
 			fputs("  sites:\n", f);
 		for (size_t i = 0; i < ms->site_count; i++) {
@@ -278,6 +288,8 @@ static void print_ms_mr(const struct cp_config *cfg, FILE *f)
 			put_rloc_prefixes(f, 2, "trusted-itrs", mr->trusted_itrs,
 					  mr->trusted_itr_count);
 		fprintf(f, "  forward-next-hops: %u\n", mr->forward_next_hops);
+		put_ms(f, 2, "health-interval", mr->health_interval_ms);
+		fprintf(f, "  health-misses: %u\n", mr->health_misses);
 		if (mr->forward_count)
 			fputs("  map-servers:\n", f);
 		for (size_t i = 0; i < mr->forward_count; i++) {
@@ -430,8 +442,11 @@ static bool ms_eq(const struct cp_config_map_server *a, const struct cp_config_m
 	    a->pubsub_max_subscriptions != b->pubsub_max_subscriptions ||
 	    a->pubsub_max_per_xtr != b->pubsub_max_per_xtr ||
 	    a->pubsub_lifetime_ms != b->pubsub_lifetime_ms ||
-	    a->site_count != b->site_count)
+	    a->site_count != b->site_count || a->ddt_peer_count != b->ddt_peer_count)
 		return false;
+	for (size_t i = 0; i < a->ddt_peer_count; i++)
+		if (!lisp_addr_equal(&a->ddt_peers[i], &b->ddt_peers[i]))
+			return false;
 	for (size_t i = 0; i < a->site_count; i++) {
 		const struct cp_config_site *x = &a->sites[i], *y = &b->sites[i];
 
@@ -457,7 +472,8 @@ static bool mr_eq(const struct cp_config_map_resolver *a,
 	    !cp_config_prefixes_equal(a->trusted_itrs, a->trusted_itr_count, b->trusted_itrs,
 				      b->trusted_itr_count) ||
 	    a->forward_next_hops != b->forward_next_hops || a->forward_count != b->forward_count ||
-	    !mr_ddt_eq(&a->ddt, &b->ddt))
+	    a->health_interval_ms != b->health_interval_ms ||
+	    a->health_misses != b->health_misses || !mr_ddt_eq(&a->ddt, &b->ddt))
 		return false;
 	for (size_t i = 0; i < a->forward_count; i++) {
 		const struct cp_config_forward *x = &a->forwards[i], *y = &b->forwards[i];

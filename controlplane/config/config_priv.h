@@ -37,6 +37,8 @@ struct cfg_raw_server {
 
 struct cfg_raw_forward {
 	char *address;
+	char **addresses;	/* several Map-Servers for the same prefixes */
+	unsigned int addresses_count;
 	uint32_t *port;
 	char **eid_prefixes;
 	unsigned int eid_prefixes_count;
@@ -78,6 +80,8 @@ struct cfg_raw_map_server {
 	uint32_t *pubsub_max_subscriptions;
 	uint32_t *pubsub_max_per_xtr;
 	char *pubsub_lifetime;
+	char **ddt_peers;
+	unsigned int ddt_peers_count;
 	struct cfg_raw_site *sites;
 	unsigned int sites_count;
 };
@@ -122,6 +126,8 @@ struct cfg_raw_map_resolver {
 	char **trusted_itrs;
 	unsigned int trusted_itrs_count;
 	uint32_t *forward_next_hops;
+	char *health_interval;
+	uint32_t *health_misses;
 	struct cfg_raw_forward *map_servers;
 	unsigned int map_servers_count;
 	struct cfg_raw_mr_ddt *ddt;

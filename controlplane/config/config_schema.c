@@ -110,8 +110,10 @@ static const cyaml_schema_value_t map_resolver_entry = {
 };
 
 static const cyaml_schema_field_t forward_fields[] = {
-	CYAML_FIELD_STRING_PTR("address", CYAML_FLAG_POINTER, struct cfg_raw_forward, address,
-			       0, CYAML_UNLIMITED),
+	CYAML_FIELD_STRING_PTR("address", CYAML_FLAG_POINTER | OPT, struct cfg_raw_forward,
+			       address, 0, CYAML_UNLIMITED),
+	CYAML_FIELD_SEQUENCE("addresses", SEQ, struct cfg_raw_forward, addresses, &string_entry,
+			     1, CYAML_UNLIMITED),
 	CYAML_FIELD_UINT_PTR("port", OPT, struct cfg_raw_forward, port),
 	CYAML_FIELD_SEQUENCE("eid-prefixes", CYAML_FLAG_POINTER, struct cfg_raw_forward,
 			     eid_prefixes, &string_entry, 1, CYAML_UNLIMITED),
@@ -204,6 +206,8 @@ static const cyaml_schema_field_t ms_fields[] = {
 			     pubsub_max_per_xtr),
 	CYAML_FIELD_STRING_PTR("pubsub-lifetime", OPT, struct cfg_raw_map_server,
 			       pubsub_lifetime, 0, CYAML_UNLIMITED),
+	CYAML_FIELD_SEQUENCE("ddt-peers", SEQ, struct cfg_raw_map_server, ddt_peers,
+			     &string_entry, 0, CYAML_UNLIMITED),
 	CYAML_FIELD_SEQUENCE("sites", SEQ, struct cfg_raw_map_server, sites, &site_entry, 0,
 			     CYAML_UNLIMITED),
 	CYAML_FIELD_END
@@ -267,6 +271,9 @@ static const cyaml_schema_field_t mr_fields[] = {
 			     &string_entry, 0, CYAML_UNLIMITED),
 	CYAML_FIELD_UINT_PTR("forward-next-hops", OPT, struct cfg_raw_map_resolver,
 			     forward_next_hops),
+	CYAML_FIELD_STRING_PTR("health-interval", OPT, struct cfg_raw_map_resolver,
+			       health_interval, 0, CYAML_UNLIMITED),
+	CYAML_FIELD_UINT_PTR("health-misses", OPT, struct cfg_raw_map_resolver, health_misses),
 	CYAML_FIELD_SEQUENCE("map-servers", SEQ, struct cfg_raw_map_resolver, map_servers,
 			     &forward_entry, 0, CYAML_UNLIMITED),
 	CYAML_FIELD_MAPPING_PTR("ddt", OPT, struct cfg_raw_map_resolver, ddt, mr_ddt_fields),

@@ -161,6 +161,28 @@ static void local_etr_input(void *arg, const uint8_t *ecm, size_t len)
 		etr_input(cp->etr, ecm, len, &self, LISP_CONTROL_PORT);
 }
 
+/* map-resolver.health-interval / health-misses (mr_health.h): the probes'
+ * ITR-RLOCs are the first specific listen address of each family. */
+static int cp_mr_health_from_config(struct map_resolver *mr, const struct cp_config *cfg)
+{
+	struct mr_health_params p = { .interval_ms = cfg->mr.health_interval_ms,
+				      .misses = cfg->mr.health_misses };
+
+	struct lisp_addr any4, any6;
+
+	lisp_addr_parse("0.0.0.0", &any4, NULL);
+	lisp_addr_parse("::", &any6, NULL);
+	for (size_t i = 0; i < cfg->listen_count; i++) {
+		const struct lisp_addr *a = &cfg->listen[i];
+		bool v6 = a->afi == LISP_AFI_IPV6;
+		struct lisp_addr *self = v6 ? &p.self6 : &p.self4;
+
+		if (self->afi == LISP_AFI_NONE || lisp_addr_equal(self, v6 ? &any6 : &any4))
+			*self = *a;
+	}
+	return map_resolver_set_health(mr, &p);
+}
+
 /* The Map-Resolver role, or a Map-Server's answers to ECMs sent to it
  * (RFC 9301, 8.2): the same logic, from cfg's map-resolver section. */
 struct map_resolver *cp_mr_from_config(struct cp *cp, const struct cp_config *cfg)
@@ -201,6 +223,11 @@ struct map_resolver *cp_mr_from_config(struct cp *cp, const struct cp_config *cf
 				map_resolver_free(mr);
 				return NULL;
 			}
+	}
+	map_resolver_set_ddt_peers(mr, cfg->ms.ddt_peers, cfg->ms.ddt_peer_count);
+	if (cp_mr_health_from_config(mr, cfg) < 0) {
+		map_resolver_free(mr);
+		return NULL;
 	}
 	return mr;
 }
@@ -279,9 +306,14 @@ static void cp_rx(void *arg, const struct udp_pkt *pkt)
 			return;
 		}
 		break;
-	case LISP_MAP_REFERRAL:	/* RFC 8111: answers to our DDT Map-Requests */
+	case LISP_MAP_REFERRAL:
+		/* RFC 8111: answers to our DDT Map-Requests, then to the
+		 * Map-Resolver's health probes (mr_health.h). */
 		if (cp->ddt_mr &&
 		    ddt_mr_input(cp->ddt_mr, pkt->data, pkt->len, &pkt->src, pkt->src_port))
+			return;
+		if (cp->mr && map_resolver_referral_input(cp->mr, pkt->data, pkt->len, &pkt->src,
+							  pkt->src_port))
 			return;
 		break;
 	case LISP_MAP_REPLY:

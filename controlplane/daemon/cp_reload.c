@@ -268,6 +268,8 @@ int cp_reload(struct cp *cp)
 		mr = cp_mr_from_config(cp, next);
 		if (mr) {
 			map_resolver_set_pubsub(mr, cp->pubsub);
+			/* Health of the Map-Servers that stay is kept. */
+			map_resolver_carry_health(mr, cp->mr);
 			map_resolver_free(cp->mr);
 			cp->mr = mr;
 		}

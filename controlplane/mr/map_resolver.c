@@ -8,7 +8,7 @@
 #include "cats.h"
 #include "log.h"
 #include "mapdb.h"
-#include "mr_forward.h"
+#include "ms_ddt.h"
 #include "pubsub.h"
 #include "ratelimit.h"
 #include "requesters.h"
@@ -47,6 +47,7 @@ struct map_resolver {
 	uint8_t *out;
 	uint8_t *fwd;			/* an ECM re-encapsulated for the next hop */
 	struct mr_delegations *delegations;
+	struct mr_health *health;	/* NULL: no probes */
 	struct mr_local local;
 	struct log_ratelimit log_rl;
 	/* The ITRs proxy-replied to, per registered prefix (requesters.h):
@@ -66,6 +67,11 @@ struct map_resolver {
 	unsigned int ddt_count;
 	uint8_t ddt_recs[255];
 	struct lisp_prefix *ddt_eids;
+	/* A DDT-originated request (ECM D bit) to this Map-Server: what its
+	 * Map-Referral says, record by record (ms_ddt.h). */
+	bool cur_ddt;
+	struct ms_ddt_referral *ddt;
+	struct ms_ddt_peers ddt_peers;
 };
 
 /* As long as an ITR may cache a mapping (the registrations' usual 1440 min). */
@@ -210,7 +216,8 @@ struct map_resolver *map_resolver_new(struct evloop *loop, const struct mr_param
 	mr->out = malloc(MR_MSG_MAX);
 	mr->fwd = malloc(MR_MSG_MAX);
 	mr->delegations = mr_delegations_new();
-	if (!mr->rl || !mr->arena_buf || !mr->out || !mr->fwd || !mr->delegations) {
+	mr->ddt = malloc(sizeof(*mr->ddt));
+	if (!mr->rl || !mr->arena_buf || !mr->out || !mr->fwd || !mr->delegations || !mr->ddt) {
 		map_resolver_free(mr);
 		return NULL;
 	}
@@ -243,11 +250,13 @@ void map_resolver_free(struct map_resolver *mr)
 	}
 	ratelimit_free(mr->rl);
 	free(mr->trusted_itrs);
+	mr_health_free(mr->health);
 	mr_delegations_free(mr->delegations);
 	free(mr->arena_buf);
 	free(mr->out);
 	free(mr->fwd);
 	free(mr->ddt_eids);
+	free(mr->ddt);
 	free(mr);
 }
 
@@ -257,6 +266,14 @@ void map_resolver_set_ddt(struct map_resolver *mr, mr_ddt_fn fn, void *arg)
 		fn = NULL;	/* out of memory: answered as without DDT */
 	mr->ddt_fn = fn;
 	mr->ddt_arg = arg;
+}
+
+void map_resolver_set_ddt_peers(struct map_resolver *mr, const struct lisp_addr *peers,
+				size_t count)
+{
+	mr->ddt_peers.count = 0;
+	for (size_t i = 0; i < count && i < MS_DDT_PEERS_MAX; i++)
+		mr->ddt_peers.addr[mr->ddt_peers.count++] = peers[i];
 }
 
 void map_resolver_set_pubsub(struct map_resolver *mr, struct pubsub *ps)
@@ -288,8 +305,52 @@ void map_resolver_set_local(struct map_resolver *mr, const struct mr_local *loca
 		memset(&mr->local, 0, sizeof(mr->local));
 }
 
+int map_resolver_set_health(struct map_resolver *mr, const struct mr_health_params *p)
+{
+	mr_health_free(mr->health);
+	mr->health = NULL;
+	if (!p->interval_ms || !mr_delegations_count(mr->delegations))
+		return 0;
+	mr->health = mr_health_new(mr->loop, mr->delegations, p, mr->send, mr->send_arg);
+	return mr->health ? 0 : -ENOMEM;
+}
+
+bool map_resolver_referral_input(struct map_resolver *mr, const uint8_t *msg, size_t len,
+				 const struct lisp_addr *src, uint16_t src_port)
+{
+	(void)src_port;
+	return mr->health && mr_health_referral_input(mr->health, msg, len, src);
+}
+
+struct mr_delegations *map_resolver_delegations(struct map_resolver *mr)
+{
+	return mr->delegations;
+}
+
+const struct mr_health_params *map_resolver_health_params(const struct map_resolver *mr)
+{
+	return mr->health ? mr_health_params(mr->health) : NULL;
+}
+
+void map_resolver_carry_health(struct map_resolver *next, struct map_resolver *prev)
+{
+	mr_delegations_carry(next->delegations, prev->delegations);
+	if (next->health)
+		mr_health_reindex(next->health);	/* counts its own failure */
+}
+
 const struct mr_counters *map_resolver_counters(const struct map_resolver *mr)
 {
+	/* The health module counts on its own; its counters are shown with
+	 * the Map-Resolver's (mr is never a const object: the cast is sound). */
+	struct map_resolver *m = (struct map_resolver *)mr;
+	const struct mr_health_counters *h = mr->health ? mr_health_counters(mr->health) : NULL;
+
+	if (h) {
+#define MR_HEALTH_SYNC(name) m->c.name = h->name;
+		MR_HEALTH_COUNTERS(MR_HEALTH_SYNC)
+#undef MR_HEALTH_SYNC
+	}
 	return &mr->c;
 }
 
@@ -470,6 +531,55 @@ static void negative_outside(struct map_resolver *mr, const struct lisp_prefix *
 		*out = d;
 }
 
+static int answer_record(struct map_resolver *mr, const struct lisp_prefix *eid,
+			 struct wire_wr *w, struct lisp_err *err);
+
+/* Notes the record's Map-Referral record; past 255 it is counted. */
+static void ddt_note(struct map_resolver *mr, uint8_t action, const struct lisp_prefix *eid)
+{
+	if (ms_ddt_referral_add(mr->ddt, action, eid) < 0)
+		mr->c.ddt_referral_errors++;
+}
+
+/*
+ * A DDT-originated request's record (RFC 8111 section 7.2, ms_ddt.h):
+ * registered, MS-ACK and the request handled as any other (a proxy reply
+ * to the ITR, or on to the ETR); configured, not registered,
+ * MS-NOT-REGISTERED for the least-specific prefix of the site that holds no
+ * registration (as a negative Map-Reply would name, RFC 9301 8.1); neither,
+ * DELEGATION-HOLE for the least-specific prefix around the EID that
+ * overlaps no configured site.  The negative cases send no Map-Reply: the
+ * DDT Map-Resolver answers the ITR from the referral (RFC 8111 7.3.1).
+ */
+static int answer_ddt(struct map_resolver *mr, const struct lisp_prefix *eid,
+		      struct reg_eid *e, struct wire_wr *w, struct lisp_err *err)
+{
+	struct lisp_prefix neg;
+	int rc;
+
+	if (e) {
+		ddt_note(mr, LISP_REF_MS_ACK, &e->eid);
+		mr->c.ddt_ms_ack++;
+		mr->cur_ddt = false;	/* the usual answer, from here on */
+		rc = answer_record(mr, eid, w, err);
+		mr->cur_ddt = true;
+		return rc;
+	}
+	if (site_table_covering(mr->sites, eid, &neg)) {
+		struct lisp_prefix site = neg;
+
+		negative_in_site(mr, eid, &site, &neg);
+		ddt_note(mr, LISP_REF_MS_NOT_REGISTERED, &neg);
+		mr->c.ddt_ms_not_registered++;
+		return 0;
+	}
+	if (!mapdb_uncovered(site_table_db(mr->sites), eid, &neg))
+		neg = *eid;	/* a DN: only itself */
+	ddt_note(mr, LISP_REF_DELEGATION_HOLE, &neg);
+	mr->c.ddt_delegation_hole++;
+	return 0;
+}
+
 /*
  * Answers one EID-record of the request into w: returns 1 when a record was
  * written, 0 when the record goes on to a next hop (an ETR, a Map-Server,
@@ -483,6 +593,8 @@ static int answer_record(struct map_resolver *mr, const struct lisp_prefix *eid,
 	const struct mr_ms *next;
 	struct lisp_prefix neg;
 
+	if (mr->cur_ddt)
+		return answer_ddt(mr, eid, e, w, err);
 	if (e && e->proxy_reply) {
 		for (unsigned int i = 0; i < mr->replied_count; i++)
 			if (mr->replied[i] == e) {
@@ -515,7 +627,7 @@ static int answer_record(struct map_resolver *mr, const struct lisp_prefix *eid,
 		return put_negative(w, &neg, LISP_ACT_SEND_MAP_REQUEST,
 				    mr->params.unregistered_ttl_min, err) < 0 ? -ENOSPC : 1;
 	}
-	next = mr_delegations_lookup(mr->delegations, eid);
+	next = mr_delegations_pick(mr->delegations, eid);
 	if (next) {
 		hop_note(mr, MR_HOP_MS, &next->addr, next->port);
 		return 0;
@@ -547,6 +659,10 @@ static int answer_constrained(struct map_resolver *mr, const struct lisp_prefix 
 	mr->c.requests_constrained++;
 	if (!e)
 		return answer_record(mr, eid, w, err);
+	if (mr->cur_ddt) {
+		ddt_note(mr, LISP_REF_MS_ACK, &e->eid);
+		mr->c.ddt_ms_ack++;
+	}
 	if (reg_eid_decode(e, &mr->arena, &rec, err) < 0)
 		return -EINVAL;
 	if (rec.loc_count) {
@@ -603,6 +719,31 @@ static int answer_request_record(struct map_resolver *mr, const struct lisp_requ
 	return rc;
 }
 
+/* The Map-Referral of a DDT Map-Request, to its sender (RFC 8111 7.2: "returned
+ * to the sender of the DDT Map-Request"), one more message under the
+ * global limit. */
+static void ddt_send(struct map_resolver *mr, const struct lisp_addr *src, uint16_t src_port,
+		     size_t req_len)
+{
+	unsigned int dropped;
+	struct lisp_err err;
+	ssize_t n;
+
+	if (!mr->ddt->count || !out_allowed(mr))
+		return;
+	n = ms_ddt_referral_encode(mr->ddt, &mr->ddt_peers, req_len, mr->fwd, MR_MSG_MAX,
+				   &dropped, &err);
+	mr->c.reply_records_over_size += n >= 0 ? dropped : 0;
+	if (n < 0) {
+		mr->c.ddt_referral_errors++;
+		log_ratelimited(&mr->log_rl, LOG_LEVEL_WARN,
+				"map-server: cannot build Map-Referral: %s", err.msg);
+		return;
+	}
+	mr->send(mr->send_arg, src, src_port, mr->fwd, (size_t)n);
+	mr->c.ddt_referrals_sent++;
+}
+
 void map_resolver_input(struct map_resolver *mr, const uint8_t *msg, size_t len,
 			const struct lisp_addr *src, uint16_t src_port)
 {
@@ -616,7 +757,6 @@ void map_resolver_input(struct map_resolver *mr, const uint8_t *msg, size_t len,
 	bool allowed;
 	uint8_t *first_end = NULL;
 
-	(void)src_port;
 	mr->c.requests_received++;
 	if (lisp_ecm_decode(msg, len, &ecm, &err) < 0) {
 		mr->c.request_decode_errors++;
@@ -653,6 +793,13 @@ void map_resolver_input(struct map_resolver *mr, const uint8_t *msg, size_t len,
 	wire_wr_init(&w, mr->out, MR_MSG_MAX);
 	w.p += 12;	/* the header goes in last, when the count is known */
 	mr->cur_port = ecm.inner_sport;
+	/* Only a Map-Server answers DDT Map-Requests; a Map-Resolver alone
+	 * treats one as any other request. */
+	mr->cur_ddt = ecm.ddt && mr->ms;
+	if (mr->cur_ddt) {
+		mr->c.ddt_requests++;
+		ms_ddt_referral_init(mr->ddt, req.nonce);
+	}
 	mr_hops_reset(&mr->hops, mr->params.next_hops_max);
 	mr->replied_count = 0;
 	mr->ddt_count = 0;
@@ -690,6 +837,9 @@ void map_resolver_input(struct map_resolver *mr, const uint8_t *msg, size_t len,
 		mr->send(mr->send_arg, itr, ecm.inner_sport, mr->out, wire_wr_len(&w));
 	}
 	mr->cur_itr = NULL;
+	if (mr->cur_ddt)
+		ddt_send(mr, src, src_port, len);
+	mr->cur_ddt = false;
 	hops_send(mr, &ecm, &req);
 	for (unsigned int i = 0; i < mr->ddt_count; i++)
 		if (out_allowed(mr)) {

@@ -14,6 +14,9 @@
  *    prefix around the EID inside the site that covers no registration;
  *  - inside a delegation (map-resolver.map-servers): the ECM goes on to
  *    that Map-Server (longest match per Instance-ID);
+ *  - an ECM with the D bit (DDT-originated) to a Map-Server: a Map-Referral
+ *    to its sender as well, MS-ACK, MS-NOT-REGISTERED or DELEGATION-HOLE
+ *    per record, and no negative Map-Reply (ms_ddt.h);
  *  - not an EID at all: a negative reply for the least-specific prefix that
  *    covers the address and no configured site or delegation prefix, action
  *    natively-forward, TTL 15 minutes.
@@ -55,6 +58,8 @@
 
 #include "evloop.h"
 #include "map_server.h"
+#include "mr_forward.h"
+#include "mr_health.h"
 #include "registry.h"
 #include "site.h"
 
@@ -104,8 +109,15 @@ struct mr_params {
 	X(requests_verified)           \
 	X(replies_verified_limited)    \
 	X(reply_records_repeated)      \
-	X(reply_records_over_size)      \
-	X(requests_ddt)                /* handed to the DDT Map-Resolver */
+	X(reply_records_over_size)     \
+	X(requests_ddt)                /* handed to the DDT Map-Resolver */ \
+	X(ddt_requests)                /* ECMs with the D bit, to a Map-Server */ \
+	X(ddt_referrals_sent)          \
+	X(ddt_ms_ack)                  /* records, per action */ \
+	X(ddt_ms_not_registered)       \
+	X(ddt_delegation_hole)         \
+	X(ddt_referral_errors)         /* past 255 records, or not encodable */ \
+	MR_HEALTH_COUNTERS(X)
 
 struct mr_counters {
 #define MR_COUNTER_FIELD(name) uint64_t name;
@@ -135,6 +147,26 @@ void map_resolver_set_cats(struct map_resolver *mr, const struct cats_policies *
  * Instance-ID) are forwarded to the Map-Server at ms:port. */
 int map_resolver_add_delegation(struct map_resolver *mr, const struct lisp_prefix *eid,
 				const struct lisp_addr *ms, uint16_t port);
+
+/* map-resolver.health-interval and health-misses: probes the delegations'
+ * Map-Servers (mr_health.h); call after the delegations are added.
+ * interval 0: none, every Map-Server stays up. */
+int map_resolver_set_health(struct map_resolver *mr, const struct mr_health_params *p);
+/* A Map-Referral from src:port: true when it answered a health probe. */
+bool map_resolver_referral_input(struct map_resolver *mr, const uint8_t *msg, size_t len,
+				 const struct lisp_addr *src, uint16_t src_port);
+/* The delegations with their Map-Servers' health (REST, reload). */
+struct mr_delegations *map_resolver_delegations(struct map_resolver *mr);
+/* The health parameters in force; NULL when nothing is probed. */
+const struct mr_health_params *map_resolver_health_params(const struct map_resolver *mr);
+/* A reload: next keeps what prev knew of the Map-Servers both have. */
+void map_resolver_carry_health(struct map_resolver *next, struct map_resolver *prev);
+
+/* map-server.ddt-peers: the Map-Servers of this one's sites, itself
+ * included, the referral set of its MS-ACK and MS-NOT-REGISTERED
+ * Map-Referrals (ms_ddt.h); none, an empty set with the Incomplete bit. */
+void map_resolver_set_ddt_peers(struct map_resolver *mr, const struct lisp_addr *peers,
+				size_t count);
 
 /* What lives in the same process (all optional): the ETR's database, which
  * registering xTR is that ETR, which addresses are ours, and the ETR's

@@ -9,12 +9,6 @@
 #include "mapdb.h"
 #include "wire.h"
 
-/* Map-Servers of one delegated prefix, in configuration order. */
-struct deleg {
-	size_t count;
-	struct mr_ms ms[];
-};
-
 struct mr_delegations {
 	struct mapdb *db;
 };
@@ -50,7 +44,7 @@ void mr_delegations_free(struct mr_delegations *d)
 int mr_delegations_add(struct mr_delegations *d, const struct lisp_prefix *eid,
 		       const struct mr_ms *ms)
 {
-	struct deleg *old = mapdb_exact(d->db, eid), *grown;
+	struct mr_deleg *old = mapdb_exact(d->db, eid), *grown;
 	size_t n = old ? old->count : 0;
 	int rc;
 
@@ -58,8 +52,12 @@ int mr_delegations_add(struct mr_delegations *d, const struct lisp_prefix *eid,
 	if (!grown)
 		return -ENOMEM;
 	if (old)
-		memcpy(grown->ms, old->ms, n * sizeof(old->ms[0]));
+		memcpy(grown, old, sizeof(*old) + n * sizeof(old->ms[0]));
+	else
+		memset(grown, 0, sizeof(*grown));
+	grown->eid = *eid;
 	grown->ms[n] = *ms;
+	grown->ms[n].h.up = true;
 	grown->count = n + 1;
 	rc = mapdb_insert(d->db, eid, grown, NULL);
 	if (rc < 0) {
@@ -75,17 +73,74 @@ size_t mr_delegations_count(const struct mr_delegations *d)
 	return d ? mapdb_count(d->db) : 0;
 }
 
-const struct mr_ms *mr_delegations_lookup(const struct mr_delegations *d,
-					  const struct lisp_prefix *eid)
+struct mr_ms *mr_delegations_pick(struct mr_delegations *d, const struct lisp_prefix *eid)
 {
-	const struct deleg *e = d ? mapdb_longest(d->db, eid, NULL) : NULL;
+	struct mr_deleg *e = d ? mapdb_longest(d->db, eid, NULL) : NULL;
+	struct mr_ms *ms = NULL;
 
-	return e ? &e->ms[0] : NULL;
+	if (!e)
+		return NULL;
+	for (size_t i = 0; i < e->count && !ms; i++)
+		if (e->ms[i].h.up)
+			ms = &e->ms[i];
+	if (!ms) {
+		e->all_down++;
+		ms = &e->ms[0];
+	}
+	e->forwarded++;
+	ms->h.forwarded++;
+	return ms;
 }
 
 struct mapdb *mr_delegations_db(const struct mr_delegations *d)
 {
 	return d->db;
+}
+
+struct walk_ctx {
+	int (*fn)(struct mr_deleg *dl, void *arg);
+	void *arg;
+};
+
+static int walk_one(const struct lisp_prefix *p, void *value, void *arg)
+{
+	struct walk_ctx *w = arg;
+
+	(void)p;
+	return w->fn(value, w->arg);
+}
+
+int mr_delegations_walk(struct mr_delegations *d, int (*fn)(struct mr_deleg *dl, void *arg),
+			void *arg)
+{
+	struct walk_ctx w = { fn, arg };
+
+	return d ? mapdb_walk(d->db, NULL, walk_one, &w) : 0;
+}
+
+static int carry_one(struct mr_deleg *dl, void *arg)
+{
+	struct mr_delegations *from = arg;
+	struct mr_deleg *old = mapdb_exact(from->db, &dl->eid);
+
+	if (!old)
+		return 0;
+	dl->forwarded = old->forwarded;
+	dl->all_down = old->all_down;
+	for (size_t i = 0; i < dl->count; i++)
+		for (size_t j = 0; j < old->count; j++)
+			if (dl->ms[i].port == old->ms[j].port &&
+			    lisp_addr_equal(&dl->ms[i].addr, &old->ms[j].addr)) {
+				dl->ms[i].h = old->ms[j].h;
+				break;
+			}
+	return 0;
+}
+
+void mr_delegations_carry(struct mr_delegations *to, struct mr_delegations *from)
+{
+	if (to && from)
+		mr_delegations_walk(to, carry_one, from);
 }
 
 ssize_t mr_ecm_next_hop(const struct lisp_ecm *in, uint8_t *out, size_t cap)

@@ -22,9 +22,32 @@
 #include "lisp_msg.h"
 #include "registry.h"
 
+/* What the Map-Resolver knows of one Map-Server of a delegation: whether
+ * it answers its probes (mr_health.h), and what went to it. */
+struct mr_ms_health {
+	bool up;			/* until misses probes in a row go unanswered */
+	bool probe_out;			/* a probe awaits its Map-Referral */
+	unsigned int misses;		/* probes in a row unanswered */
+	uint64_t probe_nonce;
+	uint64_t last_answer_ms;	/* 0: never */
+	uint64_t forwarded;		/* requests sent on to it */
+	uint64_t probes_sent, probes_answered;
+	uint64_t went_down, went_up;	/* state changes */
+};
+
 struct mr_ms {
 	struct lisp_addr addr;
 	uint16_t port;
+	struct mr_ms_health h;
+};
+
+/* A delegated prefix and its Map-Servers, in configuration order. */
+struct mr_deleg {
+	struct lisp_prefix eid;
+	uint64_t forwarded;		/* requests sent on for this prefix */
+	uint64_t all_down;		/* of them, while no Map-Server was up */
+	size_t count;
+	struct mr_ms ms[];
 };
 
 /* The EID space each Map-Server serves, per Instance-ID. */
@@ -32,14 +55,24 @@ struct mr_delegations;
 
 struct mr_delegations *mr_delegations_new(void);
 void mr_delegations_free(struct mr_delegations *d);
-/* Several Map-Servers may serve one prefix: the first added is used. */
+/* Several Map-Servers may serve one prefix, tried in the order added; a
+ * Map-Server starts up. */
 int mr_delegations_add(struct mr_delegations *d, const struct lisp_prefix *eid,
 		       const struct mr_ms *ms);
 size_t mr_delegations_count(const struct mr_delegations *d);
-/* The Map-Server of the longest delegated prefix covering eid, or NULL. */
-const struct mr_ms *mr_delegations_lookup(const struct mr_delegations *d,
-					  const struct lisp_prefix *eid);
+/* Where a request for eid goes (RFC 9301 8.1 leaves the choice among a
+ * prefix's Map-Servers to the Map-Resolver): the longest delegated prefix
+ * covering eid, its first Map-Server that is up; none up, still the first
+ * (all_down counted): a Map-Server that stopped answering probes may yet
+ * answer requests.  Counts the forward.  NULL when no prefix covers eid. */
+struct mr_ms *mr_delegations_pick(struct mr_delegations *d, const struct lisp_prefix *eid);
 struct mapdb *mr_delegations_db(const struct mr_delegations *d);
+/* Every delegation, in prefix order; fn's non-zero return stops the walk. */
+int mr_delegations_walk(struct mr_delegations *d, int (*fn)(struct mr_deleg *dl, void *arg),
+			void *arg);
+/* Health and counters of every Map-Server of from that to also has (same
+ * prefix, address and port) move to to: a reload keeps what it knows. */
+void mr_delegations_carry(struct mr_delegations *to, struct mr_delegations *from);
 
 /* The ECM for the next hop, inner TTL decremented (checksums rewritten).
  * 0 when the hop limit is spent; negative on encode errors. */

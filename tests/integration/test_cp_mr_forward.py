@@ -104,6 +104,16 @@ check(frm == MR and rec.get('eid') == '[2]0.0.0.0/0',
 m = stats(MR).get('map_resolver', {})
 check(m.get('requests_forwarded_ms') == 2 and m.get('replies_negative') == 2,
       'Map-Resolver counted 2 forwarded to the Map-Server, 2 answered negative', m)
+# GET /api/v1/delegations: the one Map-Server, up, both forwards counted
+# (issue 14: per-delegation and per-Map-Server counters).
+st, dl = Api(MR, TOKEN)('GET', '/api/v1/delegations')
+d = (dl.get('delegations') or [{}])[0] if st == 200 else {}
+servers = d.get('map_servers') or [{}]
+check(d.get('prefix') == '[1]10.0.0.0/8' and len(servers) == 1 and
+      servers[0].get('address') == MS and servers[0].get('state') == 'up' and
+      d.get('counters', {}).get('forwarded') == 2 and
+      servers[0].get('counters', {}).get('forwarded') == 2,
+      'GET /api/v1/delegations: [1]10.0.0.0/8 -> the Map-Server, up, 2 forwarded', dl)
 s = stats(MS).get('map_resolver', {})
 check(s.get('requests_forwarded') == 2 and s.get('replies_negative') == 1 and
       s.get('forward_to_self', 0) == 0,

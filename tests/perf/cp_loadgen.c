@@ -6,6 +6,11 @@
  *       sends COUNT authenticated Map-Registers (HMAC-SHA-256), one host EID
  *       each, counting the Map-Notify acknowledgements; keeps WINDOW in
  *       flight and reports acknowledged registrations per second.
+ *   cp_loadgen refresh MS_ADDR COUNT KEY INTERVAL_S SECONDS [BASE_EID]
+ *       COUNT registrations refreshed every INTERVAL_S, paced evenly (as
+ *       COUNT ETRs registering at that interval would; RFC 9301 8.1 has
+ *       60 s), for SECONDS; a line per second with what was sent and
+ *       acknowledged (scripts/bench/ms_restart.sh reads it).
  *   cp_loadgen echo ADDR COUNT SPACE
  *       the request traffic against a UDP echo (tests/perf/udp_echo.c): the
  *       baseline that a Map-Resolver's rate is compared with.
@@ -77,6 +82,23 @@ static size_t build_register(struct gen *g, uint64_t seq, const char *key, uint8
 	memset(xtr_id, 0xbe, sizeof(xtr_id));
 	perf_eid_host(&g->base, seq, &p);
 	n = perf_map_register(&p, &g->local, seq + 1, xtr_id, key, buf, MSG_MAX);
+	if (n < 0) {
+		fprintf(stderr, "cannot build Map-Register\n");
+		exit(1);
+	}
+	return (size_t)n;
+}
+
+/* A Map-Register for host EID index eid with nonce seq + 1 (refresh). */
+static size_t build_register_eid(struct gen *g, uint64_t seq, uint64_t eid, const char *key)
+{
+	uint8_t xtr_id[LISP_XTR_ID_LEN];
+	struct lisp_prefix p;
+	ssize_t n;
+
+	memset(xtr_id, 0xbe, sizeof(xtr_id));
+	perf_eid_host(&g->base, eid, &p);
+	n = perf_map_register(&p, &g->local, seq + 1, xtr_id, key, build_scratch, MSG_MAX);
 	if (n < 0) {
 		fprintf(stderr, "cannot build Map-Register\n");
 		exit(1);
@@ -194,6 +216,87 @@ static void run(struct gen *g, uint64_t count, unsigned int window, uint8_t repl
 }
 
 
+/* The refresh mode: paced, never waiting for answers (a restarted
+ * Map-Server answers nothing until it is back); the Map-Notifies are only
+ * counted.  The nonce is the sequence number + 1: one registrant (one
+ * xTR-ID) whose nonces only grow, as RFC 9301 asks of an ETR. */
+static void refresh(struct gen *g, uint64_t count, const char *key, double interval_s,
+		    double seconds)
+{
+	static uint8_t txbuf[BATCH][MSG_MAX], rxbuf[BATCH][MSG_MAX];
+	struct mmsghdr tx[BATCH], rx[BATCH];
+	struct iovec txv[BATCH], rxv[BATCH];
+	uint64_t start = perf_now_ns(), next_report = start + 1000000000ull;
+	uint64_t acked = 0, acked_last = 0, sent_last = 0;
+	double per_ns = (double)count / (interval_s * 1e9);
+
+	for (int i = 0; i < BATCH; i++) {
+		rxv[i] = (struct iovec){ rxbuf[i], MSG_MAX };
+		rx[i] = (struct mmsghdr){ .msg_hdr = { .msg_iov = &rxv[i], .msg_iovlen = 1 } };
+	}
+	for (;;) {
+		uint64_t now = perf_now_ns();
+		uint64_t due = (uint64_t)((double)(now - start) * per_ns);
+		unsigned int n = 0;
+		int got;
+
+		if ((double)(now - start) >= seconds * 1e9)
+			break;
+		while (n < BATCH && g->sent < due) {
+			/* EID by sequence modulo COUNT: each refreshed once an interval. */
+			size_t len = build_register_eid(g, g->sent, g->sent % count, key);
+
+			memcpy(txbuf[n], build_scratch, len);
+			txv[n] = (struct iovec){ txbuf[n], len };
+			tx[n] = (struct mmsghdr){ .msg_hdr = { .msg_name = &g->dst,
+							       .msg_namelen = sizeof(g->dst),
+							       .msg_iov = &txv[n], .msg_iovlen = 1 } };
+			g->sent++;
+			n++;
+		}
+		if (n && sendmmsg(g->fd, tx, n, 0) < 0 && errno != EAGAIN && errno != ECONNREFUSED)
+			perf_die("sendmmsg");
+		got = recvmmsg(g->fd, rx, BATCH, MSG_DONTWAIT, NULL);
+		for (int i = 0; i < got; i++)
+			acked += rx[i].msg_len >= 12 && rxbuf[i][0] >> 4 == LISP_MAP_NOTIFY;
+		if (now >= next_report) {
+			printf("t %.0f sent %llu acked %llu\n", (double)(now - start) / 1e9,
+			       (unsigned long long)(g->sent - sent_last),
+			       (unsigned long long)(acked - acked_last));
+			fflush(stdout);
+			sent_last = g->sent;
+			acked_last = acked;
+			next_report += 1000000000ull;
+		}
+		if (got <= 0 && n == 0) {
+			struct pollfd pfd = { g->fd, POLLIN, 0 };
+
+			poll(&pfd, 1, 1);
+		}
+	}
+	g->received = acked;
+}
+
+/* cp_loadgen refresh MS COUNT KEY INTERVAL_S SECONDS [BASE] */
+static int refresh_main(struct gen *g, int argc, char **argv, uint64_t count)
+{
+	double interval_s, seconds;
+
+	if (argc < 7 || !count || (interval_s = atof(argv[5])) <= 0 ||
+	    (seconds = atof(argv[6])) <= 0) {
+		fprintf(stderr, "usage: cp_loadgen refresh MS COUNT KEY INTERVAL_S SECONDS [BASE]\n");
+		return 2;
+	}
+	if (lisp_prefix_parse(argc > 7 ? argv[7] : "[1000]10.0.0.0/32", &g->base, NULL) < 0 ||
+	    g->base.addr.afi != LISP_AFI_IPV4) {
+		fprintf(stderr, "BASE must be an IPv4 EID like [1000]10.0.0.0/32\n");
+		return 2;
+	}
+	gen_open(g, argv[2]);
+	refresh(g, count, argv[4], interval_s, seconds);
+	return 0;
+}
+
 static size_t build_reg_cb(struct gen *g, uint64_t seq, void *arg)
 {
 	return build_register(g, seq, arg, build_scratch);
@@ -213,10 +316,13 @@ int main(int argc, char **argv)
 
 	if (argc < 5) {
 		fprintf(stderr, "usage: cp_loadgen register MS COUNT KEY [BASE]\n"
+				"       cp_loadgen refresh MS COUNT KEY INTERVAL_S SECONDS [BASE]\n"
 				"       cp_loadgen request MR COUNT SPACE [BASE]\n");
 		return 2;
 	}
 	count = strtoull(argv[3], NULL, 10);
+	if (strcmp(argv[1], "refresh") == 0)
+		return refresh_main(&g, argc, argv, count);
 	if (lisp_prefix_parse(argc > 5 ? argv[5] : "[1000]10.0.0.0/32", &g.base, NULL) < 0 ||
 	    g.base.addr.afi != LISP_AFI_IPV4) {
 		fprintf(stderr, "BASE must be an IPv4 EID like [1000]10.0.0.0/32\n");

@@ -28,6 +28,7 @@ static struct lisp_arena arena;
 static const char key[] = "site-key";
 static uint8_t ecm_ttl = 64;	/* inner TTL of the ECMs built */
 static const char *ecm_itr = "192.0.2.99";	/* ITR-RLOC of the ECMs built */
+static bool ecm_ddt;		/* the ECMs built carry the D bit (RFC 8111) */
 static uint32_t global_rate;	/* the next setup_with_rate's global limit, */
 static unsigned int next_hops = 1;	/* and next hops */
 
@@ -86,6 +87,7 @@ static void setup(void)
 {
 	ecm_ttl = 64;
 	ecm_itr = "192.0.2.99";
+	ecm_ddt = false;
 	global_rate = 0;
 	next_hops = 1;
 	setup_with_rate(0);
@@ -167,7 +169,7 @@ static size_t build_ecm_records(const char *const *eids, unsigned int n, uint8_t
 					.record_count = (uint8_t)n, .records = recs,
 					.xtr_id_present = xtr != 0 };
 	struct lisp_ecm ecm = { .ip_version = 4, .ttl = ecm_ttl, .inner_sport = 61000,
-				.inner_dport = LISP_CONTROL_PORT };
+				.inner_dport = LISP_CONTROL_PORT, .ddt = ecm_ddt };
 	struct lisp_waddr itr, inner[8];
 	uint8_t mreq[512];
 	ssize_t len;

@@ -102,6 +102,34 @@ START_TEST(test_sharded_etr)
 }
 END_TEST
 
+/* map-resolver.map-servers[].addresses: one forward per Map-Server, in
+ * order, each with the entry's prefixes; the health keys; map-server.ddt-peers. */
+START_TEST(test_mr_redundant_map_servers)
+{
+	struct cp_config *mr = load_rel("docs/examples/mr.yaml");
+	struct cp_config *ms = load_rel("docs/examples/ms.yaml");
+	struct cp_config *def = load_rel("tests/config/good-defaults.yaml");
+	char a[LISP_ADDR_STR_MAX], b[LISP_ADDR_STR_MAX];
+
+	ck_assert_uint_eq(mr->mr.forward_count, 3);
+	lisp_addr_format(&mr->mr.forwards[1].addr, a, sizeof(a));
+	lisp_addr_format(&mr->mr.forwards[2].addr, b, sizeof(b));
+	ck_assert_str_eq(a, "192.0.2.11");
+	ck_assert_str_eq(b, "192.0.2.12");
+	ck_assert_uint_eq(mr->mr.forwards[2].eid_count, 1);
+	ck_assert(cp_config_prefixes_equal(mr->mr.forwards[1].eids, 1, mr->mr.forwards[2].eids, 1));
+	ck_assert_uint_eq(mr->mr.health_interval_ms, 2000);
+	ck_assert_uint_eq(mr->mr.health_misses, 3);
+	ck_assert_uint_eq(ms->ms.ddt_peer_count, 1);
+	ck_assert_uint_eq(def->mr.health_interval_ms, CP_CONFIG_DEF_MR_HEALTH_INTERVAL_MS);
+	ck_assert_uint_eq(def->mr.health_misses, CP_CONFIG_DEF_MR_HEALTH_MISSES);
+	ck_assert_uint_eq(def->ms.ddt_peer_count, 0);
+	cp_config_free(mr);
+	cp_config_free(ms);
+	cp_config_free(def);
+}
+END_TEST
+
 static struct lisp_prefix pfx(const char *s)
 {
 	struct lisp_prefix p;
@@ -707,6 +735,7 @@ int main(void)
 
 	tcase_add_test(files, test_examples_load);
 	tcase_add_test(files, test_examples_roundtrip);
+	tcase_add_test(files, test_mr_redundant_map_servers);
 	tcase_add_test(files, test_examples_agree);
 	tcase_add_test(files, test_defaults);
 	tcase_add_test(files, test_attributes);

@@ -118,11 +118,13 @@ START_TEST(independently_built_ecm)
 	struct lisp_addr src;
 
 	/* golden_ecm_v4 (gen_golden.py): Map-Request for [0]10.1.2.0/24 from
-	 * ITR-RLOC 192.0.2.1, inner source port 49152. */
+	 * ITR-RLOC 192.0.2.1, inner source port 49152, with the D bit: the
+	 * Map-Reply, then an MS-ACK Map-Referral to the sender (test_ms_ddt.c). */
 	do_register("[0]10.1.2.0/24", "198.51.100.1", true);
 	lisp_addr_parse("10.0.0.1", &src, NULL);
 	map_resolver_input(mr, golden_ecm_v4, sizeof(golden_ecm_v4), &src, 4342);
-	ck_assert_uint_eq(nsent, 1);
+	ck_assert_uint_eq(nsent, 2);
+	ck_assert_uint_eq(sent[1].msg[0] >> 4, LISP_MAP_REFERRAL);
 	ck_assert_uint_eq(sent[0].port, 49152);
 	ck_assert_int_eq(lisp_map_reply_decode(sent[0].msg, sent[0].len, &arena, &r, NULL), 0);
 	ck_assert_uint_eq(r.nonce, 0x0102030405060708ull);

@@ -221,3 +221,19 @@ def parse_map_request_eid(msg):
     plen = msg[off + 1]
     (iid, target), _ = _parse_addr(msg, off + 2)
     return nonce, itr, iid, target, plen
+
+
+def parse_map_referral(msg):
+    """(nonce, [dict(iid, prefix, plen, ttl, action, auth, incomplete, refs)])
+    of a Map-Referral (RFC 8111 section 6; Sig sections not expected)."""
+    assert msg_type(msg) == 6, 'not a Map-Referral: type %d' % msg_type(msg)
+    out, off = [], 12
+    for _ in range(msg[3]):
+        flags, sigs = msg[off + 6], msg[off + 8] >> 4
+        assert sigs == 0, 'Sig sections'
+        recs, off = parse_records(msg, off, 1)
+        iid, prefix, plen, ttl, act, locs = recs[0]
+        out.append(dict(iid=iid, prefix=prefix, plen=plen, ttl=ttl, action=act,
+                        auth=bool(flags & 0x10), incomplete=bool(flags & 0x08),
+                        refs=[l[0] for l in locs]))
+    return nonce_of(msg), out
