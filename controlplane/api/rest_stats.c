@@ -234,6 +234,19 @@ void rest_get_stats(struct rest_req *rq, struct rest_resp *rs)
 				    ddt_tree_delegation_count(ddt_node_tree(cp->ddt))));
 		json_object_set_new(o, "ddt_node", r);
 	}
+	if (cp->ddt_mr) {	/* map-resolver.ddt (docs/ddt.md) */
+		const struct ddt_mr_counters *c = ddt_mr_counters(cp->ddt_mr);
+
+		r = json_object();
+#define DDT_MR_SET(name) COUNTER_SET(r, c, name)
+		DDT_MR_COUNTERS(DDT_MR_SET)
+#undef DDT_MR_SET
+		json_object_set_new(r, "referral_cache_entries", json_integer((json_int_t)
+				    ddt_cache_count(ddt_mr_cache(cp->ddt_mr))));
+		json_object_set_new(r, "pending", json_integer((json_int_t)
+				    ddt_mr_pending_count(cp->ddt_mr)));
+		json_object_set_new(o, "ddt_mr", r);
+	}
 	if (cp->pubsub) {
 		const struct pubsub_counters *c = pubsub_counters(cp->pubsub);
 

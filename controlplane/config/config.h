@@ -208,6 +208,7 @@ struct cp_config_mr_ddt {
 	uint32_t max_depth;			/* referrals followed per request */
 	uint32_t negative_ttl_min_min;		/* negative TTL bounds, minutes */
 	uint32_t negative_ttl_max_min;
+	uint32_t unresponsive_hold_ms;		/* a member that timed out, skipped */
 };
 
 struct cp_config_map_resolver {

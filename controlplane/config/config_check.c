@@ -377,6 +377,7 @@ static void chk_mr_ddt(struct cfg_chk *c, const struct cfg_raw_mr_ddt *r,
 	ddt->request_timeout_ms = 2000;
 	ddt->retries = 2;
 	ddt->max_depth = 8;
+	ddt->unresponsive_hold_ms = 30000;
 	ddt->negative_ttl_min_min = 1;
 	ddt->negative_ttl_max_min = 1440;
 	if (!r)
@@ -388,6 +389,8 @@ static void chk_mr_ddt(struct cfg_chk *c, const struct cfg_raw_mr_ddt *r,
 	ddt->request_timeout_ms = cfg_chk_duration(c, "request-timeout", r->request_timeout, 2000,
 						   10, 60000);
 	ddt->retries = cfg_chk_u32(c, "retries", r->retries, 2, 0, 16);
+	ddt->unresponsive_hold_ms = cfg_chk_duration(c, "unresponsive-hold", r->unresponsive_hold,
+						     30000, 0, 3600000);
 	ddt->max_depth = cfg_chk_u32(c, "max-depth", r->max_depth, 8, 1,
 				     CP_CONFIG_DDT_DEPTH_MAX);
 	ddt->negative_ttl_min_min = cfg_chk_ttl(c, "negative-ttl-min", r->negative_ttl_min, 1);

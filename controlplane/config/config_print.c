@@ -204,6 +204,7 @@ static void print_mr_ddt(const struct cp_config_mr_ddt *d, FILE *f)
 		d->referral_cache_size, d->max_pending);
 	put_ms(f, 4, "request-timeout", d->request_timeout_ms);
 	fprintf(f, "    retries: %u\n    max-depth: %u\n", d->retries, d->max_depth);
+	put_ms(f, 4, "unresponsive-hold", d->unresponsive_hold_ms);
 	put_ms(f, 4, "negative-ttl-min", (uint64_t)d->negative_ttl_min_min * 60000);
 	put_ms(f, 4, "negative-ttl-max", (uint64_t)d->negative_ttl_max_min * 60000);
 	if (d->root_count)
@@ -220,6 +221,7 @@ static bool mr_ddt_eq(const struct cp_config_mr_ddt *a, const struct cp_config_m
 	if (a->root_count != b->root_count || a->referral_cache_size != b->referral_cache_size ||
 	    a->max_pending != b->max_pending || a->request_timeout_ms != b->request_timeout_ms ||
 	    a->retries != b->retries || a->max_depth != b->max_depth ||
+	    a->unresponsive_hold_ms != b->unresponsive_hold_ms ||
 	    a->negative_ttl_min_min != b->negative_ttl_min_min ||
 	    a->negative_ttl_max_min != b->negative_ttl_max_min)
 		return false;

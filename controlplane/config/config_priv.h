@@ -112,6 +112,7 @@ struct cfg_raw_mr_ddt {
 	char *request_timeout;
 	uint32_t *retries;
 	uint32_t *max_depth;
+	char *unresponsive_hold;
 	char *negative_ttl_min;
 	char *negative_ttl_max;
 };

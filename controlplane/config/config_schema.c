@@ -248,6 +248,8 @@ static const cyaml_schema_field_t mr_ddt_fields[] = {
 			       CYAML_UNLIMITED),
 	CYAML_FIELD_UINT_PTR("retries", OPT, struct cfg_raw_mr_ddt, retries),
 	CYAML_FIELD_UINT_PTR("max-depth", OPT, struct cfg_raw_mr_ddt, max_depth),
+	CYAML_FIELD_STRING_PTR("unresponsive-hold", OPT, struct cfg_raw_mr_ddt, unresponsive_hold,
+			       0, CYAML_UNLIMITED),
 	CYAML_FIELD_STRING_PTR("negative-ttl-min", OPT, struct cfg_raw_mr_ddt, negative_ttl_min, 0,
 			       CYAML_UNLIMITED),
 	CYAML_FIELD_STRING_PTR("negative-ttl-max", OPT, struct cfg_raw_mr_ddt, negative_ttl_max, 0,

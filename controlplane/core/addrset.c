@@ -78,6 +78,16 @@ void addrset_note(struct addrset *s, const struct lisp_addr *a, uint64_t now_ms,
 	soonest->until_ms = until_ms;
 }
 
+void addrset_forget(struct addrset *s, const struct lisp_addr *a)
+{
+	uint64_t key = siphash_addr(&s->key, a);
+	size_t base = set_base(s, key);
+
+	for (size_t i = base; i < base + PROBE; i++)
+		if (s->e[i].key == key)
+			s->e[i] = (struct addrset_entry){ 0 };
+}
+
 bool addrset_has(const struct addrset *s, const struct lisp_addr *a, uint64_t now_ms)
 {
 	uint64_t key = siphash_addr(&s->key, a);

@@ -28,6 +28,8 @@ void addrset_free(struct addrset *s);
 void addrset_note(struct addrset *s, const struct lisp_addr *a, uint64_t now_ms,
 		  uint64_t until_ms);
 bool addrset_has(const struct addrset *s, const struct lisp_addr *a, uint64_t now_ms);
+/* a leaves the set now. */
+void addrset_forget(struct addrset *s, const struct lisp_addr *a);
 uint64_t addrset_evictions(const struct addrset *s);
 
 #endif

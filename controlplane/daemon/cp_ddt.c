@@ -29,6 +29,7 @@ static bool ddt_same(const struct cp_config_mr_ddt *a, const struct cp_config_mr
 	if (a->root_count != b->root_count || a->referral_cache_size != b->referral_cache_size ||
 	    a->max_pending != b->max_pending || a->request_timeout_ms != b->request_timeout_ms ||
 	    a->retries != b->retries || a->max_depth != b->max_depth ||
+	    a->unresponsive_hold_ms != b->unresponsive_hold_ms ||
 	    a->negative_ttl_min_min != b->negative_ttl_min_min ||
 	    a->negative_ttl_max_min != b->negative_ttl_max_min)
 		return false;
@@ -62,6 +63,7 @@ int cp_ddt_apply(struct cp *cp, const struct cp_config *cfg, const struct cp_con
 		p.request_timeout_ms = c->request_timeout_ms;
 		p.retries = c->retries;
 		p.max_depth = c->max_depth;
+		p.unresponsive_hold_ms = c->unresponsive_hold_ms;
 		p.negative_ttl_min_min = c->negative_ttl_min_min;
 		p.negative_ttl_max_min = c->negative_ttl_max_min;
 		d = ddt_mr_new(cp->loop, &p, cp_send, cp);

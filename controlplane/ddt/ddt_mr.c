@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "addrset.h"
 #include "lcaf.h"
 #include "log.h"
 
@@ -52,6 +53,7 @@ struct ddt_mr {
 	lisp_send_fn send;
 	void *send_arg;
 	struct ddt_cache *cache;
+	struct addrset *unresponsive;	/* members held (unresponsive_hold_ms) */
 	struct ddt_pending **slots;
 	size_t pending;
 	struct ddt_mr_counters c;
@@ -68,6 +70,7 @@ void ddt_mr_params_default(struct ddt_mr_params *p)
 	p->cache_max = 10000;
 	p->pending_max = 4096;
 	p->request_timeout_ms = 2000;
+	p->unresponsive_hold_ms = 30000;
 	p->retries = 2;
 	p->max_depth = 8;
 	p->negative_ttl_min_min = 1;
@@ -91,10 +94,11 @@ struct ddt_mr *ddt_mr_new(struct evloop *loop, const struct ddt_mr_params *p, li
 	d->send_arg = send_arg;
 	d->log_rl = (struct log_ratelimit)LOG_RATELIMIT_INIT(10, 1000);
 	d->cache = ddt_cache_new(p->cache_max);
+	d->unresponsive = addrset_new(1024);
 	d->slots = calloc(p->pending_max ? p->pending_max : 1, sizeof(*d->slots));
 	/* Any datagram decodes (touched only as far as one fills it). */
 	d->arena_buf = malloc(LISP_DECODE_ARENA_BYTES);
-	if (!d->cache || !d->slots || !d->arena_buf) {
+	if (!d->cache || !d->slots || !d->arena_buf || !d->unresponsive) {
 		ddt_mr_free(d);
 		return NULL;
 	}
@@ -120,6 +124,7 @@ void ddt_mr_free(struct ddt_mr *d)
 		if (d->slots[i])
 			pending_free(d->slots[i]);
 	ddt_cache_free(d->cache);
+	addrset_free(d->unresponsive);
 	free(d->slots);
 	free(d->arena_buf);
 	free(d);
@@ -185,10 +190,39 @@ static void pending_fail(struct ddt_pending *p)
 	pending_free(p);
 }
 
+/* Did member i let a DDT Map-Request time out recently? */
+static bool member_held(const struct ddt_mr *d, const struct ddt_pending *p, unsigned int i)
+{
+	struct lisp_addr a;
+
+	lisp_ipaddr_to_addr(&p->set[i].addr, &a);
+	return d->p.unresponsive_hold_ms && addrset_has(d->unresponsive, &a, evloop_now_ms(d->loop));
+}
+
+/* The member to ask next: the next one by priority, cycling, that has not
+ * refused the request and is not held; held ones only when nobody else is
+ * left.  -1: none. */
+static int member_next(struct ddt_pending *p)
+{
+	int fallback = -1;
+
+	for (unsigned int k = 0; k < p->set_count; k++) {
+		uint8_t i = (uint8_t)((p->next_member + k) % p->set_count);
+
+		if (p->refused & (1u << i))
+			continue;
+		if (!member_held(p->d, p, i))
+			return i;
+		if (fallback < 0)
+			fallback = i;
+		p->d->c.members_held++;
+	}
+	return fallback;
+}
+
 /* The DDT Map-Request (RFC 8111, section 5: an ECM with the D bit,
  * carrying the ITR's Map-Request) to the next member of the referral set
- * that has not refused it, by priority, cycling.  -ENOENT when none is
- * left. */
+ * (member_next).  -ENOENT when none is left. */
 static int pending_send(struct ddt_pending *p)
 {
 	struct ddt_mr *d = p->d;
@@ -198,11 +232,9 @@ static int pending_send(struct ddt_pending *p)
 	struct lisp_addr dst;
 	ssize_t n;
 
-	for (unsigned int k = 0; k < p->set_count; k++) {
-		uint8_t i = (uint8_t)((p->next_member + k) % p->set_count);
+	for (int next = member_next(p); next >= 0; next = -1) {
+		uint8_t i = (uint8_t)next;
 
-		if (p->refused & (1u << i))
-			continue;
 		lisp_ipaddr_to_addr(&p->inner_src, &e.inner_src);
 		lisp_ipaddr_to_addr(&p->inner_dst, &e.inner_dst);
 		n = lisp_ecm_encode(&e, d->out, sizeof(d->out), NULL);
@@ -237,6 +269,13 @@ static void on_timeout(struct evtimer *t, void *arg)
 
 	(void)t;
 	d->c.timeouts++;
+	if (d->p.unresponsive_hold_ms) {
+		struct lisp_addr a;
+		uint64_t now = evloop_now_ms(d->loop);
+
+		lisp_ipaddr_to_addr(&p->set[p->asked_idx].addr, &a);
+		addrset_note(d->unresponsive, &a, now, now + d->p.unresponsive_hold_ms);
+	}
 	/* RFC 8111, 7.3.2: no answer in time, the request goes to the next
 	 * member of the set, up to the retry limit. */
 	if (p->sends > d->p.retries || pending_send(p) < 0) {
@@ -518,6 +557,7 @@ bool ddt_mr_input(struct ddt_mr *d, const uint8_t *msg, size_t len, const struct
 		d->c.referral_unknown_nonce++;
 		return false;
 	}
+	addrset_forget(d->unresponsive, src);	/* it answers again */
 	rec = record_for(&m, p, &rp);
 	if (!rec) {
 		d->c.referral_bad_records++;

@@ -75,6 +75,11 @@ struct ddt_mr_params {
 	uint32_t max_depth;		/* referrals followed per request */
 	uint32_t negative_ttl_min_min;	/* bounds on negative TTLs, minutes */
 	uint32_t negative_ttl_max_min;
+	/* A member that let a DDT Map-Request time out is passed over for
+	 * this long by every request (unless no other member is left), so
+	 * that a dead Map-Server or node costs one timeout, not one per
+	 * request; its next answer ends it early.  0: never held. */
+	uint32_t unresponsive_hold_ms;
 };
 
 #define DDT_MR_COUNTERS(X)                                                              \
@@ -106,6 +111,7 @@ struct ddt_mr_params {
 	X(referral_loops)          /* not more specific, or a node asked before */      \
 	X(depth_exceeded)                                                               \
 	X(timeouts)                /* sends that got no answer */                       \
+	X(members_held)            /* a member passed over: timed out recently */       \
 	X(requests_failed)         /* ended without an answer: negative reply */        \
 	X(replies_negative)        /* negative Map-Replies sent to ITRs */              \
 	X(requests_done)           /* MS-ACK: the ETR answers */

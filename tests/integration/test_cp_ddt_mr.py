@@ -133,6 +133,10 @@ map-resolver:
     max-depth: 6
     negative-ttl-min: 1m
     negative-ttl-max: 1h
+    # Each step below asks the members in order, ms1 first even after it
+    # fell silent in step 5 (the hold is dp-ddt-federation's and
+    # unit-ddt_mr's): 0 turns it off.
+    unresponsive-hold: 0s
 """
 lab.start('mr', MR_CONF % dict(mr=MR, root=ROOT, tok=TOKEN), MR)
 itr = lab.udp(ITR)

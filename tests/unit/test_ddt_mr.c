@@ -394,6 +394,52 @@ START_TEST(timeouts_fail_over_by_priority)
 }
 END_TEST
 
+/* A member that timed out is passed over by the next requests (one
+ * timeout for a dead node, not one per request), until its hold ends or it
+ * answers again (map-resolver.ddt.unresponsive-hold). */
+START_TEST(unresponsive_member_held)
+{
+	static const char *const ack_set[] = { "10.0.0.9" };
+
+	params.unresponsive_hold_ms = 2000;
+	add_root("10.0.0.1", 1);
+	add_root("10.0.0.9", 2);
+	start();
+	ask_nonce("[1]10.1.2.3/32", 1);
+	expect_ddt_request("10.0.0.1");
+	t_run_for(loop, 500, NULL);
+	expect_ddt_request("10.0.0.9");
+	referral_full("10.0.0.9", 1, "[1]10.1.2.3/32", LISP_REF_MS_ACK, 1440, false, ack_set, 1);
+	ck_assert_uint_eq(C(requests_done), 1);
+	/* The next request skips the silent root. */
+	nsent = 0;
+	ask_nonce("[2]10.1.2.3/32", 2);
+	ck_assert_uint_eq(nsent, 1);
+	expect_ddt_request("10.0.0.9");
+	ck_assert_uint_eq(C(members_held), 1);
+	referral_full("10.0.0.9", 2, "[2]10.1.2.3/32", LISP_REF_MS_ACK, 1440, false, ack_set, 1);
+	/* Its hold over, it is asked first again. */
+	t_run_for(loop, 2000, NULL);
+	ask_nonce("[3]10.1.2.3/32", 3);
+	expect_ddt_request("10.0.0.1");
+	t_run_for(loop, 500, NULL);		/* silent again: held again */
+	expect_ddt_request("10.0.0.9");
+	referral_full("10.0.0.9", 3, "[3]10.1.2.3/32", LISP_REF_MS_ACK, 1440, false, ack_set, 1);
+	/* Held, it is still asked when nobody else is left (the other answers
+	 * with nothing for the EID), and its answer ends the hold. */
+	ask_nonce("[4]10.1.2.3/32", 4);
+	expect_ddt_request("10.0.0.9");
+	referral_full("10.0.0.9", 4, "[9]10.0.0.0/8", LISP_REF_MS_ACK, 1440, false, ack_set, 1);
+	expect_ddt_request("10.0.0.1");
+	referral_full("10.0.0.1", 4, "[4]10.1.2.3/32", LISP_REF_MS_ACK, 1440, false, ack_set, 1);
+	ask_nonce("[5]10.1.2.3/32", 5);
+	expect_ddt_request("10.0.0.1");
+	referral_full("10.0.0.1", 5, "[5]10.1.2.3/32", LISP_REF_MS_ACK, 1440, false, ack_set, 1);
+	ck_assert_uint_eq(C(requests_done), 5);
+	ck_assert_uint_eq(ddt_mr_pending_count(d), 0);
+}
+END_TEST
+
 START_TEST(wrong_nonce_and_wrong_sender_dropped)
 {
 	add_root("10.0.0.1", 1);
@@ -650,6 +696,7 @@ int main(void)
 	tcase_add_test(tc, negative_wider_than_the_referral_refused);
 	tcase_add_test(tc, not_authoritative_drops_stale_entry);
 	tcase_add_test(tc, timeouts_fail_over_by_priority);
+	tcase_add_test(tc, unresponsive_member_held);
 	tcase_add_test(tc, wrong_nonce_and_wrong_sender_dropped);
 	tcase_add_test(tc, loop_not_more_specific);
 	tcase_add_test(tc, loop_back_to_a_node_asked);
