@@ -54,6 +54,13 @@ static uint64_t sip_hash3(const struct siphash_key *k, const uint64_t m[3])
 	return v[0] ^ v[1] ^ v[2] ^ v[3];
 }
 
+uint64_t siphash_u64(const struct siphash_key *k, uint64_t v)
+{
+	uint64_t m[3] = { 0xffff, v, 0 };	/* no AFI is 0xffff: never an address's */
+
+	return sip_hash3(k, m);
+}
+
 uint64_t siphash_addr(const struct siphash_key *k, const struct lisp_addr *a)
 {
 	uint64_t m[3] = { a->afi, 0, 0 };

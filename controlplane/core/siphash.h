@@ -23,4 +23,7 @@ int siphash_key_new(struct siphash_key *k);
  * mark a free slot. */
 uint64_t siphash_addr(const struct siphash_key *k, const struct lisp_addr *a);
 
+/* The hash of a 64-bit value (a nonce a remote party chose). */
+uint64_t siphash_u64(const struct siphash_key *k, uint64_t v);
+
 #endif

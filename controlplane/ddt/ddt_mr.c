@@ -7,6 +7,7 @@
 
 #include "addrset.h"
 #include "lcaf.h"
+#include "siphash.h"
 #include "log.h"
 
 #define DDT_MSG_MAX	9000
@@ -17,7 +18,7 @@
 
 struct ddt_pending {
 	struct ddt_mr *d;
-	size_t slot;
+	struct ddt_pending *hnext;	/* its nonce's bucket */
 	uint64_t nonce;
 	struct lisp_prefix eid;		/* the XEID requested */
 	struct lisp_ipaddr itr;
@@ -54,7 +55,12 @@ struct ddt_mr {
 	void *send_arg;
 	struct ddt_cache *cache;
 	struct addrset *unresponsive;	/* members held (unresponsive_hold_ms) */
-	struct ddt_pending **slots;
+	/* Pending requests by nonce: a Map-Referral finds its request, and a
+	 * repeated request its twin, without a walk of the table.  The hash
+	 * is keyed: ITRs choose nonces, they cannot choose one bucket. */
+	struct ddt_pending **buckets;
+	size_t bucket_mask;
+	struct siphash_key hkey;
 	size_t pending;
 	struct ddt_mr_counters c;
 	struct lisp_arena arena;
@@ -95,10 +101,14 @@ struct ddt_mr *ddt_mr_new(struct evloop *loop, const struct ddt_mr_params *p, li
 	d->log_rl = (struct log_ratelimit)LOG_RATELIMIT_INIT(10, 1000);
 	d->cache = ddt_cache_new(p->cache_max);
 	d->unresponsive = addrset_new(1024);
-	d->slots = calloc(p->pending_max ? p->pending_max : 1, sizeof(*d->slots));
+	d->bucket_mask = 63;
+	while (d->bucket_mask + 1 < d->p.pending_max)
+		d->bucket_mask = d->bucket_mask << 1 | 1;
+	d->buckets = calloc(d->bucket_mask + 1, sizeof(*d->buckets));
 	/* Any datagram decodes (touched only as far as one fills it). */
 	d->arena_buf = malloc(LISP_DECODE_ARENA_BYTES);
-	if (!d->cache || !d->slots || !d->arena_buf || !d->unresponsive) {
+	if (!d->cache || !d->buckets || !d->arena_buf || !d->unresponsive ||
+	    siphash_key_new(&d->hkey) < 0) {
 		ddt_mr_free(d);
 		return NULL;
 	}
@@ -106,12 +116,21 @@ struct ddt_mr *ddt_mr_new(struct evloop *loop, const struct ddt_mr_params *p, li
 	return d;
 }
 
+static struct ddt_pending **bucket_of(const struct ddt_mr *d, uint64_t nonce)
+{
+	return &d->buckets[siphash_u64(&d->hkey, nonce) & d->bucket_mask];
+}
+
 static void pending_free(struct ddt_pending *p)
 {
 	struct ddt_mr *d = p->d;
+	struct ddt_pending **pp = bucket_of(d, p->nonce);
 
+	while (*pp && *pp != p)
+		pp = &(*pp)->hnext;
+	if (*pp)
+		*pp = p->hnext;
 	evtimer_cancel(d->loop, &p->timer);
-	d->slots[p->slot] = NULL;
 	d->pending--;
 	free(p);
 }
@@ -120,12 +139,12 @@ void ddt_mr_free(struct ddt_mr *d)
 {
 	if (!d)
 		return;
-	for (size_t i = 0; d->slots && i < d->p.pending_max; i++)
-		if (d->slots[i])
-			pending_free(d->slots[i]);
+	for (size_t i = 0; d->buckets && i <= d->bucket_mask; i++)
+		while (d->buckets[i])
+			pending_free(d->buckets[i]);
 	ddt_cache_free(d->cache);
 	addrset_free(d->unresponsive);
-	free(d->slots);
+	free(d->buckets);
 	free(d->arena_buf);
 	free(d);
 }
@@ -539,11 +558,8 @@ bool ddt_mr_input(struct ddt_mr *d, const uint8_t *msg, size_t len, const struct
 		return true;
 	}
 	lisp_ipaddr_from_addr(&from, src);
-	/* Bounded: the table holds at most pending_max requests. */
-	for (size_t i = 0; i < d->p.pending_max && !p; i++) {
-		struct ddt_pending *q = d->slots[i];
-
-		if (!q || q->nonce != m.nonce)
+	for (struct ddt_pending *q = *bucket_of(d, m.nonce); q && !p; q = q->hnext) {
+		if (q->nonce != m.nonce)
 			continue;
 		nonce_seen = true;
 		if (lisp_ipaddr_equal(&q->set[q->asked_idx].addr, &from))
@@ -579,22 +595,11 @@ static struct ddt_pending *pending_find(const struct ddt_mr *d, uint64_t nonce,
 					const struct lisp_ipaddr *itr,
 					const struct lisp_prefix *eid)
 {
-	for (size_t i = 0; i < d->p.pending_max; i++) {
-		struct ddt_pending *q = d->slots[i];
-
-		if (q && q->nonce == nonce && lisp_ipaddr_equal(&q->itr, itr) &&
+	for (struct ddt_pending *q = *bucket_of(d, nonce); q; q = q->hnext)
+		if (q->nonce == nonce && lisp_ipaddr_equal(&q->itr, itr) &&
 		    lisp_prefix_equal(&q->eid, eid))
 			return q;
-	}
 	return NULL;
-}
-
-static size_t slot_free(const struct ddt_mr *d)
-{
-	for (size_t i = 0; i < d->p.pending_max; i++)
-		if (!d->slots[i])
-			return i;
-	return d->p.pending_max;
 }
 
 void ddt_mr_resolve(struct ddt_mr *d, const struct lisp_ecm *ecm,
@@ -606,8 +611,8 @@ void ddt_mr_resolve(struct ddt_mr *d, const struct lisp_ecm *ecm,
 	struct ddt_cache_entry *e;
 	struct lisp_ipaddr itr_ip;
 	struct ddt_pending *p;
+	struct ddt_pending **b;
 	ssize_t n;
-	size_t slot;
 
 	d->c.requests++;
 	/* Each re-encapsulation is one hop further (RFC 9301, 5.8: the inner
@@ -633,7 +638,7 @@ void ddt_mr_resolve(struct ddt_mr *d, const struct lisp_ecm *ecm,
 		d->c.requests_duplicate++;
 		return;
 	}
-	if (d->pending >= d->p.pending_max || (slot = slot_free(d)) >= d->p.pending_max) {
+	if (d->pending >= d->p.pending_max) {
 		d->c.requests_pending_full++;
 		log_ratelimited(&d->log_rl, LOG_LEVEL_WARN, "ddt: %zu requests pending, the "
 				"limit: request dropped", d->pending);
@@ -654,7 +659,6 @@ void ddt_mr_resolve(struct ddt_mr *d, const struct lisp_ecm *ecm,
 	}
 	p->req_len = (size_t)n;
 	p->d = d;
-	p->slot = slot;
 	p->nonce = req->nonce;
 	p->eid = *eid;
 	p->itr = itr_ip;
@@ -666,7 +670,9 @@ void ddt_mr_resolve(struct ddt_mr *d, const struct lisp_ecm *ecm,
 	p->inner_sport = ecm->inner_sport;
 	p->inner_dport = ecm->inner_dport;
 	evtimer_init(&p->timer, on_timeout, p);
-	d->slots[slot] = p;
+	b = bucket_of(d, p->nonce);
+	p->hnext = *b;
+	*b = p;
 	d->pending++;
 	if (e) {	/* RFC 8111, 7.3.1: the longest match of the cache */
 		d->c.cache_hits++;

@@ -533,6 +533,8 @@ static void negative_outside(struct map_resolver *mr, const struct lisp_prefix *
 
 static int answer_record(struct map_resolver *mr, const struct lisp_prefix *eid,
 			 struct wire_wr *w, struct lisp_err *err);
+static int answer_found(struct map_resolver *mr, const struct lisp_prefix *eid,
+			struct reg_eid *e, struct wire_wr *w, struct lisp_err *err);
 
 /* Notes the record's Map-Referral record; past 255 it is counted. */
 static void ddt_note(struct map_resolver *mr, uint8_t action, const struct lisp_prefix *eid)
@@ -561,7 +563,7 @@ static int answer_ddt(struct map_resolver *mr, const struct lisp_prefix *eid,
 		ddt_note(mr, LISP_REF_MS_ACK, &e->eid);
 		mr->c.ddt_ms_ack++;
 		mr->cur_ddt = false;	/* the usual answer, from here on */
-		rc = answer_record(mr, eid, w, err);
+		rc = answer_found(mr, eid, e, w, err);
 		mr->cur_ddt = true;
 		return rc;
 	}
@@ -590,11 +592,19 @@ static int answer_record(struct map_resolver *mr, const struct lisp_prefix *eid,
 			 struct wire_wr *w, struct lisp_err *err)
 {
 	struct reg_eid *e = mr->ms ? registry_lookup(map_server_registry(mr->ms), eid) : NULL;
-	const struct mr_ms *next;
-	struct lisp_prefix neg;
 
 	if (mr->cur_ddt)
 		return answer_ddt(mr, eid, e, w, err);
+	return answer_found(mr, eid, e, w, err);
+}
+
+/* answer_record() once eid's registration, e (NULL: none), is looked up. */
+static int answer_found(struct map_resolver *mr, const struct lisp_prefix *eid,
+			struct reg_eid *e, struct wire_wr *w, struct lisp_err *err)
+{
+	const struct mr_ms *next;
+	struct lisp_prefix neg;
+
 	if (e && e->proxy_reply) {
 		for (unsigned int i = 0; i < mr->replied_count; i++)
 			if (mr->replied[i] == e) {
