@@ -20,6 +20,7 @@ answered, from MS3b; the loop injected at node B: counted, bounded, a
 negative reply."""
 import json
 import os
+import subprocess
 import sys
 import time
 
@@ -178,12 +179,19 @@ def run(lab):
           f"TCP a3 -> b3: 1 MiB arrived intact in {secs:.2f} s", err)
     srv.kill()
 
+    # MS3 killed in the middle of traffic (a ping from b3 to a3 all along)
+    # while the DDT Map-Resolver resolves: MS3b answers.
     answered, before = 0, ddt_mr(lab)
+    pinger = lab.popen("b3", "ping", "-n", "-q", "-c", "60", "-i", "0.05", "10.0.1.10",
+                       stdout=subprocess.PIPE, text=True)
+    time.sleep(0.5)
     lab.kill_node("ms3")
     for k in range(10):
         rec, out = lig_record(lab, "10.0.2.%d" % (10 + k), 3)
         answered += rec.get("eid") == "[3]10.0.2.0/24" and len(rec.get("locators", [])) == 1
     after = ddt_mr(lab)
+    ping_out = pinger.communicate(timeout=30)[0]
+    check(" 60 received" in ping_out, "b3 -> a3 ping across the kill: 60 of 60", ping_out)
     check(answered == 10, f"MS3 killed: {answered} of 10 resolutions answered, by MS3b")
     timeouts = after["timeouts"] - before["timeouts"]
     check(1 <= timeouts <= 2 and after["members_held"] - before["members_held"] >= 8 and
