@@ -86,6 +86,8 @@ void cp_config_free(struct cp_config *cfg)
 		return;
 	free(cfg->listen);
 	secret_free(cfg->rest.token);
+	free(cfg->rest.tls_cert_file);
+	free(cfg->rest.tls_key_file);
 	free(cfg->dataplane.socket);
 	for (size_t i = 0; cfg->ms.sites && i < cfg->ms.site_count; i++) {
 		free(cfg->ms.sites[i].name);

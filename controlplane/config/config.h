@@ -305,6 +305,10 @@ struct cp_config_rest {
 	uint32_t body_deadline_ms;	/* head to whole body */
 	uint32_t idle_timeout_ms;	/* whole seconds: libmicrohttpd counts seconds */
 	uint32_t full_wait_ms;		/* a newcomer to a full table: its head within */
+	/* https (docs/security.md, "REST over TLS"): PEM files, both or
+	 * neither; read by the API at start, -n and every reload. */
+	char *tls_cert_file;
+	char *tls_key_file;
 };
 
 /* dataplane: the lispgw-dp channel (docs/dataplane-channel.md). */

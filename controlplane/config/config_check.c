@@ -130,6 +130,45 @@ static void chk_rest_limits(struct cfg_chk *c, const struct cfg_raw_rest *r,
 	}
 }
 
+/* 127.0.0.0/8 or ::1: only this host reaches the API. */
+static bool addr_is_loopback(const struct lisp_addr *a)
+{
+	static const uint8_t v6_loopback[16] = { [15] = 1 };
+
+	if (a->afi == LISP_AFI_IPV4)
+		return a->v4[0] == 127;
+	return a->afi == LISP_AFI_IPV6 && memcmp(a->v6, v6_loopback, 16) == 0;
+}
+
+/* https (docs/security.md, "REST over TLS"): the files come in pairs, and
+ * an API that other hosts can reach carries its token over TLS only.  The
+ * files themselves are read and checked by the API (rest_tls.c). */
+static void chk_rest_tls(struct cfg_chk *c, const struct cfg_raw_rest *r,
+			 struct cp_config_rest *rest)
+{
+	char a[LISP_ADDR_STR_MAX];
+
+	if (!r)
+		return;
+	if (!r->tls_certificate != !r->tls_key)
+		cfg_chk_err(c, r->tls_certificate ? "tls-certificate" : "tls-key",
+			    "needs %s as well (https needs both)",
+			    r->tls_certificate ? "tls-key" : "tls-certificate");
+	if (r->tls_certificate && !*r->tls_certificate)
+		cfg_chk_err(c, "tls-certificate", "must name a PEM file");
+	if (r->tls_key && !*r->tls_key)
+		cfg_chk_err(c, "tls-key", "must name a PEM file");
+	rest->tls_cert_file = cfg_chk_strdup(c, r->tls_certificate);
+	rest->tls_key_file = cfg_chk_strdup(c, r->tls_key);
+	if (rest->enabled && rest->addr.afi != LISP_AFI_NONE && !addr_is_loopback(&rest->addr) &&
+	    (!r->tls_certificate || !r->tls_key || !r->token)) {
+		lisp_addr_format(&rest->addr, a, sizeof(a));
+		cfg_chk_err(c, "address", "%s is not a loopback address: the API then needs "
+			    "tls-certificate, tls-key and token (the token must not cross the "
+			    "network in clear)", a);
+	}
+}
+
 static void chk_rest(struct cfg_chk *c, const struct cfg_raw_rest *r, struct cp_config_rest *rest)
 {
 	size_t mark = cfg_path_key(&c->path, "rest");
@@ -158,6 +197,7 @@ static void chk_rest(struct cfg_chk *c, const struct cfg_raw_rest *r, struct cp_
 		}
 	}
 	chk_rest_limits(c, r, rest);
+	chk_rest_tls(c, r, rest);
 	cfg_path_pop(&c->path, mark);
 }
 

@@ -190,6 +190,13 @@ static void print_top(const struct cp_config *cfg, FILE *f)
 		put_ms(f, 2, "body-deadline", cfg->rest.body_deadline_ms);
 		put_ms(f, 2, "idle-timeout", cfg->rest.idle_timeout_ms);
 		put_ms(f, 2, "full-wait", cfg->rest.full_wait_ms);
+		if (cfg->rest.tls_cert_file) {
+			fputs("  tls-certificate: ", f);
+			put_str(f, cfg->rest.tls_cert_file);
+			fputs("\n  tls-key: ", f);
+			put_str(f, cfg->rest.tls_key_file);
+			fputc('\n', f);
+		}
 	}
 	if (cfg->dataplane.present) {
 		fputs("dataplane:\n  socket: ", f);
@@ -538,7 +545,9 @@ bool cp_config_equal(const struct cp_config *a, const struct cp_config *b)
 	    a->rest.header_deadline_ms != b->rest.header_deadline_ms ||
 	    a->rest.body_deadline_ms != b->rest.body_deadline_ms ||
 	    a->rest.idle_timeout_ms != b->rest.idle_timeout_ms ||
-	    a->rest.full_wait_ms != b->rest.full_wait_ms)
+	    a->rest.full_wait_ms != b->rest.full_wait_ms ||
+	    !cp_config_str_equal(a->rest.tls_cert_file, b->rest.tls_cert_file) ||
+	    !cp_config_str_equal(a->rest.tls_key_file, b->rest.tls_key_file))
 		return false;
 	if (a->dataplane.present != b->dataplane.present ||
 	    !cp_config_str_equal(a->dataplane.socket, b->dataplane.socket))

@@ -206,6 +206,8 @@ struct cfg_raw_rest {
 	char *body_deadline;
 	char *idle_timeout;
 	char *full_wait;
+	char *tls_certificate;
+	char *tls_key;
 };
 
 struct cfg_raw_dataplane {

@@ -377,6 +377,9 @@ static const cyaml_schema_field_t rest_fields[] = {
 			       CYAML_UNLIMITED),
 	CYAML_FIELD_STRING_PTR("full-wait", OPT, struct cfg_raw_rest, full_wait, 0,
 			       CYAML_UNLIMITED),
+	CYAML_FIELD_STRING_PTR("tls-certificate", OPT, struct cfg_raw_rest, tls_certificate, 0,
+			       CYAML_UNLIMITED),
+	CYAML_FIELD_STRING_PTR("tls-key", OPT, struct cfg_raw_rest, tls_key, 0, CYAML_UNLIMITED),
 	CYAML_FIELD_END
 };
 
