@@ -101,6 +101,11 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	cfg_errors_free(&errs);
+	if (check && rest_config_check(&cfg->rest, &err) < 0) {
+		fprintf(stderr, "%s: %s\n", path, err.msg);
+		cp_config_free(cfg);
+		return 1;
+	}
 	if (check) {
 		printf("%s: configuration OK\n", path);
 		cp_config_free(cfg);
@@ -123,6 +128,10 @@ int main(int argc, char **argv)
 		cp_stop(&d.cp);
 		evloop_free(loop);
 		return 1;
+	}
+	if (d.rest) {	/* a reload's certificate is loaded before it applies */
+		d.cp.reload_check = rest_reload_check;
+		d.cp.reload_check_arg = d.rest;
 	}
 	evloop_signal_add(loop, SIGHUP, on_hup, &d);
 	evloop_signal_add(loop, SIGTERM, on_term, &d.cp);

@@ -41,6 +41,7 @@
 #include "log.h"
 #include "rest_conns.h"
 #include "rest_priv.h"
+#include "rest_tls.h"
 
 /* Connections accepted per readable turn of the listener.  libmicrohttpd
  * runs after each, so that a request already sent is read before the next
@@ -82,6 +83,8 @@ struct rest {
 	char *token;
 	size_t token_len;
 	struct cp_config_rest conf;	/* address, port, enabled as started */
+	struct rest_tls_cert *tls;	/* https: what new connections present */
+	struct rest_tls_cert *tls_next;	/* loaded by rest_reload_check */
 	uint16_t port;
 	struct rest_counters c;
 	struct log_ratelimit rl;
@@ -424,7 +427,8 @@ static void refuse(struct rest *rest, int fd, const struct sockaddr_storage *pee
 				"rest: refused a connection from %s: the table is full and %s", a,
 				why);
 	}
-	send(fd, busy, sizeof(busy) - 1, MSG_DONTWAIT | MSG_NOSIGNAL);
+	if (!rest->tls)	/* a TLS client would read it as a bad record */
+		send(fd, busy, sizeof(busy) - 1, MSG_DONTWAIT | MSG_NOSIGNAL);
 	close(fd);
 }
 
@@ -458,7 +462,7 @@ static void on_pending_fd(int fd, unsigned int events, void *arg)
 
 	(void)events;
 	pending_free(rest, p);
-	if (head_arrived(fd) == 1)
+	if ((rest->tls ? rest_tls_hello_arrived(fd) : head_arrived(fd)) == 1)
 		conn_hand_over(rest, fd, &peer, len);
 	else
 		refuse(rest, fd, &peer, "its request head came in parts");
@@ -543,7 +547,7 @@ static void conn_hand_over(struct rest *rest, int fd, const struct sockaddr_stor
 	int head;
 
 	if (!rc && errno == EAGAIN) {
-		head = head_arrived(fd);
+		head = rest->tls ? rest_tls_hello_arrived(fd) : head_arrived(fd);
 		if (head == 0) {
 			pending_add(rest, fd, ss, len);
 			return;
@@ -598,12 +602,16 @@ static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_
 			rc->mhd = conn;
 		/* Per connection, so that a reload applies to the next ones. */
 		MHD_set_connection_option(conn, MHD_CONNECTION_OPTION_TIMEOUT, rest->idle_s);
+		if (rc && rest->tls)
+			rest_tls_conn_start(rc, conn, rest->tls);
 		return;
 	}
 	rc = *socket_context;
 	*socket_context = NULL;
-	if (rc)
+	if (rc) {
+		rest_tls_conn_end(rc, &rest->c);
 		rest_conn_forget(&rest->conns, rc);
+	}
 }
 
 static void on_epoll_fd(int fd, unsigned int events, void *arg)
@@ -641,13 +649,11 @@ static socklen_t sockaddr_of(const struct lisp_addr *a, uint16_t port,
 
 	memset(ss, 0, sizeof(*ss));
 	if (a->afi == LISP_AFI_IPV6) {
-		s6->sin6_family = AF_INET6;
-		s6->sin6_port = htons(port);
+		*s6 = (struct sockaddr_in6){ .sin6_family = AF_INET6, .sin6_port = htons(port) };
 		memcpy(&s6->sin6_addr, a->v6, 16);
 		return sizeof(*s6);
 	}
-	s4->sin_family = AF_INET;
-	s4->sin_port = htons(port);
+	*s4 = (struct sockaddr_in){ .sin_family = AF_INET, .sin_port = htons(port) };
 	memcpy(&s4->sin_addr, a->v4, 4);
 	return sizeof(*s4);
 }
@@ -730,6 +736,25 @@ static struct rest *rest_new(struct cp *cp, const struct cp_config_rest *conf)
 	return rest;
 }
 
+/* https: certificates from our callback (rest_tls.h), TLS 1.2 and 1.3.
+ * libmicrohttpd's own limit only backs the table's up: shut-down
+ * connections hold a slot there until its next run. */
+static struct MHD_Daemon *daemon_start(struct rest *rest)
+{
+	unsigned int flags = MHD_USE_EPOLL | MHD_USE_ERROR_LOG | MHD_USE_NO_LISTEN_SOCKET;
+
+	return MHD_start_daemon(flags | (rest->tls ? MHD_USE_TLS : 0), 0, NULL, NULL, on_request,
+				rest, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, rest,
+				MHD_OPTION_CONNECTION_LIMIT,
+				(unsigned int)(2 * CP_CONFIG_REST_CONNS_MAX + REST_ACCEPT_BATCH),
+				MHD_OPTION_CONNECTION_TIMEOUT, rest->idle_s,
+				MHD_OPTION_NOTIFY_COMPLETED, on_completed, rest,
+				MHD_OPTION_NOTIFY_CONNECTION, on_connection, rest,
+				rest->tls ? MHD_OPTION_HTTPS_CERT_CALLBACK : MHD_OPTION_END,
+				rest_tls_retrieve, MHD_OPTION_HTTPS_PRIORITIES, REST_TLS_PRIORITIES,
+				MHD_OPTION_END);
+}
+
 struct rest *rest_start(struct cp *cp, const struct cp_config_rest *conf, struct lisp_err *err)
 {
 	const union MHD_DaemonInfo *info;
@@ -743,6 +768,9 @@ struct rest *rest_start(struct cp *cp, const struct cp_config_rest *conf, struct
 		lisp_err_set(err, ENOMEM, "out of memory");
 		return NULL;
 	}
+	if (conf->tls_cert_file &&
+	    rest_tls_cert_load(conf->tls_cert_file, conf->tls_key_file, &rest->tls, err) < 0)
+		goto fail;
 	if (cp->itr)	/* the map-cache as the API sees it */
 		cp->itr_ops = &rest_itr_ops;
 	rest->listen_fd = listener_open(conf, &rest->port);
@@ -751,18 +779,7 @@ struct rest *rest_start(struct cp *cp, const struct cp_config_rest *conf, struct
 			     conf->port);
 		goto fail;
 	}
-	/* libmicrohttpd's own limit only backs the table's up: shut-down
-	 * connections hold a slot there until its next run. */
-	rest->daemon = MHD_start_daemon(MHD_USE_EPOLL | MHD_USE_ERROR_LOG |
-					MHD_USE_NO_LISTEN_SOCKET, 0, NULL, NULL, on_request, rest,
-					MHD_OPTION_EXTERNAL_LOGGER, mhd_log, rest,
-					MHD_OPTION_CONNECTION_LIMIT,
-					(unsigned int)(2 * CP_CONFIG_REST_CONNS_MAX +
-						       REST_ACCEPT_BATCH),
-					MHD_OPTION_CONNECTION_TIMEOUT, rest->idle_s,
-					MHD_OPTION_NOTIFY_COMPLETED, on_completed, rest,
-					MHD_OPTION_NOTIFY_CONNECTION, on_connection, rest,
-					MHD_OPTION_END);
+	rest->daemon = daemon_start(rest);
 	if (!rest->daemon) {
 		lisp_err_set(err, ENOMEM, "rest: libmicrohttpd did not start");
 		goto fail;
@@ -784,7 +801,9 @@ struct rest *rest_start(struct cp *cp, const struct cp_config_rest *conf, struct
 		goto fail;
 	}
 	rest_timer_rearm(rest);
-	log_info("rest: listening on %s port %u", a, rest->port);
+	log_info("rest: listening on %s port %u (%s%s%s%s)", a, rest->port,
+		 rest->tls ? "https, certificate " : "http", rest->tls ? rest->tls->subject : "",
+		 rest->tls ? " valid until " : "", rest->tls ? rest->tls->not_after : "");
 	return rest;
 fail:
 	rest_stop(rest);
@@ -816,6 +835,8 @@ void rest_stop(struct rest *rest)
 	if (rest->daemon)
 		MHD_stop_daemon(rest->daemon);
 	rest_conns_clear(&rest->conns);
+	rest_tls_cert_put(rest->tls);
+	rest_tls_cert_put(rest->tls_next);
 	if (rest->token) {
 		explicit_bzero(rest->token, rest->token_len);
 		free(rest->token);
@@ -823,9 +844,35 @@ void rest_stop(struct rest *rest)
 	free(rest);
 }
 
+int rest_reload_check(void *arg, const struct cp_config *next, struct lisp_err *err)
+{
+	struct rest *rest = arg;
+	int rc;
+
+	rest_tls_cert_put(rest->tls_next);
+	rest->tls_next = NULL;
+	/* http <-> https waits for a restart (cp_reload keeps the mode) */
+	if (!rest->tls || !next->rest.tls_cert_file)
+		return 0;
+	rc = rest_tls_cert_load(next->rest.tls_cert_file, next->rest.tls_key_file,
+				&rest->tls_next, err);
+	if (rc < 0)	/* cp_reload logs err */
+		log_error("rest: new connections keep the certificate %s", rest->tls->subject);
+	return rc;
+}
+
 void rest_reload(struct rest *rest, const struct cp_config_rest *conf)
 {
 	struct rest_conn_limits lim;
+
+	if (rest->tls_next) {	/* connections open keep theirs (rest_tls.h) */
+		rest_tls_cert_put(rest->tls);
+		rest->tls = rest->tls_next;
+		rest->tls_next = NULL;
+		rest->c.tls_certificate_reloads++;
+		log_info("rest: TLS certificate %s, valid until %s, for new connections",
+			 rest->tls->subject, rest->tls->not_after);
+	}
 
 	/* Address, port and enabled need a restart: cp_reload names them. */
 	if (conf->token && token_set(rest, conf->token) < 0)

@@ -27,7 +27,10 @@
  * The connections' limits (rest.max-connections, ...; rest_conns.h):
  * accepted, closed past the header or body deadline or the idle timeout,
  * closed to make room (table full, or the client's address at its own
- * limit), refused (full, and every connection being answered). */
+ * limit), refused (full, and every connection being answered).  https
+ * (docs/security.md, "REST over TLS"): handshakes completed, connections
+ * closed before theirs did (plain HTTP, a client that does not trust the
+ * certificate), certificates loaded by a reload. */
 #define REST_COUNTERS(X)           \
 	X(requests)                \
 	X(auth_failures)           \
@@ -42,7 +45,10 @@
 	X(closed_idle)             \
 	X(evicted_full)            \
 	X(evicted_address_full)    \
-	X(refused_full)
+	X(refused_full)            \
+	X(tls_handshakes)          \
+	X(tls_handshake_failures)  \
+	X(tls_certificate_reloads)
 
 struct rest_counters {
 #define REST_COUNTER_FIELD(name) uint64_t name;
@@ -64,9 +70,18 @@ struct rest *rest_start(struct cp *cp, const struct cp_config_rest *conf, struct
 /* Closes every connection and the listener.  Never from inside a handler. */
 void rest_stop(struct rest *rest);
 
-/* A configuration reload: takes the new token and the connections' limits
- * at once; a new address, port or enabled flag needs a restart (logged). */
+/* Before a reload applies anything: an https API loads conf's certificate
+ * and key aside.  0, or -errno with err filled (the reload is refused and
+ * the running certificate stays).  cp's reload hook (cp->reload_check). */
+int rest_reload_check(void *rest, const struct cp_config *next, struct lisp_err *err);
+/* A configuration reload: takes the new token, the connections' limits and
+ * the certificate loaded by rest_reload_check at once (the connections
+ * accepted from now present it); a new address, port, enabled flag or a
+ * switch between http and https needs a restart (logged). */
 void rest_reload(struct rest *rest, const struct cp_config_rest *conf);
+/* -n: an https configuration's files load (rest_tls_cert_load's checks).
+ * 0, or -errno with err filled. */
+int rest_config_check(const struct cp_config_rest *conf, struct lisp_err *err);
 
 uint16_t rest_port(const struct rest *rest);
 const struct rest_counters *rest_counters(const struct rest *rest);

@@ -57,6 +57,8 @@ struct rest_conn {
 	int fd;				/* libmicrohttpd's once handed over */
 	void *mhd;			/* struct MHD_Connection, set by rest.c */
 	struct sockaddr_storage peer;
+	void *tls;			/* https: the certificate it presents (rest_tls.h) */
+	bool tls_done;			/* https: its handshake completed */
 };
 
 struct rest_conn_list {

@@ -89,6 +89,11 @@ struct cp {
 	struct agent_store *agents;		/* agents (cp_agents.c); NULL without ETR */
 	struct cp_msg_counters c;
 	uint64_t started_ms;
+	/* A layer above (the REST API's certificate) checks a reload's new
+	 * configuration before anything is applied; < 0 refuses the reload
+	 * (counted in c.reload_failures).  NULL: none. */
+	int (*reload_check)(void *arg, const struct cp_config *next, struct lisp_err *err);
+	void *reload_check_arg;
 };
 
 /* Builds every role of cfg (which the context then owns) and opens the

@@ -92,6 +92,14 @@ static void keep_process(struct reload *r)
 	/* A file without the token of a REST that stays up keeps its token. */
 	if (cur->rest.enabled && !next->rest.token)
 		SWAP(cur->rest.token, next->rest.token);
+	/* libmicrohttpd is started with TLS or without (rest_reload_check
+	 * reads the files of an https API again). */
+	if (cur->rest.enabled && !cur->rest.tls_cert_file != !next->rest.tls_cert_file) {
+		keep(r, "rest.tls-certificate", "http or https is chosen when the REST listener "
+		     "starts");
+		SWAP(cur->rest.tls_cert_file, next->rest.tls_cert_file);
+		SWAP(cur->rest.tls_key_file, next->rest.tls_key_file);
+	}
 	next->rest.present = cur->rest.present;
 	next->rest.enabled = cur->rest.enabled;
 	next->rest.addr = cur->rest.addr;
@@ -244,6 +252,8 @@ int cp_reload(struct cp *cp)
 	if ((next->roles & CP_ROLE_ETR) && !(etr = cp_etr_from_config(cp, next, &err)))
 		goto fail;
 	if (cp->ddt && !(ddt = cp_ddt_node_tree_from_config(next, &err)))
+		goto fail;
+	if (cp->reload_check && cp->reload_check(cp->reload_check_arg, next, &err) < 0)
 		goto fail;
 
 	keep_process(&r);
