@@ -44,7 +44,8 @@ static void agent_help(FILE *out)
 }
 
 enum { OPT_IID = 256, OPT_EID, OPT_DN, OPT_NO_DN, OPT_RLOC, OPT_SITE, OPT_TTL, OPT_ATTRS,
-       OPT_SORT, OPT_LIMIT, OPT_RELEASE, OPT_JSON, OPT_API, OPT_TOKEN };
+       OPT_SORT, OPT_LIMIT, OPT_RELEASE, OPT_JSON, OPT_API, OPT_TOKEN, OPT_CACERT,
+       OPT_INSECURE };
 
 static const struct option longopts[] = {
 	{ "iid", required_argument, NULL, OPT_IID },
@@ -61,6 +62,8 @@ static const struct option longopts[] = {
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "api", required_argument, NULL, OPT_API },
 	{ "token", required_argument, NULL, OPT_TOKEN },
+	{ "cacert", required_argument, NULL, OPT_CACERT },
+	{ "insecure", no_argument, NULL, OPT_INSECURE },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -108,6 +111,8 @@ static int parse_opts(int argc, char **argv, struct agent_opts *o)
 		case OPT_JSON: o->json = true; break;
 		case OPT_API: ctl_api.url = optarg; break;
 		case OPT_TOKEN: ctl_api.token = optarg; break;
+		case OPT_CACERT: ctl_api.cacert = optarg; break;
+		case OPT_INSECURE: ctl_api.insecure = true; break;
 		case 'h': return 1;
 		default:
 			fprintf(stderr, "%s agent: unknown or incomplete option '%s'\n", CTL_PROG,

@@ -39,6 +39,8 @@ static void register_help(FILE *out)
 		"  --json             print the API's answer\n"
 		"  --api URL          the API (default %s)\n"
 		"  --token T          its bearer token (default: $%s)\n"
+		"  --cacert FILE      https: the CA that signed the API's certificate\n"
+		"  --insecure         https: do not check the API's certificate at all\n"
 		"  -h, --help         show this help\n",
 		CTL_PROG, CTL_API_DEFAULT, CTL_API_TOKEN_ENV);
 }
@@ -111,7 +113,7 @@ static int print_answer(json_t *j, const char *raw, bool json, const char *verb)
 }
 
 enum { OPT_TTL = 256, OPT_ATTRS, OPT_STATIC, OPT_ACTION, OPT_NO_REPLACE, OPT_JSON,
-       OPT_API, OPT_TOKEN };
+       OPT_API, OPT_TOKEN, OPT_CACERT, OPT_INSECURE };
 
 static const struct option longopts[] = {
 	{ "ttl", required_argument, NULL, OPT_TTL },
@@ -122,6 +124,8 @@ static const struct option longopts[] = {
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "api", required_argument, NULL, OPT_API },
 	{ "token", required_argument, NULL, OPT_TOKEN },
+	{ "cacert", required_argument, NULL, OPT_CACERT },
+	{ "insecure", no_argument, NULL, OPT_INSECURE },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -176,6 +180,12 @@ static int parse_opts(int argc, char **argv, const char *cmd, struct reg_opts *o
 			break;
 		case OPT_TOKEN:
 			ctl_api.token = optarg;
+			break;
+		case OPT_CACERT:
+			ctl_api.cacert = optarg;
+			break;
+		case OPT_INSECURE:
+			ctl_api.insecure = true;
 			break;
 		case 'h':
 			return 1;

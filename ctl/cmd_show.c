@@ -449,6 +449,8 @@ static void show_help(FILE *out)
 		"  --site NAME    registrations: only EIDs the site registered; sites: one site\n"
 		"  --api URL      the API (default %s)\n"
 		"  --token T      its bearer token (default: $%s)\n"
+		"  --cacert FILE  https: the CA that signed the API's certificate\n"
+		"  --insecure     https: do not check the API's certificate at all\n"
 		"  -h, --help     show this help\n\n"
 		"Exit status: 0 shown, 1 the API could not be reached or refused, 2 usage.\n",
 		CTL_PROG, CTL_API_DEFAULT, CTL_API_TOKEN_ENV);
@@ -472,6 +474,8 @@ static int show_run(int argc, char **argv)
 		{ "site", required_argument, NULL, 's' },
 		{ "api", required_argument, NULL, 'A' },
 		{ "token", required_argument, NULL, 'T' },
+		{ "cacert", required_argument, NULL, 'C' },
+		{ "insecure", no_argument, NULL, 'K' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -517,6 +521,12 @@ static int show_run(int argc, char **argv)
 			break;
 		case 'T':
 			ctl_api.token = optarg;
+			break;
+		case 'C':
+			ctl_api.cacert = optarg;
+			break;
+		case 'K':
+			ctl_api.insecure = true;
 			break;
 		case 'h':
 			show_help(stdout);

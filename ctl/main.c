@@ -24,29 +24,41 @@ static const struct ctl_cmd *const cmds[] = {
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"usage: %s [--api URL] [--token TOKEN] COMMAND [ARGS...]\n"
+		"usage: %s [--api URL] [--token TOKEN] [--cacert FILE] [--insecure]\n"
+		"       COMMAND [ARGS...]\n"
 		"       %s --help | --version\n\ncommands:\n",
 		CTL_PROG, CTL_PROG);
 	for (size_t i = 0; i < CMD_COUNT; i++)
 		fprintf(out, "  %s %s\n      %s\n", cmds[i]->name, cmds[i]->args, cmds[i]->summary);
 	fprintf(out, "\nREST commands talk to --api URL (default %s) with --token TOKEN\n"
-		     "(default: $%s).  Run '%s COMMAND --help' for a command's options.\n",
+		     "(default: $%s).  An https:// API's certificate is checked against\n"
+		     "--cacert FILE (default: the system's CAs) and the URL's host name;\n"
+		     "--insecure skips that check.  Run '%s COMMAND --help' for a command's\n"
+		     "options.\n",
 		CTL_API_DEFAULT, CTL_API_TOKEN_ENV, CTL_PROG);
 }
 
-/* --api URL / --token T (or --api=URL) before the command: consumed from
- * argv, which then starts at the command.  -1 when one lacks its value. */
+/* --api URL, --token T, --cacert FILE (or --api=URL ...) and --insecure
+ * before the command: consumed from argv, which then starts at the
+ * command.  -1 when one lacks its value. */
 static int global_opts(int *argc, char ***argv)
 {
 	static const struct {
 		const char *name;
 		const char **dst;
-	} opts[] = { { "--api", &ctl_api.url }, { "--token", &ctl_api.token } };
+	} opts[] = { { "--api", &ctl_api.url }, { "--token", &ctl_api.token },
+		     { "--cacert", &ctl_api.cacert } };
 
 	while (*argc > 1 && strncmp((*argv)[1], "--", 2) == 0) {
 		const char *a = (*argv)[1];
 		size_t i, n = 0;
 
+		if (strcmp(a, "--insecure") == 0) {
+			ctl_api.insecure = true;
+			(*argc)--;
+			(*argv)++;
+			continue;
+		}
 		for (i = 0; i < sizeof(opts) / sizeof(opts[0]); i++) {
 			n = strlen(opts[i].name);
 			if (strncmp(a, opts[i].name, n) == 0 && (a[n] == '\0' || a[n] == '='))
