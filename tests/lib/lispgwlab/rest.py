@@ -11,6 +11,7 @@ import os
 import shutil
 import signal
 import socket
+import ssl
 import subprocess
 import tempfile
 import time
@@ -54,19 +55,28 @@ class Api:
     """api(method, path, body) -> (status, body) against http://host:port
     with the bearer token.  ns: the API listens inside that namespace,
     reached with curl there (an `ip netns exec python3` per call is slow).
+    cafile: the API is https, its certificate signed by that CA.
     Raises OSError when nothing answers."""
 
-    def __init__(self, host, token, port=8080, ns=None, timeout=5):
+    def __init__(self, host, token, port=8080, ns=None, timeout=5, cafile=None):
         self.host, self.token, self.port, self.ns, self.timeout = host, token, port, ns, timeout
+        self.cafile = cafile
 
     def url(self):
-        return 'http://%s:%d' % (self.host, self.port)
+        return '%s://%s:%d' % ('https' if self.cafile else 'http', self.host, self.port)
+
+    def _connection(self):
+        if not self.cafile:
+            return http.client.HTTPConnection(self.host, self.port, timeout=self.timeout)
+        ctx = ssl.create_default_context(cafile=self.cafile)
+        return http.client.HTTPSConnection(self.host, self.port, timeout=self.timeout,
+                                           context=ctx)
 
     def __call__(self, method, path, body=None):
         data = json.dumps(body) if body is not None else None
         if self.ns:
             return self._curl(method, path, data)
-        conn = http.client.HTTPConnection(self.host, self.port, timeout=self.timeout)
+        conn = self._connection()
         headers = {'Authorization': 'Bearer ' + self.token}
         if data is not None:
             headers['Content-Type'] = 'application/json'
@@ -78,7 +88,8 @@ class Api:
             conn.close()
 
     def _curl(self, method, path, data):
-        cmd = nsexec(self.ns, 'curl', '-s', '-m', self.timeout, '-X', method,
+        tls = ['--cacert', self.cafile] if self.cafile else []
+        cmd = nsexec(self.ns, 'curl', '-s', '-m', self.timeout, *tls, '-X', method,
                      '-H', 'Authorization: Bearer ' + self.token, '-w', '\n%{http_code}',
                      self.url() + path)
         if data is not None:
@@ -104,7 +115,8 @@ class Api:
 
 def ctl_args(api):
     """lispgw-ctl's arguments that reach api."""
-    return [CTL, '--api', api.url(), '--token', api.token]
+    tls = ['--cacert', api.cafile] if api.cafile else []
+    return [CTL, '--api', api.url(), '--token', api.token] + tls
 
 
 def free_port(ip):
