@@ -61,7 +61,7 @@ log-level: warning
 listen:
   addresses: [%(victim)s]
 rest:
-  address: %(victim)s
+  address: 127.0.0.1
   token: %(token)s
 map-server:
   sites:

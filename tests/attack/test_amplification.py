@@ -55,7 +55,7 @@ map-resolver:
 map-server:
   sites:
     - {name: tenant, key: "%s", accept-more-specifics: true, eid-prefixes: ["[1]10.0.0.0/8"]}
-""" % (attack.VICTIM4, attack.VICTIM4, TOKEN, RATE, RATE, KEY)
+""" % (attack.VICTIM4, attack.REST4, TOKEN, RATE, RATE, KEY)
 
 ATTRS = '{"pad": "%s"}' % ('a' * 1000)
 ETR_CONF = """
@@ -70,7 +70,7 @@ etr:
   database:
     - eid-prefix: "[1]10.9.0.0/16"
       rlocs: [{address: %s, attributes: '%s'}]
-""" % (attack.VICTIM4, attack.VICTIM4, TOKEN, attack.ATTACKER4, KEY, RATE, RATE,
+""" % (attack.VICTIM4, attack.REST4, TOKEN, attack.ATTACKER4, KEY, RATE, RATE,
        attack.VICTIM4, ATTRS)
 
 checks = Checks('attack: amplification')

@@ -35,7 +35,7 @@ itr:
   map-resolvers: [{address: %s}]
   map-request: {timeout: 2s, tries: 1}
   smr-rate-limit: {per-second: %d, burst: %d}
-""" % (attack.VICTIM4, attack.VICTIM4, TOKEN, attack.ATTACKER4, RATE, RATE)
+""" % (attack.VICTIM4, attack.REST4, TOKEN, attack.ATTACKER4, RATE, RATE)
 
 checks = Checks('attack: SMR storm')
 check = checks.check

@@ -45,7 +45,7 @@ map-server:
   max-pending-notifies: %d
   sites:
     - {name: tenant, key: "%s", accept-more-specifics: true, eid-prefixes: ["[1]10.0.0.0/8"]}
-""" % (attack.VICTIM4, attack.VICTIM6, attack.VICTIM4, TOKEN, PER_XTR, PENDING, KEY)
+""" % (attack.VICTIM4, attack.VICTIM6, attack.REST4, TOKEN, PER_XTR, PENDING, KEY)
 
 checks = Checks('attack: state per sender')
 check = checks.check

@@ -328,7 +328,7 @@ def control_plane_on_g(lab, g):
 roles: [etr]
 log-level: info
 listen: {{addresses: [{GW4}]}}
-rest: {{address: {GW4}, port: 8080, token: "{xlab.TOKEN}"}}
+rest: {{address: {xlab.REST_ADDR}, port: 8080, token: "{xlab.TOKEN}"}}
 etr:
   map-servers: [{{address: {xlab.MS_ADDR}, key-id: 2, key: "{xlab.KEY}"}}]
   register-interval: 10s
@@ -344,7 +344,7 @@ etr:
           f"lispgw-cp on G registered [1]10.1.0.0/24 -> {GW4} with the Map-Server", regs)
 
     def notifies():
-        r = nsx(g, lab.bin("lispgw-ctl"), "--api", f"http://{GW4}:8080", "--token",
+        r = nsx(g, lab.bin("lispgw-ctl"), "--api", f"http://{xlab.REST_ADDR}:8080", "--token",
                 xlab.TOKEN, "show", "stats", "--json")
         try:
             return json.loads(r.stdout)["etr"]["notifies_received"]

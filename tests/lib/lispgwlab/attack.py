@@ -28,6 +28,10 @@ from .daemons import Proc, binary, wait_udp_listen
 from .rest import Api
 
 VICTIM4, ATTACKER4 = "10.77.0.1", "10.77.0.2"
+# The victim's REST API: on its own loopback (lispgw-cp refuses a public
+# REST address without TLS, docs/security.md "REST over TLS"), reached from
+# inside the victim namespace.
+REST4 = "127.0.0.1"
 VICTIM6, ATTACKER6 = "fd77::1", "fd77::2"
 SPOOF4, SPOOF6 = "198.18.0.0/15", "2001:db8:77::/48"
 SENDER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "attack_send.py")
@@ -38,8 +42,8 @@ _libc = ctypes.CDLL(None, use_errno=True)
 
 
 def ms_conf(token, key):
-    """A Map-Server on the victim's addresses (v4 and v6, REST on v4) with
-    one site keyed key for [1]10.0.0.0/8 and more-specifics."""
+    """A Map-Server on the victim's addresses (v4 and v6, REST on its
+    loopback) with one site keyed key for [1]10.0.0.0/8 and more-specifics."""
     return """
 roles: [map-server]
 listen: {addresses: [%s, "%s"]}
@@ -47,7 +51,7 @@ rest: {address: %s, token: "%s"}
 map-server:
   sites:
     - {name: tenant, key: "%s", accept-more-specifics: true, eid-prefixes: ["[1]10.0.0.0/8"]}
-""" % (VICTIM4, VICTIM6, VICTIM4, token, key)
+""" % (VICTIM4, VICTIM6, REST4, token, key)
 
 
 def spoof4(i):
@@ -136,7 +140,7 @@ class Lab(netns.Namespaces):
     def log(self, name):
         return self.procs[name].text()
 
-    def api(self, token, port=8080, host=VICTIM4):
+    def api(self, token, port=8080, host=REST4):
         """REST of a daemon in the victim namespace."""
         return Api(host, token, port=port, ns=self.victim)
 

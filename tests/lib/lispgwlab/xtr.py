@@ -38,6 +38,10 @@ from .netns import Namespaces, sh, unavailable
 __all__ = ["Lab", "Proc", "sh", "unavailable", "UNDERLAY", "MS_ADDR", "MR_ADDR", "KEY", "TOKEN"]
 
 UNDERLAY = "192.168.100"
+# Each lispgw-cp's REST API: on its namespace's loopback, reached with
+# `ip netns exec` (a public REST address must be https, docs/security.md
+# "REST over TLS").
+REST_ADDR = "127.0.0.1"
 MS_ADDR = UNDERLAY + ".1"
 MR_ADDR = UNDERLAY + ".2"
 KEY = "lab-site-key"
@@ -157,7 +161,7 @@ class Lab(Namespaces):
 roles: [map-server{", map-resolver" if resolver else ""}]
 log-level: info
 listen: {{addresses: [{MS_ADDR}]}}
-rest: {{address: {MS_ADDR}, port: 8080, token: "{TOKEN}"}}
+rest: {{address: {REST_ADDR}, port: 8080, token: "{TOKEN}"}}
 map-server:
   registration-timeout: 3m
   pubsub: true
@@ -193,7 +197,7 @@ map-resolver:
 roles: [map-resolver]
 log-level: info
 listen: {{addresses: [{MR_ADDR}]}}
-rest: {{address: {MR_ADDR}, port: 8080, token: "{TOKEN}"}}
+rest: {{address: {REST_ADDR}, port: 8080, token: "{TOKEN}"}}
 map-resolver:
   map-servers:
     - {{address: {MS_ADDR}, eid-prefixes: [{prefixes}]}}
@@ -218,7 +222,7 @@ map-resolver:
         path = self.write(name + ".yaml", f"""\
 log-level: info
 listen: {{addresses: [{addr}]}}
-rest: {{address: {addr}, port: 8080, token: "{TOKEN}"}}
+rest: {{address: {REST_ADDR}, port: 8080, token: "{TOKEN}"}}
 """ + conf)
         self.nodes[name] = dict(ns=ns, addr=addr, conf=path)
         self.start_node(name)
@@ -335,7 +339,7 @@ rest: {{address: {addr}, port: 8080, token: "{TOKEN}"}}
 roles: [xtr]
 log-level: info
 listen: {{addresses: [{listen}]}}
-rest: {{address: {mgmt}, port: 8080, token: "{TOKEN}"}}
+rest: {{address: {REST_ADDR}, port: 8080, token: "{TOKEN}"}}
 dataplane: {{socket: {sock}}}
 etr:
   map-servers: {servers}
@@ -379,7 +383,7 @@ itr:
         deadline = time.time() + timeout
         while time.time() < deadline:
             r = sh("ip", "netns", "exec", ns, self.bin("lispgw-ctl"), "--api",
-                   f"http://{addr}:8080", "--token", TOKEN, "show", "stats", "--json",
+                   f"http://{REST_ADDR}:8080", "--token", TOKEN, "show", "stats", "--json",
                    check=False)
             if r.returncode == 0:
                 return
@@ -401,15 +405,15 @@ itr:
         """lispgw-ctl against xTR n's lispgw-cp (0: the map-server, "mr":
         the stand-alone map-resolver, a name: that lab.cp_node())."""
         if n == 0:
-            ns, addr = self.ms_ns, MS_ADDR
+            ns = self.ms_ns
         elif n == "mr":
-            ns, addr = self.mr_ns, MR_ADDR
+            ns = self.mr_ns
         elif n in self.nodes:
-            ns, addr = self.nodes[n]["ns"], self.nodes[n]["addr"]
+            ns = self.nodes[n]["ns"]
         else:
-            ns, addr = self.xtrs[n]["ns"], self.xtrs[n]["mgmt"]
+            ns = self.xtrs[n]["ns"]
         return sh("ip", "netns", "exec", ns, self.bin("lispgw-ctl"), "--api",
-                  f"http://{addr}:8080", "--token", TOKEN, *args, check=False)
+                  f"http://{REST_ADDR}:8080", "--token", TOKEN, *args, check=False)
 
     # --- hosts --------------------------------------------------------------------------
 
