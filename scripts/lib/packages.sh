@@ -5,11 +5,12 @@
 LISPGW_BUILD_PACKAGES=(
 	meson ninja-build pkg-config gcc clang libclang-rt-14-dev
 	libssl-dev libjansson-dev libpcap-dev libcyaml-dev libyaml-dev libbpf-dev libmicrohttpd-dev
+	libgnutls28-dev libcurl4-openssl-dev
 	dpdk dpdk-dev libdpdk-dev
 )
 LISPGW_TEST_PACKAGES=(
 	"${LISPGW_BUILD_PACKAGES[@]}"
-	check tshark python3-scapy python3-yaml iproute2 iputils-ping ethtool
+	check tshark python3-scapy python3-yaml iproute2 iputils-ping ethtool openssl curl
 )
 
 ensure_packages() {
