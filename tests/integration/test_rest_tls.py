@@ -19,8 +19,9 @@ signed, and lispgw-ctl (libcurl) against it:
   - a reload that drops the TLS keys is not applied (https needs a restart
     to change), a reload that moves the address off loopback without TLS is
     refused;
-  - `lispgw-cp -n` loads the files: a missing file, a file that is not PEM
-    and a mismatched key are refused, a public address with TLS passes.
+  - `lispgw-cp -n` loads the files: a missing file, a directory, a file
+    that is not PEM, a mismatched key and an expired certificate are
+    refused, a public address with TLS passes.
 Before: the API was plain http only, lispgw-ctl refused https:// URLs, and
 a public REST address without TLS was accepted."""
 import http.client
@@ -210,6 +211,11 @@ rc, out = check_n(conf(crt=ca[1], key=ca[1]), 'n-not-pem')
 check(rc == 1 and 'not a PEM certificate' in out, '-n: a file that is not a certificate', out)
 rc, out = check_n(conf(crt=first[0], key=untrusted[1]), 'n-mismatch')
 check(rc == 1 and 'is not the key of' in out, '-n: a key that is not the certificate\'s', out)
+expired = tls.make_expired_cert(lab.dir, 'expired', ca, [CP])
+rc, out = check_n(conf(crt=expired[0], key=expired[1]), 'n-expired')
+check(rc == 1 and 'expired at' in out, '-n: an expired certificate', out)
+rc, out = check_n(conf(crt=lab.dir, key=first[1]), 'n-directory')
+check(rc == 1 and 'not a regular file' in out, '-n: a directory named as the certificate', out)
 rc, out = check_n(conf(addr='192.0.2.10', crt=None), 'n-public')
 check(rc == 1 and 'is not a loopback address' in out, '-n: public address without TLS', out)
 rc, out = check_n(conf(addr='192.0.2.10', crt=first[0], key=first[1]), 'n-public-tls')

@@ -82,6 +82,7 @@ START_TEST(test_examples_roundtrip)
 	roundtrip("tests/config/good-agents.yaml");
 	roundtrip("tests/config/good-ddt-node.yaml");
 	roundtrip("tests/config/good-sharded-etr.yaml");
+	roundtrip("tests/config/good-rest-tls.yaml");
 }
 END_TEST
 
@@ -395,6 +396,17 @@ START_TEST(test_rest_limits)
 	check_bad("bad-rest-limits.yaml");
 	check_bad("bad-rest-deadlines.yaml");
 	free(text);
+	cp_config_free(c);
+	cp_config_free(d);
+	/* REST over TLS: the files' paths, compared; a public address needs them. */
+	c = load_rel("tests/config/good-rest-tls.yaml");
+	d = load_rel("tests/config/good-rest-tls.yaml");
+	ck_assert_str_eq(c->rest.tls_cert_file, "/etc/lispgw/rest.crt");
+	ck_assert_str_eq(c->rest.tls_key_file, "/etc/lispgw/rest.key");
+	d->rest.tls_key_file[0] = 'X';
+	ck_assert(!cp_config_equal(c, d));
+	check_bad("bad-rest-public.yaml");
+	check_bad("bad-rest-tls-pair.yaml");
 	cp_config_free(c);
 	cp_config_free(d);
 }

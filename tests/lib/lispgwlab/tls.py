@@ -46,3 +46,39 @@ def install(pair, crt_path, key_path):
     shutil.copyfile(pair[0], crt_path)
     shutil.copyfile(pair[1], key_path)
     os.chmod(key_path, 0o600)
+
+
+def make_expired_cert(dirpath, name, ca, ips):
+    """A server certificate ca signed that expired yesterday (openssl 3.0's
+    x509 -days cannot go back): python3-cryptography."""
+    import datetime
+    import ipaddress
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    with open(ca[0], 'rb') as f:
+        ca_cert = x509.load_pem_x509_certificate(f.read())
+    with open(ca[1], 'rb') as f:
+        ca_key = serialization.load_pem_private_key(f.read(), None)
+    key = ec.generate_private_key(ec.SECP256R1())
+    now = datetime.datetime.now(datetime.timezone.utc)
+    cert = (x509.CertificateBuilder()
+            .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)]))
+            .issuer_name(ca_cert.subject).public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now - datetime.timedelta(days=3))
+            .not_valid_after(now - datetime.timedelta(days=1))
+            .add_extension(x509.SubjectAlternativeName(
+                [x509.IPAddress(ipaddress.ip_address(ip)) for ip in ips]), critical=False)
+            .sign(ca_key, hashes.SHA256()))
+    crt, kpath = os.path.join(dirpath, name + '.crt'), os.path.join(dirpath, name + '.key')
+    with open(crt, 'wb') as f:
+        f.write(cert.public_bytes(serialization.Encoding.PEM))
+    with open(kpath, 'wb') as f:
+        f.write(key.private_bytes(serialization.Encoding.PEM,
+                                  serialization.PrivateFormat.PKCS8,
+                                  serialization.NoEncryption()))
+    os.chmod(kpath, 0o600)
+    return crt, kpath
