@@ -32,6 +32,7 @@ import socket
 import ssl
 import subprocess
 import sys
+import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'lib'))
 from lispgwlab import tls   # noqa: E402
@@ -57,6 +58,7 @@ rest:
   address: %(addr)s
   port: %(port)d
   token: "%(tok)s"
+  max-connections: 4
 %(tls)smap-server:
   sites:
     - {name: tenant, key: "tenant-key", eid-prefixes: ["[1]10.0.0.0/8"]}
@@ -160,6 +162,32 @@ p = subprocess.run([CTL, '--api', 'http://%s:%d' % (CP, PORT), '--token', TOKEN,
                     'stats'], capture_output=True, text=True, timeout=20)
 check(p.returncode == 1 and 'without an answer' in p.stderr,
       'ctl with http:// to the https port: refused, clearly', p.stderr)
+
+# A full table: a newcomer whose whole ClientHello came (the https
+# counterpart of a whole request head) closes the oldest incomplete
+# connection; one whose first record comes in parts is refused.
+before = stats()['rest']
+idle = [socket.create_connection((CP, PORT), timeout=5) for _ in range(4)]
+time.sleep(0.2)
+rc, out, err = ctl('--cacert', ca[0])
+after = stats()['rest']
+check(rc == 0 and after['evicted_full'] > before['evicted_full'],
+      'full table: ctl\'s ClientHello closes the oldest incomplete connection',
+      (err, before['evicted_full'], after['evicted_full']))
+refused = stats()['rest']['refused_full']    # its connection takes a free slot
+idle.append(socket.create_connection((CP, PORT), timeout=5))
+time.sleep(0.2)
+with socket.create_connection((CP, PORT), timeout=5) as part:
+    part.sendall(b'\x16\x03')
+    try:
+        gone = part.recv(16) == b''
+    except (ConnectionResetError, socket.timeout):
+        gone = True
+check(gone and stats()['rest']['refused_full'] > refused,
+      'full table: a newcomer whose first TLS record comes in parts is refused',
+      stats()['rest'])
+for s in idle:
+    s.close()
 
 # SIGHUP to a certificate for another name, then to a renewed one.
 tls.install(wrong_name, CRT, KEY)
