@@ -68,12 +68,13 @@ def stop(name):
 
 
 def api(name, method, path, body=None):
-    """The API listens on the namespace's address: reached from inside it."""
-    return Api(ADDR[name], TOKEN, ns=ns[name])(method, path, body)
+    """The API listens on the namespace's loopback (a public REST address
+    must be https): reached from inside it."""
+    return Api('127.0.0.1', TOKEN, ns=ns[name])(method, path, body)
 
 
 def ctl(name, *args):
-    return subprocess.run(nsexec(ns[name], *ctl_args(Api(ADDR[name], TOKEN)), *args),
+    return subprocess.run(nsexec(ns[name], *ctl_args(Api('127.0.0.1', TOKEN)), *args),
                           capture_output=True, text=True, timeout=20)
 
 
@@ -102,19 +103,19 @@ def registered(eid):
 MS_CONF = """
 roles: [map-server, map-resolver]
 listen: {addresses: [%s]}
-rest: {address: %s, token: "%s"}
+rest: {address: 127.0.0.1, token: "%s"}
 map-server:
   pubsub: true
   sites:
     - {name: agents, key-id: 2, key: "agents-key", accept-more-specifics: true,
        eid-prefixes: ["[7]10.70.0.0/16", "[8]10.70.0.0/16", "[7]dn:planner-7"]}
-""" % (MS, MS, TOKEN)
+""" % (MS, TOKEN)
 
 XTR_CONF = """
 roles: [xtr]
 xtr-id: "%(xid)s"
 listen: {addresses: [%(ip)s]}
-rest: {address: %(ip)s, token: "%(tok)s"}
+rest: {address: 127.0.0.1, token: "%(tok)s"}
 etr:
   register-interval: 2s
   map-servers: [{address: %(ms)s, key-id: 2, key: "agents-key"}]
