@@ -18,6 +18,7 @@
 #include <gnutls/x509.h>
 #include <microhttpd.h>
 
+#include "log.h"
 #include "rest.h"
 #include "rest_conns.h"
 
@@ -28,8 +29,9 @@ bool rest_tls_supported(void)
 }
 
 /* The whole of a regular file of at most REST_TLS_FILE_MAX bytes, NUL
- * terminated.  -errno. */
-static int file_read(const char *path, gnutls_datum_t *out)
+ * terminated, and its mode.  -errno (-EINVAL: not a regular file,
+ * -ENODATA: empty, -EFBIG: too large). */
+static int file_read(const char *path, gnutls_datum_t *out, mode_t *mode)
 {
 	struct stat st;
 	ssize_t n;
@@ -42,12 +44,11 @@ static int file_read(const char *path, gnutls_datum_t *out)
 		rc = -errno;
 		goto out;
 	}
-	if (!S_ISREG(st.st_mode) || st.st_size <= 0 || st.st_size > REST_TLS_FILE_MAX) {
-		rc = S_ISREG(st.st_mode) ? -EFBIG : -EINVAL;
-		if (S_ISREG(st.st_mode) && st.st_size <= 0)
-			rc = -ENODATA;
+	*mode = st.st_mode;
+	rc = !S_ISREG(st.st_mode) ? -EINVAL : st.st_size <= 0 ? -ENODATA
+		: st.st_size > REST_TLS_FILE_MAX ? -EFBIG : 0;
+	if (rc < 0)
 		goto out;
-	}
 	out->data = malloc((size_t)st.st_size + 1);
 	if (!out->data) {
 		rc = -ENOMEM;
@@ -161,6 +162,7 @@ int rest_tls_cert_load(const char *cert_file, const char *key_file, struct rest_
 {
 	gnutls_datum_t cert = { 0 }, key = { 0 };
 	struct rest_tls_cert *c = NULL;
+	mode_t mode;
 	int rc;
 
 	*out = NULL;
@@ -168,16 +170,19 @@ int rest_tls_cert_load(const char *cert_file, const char *key_file, struct rest_
 		lisp_err_set(err, ENOTSUP, "rest: https: this libmicrohttpd has no TLS support");
 		return -ENOTSUP;
 	}
-	rc = file_read(cert_file, &cert);
+	rc = file_read(cert_file, &cert, &mode);
 	if (rc < 0) {
 		lisp_err_set(err, -rc, "%s: %s", cert_file, file_error(rc));
 		return rc;
 	}
-	rc = file_read(key_file, &key);
+	rc = file_read(key_file, &key, &mode);
 	if (rc < 0) {
 		lisp_err_set(err, -rc, "%s: %s", key_file, file_error(rc));
 		goto out;
 	}
+	if (mode & (S_IRWXG | S_IRWXO))	/* used all the same: the operator's call */
+		log_warn("rest: %s is readable by others than its owner (mode %04o); "
+			 "chmod 600 it", key_file, (unsigned int)(mode & 07777));
 	c = calloc(1, sizeof(*c));
 	if (!c) {
 		rc = -ENOMEM;

@@ -21,12 +21,14 @@ signed, and lispgw-ctl (libcurl) against it:
     refused;
   - `lispgw-cp -n` loads the files: a missing file, a directory, a file
     that is not PEM, a mismatched key and an expired certificate are
-    refused, a public address with TLS passes.
+    refused, a public address with TLS passes, a key others may read is
+    named in a warning.
 Before: the API was plain http only, lispgw-ctl refused https:// URLs, and
 a public REST address without TLS was accepted."""
 import http.client
 import json
 import os
+import shutil
 import signal
 import socket
 import ssl
@@ -248,6 +250,12 @@ rc, out = check_n(conf(addr='192.0.2.10', crt=None), 'n-public')
 check(rc == 1 and 'is not a loopback address' in out, '-n: public address without TLS', out)
 rc, out = check_n(conf(addr='192.0.2.10', crt=first[0], key=first[1]), 'n-public-tls')
 check(rc == 0 and 'configuration OK' in out, '-n: public address with TLS and a token', out)
+open_key = os.path.join(lab.dir, 'open.key')
+shutil.copyfile(first[1], open_key)
+os.chmod(open_key, 0o644)
+rc, out = check_n(conf(crt=first[0], key=open_key), 'n-open-key')
+check(rc == 0 and 'readable by others than its owner (mode 0644)' in out,
+      '-n: a key others may read passes with a warning', out)
 
 lab.close()
 checks.exit()
