@@ -3,12 +3,16 @@
 """The lispgw demo (scripts/demo.sh runs it after installing and building).
 
 A Map-Server/Map-Resolver and three xTRs (lispgw-cp + lispgw-dp each) in
-network namespaces (tests/lib/lispgwlab/xtr.py):
+network namespaces (tests/lib/lispgwlab/xtr.py), and for step 6 a second
+cluster (its Map-Server, one xTR) and a LISP-DDT root:
 
     xTR1 (RLOC .21)  IIDs 1, 2: 10.0.1.0/24   planner, worker, svc-a
     xTR2 (RLOC .22)  IIDs 1, 2: 10.0.2.0/24   solver, h100, svc-b
     xTR3 (RLOC .23)  IID 1:     10.0.3.0/24   client; ranks by load (cats),
                                               flow affinity in its lispgw-dp
+    xTR4 (RLOC .24)  IID 1:     172.20.4.0/24 agent-b (cluster B: registers
+                                              to MS-B .4 only)
+    DDT root (.3): [1]10.0.0.0/8 -> the lab Map-Server, [1]172.20.0.0/16 -> MS-B
 
 1. two tenants (Instance-IDs 1 and 2) with the same addresses: ping, 8 MiB
    of TCP each, isolation;
@@ -20,7 +24,11 @@ network namespaces (tests/lib/lispgwlab/xtr.py):
    instance while the flows already running stay where they started;
 4. the map-cache and the data planes' counters;
 5. an agent moving from xTR1 to xTR3 make-before-break under a 10 000
-   packets/s flow (tests/perf/seqflow): the hand-off time and the loss.
+   packets/s flow (tests/perf/seqflow): the hand-off time and the loss;
+6. federation: cluster B joins through the DDT root (the lab Map-Server
+   gets map-server.ddt-peers and map-resolver.ddt.roots by SIGHUP); each
+   Map-Server holds its own cluster only; `lispgw-ctl lig --trace`; ping
+   both ways and TCP between planner1 (cluster A) and agent-b (cluster B).
 
 Exit status 0 when everything shown worked, 1 otherwise."""
 import argparse
