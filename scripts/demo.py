@@ -686,8 +686,8 @@ def federation(lab):
     for n, name in ((0, "the lab Map-Server (cluster A)"), ("ms-b", "MS-B (cluster B)")):
         print(f"\n  registrations at {name}:")
         show(lab.ctl(n, "show", "registrations"), "    ")
-    check("[1]172.20.4.0/24" in regs["ms-b"] and "10.0." not in regs["ms-b"] and
-          "172.20." not in regs[0], "each Map-Server holds its own cluster only: "
+    check("[1]172.20.4.0/24" in regs["ms-b"] and "]10." not in regs["ms-b"] and
+          "]172.20." not in regs[0], "each Map-Server holds its own cluster only: "
           "[1]172.20.4.0/24 on MS-B, none of cluster A's on it, none of B's on the lab's")
     print(f"\n  lispgw-ctl lig '[1]{AGENT_B}' --trace {FED_ROOT} (from xTR1: the walk its "
           "Map-Resolver makes)")
@@ -731,7 +731,8 @@ def federation_traffic(lab):
     check(cache_prios(lab, 1, f"[1]{AGENT_B}") == {rloc4: 1},
           f"xTR1 caches cluster B's [1]172.20.4.0/24 -> xTR4 ({rloc4}), learnt through DDT")
     regs = {n: lab.ctl(n, "show", "registrations").stdout for n in (0, "ms-b")}
-    check("10.0." not in regs["ms-b"] and "172.20." not in regs[0],
+    check("]10." not in regs["ms-b"] and "]172.20." not in regs[0] and
+          "[1]10.0.1.0/24" in regs[0] and "[1]172.20.4.0/24" in regs["ms-b"],
           "after the traffic still neither Map-Server holds the other cluster's mappings")
 
 
