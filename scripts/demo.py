@@ -643,24 +643,8 @@ def fed_reload_ms(lab):
     with open(path, "w") as f:
         f.write(text)
     lab.procs["ms"].send_signal(signal.SIGHUP)
-    conf = {}
-    deadline = time.time() + 5
-    while time.time() < deadline and not conf.get("reloads"):
-        conf = ctl_json(lab, 0, "show", "stats").get("config", {})
-        time.sleep(0.1 if not conf.get("reloads") else 0)
-    return conf
-
-
-def fed_registrations(lab):
-    """Each Map-Server's registrations, once xTR4's is in."""
-    regs = {}
-    deadline = time.time() + 10
-    while time.time() < deadline:
-        regs = {n: lab.ctl(n, "show", "registrations").stdout for n in (0, "ms-b")}
-        if f"[1]{AGENT_B.rsplit('.', 1)[0]}.0/24" in regs["ms-b"]:
-            break
-        time.sleep(0.2)
-    return regs
+    wait_for(lambda: ctl_json(lab, 0, "show", "stats").get("config", {}).get("reloads"), 1, 5)
+    return ctl_json(lab, 0, "show", "stats").get("config", {})
 
 
 def federation(lab):
@@ -682,10 +666,14 @@ def federation(lab):
     lab.host("agent-b", 4, 1, AGENT_B)
     print("\n  the root's delegations (lispgw-ctl show ddt-node):")
     show(lab.ctl("root", "show", "ddt-node"), "    ")
-    regs = fed_registrations(lab)
+    wait_for(lambda: "[1]172.20.4.0/24" in lab.ctl("ms-b", "show", "registrations").stdout,
+             True, 10)
+    regs = {}
     for n, name in ((0, "the lab Map-Server (cluster A)"), ("ms-b", "MS-B (cluster B)")):
+        r = lab.ctl(n, "show", "registrations")
+        regs[n] = r.stdout
         print(f"\n  registrations at {name}:")
-        show(lab.ctl(n, "show", "registrations"), "    ")
+        show(r, "    ")
     check("[1]172.20.4.0/24" in regs["ms-b"] and "]10." not in regs["ms-b"] and
           "]172.20." not in regs[0], "each Map-Server holds its own cluster only: "
           "[1]172.20.4.0/24 on MS-B, none of cluster A's on it, none of B's on the lab's")
