@@ -357,7 +357,11 @@ static void lispsec_seeds(void)
 			die("cannot encode", "the LISP-SEC ECM seed");
 		}
 		seed_write("lispsec", "ecm-sec", NULL, 0, buf, (size_t)n + 1);
+		/* The same as lispgw-ctl decode sees them (its JSON of the AD). */
+		pcap_seed("lispsec-ecm", LISP_CONTROL_PORT, false, true, buf + 1, (size_t)n);
 	}
+	pcap_seed("lispsec-map-reply", LISP_CONTROL_PORT, true, false, golden_map_reply_sec,
+		  sizeof(golden_map_reply_sec));
 }
 
 int main(int argc, char **argv)
