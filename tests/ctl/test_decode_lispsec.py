@@ -46,23 +46,7 @@ def main():
         print(f"SKIP: {e} (python3-scapy and python3-cryptography are needed)")
         return SKIP
     os.makedirs(args.outdir, exist_ok=True)
-
-    def v4(payload, sport=4342):
-        return IP(src="192.0.2.1", dst="192.0.2.2", ttl=64) / UDP(sport=sport, dport=4342) / \
-            Raw(payload)
-
-    mr, _ = v.map_reply(2, 2, "10.1.2.0", 24, [(16, 1, v.ip4("10.1.0.0"))])
-    mreq = struct.pack("!IQ", 1 << 28 | 1, 0x77) + struct.pack("!H", 0) + \
-        struct.pack("!H", 1) + v.ip4("192.0.2.1") + bytes([0, 24]) + \
-        struct.pack("!H", 1) + v.ip4("10.1.2.0")
-    inner = bytes(IP(src="192.0.2.1", dst="10.1.2.0", ttl=64) / UDP(sport=4342, dport=4342) /
-                  Raw(mreq))
-    ecm_itr = struct.pack("!I", 8 << 28 | 1 << 27) + v.ecm_ad_itr() + inner
-    ecm_ms = struct.pack("!I", 8 << 28 | 1 << 27 | 1 << 25) + v.ecm_ad_ms() + inner
-    frames = [v4(mr, 61001), v4(ecm_itr, 61002), v4(ecm_ms, 61003), v4(mr[:-1], 61004),
-              v4(mr, 61005)]
-    path = os.path.join(args.outdir, "lispsec.pcap")
-    wrpcap(path, frames)
+    path, mr = write_frames(v, args.outdir, (IP, UDP, Raw, wrpcap))
     res = subprocess.run([args.ctl, "decode", path], capture_output=True, text=True)
     c = Checks("ctl-decode-lispsec")
     c.eq(res.returncode, 0, "lispgw-ctl decode exit status")
@@ -111,7 +95,35 @@ def main():
     c.eq((objs[4].get("message") or {}).get("lisp_sec", {}).get("ad_type"), 1,
          "the frame after the bad one decodes")
 
-    tshark = args.tshark
+    check_tshark(c, args.tshark, path)
+    c.exit()
+
+
+def write_frames(v, outdir, scapy):
+    """The pcap of the five frames the checks read: (its path, the Map-Reply)."""
+    IP, UDP, Raw, wrpcap = scapy
+
+    def v4(payload, sport=4342):
+        return IP(src="192.0.2.1", dst="192.0.2.2", ttl=64) / UDP(sport=sport, dport=4342) / \
+            Raw(payload)
+
+    mr, _ = v.map_reply(2, 2, "10.1.2.0", 24, [(16, 1, v.ip4("10.1.0.0"))])
+    mreq = struct.pack("!IQ", 1 << 28 | 1, 0x77) + struct.pack("!H", 0) + \
+        struct.pack("!H", 1) + v.ip4("192.0.2.1") + bytes([0, 24]) + \
+        struct.pack("!H", 1) + v.ip4("10.1.2.0")
+    inner = bytes(IP(src="192.0.2.1", dst="10.1.2.0", ttl=64) / UDP(sport=4342, dport=4342) /
+                  Raw(mreq))
+    ecm_itr = struct.pack("!I", 8 << 28 | 1 << 27) + v.ecm_ad_itr() + inner
+    ecm_ms = struct.pack("!I", 8 << 28 | 1 << 27 | 1 << 25) + v.ecm_ad_ms() + inner
+    frames = [v4(mr, 61001), v4(ecm_itr, 61002), v4(ecm_ms, 61003), v4(mr[:-1], 61004),
+              v4(mr, 61005)]
+    path = os.path.join(outdir, "lispsec.pcap")
+    wrpcap(path, frames)
+    return path, mr
+
+
+def check_tshark(c, tshark, path):
+    """tshark agrees on the types, S bits and the nonce (all it dissects)."""
     if tshark and os.access(tshark, os.X_OK):
         rows = tshark_fields(tshark, path, ["lisp.type", "lisp.mrep.flags.sec",
                                             "lisp.ecm.flags.sec", "lisp.nonce"])
@@ -120,7 +132,6 @@ def main():
         c.eq(rows[0][3] if rows else None, "0x0102030405060708", "tshark: Map-Reply nonce")
     else:
         print("note: tshark not found, S bits not cross-checked")
-    c.exit()
 
 
 if __name__ == "__main__":
