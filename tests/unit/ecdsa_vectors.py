@@ -18,61 +18,21 @@ import base64
 import hashlib
 import ipaddress
 import json
+import os
 import subprocess
 import sys
 
-from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.hazmat.primitives.asymmetric.utils import (
-    decode_dss_signature, encode_dss_signature)
 
-P256_N = 0xFFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from lispgwlab.ecdsa import (P256_N, crypto_eid, hash_eid, pubkey_record,  # noqa: E402
+                             sign_raw, spki_der, verify_raw)
+
 IID = 1000
 PREFIX = "fd00::/8"
 NONCE = 0x0123456789ABCDEF
 TARGET = "fd00::1"
-
-
-def spki_der(pub):
-    return pub.public_bytes(serialization.Encoding.DER,
-                            serialization.PublicFormat.SubjectPublicKeyInfo)
-
-
-def crypto_eid(iid, prefix, pub):
-    net = ipaddress.IPv6Network(prefix)
-    h = hashlib.sha256(iid.to_bytes(4, "big") + net.network_address.packed +
-                       spki_der(pub)).digest()
-    hbits = 128 - net.prefixlen
-    hv = int.from_bytes(h, "big") >> (256 - hbits)
-    return ipaddress.IPv6Address(int(net.network_address) | hv)
-
-
-def hash_eid(eid, prefix):
-    plen = ipaddress.IPv6Network(prefix).prefixlen
-    hbits = 128 - plen
-    hx = format(int(eid) & ((1 << hbits) - 1), "0%dx" % (hbits // 4))
-    groups = []
-    while hx:
-        groups.insert(0, hx[-4:])
-        hx = hx[:-4]
-    return "hash-" + ":".join(groups)
-
-
-def pubkey_record(pub):
-    pem = pub.public_bytes(serialization.Encoding.PEM,
-                           serialization.PublicFormat.SubjectPublicKeyInfo)
-    return json.dumps({"public-key": base64.b64encode(pem).decode()})
-
-
-def sign_raw(key, msg):
-    r, s = decode_dss_signature(key.sign(msg.encode(), ec.ECDSA(hashes.SHA256())))
-    return r.to_bytes(32, "big") + s.to_bytes(32, "big")
-
-
-def verify_raw(pub, msg, raw):
-    r = int.from_bytes(raw[:32], "big")
-    s = int.from_bytes(raw[32:], "big")
-    pub.verify(encode_dss_signature(r, s), msg.encode(), ec.ECDSA(hashes.SHA256()))
 
 
 def fixed_key():
