@@ -104,6 +104,15 @@ int ecdsa_key_save_pem(EVP_PKEY *key, const char *path, struct lisp_err *err)
 	return 0;
 }
 
+static int no_passphrase(char *buf, int size, int rwflag, void *u)
+{
+	(void)buf;
+	(void)size;
+	(void)rwflag;
+	(void)u;
+	return -1;
+}
+
 int ecdsa_key_load_pem(const char *path, EVP_PKEY **out, enum ecdsa_reason *why,
 		       struct lisp_err *err)
 {
@@ -132,13 +141,14 @@ int ecdsa_key_load_pem(const char *path, EVP_PKEY **out, enum ecdsa_reason *why,
 		close(fd);
 		return lisp_err_set(err, errno, "%s: %s", path, strerror(errno));
 	}
-	key = PEM_read_PrivateKey(f, NULL, NULL, NULL);
+	/* no_passphrase: an encrypted key fails here instead of prompting. */
+	key = PEM_read_PrivateKey(f, NULL, no_passphrase, NULL);
 	fclose(f);
 	if (!key || !key_is_p256(key)) {
 		EVP_PKEY_free(key);
 		if (why)
 			*why = ECDSA_R_KEY_NOT_P256;
-		return lisp_err_set(err, EINVAL, "%s: no P-256 private key in PEM", path);
+		return lisp_err_set(err, EINVAL, "%s: no unencrypted P-256 private key in PEM", path);
 	}
 	*out = key;
 	return 0;
