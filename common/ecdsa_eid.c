@@ -239,9 +239,9 @@ int ecdsa_prefix_parse(const char *text, uint32_t iid, struct ecdsa_prefix *out,
 	errno = 0;
 	len = strtoul(slash + 1, &end, 10);
 	if (errno || *end != '\0' || end == slash + 1 || len < ECDSA_PREFIX_LEN_MIN ||
-	    len > ECDSA_PREFIX_LEN_MAX || len % 4 != 0)
+	    len > ECDSA_PREFIX_LEN_MAX || len % 8 != 0)
 		return lisp_err_set(err, EINVAL,
-				    "crypto-EID prefix '%s': length must be a multiple of 4 "
+				    "crypto-EID prefix '%s': length must be a multiple of 8 "
 				    "in [%d, %d]", text, ECDSA_PREFIX_LEN_MIN,
 				    ECDSA_PREFIX_LEN_MAX);
 	for (unsigned b = (unsigned)len; b < 128; b++)
@@ -273,7 +273,7 @@ int ecdsa_crypto_eid(const struct ecdsa_prefix *p, EVP_PKEY *pub, uint8_t eid[16
 	unsigned int hlen = 0;
 	int rc;
 
-	if (p->len < ECDSA_PREFIX_LEN_MIN || p->len > ECDSA_PREFIX_LEN_MAX || p->len % 4)
+	if (p->len < ECDSA_PREFIX_LEN_MIN || p->len > ECDSA_PREFIX_LEN_MAX || p->len % 8)
 		return lisp_err_set(err, EINVAL, "crypto-EID prefix length %u", p->len);
 	rc = ecdsa_pubkey_der(pub, der, err);
 	if (rc < 0)
@@ -281,12 +281,13 @@ int ecdsa_crypto_eid(const struct ecdsa_prefix *p, EVP_PKEY *pub, uint8_t eid[16
 	/* draft-ietf-lisp-ecdsa-auth, "Public-Key Hash": the hash
 	 * covers the Instance-ID, the crypto-EID prefix and the public key,
 	 * so one key gives unrelated EIDs in two IIDs or prefixes.  The byte
-	 * forms (IID as 4 bytes in network order, the 16 prefix bytes with
-	 * zero host bits, the SPKI DER) are our reading: docs/ecdsa.md. */
+	 * forms are those of the draft co-author's implementation (EVE,
+	 * identitymgr generateEID): the IID as 4 bytes in network order, the
+	 * prefix's len/8 bytes, the SPKI DER (docs/ecdsa.md). */
 	md = EVP_MD_CTX_new();
 	if (!md || EVP_DigestInit_ex(md, EVP_sha256(), NULL) != 1 ||
 	    EVP_DigestUpdate(md, iid, sizeof(iid)) != 1 ||
-	    EVP_DigestUpdate(md, p->addr, 16) != 1 ||
+	    EVP_DigestUpdate(md, p->addr, p->len / 8u) != 1 ||
 	    EVP_DigestUpdate(md, der, sizeof(der)) != 1 ||
 	    EVP_DigestFinal_ex(md, hash, &hlen) != 1 || hlen != sizeof(hash)) {
 		EVP_MD_CTX_free(md);
@@ -331,7 +332,7 @@ int ecdsa_hash_eid(const struct ecdsa_prefix *p, const uint8_t eid[16], char *bu
 	unsigned digits = (128u - p->len) / 4, first = p->len / 4;
 	size_t o = 0;
 
-	if (p->len < ECDSA_PREFIX_LEN_MIN || p->len > ECDSA_PREFIX_LEN_MAX || p->len % 4 ||
+	if (p->len < ECDSA_PREFIX_LEN_MIN || p->len > ECDSA_PREFIX_LEN_MAX || p->len % 8 ||
 	    len < ECDSA_HASH_EID_MAX)
 		return -EINVAL;
 	/* draft-ietf-lisp-ecdsa-auth, "Definition of Terms" (Hash-EID) and

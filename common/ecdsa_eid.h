@@ -38,7 +38,7 @@
 
 /* Crypto-EID prefixes keep at least 64 bits of hash (a shorter hash lets
  * an attacker grind a key pair onto somebody else's EID); a prefix length
- * is a multiple of 4 so the hash-EID is whole hex digits. */
+ * is a multiple of 8: the hash takes the prefix's bytes (docs/ecdsa.md). */
 #define ECDSA_PREFIX_LEN_MIN	8
 #define ECDSA_PREFIX_LEN_MAX	64
 
@@ -137,12 +137,12 @@ bool ecdsa_pubkey_equal(EVP_PKEY *a, EVP_PKEY *b);
 /* ---- crypto-EIDs ---- */
 
 /* "fd00::/8" in an IID: refuses host bits, another family, a length out of
- * [ECDSA_PREFIX_LEN_MIN, ECDSA_PREFIX_LEN_MAX] or not a multiple of 4. */
+ * [ECDSA_PREFIX_LEN_MIN, ECDSA_PREFIX_LEN_MAX] or not a multiple of 8. */
 int ecdsa_prefix_parse(const char *text, uint32_t iid, struct ecdsa_prefix *out,
 		       struct lisp_err *err);
 
 /* The crypto-EID of a public key: the prefix, then the leading
- * (128 - len) bits of SHA-256(IID || prefix || SPKI DER). */
+ * (128 - len) bits of SHA-256(IID || the prefix's len/8 bytes || SPKI DER). */
 int ecdsa_crypto_eid(const struct ecdsa_prefix *p, EVP_PKEY *pub, uint8_t eid[16],
 		     struct lisp_err *err);
 

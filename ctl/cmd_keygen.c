@@ -31,7 +31,7 @@ static void keygen_help(FILE *out)
 		"  Creates an ECDSA P-256 key pair, writes the private key to FILE (mode\n"
 		"  0600; default %s; an existing file is never replaced) and prints\n"
 		"  the crypto-EID of the public key in prefix P (default %s, length a\n"
-		"  multiple of 4 in [%d, %d]) and Instance-ID N (default 0), its hash-EID\n"
+		"  multiple of 8 in [%d, %d]) and Instance-ID N (default 0), its hash-EID\n"
 		"  and the public-key record the hash-EID mapping carries.\n"
 		"  --key FILE  derive from an existing private key (0600) instead\n"
 		"  --json      print one JSON object\n",

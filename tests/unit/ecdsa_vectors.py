@@ -57,8 +57,13 @@ def gen():
     priv_pem = key.private_bytes(serialization.Encoding.PEM,
                                  serialization.PrivateFormat.PKCS8,
                                  serialization.NoEncryption()).decode()
+    # EVE writes its keys as SEC1 "EC PRIVATE KEY" (identitymgr).
+    priv_sec1 = key.private_bytes(serialization.Encoding.PEM,
+                                  serialization.PrivateFormat.TraditionalOpenSSL,
+                                  serialization.NoEncryption()).decode()
     out = {
         "PRIV_PEM": priv_pem,
+        "PRIV_PEM_SEC1": priv_sec1,
         "SPKI_HEX": spki_der(pub).hex(),
         "PUBKEY_JSON": pubkey_record(pub),
         "PREFIX": PREFIX,

@@ -7,15 +7,16 @@
 #define GOLDEN_ECDSA_IID 1000
 #define GOLDEN_ECDSA_NONCE 0x0123456789abcdefull
 #define GOLDEN_ECDSA_PRIV_PEM "-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg/GdzMQgnQWz6abag\nS9mPbP2xkKU4HzB4OSz++L+MJNqhRANCAAS+dxRSjbElb2wgZOAJ8zDkmfWKsm5/\nZqFuvaLjp+p4nf5shnhP+hoHAkkne59o9tsQ4predkZ9tr9BYhrKiQGL\n-----END PRIVATE KEY-----\n"
+#define GOLDEN_ECDSA_PRIV_PEM_SEC1 "-----BEGIN EC PRIVATE KEY-----\nMHcCAQEEIPxnczEIJ0Fs+mm2oEvZj2z9sZClOB8weDks/vi/jCTaoAoGCCqGSM49\nAwEHoUQDQgAEvncUUo2xJW9sIGTgCfMw5Jn1irJuf2ahbr2i46fqeJ3+bIZ4T/oa\nBwJJJ3ufaPbbEOKa3nZGfba/QWIayokBiw==\n-----END EC PRIVATE KEY-----\n"
 #define GOLDEN_ECDSA_SPKI_HEX "3059301306072a8648ce3d020106082a8648ce3d03010703420004be7714528db1256f6c2064e009f330e499f58ab26e7f66a16ebda2e3a7ea789dfe6c86784ffa1a070249277b9f68f6db10e29ade76467db6bf41621aca89018b"
 #define GOLDEN_ECDSA_PUBKEY_JSON "{\"public-key\": \"LS0tLS1CRUdJTiBQVUJMSUMgS0VZLS0tLS0KTUZrd0V3WUhLb1pJemowQ0FRWUlLb1pJemowREFRY0RRZ0FFdm5jVVVvMnhKVzlzSUdUZ0NmTXc1Sm4xaXJKdQpmMmFoYnIyaTQ2ZnFlSjMrYklaNFQvb2FCd0pKSjN1ZmFQYmJFT0thM25aR2ZiYS9RV0lheW9rQml3PT0KLS0tLS1FTkQgUFVCTElDIEtFWS0tLS0tCg==\"}"
 #define GOLDEN_ECDSA_PREFIX "fd00::/8"
-#define GOLDEN_ECDSA_CRYPTO_EID "fdfd:25cb:faa6:434b:a937:1cfe:2fa0:13e0"
-#define GOLDEN_ECDSA_HASH_EID "hash-fd:25cb:faa6:434b:a937:1cfe:2fa0:13e0"
-#define GOLDEN_ECDSA_SIGNED_REGISTER "[1000]fdfd:25cb:faa6:434b:a937:1cfe:2fa0:13e0"
-#define GOLDEN_ECDSA_SIG_JSON_REGISTER "{\"signature-eid\": \"[1000]fdfd:25cb:faa6:434b:a937:1cfe:2fa0:13e0\", \"signature\": \"g2gcdjx9tEx5Gr08TYpdQ5dCN1/miUPneuU32QXdxtgCEaqv/0jeBZJjbW1tormJ1w80wqBISC4UiOBdMCk3Yg==\"}"
+#define GOLDEN_ECDSA_CRYPTO_EID "fdf9:d604:92ec:4a0b:9de8:13d:59b8:4e2b"
+#define GOLDEN_ECDSA_HASH_EID "hash-f9:d604:92ec:4a0b:9de8:013d:59b8:4e2b"
+#define GOLDEN_ECDSA_SIGNED_REGISTER "[1000]fdf9:d604:92ec:4a0b:9de8:13d:59b8:4e2b"
+#define GOLDEN_ECDSA_SIG_JSON_REGISTER "{\"signature-eid\": \"[1000]fdf9:d604:92ec:4a0b:9de8:13d:59b8:4e2b\", \"signature\": \"DBaz8E8AP9tbS8ACGdLOVuO76r8yIG7O2KA7e8uNmjwa81MRlPzu5c3o4ihzSzUNS9LOuEzRE7XvH3fcpj+EDw==\"}"
 #define GOLDEN_ECDSA_TARGET_EID "fd00::1"
-#define GOLDEN_ECDSA_SIGNED_REQUEST "123456789abcdef[1000]fdfd:25cb:faa6:434b:a937:1cfe:2fa0:13e0[1000]fd00::1"
-#define GOLDEN_ECDSA_SIG_JSON_REQUEST "{\"source-eid\": \"[1000]fdfd:25cb:faa6:434b:a937:1cfe:2fa0:13e0\", \"signature-eid\": \"[1000]fdfd:25cb:faa6:434b:a937:1cfe:2fa0:13e0\", \"signature\": \"ZChfli6Cd2LvcPBbM/RyiBE8rMZ8d8WDI+EVOZktDziLUn2rYEej6zMMFGoVQc6EGHkmHUrj+ndy+AMKKjGjYg==\"}"
+#define GOLDEN_ECDSA_SIGNED_REQUEST "123456789abcdef[1000]fdf9:d604:92ec:4a0b:9de8:13d:59b8:4e2b[1000]fd00::1"
+#define GOLDEN_ECDSA_SIG_JSON_REQUEST "{\"source-eid\": \"[1000]fdf9:d604:92ec:4a0b:9de8:13d:59b8:4e2b\", \"signature-eid\": \"[1000]fdf9:d604:92ec:4a0b:9de8:13d:59b8:4e2b\", \"signature\": \"mn7zPyppliy+8OOGsaki5RH+PYeoVTqBe5+w0mHTMlRMAxSqHkAk1Zvm00IDMu8FyHoCfpkRbZX/HDQKNsDKBg==\"}"
 
 #endif

@@ -70,6 +70,18 @@ START_TEST(python_key_derives_python_eid)
 			 (int)strlen(GOLDEN_ECDSA_HASH_EID));
 	ck_assert_str_eq(hash, GOLDEN_ECDSA_HASH_EID);
 	ck_assert_int_eq(ecdsa_crypto_eid_check(&p, key, eid, NULL, NULL), 0);
+
+	/* The same key as SEC1 "EC PRIVATE KEY", as EVE writes it. */
+	{
+		char path[256];
+		EVP_PKEY *sec1 = NULL;
+
+		t_tmp_write(path, sizeof(path), "ecdsa", GOLDEN_ECDSA_PRIV_PEM_SEC1);
+		ck_assert_int_eq(ecdsa_key_load_pem(path, &sec1, NULL, NULL), 0);
+		unlink(path);
+		ck_assert(ecdsa_pubkey_equal(key, sec1));
+		EVP_PKEY_free(sec1);
+	}
 	EVP_PKEY_free(key);
 }
 END_TEST
@@ -385,7 +397,8 @@ END_TEST
 
 START_TEST(prefix_and_hash_eid)
 {
-	static const char *const bad[] = { "fd00::/7", "fd00::/4", "fd00::/68", "fd00::1/8",
+	static const char *const bad[] = { "fd00::/7", "fd00::/4", "fd00::/12", "fd00::/72",
+					   "fd00::/0", "fd00::1/8",
 					   "10.0.0.0/8", "fd00::", "fd00::/", "fd00::/8x" };
 	struct ecdsa_prefix p;
 	uint8_t eid[16];
@@ -393,15 +406,15 @@ START_TEST(prefix_and_hash_eid)
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		ck_assert_msg(ecdsa_prefix_parse(bad[i], 0, &p, NULL) == -EINVAL, "%s", bad[i]);
-	/* /64: 16 digits, four groups; /12: 29 digits, a leading 1-digit group. */
+	/* /64: 16 digits, four groups; /24: 26 digits, a leading 2-digit group. */
 	ck_assert_int_eq(ecdsa_prefix_parse("2001:db8:1:2::/64", 0, &p, NULL), 0);
 	inet_pton(AF_INET6, "2001:db8:1:2:a:bc:def:1234", eid);
 	ecdsa_hash_eid(&p, eid, h, sizeof(h));
 	ck_assert_str_eq(h, "hash-000a:00bc:0def:1234");
-	ck_assert_int_eq(ecdsa_prefix_parse("fd00::/12", 0, &p, NULL), 0);
-	inet_pton(AF_INET6, "fd01:2345:6789:abcd:ef01:2345:6789:abcd", eid);
+	ck_assert_int_eq(ecdsa_prefix_parse("fd00:ab00::/24", 0, &p, NULL), 0);
+	inet_pton(AF_INET6, "fd00:ab45:6789:abcd:ef01:2345:6789:abcd", eid);
 	ecdsa_hash_eid(&p, eid, h, sizeof(h));
-	ck_assert_str_eq(h, "hash-1:2345:6789:abcd:ef01:2345:6789:abcd");
+	ck_assert_str_eq(h, "hash-45:6789:abcd:ef01:2345:6789:abcd");
 }
 END_TEST
 

@@ -22,10 +22,11 @@ def spki_der(pub):
 
 
 def crypto_eid(iid, prefix, pub):
-    """SHA-256(IID as 4 bytes || the 16 prefix bytes || SPKI DER); its
+    """SHA-256(IID as 4 bytes || the prefix's len/8 bytes || SPKI DER); its
     leading (128 - len) bits fill the host part of the prefix."""
     net = ipaddress.IPv6Network(prefix)
-    h = hashlib.sha256(iid.to_bytes(4, "big") + net.network_address.packed +
+    h = hashlib.sha256(iid.to_bytes(4, "big") +
+                       net.network_address.packed[:net.prefixlen // 8] +
                        spki_der(pub)).digest()
     hbits = 128 - net.prefixlen
     hv = int.from_bytes(h, "big") >> (256 - hbits)
