@@ -22,7 +22,8 @@ try:
 except ImportError:
     skip('python3-cryptography is not installed')
 
-CTL = os.environ.get('LISPGW_CTL', 'build/ctl/lispgw-ctl')
+CTL = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else
+                      os.environ.get('LISPGW_CTL', 'build/ctl/lispgw-ctl'))
 checks = Checks('ctl-keygen')
 check, eq = checks.check, checks.eq
 
