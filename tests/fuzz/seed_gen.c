@@ -37,12 +37,14 @@
 #pragma GCC diagnostic ignored "-Wunused-const-variable"
 #include "golden_lispsec.h"
 #pragma GCC diagnostic pop
+#include "golden_ecdsa.h"
 
 #define GOLDEN_KEY	"lispgw-secret"	/* gen_golden.py signs with it */
 #define SEED_KEY	"fuzz-seed"
 
 static const char *const targets[] = { "ctrl", "waddr", "dp", "text", "inet", "auth", "pcap",
-				       "cats", "referral", "ddt_mr", "lispsec" };
+				       "cats", "referral", "ddt_mr", "lispsec",
+				       "ecdsa" };
 #define SEED_FRAME_MAX 4096
 
 static const char *outdir;
@@ -289,6 +291,25 @@ static void pcap_seed(const char *name, uint16_t port, bool v6, bool ethernet,
 		seed_write("pcap", name, &sel, 1, frame, off + (size_t)n);
 }
 
+/* ECDSA JSON records (docs/ecdsa.md): selector byte 0 the signature
+ * record, 1 the public-key record (fuzz_ecdsa.c). */
+static void ecdsa_seeds(void)
+{
+	static const struct {
+		const char *name, *json;
+		uint8_t sel;
+	} seeds[] = {
+		{ "sig-register", GOLDEN_ECDSA_SIG_JSON_REGISTER, 0 },
+		{ "sig-request", GOLDEN_ECDSA_SIG_JSON_REQUEST, 0 },
+		{ "sig-eid", "[1000]" GOLDEN_ECDSA_CRYPTO_EID, 0 },
+		{ "pubkey", GOLDEN_ECDSA_PUBKEY_JSON, 1 },
+	};
+
+	for (size_t i = 0; i < sizeof(seeds) / sizeof(seeds[0]); i++)
+		seed_write("ecdsa", seeds[i].name, &seeds[i].sel, 1, seeds[i].json,
+			   strlen(seeds[i].json));
+}
+
 /* CATS constrained EIDs (docs/cats.md): mask-len byte, then the address. */
 static void cats_seeds(void)
 {
@@ -394,6 +415,7 @@ int main(int argc, char **argv)
 	}
 	cats_seeds();
 	lispsec_seeds();
+	ecdsa_seeds();
 	for (size_t i = 0; i < sizeof(text_seeds) / sizeof(text_seeds[0]); i++) {
 		snprintf(name, sizeof(name), "hand-%zu", i + 1);
 		seed_write("text", name, NULL, 0, text_seeds[i], strlen(text_seeds[i]));
