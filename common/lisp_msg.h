@@ -135,6 +135,9 @@ struct lisp_map_reply {
 	uint64_t nonce;
 	uint8_t record_count;
 	struct lisp_record *records;
+	/* S: where the LISP-SEC Authentication Data starts (after the
+	 * records); lisp_sec_map_reply_ad_decode() reads it (lisp_sec.h). */
+	size_t sec_ad_offset;
 };
 
 /* Map-Register, Map-Notify and Map-Notify-Ack share one layout. */
@@ -170,6 +173,11 @@ struct lisp_ecm {
 	uint16_t inner_sport, inner_dport;
 	const uint8_t *payload;	/* the inner LISP control message */
 	size_t payload_len;
+	/* S: the LISP-SEC Authentication Data between the ECM header and the
+	 * inner IP header (RFC 9303, section 6.1), as bytes: decoded with
+	 * lisp_sec_ecm_ad_decode(), written as given on encode. */
+	const uint8_t *sec_ad;
+	size_t sec_ad_len;
 };
 
 /* Map-Referral ACT values (RFC 8111, section 6: the action codes). */

@@ -44,10 +44,13 @@ int lisp_map_reply_decode(const uint8_t *buf, size_t len, struct lisp_arena *a,
 	rc = lisp_records_decode(&r, a, out->record_count, &out->records, err);
 	if (rc < 0)
 		return rc;
-	/* LISP-SEC (RFC 9303) appends its authentication data after the
-	 * records when S is set; we carry no LISP-SEC yet and leave it. */
-	if (out->sec)
+	/* LISP-SEC (RFC 9303, section 6.2) appends its Authentication Data
+	 * after the records when S is set: lisp_sec_map_reply_ad_decode()
+	 * reads it from here. */
+	if (out->sec) {
+		out->sec_ad_offset = wire_rd_off(&r);
 		return 0;
+	}
 	return lisp_msg_end_check(&r, "Map-Reply", err);
 }
 

@@ -550,14 +550,16 @@ static int show_run(int argc, char **argv)
 		goto usage;
 	}
 	snprintf(path, sizeof(path), "%s", shows[w].path);
-	if (w == 0) {
+	/* By name: an index shifts when a resource is added to shows[]
+	 * ("delegations" once took registrations' filters and map-cache's). */
+	if (strcmp(shows[w].what, "sites") == 0) {
 		query_add(path, sizeof(path), "name", site);
-	} else if (w == 1) {
+	} else if (strcmp(shows[w].what, "registrations") == 0) {
 		query_add(path, sizeof(path), "iid", iid);
 		query_add(path, sizeof(path), "eid", eid);
 		query_add(path, sizeof(path), "match", match);
 		query_add(path, sizeof(path), "site", site);
-	} else if (w == 2) {
+	} else if (strcmp(shows[w].what, "map-cache") == 0) {
 		query_add(path, sizeof(path), "iid", iid);
 		query_add(path, sizeof(path), "eid", eid);
 	} else if (strcmp(shows[w].what, "referral-cache") == 0) {

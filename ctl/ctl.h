@@ -29,5 +29,6 @@ extern const struct ctl_cmd ctl_cmd_register;
 extern const struct ctl_cmd ctl_cmd_unregister;
 extern const struct ctl_cmd ctl_cmd_lig;
 extern const struct ctl_cmd ctl_cmd_agent;
+extern const struct ctl_cmd ctl_cmd_keygen;
 
 #endif

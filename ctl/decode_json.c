@@ -14,6 +14,7 @@
 
 #include "decode_priv.h"
 #include "lisp_msg.h"
+#include "lisp_sec.h"
 
 /* Room for the trees of one message.  A datagram is at most 64 KiB and
  * the smallest wire address is 2 bytes, so a hostile AFI-list can still
@@ -301,6 +302,79 @@ static void request_json(json_t *o, const struct lisp_map_request *m)
 		set_xtr_id(o, m->xtr_id, m->site_id);
 }
 
+/* LISP-SEC (RFC 9303, sections 6.1 and 6.2): every field of an EID-AD. */
+static json_t *eid_ad_json(const struct lisp_sec_eid_ad *ad)
+{
+	json_t *o = json_pack("{s:i, s:i, s:s}", "length", ad->len, "kdf_id", ad->kdf_id, "kdf",
+			      lisp_sec_kdf_name(ad->kdf_id));
+	json_t *recs;
+
+	if (!o || !ad->has_records)
+		return o;
+	set_int(o, "record_count", ad->record_count);
+	set_int(o, "reserved", ad->rsvd);
+	set_int(o, "hmac_id", ad->hmac_id);
+	json_object_set_new(o, "hmac", json_string(lisp_sec_hmac_name(ad->hmac_id)));
+	recs = json_array();
+	for (unsigned int i = 0; i < ad->record_count; i++) {
+		json_t *r = json_pack("{s:i, s:i}", "reserved", ad->records[i].rsvd, "mask_len",
+				      ad->records[i].mask_len);
+
+		if (r)
+			set_eid(r, &ad->records[i].eid, ad->records[i].mask_len);
+		json_array_append_new(recs, r);
+	}
+	json_object_set_new(o, "records", recs);
+	json_object_set_new(o, "eid_hmac", ctl_hex_json(ad->hmac, ad->hmac_len));
+	return o;
+}
+
+/* The ECM's LISP-SEC Authentication Data, or its decode error in err. */
+static json_t *ecm_sec_json(const uint8_t *p, size_t len, struct lisp_arena *a,
+			    struct lisp_err *err)
+{
+	struct lisp_sec_ecm_ad ad;
+	json_t *o;
+
+	if (lisp_sec_ecm_ad_decode(p, len, a, &ad, err) < 0) {
+		lisp_err_prefix(err, -1, "LISP-SEC");
+		return json_null();
+	}
+	o = json_pack("{s:i, s:b, s:i, s:i, s:s, s:i, s:i, s:s}", "ad_type", ad.ad_type,
+		      "key_version", ad.key_version, "reserved", ad.rsvd, "requested_hmac_id",
+		      ad.requested_hmac_id, "requested_hmac",
+		      lisp_sec_hmac_name(ad.requested_hmac_id), "otk_length", ad.otk_len,
+		      "otk_wrapping_id", ad.wrap_id, "otk_wrapping", lisp_sec_wrap_name(ad.wrap_id));
+	if (!o)
+		return NULL;
+	json_object_set_new(o, "otk_preamble", ctl_hex_json(ad.otk_preamble, sizeof(ad.otk_preamble)));
+	json_object_set_new(o, "otk", ctl_hex_json(ad.otk, sizeof(ad.otk)));
+	json_object_set_new(o, "eid_ad", eid_ad_json(&ad.eid_ad));
+	return o;
+}
+
+/* The Map-Reply's LISP-SEC Authentication Data, or its error in err. */
+static json_t *reply_sec_json(const uint8_t *msg, size_t len, size_t off, struct lisp_arena *a,
+			      struct lisp_err *err)
+{
+	struct lisp_sec_map_reply_ad ad;
+	json_t *o;
+
+	if (lisp_sec_map_reply_ad_decode(msg, len, off, a, &ad, err) < 0) {
+		lisp_err_prefix(err, -1, "LISP-SEC");
+		return json_null();
+	}
+	o = json_pack("{s:i, s:i}", "ad_type", ad.ad_type, "reserved", (int)ad.rsvd);
+	if (!o)
+		return NULL;
+	json_object_set_new(o, "eid_ad", eid_ad_json(&ad.eid_ad));
+	json_object_set_new(o, "pkt_ad",
+			    json_pack("{s:i, s:i, s:s, s:o}", "length", ad.pkt_ad_len, "hmac_id",
+				      ad.pkt_hmac_id, "hmac", lisp_sec_hmac_name(ad.pkt_hmac_id),
+				      "pkt_hmac", ctl_hex_json(ad.pkt_hmac, ad.pkt_hmac_len)));
+	return o;
+}
+
 static void reply_json(json_t *o, const struct lisp_map_reply *m)
 {
 	json_object_set_new(o, "flags",
@@ -389,7 +463,8 @@ static void referral_json(json_t *o, const struct lisp_map_referral *m)
 
 /* The ECM's own header and inner IP/UDP, then the inner message (the codec
  * refuses an ECM inside an ECM, so this recurses once at most). */
-static void ecm_json(json_t *o, const struct lisp_ecm *m, struct lisp_err *err)
+static void ecm_json(json_t *o, const struct lisp_ecm *m, struct lisp_arena *a,
+		     struct lisp_err *err)
 {
 	json_t *inner;
 
@@ -403,6 +478,11 @@ static void ecm_json(json_t *o, const struct lisp_ecm *m, struct lisp_err *err)
 				      ctl_addr_text_json(&m->inner_dst), "sport", m->inner_sport,
 				      "dport", m->inner_dport, "payload_len",
 				      (json_int_t)m->payload_len));
+	if (m->sec) {
+		json_object_set_new(o, "lisp_sec", ecm_sec_json(m->sec_ad, m->sec_ad_len, a, err));
+		if (err->msg[0])
+			return;
+	}
 	inner = ctl_ctrl_msg_json(m->payload, m->payload_len, err);
 	json_object_set_new(o, "message", inner);
 	if (err->msg[0])
@@ -443,6 +523,10 @@ json_t *ctl_ctrl_msg_json(const uint8_t *msg, size_t len, struct lisp_err *err)
 		break;
 	case LISP_MAP_REPLY:
 		reply_json(o, &m.reply);
+		if (m.reply.sec)
+			json_object_set_new(o, "lisp_sec", reply_sec_json(msg, len,
+									  m.reply.sec_ad_offset,
+									  &arena, err));
 		break;
 	case LISP_MAP_REGISTER:
 	case LISP_MAP_NOTIFY:
@@ -450,7 +534,7 @@ json_t *ctl_ctrl_msg_json(const uint8_t *msg, size_t len, struct lisp_err *err)
 		register_json(o, &m.reg);
 		break;
 	case LISP_ECM:
-		ecm_json(o, &m.ecm, err);
+		ecm_json(o, &m.ecm, &arena, err);
 		break;
 	case LISP_MAP_REFERRAL:
 		referral_json(o, &m.referral);

@@ -17,6 +17,7 @@ static const struct ctl_cmd *const cmds[] = {
 	&ctl_cmd_register,
 	&ctl_cmd_unregister,
 	&ctl_cmd_agent,
+	&ctl_cmd_keygen,
 };
 
 #define CMD_COUNT (sizeof(cmds) / sizeof(cmds[0]))

@@ -3,12 +3,16 @@
 """The lispgw demo (scripts/demo.sh runs it after installing and building).
 
 A Map-Server/Map-Resolver and three xTRs (lispgw-cp + lispgw-dp each) in
-network namespaces (tests/lib/lispgwlab/xtr.py):
+network namespaces (tests/lib/lispgwlab/xtr.py), and for step 6 a second
+cluster (its Map-Server, one xTR) and a LISP-DDT root:
 
     xTR1 (RLOC .21)  IIDs 1, 2: 10.0.1.0/24   planner, worker, svc-a
     xTR2 (RLOC .22)  IIDs 1, 2: 10.0.2.0/24   solver, h100, svc-b
     xTR3 (RLOC .23)  IID 1:     10.0.3.0/24   client; ranks by load (cats),
                                               flow affinity in its lispgw-dp
+    xTR4 (RLOC .24)  IID 1:     172.20.4.0/24 agent-b (cluster B: registers
+                                              to MS-B .4 only)
+    DDT root (.3): [1]10.0.0.0/8 -> the lab Map-Server, [1]172.20.0.0/16 -> MS-B
 
 1. two tenants (Instance-IDs 1 and 2) with the same addresses: ping, 8 MiB
    of TCP each, isolation;
@@ -20,12 +24,18 @@ network namespaces (tests/lib/lispgwlab/xtr.py):
    instance while the flows already running stay where they started;
 4. the map-cache and the data planes' counters;
 5. an agent moving from xTR1 to xTR3 make-before-break under a 10 000
-   packets/s flow (tests/perf/seqflow): the hand-off time and the loss.
+   packets/s flow (tests/perf/seqflow): the hand-off time and the loss;
+6. federation: cluster B joins through the DDT root (the lab Map-Server
+   gets map-server.ddt-peers and map-resolver.ddt.roots by SIGHUP); each
+   Map-Server holds its own cluster only; `lispgw-ctl lig --trace`; ping
+   both ways and TCP between planner1 (cluster A) and agent-b (cluster B).
 
 Exit status 0 when everything shown worked, 1 otherwise."""
 import argparse
 import json
 import os
+import re
+import signal
 import subprocess
 import sys
 import threading
@@ -578,6 +588,142 @@ def handoff(lab):
     show(lab.ctl(0, "show", "registrations", "--eid", "[1]10.0.1.20/32"))
 
 
+# --- 6. federation ------------------------------------------------------------------------
+
+FED_ROOT, FED_MS_B = f"{xlab.UNDERLAY}.3", f"{xlab.UNDERLAY}.4"
+CLUSTER_B = "172.20.0.0/16"     # outside the lab Map-Server's sites ([1]10.0.0.0/8)
+AGENT_B = "172.20.4.10"         # an agent of cluster B, behind xTR4
+
+
+def fed_root_conf():
+    """The DDT root: authoritative for all of Instance-ID 1; each cluster's
+    EID prefix delegated to its Map-Server (MS-REFERRAL, RFC 8111 §6).  A
+    delegation is strictly more specific than the authoritative prefix."""
+    return f"""\
+roles: [ddt-node]
+ddt-node:
+  authoritative-prefixes: ["[1]0.0.0.0/0"]
+  delegations:
+    - {{eid-prefix: "[1]10.0.0.0/8", type: map-server, referrals: [{{address: {xlab.MS_ADDR}}}]}}
+    - {{eid-prefix: "[1]{CLUSTER_B}", type: map-server, referrals: [{{address: {FED_MS_B}}}]}}
+"""
+
+
+def fed_ddt_keys(peer):
+    """What a cluster's Map-Server/Map-Resolver needs to federate: its own
+    address as the referral set of its MS-ACKs (map-server.ddt-peers) and
+    the root for the EIDs it does not hold (map-resolver.ddt.roots)."""
+    return (f"  ddt-peers: [{peer}]\n",
+            f"  ddt:\n    roots: [{{address: {FED_ROOT}}}]\n    request-timeout: 300ms\n"
+            "    retries: 2\n")
+
+
+def fed_ms_b_conf():
+    peers, ddt = fed_ddt_keys(FED_MS_B)
+    return f"""\
+roles: [map-server, map-resolver]
+map-server:
+  pubsub: true
+{peers}  sites:
+    - {{name: cluster-b, key-id: 2, key: "{xlab.KEY}", accept-more-specifics: true,
+        eid-prefixes: ["[1]{CLUSTER_B}"]}}
+map-resolver:
+{ddt}"""
+
+
+def fed_reload_ms(lab):
+    """The lab Map-Server joins: ms.yaml gets the DDT keys, then SIGHUP
+    (parsed aside, swapped whole; its registrations stay)."""
+    path = os.path.join(lab.dir, "ms.yaml")
+    with open(path) as f:
+        text = f.read()
+    peers, ddt = fed_ddt_keys(xlab.MS_ADDR)
+    text = text.replace("map-server:\n", "map-server:\n" + peers, 1)
+    text = text.replace("map-resolver:\n", "map-resolver:\n" + ddt, 1)
+    with open(path, "w") as f:
+        f.write(text)
+    lab.procs["ms"].send_signal(signal.SIGHUP)
+    wait_for(lambda: ctl_json(lab, 0, "show", "stats").get("config", {}).get("reloads"), 1, 5)
+    return ctl_json(lab, 0, "show", "stats").get("config", {})
+
+
+def federation(lab):
+    say("6. federation: a second cluster with its own Map-Server joins through a LISP-DDT "
+        "root (RFC 8111)")
+    print(f"  DDT root {FED_ROOT}: authoritative for [1]0.0.0.0/0, delegates [1]10.0.0.0/8 to "
+          f"the lab Map-Server\n  ({xlab.MS_ADDR}, cluster A) and [1]{CLUSTER_B} to MS-B "
+          f"({FED_MS_B}, cluster B); xTR4 (RLOC {xlab.UNDERLAY}.24) registers\n  "
+          f"[1]172.20.4.0/24 to MS-B only and resolves through it; each Map-Resolver asks "
+          "the root for\n  what its Map-Server does not hold")
+    lab.cp_node("root", FED_ROOT, fed_root_conf())
+    lab.cp_node("ms-b", FED_MS_B, fed_ms_b_conf())
+    conf = fed_reload_ms(lab)
+    check(conf.get("reloads") == 1 and not conf.get("reload_failures") and
+          not conf.get("reload_keys_not_applied"),
+          "the lab Map-Server took map-server.ddt-peers and map-resolver.ddt.roots by "
+          f"SIGHUP, without a restart ({json.dumps(conf)})")
+    lab.xtr(4, {1: "172.20.4.0/24"}, map_servers=[(FED_MS_B, [])], map_resolver=FED_MS_B)
+    lab.host("agent-b", 4, 1, AGENT_B)
+    print("\n  the root's delegations (lispgw-ctl show ddt-node):")
+    show(lab.ctl("root", "show", "ddt-node"), "    ")
+    wait_for(lambda: "[1]172.20.4.0/24" in lab.ctl("ms-b", "show", "registrations").stdout,
+             True, 10)
+    regs = {}
+    for n, name in ((0, "the lab Map-Server (cluster A)"), ("ms-b", "MS-B (cluster B)")):
+        r = lab.ctl(n, "show", "registrations")
+        regs[n] = r.stdout
+        print(f"\n  registrations at {name}:")
+        show(r, "    ")
+    check("[1]172.20.4.0/24" in regs["ms-b"] and "]10." not in regs["ms-b"] and
+          "]172.20." not in regs[0], "each Map-Server holds its own cluster only: "
+          "[1]172.20.4.0/24 on MS-B, none of cluster A's on it, none of B's on the lab's")
+    print(f"\n  lispgw-ctl lig '[1]{AGENT_B}' --trace {FED_ROOT} (from xTR1: the walk its "
+          "Map-Resolver makes)")
+    r = lab.ctl(1, "lig", f"[1]{AGENT_B}", "--trace", FED_ROOT, "--timeout", "1500")
+    show(r, "    ")
+    out = r.stdout.lower()
+    # MS-B answers a DDT-originated request twice (RFC 8111 §7.2): an
+    # MS-ACK to the asker and its proxy Map-Reply to the ITR-RLOC; the trace
+    # ends at whichever comes first.
+    check(r.returncode == 0 and f"{FED_ROOT} " in out and
+          re.search(rf"ms-referral +\[1\]{re.escape(CLUSTER_B)} ", out) and
+          f"map-reply from {FED_MS_B} " in out and f"{xlab.UNDERLAY}.24 " in out,
+          f"root -> MS-REFERRAL [1]{CLUSTER_B} -> MS-B, whose answer is xTR4's RLOC")
+    federation_traffic(lab)
+
+
+def federation_traffic(lab):
+    """Cluster A's planner1 and cluster B's agent-b: ping both ways, TCP."""
+    check(reach(lab, "planner1", AGENT_B), f"planner1 (cluster A, 10.0.1.10) reaches agent-b "
+          f"({AGENT_B}): xTR1's Map-Request went lab MS -> root -> MS-B")
+    sent, got = lab.ping("planner1", AGENT_B, count=5, interval=0.1)
+    check(got == sent, f"planner1 -> agent-b: {got}/{sent} pings answered")
+    reach(lab, "agent-b", "10.0.1.10")
+    sent, got = lab.ping("agent-b", "10.0.1.10", count=5, interval=0.1)
+    check(got == sent, f"agent-b -> planner1 (xTR4 resolved through MS-B -> root -> the lab "
+          f"MS): {got}/{sent} pings answered")
+    srv = lab.tcp_serve("agent-b", "agent-b@cluster-B", 5004)
+    try:
+        ident, intact, secs, err = lab.tcp_send("planner1", AGENT_B, 5004, 2 * 1024 * 1024)
+    finally:
+        srv.kill()
+    check(intact and ident == "agent-b@cluster-B",
+          f"TCP 2 MiB planner1 -> agent-b answered by '{ident}', intact: {intact}, "
+          f"{2 * 8 / secs if secs else 0:.0f} Mbit/s {err}".rstrip())
+    print("\n  the lab Map-Server's referral cache (lispgw-ctl show referral-cache):")
+    show(lab.ctl(0, "show", "referral-cache"), "    ")
+    print("  xTR1's map-cache entry for agent-b (lispgw-ctl show map-cache --eid "
+          f"'[1]{AGENT_B}'):")
+    show(lab.ctl(1, "show", "map-cache", "--eid", f"[1]{AGENT_B}"), "    ")
+    rloc4 = f"{xlab.UNDERLAY}.24"
+    check(cache_prios(lab, 1, f"[1]{AGENT_B}") == {rloc4: 1},
+          f"xTR1 caches cluster B's [1]172.20.4.0/24 -> xTR4 ({rloc4}), learnt through DDT")
+    regs = {n: lab.ctl(n, "show", "registrations").stdout for n in (0, "ms-b")}
+    check("]10." not in regs["ms-b"] and "]172.20." not in regs[0] and
+          "[1]10.0.1.0/24" in regs[0] and "[1]172.20.4.0/24" in regs["ms-b"],
+          "after the traffic still neither Map-Server holds the other cluster's mappings")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--build", required=True)
@@ -610,7 +756,8 @@ def main():
         lab.xtr(3, {1: "10.0.3.0/24"},
                 cp_extra="cats:\n  policies: [{instance-id: 1, rank: \"load\"}]\n",
                 dp_extra="itr: {flow-table: 65536}\n")
-        for step in (tenants, gpu_agents, anycast, metrics_agent, state, handoff):
+        for step in (tenants, gpu_agents, anycast, metrics_agent, state, handoff,
+                     federation):
             t0 = time.monotonic()
             try:
                 step(lab)
@@ -625,7 +772,8 @@ def main():
                 p.kill()
                 p.wait()
         if failures:
-            for name in ("ms", "x1-cp", "x2-cp", "x3-cp", "x1-dp", "x2-dp", "x3-dp"):
+            for name in ("ms", "x1-cp", "x2-cp", "x3-cp", "x1-dp", "x2-dp", "x3-dp",
+                         "root", "ms-b", "x4-cp", "x4-dp"):
                 print(f"--- {name} log (tail)\n{lab.tail(name, 800)}")
         say("cleaning up")
         lab.close()

@@ -432,6 +432,9 @@ void cp_config_rloc_locator(const struct cp_config_rloc *r, struct lisp_locator 
 bool cp_config_str_equal(const char *a, const char *b);
 bool cp_config_prefixes_equal(const struct lisp_prefix *a, size_t na,
 			      const struct lisp_prefix *b, size_t nb);
+/* map-resolver.ddt alike (a reload that changes it restarts the DDT
+ * Map-Resolver). */
+bool cp_config_mr_ddt_equal(const struct cp_config_mr_ddt *a, const struct cp_config_mr_ddt *b);
 bool cp_config_servers_equal(const struct cp_config_server *a, size_t na,
 			     const struct cp_config_server *b, size_t nb);
 bool cp_config_rlocs_equal(const struct cp_config_rloc *a, size_t na,

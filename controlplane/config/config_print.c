@@ -223,7 +223,7 @@ static void print_mr_ddt(const struct cp_config_mr_ddt *d, FILE *f)
 	}
 }
 
-static bool mr_ddt_eq(const struct cp_config_mr_ddt *a, const struct cp_config_mr_ddt *b)
+bool cp_config_mr_ddt_equal(const struct cp_config_mr_ddt *a, const struct cp_config_mr_ddt *b)
 {
 	if (a->root_count != b->root_count || a->referral_cache_size != b->referral_cache_size ||
 	    a->max_pending != b->max_pending || a->request_timeout_ms != b->request_timeout_ms ||
@@ -482,7 +482,7 @@ static bool mr_eq(const struct cp_config_map_resolver *a,
 				      b->trusted_itr_count) ||
 	    a->forward_next_hops != b->forward_next_hops || a->forward_count != b->forward_count ||
 	    a->health_interval_ms != b->health_interval_ms ||
-	    a->health_misses != b->health_misses || !mr_ddt_eq(&a->ddt, &b->ddt))
+	    a->health_misses != b->health_misses || !cp_config_mr_ddt_equal(&a->ddt, &b->ddt))
 		return false;
 	for (size_t i = 0; i < a->forward_count; i++) {
 		const struct cp_config_forward *x = &a->forwards[i], *y = &b->forwards[i];

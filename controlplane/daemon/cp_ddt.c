@@ -24,22 +24,6 @@ static void ddt_resolve(void *arg, const struct lisp_ecm *ecm, const struct lisp
 		ddt_mr_resolve(cp->ddt_mr, ecm, req, rec, eid, itr, itr_port);
 }
 
-static bool ddt_same(const struct cp_config_mr_ddt *a, const struct cp_config_mr_ddt *b)
-{
-	if (a->root_count != b->root_count || a->referral_cache_size != b->referral_cache_size ||
-	    a->max_pending != b->max_pending || a->request_timeout_ms != b->request_timeout_ms ||
-	    a->retries != b->retries || a->max_depth != b->max_depth ||
-	    a->unresponsive_hold_ms != b->unresponsive_hold_ms ||
-	    a->negative_ttl_min_min != b->negative_ttl_min_min ||
-	    a->negative_ttl_max_min != b->negative_ttl_max_min)
-		return false;
-	for (size_t i = 0; i < a->root_count; i++)
-		if (!lisp_addr_equal(&a->roots[i].addr, &b->roots[i].addr) ||
-		    a->roots[i].priority != b->roots[i].priority)
-			return false;
-	return true;
-}
-
 int cp_ddt_apply(struct cp *cp, const struct cp_config *cfg, const struct cp_config *old)
 {
 	const struct cp_config_mr_ddt *c = &cfg->mr.ddt;
@@ -49,7 +33,7 @@ int cp_ddt_apply(struct cp *cp, const struct cp_config *cfg, const struct cp_con
 		cp_ddt_stop(cp);
 		return 0;
 	}
-	if (!cp->ddt_mr || !old || !ddt_same(c, &old->mr.ddt)) {
+	if (!cp->ddt_mr || !old || !cp_config_mr_ddt_equal(c, &old->mr.ddt)) {
 		struct ddt_mr *d;
 
 		ddt_mr_params_default(&p);

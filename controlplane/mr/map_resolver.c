@@ -549,8 +549,7 @@ static void ddt_note(struct map_resolver *mr, uint8_t action, const struct lisp_
  * to the ITR, or on to the ETR); configured, not registered,
  * MS-NOT-REGISTERED for the least-specific prefix of the site that holds no
  * registration (as a negative Map-Reply would name, RFC 9301 8.1); neither,
- * DELEGATION-HOLE for the least-specific prefix around the EID that
- * overlaps no configured site.  The negative cases send no Map-Reply: the
+ * NOT-AUTHORITATIVE for the EID itself (ms_ddt.h).  The negative cases send no Map-Reply: the
  * DDT Map-Resolver answers the ITR from the referral (RFC 8111 7.3.1).
  */
 static int answer_ddt(struct map_resolver *mr, const struct lisp_prefix *eid,
@@ -575,10 +574,8 @@ static int answer_ddt(struct map_resolver *mr, const struct lisp_prefix *eid,
 		mr->c.ddt_ms_not_registered++;
 		return 0;
 	}
-	if (!mapdb_uncovered(site_table_db(mr->sites), eid, &neg))
-		neg = *eid;	/* a DN: only itself */
-	ddt_note(mr, LISP_REF_DELEGATION_HOLE, &neg);
-	mr->c.ddt_delegation_hole++;
+	ddt_note(mr, LISP_REF_NOT_AUTHORITATIVE, eid);
+	mr->c.ddt_not_authoritative++;
 	return 0;
 }
 

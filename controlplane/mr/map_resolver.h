@@ -15,7 +15,7 @@
  *  - inside a delegation (map-resolver.map-servers): the ECM goes on to
  *    that Map-Server (longest match per Instance-ID);
  *  - an ECM with the D bit (DDT-originated) to a Map-Server: a Map-Referral
- *    to its sender as well, MS-ACK, MS-NOT-REGISTERED or DELEGATION-HOLE
+ *    to its sender as well, MS-ACK, MS-NOT-REGISTERED or NOT-AUTHORITATIVE
  *    per record, and no negative Map-Reply (ms_ddt.h);
  *  - not an EID at all: a negative reply for the least-specific prefix that
  *    covers the address and no configured site or delegation prefix, action
@@ -115,7 +115,7 @@ struct mr_params {
 	X(ddt_referrals_sent)          \
 	X(ddt_ms_ack)                  /* records, per action */ \
 	X(ddt_ms_not_registered)       \
-	X(ddt_delegation_hole)         \
+	X(ddt_not_authoritative)       /* outside every site */ \
 	X(ddt_referral_errors)         /* past 255 records, or not encodable */ \
 	MR_HEALTH_COUNTERS(X)
 

@@ -15,7 +15,7 @@ void ms_ddt_referral_init(struct ms_ddt_referral *r, uint64_t nonce)
 int ms_ddt_referral_add(struct ms_ddt_referral *r, uint8_t action, const struct lisp_prefix *eid)
 {
 	if (action != LISP_REF_MS_ACK && action != LISP_REF_MS_NOT_REGISTERED &&
-	    action != LISP_REF_DELEGATION_HOLE)
+	    action != LISP_REF_NOT_AUTHORITATIVE)
 		return -EINVAL;
 	if (r->count >= LISP_RECORDS_MAX)
 		return -ENOSPC;
@@ -65,10 +65,11 @@ ssize_t ms_ddt_referral_encode(struct ms_ddt_referral *r, const struct ms_ddt_pe
 		rec->ttl = lisp_referral_default_ttl(act);
 		rec->mask_len = r->rec[i].eid.plen;
 		/* The Map-Server is the authority for what it is configured for
-		 * (RFC 8111 section 6, the A bit), and for the holes between. */
-		rec->authoritative = true;
+		 * (RFC 8111 section 6, the A bit), and for nothing else. */
+		rec->authoritative = act != LISP_REF_NOT_AUTHORITATIVE;
+		rec->incomplete = act == LISP_REF_NOT_AUTHORITATIVE;
 		lisp_waddr_from_prefix(&rec->eid, &r->inner[i], &r->rec[i].eid);
-		if (act != LISP_REF_DELEGATION_HOLE) {
+		if (act != LISP_REF_NOT_AUTHORITATIVE) {
 			rec->ref_count = (uint8_t)npeers;
 			rec->refs = npeers ? set : NULL;
 			rec->incomplete = npeers == 0;

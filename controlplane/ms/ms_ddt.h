@@ -8,10 +8,13 @@
  *    the sender of the DDT Map-Request;
  *  - the EID matches a configured site prefix with no registration: a
  *    negative Map-Referral, action MS-NOT-REGISTERED, and no Map-Reply;
- *  - the EID matches no configured prefix: a negative Map-Referral,
- *    action DELEGATION-HOLE, and no Map-Reply.
+ *  - the EID matches no configured prefix: this Map-Server is not its
+ *    authority: action NOT-AUTHORITATIVE for the requested EID itself,
+ *    TTL 0, the Incomplete bit set, no referral set, and no Map-Reply (as
+ *    a DDT node answers outside its authority, section 6; lispers.net's
+ *    Map-Server answers the same).
  * TTLs are RFC 8111 section 6's defaults (MS-ACK 1440 min,
- * MS-NOT-REGISTERED 1, DELEGATION-HOLE 15).  The referral set of MS-ACK and
+ * MS-NOT-REGISTERED 1, NOT-AUTHORITATIVE 0).  The referral set of MS-ACK and
  * MS-NOT-REGISTERED lists the Map-Servers of the prefix (map-server.ddt-peers,
  * this one included) with the Incomplete bit clear; without that list the
  * set is empty and the Incomplete bit set (section 6, the note under the
@@ -38,7 +41,7 @@ struct ms_ddt_peers {
 };
 
 struct ms_ddt_record {
-	uint8_t action;		/* MS-ACK, MS-NOT-REGISTERED or DELEGATION-HOLE */
+	uint8_t action;		/* MS-ACK, MS-NOT-REGISTERED or NOT-AUTHORITATIVE */
 	struct lisp_prefix eid;
 };
 

@@ -33,12 +33,18 @@
 #include "golden_msgs.h"
 #pragma GCC diagnostic pop
 #include "golden_referral.h"
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wunused-const-variable"
+#include "golden_lispsec.h"
+#pragma GCC diagnostic pop
+#include "golden_ecdsa.h"
 
 #define GOLDEN_KEY	"lispgw-secret"	/* gen_golden.py signs with it */
 #define SEED_KEY	"fuzz-seed"
 
 static const char *const targets[] = { "ctrl", "waddr", "dp", "text", "inet", "auth", "pcap",
-				       "cats", "referral", "ddt_mr" };
+				       "cats", "referral", "ddt_mr", "lispsec",
+				       "ecdsa" };
 #define SEED_FRAME_MAX 4096
 
 static const char *outdir;
@@ -285,6 +291,25 @@ static void pcap_seed(const char *name, uint16_t port, bool v6, bool ethernet,
 		seed_write("pcap", name, &sel, 1, frame, off + (size_t)n);
 }
 
+/* ECDSA JSON records (docs/ecdsa.md): selector byte 0 the signature
+ * record, 1 the public-key record (fuzz_ecdsa.c). */
+static void ecdsa_seeds(void)
+{
+	static const struct {
+		const char *name, *json;
+		uint8_t sel;
+	} seeds[] = {
+		{ "sig-register", GOLDEN_ECDSA_SIG_JSON_REGISTER, 0 },
+		{ "sig-request", GOLDEN_ECDSA_SIG_JSON_REQUEST, 0 },
+		{ "sig-eid", "[1000]" GOLDEN_ECDSA_CRYPTO_EID, 0 },
+		{ "pubkey", GOLDEN_ECDSA_PUBKEY_JSON, 1 },
+	};
+
+	for (size_t i = 0; i < sizeof(seeds) / sizeof(seeds[0]); i++)
+		seed_write("ecdsa", seeds[i].name, &seeds[i].sel, 1, seeds[i].json,
+			   strlen(seeds[i].json));
+}
+
 /* CATS constrained EIDs (docs/cats.md): mask-len byte, then the address. */
 static void cats_seeds(void)
 {
@@ -318,6 +343,48 @@ static void cats_seeds(void)
 		}
 }
 
+/* LISP-SEC: the selector byte of fuzz_lispsec.c, then the golden AD or
+ * Map-Reply (golden_lispsec.h). */
+static void lispsec_seeds(void)
+{
+	static const uint8_t ecm_sel = 0, mr_sel = 1;
+
+	seed_write("lispsec", "ecm-ad-itr", &ecm_sel, 1, golden_ecm_ad_itr,
+		   sizeof(golden_ecm_ad_itr));
+	seed_write("lispsec", "ecm-ad-ms", &ecm_sel, 1, golden_ecm_ad_ms, sizeof(golden_ecm_ad_ms));
+	seed_write("lispsec", "map-reply-sec", &mr_sel, 1, golden_map_reply_sec,
+		   sizeof(golden_map_reply_sec));
+	seed_write("lispsec", "map-reply-sec-sha1", &mr_sel, 1, golden_map_reply_sec_sha1,
+		   sizeof(golden_map_reply_sec_sha1));
+	seed_write("lispsec", "map-reply-sec-outside", &mr_sel, 1, golden_map_reply_sec_outside,
+		   sizeof(golden_map_reply_sec_outside));
+	/* A whole ECM with the S bit around golden_map_request (selector 2). */
+	{
+		struct lisp_ecm e = {
+			.sec = true, .ip_version = 4, .ttl = 64, .inner_sport = 4342,
+			.inner_dport = LISP_CONTROL_PORT, .payload = golden_map_request,
+			.payload_len = sizeof(golden_map_request), .sec_ad = golden_ecm_ad_itr,
+			.sec_ad_len = sizeof(golden_ecm_ad_itr),
+		};
+		uint8_t buf[512];
+		ssize_t n;
+
+		buf[0] = 2;
+		lisp_addr_parse("192.0.2.1", &e.inner_src, NULL);
+		lisp_addr_parse("10.1.2.0", &e.inner_dst, NULL);
+		n = lisp_ecm_encode(&e, buf + 1, sizeof(buf) - 1, NULL);
+		if (n < 0) {
+			errno = EINVAL;
+			die("cannot encode", "the LISP-SEC ECM seed");
+		}
+		seed_write("lispsec", "ecm-sec", NULL, 0, buf, (size_t)n + 1);
+		/* The same as lispgw-ctl decode sees them (its JSON of the AD). */
+		pcap_seed("lispsec-ecm", LISP_CONTROL_PORT, false, true, buf + 1, (size_t)n);
+	}
+	pcap_seed("lispsec-map-reply", LISP_CONTROL_PORT, true, false, golden_map_reply_sec,
+		  sizeof(golden_map_reply_sec));
+}
+
 int main(int argc, char **argv)
 {
 	char name[256];
@@ -347,6 +414,8 @@ int main(int argc, char **argv)
 		seed_write("dp", name, NULL, 0, dp_seeds[i], sizeof(dp_seeds[i]));
 	}
 	cats_seeds();
+	lispsec_seeds();
+	ecdsa_seeds();
 	for (size_t i = 0; i < sizeof(text_seeds) / sizeof(text_seeds[0]); i++) {
 		snprintf(name, sizeof(name), "hand-%zu", i + 1);
 		seed_write("text", name, NULL, 0, text_seeds[i], strlen(text_seeds[i]));

@@ -14,7 +14,7 @@ Shown: each Map-Server holds every registration, the two xTRs merged alike
 on both, and each acknowledged its registrants (its own Map-Notify, its own
 replay state); a DDT-originated Map-Request (ECM with the D bit) to a
 Map-Server gets its Map-Referral (MS-ACK with both peers, MS-NOT-REGISTERED,
-DELEGATION-HOLE; RFC 8111 7.2) beside the usual proxy Map-Reply;
+NOT-AUTHORITATIVE; RFC 8111 7.2) beside the usual proxy Map-Reply;
 resolutions through the Map-Resolver at a steady rate, retried like an ITR,
 lose none while ms1 is SIGKILLed: the Map-Resolver fails over to ms2 within
 (health-misses + 1) x health-interval (measured and bounded); ms1 restarted
@@ -161,9 +161,9 @@ check(n == 0x1002 and r.get('action') == 3 and r.get('ttl') == 1 and
       'D-bit ECM, configured, unregistered: MS-NOT-REGISTERED, TTL 1', recs)
 n, recs = ddt_ask(MS1, 1, '172.16.0.1', 0x1003)
 r = recs[0] if recs else {}
-check(n == 0x1003 and r.get('action') == 4 and r.get('ttl') == 15 and not r.get('refs') and
-      (r.get('prefix'), r.get('plen')) == ('128.0.0.0', 1),
-      'D-bit ECM, outside every site: DELEGATION-HOLE [1]128.0.0.0/1, TTL 15', recs)
+check(n == 0x1003 and r.get('action') == 5 and r.get('ttl') == 0 and not r.get('refs') and
+      r.get('incomplete') and (r.get('prefix'), r.get('plen')) == ('172.16.0.1', 32),
+      'D-bit ECM, outside every site: NOT-AUTHORITATIVE [1]172.16.0.1/32, TTL 0', recs)
 check(recv(itr, 0.3) is None, 'no Map-Reply to the ITR for either negative referral')
 
 # --- resolutions through the Map-Resolver while ms1 dies --------------------

@@ -52,6 +52,10 @@ def lispgw_ctl(ms, xtr1):
                        ms.url(), '--token', ms.token)
     check(rc == 0 and eid in out and 'A100' in out and len(out.splitlines()) == 3,
           'ctl show registrations --eid --match exact', out)
+    rc, out, err = ctl('show', 'registrations', '--eid', '[1]10.0.0.0/8', '--match',
+                       'more-specific', '--api', ms.url(), '--token', ms.token)
+    check(rc == 0 and eid in out and '[1]10.255.0.1/32' in out,
+          'ctl show registrations --match more-specific reaches the API', out)
     rc, out, err = ctl('register', eid, XTR1_IP + ',300', '--api', xtr1.url(), '--token',
                        xtr1.token)
     check(rc == 1 and 'rlocs[0].priority' in err and '400' in err,

@@ -2,7 +2,7 @@
 /*
  * The Map-Server's answers to DDT-originated Map-Requests (ms_ddt.h, RFC
  * 8111 section 7.2): MS-ACK with the usual proxy reply or forward to the
- * ETR, MS-NOT-REGISTERED and DELEGATION-HOLE without a Map-Reply, the
+ * ETR, MS-NOT-REGISTERED and NOT-AUTHORITATIVE without a Map-Reply, the
  * referral set and Incomplete bit from map-server.ddt-peers, the TTLs, the
  * Map-Referral to the ECM's sender; golden bytes; and the same request
  * without the D bit answered as before.
@@ -192,7 +192,7 @@ START_TEST(ms_not_registered_spares_registered)
 }
 END_TEST
 
-START_TEST(delegation_hole_outside_sites)
+START_TEST(not_authoritative_outside_sites)
 {
 	struct lisp_addr peers[1];
 	struct lisp_map_referral *ref;
@@ -205,14 +205,14 @@ START_TEST(delegation_hole_outside_sites)
 	ck_assert_uint_eq(nsent, 1);
 	ref = referral_sent();
 	rec = &ref->records[0];
-	ck_assert_uint_eq(rec->action, LISP_REF_DELEGATION_HOLE);
-	ck_assert_uint_eq(rec->ttl, 15);
-	ck_assert(rec->authoritative);
-	ck_assert(!rec->incomplete);
+	ck_assert_uint_eq(rec->action, LISP_REF_NOT_AUTHORITATIVE);
+	ck_assert_uint_eq(rec->ttl, 0);
+	ck_assert(!rec->authoritative);
+	ck_assert(rec->incomplete);
 	ck_assert_uint_eq(rec->ref_count, 0);
-	/* The least-specific prefix around it that overlaps no site. */
-	ck_assert_str_eq(ref_eid(rec), "[0]128.0.0.0/1");
-	ck_assert_uint_eq(map_resolver_counters(mr)->ddt_delegation_hole, 1);
+	/* The requested EID itself. */
+	ck_assert_str_eq(ref_eid(rec), "[0]192.168.1.1/32");
+	ck_assert_uint_eq(map_resolver_counters(mr)->ddt_not_authoritative, 1);
 }
 END_TEST
 
@@ -232,7 +232,7 @@ START_TEST(records_in_request_order)
 	ck_assert_uint_eq(ref->record_count, 3);
 	ck_assert_uint_eq(ref->records[0].action, LISP_REF_MS_NOT_REGISTERED);
 	ck_assert_uint_eq(ref->records[1].action, LISP_REF_MS_ACK);
-	ck_assert_uint_eq(ref->records[2].action, LISP_REF_DELEGATION_HOLE);
+	ck_assert_uint_eq(ref->records[2].action, LISP_REF_NOT_AUTHORITATIVE);
 	/* The one registration proxy-replied, nothing negative. */
 	ck_assert_uint_eq(count_type(LISP_MAP_REPLY), 1);
 }
@@ -315,7 +315,7 @@ START_TEST(builder_limits)
 	lisp_prefix_parse("10.0.0.0/8", &p, NULL);
 	ms_ddt_referral_init(&r, 1);
 	ck_assert_int_eq(ms_ddt_referral_add(&r, LISP_REF_NODE_REFERRAL, &p), -EINVAL);
-	ck_assert_int_eq(ms_ddt_referral_add(&r, LISP_REF_NOT_AUTHORITATIVE, &p), -EINVAL);
+	ck_assert_int_eq(ms_ddt_referral_add(&r, LISP_REF_DELEGATION_HOLE, &p), -EINVAL);
 	for (unsigned int i = 0; i < LISP_RECORDS_MAX; i++)
 		ck_assert_int_eq(ms_ddt_referral_add(&r, LISP_REF_MS_ACK, &p), 0);
 	ck_assert_int_eq(ms_ddt_referral_add(&r, LISP_REF_MS_ACK, &p), -ENOSPC);
@@ -334,7 +334,7 @@ int main(void)
 	tcase_add_test(tc, ms_ack_forwards_to_etr_with_peers);
 	tcase_add_test(tc, ms_not_registered_golden);
 	tcase_add_test(tc, ms_not_registered_spares_registered);
-	tcase_add_test(tc, delegation_hole_outside_sites);
+	tcase_add_test(tc, not_authoritative_outside_sites);
 	tcase_add_test(tc, records_in_request_order);
 	tcase_add_test(tc, without_d_bit_unchanged);
 	tcase_add_test(tc, referral_no_larger_than_request);

@@ -15,6 +15,8 @@ REST, data-plane and bench script and the demo use.
     wire      LISP control-message builders and parsers
     tshark    captures that wait for "Capturing on", field extraction
     pcap      pcap files written and read without scapy
+    ecdsa     crypto-EIDs, hash-EIDs and ECDSA records derived independently
+              with python3-cryptography (docs/ecdsa.md)
 
 Scripts import it with sys.path.insert(0, <repo>/tests/lib)."""
 import os
