@@ -10,7 +10,10 @@ REST, data-plane and bench script and the demo use.
     xtr       the namespace xTR lab (MS/MR, xTRs, hosts, move, ping, TCP)
     attack    the attack lab: victim and attacker namespaces, spoofed packets
               crafted with scapy, memory and link-byte oracles (tests/attack)
-    rest      one REST client (Api) and the OpenAPI-checked REST lab
+    rest      one REST client (Api, http or https) and the OpenAPI-checked
+              REST lab
+    tls       test CAs and server certificates made with openssl (REST over
+              TLS, docs/security.md)
     openapi   docs/openapi.yaml as a validator
     wire      LISP control-message builders and parsers
     tshark    captures that wait for "Capturing on", field extraction
