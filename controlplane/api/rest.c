@@ -750,6 +750,7 @@ static struct MHD_Daemon *daemon_start(struct rest *rest)
 				MHD_OPTION_CONNECTION_TIMEOUT, rest->idle_s,
 				MHD_OPTION_NOTIFY_COMPLETED, on_completed, rest,
 				MHD_OPTION_NOTIFY_CONNECTION, on_connection, rest,
+				/* http: the options end here */
 				rest->tls ? MHD_OPTION_HTTPS_CERT_CALLBACK : MHD_OPTION_END,
 				rest_tls_retrieve, MHD_OPTION_HTTPS_PRIORITIES, REST_TLS_PRIORITIES,
 				MHD_OPTION_END);
@@ -873,7 +874,6 @@ void rest_reload(struct rest *rest, const struct cp_config_rest *conf)
 		log_info("rest: TLS certificate %s, valid until %s, for new connections",
 			 rest->tls->subject, rest->tls->not_after);
 	}
-
 	/* Address, port and enabled need a restart: cp_reload names them. */
 	if (conf->token && token_set(rest, conf->token) < 0)
 		log_error("rest: out of memory: the token was not changed");

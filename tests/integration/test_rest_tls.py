@@ -19,7 +19,7 @@ signed, and lispgw-ctl (libcurl) against it:
   - a reload that drops the TLS keys is not applied (https needs a restart
     to change), a reload that moves the address off loopback without TLS is
     refused;
-  - `lispgw-cp -n` loads the files: a missing file, a directory, a file
+  - `lispgw-cp -n` loads the files: a missing file, a directory, a FIFO, a file
     that is not PEM, a mismatched key and an expired certificate are
     refused, a public address with TLS passes, a key others may read is
     named in a warning.
@@ -246,6 +246,10 @@ rc, out = check_n(conf(crt=expired[0], key=expired[1]), 'n-expired')
 check(rc == 1 and 'expired at' in out, '-n: an expired certificate', out)
 rc, out = check_n(conf(crt=lab.dir, key=first[1]), 'n-directory')
 check(rc == 1 and 'not a regular file' in out, '-n: a directory named as the certificate', out)
+fifo = os.path.join(lab.dir, 'fifo.crt')
+os.mkfifo(fifo)
+rc, out = check_n(conf(crt=fifo, key=first[1]), 'n-fifo')
+check(rc == 1 and 'not a regular file' in out, '-n: a FIFO is refused, not waited on', out)
 rc, out = check_n(conf(addr='192.0.2.10', crt=None), 'n-public')
 check(rc == 1 and 'is not a loopback address' in out, '-n: public address without TLS', out)
 rc, out = check_n(conf(addr='192.0.2.10', crt=first[0], key=first[1]), 'n-public-tls')
