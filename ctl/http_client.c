@@ -117,6 +117,16 @@ static int curl_failure(CURL *h, CURLcode rc, const char *url, const char *detai
 	}
 }
 
+/* Appends h to l; on failure keeps l and sets *oom. */
+static struct curl_slist *header_add(struct curl_slist *l, const char *h, bool *oom)
+{
+	struct curl_slist *n = curl_slist_append(l, h);
+
+	if (!n)
+		*oom = true;
+	return n ? n : l;
+}
+
 static int curl_ready(char *err, size_t err_len)
 {
 	static bool done;
@@ -137,6 +147,7 @@ int http_request(const char *base_url, const char *method, const char *path,
 	struct body_buf b = { 0 };
 	struct curl_slist *hdrs = NULL;
 	long status = 0;
+	bool oom = false;
 	CURLcode rc;
 	CURL *h;
 	int ret = 0;
@@ -152,12 +163,17 @@ int http_request(const char *base_url, const char *method, const char *path,
 		snprintf(err, err_len, "out of memory");
 		goto out;
 	}
-	hdrs = curl_slist_append(hdrs, "Accept: application/json");
+	hdrs = header_add(hdrs, "Accept: application/json", &oom);
 	if (auth)
-		hdrs = curl_slist_append(hdrs, auth);
+		hdrs = header_add(hdrs, auth, &oom);
 	if (body)
-		hdrs = curl_slist_append(hdrs, "Content-Type: application/json");
-	hdrs = curl_slist_append(hdrs, "Expect:");	/* no 100-continue round */
+		hdrs = header_add(hdrs, "Content-Type: application/json", &oom);
+	hdrs = header_add(hdrs, "Expect:", &oom);	/* no 100-continue round */
+	if (oom) {
+		ret = -ENOMEM;
+		snprintf(err, err_len, "out of memory");
+		goto out;
+	}
 	curl_easy_setopt(h, CURLOPT_URL, url);
 	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(h, CURLOPT_NOPROXY, "*");	/* the token goes to the API only */
@@ -206,6 +222,8 @@ int http_request(const char *base_url, const char *method, const char *path,
 	}
 out:
 	free(b.p);
+	if (auth)	/* it holds the token */
+		explicit_bzero(auth, strlen(auth));
 	free(auth);
 	curl_slist_free_all(hdrs);
 	if (h)
