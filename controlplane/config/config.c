@@ -91,6 +91,7 @@ void cp_config_free(struct cp_config *cfg)
 		free(cfg->ms.sites[i].name);
 		secret_free(cfg->ms.sites[i].key);
 		free(cfg->ms.sites[i].eids);
+		free(cfg->ms.sites[i].crypto_prefixes);
 	}
 	free(cfg->ms.sites);
 	for (size_t i = 0; cfg->mr.forwards && i < cfg->mr.forward_count; i++)

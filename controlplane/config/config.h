@@ -153,6 +153,14 @@ struct cp_config_mapping {
 	struct cp_config_rloc *rlocs;
 };
 
+/* map-server.sites[].auth (site.h, enum site_auth). */
+enum cp_site_auth {
+	CP_SITE_AUTH_HMAC,
+	CP_SITE_AUTH_ECDSA,
+	CP_SITE_AUTH_BOTH,
+};
+#define CP_CONFIG_CRYPTO_PREFIXES_MAX	8	/* SITE_CRYPTO_PREFIXES_MAX */
+
 struct cp_config_site {
 	char *name;
 	uint8_t key_id;
@@ -162,6 +170,9 @@ struct cp_config_site {
 					 * allow sharing may register them too */
 	size_t eid_count;
 	struct lisp_prefix *eids;	/* Instance-ID is part of each prefix */
+	enum cp_site_auth auth;
+	size_t crypto_prefix_count;	/* crypto-eid-prefixes (docs/ecdsa.md) */
+	struct lisp_prefix *crypto_prefixes;
 };
 
 /* How a Map-Register's nonce shows it is not a replay (map_server.h). */

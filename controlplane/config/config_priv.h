@@ -67,6 +67,9 @@ struct cfg_raw_site {
 	bool *allow_shared_eids;
 	char **eid_prefixes;
 	unsigned int eid_prefixes_count;
+	int *auth;
+	char **crypto_eid_prefixes;
+	unsigned int crypto_eid_prefixes_count;
 };
 
 struct cfg_raw_map_server {
@@ -301,6 +304,8 @@ extern const cyaml_strval_t cfg_action_names[];
 extern const size_t cfg_action_names_count;
 extern const cyaml_strval_t cfg_nonce_policy_names[];
 extern const size_t cfg_nonce_policy_names_count;
+extern const cyaml_strval_t cfg_site_auth_names[];
+extern const size_t cfg_site_auth_names_count;
 
 const char *cfg_strval_name(const cyaml_strval_t *v, size_t n, int64_t val);
 

@@ -17,6 +17,10 @@ _Static_assert(CP_CONFIG_ITR_RLOCS_MAX == ITR_RLOCS_MAX, "ITR-RLOCs");
 _Static_assert(CP_CONFIG_DB_RECORD_MAX == ETR_RECORD_MAX, "ETR database record");
 _Static_assert(CP_CONFIG_CACHE_RECORD_MAX == MAPCACHE_RECORD_MAX, "map-cache record");
 _Static_assert(CP_CONFIG_SITE_EIDS_MAX == CP_SITE_EIDS_MAX, "site EID-prefixes");
+_Static_assert(CP_CONFIG_CRYPTO_PREFIXES_MAX == SITE_CRYPTO_PREFIXES_MAX, "crypto prefixes");
+_Static_assert((int)CP_SITE_AUTH_ECDSA == (int)SITE_AUTH_ECDSA &&
+		       (int)CP_SITE_AUTH_BOTH == (int)SITE_AUTH_BOTH,
+	       "site auth modes");
 _Static_assert(CP_CONFIG_SERVERS_MAX == CP_SERVERS_MAX, "Map-Servers");
 /* The ITR checks pub/sub notifies with every etr.map-servers key. */
 _Static_assert(CP_CONFIG_SERVERS_MAX <= ITR_KEYS_MAX, "pub/sub keys");
@@ -39,6 +43,13 @@ struct site_table *cp_sites_from_config(const struct cp_config *cfg, struct lisp
 		int rc;
 
 		snprintf(s.name, sizeof(s.name), "%s", c->name);
+		/* enum cp_site_auth and enum site_auth agree (config.h). */
+		s.auth = (uint8_t)c->auth;
+		s.crypto_prefix_count = c->crypto_prefix_count < SITE_CRYPTO_PREFIXES_MAX
+						? c->crypto_prefix_count
+						: SITE_CRYPTO_PREFIXES_MAX;
+		memcpy(s.crypto_prefixes, c->crypto_prefixes,
+		       s.crypto_prefix_count * sizeof(*s.crypto_prefixes));
 		s.key_len = strlen(c->key) < SITE_KEY_MAX ? strlen(c->key) : SITE_KEY_MAX;
 		memcpy(s.key, c->key, s.key_len);
 		for (size_t j = 0; j < n; j++)
