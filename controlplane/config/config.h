@@ -151,6 +151,14 @@ struct cp_config_mapping {
 	uint8_t action;			/* enum lisp_action; static entries only */
 	size_t rloc_count;
 	struct cp_config_rloc *rlocs;
+	/* etr.database[].ecdsa-key (config_ecdsa.c, docs/ecdsa.md): the
+	 * ETR registers the crypto-EID with a signature and the hash-EID
+	 * with the public key, both records made when the key is loaded. */
+	char *ecdsa_key;		/* the private key file, or NULL */
+	struct lisp_prefix crypto_prefix;	/* crypto-eid-prefix */
+	struct lisp_prefix hash_eid;
+	char *ecdsa_sig_json;		/* signature record over the EID */
+	char *ecdsa_pub_json;		/* public-key record */
 };
 
 /* map-server.sites[].auth (site.h, enum site_auth). */

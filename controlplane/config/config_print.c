@@ -138,6 +138,8 @@ static void put_mappings(FILE *f, int ind, const char *key, const struct cp_conf
 						m[i].action));
 		else
 			put_ms(f, ind + 4, "ttl", (uint64_t)m[i].ttl_min * 60000);
+		if (!is_static)
+			cp_config_db_ecdsa_print(f, ind + 4, &m[i]);
 		if (m[i].rloc_count)
 			put_rlocs(f, ind + 4, "rlocs", m[i].rlocs, m[i].rloc_count);
 	}
@@ -434,7 +436,7 @@ static bool mappings_eq(const struct cp_config_mapping *a, size_t na,
 		return false;
 	for (size_t i = 0; i < na; i++)
 		if (cfg_prefix_cmp(&a[i].eid, &b[i].eid) != 0 || a[i].ttl_min != b[i].ttl_min ||
-		    a[i].action != b[i].action ||
+		    a[i].action != b[i].action || !cp_config_db_ecdsa_equal(&a[i], &b[i]) ||
 		    !rlocs_eq(a[i].rlocs, a[i].rloc_count, b[i].rlocs, b[i].rloc_count))
 			return false;
 	return true;

@@ -151,6 +151,10 @@ static const cyaml_schema_field_t db_mapping_fields[] = {
 	CYAML_FIELD_STRING_PTR("eid-prefix", CYAML_FLAG_POINTER, struct cfg_raw_mapping,
 			       eid_prefix, 0, CYAML_UNLIMITED),
 	CYAML_FIELD_STRING_PTR("ttl", OPT, struct cfg_raw_mapping, ttl, 0, CYAML_UNLIMITED),
+	CYAML_FIELD_STRING_PTR("ecdsa-key", OPT, struct cfg_raw_mapping, ecdsa_key, 0,
+			       CYAML_UNLIMITED),
+	CYAML_FIELD_STRING_PTR("crypto-eid-prefix", OPT, struct cfg_raw_mapping,
+			       crypto_eid_prefix, 0, CYAML_UNLIMITED),
 	CYAML_FIELD_SEQUENCE("rlocs", CYAML_FLAG_POINTER, struct cfg_raw_mapping, rlocs,
 			     &rloc_entry, 1, CYAML_UNLIMITED),
 	CYAML_FIELD_END
