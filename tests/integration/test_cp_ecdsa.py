@@ -22,7 +22,7 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'lib'))
 from lispgwlab.check import Checks   # noqa: E402
-from lispgwlab.rest import Api   # noqa: E402
+from lispgwlab.rest import Api, spec   # noqa: E402
 from lispgwlab.loopback import CP, CTL, Lab   # noqa: E402
 
 lab = Lab(block=84)
@@ -127,6 +127,22 @@ check(lowest == 0, 'the crypto-EID kept its RLOC (%s) throughout' % X1,
       registrations().get(EID + '/128'))
 check('refused (ecdsa_unsigned)' in lab.log('ms'), 'the Map-Server log names the reason')
 check(s.get('registrations_expired', 0) == 0, 'nothing expired', s)
+
+# The site as REST and /metrics show it, against docs/openapi.yaml.
+st, b = Api(MS, TOKEN)('GET', '/api/v1/sites')
+site = (b.get('sites') or [{}])[0] if st == 200 else {}
+check(site.get('auth') == 'both' and site.get('crypto_eid_prefixes') == ['[1000]fd00::/8'] and
+      site.get('counters', {}).get('ecdsa_refusals', 0) >= 3,
+      'GET /api/v1/sites: auth both, the crypto-EID prefix, ecdsa_refusals', site)
+sp = spec()
+for path in ('/api/v1/sites', '/api/v1/stats'):
+    errs = sp.validate(Api(MS, TOKEN)('GET', path)[1],
+                       sp.response_schema(sp.operation(path, 'GET'), 200))
+    check(not errs, 'GET %s matches docs/openapi.yaml' % path, errs)
+st, text = Api(MS, TOKEN)('GET', '/metrics')
+check(st == 200 and 'lispgw_map_server_refused_ecdsa_unsigned_total' in str(text) and
+      'lispgw_site_ecdsa_refusals_total{site="agents"}' in str(text),
+      '/metrics: refused_ecdsa_unsigned and the site\'s ecdsa_refusals', str(text)[:300])
 
 # Another key for the same EID: refused before anything starts.
 path = lab.write('x3', XTR % dict(ip=X2, ms=MS, xtr_id='0' * 31 + '3', eid=EID,
