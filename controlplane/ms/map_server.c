@@ -28,6 +28,7 @@ void map_server_params_default(struct ms_params *p)
 	p->max_registrants_per_site = 50000;
 	p->registrant_hold_ms = 86400ull * 1000;
 	p->max_pending_notifies = 16384;
+	p->ecdsa_key_cache_slots = 4096;
 }
 
 static void ms_changed(void *arg, const struct lisp_prefix *eid, struct reg_eid *entry)
@@ -67,7 +68,8 @@ struct map_server *map_server_new(struct evloop *loop, struct site_table *sites,
 	/* Room for every registrant's source (registrants move: their old
 	 * addresses expire first). */
 	ms->verified = addrset_new(params->max_registrants ? params->max_registrants : 65536);
-	ms->ecdsa = ms_ecdsa_new();
+	ms->ecdsa = ms_ecdsa_new(params->ecdsa_key_cache_slots ? params->ecdsa_key_cache_slots
+							       : 4096);
 	if (!ms->arena_buf || !ms->out || !ms->registry || !ms->verified || !ms->ecdsa) {
 		map_server_free(ms);
 		return NULL;

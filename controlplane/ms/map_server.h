@@ -56,6 +56,10 @@ struct ms_params {
 	 * to pub/sub subscribers (whom nothing authenticates) may hold half:
 	 * a flood of subscriptions never takes the registrants' room. */
 	uint32_t max_pending_notifies;
+	/* Verified ECDSA public keys kept (ms_ecdsa.c), about 560 bytes
+	 * each, allocated on the first signed registration.  Not in the
+	 * configuration: the default holds 4096; tests make it small. */
+	uint32_t ecdsa_key_cache_slots;
 };
 
 /* What one registrant's replay state costs (struct ms_peer). */

@@ -33,10 +33,10 @@
 #include "ms_priv.h"
 #include "siphash.h"
 
-/* Verified keys kept, direct-mapped by a keyed hash: bounded memory
- * (about 2.3 MB), and a sender with valid keys who evicts another's only
- * costs that one a decode at its next registration. */
-#define KEY_CACHE_SLOTS	4096
+/* Verified keys kept (ms_params.ecdsa_key_cache_slots, 4096 by default),
+ * direct-mapped by a keyed hash: bounded memory (about 2.3 MB), and a
+ * sender with valid keys who evicts another's only costs that one a
+ * decode at its next registration. */
 
 struct key_slot {
 	bool used;
@@ -50,7 +50,8 @@ struct key_slot {
 
 struct ms_ecdsa {
 	struct siphash_key hk;
-	struct key_slot *slots;		/* KEY_CACHE_SLOTS, allocated on first use */
+	struct key_slot *slots;		/* nslots, allocated on first use */
+	size_t nslots;
 };
 
 enum record_kind {
@@ -59,7 +60,7 @@ enum record_kind {
 	KIND_HASH_EID,		/* the hash-EID name of a crypto-EID in one */
 };
 
-struct ms_ecdsa *ms_ecdsa_new(void)
+struct ms_ecdsa *ms_ecdsa_new(size_t cache_slots)
 {
 	struct ms_ecdsa *e = calloc(1, sizeof(*e));
 
@@ -67,6 +68,8 @@ struct ms_ecdsa *ms_ecdsa_new(void)
 		free(e);
 		return NULL;
 	}
+	if (e)
+		e->nslots = cache_slots ? cache_slots : 1;
 	return e;
 }
 
@@ -74,7 +77,7 @@ void ms_ecdsa_free(struct ms_ecdsa *e)
 {
 	if (!e)
 		return;
-	for (size_t i = 0; e->slots && i < KEY_CACHE_SLOTS; i++)
+	for (size_t i = 0; e->slots && i < e->nslots; i++)
 		EVP_PKEY_free(e->slots[i].key);
 	free(e->slots);
 	free(e);
@@ -197,14 +200,14 @@ static struct key_slot *key_slot(struct ms_ecdsa *e, const struct ecdsa_prefix *
 	uint64_t hi, lo, h;
 
 	if (!e->slots) {
-		e->slots = calloc(KEY_CACHE_SLOTS, sizeof(*e->slots));
+		e->slots = calloc(e->nslots, sizeof(*e->slots));
 		if (!e->slots)
 			return NULL;
 	}
 	memcpy(&hi, eid, 8);
 	memcpy(&lo, eid + 8, 8);
 	h = siphash_u64(&e->hk, hi ^ siphash_u64(&e->hk, lo ^ ((uint64_t)p->iid << 8 | p->len)));
-	return &e->slots[h % KEY_CACHE_SLOTS];
+	return &e->slots[h % e->nslots];
 }
 
 static bool slot_is(const struct key_slot *k, const struct ecdsa_prefix *p, const uint8_t eid[16])

@@ -108,7 +108,7 @@ void register_refuse(struct map_server *ms, enum ms_refusal why, struct site *si
 
 /* ms_ecdsa.c: ECDSA-signed registrations (draft-ietf-lisp-ecdsa-auth,
  * docs/ecdsa.md).  The cache holds verified public keys by crypto-EID. */
-struct ms_ecdsa *ms_ecdsa_new(void);
+struct ms_ecdsa *ms_ecdsa_new(size_t cache_slots);
 void ms_ecdsa_free(struct ms_ecdsa *e);
 /* Is eid the hash-EID of one of the site's crypto-EIDs (auth ecdsa|both)?
  * Such a record is the site's to register: its key is checked. */

@@ -101,7 +101,7 @@ static void add_site(enum site_auth auth)
 	ck_assert_int_eq(site_table_add(sites, &s), 0);
 }
 
-static void start(enum site_auth auth)
+static void start(enum site_auth auth, uint32_t cache_slots)
 {
 	struct ms_params p;
 
@@ -110,6 +110,8 @@ static void start(enum site_auth auth)
 	sites = site_table_new();
 	add_site(auth);
 	map_server_params_default(&p);
+	if (cache_slots)
+		p.ecdsa_key_cache_slots = cache_slots;
 	ms = map_server_new(loop, sites, &p, capture, NULL);
 	ck_assert_ptr_nonnull(ms);
 }
@@ -118,14 +120,22 @@ static void setup(void)
 {
 	agent_make(&alice);
 	agent_make(&bob);
-	start(SITE_AUTH_ECDSA);
+	start(SITE_AUTH_ECDSA, 0);
+}
+
+/* One cache slot: a second agent's key pushes the first one's out. */
+static void setup_one_slot(void)
+{
+	agent_make(&alice);
+	agent_make(&bob);
+	start(SITE_AUTH_ECDSA, 1);
 }
 
 static void setup_both(void)
 {
 	agent_make(&alice);
 	agent_make(&bob);
-	start(SITE_AUTH_BOTH);
+	start(SITE_AUTH_BOTH, 0);
 }
 
 static void teardown(void)
@@ -486,11 +496,76 @@ START_TEST(both_needs_hmac_and_signature)
 }
 END_TEST
 
+START_TEST(reload_keeps_or_drops_crypto_registrations)
+{
+	struct reg r = alice_reg(1, "192.0.2.10");
+	struct site_table *old = sites;
+	struct site_eid eid = { .accept_more_specifics = true };
+	struct site s = { .alg_id = LISP_AUTH_HMAC_SHA256_128, .eids = &eid, .eid_count = 1 };
+
+	send_reg(&r);
+	ck_assert_uint_eq(registry_count(map_server_registry(ms)), 2);
+	/* A reload with the same site keeps both, the unlisted hash-EID too. */
+	sites = site_table_new();
+	add_site(SITE_AUTH_ECDSA);
+	map_server_set_sites(ms, sites);
+	site_table_free(old);
+	old = sites;
+	ck_assert_uint_eq(registry_count(map_server_registry(ms)), 2);
+	/* The same site, auth hmac, no crypto-EID prefixes: neither the
+	 * crypto-EID nor its hash-EID is the site's any more. */
+	snprintf(s.name, sizeof(s.name), "agents");
+	memcpy(s.key, site_key, strlen(site_key));
+	s.key_len = strlen(site_key);
+	ck_assert_int_eq(lisp_prefix_parse("[1000]10.20.0.0/16", &eid.prefix, NULL), 0);
+	sites = site_table_new();
+	ck_assert_int_eq(site_table_add(sites, &s), 0);
+	map_server_set_sites(ms, sites);
+	site_table_free(old);
+	ck_assert_uint_eq(registry_count(map_server_registry(ms)), 0);
+}
+END_TEST
+
+START_TEST(key_found_in_the_registry_after_eviction)
+{
+	struct reg a = alice_reg(1, "192.0.2.10");
+	struct reg b = { .nonce = 2, .count = 2, .recs = {
+		{ bob.eid_prefix, "192.0.2.20", { bob.sig_json, NULL }, 0 },
+		{ bob.hash_eid, NULL, { bob.pub_json, NULL }, 0 } } };
+	struct reg again = { .nonce = 3, .count = 1, .recs = {
+		{ alice.eid_prefix, "192.0.2.11", { alice.sig_json, NULL }, 0 } } };
+	struct lisp_prefix p;
+	struct reg_eid *e;
+
+	send_reg(&a);
+	send_reg(&b);
+	ck_assert_uint_eq(ctr()->ecdsa_key_cache_evictions, 1);
+	/* Alice's key is no longer cached: it comes from her hash-EID
+	 * registration, decoded and checked again. */
+	send_reg(&again);
+	ck_assert_uint_eq(ctr()->registers_accepted, 3);
+	ck_assert_uint_eq(ctr()->ecdsa_key_cache_misses, 3);
+	/* With that registration gone, no key is found. */
+	ck_assert_int_eq(lisp_prefix_parse(alice.hash_eid, &p, NULL), 0);
+	e = registry_exact(map_server_registry(ms), &p);
+	ck_assert_ptr_nonnull(e);
+	b.nonce = 4;
+	send_reg(&b);		/* Bob's key evicts Alice's again */
+	ck_assert_uint_eq(ctr()->ecdsa_key_cache_evictions, 3);
+	ck_assert(registry_remove_xtr(map_server_registry(ms), &e, e->xtrs));
+	again.nonce = 5;
+	send_reg(&again);
+	ck_assert_uint_eq(ctr()->refused_ecdsa_no_key, 1);
+	ck_assert_uint_eq(ctr()->registers_accepted, 4);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("ms_ecdsa");
 	TCase *tc = tcase_create("ecdsa");
 	TCase *both = tcase_create("both");
+	TCase *small = tcase_create("one-slot");
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, signed_registration_accepted);
@@ -506,8 +581,12 @@ int main(void)
 	tcase_add_test(tc, signer_other_than_the_eid_refused);
 	tcase_add_test(tc, crypto_prefix_not_one_eid_refused);
 	tcase_add_test(tc, ecdsa_without_hmac_covers_crypto_eids_only);
+	tcase_add_test(tc, reload_keeps_or_drops_crypto_registrations);
 	suite_add_tcase(s, tc);
 	tcase_add_checked_fixture(both, setup_both, teardown);
+	tcase_add_checked_fixture(small, setup_one_slot, teardown);
+	tcase_add_test(small, key_found_in_the_registry_after_eviction);
+	suite_add_tcase(s, small);
 	tcase_add_test(both, both_needs_hmac_and_signature);
 	suite_add_tcase(s, both);
 	return run_suite(s);
