@@ -12,10 +12,13 @@ lispgw-cp daemons on loopback 127.84.0.x:
     registers the same crypto-EID with its own RLOC: refused
     (refused_ecdsa_unsigned, logged), and the first registration stays,
     RLOC unchanged, through several registration intervals;
+  - SIGHUP reads the key again: made readable by others, the reload is
+    refused and the ETR goes on registering with the key it holds;
   - an ETR configuration that names another key for that EID is refused by
     lispgw-cp -n (the EID is not that key's crypto-EID)."""
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -127,6 +130,23 @@ check(lowest == 0, 'the crypto-EID kept its RLOC (%s) throughout' % X1,
       registrations().get(EID + '/128'))
 check('refused (ecdsa_unsigned)' in lab.log('ms'), 'the Map-Server log names the reason')
 check(s.get('registrations_expired', 0) == 0, 'nothing expired', s)
+
+# SIGHUP reads the key again: a key file others may read refuses the reload
+# whole, and the running ETR keeps registering with the key it has.
+os.chmod(key_path, 0o644)
+lab.signal('x1', signal.SIGHUP)
+deadline = time.time() + 3
+while time.time() < deadline and 'reload refused' not in lab.log('x1'):
+    time.sleep(0.1)
+check('reload refused' in lab.log('x1') and key_path in lab.log('x1'),
+      'SIGHUP with the key readable by others: reload refused, naming the key',
+      lab.log('x1')[-600:])
+before = stats().get('ecdsa_signatures_verified', 0)
+time.sleep(1.5)
+check(stats().get('ecdsa_signatures_verified', 0) > before and
+      rloc_addresses(registrations().get(EID + '/128', {})) == [X1],
+      'the ETR still registers, signed, after the refused reload', stats())
+os.chmod(key_path, 0o600)
 
 # The site as REST and /metrics show it, against docs/openapi.yaml.
 st, b = Api(MS, TOKEN)('GET', '/api/v1/sites')
