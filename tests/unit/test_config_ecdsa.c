@@ -236,6 +236,60 @@ START_TEST(shapes_refused)
 }
 END_TEST
 
+/* The hash-EID goes wherever the crypto-EID goes. */
+START_TEST(hash_eid_must_follow_the_crypto_eid)
+{
+	char path[512], text[2048], err[1024], dn[128];
+	struct cp_config *cfg;
+	struct cp_config_mapping *m;
+	const char *fmt =
+		"roles: [etr]\n"
+		"listen: {addresses: [127.0.0.1]}\n"
+		"etr:\n"
+		"  map-servers: [{address: 127.0.0.2, key: \"k\", eid-prefixes: [%s]}]\n"
+		"%s"
+		"  database:\n"
+		"    - eid-prefix: \"%s\"\n"
+		"      ecdsa-key: \"%s\"\n"
+		"      rlocs: [{address: 127.0.0.1}]\n";
+	char list[256];
+
+	/* Shards: the Map-Server takes the EID but not the hash-EID. */
+	snprintf(text, sizeof(text), fmt, "\"[1000]fd00::/8\"", "", eid_text, key_path);
+	tmp_write(text, path, sizeof(path));
+	load_errors(path, err, sizeof(err));
+	unlink(path);
+	ck_assert_msg(strstr(err, "etr.database[0].ecdsa-key: etr.map-servers[0] takes this "
+			     "crypto-EID but not its hash-EID [1000]dn:hash-"), "%s", err);
+	/* Listing the name makes it whole; the name from a plain load. */
+	snprintf(text, sizeof(text),
+		 "roles: [etr]\nlisten: {addresses: [127.0.0.1]}\netr:\n"
+		 "  map-servers: [{address: 127.0.0.2, key: \"k\"}]\n  database:\n"
+		 "    - eid-prefix: \"%s\"\n      ecdsa-key: \"%s\"\n"
+		 "      rlocs: [{address: 127.0.0.1}]\n", eid_text, key_path);
+	tmp_write(text, path, sizeof(path));
+	cfg = load_ok(path);
+	unlink(path);
+	m = &cfg->etr.database[0];
+	snprintf(dn, sizeof(dn), "[1000]dn:%.*s", (int)m->hash_eid.addr.dn_len,
+		 m->hash_eid.addr.dn);
+	cp_config_free(cfg);
+	snprintf(list, sizeof(list), "\"[1000]fd00::/8\", \"%s\"", dn);
+	snprintf(text, sizeof(text), fmt, list, "", eid_text, key_path);
+	tmp_write(text, path, sizeof(path));
+	cp_config_free(load_ok(path));
+	unlink(path);
+	/* accepted-eids: the same. */
+	snprintf(text, sizeof(text), fmt, "\"[1000]fd00::/8\", \"[1000]dn:x\"",
+		 "  accepted-eids: [\"[1000]fd00::/8\"]\n", eid_text, key_path);
+	tmp_write(text, path, sizeof(path));
+	load_errors(path, err, sizeof(err));
+	unlink(path);
+	ck_assert_msg(strstr(err, "dn:hash-") && strstr(err, "outside etr.accepted-eids"), "%s",
+		      err);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("config_ecdsa");
@@ -247,6 +301,7 @@ int main(void)
 	tcase_add_test(tc, missing_key_refused);
 	tcase_add_test(tc, eid_of_another_key_refused);
 	tcase_add_test(tc, shapes_refused);
+	tcase_add_test(tc, hash_eid_must_follow_the_crypto_eid);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }
