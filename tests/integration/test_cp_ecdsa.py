@@ -154,6 +154,10 @@ site = (b.get('sites') or [{}])[0] if st == 200 else {}
 check(site.get('auth') == 'both' and site.get('crypto_eid_prefixes') == ['[1000]fd00::/8'] and
       site.get('counters', {}).get('ecdsa_refusals', 0) >= 3,
       'GET /api/v1/sites: auth both, the crypto-EID prefix, ecdsa_refusals', site)
+out = subprocess.run([CTL, '--api', 'http://%s:8080' % MS, '--token', TOKEN, 'show', 'sites'],
+                     capture_output=True, text=True, timeout=20).stdout
+row = [x.split() for x in out.splitlines() if x.startswith('agents')]
+check(row and 'both' in row[0] and 'ECDSA-REFUSED' in out, 'lispgw-ctl show sites: AUTH both', out)
 sp = spec()
 for path in ('/api/v1/sites', '/api/v1/stats'):
     errs = sp.validate(Api(MS, TOKEN)('GET', path)[1],
