@@ -15,7 +15,7 @@
 #include "ctl.h"
 #include "http_client.h"
 
-#define TABLE_COLS_MAX 12
+#define TABLE_COLS_MAX 16
 
 /* ---- aligned tables ------------------------------------------------------- */
 
@@ -150,9 +150,10 @@ static const char *expires(json_int_t s, char *buf, size_t len)
 
 static void print_sites(json_t *j)
 {
-	static const char *const head[] = { "NAME", "KEY-ID", "ALGORITHM", "SHARED", "EID-PREFIX",
-					    "MORE-SPECIFICS", "REGISTERED", "ACCEPTED",
-					    "AUTH-FAILURES", "REJECTED", "REPLAYS", NULL };
+	static const char *const head[] = { "NAME", "KEY-ID", "ALGORITHM", "SHARED", "AUTH",
+					    "EID-PREFIX", "MORE-SPECIFICS", "REGISTERED",
+					    "ACCEPTED", "AUTH-FAILURES", "REJECTED", "REPLAYS",
+					    "ECDSA-REFUSED", NULL };
 	json_t *sites = json_object_get(j, "sites"), *s, *p;
 	struct table t;
 	size_t i, k;
@@ -160,22 +161,24 @@ static void print_sites(json_t *j)
 	table_init(&t, head);
 	json_array_foreach(sites, i, s) {
 		json_t *c = json_object_get(s, "counters");
-		char b[6][24];
+		char b[7][24];
 
 		json_array_foreach(json_object_get(s, "eid_prefixes"), k, p) {
 			if (k == 0)
 				table_row(&t, str(s, "name"), num(s, "key_id", b[0], 24),
 					  str(s, "algorithm"), yes_no(s, "allow_shared_eids"),
-					  str(p, "prefix"), yes_no(p, "accept_more_specifics"),
+					  str(s, "auth"), str(p, "prefix"),
+					  yes_no(p, "accept_more_specifics"),
 					  num(s, "registered_eids", b[1], 24),
 					  num(c, "registers_accepted", b[2], 24),
 					  num(c, "auth_failures", b[3], 24),
 					  num(c, "eid_rejections", b[4], 24),
-					  num(c, "replays", b[5], 24));
+					  num(c, "replays", b[5], 24),
+					  num(c, "ecdsa_refusals", b[6], 24));
 			else
-				table_row(&t, NULL, NULL, NULL, NULL, str(p, "prefix"),
+				table_row(&t, NULL, NULL, NULL, NULL, NULL, str(p, "prefix"),
 					  yes_no(p, "accept_more_specifics"), NULL, NULL, NULL,
-					  NULL, NULL);
+					  NULL, NULL, NULL);
 		}
 	}
 	table_print(&t, stdout);

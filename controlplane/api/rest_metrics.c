@@ -169,22 +169,25 @@ static void sites(FILE *f, struct site_table *t)
 	static const char *const names[] = {
 		"lispgw_site_registers_accepted_total", "lispgw_site_auth_failures_total",
 		"lispgw_site_eid_rejections_total", "lispgw_site_replays_total",
+		"lispgw_site_ecdsa_refusals_total",
 	};
 	static const char *const helps[] = {
 		"Map-Registers accepted, by site",
 		"Map-Registers that failed authentication, by site",
 		"Map-Registers with an EID the site may not register, by site",
 		"Map-Registers refused as replays, by site",
+		"Map-Registers refused by ECDSA checks (refused_ecdsa_*), by site",
 	};
 	size_t n = site_table_count(t);
 
 	single(f, "lispgw_sites", "gauge", "Configured Map-Server sites", n);
-	for (int k = 0; k < 4 && n; k++) {
+	for (int k = 0; k < 5 && n; k++) {
 		family(f, names[k], "counter", helps[k]);
 		for (size_t i = 0; i < n; i++) {
 			const struct site *s = site_table_at(t, i);
-			const uint64_t v[4] = { s->registers_accepted, s->auth_failures,
-						s->eid_rejections, s->replays };
+			const uint64_t v[5] = { s->registers_accepted, s->auth_failures,
+						s->eid_rejections, s->replays,
+						s->ecdsa_refusals };
 
 			sample(f, names[k], "site", s->name, v[k]);
 		}

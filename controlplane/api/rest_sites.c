@@ -38,9 +38,14 @@ static int tally_entry(const struct lisp_prefix *p, void *value, void *arg)
 	return 0;
 }
 
+static const char *site_auth_name(uint8_t auth)
+{
+	return auth == SITE_AUTH_ECDSA ? "ecdsa" : auth == SITE_AUTH_BOTH ? "both" : "hmac";
+}
+
 static json_t *site_json(const struct site *s, size_t registered)
 {
-	json_t *prefixes = json_array();
+	json_t *prefixes = json_array(), *crypto = json_array();
 
 	for (size_t i = 0; prefixes && i < s->eid_count; i++)
 		json_array_append_new(prefixes,
@@ -48,18 +53,24 @@ static json_t *site_json(const struct site *s, size_t registered)
 						rest_json_prefix(&s->eids[i].prefix),
 						"accept_more_specifics",
 						s->eids[i].accept_more_specifics));
-	return json_pack("{s:s, s:i, s:s, s:b, s:o, s:I, s:{s:I, s:I, s:I, s:I}}",
+	/* The crypto-EID prefixes are in eid_prefixes too (site.c). */
+	for (size_t i = 0; crypto && i < s->crypto_prefix_count; i++)
+		json_array_append_new(crypto, rest_json_prefix(&s->crypto_prefixes[i]));
+	return json_pack("{s:s, s:i, s:s, s:b, s:s, s:o, s:o, s:I, s:{s:I, s:I, s:I, s:I, s:I}}",
 			 "name", s->name,
 			 "key_id", (int)s->alg_id,
 			 "algorithm", lisp_auth_alg_name(s->alg_id),
 			 "allow_shared_eids", s->allow_shared,
+			 "auth", site_auth_name(s->auth),
+			 "crypto_eid_prefixes", crypto,
 			 "eid_prefixes", prefixes,
 			 "registered_eids", (json_int_t)registered,
 			 "counters",
 			 "registers_accepted", (json_int_t)s->registers_accepted,
 			 "auth_failures", (json_int_t)s->auth_failures,
 			 "eid_rejections", (json_int_t)s->eid_rejections,
-			 "replays", (json_int_t)s->replays);
+			 "replays", (json_int_t)s->replays,
+			 "ecdsa_refusals", (json_int_t)s->ecdsa_refusals);
 }
 
 void rest_get_sites(struct rest_req *rq, struct rest_resp *rs)

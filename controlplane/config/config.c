@@ -67,7 +67,12 @@ static void rlocs_free(struct cp_config_rloc *r, size_t n)
 static void mappings_free(struct cp_config_mapping *m, size_t n)
 {
 	for (size_t i = 0; m && i < n; i++)
+	{
 		rlocs_free(m[i].rlocs, m[i].rloc_count);
+		free(m[i].ecdsa_key);
+		free(m[i].ecdsa_sig_json);
+		free(m[i].ecdsa_pub_json);
+	}
 	free(m);
 }
 
@@ -93,6 +98,7 @@ void cp_config_free(struct cp_config *cfg)
 		free(cfg->ms.sites[i].name);
 		secret_free(cfg->ms.sites[i].key);
 		free(cfg->ms.sites[i].eids);
+		free(cfg->ms.sites[i].crypto_prefixes);
 	}
 	free(cfg->ms.sites);
 	for (size_t i = 0; cfg->mr.forwards && i < cfg->mr.forward_count; i++)

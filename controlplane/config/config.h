@@ -151,7 +151,23 @@ struct cp_config_mapping {
 	uint8_t action;			/* enum lisp_action; static entries only */
 	size_t rloc_count;
 	struct cp_config_rloc *rlocs;
+	/* etr.database[].ecdsa-key (config_ecdsa.c, docs/ecdsa.md): the
+	 * ETR registers the crypto-EID with a signature and the hash-EID
+	 * with the public key, both records made when the key is loaded. */
+	char *ecdsa_key;		/* the private key file, or NULL */
+	struct lisp_prefix crypto_prefix;	/* crypto-eid-prefix */
+	struct lisp_prefix hash_eid;
+	char *ecdsa_sig_json;		/* signature record over the EID */
+	char *ecdsa_pub_json;		/* public-key record */
 };
+
+/* map-server.sites[].auth (site.h, enum site_auth). */
+enum cp_site_auth {
+	CP_SITE_AUTH_HMAC,
+	CP_SITE_AUTH_ECDSA,
+	CP_SITE_AUTH_BOTH,
+};
+#define CP_CONFIG_CRYPTO_PREFIXES_MAX	8	/* SITE_CRYPTO_PREFIXES_MAX */
 
 struct cp_config_site {
 	char *name;
@@ -162,6 +178,9 @@ struct cp_config_site {
 					 * allow sharing may register them too */
 	size_t eid_count;
 	struct lisp_prefix *eids;	/* Instance-ID is part of each prefix */
+	enum cp_site_auth auth;
+	size_t crypto_prefix_count;	/* crypto-eid-prefixes (docs/ecdsa.md) */
+	struct lisp_prefix *crypto_prefixes;
 };
 
 /* How a Map-Register's nonce shows it is not a replay (map_server.h). */

@@ -252,14 +252,21 @@ static void chk_sites_shared(struct cfg_chk *c, const struct cp_config_map_serve
 	struct site_eid *v;
 	size_t n = 0, k = 0;
 
+	/* Crypto-EID prefixes are allowed to their site too (site.c): entry
+	 * eid_count + j is crypto-eid-prefixes[j]. */
 	for (size_t i = 0; i < ms->site_count; i++)
-		n += ms->sites[i].eid_count;
+		n += ms->sites[i].eid_count + ms->sites[i].crypto_prefix_count;
 	v = cfg_chk_calloc(c, n, sizeof(*v));
 	if (!v)
 		return;
-	for (size_t i = 0; i < ms->site_count; i++)
-		for (size_t j = 0; j < ms->sites[i].eid_count; j++)
-			v[k++] = (struct site_eid){ &ms->sites[i].eids[j], i, j };
+	for (size_t i = 0; i < ms->site_count; i++) {
+		const struct cp_config_site *s = &ms->sites[i];
+
+		for (size_t j = 0; j < s->eid_count; j++)
+			v[k++] = (struct site_eid){ &s->eids[j], i, j };
+		for (size_t j = 0; j < s->crypto_prefix_count; j++)
+			v[k++] = (struct site_eid){ &s->crypto_prefixes[j], i, s->eid_count + j };
+	}
 	qsort(v, n, sizeof(*v), site_eid_cmp);
 	for (size_t i = 1; i < n; i++) {
 		const struct cp_config_site *a = &ms->sites[v[i - 1].site];
@@ -273,8 +280,13 @@ static void chk_sites_shared(struct cfg_chk *c, const struct cp_config_map_serve
 		lisp_prefix_format(v[i].p, pfx, sizeof(pfx));
 		mark = cfg_path_key(&c->path, "sites");
 		cfg_path_idx(&c->path, v[i].site);
-		cfg_path_key(&c->path, "eid-prefixes");
-		cfg_path_idx(&c->path, v[i].idx);
+		if (v[i].idx < b->eid_count) {
+			cfg_path_key(&c->path, "eid-prefixes");
+			cfg_path_idx(&c->path, v[i].idx);
+		} else {
+			cfg_path_key(&c->path, "crypto-eid-prefixes");
+			cfg_path_idx(&c->path, v[i].idx - b->eid_count);
+		}
 		cfg_chk_err(c, NULL,
 			    "%s is also allowed for site '%s'; sites may share an EID-prefix only "
 			    "when both set allow-shared-eids",
@@ -282,6 +294,44 @@ static void chk_sites_shared(struct cfg_chk *c, const struct cp_config_map_serve
 		cfg_path_pop(&c->path, mark);
 	}
 	free(v);
+}
+
+/* auth and crypto-eid-prefixes (docs/ecdsa.md, docs/security.md): the
+ * prefixes are the ones ecdsa_prefix_parse() accepts, and they are read
+ * only with auth ecdsa|both, so either without the other is refused. */
+static void chk_site_ecdsa(struct cfg_chk *c, const struct cfg_raw_site *r,
+			   struct cp_config_site *s)
+{
+	s->auth = r->auth ? (enum cp_site_auth)*r->auth : CP_SITE_AUTH_HMAC;
+	cfg_chk_prefixes(c, "crypto-eid-prefixes", r->crypto_eid_prefixes,
+			 r->crypto_eid_prefixes_count, &s->crypto_prefixes, &s->crypto_prefix_count);
+	if (s->crypto_prefix_count > CP_CONFIG_CRYPTO_PREFIXES_MAX)
+		cfg_chk_err(c, "crypto-eid-prefixes", "at most %d crypto-EID prefixes per site, "
+			    "got %zu", CP_CONFIG_CRYPTO_PREFIXES_MAX, s->crypto_prefix_count);
+	for (size_t i = 0; i < s->crypto_prefix_count; i++) {
+		const struct lisp_prefix *p = &s->crypto_prefixes[i];
+		size_t mark;
+
+		if (!p->addr.afi)	/* already reported */
+			continue;
+		if (p->addr.afi == LISP_AFI_IPV6 && p->plen >= 8 && p->plen <= 64 &&
+		    p->plen % 8 == 0)
+			continue;
+		mark = cfg_path_key(&c->path, "crypto-eid-prefixes");
+		cfg_path_idx(&c->path, i);
+		/* docs/ecdsa.md: the hash takes whole prefix bytes and keeps at
+		 * least 64 bits (ECDSA_PREFIX_LEN_MIN/MAX). */
+		cfg_chk_err(c, NULL, "'%s' must be an IPv6 prefix whose length is a multiple of 8 "
+			    "in 8..64", r->crypto_eid_prefixes[i]);
+		cfg_path_pop(&c->path, mark);
+	}
+	if (s->auth != CP_SITE_AUTH_HMAC && s->crypto_prefix_count == 0)
+		cfg_chk_err(c, "auth", "auth %s needs crypto-eid-prefixes: the crypto-EIDs whose "
+			    "registrations are signed",
+			    cfg_strval_name(cfg_site_auth_names, cfg_site_auth_names_count, s->auth));
+	if (s->auth == CP_SITE_AUTH_HMAC && s->crypto_prefix_count)
+		cfg_chk_err(c, "crypto-eid-prefixes", "read only with auth: ecdsa or both "
+			    "(this site's auth is hmac)");
 }
 
 static void chk_site(struct cfg_chk *c, const struct cfg_raw_site *r, struct cp_config_site *s)
@@ -298,6 +348,7 @@ static void chk_site(struct cfg_chk *c, const struct cfg_raw_site *r, struct cp_
 	if (s->eid_count > CP_CONFIG_SITE_EIDS_MAX)
 		cfg_chk_err(c, "eid-prefixes", "at most %d EID-prefixes per site, got %zu",
 			    CP_CONFIG_SITE_EIDS_MAX, s->eid_count);
+	chk_site_ecdsa(c, r, s);
 }
 
 /* The caps and expiries of state per sender (docs/security.md). */

@@ -160,6 +160,8 @@ static void chk_mappings(struct cfg_chk *c, const char *key, const struct cfg_ra
 			cfg_chk_err(c, "rlocs", "a %s entry takes no rlocs",
 				    cfg_strval_name(cfg_action_names, cfg_action_names_count,
 						    m[i].action));
+		if (!is_static)
+			cfg_chk_db_ecdsa(c, &v[i], &m[i]);
 		chk_record_size(c, &m[i], is_static ? CP_CONFIG_CACHE_RECORD_MAX
 						    : CP_CONFIG_DB_RECORD_MAX,
 				is_static ? "a map-cache entry" : "an ETR database entry");
@@ -187,12 +189,23 @@ static void chk_accepted(struct cfg_chk *c, const struct cp_config_etr *etr)
 		char t[LISP_ADDR_STR_MAX];
 		size_t m;
 
+		const struct cp_config_mapping *d = &etr->database[i];
+		const struct lisp_prefix *eid = &d->eid;
+
 		for (size_t j = 0; j < etr->accepted_eid_count && !ok; j++)
-			ok = lisp_prefix_covers(&etr->accepted_eids[j], &etr->database[i].eid);
+			ok = lisp_prefix_covers(&etr->accepted_eids[j], eid);
+		/* With ecdsa-key the ETR registers the hash-EID too (a DN:
+		 * accepted-eids must list it itself). */
+		if (ok && d->ecdsa_pub_json) {
+			eid = &d->hash_eid;
+			ok = false;
+			for (size_t j = 0; j < etr->accepted_eid_count && !ok; j++)
+				ok = lisp_prefix_covers(&etr->accepted_eids[j], eid);
+		}
 		if (ok)
 			continue;
 		m = cfg_path_idx(&c->path, i);
-		lisp_prefix_format(&etr->database[i].eid, t, sizeof(t));
+		lisp_prefix_format(eid, t, sizeof(t));
 		cfg_chk_err(c, "eid-prefix", "%s is outside etr.accepted-eids (what the "
 			    "Map-Servers' sites accept)", t);
 		cfg_path_pop(&c->path, m);
@@ -202,6 +215,38 @@ static void chk_accepted(struct cfg_chk *c, const struct cp_config_etr *etr)
 
 /* With etr.map-servers[].eid-prefixes, an entry no Map-Server takes would
  * never be registered. */
+static bool server_takes(const struct cp_config_server *ms, const struct lisp_prefix *eid)
+{
+	for (size_t k = 0; k < ms->eid_count; k++)
+		if (lisp_prefix_covers(&ms->eids[k], eid))
+			return true;
+	return false;
+}
+
+/* A Map-Server that takes a crypto-EID needs its hash-EID's public key
+ * (docs/ecdsa.md): that Map-Server must take the hash-EID too. */
+static void chk_sharded_hash_eid(struct cfg_chk *c, const struct cp_config_etr *etr, size_t i)
+{
+	const struct cp_config_mapping *d = &etr->database[i];
+	char t[LISP_ADDR_STR_MAX];
+
+	if (!d->ecdsa_pub_json)
+		return;
+	for (size_t j = 0; j < etr->map_server_count; j++) {
+		size_t m;
+
+		if (!server_takes(&etr->map_servers[j], &d->eid) ||
+		    server_takes(&etr->map_servers[j], &d->hash_eid))
+			continue;
+		m = cfg_path_idx(&c->path, i);
+		lisp_prefix_format(&d->hash_eid, t, sizeof(t));
+		cfg_chk_err(c, "ecdsa-key", "etr.map-servers[%zu] takes this crypto-EID but not "
+			    "its hash-EID %s (the key it needs): list that in its eid-prefixes",
+			    j, t);
+		cfg_path_pop(&c->path, m);
+	}
+}
+
 static void chk_sharded(struct cfg_chk *c, const struct cp_config_etr *etr)
 {
 	size_t mark;
@@ -221,8 +266,10 @@ static void chk_sharded(struct cfg_chk *c, const struct cp_config_etr *etr)
 			for (size_t k = 0; k < etr->map_servers[j].eid_count && !ok; k++)
 				ok = lisp_prefix_covers(&etr->map_servers[j].eids[k],
 							&etr->database[i].eid);
-		if (ok)
+		if (ok) {
+			chk_sharded_hash_eid(c, etr, i);
 			continue;
+		}
 		m = cfg_path_idx(&c->path, i);
 		lisp_prefix_format(&etr->database[i].eid, t, sizeof(t));
 		cfg_chk_err(c, "eid-prefix", "%s is in no etr.map-servers[].eid-prefixes: it "

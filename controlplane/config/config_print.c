@@ -138,6 +138,8 @@ static void put_mappings(FILE *f, int ind, const char *key, const struct cp_conf
 						m[i].action));
 		else
 			put_ms(f, ind + 4, "ttl", (uint64_t)m[i].ttl_min * 60000);
+		if (!is_static)
+			cp_config_db_ecdsa_print(f, ind + 4, &m[i]);
 		if (m[i].rloc_count)
 			put_rlocs(f, ind + 4, "rlocs", m[i].rlocs, m[i].rloc_count);
 	}
@@ -281,6 +283,13 @@ static void print_ms_mr(const struct cp_config *cfg, FILE *f)
 			put_bool(f, 6, "accept-more-specifics", s->accept_more_specifics);
 			put_bool(f, 6, "allow-shared-eids", s->allow_shared);
 			put_prefixes(f, 6, "eid-prefixes", s->eids, s->eid_count);
+			if (s->auth != CP_SITE_AUTH_HMAC)
+				fprintf(f, "      auth: %s\n",
+					cfg_strval_name(cfg_site_auth_names,
+							cfg_site_auth_names_count, s->auth));
+			if (s->crypto_prefix_count)
+				put_prefixes(f, 6, "crypto-eid-prefixes", s->crypto_prefixes,
+					     s->crypto_prefix_count);
 		}
 	}
 	if (mr->present) {
@@ -434,7 +443,7 @@ static bool mappings_eq(const struct cp_config_mapping *a, size_t na,
 		return false;
 	for (size_t i = 0; i < na; i++)
 		if (cfg_prefix_cmp(&a[i].eid, &b[i].eid) != 0 || a[i].ttl_min != b[i].ttl_min ||
-		    a[i].action != b[i].action ||
+		    a[i].action != b[i].action || !cp_config_db_ecdsa_equal(&a[i], &b[i]) ||
 		    !rlocs_eq(a[i].rlocs, a[i].rloc_count, b[i].rlocs, b[i].rloc_count))
 			return false;
 	return true;
@@ -462,8 +471,10 @@ static bool ms_eq(const struct cp_config_map_server *a, const struct cp_config_m
 		if (!cp_config_str_equal(x->name, y->name) || x->key_id != y->key_id ||
 		    !cp_config_str_equal(x->key, y->key) ||
 		    x->accept_more_specifics != y->accept_more_specifics ||
-		    x->allow_shared != y->allow_shared ||
-		    !cp_config_prefixes_equal(x->eids, x->eid_count, y->eids, y->eid_count))
+		    x->allow_shared != y->allow_shared || x->auth != y->auth ||
+		    !cp_config_prefixes_equal(x->eids, x->eid_count, y->eids, y->eid_count) ||
+		    !cp_config_prefixes_equal(x->crypto_prefixes, x->crypto_prefix_count,
+					      y->crypto_prefixes, y->crypto_prefix_count))
 			return false;
 	}
 	return true;

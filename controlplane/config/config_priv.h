@@ -53,6 +53,8 @@ struct cfg_raw_rloc {
 
 struct cfg_raw_mapping {
 	char *eid_prefix;
+	char *ecdsa_key;
+	char *crypto_eid_prefix;
 	char *ttl;
 	int *action;
 	struct cfg_raw_rloc *rlocs;
@@ -67,6 +69,9 @@ struct cfg_raw_site {
 	bool *allow_shared_eids;
 	char **eid_prefixes;
 	unsigned int eid_prefixes_count;
+	int *auth;
+	char **crypto_eid_prefixes;
+	unsigned int crypto_eid_prefixes_count;
 };
 
 struct cfg_raw_map_server {
@@ -303,6 +308,8 @@ extern const cyaml_strval_t cfg_action_names[];
 extern const size_t cfg_action_names_count;
 extern const cyaml_strval_t cfg_nonce_policy_names[];
 extern const size_t cfg_nonce_policy_names_count;
+extern const cyaml_strval_t cfg_site_auth_names[];
+extern const size_t cfg_site_auth_names_count;
 
 const char *cfg_strval_name(const cyaml_strval_t *v, size_t n, int64_t val);
 
@@ -354,5 +361,12 @@ void cfg_print_ddt(const struct cp_config_ddt_node *ddt, FILE *f);
 bool cfg_ddt_equal(const struct cp_config_ddt_node *a, const struct cp_config_ddt_node *b);
 void cfg_ddt_free(struct cp_config_ddt_node *ddt);
 
+
+/* config_ecdsa.c: etr.database[].ecdsa-key and crypto-eid-prefix. */
+void cfg_chk_db_ecdsa(struct cfg_chk *c, const struct cfg_raw_mapping *r,
+		      struct cp_config_mapping *m);
+bool cp_config_db_ecdsa_equal(const struct cp_config_mapping *a,
+			      const struct cp_config_mapping *b);
+void cp_config_db_ecdsa_print(FILE *f, int ind, const struct cp_config_mapping *m);
 
 #endif

@@ -64,6 +64,14 @@ const cyaml_strval_t cfg_nonce_policy_names[] = {
 };
 const size_t cfg_nonce_policy_names_count = CYAML_ARRAY_LEN(cfg_nonce_policy_names);
 
+/* map-server.sites[].auth (site.h, enum site_auth). */
+const cyaml_strval_t cfg_site_auth_names[] = {
+	{ "hmac", CP_SITE_AUTH_HMAC },
+	{ "ecdsa", CP_SITE_AUTH_ECDSA },
+	{ "both", CP_SITE_AUTH_BOTH },
+};
+const size_t cfg_site_auth_names_count = CYAML_ARRAY_LEN(cfg_site_auth_names);
+
 const char *cfg_strval_name(const cyaml_strval_t *v, size_t n, int64_t val)
 {
 	for (size_t i = 0; i < n; i++)
@@ -143,6 +151,10 @@ static const cyaml_schema_field_t db_mapping_fields[] = {
 	CYAML_FIELD_STRING_PTR("eid-prefix", CYAML_FLAG_POINTER, struct cfg_raw_mapping,
 			       eid_prefix, 0, CYAML_UNLIMITED),
 	CYAML_FIELD_STRING_PTR("ttl", OPT, struct cfg_raw_mapping, ttl, 0, CYAML_UNLIMITED),
+	CYAML_FIELD_STRING_PTR("ecdsa-key", OPT, struct cfg_raw_mapping, ecdsa_key, 0,
+			       CYAML_UNLIMITED),
+	CYAML_FIELD_STRING_PTR("crypto-eid-prefix", OPT, struct cfg_raw_mapping,
+			       crypto_eid_prefix, 0, CYAML_UNLIMITED),
 	CYAML_FIELD_SEQUENCE("rlocs", CYAML_FLAG_POINTER, struct cfg_raw_mapping, rlocs,
 			     &rloc_entry, 1, CYAML_UNLIMITED),
 	CYAML_FIELD_END
@@ -180,6 +192,10 @@ static const cyaml_schema_field_t site_fields[] = {
 			     allow_shared_eids),
 	CYAML_FIELD_SEQUENCE("eid-prefixes", CYAML_FLAG_POINTER, struct cfg_raw_site,
 			     eid_prefixes, &string_entry, 1, CYAML_UNLIMITED),
+	CYAML_FIELD_ENUM_PTR("auth", STRICT, struct cfg_raw_site, auth, cfg_site_auth_names,
+			     CYAML_ARRAY_LEN(cfg_site_auth_names)),
+	CYAML_FIELD_SEQUENCE("crypto-eid-prefixes", SEQ, struct cfg_raw_site,
+			     crypto_eid_prefixes, &string_entry, 1, CYAML_UNLIMITED),
 	CYAML_FIELD_END
 };
 

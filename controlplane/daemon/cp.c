@@ -17,6 +17,10 @@ _Static_assert(CP_CONFIG_ITR_RLOCS_MAX == ITR_RLOCS_MAX, "ITR-RLOCs");
 _Static_assert(CP_CONFIG_DB_RECORD_MAX == ETR_RECORD_MAX, "ETR database record");
 _Static_assert(CP_CONFIG_CACHE_RECORD_MAX == MAPCACHE_RECORD_MAX, "map-cache record");
 _Static_assert(CP_CONFIG_SITE_EIDS_MAX == CP_SITE_EIDS_MAX, "site EID-prefixes");
+_Static_assert(CP_CONFIG_CRYPTO_PREFIXES_MAX == SITE_CRYPTO_PREFIXES_MAX, "crypto prefixes");
+_Static_assert((int)CP_SITE_AUTH_ECDSA == (int)SITE_AUTH_ECDSA &&
+		       (int)CP_SITE_AUTH_BOTH == (int)SITE_AUTH_BOTH,
+	       "site auth modes");
 _Static_assert(CP_CONFIG_SERVERS_MAX == CP_SERVERS_MAX, "Map-Servers");
 /* The ITR checks pub/sub notifies with every etr.map-servers key. */
 _Static_assert(CP_CONFIG_SERVERS_MAX <= ITR_KEYS_MAX, "pub/sub keys");
@@ -39,6 +43,13 @@ struct site_table *cp_sites_from_config(const struct cp_config *cfg, struct lisp
 		int rc;
 
 		snprintf(s.name, sizeof(s.name), "%s", c->name);
+		/* enum cp_site_auth and enum site_auth agree (config.h). */
+		s.auth = (uint8_t)c->auth;
+		s.crypto_prefix_count = c->crypto_prefix_count < SITE_CRYPTO_PREFIXES_MAX
+						? c->crypto_prefix_count
+						: SITE_CRYPTO_PREFIXES_MAX;
+		memcpy(s.crypto_prefixes, c->crypto_prefixes,
+		       s.crypto_prefix_count * sizeof(*s.crypto_prefixes));
 		s.key_len = strlen(c->key) < SITE_KEY_MAX ? strlen(c->key) : SITE_KEY_MAX;
 		memcpy(s.key, c->key, s.key_len);
 		for (size_t j = 0; j < n; j++)
@@ -57,11 +68,38 @@ struct site_table *cp_sites_from_config(const struct cp_config *cfg, struct lisp
 	return t;
 }
 
+/* An RLOC-record that carries a JSON record and no address, priority 255:
+ * never used for forwarding (docs/ecdsa.md; ITRs skip it). */
+static void json_locator(struct lisp_locator *l, const char *json)
+{
+	memset(l, 0, sizeof(*l));
+	l->priority = 255;
+	l->addr.afi = LISP_AFI_LCAF;
+	l->addr.lcaf.type = LCAF_TYPE_JSON;
+	l->addr.lcaf.json.len = (uint16_t)strlen(json);
+	l->addr.lcaf.json.text = json;
+}
+
+/* The hash-EID mapping of a crypto-EID: its public key for the Map-Server
+ * (draft-ietf-lisp-ecdsa-auth, "Hash-EID Mapping Entry"). */
+static int etr_db_set_hash_eid(struct etr *etr, const struct cp_config_mapping *m,
+			       struct lisp_err *err)
+{
+	struct lisp_record rec = { .ttl = m->ttl_min, .loc_count = 1 };
+	struct lisp_waddr inner;
+	struct lisp_locator loc;
+
+	json_locator(&loc, m->ecdsa_pub_json);
+	lisp_waddr_from_prefix(&rec.eid, &inner, &m->hash_eid);
+	rec.locs = &loc;
+	return etr_db_set(etr, &rec, err);
+}
+
 static int etr_load_database(struct etr *etr, const struct cp_config *cfg, struct lisp_err *err)
 {
 	for (size_t i = 0; i < cfg->etr.mapping_count; i++) {
 		const struct cp_config_mapping *m = &cfg->etr.database[i];
-		struct lisp_locator locs[LISP_LOCATORS_MAX];
+		struct lisp_locator locs[LISP_LOCATORS_MAX + 1];
 		struct lisp_waddr inners[LISP_LOCATORS_MAX], eid_inner;
 		struct lisp_record rec = { .ttl = m->ttl_min, .mask_len = m->eid.plen };
 		size_t n = m->rloc_count < LISP_LOCATORS_MAX ? m->rloc_count : LISP_LOCATORS_MAX;
@@ -69,10 +107,14 @@ static int etr_load_database(struct etr *etr, const struct cp_config *cfg, struc
 
 		for (size_t j = 0; j < n; j++)
 			cp_config_rloc_locator(&m->rlocs[j], &locs[j], &inners[j]);
+		if (m->ecdsa_sig_json)	/* etr.database[].ecdsa-key */
+			json_locator(&locs[n++], m->ecdsa_sig_json);
 		lisp_waddr_from_prefix(&rec.eid, &eid_inner, &m->eid);
 		rec.loc_count = (uint8_t)n;
 		rec.locs = locs;
 		rc = etr_db_set(etr, &rec, err);
+		if (rc == 0 && m->ecdsa_pub_json)
+			rc = etr_db_set_hash_eid(etr, m, err);
 		if (rc < 0)
 			return rc;
 	}

@@ -86,6 +86,11 @@ int site_table_add(struct site_table *t, const struct site *in)
 			if (!in->allow_shared || !a->site->allow_shared)
 				return -EEXIST;
 	}
+	for (size_t i = 0; i < in->crypto_prefix_count; i++)
+		for (struct allowance *a = mapdb_exact(t->allowed, &in->crypto_prefixes[i]); a;
+		     a = a->next)
+			if (!in->allow_shared || !a->site->allow_shared)
+				return -EEXIST;
 	s = malloc(sizeof(*s));
 	grown = realloc(t->sites, (t->count + 1) * sizeof(*t->sites));
 	if (!s || !grown) {
@@ -96,12 +101,17 @@ int site_table_add(struct site_table *t, const struct site *in)
 	}
 	t->sites = grown;
 	*s = *in;
-	s->eids = calloc(in->eid_count ? in->eid_count : 1, sizeof(*s->eids));
+	/* Crypto-EID prefixes are allowed with their more-specifics: each
+	 * crypto-EID is a /128 inside one (ms_ecdsa.c checks its key). */
+	s->eid_count = in->eid_count + in->crypto_prefix_count;
+	s->eids = calloc(s->eid_count ? s->eid_count : 1, sizeof(*s->eids));
 	if (!s->eids) {
 		free(s);
 		return -ENOMEM;
 	}
 	memcpy(s->eids, in->eids, in->eid_count * sizeof(*s->eids));
+	for (size_t i = 0; i < in->crypto_prefix_count; i++)
+		s->eids[in->eid_count + i] = (struct site_eid){ in->crypto_prefixes[i], true };
 	for (size_t i = 0; i < s->eid_count; i++) {
 		struct allowance *a = calloc(1, sizeof(*a)), *head;
 

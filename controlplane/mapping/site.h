@@ -18,6 +18,18 @@
 
 #define SITE_NAME_MAX	64
 #define SITE_KEY_MAX	128
+/* Crypto-EID prefixes per site (map-server.sites[].crypto-eid-prefixes). */
+#define SITE_CRYPTO_PREFIXES_MAX	8
+
+/* What authenticates a site's Map-Registers (map-server.sites[].auth):
+ * the site's HMAC key alone (RFC 9301 section 5.6), ECDSA signatures
+ * for its crypto-EIDs (draft-ietf-lisp-ecdsa-auth, ms_ecdsa.c) with the
+ * HMAC optional, or both. */
+enum site_auth {
+	SITE_AUTH_HMAC,
+	SITE_AUTH_ECDSA,
+	SITE_AUTH_BOTH,
+};
 
 struct site_eid {
 	struct lisp_prefix prefix;
@@ -30,6 +42,12 @@ struct site {
 	size_t key_len;
 	uint8_t alg_id;			/* enum lisp_auth_alg */
 	bool allow_shared;		/* anycast: other sites may hold the same EIDs */
+	uint8_t auth;			/* enum site_auth */
+	/* IPv6 prefixes (in their IIDs) whose host EIDs are crypto-EIDs
+	 * (docs/ecdsa.md); with auth ecdsa|both a registration of one, or of
+	 * its hash-EID, must prove the key (ms_ecdsa.c). */
+	struct lisp_prefix crypto_prefixes[SITE_CRYPTO_PREFIXES_MAX];
+	size_t crypto_prefix_count;
 	struct site_eid *eids;
 	size_t eid_count;
 	/* counters, read by the REST API and /metrics */
@@ -37,6 +55,7 @@ struct site {
 	uint64_t auth_failures;
 	uint64_t eid_rejections;
 	uint64_t replays;
+	uint64_t ecdsa_refusals;	/* refused_ecdsa_* (ms_ecdsa.c) */
 	/* registrants with replay state at the Map-Server (map_server.c) */
 	uint32_t registrants;
 };

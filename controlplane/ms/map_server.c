@@ -28,6 +28,7 @@ void map_server_params_default(struct ms_params *p)
 	p->max_registrants_per_site = 50000;
 	p->registrant_hold_ms = 86400ull * 1000;
 	p->max_pending_notifies = 16384;
+	p->ecdsa_key_cache_slots = 4096;
 }
 
 static void ms_changed(void *arg, const struct lisp_prefix *eid, struct reg_eid *entry)
@@ -67,7 +68,9 @@ struct map_server *map_server_new(struct evloop *loop, struct site_table *sites,
 	/* Room for every registrant's source (registrants move: their old
 	 * addresses expire first). */
 	ms->verified = addrset_new(params->max_registrants ? params->max_registrants : 65536);
-	if (!ms->arena_buf || !ms->out || !ms->registry || !ms->verified) {
+	ms->ecdsa = ms_ecdsa_new(params->ecdsa_key_cache_slots ? params->ecdsa_key_cache_slots
+							       : 4096);
+	if (!ms->arena_buf || !ms->out || !ms->registry || !ms->verified || !ms->ecdsa) {
 		map_server_free(ms);
 		return NULL;
 	}
@@ -96,6 +99,7 @@ void map_server_free(struct map_server *ms)
 		}
 	registry_free(ms->registry);
 	addrset_free(ms->verified);
+	ms_ecdsa_free(ms->ecdsa);
 	free(ms->arena_buf);
 	free(ms->out);
 	free(ms);
@@ -330,9 +334,9 @@ static void notify_xtrs_of_change(struct map_server *ms, struct reg_eid *e,
 /* ---- Map-Register ----------------------------------------------------------- */
 
 /* register_refuse() finds a reason's counter by its index. */
-_Static_assert(offsetof(struct ms_counters, refused_store_error) -
+_Static_assert(offsetof(struct ms_counters, refused_ecdsa_not_host) -
 		       offsetof(struct ms_counters, refused_decode_error) ==
-		       MS_refused_store_error * sizeof(uint64_t),
+		       MS_refused_ecdsa_not_host * sizeof(uint64_t),
 	       "MS_REFUSALS counters are contiguous");
 
 static const char *const refusal_names[] = {
@@ -343,8 +347,7 @@ static const char *const refusal_names[] = {
 
 /* Counts a refused Map-Register under its reason and logs it (rate-limited:
  * an xTR retrying a refused record must not flood the log). */
-static void __attribute__((format(printf, 5, 6)))
-register_refuse(struct map_server *ms, enum ms_refusal why, struct site *site,
+void register_refuse(struct map_server *ms, enum ms_refusal why, struct site *site,
 		const struct lisp_addr *src, const char *fmt, ...)
 {
 	uint64_t *counter = &ms->c.refused_decode_error + why;
@@ -362,15 +365,20 @@ register_refuse(struct map_server *ms, enum ms_refusal why, struct site *site,
 }
 
 /* The site whose key authenticates the message, among those allowed to
- * register its first EID.  NULL and a counter when none. */
+ * register its first EID (*hmac_ok), or else the first of them with auth
+ * ecdsa, whose records ms_ecdsa_check() must then all find signed.  NULL
+ * and a counter when none. */
 static struct site *register_site(struct map_server *ms, const uint8_t *msg, size_t len,
 				  const struct lisp_map_register *m, const struct lisp_prefix *first,
-				  const struct lisp_addr *src)
+				  const struct lisp_addr *src, bool *hmac_ok)
 {
 	struct site *cand[MS_SITES_PER_EID];
 	size_t n = site_table_match(ms->sites, first, cand, MS_SITES_PER_EID);
 	char eidtxt[LISP_ADDR_STR_MAX];
 
+	*hmac_ok = false;
+	if (n == 0)	/* a hash-EID is no listed name: its crypto prefix */
+		n = ms_ecdsa_sites(ms->sites, first, cand, MS_SITES_PER_EID);
 	lisp_prefix_format(first, eidtxt, sizeof(eidtxt));
 	if (n == 0) {
 		ms->c.register_no_site++;
@@ -382,6 +390,18 @@ static struct site *register_site(struct map_server *ms, const uint8_t *msg, siz
 	/* RFC 9301 5.6: Key ID names the site's key; each site has one, Key ID
 	 * 0 (older implementations read Key ID and Algorithm ID as one 16-bit
 	 * "key id" 1 or 2: the same bytes, docs/wire.md). */
+	for (size_t i = 0; m->key_id == 0 && i < n; i++) {
+		if (cand[i]->alg_id != m->alg_id)
+			continue;
+		if (lisp_auth_verify(msg, len, cand[i]->key, cand[i]->key_len, NULL) == 0) {
+			*hmac_ok = true;
+			return cand[i];
+		}
+	}
+	/* auth ecdsa: signatures stand in for the HMAC (checked later). */
+	for (size_t i = 0; i < n; i++)
+		if (cand[i]->auth == SITE_AUTH_ECDSA)
+			return cand[i];
 	if (m->key_id != 0) {
 		for (size_t i = 0; i < n; i++)
 			cand[i]->auth_failures++;
@@ -390,12 +410,6 @@ static struct site *register_site(struct map_server *ms, const uint8_t *msg, siz
 				"Key ID %u names no key of a site for %s (each site's key is Key ID 0)",
 				m->key_id, eidtxt);
 		return NULL;
-	}
-	for (size_t i = 0; i < n; i++) {
-		if (cand[i]->alg_id != m->alg_id)
-			continue;
-		if (lisp_auth_verify(msg, len, cand[i]->key, cand[i]->key_len, NULL) == 0)
-			return cand[i];
 	}
 	for (size_t i = 0; i < n; i++)
 		cand[i]->auth_failures++;
@@ -432,7 +446,7 @@ static int register_validate(struct map_server *ms, const struct lisp_map_regist
 	for (unsigned int i = 0; i < m->record_count; i++) {
 		enum ms_refusal why;
 
-		if (!site_allows(site, &eids[i]))
+		if (!site_allows(site, &eids[i]) && !ms_ecdsa_allows(site, &eids[i]))
 			why = eids[i].addr.afi == LISP_AFI_DN ? MS_refused_dn_not_listed
 							      : MS_refused_eid_not_in_site;
 		else if (!register_share_ok(ms->registry, site, &eids[i]))
@@ -500,7 +514,7 @@ static void register_input(struct map_server *ms, const uint8_t *msg, size_t len
 	struct ms_peer *peer;
 	struct lisp_err err;
 	struct site *site;
-	bool full = false;
+	bool full = false, hmac_ok;
 
 	ms->c.registers_received++;
 	lisp_arena_reset(&ms->arena);
@@ -521,8 +535,10 @@ static void register_input(struct map_server *ms, const uint8_t *msg, size_t len
 					err.msg);
 			return;
 		}
-	site = register_site(ms, msg, len, &m, &eids[0], src);
+	site = register_site(ms, msg, len, &m, &eids[0], src, &hmac_ok);
 	if (!site || register_validate(ms, &m, eids, site, src) < 0)
+		return;
+	if (site->auth != SITE_AUTH_HMAC && ms_ecdsa_check(ms, site, hmac_ok, &m, eids, src) < 0)
 		return;
 	who.has_xtr_id = m.xtr_id_present;
 	memcpy(who.xtr_id, m.xtr_id, LISP_XTR_ID_LEN);
@@ -619,7 +635,7 @@ static int remap_entry(const struct lisp_prefix *eid, void *value, void *arg)
 	for (struct reg_xtr *x = e->xtrs; x; x = x->next) {
 		struct site *s = site_table_find(ctx->ms->sites, x->site->name);
 
-		if (s && site_allows(s, eid)) {
+		if (s && (site_allows(s, eid) || ms_ecdsa_allows(s, eid))) {
 			x->site = s;
 			continue;
 		}

@@ -56,6 +56,10 @@ struct ms_params {
 	 * to pub/sub subscribers (whom nothing authenticates) may hold half:
 	 * a flood of subscriptions never takes the registrants' room. */
 	uint32_t max_pending_notifies;
+	/* Verified ECDSA public keys kept (ms_ecdsa.c), about 560 bytes
+	 * each, allocated on the first signed registration.  Not in the
+	 * configuration: the default holds 4096; tests make it small. */
+	uint32_t ecdsa_key_cache_slots;
 };
 
 /* What one registrant's replay state costs (struct ms_peer). */
@@ -80,7 +84,16 @@ struct ms_params {
 	X(refused_record_too_big)  /* more than a registration holds */  \
 	X(refused_replay)                                                \
 	X(refused_registrants_full) /* new registrant, no room (above) */\
-	X(refused_store_error)     /* out of memory while applying */
+	X(refused_store_error)     /* out of memory while applying */  \
+	/* auth ecdsa|both (ms_ecdsa.c, docs/security.md): */             \
+	X(refused_ecdsa_unsigned)  /* a crypto-EID with no signature */  \
+	X(refused_ecdsa_sig_malformed) /* signature record refused */    \
+	X(refused_ecdsa_signer_mismatch) /* signed by another EID */     \
+	X(refused_ecdsa_no_key)    /* no hash-EID public key found */    \
+	X(refused_ecdsa_key_malformed) /* public-key record refused */   \
+	X(refused_ecdsa_key_mismatch) /* key does not hash to the EID */ \
+	X(refused_ecdsa_signature) /* does not verify under the key */   \
+	X(refused_ecdsa_not_host)  /* a crypto prefix, not one /128 */
 
 enum ms_refusal {
 #define MS_REFUSAL_ENUM(name) MS_##name,
@@ -108,6 +121,10 @@ enum ms_refusal {
 	X(notify_untracked)        /* sent once: no room to retransmit */\
 	X(registrants_expired)     /* replay state of a silent registrant */\
 	X(verified_sources_evicted) /* verified table full (below) */   \
+	X(ecdsa_signatures_verified)                                     \
+	X(ecdsa_key_cache_hits)    /* a verified key reused */           \
+	X(ecdsa_key_cache_misses)  /* a key record decoded and checked */\
+	X(ecdsa_key_cache_evictions)                                     \
 	MS_REFUSALS(X)
 
 struct ms_counters {

@@ -97,7 +97,31 @@ struct map_server {
 	uint8_t *arena_buf;
 	uint8_t *out;			/* MS_MSG_MAX, for building messages */
 	struct log_ratelimit rl;
+	struct ms_ecdsa *ecdsa;		/* ms_ecdsa.c: verified keys */
 };
+
+/* map_server.c: counts a refused Map-Register under its reason and logs
+ * it, rate-limited. */
+void register_refuse(struct map_server *ms, enum ms_refusal why, struct site *site,
+		     const struct lisp_addr *src, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+
+/* ms_ecdsa.c: ECDSA-signed registrations (draft-ietf-lisp-ecdsa-auth,
+ * docs/ecdsa.md).  The cache holds verified public keys by crypto-EID. */
+struct ms_ecdsa *ms_ecdsa_new(size_t cache_slots);
+void ms_ecdsa_free(struct ms_ecdsa *e);
+/* Is eid the hash-EID of one of the site's crypto-EIDs (auth ecdsa|both)?
+ * Such a record is the site's to register: its key is checked. */
+bool ms_ecdsa_allows(const struct site *s, const struct lisp_prefix *eid);
+/* The sites (at most max) whose crypto-EID prefixes name eid's hash-EID. */
+size_t ms_ecdsa_sites(struct site_table *t, const struct lisp_prefix *eid, struct site **out,
+		      size_t max);
+/* Every record of m for a site with auth ecdsa|both, before any is
+ * applied: 0, or -EACCES after counting and logging the refusal.
+ * hmac_ok: the site's key authenticated the message. */
+int ms_ecdsa_check(struct map_server *ms, struct site *site, bool hmac_ok,
+		   const struct lisp_map_register *m, const struct lisp_prefix *eids,
+		   const struct lisp_addr *src);
 
 /* ms_replay.c */
 int peer_id_of(const struct lisp_map_register *m, const struct lisp_prefix *eids,

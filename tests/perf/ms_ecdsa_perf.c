@@ -1,0 +1,221 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Map-Registers per second through map_server_input() on one core, each
+ * with a fresh nonce (docs/BENCHMARKS.md, "ECDSA-signed registrations"):
+ *   hmac      a site with auth hmac, HMAC-SHA-256-128, one record;
+ *   cached    auth both, a crypto-EID whose key was verified before: the
+ *             HMAC and one signature verification;
+ *   with-key  the same message carrying the hash-EID record too: the key
+ *             record is compared byte for byte with the cached one;
+ *   cold      auth both, a new agent each time: the key record decoded and
+ *             its hash checked, then the signature verified.
+ * Usage: ms_ecdsa_perf [COUNT]   (default 2000 per mode)
+ */
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "ecdsa_eid.h"
+#include "lisp_auth.h"
+#include "map_server.h"
+
+static const char site_key[] = "agents-secret";
+
+struct agent {
+	EVP_PKEY *key;
+	struct lisp_prefix eid, hash;
+	char sig[ECDSA_SIG_JSON_MAX + 1], pub[ECDSA_PUBKEY_JSON_MAX + 1];
+};
+
+static void die(const char *what)
+{
+	fprintf(stderr, "ms_ecdsa_perf: %s\n", what);
+	exit(1);
+}
+
+static void agent_make(struct agent *a)
+{
+	struct ecdsa_sig_record rec = { .has_signature_eid = true };
+	char text[ECDSA_EID_TEXT_MAX], name[ECDSA_HASH_EID_MAX];
+	struct ecdsa_prefix p;
+	int n;
+
+	if (ecdsa_prefix_parse("fd00::/8", 1000, &p, NULL) < 0 ||
+	    ecdsa_key_generate(&a->key, NULL) < 0)
+		die("key");
+	a->eid = (struct lisp_prefix){ .iid = 1000, .plen = 128 };
+	a->eid.addr.afi = LISP_AFI_IPV6;
+	if (ecdsa_crypto_eid(&p, a->key, a->eid.addr.v6, NULL) < 0)
+		die("crypto-EID");
+	rec.signature_eid = (struct ecdsa_eid){ .iid = 1000, .af = AF_INET6 };
+	memcpy(rec.signature_eid.addr, a->eid.addr.v6, 16);
+	n = ecdsa_signed_register(&rec.signature_eid, text, sizeof(text));
+	if (n < 0 || ecdsa_sign(a->key, text, (size_t)n, rec.sig, NULL) < 0 ||
+	    ecdsa_sig_json_encode(&rec, a->sig, sizeof(a->sig), NULL) < 0 ||
+	    ecdsa_pubkey_json_encode(a->key, a->pub, sizeof(a->pub), NULL) < 0 ||
+	    ecdsa_hash_eid(&p, a->eid.addr.v6, name, sizeof(name)) < 0)
+		die("records");
+	a->hash = (struct lisp_prefix){ .iid = 1000 };
+	a->hash.addr.afi = LISP_AFI_DN;
+	a->hash.addr.dn_len = (uint8_t)strlen(name);
+	memcpy(a->hash.addr.dn, name, a->hash.addr.dn_len);
+}
+
+static void json_loc(struct lisp_locator *l, const char *json)
+{
+	memset(l, 0, sizeof(*l));
+	l->priority = 255;
+	l->addr.afi = LISP_AFI_LCAF;
+	l->addr.lcaf.type = LCAF_TYPE_JSON;
+	l->addr.lcaf.json.len = (uint16_t)strlen(json);
+	l->addr.lcaf.json.text = json;
+}
+
+/* A signed Map-Register: agent a (with its hash-EID when with_key), or
+ * the plain EID [1000]10.20.1.0/24 when a is NULL. */
+static size_t build(const struct agent *a, bool with_key, uint64_t nonce, uint8_t *buf,
+		    size_t cap)
+{
+	struct lisp_locator locs[2][2];
+	struct lisp_record recs[2] = { 0 };
+	struct lisp_waddr inner[2];
+	struct lisp_map_register m = { .type = LISP_MAP_REGISTER, .nonce = nonce,
+				       .alg_id = LISP_AUTH_HMAC_SHA256_128, .records = recs,
+				       .record_count = 1, .xtr_id_present = true };
+	struct lisp_prefix plain;
+	struct lisp_addr rloc;
+	ssize_t n;
+
+	lisp_addr_parse("192.0.2.10", &rloc, NULL);
+	lisp_prefix_parse("[1000]10.20.1.0/24", &plain, NULL);
+	memset(locs, 0, sizeof(locs));
+	locs[0][0] = (struct lisp_locator){ .priority = 1, .weight = 100,
+					    .flags = LISP_LOC_F_REACH };
+	lisp_waddr_from_addr(&locs[0][0].addr, &rloc);
+	recs[0] = (struct lisp_record){ .ttl = 1440, .authoritative = true, .locs = locs[0],
+					.loc_count = 1, .mask_len = a ? 128 : 24 };
+	lisp_waddr_from_prefix(&recs[0].eid, &inner[0], a ? &a->eid : &plain);
+	if (a) {
+		json_loc(&locs[0][1], a->sig);
+		recs[0].loc_count = 2;
+	}
+	if (a && with_key) {
+		json_loc(&locs[1][0], a->pub);
+		recs[1] = (struct lisp_record){ .ttl = 1440, .authoritative = true,
+						.locs = locs[1], .loc_count = 1 };
+		lisp_waddr_from_prefix(&recs[1].eid, &inner[1], &a->hash);
+		m.record_count = 2;
+	}
+	n = lisp_map_register_encode(&m, buf, cap, NULL);
+	if (n < 0 || lisp_auth_sign(buf, (size_t)n, site_key, strlen(site_key), NULL) < 0)
+		die("encode");
+	return (size_t)n;
+}
+
+static void nothing_sent(void *arg, const struct lisp_addr *dst, uint16_t port,
+			 const uint8_t *msg, size_t len)
+{
+	(void)arg, (void)dst, (void)port, (void)msg, (void)len;
+}
+
+static struct map_server *ms_new(struct evloop *loop, struct site_table **sites,
+				 enum site_auth auth)
+{
+	struct site_eid eid = { .accept_more_specifics = true };
+	struct site s = { .alg_id = LISP_AUTH_HMAC_SHA256_128, .auth = (uint8_t)auth,
+			  .eids = &eid, .eid_count = 1 };
+	struct ms_params p;
+
+	snprintf(s.name, sizeof(s.name), "agents");
+	memcpy(s.key, site_key, strlen(site_key));
+	s.key_len = strlen(site_key);
+	lisp_prefix_parse("[1000]10.20.0.0/16", &eid.prefix, NULL);
+	if (auth != SITE_AUTH_HMAC) {
+		lisp_prefix_parse("[1000]fd00::/8", &s.crypto_prefixes[0], NULL);
+		s.crypto_prefix_count = 1;
+	}
+	*sites = site_table_new();
+	if (!*sites || site_table_add(*sites, &s) < 0)
+		die("site");
+	map_server_params_default(&p);
+	p.max_registrants = p.max_registrants_per_site = 1000000;
+	return map_server_new(loop, *sites, &p, nothing_sent, NULL);
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Registrations per second of msgs[0..n) through a new Map-Server;
+ * prime (when set) is registered first, untimed. */
+static double run(const char *name, enum site_auth auth, uint8_t (*msgs)[1024],
+		  const size_t *lens, size_t n, const uint8_t *prime, size_t prime_len)
+{
+	struct evloop *loop = evloop_new();
+	struct site_table *sites;
+	struct map_server *ms = ms_new(loop, &sites, auth);
+	struct lisp_addr src;
+	double t, rate;
+
+	lisp_addr_parse("192.0.2.10", &src, NULL);
+	if (prime)
+		map_server_input(ms, prime, prime_len, &src, 4342);
+	t = now_s();
+	for (size_t i = 0; i < n; i++)
+		map_server_input(ms, msgs[i], lens[i], &src, 4342);
+	t = now_s() - t;
+	rate = (double)n / t;
+	if (map_server_counters(ms)->registers_accepted != n + (prime != NULL))
+		die("a registration was refused");
+	printf("%-9s %8.0f registrations/s  (%zu in %.3f s; key cache hits %llu, misses %llu)\n",
+	       name, rate, n, t,
+	       (unsigned long long)map_server_counters(ms)->ecdsa_key_cache_hits,
+	       (unsigned long long)map_server_counters(ms)->ecdsa_key_cache_misses);
+	map_server_free(ms);
+	site_table_free(sites);
+	evloop_free(loop);
+	return rate;
+}
+
+int main(int argc, char **argv)
+{
+	size_t n = argc > 1 ? strtoul(argv[1], NULL, 10) : 2000;
+	uint8_t (*msgs)[1024] = calloc(n, 1024), prime[1024];
+	size_t *lens = calloc(n, sizeof(*lens)), prime_len;
+	struct agent one, *many = calloc(n, sizeof(*many));
+	double hmac, cached, with_key, cold;
+
+	if (!msgs || !lens || !many || n == 0)
+		die("memory");
+	agent_make(&one);
+	for (size_t i = 0; i < n; i++)
+		lens[i] = build(NULL, false, i + 1, msgs[i], 1024);
+	hmac = run("hmac", SITE_AUTH_HMAC, msgs, lens, n, NULL, 0);
+	prime_len = build(&one, true, 1000000, prime, sizeof(prime));
+	for (size_t i = 0; i < n; i++)
+		lens[i] = build(&one, false, i + 1, msgs[i], 1024);
+	cached = run("cached", SITE_AUTH_BOTH, msgs, lens, n, prime, prime_len);
+	for (size_t i = 0; i < n; i++)
+		lens[i] = build(&one, true, i + 1, msgs[i], 1024);
+	with_key = run("with-key", SITE_AUTH_BOTH, msgs, lens, n, prime, prime_len);
+	for (size_t i = 0; i < n; i++) {
+		agent_make(&many[i]);
+		lens[i] = build(&many[i], true, i + 1, msgs[i], 1024);
+	}
+	cold = run("cold", SITE_AUTH_BOTH, msgs, lens, n, NULL, 0);
+	printf("ratios to hmac: cached %.3f, with-key %.3f, cold %.3f; cold costs %.2fx cached\n",
+	       cached / hmac, with_key / hmac, cold / hmac, cached / cold);
+	for (size_t i = 0; i < n; i++)
+		EVP_PKEY_free(many[i].key);
+	EVP_PKEY_free(one.key);
+	free(many);
+	free(msgs);
+	free(lens);
+	return 0;
+}
