@@ -299,5 +299,9 @@ int lisp_referral_record_check(const struct lisp_referral_record *rec, struct li
 int lisp_record_decode(struct wire_rd *r, struct lisp_arena *a, struct lisp_record *out,
 		       struct lisp_err *err);
 int lisp_record_encode(struct wire_wr *w, const struct lisp_record *rec, struct lisp_err *err);
+/* An RLOC-record that carries a JSON record (json, kept by reference) and
+ * no address, priority 255: never used for forwarding (the ECDSA records
+ * of docs/ecdsa.md; ITRs skip it). */
+void lisp_locator_json(struct lisp_locator *l, const char *json);
 
 #endif

@@ -169,3 +169,13 @@ int lisp_records_encode(struct wire_wr *w, uint8_t count, const struct lisp_reco
 	}
 	return 0;
 }
+
+void lisp_locator_json(struct lisp_locator *l, const char *json)
+{
+	memset(l, 0, sizeof(*l));
+	l->priority = 255;
+	l->addr.afi = LISP_AFI_LCAF;
+	l->addr.lcaf.type = LCAF_TYPE_JSON;
+	l->addr.lcaf.json.len = (uint16_t)strlen(json);
+	l->addr.lcaf.json.text = json;
+}

@@ -68,18 +68,6 @@ struct site_table *cp_sites_from_config(const struct cp_config *cfg, struct lisp
 	return t;
 }
 
-/* An RLOC-record that carries a JSON record and no address, priority 255:
- * never used for forwarding (docs/ecdsa.md; ITRs skip it). */
-static void json_locator(struct lisp_locator *l, const char *json)
-{
-	memset(l, 0, sizeof(*l));
-	l->priority = 255;
-	l->addr.afi = LISP_AFI_LCAF;
-	l->addr.lcaf.type = LCAF_TYPE_JSON;
-	l->addr.lcaf.json.len = (uint16_t)strlen(json);
-	l->addr.lcaf.json.text = json;
-}
-
 /* The hash-EID mapping of a crypto-EID: its public key for the Map-Server
  * (draft-ietf-lisp-ecdsa-auth, "Hash-EID Mapping Entry"). */
 static int etr_db_set_hash_eid(struct etr *etr, const struct cp_config_mapping *m,
@@ -89,7 +77,7 @@ static int etr_db_set_hash_eid(struct etr *etr, const struct cp_config_mapping *
 	struct lisp_waddr inner;
 	struct lisp_locator loc;
 
-	json_locator(&loc, m->ecdsa_pub_json);
+	lisp_locator_json(&loc, m->ecdsa_pub_json);
 	lisp_waddr_from_prefix(&rec.eid, &inner, &m->hash_eid);
 	rec.locs = &loc;
 	return etr_db_set(etr, &rec, err);
@@ -108,7 +96,7 @@ static int etr_load_database(struct etr *etr, const struct cp_config *cfg, struc
 		for (size_t j = 0; j < n; j++)
 			cp_config_rloc_locator(&m->rlocs[j], &locs[j], &inners[j]);
 		if (m->ecdsa_sig_json)	/* etr.database[].ecdsa-key */
-			json_locator(&locs[n++], m->ecdsa_sig_json);
+			lisp_locator_json(&locs[n++], m->ecdsa_sig_json);
 		lisp_waddr_from_prefix(&rec.eid, &eid_inner, &m->eid);
 		rec.loc_count = (uint8_t)n;
 		rec.locs = locs;

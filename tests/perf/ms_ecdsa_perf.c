@@ -63,16 +63,6 @@ static void agent_make(struct agent *a)
 	memcpy(a->hash.addr.dn, name, a->hash.addr.dn_len);
 }
 
-static void json_loc(struct lisp_locator *l, const char *json)
-{
-	memset(l, 0, sizeof(*l));
-	l->priority = 255;
-	l->addr.afi = LISP_AFI_LCAF;
-	l->addr.lcaf.type = LCAF_TYPE_JSON;
-	l->addr.lcaf.json.len = (uint16_t)strlen(json);
-	l->addr.lcaf.json.text = json;
-}
-
 /* A signed Map-Register: agent a (with its hash-EID when with_key), or
  * the plain EID [1000]10.20.1.0/24 when a is NULL. */
 static size_t build(const struct agent *a, bool with_key, uint64_t nonce, uint8_t *buf,
@@ -98,11 +88,11 @@ static size_t build(const struct agent *a, bool with_key, uint64_t nonce, uint8_
 					.loc_count = 1, .mask_len = a ? 128 : 24 };
 	lisp_waddr_from_prefix(&recs[0].eid, &inner[0], a ? &a->eid : &plain);
 	if (a) {
-		json_loc(&locs[0][1], a->sig);
+		lisp_locator_json(&locs[0][1], a->sig);
 		recs[0].loc_count = 2;
 	}
 	if (a && with_key) {
-		json_loc(&locs[1][0], a->pub);
+		lisp_locator_json(&locs[1][0], a->pub);
 		recs[1] = (struct lisp_record){ .ttl = 1440, .authoritative = true,
 						.locs = locs[1], .loc_count = 1 };
 		lisp_waddr_from_prefix(&recs[1].eid, &inner[1], &a->hash);
