@@ -48,8 +48,9 @@ struct site_table *cp_sites_from_config(const struct cp_config *cfg, struct lisp
 		s.crypto_prefix_count = c->crypto_prefix_count < SITE_CRYPTO_PREFIXES_MAX
 						? c->crypto_prefix_count
 						: SITE_CRYPTO_PREFIXES_MAX;
-		memcpy(s.crypto_prefixes, c->crypto_prefixes,
-		       s.crypto_prefix_count * sizeof(*s.crypto_prefixes));
+		if (s.crypto_prefix_count)	/* none: the list may be NULL */
+			memcpy(s.crypto_prefixes, c->crypto_prefixes,
+			       s.crypto_prefix_count * sizeof(*s.crypto_prefixes));
 		s.key_len = strlen(c->key) < SITE_KEY_MAX ? strlen(c->key) : SITE_KEY_MAX;
 		memcpy(s.key, c->key, s.key_len);
 		for (size_t j = 0; j < n; j++)

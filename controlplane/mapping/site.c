@@ -109,7 +109,8 @@ int site_table_add(struct site_table *t, const struct site *in)
 		free(s);
 		return -ENOMEM;
 	}
-	memcpy(s->eids, in->eids, in->eid_count * sizeof(*s->eids));
+	if (in->eid_count)	/* none: the list may be NULL */
+		memcpy(s->eids, in->eids, in->eid_count * sizeof(*s->eids));
 	for (size_t i = 0; i < in->crypto_prefix_count; i++)
 		s->eids[in->eid_count + i] = (struct site_eid){ in->crypto_prefixes[i], true };
 	for (size_t i = 0; i < s->eid_count; i++) {
