@@ -5,7 +5,7 @@
  * Map-Server of each delegation gets a probe, a DDT-originated Map-Request
  * (ECM with the D bit, RFC 8111) for the delegation's prefix, which a
  * Map-Server answers with a Map-Referral (MS-ACK, MS-NOT-REGISTERED, or
- * DELEGATION-HOLE when the prefix is not its: any answer shows it alive;
+ * NOT-AUTHORITATIVE when the prefix is not its: any answer shows it alive;
  * ms_ddt.h).  A Map-Server that leaves misses probes in a row unanswered is
  * marked down (logged, went_down) and passed over by mr_delegations_pick;
  * the first answer marks it up again (went_up).  An answer counts only
