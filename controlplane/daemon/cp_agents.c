@@ -200,8 +200,8 @@ static int agent_sign(struct cp *cp, const struct agent *a, struct agent_signed 
 	return rc < 0 ? lisp_err_set(err, EIO, "cannot sign with %s", path) : 0;
 }
 
-/* The crypto-EID's record with the signature record, then the hash-EID's
- * with the public key, as etr_load_database does for a configured key. */
+/* The hash-EID's record with the public key and the crypto-EID's with the
+ * signature record, as etr_load_database does for a configured key. */
 static int agent_set_signed(struct cp *cp, const struct agent *a, const struct lisp_record *rec,
 			    struct lisp_err *err)
 {
@@ -213,16 +213,19 @@ static int agent_set_signed(struct cp *cp, const struct agent *a, const struct l
 
 	if ((rc = agent_sign(cp, a, &s, err)) < 0)
 		return rc;
+	/* The key first: each record set at run time leaves in a Map-Register
+	 * of its own, and the Map-Server verifies the crypto-EID's signature
+	 * with the key its hash-EID registered (ms_ecdsa.c). */
+	lisp_locator_json(&pub, s.pub);
+	lisp_waddr_from_prefix(&hash.eid, &hash_inner, &s.hash_eid);
+	hash.locs = &pub;
+	if ((rc = etr_db_set(cp->etr, &hash, err)) < 0)
+		return rc;
 	memcpy(locs, rec->locs, rec->loc_count * sizeof(locs[0]));
 	lisp_locator_json(&locs[rec->loc_count], s.sig);
 	signed_rec.locs = locs;
 	signed_rec.loc_count = (uint8_t)(rec->loc_count + 1);
-	if ((rc = etr_db_set(cp->etr, &signed_rec, err)) < 0)
-		return rc;
-	lisp_locator_json(&pub, s.pub);
-	lisp_waddr_from_prefix(&hash.eid, &hash_inner, &s.hash_eid);
-	hash.locs = &pub;
-	return etr_db_set(cp->etr, &hash, err);
+	return etr_db_set(cp->etr, &signed_rec, err);
 }
 
 /* Puts the agent's records in the ETR database (each registered at once;

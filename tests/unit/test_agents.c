@@ -247,7 +247,7 @@ START_TEST(test_crypto)
 	lisp_prefix_format(&agent_store_find(s, "a")->crypto_prefix, text, sizeof(text));
 	ck_assert_str_eq(text, "[7]fd12:3400::/24");
 	/* PATCH never changes it */
-	ck_assert_int_eq(agent_parse_patch("{\"crypto_eid\":false}", 19, agent_store_find(s, "a"),
+	ck_assert_int_eq(agent_parse_patch("{\"crypto_eid\":false}", 20, agent_store_find(s, "a"),
 					   &a, &e), -EINVAL);
 	ck_assert_str_eq(e.path, "crypto_eid");
 	agent_store_free(s);
