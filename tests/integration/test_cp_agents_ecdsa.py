@@ -24,7 +24,7 @@ import time
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'lib'))
 from lispgwlab import ecdsa   # noqa: E402
 from lispgwlab.check import Checks   # noqa: E402
-from lispgwlab.rest import Api   # noqa: E402
+from lispgwlab.rest import Api, spec   # noqa: E402
 from lispgwlab.loopback import CTL, Lab   # noqa: E402
 from cryptography.hazmat.primitives import serialization   # noqa: E402
 
@@ -97,6 +97,7 @@ Api(X1, TOKEN).ready()
 
 # Register: the printed line names the derived EID.
 out = ctl('register', 'a1', '--iid', '7', '--crypto-eid', '--rloc', X1, 'gpu=H100')
+print(out.stdout, end='')
 check(out.returncode == 0 and 'crypto-EID [7]fd' in out.stdout,
       'lispgw-ctl agent register --crypto-eid prints the derived EID', out.stdout + out.stderr)
 st, agent = Api(X1, TOKEN)('GET', '/api/v1/agents/a1')
@@ -117,6 +118,9 @@ check(EID == '[7]%s/128' % want, 'the EID is the key\'s crypto-EID (python3-cryp
       (EID, str(want)))
 check(HASH == '[7]dn:' + ecdsa.hash_eid(want, 'fd00::/8'), 'the hash-EID as the draft names it',
       HASH)
+sp = spec()
+errs = sp.validate(agent, sp.response_schema(sp.operation('/api/v1/agents/{id}', 'GET'), 200))
+check(not errs, 'GET /api/v1/agents/a1 matches docs/openapi.yaml', errs)
 with open(STATE) as f:
     saved = [a for a in json.load(f)['agents'] if a['id'] == 'a1']
 check(saved and saved[0].get('crypto_eid') == '[7]fd00::/8' and saved[0]['eid'] == EID,
