@@ -246,6 +246,15 @@ int cp_agent_install(struct cp *cp, const struct agent *a, struct lisp_err *err)
 	rc = agent_records_build(a, site.locs, site.loc_count, default_ttl(cp), &r, err);
 	if (rc < 0)
 		return rc;
+	/* The Map-Server takes any JSON RLOC-record naming these strings for
+	 * the crypto-EID's signature or key record (ms_ecdsa.c), so that a
+	 * second one would refuse the registration. */
+	for (size_t i = 0; a->crypto && i < LISP_LOCATORS_MAX && r.texts[i]; i++)
+		if (strstr(r.texts[i], "\"signature\"") || strstr(r.texts[i], "\"public-key\"")) {
+			agent_records_free(&r);
+			return lisp_err_set(err, EINVAL, "attributes: a crypto-EID agent's may not "
+					    "hold the string \"signature\" or \"public-key\"");
+		}
 	for (size_t k = 0; rc == 0 && k < r.count; k++)
 		rc = k == 0 && a->crypto ? agent_set_signed(cp, a, &r.rec[0], err)
 					 : etr_db_set(cp->etr, &r.rec[k], err);

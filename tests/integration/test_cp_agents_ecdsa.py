@@ -156,6 +156,14 @@ st, b = Api(X1, TOKEN)('POST', '/api/v1/agents',
                        {'id': 'a2', 'iid': 7, 'eid': 'fd00::1', 'crypto_eid': True})
 check(st == 400 and b.get('field') == 'eid', 'crypto_eid with an eid: 400 eid', (st, b))
 check(not os.path.exists(os.path.join(lab.dir, 'agent-a2.key')), 'no key made for a refused body')
+st, b = Api(X1, TOKEN)('POST', '/api/v1/agents',
+                       {'id': 'a3', 'iid': 7, 'crypto_eid': True, 'rlocs': [{'address': X1}],
+                        'attributes': {'role': 'signature'}})
+check(st == 400 and b.get('field') == 'attributes' and
+      not os.path.exists(os.path.join(lab.dir, 'agent-a3.key')) and
+      Api(X1, TOKEN)('GET', '/api/v1/agents/a3')[0] == 404,
+      'attributes the Map-Server would read as a signature record: 400, no key, no agent',
+      (st, b))
 
 # A restart keeps the key and the EID, and registers signed again.
 lab.stop('x1')
