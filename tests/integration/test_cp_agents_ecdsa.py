@@ -44,7 +44,7 @@ map-server:
   registration-timeout: 60s
   sites:
     - {name: agents, key-id: 2, key: "site-key", auth: both,
-       crypto-eid-prefixes: ["[7]fd00::/8"], eid-prefixes: ["[7]10.20.0.0/16"]}
+       crypto-eid-prefixes: ["[7]fd00::/8", "[7]fc77::/16"], eid-prefixes: ["[7]10.20.0.0/16"]}
 """ % (MS, MS, TOKEN)
 
 XTR_CONF = """
@@ -164,6 +164,27 @@ check(st == 400 and b.get('field') == 'attributes' and
       Api(X1, TOKEN)('GET', '/api/v1/agents/a3')[0] == 404,
       'attributes the Map-Server would read as a signature record: 400, no key, no agent',
       (st, b))
+
+# Another prefix of the site's, named: the EID lies in it and registers.
+out = ctl('register', 'a4', '--iid', '7', '--crypto-eid', '--crypto-prefix', 'fc77::/16',
+          '--rloc', X1, '--json')
+a4 = json.loads(out.stdout) if out.returncode == 0 else {}
+with open(os.path.join(lab.dir, 'agent-a4.key'), 'rb') as f:
+    pub4 = serialization.load_pem_private_key(f.read(), None).public_key()
+check(a4.get('crypto_eid') == '[7]fc77::/16' and
+      a4.get('eid') == '[7]%s/128' % ecdsa.crypto_eid(7, 'fc77::/16', pub4),
+      '--crypto-prefix fc77::/16: the EID is the key\'s crypto-EID there', out.stdout + out.stderr)
+check(wait_for(lambda: a4.get('eid') in registrations()), 'and it is registered',
+      sorted(registrations()))
+out = ctl('remove', 'a4')
+check(out.returncode == 0 and not os.path.exists(os.path.join(lab.dir, 'agent-a4.key')),
+      'a4 removed with its key', out.stdout + out.stderr)
+out = ctl('register', 'a5', '--iid', '7', '--crypto-prefix', 'fc77::/16', '--rloc', X1)
+check(out.returncode == 2 and '--crypto-eid' in out.stderr,
+      '--crypto-prefix without --crypto-eid: usage error', (out.returncode, out.stderr))
+s = stats()
+check(not any(v for k, v in s.items() if k.startswith('refused_ecdsa')),
+      'no ECDSA refusal at the Map-Server so far', s)
 
 # A restart keeps the key and the EID, and registers signed again.
 lab.stop('x1')
