@@ -86,9 +86,11 @@ int agent_copy(struct agent *dst, const struct agent *src);
  * IID ("[7]10.7.0.5/32"); rlocs may be left out (behind the site's xTRs).
  */
 int agent_parse_new(const char *body, size_t len, struct agent *a, struct lisp_err *e);
-/* "crypto_eid": true (the default prefix, AGENT_CRYPTO_PREFIX_DEF, in the
- * agent's IID), a prefix ("fd00::/8", "[7]fd00::/8"), false or null.  With
- * one, "eid" is derived (a POST may not bring it; the state file does). */
+/* "crypto_eid": true (crypto_prefix left empty: the daemon's default for
+ * the IID, the first of agents.crypto-eid-prefixes, else
+ * AGENT_CRYPTO_PREFIX_DEF), a prefix ("fd00::/8", "[7]fd00::/8"), false or
+ * null.  With one, "eid" is derived (a POST may not bring it; the state
+ * file does, with the prefix). */
 #define AGENT_CRYPTO_PREFIX_DEF	"fd00::/8"
 int agent_parse_crypto(struct lisp_err *e, json_t *v, struct agent *a, bool state);
 /*

@@ -111,21 +111,25 @@ json_t *agent_json(const struct agent *a)
 
 int agent_parse_crypto(struct lisp_err *e, json_t *v, struct agent *a, bool state)
 {
-	const char *text = AGENT_CRYPTO_PREFIX_DEF;
+	const char *text;
 	struct lisp_prefix p, masked;
 	struct lisp_err err;
 
 	a->crypto = false;
 	if (!v || json_is_null(v) || json_is_false(v))
 		return 0;
-	if (json_is_string(v))
-		text = json_string_value(v);
-	else if (!json_is_true(v) || state)
+	if (!json_is_string(v) && (!json_is_true(v) || state))
 		return lisp_err_at(e, EINVAL, "crypto_eid", "must be true or an IPv6 crypto-EID "
 				   "prefix (\"fd00::/8\")");
 	if (!state && a->eid.addr.afi != LISP_AFI_NONE)
 		return lisp_err_at(e, EINVAL, "eid", "derived from the agent's key with crypto_eid: "
 				   "leave it out");
+	a->crypto = true;
+	memset(&a->crypto_prefix, 0, sizeof(a->crypto_prefix));
+	if (!json_is_string(v))
+		return 0;	/* the daemon's default for the IID */
+	text = json_string_value(v);
+	a->crypto = false;
 	if (lisp_prefix_parse(text, &p, &err) < 0)
 		return lisp_err_at(e, EINVAL, "crypto_eid", "%s", err.msg);
 	if (text[0] != '[')

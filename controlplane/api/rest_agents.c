@@ -511,8 +511,7 @@ void rest_post_agents(struct rest_req *rq, struct rest_resp *rs)
 		snprintf(made.id, sizeof(made.id), "%s", a.id);
 		rc = cp_agent_crypto_create(cp, &a, &err);
 		if (rc < 0) {
-			error_from(rs, rc == -EEXIST || rc == -ENOENT ? MHD_HTTP_CONFLICT
-								     : status_of(rc), &err);
+			error_from(rs, status_of(rc), &err);
 			goto out;
 		}
 		made.crypto = true;

@@ -103,6 +103,38 @@ static int key_path(struct cp *cp, const char *id, char *buf, size_t len)
 	return agent_key_path(agent_store_state_file(cp->agents), id, buf, len);
 }
 
+/* The prefix of a crypto_eid agent: true is the first of
+ * agents.crypto-eid-prefixes of its IID, else fd00::/8; a prefix named
+ * must be one of those when the IID has any. */
+static int crypto_prefix_pick(struct cp *cp, struct agent *a, struct lisp_err *err)
+{
+	const struct cp_config_agents *ag = &cp->cfg->agents;
+	bool any = false;
+	char t[LISP_ADDR_STR_MAX + 16];
+
+	for (size_t i = 0; i < ag->crypto_prefix_count; i++) {
+		const struct lisp_prefix *p = &ag->crypto_prefixes[i];
+
+		if (p->iid != a->eid.iid)
+			continue;
+		if (a->crypto_prefix.addr.afi == LISP_AFI_NONE)
+			a->crypto_prefix = *p;
+		if (lisp_prefix_equal(p, &a->crypto_prefix))
+			return 0;
+		any = true;
+	}
+	if (any) {
+		lisp_prefix_format(&a->crypto_prefix, t, sizeof(t));
+		return lisp_err_set(err, ERANGE, "crypto_eid: %s is not among "
+				    "agents.crypto-eid-prefixes of IID %u", t, a->eid.iid);
+	}
+	if (a->crypto_prefix.addr.afi == LISP_AFI_NONE &&
+	    lisp_prefix_parse(AGENT_CRYPTO_PREFIX_DEF, &a->crypto_prefix, err) < 0)
+		return -EINVAL;
+	a->crypto_prefix.iid = a->eid.iid;
+	return 0;
+}
+
 int cp_agent_crypto_create(struct cp *cp, struct agent *a, struct lisp_err *err)
 {
 	struct ecdsa_prefix p;
@@ -113,6 +145,8 @@ int cp_agent_crypto_create(struct cp *cp, struct agent *a, struct lisp_err *err)
 	if (key_path(cp, a->id, path, sizeof(path)) < 0)
 		return lisp_err_set(err, ENOENT, "crypto_eid: needs agents.state-file (the "
 				    "agent's key is kept beside it)");
+	if ((rc = crypto_prefix_pick(cp, a, err)) < 0)
+		return rc;
 	ecdsa_prefix_of(&a->crypto_prefix, &p);
 	rc = ecdsa_key_generate(&key, err);
 	/* 0600, never over an existing file: a key is never replaced. */

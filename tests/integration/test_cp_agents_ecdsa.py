@@ -8,6 +8,8 @@ on loopback 127.88.0.x:
     file) and its hash-EID, and registers both, signed, to a Map-Server
     whose site has auth: both and crypto-eid-prefixes; the Map-Server
     verifies the signature and lig resolves the EID to the agent's RLOC;
+  - `true` takes the first of agents.crypto-eid-prefixes of the IID, a
+    prefix named must be one of them (409), --crypto-prefix picks another;
   - a second register of the same id is refused and leaves the key; a
     body with both crypto_eid and eid is refused (400, eid);
   - a restart of the xTR keeps the key and the EID and registers signed
@@ -54,6 +56,7 @@ listen: {addresses: [%s]}
 rest: {address: %s, token: "%s"}
 agents:
   state-file: %s
+  crypto-eid-prefixes: ["[7]fd00::/8", "[7]fc77::/16"]
 etr:
   register-interval: 1s
   map-servers: [{address: %s, key-id: 2, key: "site-key"}]
@@ -156,6 +159,11 @@ st, b = Api(X1, TOKEN)('POST', '/api/v1/agents',
                        {'id': 'a2', 'iid': 7, 'eid': 'fd00::1', 'crypto_eid': True})
 check(st == 400 and b.get('field') == 'eid', 'crypto_eid with an eid: 400 eid', (st, b))
 check(not os.path.exists(os.path.join(lab.dir, 'agent-a2.key')), 'no key made for a refused body')
+st, b = Api(X1, TOKEN)('POST', '/api/v1/agents',
+                       {'id': 'a2', 'iid': 7, 'crypto_eid': 'fe00::/8', 'rlocs': [{'address': X1}]})
+check(st == 409 and b.get('field') == 'crypto_eid' and
+      not os.path.exists(os.path.join(lab.dir, 'agent-a2.key')),
+      'a prefix outside agents.crypto-eid-prefixes of the IID: 409 crypto_eid, no key', (st, b))
 st, b = Api(X1, TOKEN)('POST', '/api/v1/agents',
                        {'id': 'a3', 'iid': 7, 'crypto_eid': True, 'rlocs': [{'address': X1}],
                         'attributes': {'role': 'signature'}})
