@@ -408,7 +408,9 @@ static int solo_entry(const struct lisp_prefix *p, void *value, void *arg)
  * than letting it linger until it expires.  A crypto-EID's withdrawal
  * keeps its signature record (draft-ietf-lisp-ecdsa-auth: the signature
  * covers "[IID]EID" alone, so it proves this withdrawal too; a Map-Server
- * with auth ecdsa|both refuses an unsigned one, ms_ecdsa.c). */
+ * with auth ecdsa|both refuses an unsigned one, ms_ecdsa.c), and its
+ * hash-EID's the public-key record, so that the pair proves itself even
+ * where the key was never registered (set and removed at once). */
 static void pack_withdrawal(struct pack_state *ps, const struct etr_entry *g)
 {
 	struct lisp_record rec = { .ttl = 0, .mask_len = g->eid.plen, .authoritative = true };
@@ -429,8 +431,9 @@ static void pack_withdrawal(struct pack_state *ps, const struct etr_entry *g)
 
 			/* lisp_locator_json(): priority 255, never used to forward. */
 			if (old.locs[i].priority == 255 && a->afi == LISP_AFI_LCAF &&
-			    a->lcaf.type == LCAF_TYPE_JSON && a->lcaf.json.len > 11 &&
-			    memcmp(a->lcaf.json.text, "{\"signature", 11) == 0) {
+			    a->lcaf.type == LCAF_TYPE_JSON && a->lcaf.json.len > 12 &&
+			    (memcmp(a->lcaf.json.text, "{\"signature", 11) == 0 ||
+			     memcmp(a->lcaf.json.text, "{\"public-key\"", 13) == 0)) {
 				sig[0] = old.locs[i];
 				rec.locs = sig;
 				rec.loc_count = 1;

@@ -13,11 +13,12 @@ on loopback 127.88.0.x:
   - a second register of the same id is refused and leaves the key; a
     body with both crypto_eid and eid is refused (400, eid);
   - a restart of the xTR keeps the key and the EID and registers signed
-    again;
+    again; SIGHUP keeps agents.crypto-eid-prefixes, as the whole section;
   - `agent remove` withdraws the crypto-EID and the hash-EID from the
     Map-Server and deletes the key file."""
 import json
 import os
+import signal
 import stat
 import subprocess
 import sys
@@ -205,6 +206,18 @@ check(wait_for(lambda: stats().get('ecdsa_signatures_verified', 0) > before),
       'after a restart the xTR registers signed again', stats())
 with open(KEY, 'rb') as f:
     check(f.read() == key_pem, 'the key survived the restart')
+
+# SIGHUP with other crypto-EID prefixes: kept, as the agents section is.
+lab.write('x1', XTR_CONF.replace('["[7]fd00::/8", "[7]fc77::/16"]', '["[7]fc77::/16"]'))
+lab.signal('x1', signal.SIGHUP)
+check(wait_for(lambda: 'agents.crypto-eid-prefixes changed but is not applied' in lab.log('x1')),
+      'SIGHUP: agents.crypto-eid-prefixes is kept, and says so', lab.log('x1')[-500:])
+st, b = Api(X1, TOKEN)('POST', '/api/v1/agents',
+                       {'id': 'a6', 'iid': 7, 'crypto_eid': True, 'rlocs': [{'address': X1}]})
+check(st == 201 and b.get('crypto_eid') == '[7]fd00::/8', 'true still derives in [7]fd00::/8',
+      (st, b))
+Api(X1, TOKEN)('DELETE', '/api/v1/agents/a6')
+check(not os.path.exists(os.path.join(lab.dir, 'agent-a6.key')), 'a6 removed with its key')
 
 # Remove: withdrawn from the Map-Server (its registrations last 60 s), key gone.
 out = ctl('remove', 'a1')

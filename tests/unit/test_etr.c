@@ -477,7 +477,7 @@ static void set_with_json(const char *eid, const char *json)
 
 /* A crypto-EID set at run time (docs/ecdsa.md): its hash-EID, the DN with
  * the key, leaves first, so that the Map-Server has the key when the
- * signature comes; its withdrawal keeps the signature record. */
+ * signature comes; their withdrawals keep the signature and key records. */
 START_TEST(crypto_eid_key_first_and_signed_withdrawal)
 {
 	struct lisp_prefix p;
@@ -497,6 +497,11 @@ START_TEST(crypto_eid_key_first_and_signed_withdrawal)
 	nregs = 0;
 	run_for(20);
 	ck_assert_int_ge(reg_with("{\"signature\":\"c2lnbmVk\"}"), 0);
+	lisp_prefix_parse("[5]dn:hash-00:0000:0000:0001", &p, NULL);
+	ck_assert_int_eq(etr_db_del(etr, &p), 0);
+	nregs = 0;
+	run_for(20);
+	ck_assert_int_ge(reg_with("{\"public-key\":\"a2V5\"}"), 0);
 	teardown();
 }
 END_TEST
