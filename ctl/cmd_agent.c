@@ -28,6 +28,9 @@ static void agent_help(FILE *out)
 		"                 [--ttl MIN] [--attributes JSON] [KEY=VALUE ...]\n"
 		"      register an agent on this xTR (no --eid: one from the IID's pool;\n"
 		"      no --rloc: behind the xTRs of the site prefix covering its EID)\n"
+		"      --crypto-eid [--crypto-prefix P]: the xTR makes the agent a P-256 key\n"
+		"      (kept 0600 beside its agents state file), derives its crypto-EID in P\n"
+		"      (default fd00::/8) and registers it signed; prints the EID\n"
 		"  agent update ID [--rloc ...] [--site] [--dn NAME|--no-dn] [--ttl MIN]\n"
 		"                 [--attributes JSON] [KEY=VALUE ...] [KEY=null ...]\n"
 		"      change attributes (merged; null removes), RLOCs, DN or TTL: registered\n"
@@ -45,7 +48,7 @@ static void agent_help(FILE *out)
 
 enum { OPT_IID = 256, OPT_EID, OPT_DN, OPT_NO_DN, OPT_RLOC, OPT_SITE, OPT_TTL, OPT_ATTRS,
        OPT_SORT, OPT_LIMIT, OPT_RELEASE, OPT_JSON, OPT_API, OPT_TOKEN, OPT_CACERT,
-       OPT_INSECURE };
+       OPT_INSECURE, OPT_CRYPTO, OPT_CRYPTO_PREFIX };
 
 static const struct option longopts[] = {
 	{ "iid", required_argument, NULL, OPT_IID },
@@ -64,15 +67,17 @@ static const struct option longopts[] = {
 	{ "token", required_argument, NULL, OPT_TOKEN },
 	{ "cacert", required_argument, NULL, OPT_CACERT },
 	{ "insecure", no_argument, NULL, OPT_INSECURE },
+	{ "crypto-eid", no_argument, NULL, OPT_CRYPTO },
+	{ "crypto-prefix", required_argument, NULL, OPT_CRYPTO_PREFIX },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
 
 struct agent_opts {
-	const char *iid, *eid, *dn, *ttl, *attrs, *sort, *limit;
+	const char *iid, *eid, *dn, *ttl, *attrs, *sort, *limit, *crypto_prefix;
 	const char *rlocs[AGENT_WORDS_MAX];
 	int nrlocs;
-	bool no_dn, site, release, json;
+	bool no_dn, site, release, json, crypto;
 	const char *pos[AGENT_WORDS_MAX];
 	int npos;
 };
@@ -109,6 +114,8 @@ static int parse_opts(int argc, char **argv, struct agent_opts *o)
 		case OPT_LIMIT: o->limit = optarg; break;
 		case OPT_RELEASE: o->release = true; break;
 		case OPT_JSON: o->json = true; break;
+		case OPT_CRYPTO: o->crypto = true; break;
+		case OPT_CRYPTO_PREFIX: o->crypto_prefix = optarg; break;
 		case OPT_API: ctl_api.url = optarg; break;
 		case OPT_TOKEN: ctl_api.token = optarg; break;
 		case OPT_CACERT: ctl_api.cacert = optarg; break;
@@ -260,6 +267,18 @@ static void print_one(json_t *j)
 	print_agent(j);
 }
 
+/* register: the agent, and a crypto-EID's derivation. */
+static void print_registered(json_t *j)
+{
+	const char *crypto = json_string_value(json_object_get(j, "crypto_eid"));
+
+	print_agent(j);
+	if (crypto)
+		printf("crypto-EID %s in %s, hash-EID %s\n",
+		       json_string_value(json_object_get(j, "eid")), crypto,
+		       json_string_value(json_object_get(j, "hash_eid")));
+}
+
 static void print_removed(json_t *j)
 {
 	printf("removed %s (%s)%s\n", json_string_value(json_object_get(j, "id")),
@@ -307,7 +326,15 @@ static int do_register(const struct agent_opts *o, bool update)
 		}
 		if (o->eid)
 			json_object_set_new(body, "eid", json_string(o->eid));
-	} else if (o->iid || o->eid) {
+		if (o->crypto_prefix && !o->crypto) {
+			fprintf(stderr, "%s agent register: --crypto-prefix goes with --crypto-eid\n",
+				CTL_PROG);
+			goto usage;
+		}
+		if (o->crypto)
+			json_object_set_new(body, "crypto_eid", o->crypto_prefix
+						    ? json_string(o->crypto_prefix) : json_true());
+	} else if (o->iid || o->eid || o->crypto || o->crypto_prefix) {
 		fprintf(stderr, "%s agent update: an agent's IID and EID never change\n", CTL_PROG);
 		goto usage;
 	}
@@ -329,7 +356,7 @@ static int do_register(const struct agent_opts *o, bool update)
 	json_decref(attrs);
 	json_decref(rl);
 	if (!update)
-		return call("POST", "/api/v1/agents", body, o->json, print_one);
+		return call("POST", "/api/v1/agents", body, o->json, print_registered);
 	snprintf(path, sizeof(path), "/api/v1/agents/");
 	http_query_escape(path, sizeof(path), o->pos[1]);
 	return call("PATCH", path, body, o->json, print_one);

@@ -237,10 +237,10 @@ static int parse_eid(struct lisp_err *e, json_t *root, struct agent *a)
 static int parse_obj(json_t *root, struct agent *a, struct lisp_err *e, bool state)
 {
 	static const char *const known[] = { "id", "iid", "eid", "dn", "ttl", "attributes",
-					     "rlocs", NULL };
+					     "rlocs", "crypto_eid", NULL };
 	static const char *const known_state[] = { "id", "iid", "eid", "dn", "ttl", "attributes",
 						   "rlocs", "allocated", "active", "placement",
-						   "dn_eid", NULL };
+						   "dn_eid", "crypto_eid", NULL };
 	json_t *v;
 	int rc;
 
@@ -257,7 +257,8 @@ static int parse_obj(json_t *root, struct agent *a, struct lisp_err *e, bool sta
 	snprintf(a->id, sizeof(a->id), "%s", json_string_value(v));
 	if ((rc = parse_eid(e, root, a)) < 0 ||
 	    (rc = parse_dn(e, json_object_get(root, "dn"), a)) < 0 ||
-	    (rc = parse_ttl(e, json_object_get(root, "ttl"), a)) < 0)
+	    (rc = parse_ttl(e, json_object_get(root, "ttl"), a)) < 0 ||
+	    (rc = agent_parse_crypto(e, json_object_get(root, "crypto_eid"), a, state)) < 0)
 		return rc;
 	v = json_object_get(root, "attributes");
 	if (v && !json_is_null(v)) {
@@ -334,7 +335,7 @@ int agent_parse_patch(const char *body, size_t len, const struct agent *cur, str
 		      struct lisp_err *e)
 {
 	static const char *const known[] = { "attributes", "rlocs", "dn", "ttl", NULL };
-	static const char *const fixed[] = { "id", "iid", "eid" };
+	static const char *const fixed[] = { "id", "iid", "eid", "crypto_eid" };
 	json_t *root = load_body(body, len, e), *v;
 	int rc;
 
@@ -510,6 +511,11 @@ static int write_all(int fd, const char *p, size_t n)
 		n -= (size_t)w;
 	}
 	return 0;
+}
+
+const char *agent_store_state_file(const struct agent_store *s)
+{
+	return s->state_file;
 }
 
 int agent_store_save(struct agent_store *s, struct lisp_err *err)

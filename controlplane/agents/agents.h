@@ -59,6 +59,11 @@ struct agent {
 	json_t *attrs;			/* an object (never NULL once parsed) */
 	size_t rloc_count;		/* 0: behind the site's xTRs */
 	struct agent_rloc rlocs[AGENT_RLOCS_MAX];
+	/* A crypto-EID (docs/ecdsa.md): eid is derived from a P-256 key the
+	 * daemon keeps beside the state file (agent_key_path) and registered
+	 * signed, with its hash-EID. */
+	bool crypto;
+	struct lisp_prefix crypto_prefix;	/* [iid]IPv6 prefix the EID lies in */
 };
 
 void agent_init(struct agent *a);
@@ -81,6 +86,13 @@ int agent_copy(struct agent *dst, const struct agent *src);
  * IID ("[7]10.7.0.5/32"); rlocs may be left out (behind the site's xTRs).
  */
 int agent_parse_new(const char *body, size_t len, struct agent *a, struct lisp_err *e);
+/* "crypto_eid": true (crypto_prefix left empty: the daemon's default for
+ * the IID, the first of agents.crypto-eid-prefixes, else
+ * AGENT_CRYPTO_PREFIX_DEF), a prefix ("fd00::/8", "[7]fd00::/8"), false or
+ * null.  With one, "eid" is derived (a POST may not bring it; the state
+ * file does, with the prefix). */
+#define AGENT_CRYPTO_PREFIX_DEF	"fd00::/8"
+int agent_parse_crypto(struct lisp_err *e, json_t *v, struct agent *a, bool state);
 /*
  * PATCH /api/v1/agents/ID applied to a copy of cur: "attributes" is a JSON
  * merge patch (RFC 7396: null removes a member), "rlocs" replaces the RLOCs
@@ -148,6 +160,11 @@ int agent_store_replace(struct agent_store *s, struct agent *a, struct lisp_err 
  * -ENOENT when there is nothing to remove; -EIO. */
 int agent_store_remove(struct agent_store *s, const char *id, bool release,
 		       struct lisp_err *err);
+/* The state file (NULL: nothing persists). */
+const char *agent_store_state_file(const struct agent_store *s);
+/* Where a crypto-EID agent's private key lives: "agent-ID.key" in the
+ * directory of the state file.  0, -ENOENT (no state file), -ENAMETOOLONG. */
+int agent_key_path(const char *state_file, const char *id, char *buf, size_t len);
 /* Writes the state file (done by every change above). */
 int agent_store_save(struct agent_store *s, struct lisp_err *err);
 

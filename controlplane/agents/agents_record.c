@@ -102,7 +102,67 @@ json_t *agent_json(const struct agent *a)
 	}
 	if (o && a->ttl_min)
 		json_object_set_new(o, "ttl", json_integer(a->ttl_min));
+	if (o && a->crypto)
+		json_object_set_new(o, "crypto_eid", prefix_json(&a->crypto_prefix));
 	return o;
+}
+
+/* ---- crypto-EIDs ------------------------------------------------------------------ */
+
+int agent_parse_crypto(struct lisp_err *e, json_t *v, struct agent *a, bool state)
+{
+	const char *text;
+	struct lisp_prefix p, masked;
+	struct lisp_err err;
+
+	a->crypto = false;
+	if (!v || json_is_null(v) || json_is_false(v))
+		return 0;
+	if (!json_is_string(v) && (!json_is_true(v) || state))
+		return lisp_err_at(e, EINVAL, "crypto_eid", "must be true or an IPv6 crypto-EID "
+				   "prefix (\"fd00::/8\")");
+	if (!state && a->eid.addr.afi != LISP_AFI_NONE)
+		return lisp_err_at(e, EINVAL, "eid", "derived from the agent's key with crypto_eid: "
+				   "leave it out");
+	a->crypto = true;
+	memset(&a->crypto_prefix, 0, sizeof(a->crypto_prefix));
+	if (!json_is_string(v))
+		return 0;	/* the daemon's default for the IID */
+	text = json_string_value(v);
+	a->crypto = false;
+	if (lisp_prefix_parse(text, &p, &err) < 0)
+		return lisp_err_at(e, EINVAL, "crypto_eid", "%s", err.msg);
+	if (text[0] != '[')
+		p.iid = a->eid.iid;
+	masked = p;
+	lisp_prefix_mask(&masked);
+	/* docs/ecdsa.md: whole bytes of prefix, at least 64 bits of hash. */
+	if (p.addr.afi != LISP_AFI_IPV6 || p.plen < 8 || p.plen > 64 || p.plen % 8 ||
+	    !lisp_prefix_equal(&p, &masked))
+		return lisp_err_at(e, EINVAL, "crypto_eid", "must be an IPv6 prefix without host "
+				   "bits whose length is a multiple of 8 in 8..64");
+	if (p.iid != a->eid.iid)
+		return lisp_err_at(e, EINVAL, "crypto_eid", "instance-id %u differs from iid %u",
+				   p.iid, a->eid.iid);
+	if (state && (a->eid.addr.afi != LISP_AFI_IPV6 || a->eid.plen != 128))
+		return lisp_err_at(e, EINVAL, "eid", "a crypto-EID is one IPv6 address");
+	a->crypto = true;
+	a->crypto_prefix = p;
+	return 0;
+}
+
+int agent_key_path(const char *state_file, const char *id, char *buf, size_t len)
+{
+	const char *slash;
+	int dir, n;
+
+	if (!state_file)
+		return -ENOENT;
+	slash = strrchr(state_file, '/');
+	dir = slash ? (int)(slash - state_file) : 1;
+	/* The id is [A-Za-z0-9._-] and never starts with '.': one file name. */
+	n = snprintf(buf, len, "%.*s/agent-%s.key", dir, slash ? state_file : ".", id);
+	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
 }
 
 /* ---- records ------------------------------------------------------------------------ */

@@ -96,8 +96,11 @@ static const char *item_id(struct rest_req *rq, struct rest_resp *rs)
 static json_t *local_agent_json(const struct cp *cp, const struct agent *a)
 {
 	json_t *o = agent_json(a);
+	struct lisp_prefix hash;
 	int st;
 
+	if (o && a->crypto && cp_agent_hash_eid(a, &hash) == 0)
+		json_object_set_new(o, "hash_eid", rest_json_prefix(&hash));
 	if (!o || !cp->etr)
 		return o;
 	st = etr_db_state(cp->etr, &a->eid);
@@ -488,7 +491,7 @@ void rest_post_agents(struct rest_req *rq, struct rest_resp *rs)
 	static const char *const params[] = { NULL };
 	struct lisp_err err = { .msg = "" };
 	struct cp *cp = rq->cp;
-	struct agent a, *stored;
+	struct agent a, made, *stored;
 	struct lisp_err e;
 	bool was_kept;
 	char id[AGENT_ID_MAX + 1];
@@ -499,6 +502,19 @@ void rest_post_agents(struct rest_req *rq, struct rest_resp *rs)
 	if (agent_parse_new(rq->body, rq->body_len, &a, &e) < 0) {
 		rest_resp_error(rs, MHD_HTTP_BAD_REQUEST, e.path[0] ? e.path : NULL, "%s", e.msg);
 		return;
+	}
+	/* A crypto-EID comes from a key made now; every failure below takes
+	 * the key away again (made names it: a itself is the store's once
+	 * added). */
+	agent_init(&made);
+	if (a.crypto) {
+		snprintf(made.id, sizeof(made.id), "%s", a.id);
+		rc = cp_agent_crypto_create(cp, &a, &err);
+		if (rc < 0) {
+			error_from(rs, status_of(rc), &err);
+			goto out;
+		}
+		made.crypto = true;
 	}
 	/* An agent's EID in the database is the store's to judge (409 naming
 	 * the agent); any other entry there is a mapping of its own. */
@@ -535,7 +551,9 @@ void rest_post_agents(struct rest_req *rq, struct rest_resp *rs)
 	}
 	log_info("agents: %s registered", id);
 	rest_resp_json(rs, MHD_HTTP_CREATED, local_agent_json(cp, stored));
+	made.crypto = false;	/* the agent's now */
 out:
+	cp_agent_crypto_remove(cp, &made);
 	agent_clear(&a);
 }
 
@@ -658,6 +676,7 @@ void rest_delete_agent(struct rest_req *rq, struct rest_resp *rs)
 	}
 	if (copy.active)
 		cp_agent_uninstall(cp, &copy, true);
+	cp_agent_crypto_remove(cp, &copy);	/* its key goes with it */
 	log_info("agents: %s removed%s", id, release ? ", its EID released" : "");
 	rest_resp_json(rs, MHD_HTTP_OK,
 		       json_pack("{s:s, s:o, s:b, s:b}", "id", id, "eid",

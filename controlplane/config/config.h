@@ -400,6 +400,10 @@ struct cp_config_agents {
 	struct lisp_prefix *pools;		/* [iid]prefix to allocate from */
 	size_t space_count;
 	struct lisp_prefix *spaces;		/* where brought EIDs may lie */
+	/* crypto-EID agents (docs/agents.md): the prefixes "crypto_eid" may
+	 * name per IID, the first of an IID the one `true` means. */
+	size_t crypto_prefix_count;
+	struct lisp_prefix *crypto_prefixes;
 };
 
 struct cp_config {

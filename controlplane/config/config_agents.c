@@ -9,6 +9,7 @@
  *     max-agents: 1024
  *     pools: ["[7]10.7.0.0/24", "[8]fd00:8::/64"]
  *     eid-prefixes: ["[7]10.0.0.0/8"]            # where brought EIDs may lie
+ *     crypto-eid-prefixes: ["[7]fd00::/8"]       # crypto-EID agents
  */
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +33,9 @@ const cyaml_schema_field_t cfg_agents_fields[] = {
 	CYAML_FIELD_SEQUENCE("eid-prefixes", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL,
 			     struct cfg_raw_agents, spaces, &agents_string, 0,
 			     AGENTS_CFG_LIST_MAX),
+	CYAML_FIELD_SEQUENCE("crypto-eid-prefixes", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL,
+			     struct cfg_raw_agents, crypto_prefixes, &agents_string, 0,
+			     AGENTS_CFG_LIST_MAX),
 	CYAML_FIELD_END
 };
 
@@ -45,6 +49,28 @@ static void chk_ip_prefixes(struct cfg_chk *c, const char *key, const struct lis
 
 		if (p[i].addr.afi && p[i].addr.afi != LISP_AFI_IPV4 && p[i].addr.afi != LISP_AFI_IPV6)
 			cfg_chk_err(c, NULL, "must be an IPv4 or IPv6 EID-prefix");
+		cfg_path_pop(&c->path, m);
+	}
+	cfg_path_pop(&c->path, mark);
+}
+
+/* docs/ecdsa.md: IPv6, whole bytes, at least 64 bits of hash; and no two
+ * nested (an EID in both would have two hash-EIDs). */
+static void chk_crypto_prefixes(struct cfg_chk *c, const struct lisp_prefix *p, size_t n)
+{
+	size_t mark = cfg_path_key(&c->path, "crypto-eid-prefixes");
+
+	for (size_t i = 0; i < n; i++) {
+		size_t m = cfg_path_idx(&c->path, i);
+
+		if (p[i].addr.afi && (p[i].addr.afi != LISP_AFI_IPV6 || p[i].plen < 8 ||
+				      p[i].plen > 64 || p[i].plen % 8))
+			cfg_chk_err(c, NULL, "must be an IPv6 prefix whose length is a multiple "
+					     "of 8 in 8..64");
+		for (size_t j = 0; j < i; j++)
+			if (p[j].addr.afi && p[i].addr.afi &&
+			    (lisp_prefix_covers(&p[j], &p[i]) || lisp_prefix_covers(&p[i], &p[j])))
+				cfg_chk_err(c, NULL, "overlaps crypto-eid-prefixes[%zu]", j);
 		cfg_path_pop(&c->path, m);
 	}
 	cfg_path_pop(&c->path, mark);
@@ -70,6 +96,9 @@ void cfg_chk_agents(struct cfg_chk *c, const struct cfg_raw_agents *r, unsigned 
 	cfg_chk_prefixes(c, "eid-prefixes", r->spaces, r->spaces_count, &ag->spaces,
 			 &ag->space_count);
 	chk_ip_prefixes(c, "eid-prefixes", ag->spaces, ag->space_count);
+	cfg_chk_prefixes(c, "crypto-eid-prefixes", r->crypto_prefixes, r->crypto_prefixes_count,
+			 &ag->crypto_prefixes, &ag->crypto_prefix_count);
+	chk_crypto_prefixes(c, ag->crypto_prefixes, ag->crypto_prefix_count);
 	cfg_path_pop(&c->path, mark);
 }
 
@@ -96,6 +125,7 @@ void cfg_print_agents(const struct cp_config_agents *ag, FILE *f)
 	fprintf(f, "  max-agents: %u\n", ag->max);
 	print_list(f, "pools", ag->pools, ag->pool_count);
 	print_list(f, "eid-prefixes", ag->spaces, ag->space_count);
+	print_list(f, "crypto-eid-prefixes", ag->crypto_prefixes, ag->crypto_prefix_count);
 }
 
 static bool list_eq(const struct lisp_prefix *a, size_t an, const struct lisp_prefix *b,
@@ -115,7 +145,9 @@ bool cfg_agents_equal(const struct cp_config_agents *a, const struct cp_config_a
 	       ((!a->state_file && !b->state_file) ||
 		(a->state_file && b->state_file && strcmp(a->state_file, b->state_file) == 0)) &&
 	       list_eq(a->pools, a->pool_count, b->pools, b->pool_count) &&
-	       list_eq(a->spaces, a->space_count, b->spaces, b->space_count);
+	       list_eq(a->spaces, a->space_count, b->spaces, b->space_count) &&
+	       list_eq(a->crypto_prefixes, a->crypto_prefix_count, b->crypto_prefixes,
+		       b->crypto_prefix_count);
 }
 
 void cfg_agents_free(struct cp_config_agents *ag)
@@ -123,4 +155,5 @@ void cfg_agents_free(struct cp_config_agents *ag)
 	free(ag->state_file);
 	free(ag->pools);
 	free(ag->spaces);
+	free(ag->crypto_prefixes);
 }

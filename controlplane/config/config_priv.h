@@ -251,6 +251,8 @@ struct cfg_raw_agents {
 	unsigned int pools_count;
 	char **spaces;
 	unsigned int spaces_count;
+	char **crypto_prefixes;
+	unsigned int crypto_prefixes_count;
 };
 
 /* ddt-node (config_ddt.c) */

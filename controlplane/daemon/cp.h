@@ -116,6 +116,13 @@ int cp_reload(struct cp *cp);
  * it).  Uninstall withdraws them (and its DN's record with with_dn). */
 int cp_agent_install(struct cp *cp, const struct agent *a, struct lisp_err *err);
 void cp_agent_uninstall(struct cp *cp, const struct agent *a, bool with_dn);
+/* A crypto-EID agent (agent.crypto): makes its P-256 key beside the state
+ * file (0600, never over a file: -EEXIST) and derives a->eid from it;
+ * _remove deletes the key file. */
+int cp_agent_crypto_create(struct cp *cp, struct agent *a, struct lisp_err *err);
+void cp_agent_crypto_remove(struct cp *cp, const struct agent *a);
+/* The hash-EID Distinguished Name of a crypto agent's EID. */
+int cp_agent_hash_eid(const struct agent *a, struct lisp_prefix *out);
 /* Registers every active agent through the ETR (start-up, and after a
  * reload rebuilt the ETR).  Failures are logged per agent. */
 void cp_agents_install_all(struct cp *cp);

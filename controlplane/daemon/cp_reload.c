@@ -145,6 +145,9 @@ static void keep_agents(struct reload *r)
 	if (!cp_config_prefixes_equal(cur->spaces, cur->space_count, next->spaces,
 				      next->space_count))
 		keep(r, "agents.eid-prefixes", "the agents store is built with them at start");
+	if (!cp_config_prefixes_equal(cur->crypto_prefixes, cur->crypto_prefix_count,
+				      next->crypto_prefixes, next->crypto_prefix_count))
+		keep(r, "agents.crypto-eid-prefixes", "the agents section is read at start");
 	SWAP(*cur, *next);
 }
 

@@ -277,9 +277,13 @@ static EVP_PKEY *key_for_eid(struct map_server *ms, const struct site *site,
 	size_t len;
 	struct reg_eid *e;
 
+	/* A withdrawal's hash-EID record may carry the key too (the ETR's
+	 * withdrawal of a crypto-EID and its hash-EID proves itself when the
+	 * key was never registered here): the key is checked against the EID
+	 * either way. */
 	for (unsigned int i = 0; i < m->record_count; i++)
 		if (record_kind(site, &eids[i], &q, other) == KIND_HASH_EID &&
-		    q.len == p->len && memcmp(other, eid, 16) == 0 && m->records[i].ttl &&
+		    q.len == p->len && memcmp(other, eid, 16) == 0 &&
 		    json_locators(&m->records[i], "public-key", &json, &len) == 1)
 			return key_from_record(ms, p, eid, json, len, why, er);
 	k = key_slot(ms->ecdsa, p, eid);

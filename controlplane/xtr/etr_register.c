@@ -336,6 +336,7 @@ struct pack_state {
 	struct etr_ms *ms;
 	enum reg_what what;
 	bool batches;
+	bool dn_pass;		/* solo_entry: Distinguished Names only, or none */
 	struct lisp_record recs[LISP_RECORDS_MAX];
 	size_t bytes;
 	uint8_t count;
@@ -391,7 +392,8 @@ static int solo_entry(const struct lisp_prefix *p, void *value, void *arg)
 	struct lisp_record rec;
 	struct wire_rd rd;
 
-	if (!e->solo || !ms_takes(ps->ms, p) || (ps->what == REG_CHANGED && !e->changed) ||
+	if (!e->solo || (p->addr.afi == LISP_AFI_DN) != ps->dn_pass || !ms_takes(ps->ms, p) ||
+	    (ps->what == REG_CHANGED && !e->changed) ||
 	    (ps->what == REG_RETRY && (e->state != ETR_REG_PENDING || (e->acked_mask & bit) ||
 				       solo_awaited(ps->ms, e))))
 		return 0;
@@ -403,18 +405,49 @@ static int solo_entry(const struct lisp_prefix *p, void *value, void *arg)
 }
 
 /* TTL 0 withdraws this xTR's registration at once (RFC 9301, 8.2), rather
- * than letting it linger until it expires. */
-static void pack_withdrawal(struct pack_state *ps, const struct lisp_prefix *eid)
+ * than letting it linger until it expires.  A crypto-EID's withdrawal
+ * keeps its signature record (draft-ietf-lisp-ecdsa-auth: the signature
+ * covers "[IID]EID" alone, so it proves this withdrawal too; a Map-Server
+ * with auth ecdsa|both refuses an unsigned one, ms_ecdsa.c), and its
+ * hash-EID's the public-key record, so that the pair proves itself even
+ * where the key was never registered (set and removed at once). */
+static void pack_withdrawal(struct pack_state *ps, const struct etr_entry *g)
 {
-	struct lisp_record rec = { .ttl = 0, .mask_len = eid->plen, .authoritative = true };
-	uint8_t buf[ETR_RECORD_MAX];
+	struct lisp_record rec = { .ttl = 0, .mask_len = g->eid.plen, .authoritative = true };
+	struct lisp_record old;
+	struct lisp_locator sig[1];
+	uint8_t buf[ETR_RECORD_MAX], scratch[4096], *kept;
 	struct lisp_waddr inner;
+	struct lisp_arena arena;
 	struct wire_wr w;
+	struct wire_rd rd;
 
-	lisp_waddr_from_prefix(&rec.eid, &inner, eid);
+	lisp_waddr_from_prefix(&rec.eid, &inner, &g->eid);
+	lisp_arena_init(&arena, scratch, sizeof(scratch));
+	wire_rd_init(&rd, g->record, g->len);
+	if (lisp_record_decode(&rd, &arena, &old, NULL) == 0)
+		for (unsigned int i = 0; i < old.loc_count && !rec.loc_count; i++) {
+			const struct lisp_waddr *a = &old.locs[i].addr;
+
+			/* lisp_locator_json(): priority 255, never used to forward. */
+			if (old.locs[i].priority == 255 && a->afi == LISP_AFI_LCAF &&
+			    a->lcaf.type == LCAF_TYPE_JSON && a->lcaf.json.len > 12 &&
+			    (memcmp(a->lcaf.json.text, "{\"signature", 11) == 0 ||
+			     memcmp(a->lcaf.json.text, "{\"public-key\"", 13) == 0)) {
+				sig[0] = old.locs[i];
+				rec.locs = sig;
+				rec.loc_count = 1;
+			}
+		}
 	wire_wr_init(&w, buf, sizeof(buf));
-	if (lisp_record_encode(&w, &rec, NULL) == 0)
-		pack_bytes(ps, buf, wire_wr_len(&w));
+	if (lisp_record_encode(&w, &rec, NULL) < 0)
+		return;
+	/* pack_bytes() decodes in place: the JSON text must outlive buf. */
+	kept = lisp_arena_alloc(&ps->etr->arena, wire_wr_len(&w));
+	if (kept) {
+		memcpy(kept, buf, wire_wr_len(&w));
+		pack_bytes(ps, kept, wire_wr_len(&w));
+	}
 }
 
 /* One registration to ms: the withdrawals waiting, the batches, then each
@@ -434,9 +467,15 @@ static void register_ms(struct etr *etr, struct etr_ms *ms, enum reg_what what, 
 	lisp_arena_reset(&etr->arena);
 	for (const struct etr_entry *g = etr->gone; g; g = g->next_gone)
 		if (ms_takes(ms, &g->eid))
-			pack_withdrawal(ps, &g->eid);
+			pack_withdrawal(ps, g);
 	mapdb_walk(etr->db, NULL, pack_entry, ps);
 	pack_flush(ps);
+	/* DNs first: a hash-EID's public key reaches the Map-Server before the
+	 * crypto-EID whose signature it verifies (draft-ietf-lisp-ecdsa-auth,
+	 * "Hash-EID Mapping Entry"; ms_ecdsa.c), when both are new. */
+	ps->dn_pass = true;
+	mapdb_walk(etr->db, NULL, solo_entry, ps);
+	ps->dn_pass = false;
 	mapdb_walk(etr->db, NULL, solo_entry, ps);
 	free(ps);
 	if (ms->awaited && !evtimer_pending(&ms->retry))

@@ -196,6 +196,71 @@ START_TEST(test_state_bad)
 }
 END_TEST
 
+/* "crypto_eid" (docs/agents.md): true or a prefix, never with an eid, kept
+ * in the state file; the key lives beside the state file. */
+START_TEST(test_crypto)
+{
+	char state[256], path[64], text[LISP_ADDR_STR_MAX + 16];
+	struct agent_store_params p = { .state_file = state, .max = 8 };
+	struct lisp_err e;
+	struct agent_store *s;
+	struct agent a;
+
+	ck_assert_str_eq(field_of("{\"id\":\"a\",\"iid\":7,\"crypto_eid\":1}"), "crypto_eid");
+	ck_assert_str_eq(field_of("{\"id\":\"a\",\"iid\":7,\"crypto_eid\":true,"
+				  "\"eid\":\"fd00::1\"}"), "eid");
+	ck_assert_str_eq(field_of("{\"id\":\"a\",\"iid\":7,\"crypto_eid\":\"10.0.0.0/8\"}"),
+			 "crypto_eid");
+	ck_assert_str_eq(field_of("{\"id\":\"a\",\"iid\":7,\"crypto_eid\":\"fd00::/12\"}"),
+			 "crypto_eid");	/* not whole bytes */
+	ck_assert_str_eq(field_of("{\"id\":\"a\",\"iid\":7,\"crypto_eid\":\"fd00::/72\"}"),
+			 "crypto_eid");	/* under 64 bits of hash */
+	ck_assert_str_eq(field_of("{\"id\":\"a\",\"iid\":7,\"crypto_eid\":\"fd00::1/8\"}"),
+			 "crypto_eid");	/* host bits */
+	ck_assert_str_eq(field_of("{\"id\":\"a\",\"iid\":7,\"crypto_eid\":\"[8]fd00::/8\"}"),
+			 "crypto_eid");
+	ck_assert_str_eq(field_of("{\"id\":\"a\",\"iid\":7,\"crypto_eid\":true,\"eid\":null,"
+				  "\"x\":1}"), "x");
+	ck_assert_int_eq(parse("{\"id\":\"a\",\"iid\":7,\"crypto_eid\":false}", &a, &e), 0);
+	ck_assert(!a.crypto);
+	agent_clear(&a);
+	ck_assert_int_eq(parse("{\"id\":\"a\",\"iid\":7,\"crypto_eid\":true}", &a, &e), 0);
+	ck_assert(a.crypto);	/* the daemon's default prefix for IID 7 */
+	ck_assert_uint_eq(a.crypto_prefix.addr.afi, LISP_AFI_NONE);
+	agent_clear(&a);
+	ck_assert_int_eq(parse("{\"id\":\"a\",\"iid\":7,\"crypto_eid\":\"[7]fd12:3400::/24\"}",
+			       &a, &e), 0);
+	lisp_prefix_format(&a.crypto_prefix, text, sizeof(text));
+	ck_assert_str_eq(text, "[7]fd12:3400::/24");
+	/* the daemon derives the EID; the store keeps the prefix */
+	a.eid = pfx("[7]fd12:3456::1/128");
+	close(t_tmpfile(state, sizeof(state), "agents-state"));
+	unlink(state);
+	s = agent_store_new(&p, &e);
+	ck_assert_ptr_nonnull(s);
+	ck_assert_int_eq(agent_store_add(s, &a, NULL, NULL, &e), 0);
+	agent_store_free(s);
+	s = agent_store_new(&p, &e);
+	ck_assert_ptr_nonnull(s);
+	ck_assert(agent_store_find(s, "a")->crypto);
+	lisp_prefix_format(&agent_store_find(s, "a")->crypto_prefix, text, sizeof(text));
+	ck_assert_str_eq(text, "[7]fd12:3400::/24");
+	/* PATCH never changes it */
+	ck_assert_int_eq(agent_parse_patch("{\"crypto_eid\":false}", 20, agent_store_find(s, "a"),
+					   &a, &e), -EINVAL);
+	ck_assert_str_eq(e.path, "crypto_eid");
+	agent_store_free(s);
+	unlink(state);
+	ck_assert_int_eq(agent_key_path("/var/lib/lispgw/agents.json", "a-1", path, sizeof(path)),
+			 0);
+	ck_assert_str_eq(path, "/var/lib/lispgw/agent-a-1.key");
+	ck_assert_int_eq(agent_key_path("agents.json", "a", path, sizeof(path)), 0);
+	ck_assert_str_eq(path, "./agent-a.key");
+	ck_assert_int_eq(agent_key_path(NULL, "a", path, sizeof(path)), -ENOENT);
+	ck_assert_int_eq(agent_key_path("/s", "abcdefgh", path, 8), -ENAMETOOLONG);
+}
+END_TEST
+
 START_TEST(test_records)
 {
 	struct lisp_locator site = { .priority = 1, .weight = 100 };
@@ -240,6 +305,7 @@ int main(void)
 	tcase_add_test(tc, test_store);
 	tcase_add_test(tc, test_state_bad);
 	tcase_add_test(tc, test_records);
+	tcase_add_test(tc, test_crypto);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }

@@ -267,6 +267,9 @@ START_TEST(test_agents_section)
 	ck_assert_uint_eq(a->agents.pools[1].iid, 8);
 	ck_assert_uint_eq(a->agents.space_count, 2);
 	ck_assert(lisp_prefix_equal(&a->agents.spaces[1], &s9));
+	ck_assert_uint_eq(a->agents.crypto_prefix_count, 3);
+	ck_assert_uint_eq(a->agents.crypto_prefixes[1].iid, 8);
+	ck_assert_ptr_nonnull(strstr(text, "  crypto-eid-prefixes:\n    - \"[7]fd00::/8\"\n"));
 	ck_assert_msg(strstr(text, "agents:\n  state-file: \"/var/lib/lispgw/agents.json\"\n"
 				   "  max-agents: 65536\n  pools:\n    - \"[7]10.70.1.0/24\"\n"),
 		      "printed:\n%s", text);
@@ -282,6 +285,9 @@ START_TEST(test_agents_section)
 	b->agents.space_count--;
 	ck_assert(!cp_config_equal(a, b));
 	b->agents.space_count++;
+	b->agents.crypto_prefixes[2].plen = 24;
+	ck_assert(!cp_config_equal(a, b));
+	b->agents.crypto_prefixes[2].plen = 16;
 	b->agents.state_file[1] ^= 1;
 	ck_assert(!cp_config_equal(a, b));
 	b->agents.state_file[1] ^= 1;

@@ -55,6 +55,8 @@ static bool no_notify;
 static uint32_t reply_rate;	/* the next start()'s etr reply limit; 0: default */
 static struct packet held[16];
 static unsigned int nheld;
+static struct packet regs[16];	/* the first Map-Registers since nregs = 0 */
+static unsigned int nregs;
 
 static void enqueue(const struct lisp_addr *src, const struct lisp_addr *dst, uint16_t port,
 		    const uint8_t *msg, size_t len)
@@ -91,6 +93,10 @@ static void from_etr(void *arg, const struct lisp_addr *dst, uint16_t port, cons
 	(void)arg;
 	if (len >= 4 && msg[0] >> 4 == LISP_MAP_REGISTER) {
 		regs_sent++;
+		if (nregs < 16 && len <= sizeof(regs[0].msg)) {
+			memcpy(regs[nregs].msg, msg, len);
+			regs[nregs++].len = len;
+		}
 		records_sent += msg[3];	/* Record Count (RFC 9301, 5.6) */
 		last_reg_records = msg[3];
 		if (len > reg_len_max)
@@ -437,6 +443,69 @@ START_TEST(change_and_withdrawal_reach_the_map_server)
 }
 END_TEST
 
+/* The first Map-Register since nregs = 0 that holds text, or -1. */
+static int reg_with(const char *text)
+{
+	size_t n = strlen(text);
+
+	for (unsigned int i = 0; i < nregs; i++)
+		for (size_t j = 0; j + n <= regs[i].len; j++)
+			if (memcmp(regs[i].msg + j, text, n) == 0)
+				return (int)i;
+	return -1;
+}
+
+/* An RLOC and a JSON record without an address (lisp_locator_json). */
+static void set_with_json(const char *eid, const char *json)
+{
+	struct lisp_locator locs[2] = { { .priority = 1, .weight = 100,
+					  .flags = LISP_LOC_F_REACH } };
+	struct lisp_record rec = { .ttl = 1440, .loc_count = 2, .locs = locs };
+	struct lisp_waddr inner;
+	struct lisp_prefix p;
+	struct lisp_addr a;
+	struct lisp_err err;
+
+	ck_assert_int_eq(lisp_prefix_parse(eid, &p, &err), 0);
+	lisp_waddr_from_prefix(&rec.eid, &inner, &p);
+	rec.mask_len = p.plen;
+	lisp_addr_parse("192.0.2.1", &a, NULL);
+	lisp_waddr_from_addr(&locs[0].addr, &a);
+	lisp_locator_json(&locs[1], json);
+	ck_assert_msg(etr_db_set(etr, &rec, &err) == 0, "%s", err.msg);
+}
+
+/* A crypto-EID set at run time (docs/ecdsa.md): its hash-EID, the DN with
+ * the key, leaves first, so that the Map-Server has the key when the
+ * signature comes; their withdrawals keep the signature and key records. */
+START_TEST(crypto_eid_key_first_and_signed_withdrawal)
+{
+	struct lisp_prefix p;
+
+	start(key, true);
+	set_mapping("[5]10.5.1.0/24", "192.0.2.1", 1);
+	etr_start(etr);
+	run_for(20);
+	nregs = 0;
+	set_with_json("[5]fd00::1/128", "{\"signature\":\"c2lnbmVk\"}");
+	set_with_json("[5]dn:hash-00:0000:0000:0001", "{\"public-key\":\"a2V5\"}");
+	run_for(20);
+	ck_assert_int_ge(reg_with("public-key"), 0);
+	ck_assert_int_gt(reg_with("{\"signature"), reg_with("public-key"));
+	lisp_prefix_parse("[5]fd00::1/128", &p, NULL);
+	ck_assert_int_eq(etr_db_del(etr, &p), 0);
+	nregs = 0;
+	run_for(20);
+	ck_assert_int_ge(reg_with("{\"signature\":\"c2lnbmVk\"}"), 0);
+	lisp_prefix_parse("[5]dn:hash-00:0000:0000:0001", &p, NULL);
+	ck_assert_int_eq(etr_db_del(etr, &p), 0);
+	nregs = 0;
+	run_for(20);
+	ck_assert_int_ge(reg_with("{\"public-key\":\"a2V5\"}"), 0);
+	teardown();
+}
+END_TEST
+
 START_TEST(wrong_key_retries_with_backoff)
 {
 	start("not-the-key", true);
@@ -700,6 +769,7 @@ int main(void)
 	tcase_add_test(tc, replies_limited_globally);
 	tcase_add_test(tc, each_entry_once_per_reply);
 	tcase_add_test(tc, change_and_withdrawal_reach_the_map_server);
+	tcase_add_test(tc, crypto_eid_key_first_and_signed_withdrawal);
 	tcase_add_test(tc, wrong_key_retries_with_backoff);
 	tcase_add_test(tc, startup_one_entry_one_register);
 	tcase_add_test(tc, startup_thousand_entries_batched);

@@ -425,6 +425,27 @@ START_TEST(no_key_anywhere_refused)
 }
 END_TEST
 
+/* A withdrawal pair where the key was never registered here (an agent
+ * set and removed before its registration left, docs/ecdsa.md): the
+ * TTL-0 hash-EID record's key verifies the TTL-0 crypto-EID's signature;
+ * without it, no key anywhere. */
+START_TEST(withdrawal_pair_carries_its_key)
+{
+	struct reg w = alice_reg(1, NULL);
+
+	w.recs[0].ttl = w.recs[1].ttl = UINT32_MAX;
+	w.recs[1].json[0] = NULL;
+	send_reg(&w);
+	ASSERT_REFUSED(refused_ecdsa_no_key, 0);
+	w.nonce = 2;
+	w.recs[1].json[0] = alice.pub_json;
+	send_reg(&w);
+	ck_assert_uint_eq(ctr()->registers_accepted, 1);
+	ck_assert_uint_eq(ctr()->ecdsa_signatures_verified, 1);
+	ck_assert_uint_eq(registry_count(map_server_registry(ms)), 0);
+}
+END_TEST
+
 START_TEST(signer_other_than_the_eid_refused)
 {
 	struct reg r = alice_reg(1, "192.0.2.10");
@@ -578,6 +599,7 @@ int main(void)
 	tcase_add_test(tc, truncated_and_garbled_records_refused);
 	tcase_add_test(tc, signature_removed_refused_first_registration_kept);
 	tcase_add_test(tc, no_key_anywhere_refused);
+	tcase_add_test(tc, withdrawal_pair_carries_its_key);
 	tcase_add_test(tc, signer_other_than_the_eid_refused);
 	tcase_add_test(tc, crypto_prefix_not_one_eid_refused);
 	tcase_add_test(tc, ecdsa_without_hmac_covers_crypto_eids_only);
