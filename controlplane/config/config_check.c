@@ -296,6 +296,11 @@ static void chk_sites_shared(struct cfg_chk *c, const struct cp_config_map_serve
 	free(v);
 }
 
+static bool crypto_prefix_ok(const struct lisp_prefix *p)
+{
+	return p->addr.afi == LISP_AFI_IPV6 && p->plen >= 8 && p->plen <= 64 && p->plen % 8 == 0;
+}
+
 /* auth and crypto-eid-prefixes (docs/ecdsa.md, docs/security.md): the
  * prefixes are the ones ecdsa_prefix_parse() accepts, and they are read
  * only with auth ecdsa|both, so either without the other is refused. */
@@ -314,8 +319,7 @@ static void chk_site_ecdsa(struct cfg_chk *c, const struct cfg_raw_site *r,
 
 		if (!p->addr.afi)	/* already reported */
 			continue;
-		if (p->addr.afi == LISP_AFI_IPV6 && p->plen >= 8 && p->plen <= 64 &&
-		    p->plen % 8 == 0)
+		if (crypto_prefix_ok(p))
 			continue;
 		mark = cfg_path_key(&c->path, "crypto-eid-prefixes");
 		cfg_path_idx(&c->path, i);
@@ -325,6 +329,23 @@ static void chk_site_ecdsa(struct cfg_chk *c, const struct cfg_raw_site *r,
 			    "in 8..64", r->crypto_eid_prefixes[i]);
 		cfg_path_pop(&c->path, mark);
 	}
+	/* An EID in two nested prefixes would have two hash-EIDs (one per
+	 * prefix length), and the Map-Server would look for the wrong one. */
+	for (size_t i = 0; i < s->crypto_prefix_count; i++)
+		for (size_t j = i + 1; j < s->crypto_prefix_count; j++) {
+			const struct lisp_prefix *a = &s->crypto_prefixes[i];
+			const struct lisp_prefix *b = &s->crypto_prefixes[j];
+			size_t mark;
+
+			if (!crypto_prefix_ok(a) || !crypto_prefix_ok(b) || lisp_prefix_equal(a, b) ||
+			    (!lisp_prefix_covers(a, b) && !lisp_prefix_covers(b, a)))
+				continue;
+			mark = cfg_path_key(&c->path, "crypto-eid-prefixes");
+			cfg_path_idx(&c->path, j);
+			cfg_chk_err(c, NULL, "'%s' and '%s' nest: an EID in both would have two "
+				    "hash-EIDs", r->crypto_eid_prefixes[i], r->crypto_eid_prefixes[j]);
+			cfg_path_pop(&c->path, mark);
+		}
 	if (s->auth != CP_SITE_AUTH_HMAC && s->crypto_prefix_count == 0)
 		cfg_chk_err(c, "auth", "auth %s needs crypto-eid-prefixes: the crypto-EIDs whose "
 			    "registrations are signed",
