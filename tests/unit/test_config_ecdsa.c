@@ -13,39 +13,8 @@
 #include "cfg_file.h"
 #include "check_util.h"
 #include "config.h"
+#include "config_load.h"
 #include "ecdsa_eid.h"
-
-static struct cp_config *load_ok(const char *path)
-{
-	struct cfg_errors errs;
-	struct cp_config *cfg = NULL;
-	int rc;
-
-	cfg_errors_init(&errs);
-	rc = cp_config_load(path, &cfg, &errs);
-	if (rc)
-		cfg_errors_print(&errs, stderr);
-	ck_assert_int_eq(rc, 0);
-	cfg_errors_free(&errs);
-	return cfg;
-}
-
-static char *print_to_string(const struct cp_config *cfg)
-{
-	char *text = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&text, &len);
-
-	ck_assert_ptr_nonnull(f);
-	ck_assert_int_eq(cp_config_print(cfg, f), 0);
-	fclose(f);
-	return text;
-}
-
-static void tmp_write(const char *text, char *path, size_t len)
-{
-	t_tmp_write(path, len, "config", text);
-}
 
 static char dir[256], key_path[512];
 static EVP_PKEY *key;
