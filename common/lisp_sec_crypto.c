@@ -17,16 +17,15 @@
 
 #include "lisp_msg.h"
 #include "lisp_sec.h"
+#include "msg_priv.h"
 #include "wire.h"
 
 /* Fetched once per process: a provider lookup per message is waste. */
-static EVP_MAC *sec_hmac;
 static EVP_KDF *sec_hkdf;
 static pthread_once_t sec_fetch_once = PTHREAD_ONCE_INIT;
 
 static void sec_fetch(void)
 {
-	sec_hmac = EVP_MAC_fetch(NULL, OSSL_MAC_NAME_HMAC, NULL);
 	sec_hkdf = EVP_KDF_fetch(NULL, OSSL_KDF_NAME_HKDF, NULL);
 }
 
@@ -39,39 +38,24 @@ int lisp_sec_hmac_compute(uint16_t hmac_id, const uint8_t *key, size_t key_len,
 			  const uint8_t *buf, size_t len, size_t zero_off, size_t zero_len,
 			  uint8_t out[LISP_SEC_HMAC_MAX], struct lisp_err *err)
 {
-	static const uint8_t zeros[LISP_SEC_HMAC_MAX];
 	uint8_t full[EVP_MAX_MD_SIZE];
 	size_t trunc = lisp_sec_hmac_len(hmac_id), full_len = 0;
-	OSSL_PARAM params[2];
-	EVP_MAC_CTX *ctx;
-	char digest[8];
-	int ok;
+	int rc;
 
 	if (!trunc)
 		return lisp_err_set(err, EPROTONOSUPPORT, "HMAC ID %u is not usable", hmac_id);
-	if (zero_off > len || zero_len > len - zero_off || zero_len > sizeof(zeros))
-		return lisp_err_set(err, EINVAL, "HMAC field [%zu, +%zu) outside %zu bytes",
-				    zero_off, zero_len, len);
-	pthread_once(&sec_fetch_once, sec_fetch);
-	if (!sec_hmac)
-		return lisp_err_set(err, ENOSYS, "OpenSSL has no HMAC implementation");
-	snprintf(digest, sizeof(digest), "%s", hmac_digest(hmac_id));
-	params[0] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0);
-	params[1] = OSSL_PARAM_construct_end();
-	ctx = EVP_MAC_CTX_new(sec_hmac);
-	if (!ctx)
-		return lisp_err_set(err, ENOMEM, "HMAC context allocation failed");
-	ok = EVP_MAC_init(ctx, key_len ? key : (const uint8_t *)"", key_len, params) &&
-	     EVP_MAC_update(ctx, buf, zero_off) && EVP_MAC_update(ctx, zeros, zero_len) &&
-	     EVP_MAC_update(ctx, buf + zero_off + zero_len, len - zero_off - zero_len) &&
-	     EVP_MAC_final(ctx, full, &full_len, sizeof(full));
-	EVP_MAC_CTX_free(ctx);
-	if (!ok || full_len < trunc)
-		return lisp_err_set(err, EIO, "HMAC computation failed");
+	if (zero_len > LISP_SEC_HMAC_MAX)
+		return lisp_err_set(err, EINVAL, "HMAC field of %zu bytes, at most %u", zero_len,
+				    LISP_SEC_HMAC_MAX);
+	rc = lisp_hmac_zeroed(hmac_digest(hmac_id), key, key_len, buf, len, zero_off, zero_len,
+			      full, &full_len, err);
+	if (rc == 0 && full_len < trunc)
+		rc = lisp_err_set(err, EIO, "HMAC computation failed");
 	/* The IDs name truncated HMACs: the leading bytes (RFC 2104, 5). */
-	memcpy(out, full, trunc);
+	if (rc == 0)
+		memcpy(out, full, trunc);
 	OPENSSL_cleanse(full, sizeof(full));
-	return 0;
+	return rc;
 }
 
 int lisp_sec_ms_otk_derive(uint16_t kdf_id, const uint8_t itr_otk[LISP_SEC_OTK_LEN],

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 #include <errno.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <openssl/core_names.h>
@@ -9,6 +10,7 @@
 
 #include "lisp_auth.h"
 #include "lisp_msg.h"
+#include "msg_priv.h"
 #include "wire.h"
 
 /* One HMAC implementation, fetched once per process: fetching is a provider
@@ -50,37 +52,56 @@ size_t lisp_auth_data_min_len(uint8_t alg)
 	}
 }
 
-/* HMAC over msg with [auth_off, auth_off + auth_len) taken as zeros. */
-static int auth_compute(const uint8_t *msg, size_t len, size_t auth_len, uint8_t alg,
-			const void *key, size_t key_len, uint8_t out[LISP_AUTH_DATA_MAX],
-			struct lisp_err *err)
+#define HMAC_ZEROED_MAX	64	/* the longest field read as zeros */
+
+int lisp_hmac_zeroed(const char *digest, const void *key, size_t key_len, const uint8_t *buf,
+		     size_t len, size_t zero_off, size_t zero_len, uint8_t *out,
+		     size_t *out_len, struct lisp_err *err)
 {
-	static const uint8_t zeros[LISP_AUTH_DATA_MAX];
-	char digest[16];
+	static const uint8_t zeros[HMAC_ZEROED_MAX];
+	char name[16];
 	OSSL_PARAM params[2];
 	EVP_MAC_CTX *ctx;
-	size_t out_len = 0;
 	int ok;
 
+	if (zero_off > len || zero_len > len - zero_off || zero_len > sizeof(zeros))
+		return lisp_err_set(err, EINVAL, "HMAC field [%zu, +%zu) outside %zu bytes",
+				    zero_off, zero_len, len);
 	pthread_once(&auth_hmac_once, auth_hmac_fetch);
 	if (!auth_hmac)
 		return lisp_err_set(err, ENOSYS, "OpenSSL has no HMAC implementation");
-	strcpy(digest, alg == LISP_AUTH_HMAC_SHA1_96 ? "SHA1" : "SHA256");
-	params[0] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0);
+	snprintf(name, sizeof(name), "%s", digest);
+	params[0] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, name, 0);
 	params[1] = OSSL_PARAM_construct_end();
 	ctx = EVP_MAC_CTX_new(auth_hmac);
 	if (!ctx)
 		return lisp_err_set(err, ENOMEM, "HMAC context allocation failed");
 	/* An empty key is legal HMAC; OpenSSL wants a non-NULL pointer. */
+	*out_len = 0;
 	ok = EVP_MAC_init(ctx, key_len ? key : (const void *)"", key_len, params) &&
-	     EVP_MAC_update(ctx, msg, LISP_AUTH_DATA_OFFSET) &&
-	     EVP_MAC_update(ctx, zeros, auth_len) &&
-	     EVP_MAC_update(ctx, msg + LISP_AUTH_DATA_OFFSET + auth_len,
-			    len - LISP_AUTH_DATA_OFFSET - auth_len) &&
-	     EVP_MAC_final(ctx, out, &out_len, LISP_AUTH_DATA_MAX);
+	     EVP_MAC_update(ctx, buf, zero_off) && EVP_MAC_update(ctx, zeros, zero_len) &&
+	     EVP_MAC_update(ctx, buf + zero_off + zero_len, len - zero_off - zero_len) &&
+	     EVP_MAC_final(ctx, out, out_len, EVP_MAX_MD_SIZE);
 	EVP_MAC_CTX_free(ctx);
-	if (!ok || out_len != lisp_auth_data_len(alg))
+	return ok ? 0 : lisp_err_set(err, EIO, "HMAC computation failed");
+}
+
+/* HMAC over msg with its authentication data taken as zeros. */
+static int auth_compute(const uint8_t *msg, size_t len, size_t auth_len, uint8_t alg,
+			const void *key, size_t key_len, uint8_t out[LISP_AUTH_DATA_MAX],
+			struct lisp_err *err)
+{
+	uint8_t full[EVP_MAX_MD_SIZE];
+	size_t out_len = 0;
+	int rc;
+
+	rc = lisp_hmac_zeroed(alg == LISP_AUTH_HMAC_SHA1_96 ? "SHA1" : "SHA256", key, key_len,
+			      msg, len, LISP_AUTH_DATA_OFFSET, auth_len, full, &out_len, err);
+	if (rc < 0)
+		return rc;
+	if (out_len != lisp_auth_data_len(alg))
 		return lisp_err_set(err, EIO, "HMAC computation failed");
+	memcpy(out, full, out_len);
 	return 0;
 }
 

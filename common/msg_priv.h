@@ -25,6 +25,15 @@ int lisp_eid_mask_len_check(const struct lisp_waddr *eid, uint8_t mask_len,
 int lisp_msg_head_decode(struct wire_rd *r, uint8_t type, uint32_t *w0, uint64_t *nonce,
 			 struct lisp_err *err);
 
+/* HMAC (digest "SHA1" or "SHA256") of buf with [zero_off, zero_off +
+ * zero_len) read as zeros (the field that will carry it), the whole
+ * digest in out and its length in *out_len: Map-Register authentication
+ * (msg_auth.c) and LISP-SEC's EID and PKT HMACs (lisp_sec_crypto.c).
+ * 0, or -errno with err. */
+int lisp_hmac_zeroed(const char *digest, const void *key, size_t key_len, const uint8_t *buf,
+		     size_t len, size_t zero_off, size_t zero_len, uint8_t *out, size_t *out_len,
+		     struct lisp_err *err);
+
 /* Fails unless the whole message was consumed (trailing bytes are refused:
  * a length disagreement is how truncation and smuggling show up). */
 int lisp_msg_end_check(const struct wire_rd *r, const char *what, struct lisp_err *err);
