@@ -296,9 +296,11 @@ static int ecm_ad_fixed(struct wire_rd *r, struct lisp_sec_ecm_ad *out, struct l
 
 ssize_t lisp_sec_ecm_ad_len(const uint8_t *buf, size_t len, struct lisp_err *err)
 {
-	struct lisp_sec_ecm_ad ad;
+	/* Zeroed: -O3 inlines the getters and cannot see that every field
+	 * the checks read was read off the wire first. */
+	struct lisp_sec_ecm_ad ad = { 0 };
 	struct wire_rd r;
-	uint16_t eid_len, kdf;
+	uint16_t eid_len = 0, kdf = 0;
 	int rc;
 
 	wire_rd_init(&r, buf, len);

@@ -66,7 +66,7 @@ static int parse_rloc(struct lisp_err *e, json_t *r, size_t i, struct agent *a)
 	struct agent_rloc *rl = &a->rlocs[i];
 	char prefix[32], field[64];
 	struct lisp_err err;
-	json_int_t v;
+	json_int_t v = 0;	/* set on success; -O3 cannot see it */
 	json_t *m;
 	int rc;
 
@@ -158,7 +158,7 @@ static int parse_dn(struct lisp_err *e, json_t *v, struct agent *a)
 
 static int parse_ttl(struct lisp_err *e, json_t *v, struct agent *a)
 {
-	json_int_t t;
+	json_int_t t = 0;
 	int rc;
 
 	if (!v)
