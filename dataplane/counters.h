@@ -82,6 +82,8 @@
 	X(MISS_EVENTS, "miss events queued for the control plane")                 \
 	X(MISS_SUPPRESSED, "misses rate-limited: the EID had an event this interval") \
 	X(MISS_RING_FULL, "miss events lost: the worker's miss ring was full")      \
+	/* cost: busy_cycles / (rx_eid + rx_rloc) is cycles per packet */          \
+	X(BUSY_CYCLES, "TSC cycles of worker loop iterations that received frames") \
 	DP_HDR_ERRORS(X##_HDR)
 
 enum dp_ctr {

@@ -14,6 +14,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -142,8 +143,8 @@ static void counters_print(const struct dp_app *app)
 	size_t n;
 
 	dp_counters_sum(blocks, dp_app_ctr_blocks(app, blocks), &sum);
-	n = (size_t)snprintf(extra, sizeof(extra), "\"workers\":%u,\"mappings\":%u",
-			     app->n_workers, app->tables->n_mappings);
+	n = (size_t)snprintf(extra, sizeof(extra), "\"workers\":%u,\"mappings\":%u,\"tsc_hz\":%" PRIu64,
+			     app->n_workers, app->tables->n_mappings, rte_get_tsc_hz());
 	if (app->neigh && n < sizeof(extra))
 		n += dp_neigh_json(app->neigh, extra + n, sizeof(extra) - n);
 	if (app->overlay && n < sizeof(extra))

@@ -20,6 +20,7 @@
 
 #include <arpa/inet.h>
 
+#include <rte_cycles.h>
 #include <rte_ethdev.h>
 #include <rte_hash.h>
 #include <rte_telemetry.h>
@@ -139,6 +140,8 @@ static int tel_stats(const char *cmd, const char *params, struct rte_tel_data *d
 	if (worker != UINT32_MAX)
 		rte_tel_data_add_dict_u64(d, "worker", worker);
 	rte_tel_data_add_dict_u64(d, "mappings", mappings);
+	/* busy_cycles in seconds, and cycles per packet against a baseline */
+	rte_tel_data_add_dict_u64(d, "tsc_hz", rte_get_tsc_hz());
 	for (int i = 0; i < DP_CTR_COUNT; i++)
 		rte_tel_data_add_dict_u64(d, dp_ctr_name((enum dp_ctr)i), sum.c[i]);
 	return 0;

@@ -228,6 +228,9 @@ int dp_worker_main(void *arg)
 		/* Nothing read before this point survives it. */
 		rte_rcu_qsbr_quiescent(w->tables->qsbr, w->tid);
 		if (likely(got)) {
+			/* The whole iteration, drain and RX polls included:
+			 * what a packet costs, per burst (one TSC read). */
+			dp_ctr_add(&w->ctr, DP_CTR_BUSY_CYCLES, rte_rdtsc() - now);
 			w->idle_polls = 0;
 			w->sleep_us = 0;
 		} else if (w->backoff) {

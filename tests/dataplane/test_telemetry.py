@@ -169,6 +169,11 @@ def telemetry_checks(tel):
     check(all(st.get(k) == v for k, v in want.items()),
           '/lispgw/stats: rx_eid 10, encap_lisp 5, tx 5, drop_miss 3, drop_neg_drop 2, 103 mappings',
           str({k: st.get(k) for k in want}))
+    # busy_cycles: only iterations that received frames count, so 10
+    # frames cost far less than a second of TSC (idle polls would not).
+    check(st.get('tsc_hz', 0) > 0 and 0 < st.get('busy_cycles', 0) < st.get('tsc_hz', 0),
+          '/lispgw/stats: tsc_hz, and busy_cycles > 0 but under a second for 10 frames',
+          str({k: st.get(k) for k in ('tsc_hz', 'busy_cycles')}))
     w0 = tel('/lispgw/stats,0')
     check(w0.get('worker') == 0 and w0.get('encap_lisp') == 5, '/lispgw/stats,0: the one worker')
     check(tel('/lispgw/stats,7') is None, '/lispgw/stats,7: no such worker -> null')
