@@ -18,6 +18,8 @@ REST, data-plane and bench script and the demo use.
     wire      LISP control-message builders and parsers
     tshark    captures that wait for "Capturing on", field extraction
     pcap      pcap files written and read without scapy
+    dpnet     one lispgw-dp between a host and a reflecting remote xTR
+              (several workers, capture: dp-multiworker, dp-pdump)
     ecdsa     crypto-EIDs, hash-EIDs and ECDSA records derived independently
               with python3-cryptography (docs/ecdsa.md)
 
