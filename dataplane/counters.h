@@ -82,6 +82,8 @@
 	X(MISS_EVENTS, "miss events queued for the control plane")                 \
 	X(MISS_SUPPRESSED, "misses rate-limited: the EID had an event this interval") \
 	X(MISS_RING_FULL, "miss events lost: the worker's miss ring was full")      \
+	/* EID-side hosts (main lcore; tables.host-timeout-s) */                  \
+	X(HOSTS_AGED, "EID-side hosts forgotten: silent for tables.host-timeout-s") \
 	/* cost: busy_cycles / (rx_eid + rx_rloc) is cycles per packet */          \
 	X(BUSY_CYCLES, "TSC cycles of worker loop iterations that received frames") \
 	DP_HDR_ERRORS(X##_HDR)

@@ -81,6 +81,7 @@ struct raw_tables {
 	uint32_t *max_instances;
 	uint32_t *ipv4_tbl8s;
 	uint32_t *ipv6_tbl8s;
+	uint32_t *host_timeout_s;
 };
 
 struct raw_workers {
@@ -271,6 +272,7 @@ static const cyaml_schema_field_t tables_fields[] = {
 	CYAML_FIELD_UINT_PTR("max-instances", OPT, struct raw_tables, max_instances),
 	CYAML_FIELD_UINT_PTR("ipv4-tbl8-groups", OPT, struct raw_tables, ipv4_tbl8s),
 	CYAML_FIELD_UINT_PTR("ipv6-tbl8-groups", OPT, struct raw_tables, ipv6_tbl8s),
+	CYAML_FIELD_UINT_PTR("host-timeout-s", OPT, struct raw_tables, host_timeout_s),
 	CYAML_FIELD_END
 };
 
@@ -751,6 +753,9 @@ static void chk_tables(struct cfg_chk *c, const struct raw *r, struct dp_config 
 				      DP_CONFIG_DEF_IPV4_TBL8S, 16, 1u << 24);
 	cfg->ipv6_tbl8s = cfg_chk_u32(c, "ipv6-tbl8-groups", t->ipv6_tbl8s,
 				      DP_CONFIG_DEF_IPV6_TBL8S, 16, 1u << 21);
+	cfg->host_timeout_s = cfg_chk_u32(c, "host-timeout-s", t->host_timeout_s,
+					  DP_CONFIG_DEF_HOST_TIMEOUT_S, 0,
+					  DP_CONFIG_MAX_HOST_TIMEOUT_S);
 	if (cfg->instance_count > cfg->max_instances)
 		cfg_chk_err(c, "max-instances", "%zu instances do not fit %u",
 			    cfg->instance_count, cfg->max_instances);

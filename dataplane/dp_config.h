@@ -55,6 +55,9 @@
 #define DP_CONFIG_DEF_MAX_INSTANCES	256
 #define DP_CONFIG_DEF_IPV4_TBL8S	1024
 #define DP_CONFIG_DEF_IPV6_TBL8S	4096
+/* EID-side hosts silent this long are forgotten (0: never); a day at most. */
+#define DP_CONFIG_DEF_HOST_TIMEOUT_S	300
+#define DP_CONFIG_MAX_HOST_TIMEOUT_S	86400
 #define DP_CONFIG_DEF_TX_DRAIN_US	100
 #define DP_CONFIG_DEF_EXC_RATE		10000	/* exception path, packets a second */
 #define DP_CONFIG_DEF_EXC_BURST_MIN	32	/* burst: rate / 10, at least this */
@@ -133,6 +136,7 @@ struct dp_config {
 	uint32_t max_instances;
 	uint32_t ipv4_tbl8s;
 	uint32_t ipv6_tbl8s;
+	uint32_t host_timeout_s;	/* EID-side host ageing; 0: never */
 	bool idle_backoff;
 	uint32_t tx_drain_us;
 	/* itr: */

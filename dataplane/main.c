@@ -312,6 +312,7 @@ static int run(struct dp_app *app)
 		.writer_tid = app->main_forwards ? 0 : RTE_QSBR_THRID_INVALID,
 		.pitr = app->cfg->itr_mode == DP_CONFIG_ITR_PITR,
 		.lsb = app->cfg->lsb,
+		.host_timeout_s = app->cfg->host_timeout_s,
 	});
 	if (!app->tables) {
 		DP_LOG(ERR, "tables: %s", rte_strerror(rte_errno));

@@ -29,6 +29,7 @@
 #define NEIGH_FAILED_RETRY_MS	5000
 #define NEIGH_REFRESH_MS	30000	/* re-confirm a resolved next hop */
 #define POLL_BUDGET		256	/* punted frames per tick */
+#define HOST_AGE_BUDGET		64	/* host keys visited per tick (~64k/s) */
 
 #define ICMP6_NS	135
 #define ICMP6_NA	136
@@ -62,7 +63,7 @@ struct pending {
 
 struct neigh_stats {
 	uint64_t arp_in, nd_in, bad, requests_sent, replies_sent, learned, changed,
-		 hosts_learned, held, held_sent, held_dropped, tx_full;
+		 hosts_learned, hosts_probed, held, held_sent, held_dropped, tx_full;
 	uint64_t kernel_solicits, kernel_events, kernel_errors;	/* neighbours: kernel */
 };
 
@@ -419,6 +420,20 @@ static void host_learn(struct dp_neigh *n, uint32_t iid, const struct dp_ip *ip,
 	}
 }
 
+/* The tables' ageing found ip silent for 3/4 of its timeout: ask for it
+ * on its Instance-ID's EID-side port (its answer refreshes it). */
+static void host_probe(void *ctx, uint32_t iid, const struct dp_ip *ip)
+{
+	struct dp_neigh *n = ctx;
+	const struct dp_vrf *v = dp_tables_vrf(n->app->tables, iid);
+	const struct dp_port *p = v ? port_of(n, v->eid_port) : NULL;
+
+	if (!p)
+		return;
+	n->st.hosts_probed++;
+	request(n, p, iid, ip);
+}
+
 /* A decapsulated packet for a host of unknown MAC: hold it (replacing an
  * older one), ask. */
 static void host_unresolved(struct dp_neigh *n, struct rte_mbuf *m)
@@ -641,6 +656,8 @@ void dp_neigh_poll(struct dp_neigh *n)
 	unsigned int done = 0;
 	uint64_t now = rte_rdtsc();
 
+	/* Before learning: what a host is stamped with. */
+	dp_tables_hosts_clock(n->app->tables, now / n->ms);
 	for (unsigned int w = 0; w < n->app->n_workers; w++) {
 		struct rte_ring *r = n->app->workers[w] ? n->app->workers[w]->punt : NULL;
 		unsigned int k;
@@ -676,6 +693,10 @@ void dp_neigh_poll(struct dp_neigh *n)
 		dp_kneigh_poll(n->kn, kernel_event, n);
 	neigh_timers(n, now);
 	pending_timers(n, now);
+	/* Aged hosts are unknown again: their address is proxied (arp_input,
+	 * nd_input) and a packet for one resolves it anew. */
+	dp_ctr_add(&n->app->ctl_ctr, DP_CTR_HOSTS_AGED,
+		   dp_tables_hosts_age(n->app->tables, HOST_AGE_BUDGET, host_probe, n));
 }
 
 struct dp_neigh *dp_neigh_create(struct dp_app *app)
@@ -728,13 +749,14 @@ size_t dp_neigh_json(const struct dp_neigh *n, char *buf, size_t len)
 		     ",\"neigh\":{\"next_hops\":%u,\"resolved\":%u,\"learned\":%" PRIu64
 		     ",\"changed\":%" PRIu64 ",\"requests_sent\":%" PRIu64
 		     ",\"replies_sent\":%" PRIu64 ",\"arp_in\":%" PRIu64 ",\"nd_in\":%" PRIu64
-		     ",\"ignored\":%" PRIu64 ",\"hosts_learned\":%" PRIu64 ",\"held\":%" PRIu64
+		     ",\"ignored\":%" PRIu64 ",\"hosts_learned\":%" PRIu64
+		     ",\"hosts_probed\":%" PRIu64 ",\"held\":%" PRIu64
 		     ",\"held_sent\":%" PRIu64 ",\"held_dropped\":%" PRIu64
 		     ",\"inject_full\":%" PRIu64 ",\"kernel_solicits\":%" PRIu64
 		     ",\"kernel_events\":%" PRIu64 ",\"kernel_errors\":%" PRIu64 "}",
 		     n->n, resolved, n->st.learned, n->st.changed, n->st.requests_sent,
 		     n->st.replies_sent, n->st.arp_in, n->st.nd_in, n->st.bad, n->st.hosts_learned,
-		     n->st.held, n->st.held_sent, n->st.held_dropped, n->st.tx_full,
+		     n->st.hosts_probed, n->st.held, n->st.held_sent, n->st.held_dropped, n->st.tx_full,
 		     n->st.kernel_solicits, n->st.kernel_events, n->st.kernel_errors);
 	return k < 0 ? 0 : RTE_MIN((size_t)k, len ? len - 1 : 0);
 }

@@ -35,6 +35,7 @@
 #include "encap.h"
 #include "lisp_msg.h"
 #include "tables.h"
+#include "tables_priv.h"
 
 /* The key of prefix_hash: exact prefix within a VRF. */
 struct prefix_key {
@@ -234,9 +235,11 @@ struct dp_tables *dp_tables_create(const struct dp_tables_params *p)
 		.key_len = sizeof(struct dp_host_key),
 		.hash_func = rte_hash_crc,
 		.socket_id = p->socket_id,
-		/* Workers read while the control thread learns; hosts are
-		 * updated in place and never deleted (no reuse to wait for). */
-		.extra_flag = RTE_HASH_EXTRA_FLAGS_RW_CONCURRENCY_LF,
+		/* Workers read while the control thread learns; aged hosts'
+		 * key slots are reused after a grace period (tables_hosts.c).
+		 * The extendable table makes max_hosts a promise. */
+		.extra_flag = RTE_HASH_EXTRA_FLAGS_RW_CONCURRENCY_LF |
+			      RTE_HASH_EXTRA_FLAGS_EXT_TABLE,
 	});
 	if (!t->iid_hash || !t->prefix_hash || !t->hosts)
 		goto nomem;
@@ -244,6 +247,8 @@ struct dp_tables *dp_tables_create(const struct dp_tables_params *p)
 	sz = rte_rcu_qsbr_get_memsize(p->max_readers);
 	t->qsbr = rte_zmalloc_socket("dp_qsbr", sz, RTE_CACHE_LINE_SIZE, p->socket_id);
 	if (!t->qsbr || rte_rcu_qsbr_init(t->qsbr, p->max_readers) != 0)
+		goto nomem;
+	if (dp_tables_hosts_init(t) < 0)
 		goto nomem;
 	snprintf(name, sizeof(name), "dp_dq_%u", t->id);
 	t->dq = rte_rcu_qsbr_dq_create(&(struct rte_rcu_qsbr_dq_parameters){
@@ -287,6 +292,7 @@ void dp_tables_free(struct dp_tables *t)
 	rte_hash_free(t->iid_hash);
 	rte_hash_free(t->prefix_hash);
 	rte_hash_free(t->hosts);
+	rte_free(t->host_life);
 	rte_free(t->qsbr);
 	rte_free(t->free_slots);
 	rte_free(t->slots);

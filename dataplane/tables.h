@@ -217,6 +217,7 @@ struct dp_tables_params {
 	uint32_t ipv6_tbl8s;
 	uint32_t max_readers;		/* rte_rcu_qsbr threads */
 	uint32_t max_hosts;		/* EID-side hosts (0: 65536) */
+	uint32_t host_timeout_s;	/* EID-side hosts silent this long go (0: never) */
 	bool pitr;			/* any source (a Proxy-ITR): no source check */
 	bool lsb;			/* LISP headers carry L + Locator-Status-Bits */
 	/* The reader thread id of the writer itself (the main lcore when it
@@ -245,6 +246,10 @@ struct dp_tables {
 	uint32_t n_mappings;
 	uint32_t id;			/* unique per process: DPDK object names */
 	uint64_t n_deferred, n_reclaimed, n_sync;
+	/* Host ageing (tables_hosts.c): last sign of life by key position. */
+	struct dp_host_life *host_life;
+	uint32_t host_next;		/* rte_hash_iterate() cursor of the sweep */
+	uint64_t host_now_ms;		/* dp_tables_hosts_clock() */
 };
 
 static inline const struct dp_vrf *dp_tables_vrf(const struct dp_tables *t, uint32_t iid)
@@ -447,6 +452,21 @@ int dp_tables_nexthop_changed(struct dp_tables *t, const struct dp_ip *nh);
 int dp_tables_host_set(struct dp_tables *t, uint32_t iid, const struct dp_ip *ip,
 		       const uint8_t mac[6]);
 bool dp_tables_host_known(const struct dp_tables *t, uint32_t iid, const struct dp_ip *ip);
+/*
+ * EID-side host ageing (main lcore).  dp_tables_hosts_clock() sets the
+ * writer's clock in ms, which dp_tables_host_set() stamps a host with (a
+ * sign of life: its ARP/ND).  dp_tables_hosts_age() visits at most budget
+ * keys, resuming where the last call stopped: an EID-side host silent for
+ * p.host_timeout_s is deleted (its key slot reused only after an RCU grace
+ * period: workers may be reading it), and one silent for 3/4 of that is
+ * handed to probe (again every 1/8 of it), so that a host still there
+ * answers and stays while a moved one goes.  VXLAN far ends never age.
+ * Returns how many hosts were deleted.
+ */
+void dp_tables_hosts_clock(struct dp_tables *t, uint64_t now_ms);
+unsigned int dp_tables_hosts_age(struct dp_tables *t, unsigned int budget,
+				 void (*probe)(void *ctx, uint32_t iid, const struct dp_ip *ip),
+				 void *ctx);
 /* A VXLAN far end's inner MAC learned (ARP through the tunnel). */
 int dp_tables_peer_set(struct dp_tables *t, uint32_t iid, const struct dp_ip *ip,
 		       const uint8_t mac[6]);
