@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "ctl.h"
+#include "ecdsa_request.h"
 #include "lig_priv.h"
 #include "lisp_msg.h"
 
@@ -41,6 +42,9 @@ static void lig_help(FILE *out)
 		"  --json       one JSON object per reply\n"
 		"  --constraints JSON  context constraints, e.g. '{\"gpu\":\"H100\",\"max_latency_ms\":10}'\n"
 		"               (docs/cats.md): only matching locators come back, ranked\n"
+		"  --ecdsa-key FILE  sign the Map-Request (draft-ietf-lisp-ecdsa-auth) as the\n"
+		"               key's crypto-EID, which must be registered (docs/ecdsa.md)\n"
+		"  --crypto-eid-prefix P  that crypto-EID's prefix (default fd00::/8)\n"
 		"  --trace ROOT walk the LISP-DDT hierarchy from the DDT root ROOT (RFC 8111):\n"
 		"               print each Map-Referral hop (node, action, prefix, TTL,\n"
 		"               referral set), then the final answer (docs/ddt.md)\n");
@@ -122,6 +126,20 @@ static int lig_socket(const struct lisp_addr *mr, struct lisp_addr *local, uint1
 	return fd;
 }
 
+/* The signer is the key's crypto-EID in the EID's Instance-ID, and the
+ * request's source EID (a Map-Resolver takes a signer for itself only). */
+static int lig_sign(const struct lig_opts *o, struct lisp_map_request *req,
+		    struct ecdsa_request_buf *buf, struct lisp_err *err)
+{
+	struct ecdsa_prefix p = { .iid = o->eid.iid, .len = o->crypto_prefix.plen };
+	struct ecdsa_eid signer = { .iid = o->eid.iid, .af = AF_INET6 };
+
+	memcpy(p.addr, o->crypto_prefix.addr.v6, 16);
+	if (ecdsa_crypto_eid(&p, o->ecdsa_key, signer.addr, err) < 0)
+		return -EINVAL;
+	return ecdsa_request_sign(o->ecdsa_key, &signer, &signer, req, buf, err);
+}
+
 ssize_t lig_build_request(const struct lig_opts *o, const struct lisp_addr *local,
 			  uint16_t port, uint64_t nonce, bool ddt, uint8_t *buf, size_t cap,
 			  struct lisp_err *err)
@@ -133,6 +151,7 @@ ssize_t lig_build_request(const struct lig_opts *o, const struct lisp_addr *loca
 				.inner_sport = port, .inner_dport = LISP_CONTROL_PORT,
 				.ddt = ddt };
 	struct lcaf_constraints_buf cb;
+	struct ecdsa_request_buf sig;
 	struct lisp_waddr itr, inner;
 	uint8_t mreq[8192];
 	ssize_t n;
@@ -146,6 +165,8 @@ ssize_t lig_build_request(const struct lig_opts *o, const struct lisp_addr *loca
 	}
 	lisp_waddr_from_addr(&itr, local);
 	req.itr_rlocs = &itr;
+	if (o->ecdsa_key && lig_sign(o, &req, &sig, err) < 0)
+		return -EINVAL;
 	n = lisp_map_request_encode(&req, mreq, sizeof(mreq), err);
 	if (n < 0)
 		return n;
@@ -311,10 +332,15 @@ static int lig_run(int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' }, { "help", no_argument, NULL, 'h' },
 		{ "constraints", required_argument, NULL, 'C' },
 		{ "trace", required_argument, NULL, 'T' },
+		{ "ecdsa-key", required_argument, NULL, 'K' },
+		{ "crypto-eid-prefix", required_argument, NULL, 'P' },
 		{ 0 },
 	};
 	struct lig_opts o = { .count = 1, .timeout_ms = 2000 };
 	struct lisp_addr local, root = { 0 };
+	const char *key_file = NULL, *prefix_text = "fd00::/8";
+	struct ecdsa_prefix cp;
+	enum ecdsa_reason why;
 	long iid = -1;
 	unsigned int ok = 0;
 	uint16_t port;
@@ -375,6 +401,12 @@ static int lig_run(int argc, char **argv)
 				return CTL_EXIT_USAGE;
 			}
 			break;
+		case 'K':
+			key_file = optarg;
+			break;
+		case 'P':
+			prefix_text = optarg;
+			break;
 		case 'h':
 			lig_help(stdout);
 			return CTL_EXIT_OK;
@@ -393,6 +425,16 @@ static int lig_run(int argc, char **argv)
 	}
 	if (iid >= 0)
 		o.eid.iid = (uint32_t)iid;
+	if (ecdsa_prefix_parse(prefix_text, 0, &cp, &err) < 0) {
+		fprintf(stderr, CTL_PROG " lig: --crypto-eid-prefix: %s\n", err.msg);
+		return CTL_EXIT_USAGE;
+	}
+	o.crypto_prefix = (struct lisp_prefix){ .plen = cp.len, .addr.afi = LISP_AFI_IPV6 };
+	memcpy(o.crypto_prefix.addr.v6, cp.addr, 16);
+	if (key_file && ecdsa_key_load_pem(key_file, &o.ecdsa_key, &why, &err) < 0) {
+		fprintf(stderr, CTL_PROG " lig: --ecdsa-key: %s\n", err.msg);
+		return CTL_EXIT_FAIL;
+	}
 	if (root.afi)	/* the requests go to the root, then where it refers */
 		o.mr = root;
 	fd = lig_socket(&o.mr, &local, &port);
@@ -405,13 +447,14 @@ static int lig_run(int argc, char **argv)
 				: lig_once(fd, &o, &local, port)) == 0;
 	close(fd);
 	free(o.constraints);
+	EVP_PKEY_free(o.ecdsa_key);
 	return ok ? CTL_EXIT_OK : CTL_EXIT_FAIL;
 }
 
 const struct ctl_cmd ctl_cmd_lig = {
 	.name = "lig",
 	.args = "EID [--iid N] [--mr ADDR] [--count N] [--timeout MS] [--json] [--constraints JSON] "
-		"[--trace ROOT]",
+		"[--ecdsa-key FILE [--crypto-eid-prefix P]] [--trace ROOT]",
 	.summary = "send Map-Requests and print each Map-Reply with its round-trip time",
 	.run = lig_run,
 	.help = lig_help,

@@ -16,6 +16,10 @@ struct lig_opts {
 	unsigned int timeout_ms;
 	bool json;
 	char *constraints;	/* compact ASCII JSON object, or NULL */
+	/* --ecdsa-key: signs each request as the key's crypto-EID in
+	 * crypto_prefix (its IID the EID's); NULL: unsigned. */
+	struct evp_pkey_st *ecdsa_key;
+	struct lisp_prefix crypto_prefix;
 };
 
 double lig_now_ms(void);

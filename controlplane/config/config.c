@@ -112,6 +112,7 @@ void cp_config_free(struct cp_config *cfg)
 	servers_free(cfg->itr.map_resolvers, cfg->itr.map_resolver_count);
 	rlocs_free(cfg->itr.petrs, cfg->itr.petr_count);
 	mappings_free(cfg->itr.statics, cfg->itr.static_count);
+	free(cfg->itr.ecdsa_key);
 	cfg_cats_free(&cfg->cats);
 	cfg_agents_free(&cfg->agents);
 	cfg_ddt_free(&cfg->ddt);

@@ -161,6 +161,15 @@ struct cp_config_mapping {
 	char *ecdsa_pub_json;		/* public-key record */
 };
 
+/* map-resolver.signed-requests (mr_ecdsa.h, enum mr_signed_mode). */
+enum cp_signed_requests {
+	CP_SIGNED_OFF,
+	CP_SIGNED_OPTIONAL,
+	CP_SIGNED_REQUIRED,
+};
+#define CP_CONFIG_DEF_MR_VERIFY_RATE		2000	/* ECDSA verifications/s, all */
+#define CP_CONFIG_DEF_MR_VERIFY_PER_SIGNER	50	/* the same per signer */
+
 /* map-server.sites[].auth (site.h, enum site_auth). */
 enum cp_site_auth {
 	CP_SITE_AUTH_HMAC,
@@ -252,6 +261,11 @@ struct cp_config_map_resolver {
 	size_t forward_count;
 	struct cp_config_forward *forwards;
 	struct cp_config_mr_ddt ddt;
+	/* signed-requests (mr_ecdsa.h, docs/ecdsa.md): enum cp_signed_requests */
+	uint8_t signed_requests;
+	uint32_t signed_verify_rate;		/* ECDSA verifications/s, all; 0: off */
+	uint32_t signed_verify_burst;
+	uint32_t signed_verify_per_signer;	/* the same per signer; 0: off */
 };
 
 struct cp_config_etr {
@@ -298,6 +312,10 @@ struct cp_config_itr {
 	struct cp_config_rloc *petrs;
 	size_t static_count;
 	struct cp_config_mapping *statics;
+	/* ecdsa-key: signs Map-Requests as its crypto-EID in
+	 * crypto-eid-prefix (an IPv6 prefix, each request's IID). */
+	char *ecdsa_key;
+	struct lisp_prefix ecdsa_prefix;
 };
 
 /* pitr and petr sections: their keys (pitr.eid-prefixes,

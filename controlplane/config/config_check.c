@@ -602,6 +602,7 @@ static void chk_map_resolver(struct cfg_chk *c, const struct cfg_raw_map_resolve
 			    mr->health_interval_ms);
 	mr->health_misses = cfg_chk_u32(c, "health-misses", r->health_misses,
 					CP_CONFIG_DEF_MR_HEALTH_MISSES, 1, 100);
+	cfg_chk_mr_signed(c, r, mr);
 	chk_forwards(c, r, mr);
 	cfg_path_pop(&c->path, mark);
 	mark = cfg_path_key(&c->path, "map-resolver");

@@ -410,6 +410,7 @@ void cfg_chk_itr(struct cfg_chk *c, const struct cfg_raw_itr *r, struct cp_confi
 	chk_petrs(c, itr);
 	chk_mappings(c, "static-map-cache", r->static_map_cache, r->static_map_cache_count, 0,
 		     true, &itr->statics, &itr->static_count);
+	cfg_chk_itr_ecdsa(c, r, itr);
 out:
 	cfg_path_pop(&c->path, mark);
 }

@@ -10,6 +10,7 @@
  * once: the signature record for the crypto-EID and the public-key record
  * for its hash-EID (draft "Hash-EID Mapping Entry").
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -125,17 +126,106 @@ bool cp_config_db_ecdsa_equal(const struct cp_config_mapping *a,
 	       (!a->ecdsa_key || lisp_prefix_equal(&a->crypto_prefix, &b->crypto_prefix));
 }
 
-void cp_config_db_ecdsa_print(FILE *f, int ind, const struct cp_config_mapping *m)
+/* The key's path as given, double-quoted YAML, and its prefix. */
+static void put_key(FILE *f, int ind, const char *path, const struct lisp_prefix *prefix,
+		    bool with_iid)
 {
 	char buf[LISP_ADDR_STR_MAX];
 
-	if (!m->ecdsa_key)
-		return;
-	/* The path as given, double-quoted YAML. */
 	fprintf(f, "%*secdsa-key: \"", ind, "");
-	for (const char *s = m->ecdsa_key; *s; s++)
+	for (const char *s = path; *s; s++)
 		fprintf(f, *s == '"' || *s == '\\' ? "\\%c" : "%c", *s);
 	fputs("\"\n", f);
-	if (lisp_prefix_format(&m->crypto_prefix, buf, sizeof(buf)) >= 0)
+	/* itr.crypto-eid-prefix has no Instance-ID (each request's). */
+	if (!with_iid && inet_ntop(AF_INET6, prefix->addr.v6, buf, sizeof(buf)))
+		fprintf(f, "%*scrypto-eid-prefix: \"%s/%u\"\n", ind, "", buf, prefix->plen);
+	else if (with_iid && lisp_prefix_format(prefix, buf, sizeof(buf)) >= 0)
 		fprintf(f, "%*scrypto-eid-prefix: \"%s\"\n", ind, "", buf);
+}
+
+void cp_config_db_ecdsa_print(FILE *f, int ind, const struct cp_config_mapping *m)
+{
+	if (m->ecdsa_key)
+		put_key(f, ind, m->ecdsa_key, &m->crypto_prefix, true);
+}
+
+/* --- signed Map-Requests (docs/ecdsa.md, "Signed Map-Requests") ----------- */
+
+void cfg_chk_mr_signed(struct cfg_chk *c, const struct cfg_raw_map_resolver *r,
+		       struct cp_config_map_resolver *mr)
+{
+	mr->signed_requests = r->signed_requests ? (uint8_t)*r->signed_requests : CP_SIGNED_OFF;
+	/* A verification is about 0.2 ms of a core (docs/ecdsa.md, "Costs"):
+	 * the default keeps a flood of forged signatures under half of one. */
+	cfg_chk_bucket(c, "signed-verify-rate-limit", r->signed_verify_rate_limit,
+		       CP_CONFIG_DEF_MR_VERIFY_RATE, &mr->signed_verify_rate,
+		       &mr->signed_verify_burst);
+	mr->signed_verify_per_signer =
+		cfg_chk_u32(c, "signed-verify-per-signer", r->signed_verify_per_signer,
+			    CP_CONFIG_DEF_MR_VERIFY_PER_SIGNER, 0, 1000000);
+	if (mr->signed_requests == CP_SIGNED_OFF &&
+	    (r->signed_verify_rate_limit || r->signed_verify_per_signer))
+		cfg_chk_err(c, "signed-requests", "is off: signed-verify-rate-limit and "
+			    "signed-verify-per-signer are read only with optional or required");
+}
+
+bool cp_config_mr_signed_equal(const struct cp_config_map_resolver *a,
+			       const struct cp_config_map_resolver *b)
+{
+	return a->signed_requests == b->signed_requests &&
+	       a->signed_verify_rate == b->signed_verify_rate &&
+	       a->signed_verify_burst == b->signed_verify_burst &&
+	       a->signed_verify_per_signer == b->signed_verify_per_signer;
+}
+
+void cp_config_mr_signed_print(FILE *f, const struct cp_config_map_resolver *mr)
+{
+	fprintf(f, "  signed-requests: %s\n",
+		cfg_strval_name(cfg_signed_request_names, cfg_signed_request_names_count,
+				mr->signed_requests));
+	if (mr->signed_requests == CP_SIGNED_OFF)
+		return;
+	fprintf(f, "  signed-verify-rate-limit:\n    per-second: %u\n    burst: %u\n",
+		mr->signed_verify_rate, mr->signed_verify_burst);
+	fprintf(f, "  signed-verify-per-signer: %u\n", mr->signed_verify_per_signer);
+}
+
+void cfg_chk_itr_ecdsa(struct cfg_chk *c, const struct cfg_raw_itr *r, struct cp_config_itr *itr)
+{
+	const char *text = r->crypto_eid_prefix ? r->crypto_eid_prefix : DEFAULT_CRYPTO_PREFIX;
+	enum ecdsa_reason why = ECDSA_R_OK;
+	struct ecdsa_prefix p;
+	struct lisp_err err;
+	EVP_PKEY *key = NULL;
+
+	if (!r->ecdsa_key) {
+		if (r->crypto_eid_prefix)
+			cfg_chk_err(c, "crypto-eid-prefix", "read only with ecdsa-key");
+		return;
+	}
+	itr->ecdsa_key = cfg_chk_strdup(c, r->ecdsa_key);
+	/* No [IID]: the signer is the key's crypto-EID in each request's. */
+	if (ecdsa_prefix_parse(text, 0, &p, &err) < 0) {
+		cfg_chk_err(c, "crypto-eid-prefix", "'%s' must be an IPv6 prefix without an "
+			    "Instance-ID, its length a multiple of 8 in 8..64", text);
+		return;
+	}
+	itr->ecdsa_prefix = (struct lisp_prefix){ .plen = p.len };
+	itr->ecdsa_prefix.addr.afi = LISP_AFI_IPV6;
+	memcpy(itr->ecdsa_prefix.addr.v6, p.addr, 16);
+	if (ecdsa_key_load_pem(r->ecdsa_key, &key, &why, &err) < 0)
+		cfg_chk_err(c, "ecdsa-key", "%s", err.msg);
+	EVP_PKEY_free(key);
+}
+
+bool cp_config_itr_ecdsa_equal(const struct cp_config_itr *a, const struct cp_config_itr *b)
+{
+	return str_eq(a->ecdsa_key, b->ecdsa_key) &&
+	       (!a->ecdsa_key || lisp_prefix_equal(&a->ecdsa_prefix, &b->ecdsa_prefix));
+}
+
+void cp_config_itr_ecdsa_print(FILE *f, const struct cp_config_itr *itr)
+{
+	if (itr->ecdsa_key)
+		put_key(f, 2, itr->ecdsa_key, &itr->ecdsa_prefix, false);
 }

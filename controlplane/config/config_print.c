@@ -308,6 +308,7 @@ static void print_ms_mr(const struct cp_config *cfg, FILE *f)
 		fprintf(f, "  forward-next-hops: %u\n", mr->forward_next_hops);
 		put_ms(f, 2, "health-interval", mr->health_interval_ms);
 		fprintf(f, "  health-misses: %u\n", mr->health_misses);
+		cp_config_mr_signed_print(f, mr);
 		if (mr->forward_count)
 			fputs("  map-servers:\n", f);
 		for (size_t i = 0; i < mr->forward_count; i++) {
@@ -370,6 +371,7 @@ static void print_xtr(const struct cp_config *cfg, FILE *f)
 		if (itr->static_count)
 			put_mappings(f, 2, "static-map-cache", itr->statics, itr->static_count,
 				     true);
+		cp_config_itr_ecdsa_print(f, itr);
 	}
 	/* Their keys are refused (config.h): an empty section is all there is. */
 	if (cfg->pitr.present)
@@ -493,7 +495,8 @@ static bool mr_eq(const struct cp_config_map_resolver *a,
 				      b->trusted_itr_count) ||
 	    a->forward_next_hops != b->forward_next_hops || a->forward_count != b->forward_count ||
 	    a->health_interval_ms != b->health_interval_ms ||
-	    a->health_misses != b->health_misses || !cp_config_mr_ddt_equal(&a->ddt, &b->ddt))
+	    a->health_misses != b->health_misses || !cp_config_mr_ddt_equal(&a->ddt, &b->ddt) ||
+	    !cp_config_mr_signed_equal(a, b))
 		return false;
 	for (size_t i = 0; i < a->forward_count; i++) {
 		const struct cp_config_forward *x = &a->forwards[i], *y = &b->forwards[i];
@@ -535,7 +538,8 @@ static bool itr_eq(const struct cp_config_itr *a, const struct cp_config_itr *b)
 	       servers_eq(a->map_resolvers, a->map_resolver_count, b->map_resolvers,
 			  b->map_resolver_count) &&
 	       rlocs_eq(a->petrs, a->petr_count, b->petrs, b->petr_count) &&
-	       mappings_eq(a->statics, a->static_count, b->statics, b->static_count);
+	       mappings_eq(a->statics, a->static_count, b->statics, b->static_count) &&
+	       cp_config_itr_ecdsa_equal(a, b);
 }
 
 bool cp_config_equal(const struct cp_config *a, const struct cp_config *b)

@@ -137,6 +137,9 @@ struct cfg_raw_map_resolver {
 	struct cfg_raw_forward *map_servers;
 	unsigned int map_servers_count;
 	struct cfg_raw_mr_ddt *ddt;
+	int *signed_requests;
+	struct cfg_raw_bucket *signed_verify_rate_limit;
+	uint32_t *signed_verify_per_signer;
 };
 
 struct cfg_raw_etr {
@@ -188,6 +191,8 @@ struct cfg_raw_itr {
 	unsigned int petrs_count;
 	struct cfg_raw_mapping *static_map_cache;
 	unsigned int static_map_cache_count;
+	char *ecdsa_key;
+	char *crypto_eid_prefix;
 };
 
 struct cfg_raw_pitr {
@@ -310,6 +315,8 @@ extern const cyaml_strval_t cfg_action_names[];
 extern const size_t cfg_action_names_count;
 extern const cyaml_strval_t cfg_nonce_policy_names[];
 extern const size_t cfg_nonce_policy_names_count;
+extern const cyaml_strval_t cfg_signed_request_names[];
+extern const size_t cfg_signed_request_names_count;
 extern const cyaml_strval_t cfg_site_auth_names[];
 extern const size_t cfg_site_auth_names_count;
 
@@ -370,5 +377,15 @@ void cfg_chk_db_ecdsa(struct cfg_chk *c, const struct cfg_raw_mapping *r,
 bool cp_config_db_ecdsa_equal(const struct cp_config_mapping *a,
 			      const struct cp_config_mapping *b);
 void cp_config_db_ecdsa_print(FILE *f, int ind, const struct cp_config_mapping *m);
+/* map-resolver.signed-requests, signed-verify-rate-limit,
+ * signed-verify-per-signer; itr.ecdsa-key and crypto-eid-prefix. */
+void cfg_chk_mr_signed(struct cfg_chk *c, const struct cfg_raw_map_resolver *r,
+		       struct cp_config_map_resolver *mr);
+void cfg_chk_itr_ecdsa(struct cfg_chk *c, const struct cfg_raw_itr *r, struct cp_config_itr *itr);
+bool cp_config_mr_signed_equal(const struct cp_config_map_resolver *a,
+			       const struct cp_config_map_resolver *b);
+void cp_config_mr_signed_print(FILE *f, const struct cp_config_map_resolver *mr);
+bool cp_config_itr_ecdsa_equal(const struct cp_config_itr *a, const struct cp_config_itr *b);
+void cp_config_itr_ecdsa_print(FILE *f, const struct cp_config_itr *itr);
 
 #endif

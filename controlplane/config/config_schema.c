@@ -64,6 +64,14 @@ const cyaml_strval_t cfg_nonce_policy_names[] = {
 };
 const size_t cfg_nonce_policy_names_count = CYAML_ARRAY_LEN(cfg_nonce_policy_names);
 
+/* map-resolver.signed-requests (mr_ecdsa.h). */
+const cyaml_strval_t cfg_signed_request_names[] = {
+	{ "off", CP_SIGNED_OFF },
+	{ "optional", CP_SIGNED_OPTIONAL },
+	{ "required", CP_SIGNED_REQUIRED },
+};
+const size_t cfg_signed_request_names_count = CYAML_ARRAY_LEN(cfg_signed_request_names);
+
 /* map-server.sites[].auth (site.h, enum site_auth). */
 const cyaml_strval_t cfg_site_auth_names[] = {
 	{ "hmac", CP_SITE_AUTH_HMAC },
@@ -295,6 +303,13 @@ static const cyaml_schema_field_t mr_fields[] = {
 	CYAML_FIELD_SEQUENCE("map-servers", SEQ, struct cfg_raw_map_resolver, map_servers,
 			     &forward_entry, 0, CYAML_UNLIMITED),
 	CYAML_FIELD_MAPPING_PTR("ddt", OPT, struct cfg_raw_map_resolver, ddt, mr_ddt_fields),
+	CYAML_FIELD_ENUM_PTR("signed-requests", STRICT, struct cfg_raw_map_resolver,
+			     signed_requests, cfg_signed_request_names,
+			     CYAML_ARRAY_LEN(cfg_signed_request_names)),
+	CYAML_FIELD_MAPPING_PTR("signed-verify-rate-limit", OPT, struct cfg_raw_map_resolver,
+				signed_verify_rate_limit, bucket_fields),
+	CYAML_FIELD_UINT_PTR("signed-verify-per-signer", OPT, struct cfg_raw_map_resolver,
+			     signed_verify_per_signer),
 	CYAML_FIELD_END
 };
 
@@ -362,6 +377,10 @@ static const cyaml_schema_field_t itr_fields[] = {
 			     CYAML_UNLIMITED),
 	CYAML_FIELD_SEQUENCE("static-map-cache", SEQ, struct cfg_raw_itr, static_map_cache,
 			     &static_mapping_entry, 0, CYAML_UNLIMITED),
+	CYAML_FIELD_STRING_PTR("ecdsa-key", OPT, struct cfg_raw_itr, ecdsa_key, 0,
+			       CYAML_UNLIMITED),
+	CYAML_FIELD_STRING_PTR("crypto-eid-prefix", OPT, struct cfg_raw_itr, crypto_eid_prefix, 0,
+			       CYAML_UNLIMITED),
 	CYAML_FIELD_END
 };
 

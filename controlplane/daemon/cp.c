@@ -242,6 +242,10 @@ struct map_resolver *cp_mr_from_config(struct cp *cp, const struct cp_config *cf
 	p.trusted_itrs = cfg->mr.trusted_itrs;
 	p.trusted_itr_count = cfg->mr.trusted_itr_count;
 	p.next_hops_max = cfg->mr.forward_next_hops;
+	p.ecdsa.mode = cfg->mr.signed_requests;	/* enum cp_signed_requests = mr_signed_mode */
+	p.ecdsa.verify_rate = cfg->mr.signed_verify_rate;
+	p.ecdsa.verify_burst = cfg->mr.signed_verify_burst;
+	p.ecdsa.signer_rate = cfg->mr.signed_verify_per_signer;
 	mr = map_resolver_new(cp->loop, &p, cp->ms, cp->sites, cp_send, cp);
 	if (!mr)
 		return NULL;

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cp.h"
+#include "ecdsa_eid.h"
 #include "cp_priv.h"
 
 size_t cp_itr_params_from_config(const struct cp_config *cfg, struct itr_params *params,
@@ -67,6 +68,19 @@ int cp_itr_static_set(struct itr *itr, const struct cp_config_mapping *m, struct
 	return itr_add_static(itr, &rec, MAPCACHE_SRC_STATIC, err);
 }
 
+int cp_itr_ecdsa_set(struct itr *itr, const struct cp_config *cfg, struct lisp_err *err)
+{
+	enum ecdsa_reason why;
+	EVP_PKEY *key = NULL;
+
+	/* Read again at start and every reload, as -n checked it. */
+	if (cfg->itr.ecdsa_key &&
+	    ecdsa_key_load_pem(cfg->itr.ecdsa_key, &key, &why, err) < 0)
+		return -EINVAL;
+	itr_set_ecdsa_key(itr, key, &cfg->itr.ecdsa_prefix);
+	return 0;
+}
+
 struct itr *cp_itr_from_config(struct cp *cp, const struct cp_config *cfg, struct lisp_err *err)
 {
 	struct itr_map_resolver mrs[CP_SERVERS_MAX];
@@ -78,6 +92,10 @@ struct itr *cp_itr_from_config(struct cp *cp, const struct cp_config *cfg, struc
 	if (!itr) {
 		lisp_err_set(err, errno ? errno : ENOMEM, "cannot create the ITR: %s",
 			     errno == EINVAL ? "invalid parameters" : "out of memory");
+		return NULL;
+	}
+	if (cp_itr_ecdsa_set(itr, cfg, err) < 0) {
+		itr_free(itr);
 		return NULL;
 	}
 	for (size_t i = 0; i < cfg->itr.static_count; i++) {

@@ -16,6 +16,8 @@ struct cp;
 struct itr *cp_itr_from_config(struct cp *cp, const struct cp_config *cfg, struct lisp_err *err);
 /* The ITR's parameters and Map-Resolvers (CP_SERVERS_MAX room) of cfg;
  * returns the Map-Resolver count.  Start and reload share it. */
+/* itr.ecdsa-key: loads the key and hands it to the ITR (none: unsigned). */
+int cp_itr_ecdsa_set(struct itr *itr, const struct cp_config *cfg, struct lisp_err *err);
 size_t cp_itr_params_from_config(const struct cp_config *cfg, struct itr_params *params,
 				 struct itr_map_resolver *mrs);
 int cp_itr_static_set(struct itr *itr, const struct cp_config_mapping *m, struct lisp_err *err);

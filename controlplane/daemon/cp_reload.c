@@ -197,6 +197,8 @@ static void itr_apply(struct reload *r)
 	rc = itr_reconfigure(itr, &p, mrs, nmr);
 	if (rc < 0)
 		log_error("reload: itr: %s: the ITR keeps its settings", strerror(-rc));
+	if (cp_itr_ecdsa_set(itr, r->next, &err) < 0)
+		log_error("reload: itr.ecdsa-key: %s: the ITR keeps its key", err.msg);
 	for (size_t i = 0; i < cur->static_count; i++)
 		if (!static_find(next, &cur->statics[i].eid))
 			itr_del_static(itr, &cur->statics[i].eid);

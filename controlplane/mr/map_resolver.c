@@ -48,6 +48,7 @@ struct map_resolver {
 	uint8_t *fwd;			/* an ECM re-encapsulated for the next hop */
 	struct mr_delegations *delegations;
 	struct mr_health *health;	/* NULL: no probes */
+	struct mr_ecdsa *ecdsa;		/* NULL: signed-requests off */
 	struct mr_local local;
 	struct log_ratelimit log_rl;
 	/* The ITRs proxy-replied to, per registered prefix (requesters.h):
@@ -96,6 +97,7 @@ void map_resolver_params_default(struct mr_params *p)
 	p->trusted_itrs = NULL;
 	p->trusted_itr_count = 0;
 	p->next_hops_max = 1;
+	p->ecdsa = (struct mr_ecdsa_params){ .mode = MR_SIGNED_OFF };
 }
 
 /* The ITR of the request being answered was proxy-replied the mapping of
@@ -217,7 +219,9 @@ struct map_resolver *map_resolver_new(struct evloop *loop, const struct mr_param
 	mr->fwd = malloc(MR_MSG_MAX);
 	mr->delegations = mr_delegations_new();
 	mr->ddt = malloc(sizeof(*mr->ddt));
-	if (!mr->rl || !mr->arena_buf || !mr->out || !mr->fwd || !mr->delegations || !mr->ddt) {
+	if (params->ecdsa.mode != MR_SIGNED_OFF)
+		mr->ecdsa = mr_ecdsa_new(&params->ecdsa, evloop_now_ms(loop));
+	if ((params->ecdsa.mode != MR_SIGNED_OFF && !mr->ecdsa) || !mr->rl || !mr->arena_buf || !mr->out || !mr->fwd || !mr->delegations || !mr->ddt) {
 		map_resolver_free(mr);
 		return NULL;
 	}
@@ -251,6 +255,7 @@ void map_resolver_free(struct map_resolver *mr)
 	ratelimit_free(mr->rl);
 	free(mr->trusted_itrs);
 	mr_health_free(mr->health);
+	mr_ecdsa_free(mr->ecdsa);
 	mr_delegations_free(mr->delegations);
 	free(mr->arena_buf);
 	free(mr->out);
@@ -345,12 +350,18 @@ const struct mr_counters *map_resolver_counters(const struct map_resolver *mr)
 	 * the Map-Resolver's (mr is never a const object: the cast is sound). */
 	struct map_resolver *m = (struct map_resolver *)mr;
 	const struct mr_health_counters *h = mr->health ? mr_health_counters(mr->health) : NULL;
+	const struct mr_ecdsa_counters *ec = mr->ecdsa ? mr_ecdsa_counters(mr->ecdsa) : NULL;
 
+#define MR_SYNC(name) m->c.name = h->name;
 	if (h) {
-#define MR_HEALTH_SYNC(name) m->c.name = h->name;
-		MR_HEALTH_COUNTERS(MR_HEALTH_SYNC)
-#undef MR_HEALTH_SYNC
+		MR_HEALTH_COUNTERS(MR_SYNC)
 	}
+#undef MR_SYNC
+#define MR_SYNC(name) m->c.name = ec->name;
+	if (ec) {
+		MR_ECDSA_COUNTERS(MR_SYNC)
+	}
+#undef MR_SYNC
 	return &mr->c;
 }
 
@@ -763,6 +774,7 @@ void map_resolver_input(struct map_resolver *mr, const uint8_t *msg, size_t len,
 	unsigned int answered = 0;
 	bool allowed;
 	uint8_t *first_end = NULL;
+	int rc;
 
 	mr->c.requests_received++;
 	if (lisp_ecm_decode(msg, len, &ecm, &err) < 0) {
@@ -795,7 +807,12 @@ void map_resolver_input(struct map_resolver *mr, const uint8_t *msg, size_t len,
 		mr->c.requests_unanswerable++;
 		return;
 	}
-	mr->cur_verified = request_verified(mr, src, itr);
+	rc = mr->ecdsa ? mr_ecdsa_check(mr->ecdsa, mr->ms, &req, evloop_now_ms(mr->loop), &err) : 0;
+	if (rc < 0) {
+		log_ratelimited(&mr->log_rl, LOG_LEVEL_WARN, "map-resolver: %s", err.msg);
+		return;
+	}
+	mr->cur_verified = rc > 0 || request_verified(mr, src, itr);
 	mr->c.requests_verified += mr->cur_verified;
 	wire_wr_init(&w, mr->out, MR_MSG_MAX);
 	w.p += 12;	/* the header goes in last, when the count is known */
@@ -816,7 +833,6 @@ void map_resolver_input(struct map_resolver *mr, const uint8_t *msg, size_t len,
 	mr->ddt_ok = !ecm.ddt;
 	for (unsigned int i = 0; i < req.record_count; i++) {
 		uint8_t *mark = w.p;
-		int rc;
 
 		/* A subscriber hears of changes by Map-Notify: no SMR list. */
 		mr->cur_itr = req.records[i].notify && mr->pubsub ? NULL : itr;

@@ -58,6 +58,7 @@
 
 #include "evloop.h"
 #include "map_server.h"
+#include "mr_ecdsa.h"
 #include "mr_forward.h"
 #include "mr_health.h"
 #include "registry.h"
@@ -82,6 +83,9 @@ struct mr_params {
 	const struct lisp_prefix *trusted_itrs;
 	size_t trusted_itr_count;
 	unsigned int next_hops_max;	/* ECMs one request is forwarded as */
+	/* map-resolver.signed-requests and its budget (mr_ecdsa.h): an
+	 * authenticated request is verified, whatever its source address. */
+	struct mr_ecdsa_params ecdsa;
 };
 
 #define MR_COUNTERS(X)           \
@@ -117,7 +121,8 @@ struct mr_params {
 	X(ddt_ms_not_registered)       \
 	X(ddt_not_authoritative)       /* outside every site */ \
 	X(ddt_referral_errors)         /* past 255 records, or not encodable */ \
-	MR_HEALTH_COUNTERS(X)
+	MR_HEALTH_COUNTERS(X)          \
+	MR_ECDSA_COUNTERS(X)
 
 struct mr_counters {
 #define MR_COUNTER_FIELD(name) uint64_t name;

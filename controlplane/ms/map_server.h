@@ -190,6 +190,18 @@ size_t map_server_registrant_count(const struct map_server *ms);
  * addresses are kept; past that, the one that expires first makes room. */
 bool map_server_source_verified(const struct map_server *ms, const struct lisp_addr *a);
 
+/* The verified public key of the crypto-EID signer, for signed
+ * Map-Requests (controlplane/mr/mr_ecdsa.c): the crypto prefix of a site
+ * that holds it names its hash-EID, whose key comes from the cache of
+ * verified keys or from the hash-EID registration held here, checked to
+ * hash to signer.  0 and *out (the cache's: not to be freed, valid until
+ * the next call); -ENOENT: no crypto prefix holds signer or no key is
+ * registered; -EACCES: the registered key does not hash to signer. */
+struct ecdsa_eid;
+struct evp_pkey_st;
+int map_server_ecdsa_key(struct map_server *ms, const struct ecdsa_eid *signer,
+			 struct evp_pkey_st **out);
+
 /* Changes whenever map_server_set_sites() swaps the site table, whose old
  * sites are then freed: whoever keeps a struct site * looks it up again. */
 uint64_t map_server_sites_generation(const struct map_server *ms);

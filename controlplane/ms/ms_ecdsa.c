@@ -258,6 +258,9 @@ static EVP_PKEY *key_from_record(struct map_server *ms, const struct ecdsa_prefi
 	return key;
 }
 
+static EVP_PKEY *key_held(struct map_server *ms, const struct ecdsa_prefix *p,
+			  const uint8_t eid[16], enum ms_refusal *why, enum ecdsa_reason *er);
+
 /* The key of a crypto-EID being registered: from a hash-EID record of the
  * same message, else the cache, else the hash-EID registration held here
  * (draft "Hash-EID Mapping Entry": the Map-Server looks the key up). */
@@ -266,16 +269,10 @@ static EVP_PKEY *key_for_eid(struct map_server *ms, const struct site *site,
 			     const struct ecdsa_prefix *p, const uint8_t eid[16],
 			     enum ms_refusal *why, enum ecdsa_reason *er)
 {
-	char name[ECDSA_HASH_EID_MAX];
-	struct lisp_prefix dn = { .iid = p->iid };
 	struct ecdsa_prefix q;
-	struct lisp_record rec;
-	struct lisp_err err;
-	struct key_slot *k;
 	const char *json;
 	uint8_t other[16];
 	size_t len;
-	struct reg_eid *e;
 
 	/* A withdrawal's hash-EID record may carry the key too (the ETR's
 	 * withdrawal of a crypto-EID and its hash-EID proves itself when the
@@ -286,6 +283,24 @@ static EVP_PKEY *key_for_eid(struct map_server *ms, const struct site *site,
 		    q.len == p->len && memcmp(other, eid, 16) == 0 &&
 		    json_locators(&m->records[i], "public-key", &json, &len) == 1)
 			return key_from_record(ms, p, eid, json, len, why, er);
+	return key_held(ms, p, eid, why, er);
+}
+
+/* The key of a crypto-EID from the cache, else from the hash-EID
+ * registration held here (draft "Hash-EID Mapping Entry": the Map-Server
+ * looks the key up). */
+static EVP_PKEY *key_held(struct map_server *ms, const struct ecdsa_prefix *p,
+			  const uint8_t eid[16], enum ms_refusal *why, enum ecdsa_reason *er)
+{
+	char name[ECDSA_HASH_EID_MAX];
+	struct lisp_prefix dn = { .iid = p->iid };
+	struct lisp_record rec;
+	struct lisp_err err;
+	struct key_slot *k;
+	const char *json;
+	size_t len;
+	struct reg_eid *e;
+
 	k = key_slot(ms->ecdsa, p, eid);
 	if (k && slot_is(k, p, eid)) {
 		ms->c.ecdsa_key_cache_hits++;
@@ -408,4 +423,33 @@ int ms_ecdsa_check(struct map_server *ms, struct site *site, bool hmac_ok,
 		return -EACCES;
 	}
 	return 0;
+}
+
+int map_server_ecdsa_key(struct map_server *ms, const struct ecdsa_eid *signer, EVP_PKEY **out)
+{
+	struct lisp_prefix host = { .iid = signer->iid, .plen = 128 };
+	enum ms_refusal why = MS_refused_ecdsa_no_key;
+	enum ecdsa_reason er = ECDSA_R_OK;
+	struct ecdsa_prefix p;
+
+	if (signer->af != AF_INET6)
+		return -ENOENT;
+	host.addr.afi = LISP_AFI_IPV6;
+	memcpy(host.addr.v6, signer->addr, 16);
+	/* The crypto prefix that holds the signer: its hash-EID is named
+	 * from it.  Prefixes of one site never nest (config check). */
+	for (size_t i = 0; i < site_table_count(ms->sites); i++) {
+		const struct site *s = site_table_at(ms->sites, i);
+
+		for (size_t j = 0; j < s->crypto_prefix_count; j++) {
+			if (!lisp_prefix_covers(&s->crypto_prefixes[j], &host))
+				continue;
+			prefix_to_ecdsa(&s->crypto_prefixes[j], &p);
+			*out = key_held(ms, &p, signer->addr, &why, &er);
+			if (*out)
+				return 0;
+			return why == MS_refused_ecdsa_no_key ? -ENOENT : -EACCES;
+		}
+	}
+	return -ENOENT;
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/random.h>
 
+#include "ecdsa_request.h"
 #include "itr_priv.h"
 
 /* Backoff doubles per try up to this shift (1 s becomes at most 64 s). */
@@ -165,6 +166,7 @@ void itr_free(struct itr *itr)
 	 * without events. */
 	mapcache_free(itr->cache);
 	mapdb_free(itr->pending_by_eid);
+	itr_set_ecdsa_key(itr, NULL, NULL);
 	free(itr->mrs);
 	free(itr->arena_buf);
 	free(itr->req);
@@ -235,6 +237,7 @@ ssize_t itr_request_encode(struct itr *itr, const struct lisp_prefix *eid, uint6
 		.record_count = 1,
 		.records = &rec,
 	};
+	struct ecdsa_request_buf sig;
 	struct lisp_err err;
 	ssize_t n;
 
@@ -253,6 +256,8 @@ ssize_t itr_request_encode(struct itr *itr, const struct lisp_prefix *eid, uint6
 		memcpy(req.xtr_id, itr->params.xtr_id, LISP_XTR_ID_LEN);
 		req.site_id = itr->params.site_id;
 	}
+	if (itr->ecdsa_key && addr_is_ip(&eid->addr) && itr_request_sign(itr, &req, eid, &sig) < 0)
+		return -EINVAL;
 	n = lisp_map_request_encode(&req, itr->req, ITR_MSG_MAX, &err);
 	if (n < 0) {
 		itr->c.request_errors++;

@@ -88,6 +88,7 @@ struct itr_params {
 	X(resolves_coalesced)         \
 	X(resolves_refused)           \
 	X(requests_sent)              \
+	X(requests_signed)            /* itr.ecdsa-key */ \
 	X(request_retransmits)        \
 	X(request_failovers)          \
 	X(resolves_gave_up)           \
@@ -165,6 +166,13 @@ int itr_del_static(struct itr *itr, const struct lisp_prefix *eid);
  * data plane is pushed.  0 or -ENOMEM. */
 struct cats_policies;
 int itr_set_cats(struct itr *itr, const struct cats_policies *p);
+
+/* itr.ecdsa-key (docs/ecdsa.md, "Signed Map-Requests"): from now on every
+ * Map-Request is signed with key (taken over; NULL: unsigned) as its
+ * crypto-EID in prefix (an IPv6 prefix; the Instance-ID is each
+ * request's).  Counted requests_signed. */
+struct evp_pkey_st;
+void itr_set_ecdsa_key(struct itr *itr, struct evp_pkey_st *key, const struct lisp_prefix *prefix);
 
 /*
  * A configuration reload: the Map-Resolvers, the request timer and tries,

@@ -53,6 +53,9 @@ struct itr {
 	void *send_arg;
 	struct mapcache *cache;
 	struct cats_policies *cats;	/* ranking per IID; NULL: as received */
+	/* itr.ecdsa-key (itr_sign.c): signs every Map-Request; NULL: none. */
+	struct evp_pkey_st *ecdsa_key;
+	struct lisp_prefix ecdsa_prefix;	/* its crypto-EID prefix, any IID */
 	struct mapdb *pending_by_eid;
 	struct itr_pending *pending[ITR_NONCE_BUCKETS];
 	size_t pending_count;
@@ -83,6 +86,14 @@ struct itr_request_opts {
 };
 ssize_t itr_request_encode(struct itr *itr, const struct lisp_prefix *eid, uint64_t nonce,
 			   const struct itr_request_opts *o);
+
+/* Signed Map-Requests (itr_sign.c): signs req, whose one record is eid,
+ * with itr->ecdsa_key as the key's crypto-EID in eid's Instance-ID; buf
+ * keeps the Source-EID field until req is encoded.  0, or -errno after
+ * counting request_errors. */
+struct ecdsa_request_buf;
+int itr_request_sign(struct itr *itr, struct lisp_map_request *req, const struct lisp_prefix *eid,
+		     struct ecdsa_request_buf *buf);
 
 /* Pub/sub (itr_pubsub.c). */
 int itr_subs_init(struct itr *itr);

@@ -44,7 +44,7 @@
 
 static const char *const targets[] = { "ctrl", "waddr", "dp", "text", "inet", "auth", "pcap",
 				       "cats", "referral", "ddt_mr", "lispsec",
-				       "ecdsa" };
+				       "ecdsa", "ecdsa_request" };
 #define SEED_FRAME_MAX 4096
 
 static const char *outdir;
@@ -310,6 +310,38 @@ static void ecdsa_seeds(void)
 			   strlen(seeds[i].json));
 }
 
+/* Signed Map-Requests (fuzz_ecdsa_request.c): python3-cryptography's
+ * signed request of golden_ecdsa.h in its Source-EID field, and the same
+ * request unsigned. */
+static void ecdsa_request_seeds(void)
+{
+	struct lisp_request_record rec = { .mask_len = 128 };
+	struct lisp_map_request m = { .nonce = GOLDEN_ECDSA_NONCE, .itr_rloc_count = 1,
+				      .record_count = 1, .records = &rec };
+	struct lisp_waddr itr, inner, none = { 0 };
+	struct lisp_prefix target;
+	struct lisp_addr a;
+	uint8_t buf[1024];
+	ssize_t n;
+
+	lisp_prefix_parse("[1000]" GOLDEN_ECDSA_TARGET_EID "/128", &target, NULL);
+	lisp_waddr_from_prefix(&rec.eid, &inner, &target);
+	lisp_addr_parse("192.0.2.1", &a, NULL);
+	lisp_waddr_from_addr(&itr, &a);
+	m.itr_rlocs = &itr;
+	n = lisp_map_request_encode(&m, buf, sizeof(buf), NULL);
+	if (n > 0)
+		seed_write("ecdsa_request", "unsigned", NULL, 0, buf, (size_t)n);
+	m.source_eid.afi = LISP_AFI_LCAF;
+	m.source_eid.lcaf.type = LCAF_TYPE_JSON;
+	m.source_eid.lcaf.json.text = GOLDEN_ECDSA_SIG_JSON_REQUEST;
+	m.source_eid.lcaf.json.len = (uint16_t)strlen(GOLDEN_ECDSA_SIG_JSON_REQUEST);
+	m.source_eid.lcaf.json.addr = &none;
+	n = lisp_map_request_encode(&m, buf, sizeof(buf), NULL);
+	if (n > 0)
+		seed_write("ecdsa_request", "signed-python", NULL, 0, buf, (size_t)n);
+}
+
 /* CATS constrained EIDs (docs/cats.md): mask-len byte, then the address. */
 static void cats_seeds(void)
 {
@@ -416,6 +448,7 @@ int main(int argc, char **argv)
 	cats_seeds();
 	lispsec_seeds();
 	ecdsa_seeds();
+	ecdsa_request_seeds();
 	for (size_t i = 0; i < sizeof(text_seeds) / sizeof(text_seeds[0]); i++) {
 		snprintf(name, sizeof(name), "hand-%zu", i + 1);
 		seed_write("text", name, NULL, 0, text_seeds[i], strlen(text_seeds[i]));

@@ -3,7 +3,9 @@
  * etr.database[].ecdsa-key and crypto-eid-prefix (config_ecdsa.c): the key
  * loads with the configuration, the records the ETR will send are made
  * from it and verify, and a key that is unreadable, readable by others or
- * not the EID's is refused with the entry's path.
+ * not the EID's is refused with the entry's path.  Signed Map-Requests:
+ * map-resolver.signed-requests and its budget, itr.ecdsa-key and
+ * itr.crypto-eid-prefix, loaded, printed, loaded again, and refused.
  */
 #include <arpa/inet.h>
 #include <sys/stat.h>
@@ -259,6 +261,97 @@ START_TEST(hash_eid_must_follow_the_crypto_eid)
 }
 END_TEST
 
+/* A Map-Server + Map-Resolver + ITR with these map-resolver and itr lines. */
+static void write_signed(char *path, size_t len, const char *mr, const char *itr)
+{
+	char text[2048];
+
+	snprintf(text, sizeof(text),
+		 "roles: [map-server, map-resolver, itr]\n"
+		 "listen: {addresses: [127.0.0.1]}\n"
+		 "map-server:\n"
+		 "  sites:\n"
+		 "    - {name: a, key: \"k\", auth: ecdsa, eid-prefixes: [\"[1000]10.0.0.0/8\"],\n"
+		 "       crypto-eid-prefixes: [\"[1000]fd00::/8\"]}\n"
+		 "map-resolver:\n%s"
+		 "itr:\n"
+		 "  map-resolvers: [{address: 127.0.0.1}]\n%s",
+		 mr, itr);
+	tmp_write(text, path, len);
+}
+
+START_TEST(signed_requests_loaded_printed_again)
+{
+	char path[512], itr[700], *t1;
+	struct cp_config *cfg, *again;
+
+	snprintf(itr, sizeof(itr), "  ecdsa-key: \"%s\"\n  crypto-eid-prefix: \"fd00::/16\"\n",
+		 key_path);
+	write_signed(path, sizeof(path),
+		     "  signed-requests: required\n"
+		     "  signed-verify-rate-limit: {per-second: 500}\n"
+		     "  signed-verify-per-signer: 20\n", itr);
+	cfg = load_ok(path);
+	unlink(path);
+	ck_assert_uint_eq(cfg->mr.signed_requests, CP_SIGNED_REQUIRED);
+	ck_assert_uint_eq(cfg->mr.signed_verify_rate, 500);
+	ck_assert_uint_eq(cfg->mr.signed_verify_burst, 1000);
+	ck_assert_uint_eq(cfg->mr.signed_verify_per_signer, 20);
+	ck_assert_str_eq(cfg->itr.ecdsa_key, key_path);
+	ck_assert_uint_eq(cfg->itr.ecdsa_prefix.plen, 16);
+	ck_assert_uint_eq(cfg->itr.ecdsa_prefix.addr.afi, LISP_AFI_IPV6);
+	t1 = print_to_string(cfg);
+	ck_assert_ptr_nonnull(strstr(t1, "  signed-requests: required\n"));
+	ck_assert_ptr_nonnull(strstr(t1, "  crypto-eid-prefix: \"fd00::/16\"\n"));
+	tmp_write(t1, path, sizeof(path));
+	again = load_ok(path);
+	unlink(path);
+	ck_assert(cp_config_equal(cfg, again));
+	/* Defaults: off, and the ITR unsigned. */
+	write_signed(path, sizeof(path), "  negative-ttl: 15m\n", "");
+	cp_config_free(again);
+	again = load_ok(path);
+	unlink(path);
+	ck_assert_uint_eq(again->mr.signed_requests, CP_SIGNED_OFF);
+	ck_assert_ptr_null(again->itr.ecdsa_key);
+	ck_assert(!cp_config_equal(cfg, again));
+	cp_config_free(again);
+	cp_config_free(cfg);
+	free(t1);
+}
+END_TEST
+
+START_TEST(signed_requests_refused)
+{
+	char path[512], itr[700], err[1024];
+
+	write_signed(path, sizeof(path), "  signed-verify-per-signer: 5\n", "");
+	load_errors(path, err, sizeof(err));
+	unlink(path);
+	ck_assert_msg(strstr(err, "map-resolver.signed-requests: is off"), "%s", err);
+	write_signed(path, sizeof(path), "  signed-requests: maybe\n", "");
+	load_errors(path, err, sizeof(err));
+	unlink(path);
+	ck_assert_msg(strstr(err, "signed-requests"), "%s", err);
+	write_signed(path, sizeof(path), "  negative-ttl: 15m\n", "  crypto-eid-prefix: \"fd00::/8\"\n");
+	load_errors(path, err, sizeof(err));
+	unlink(path);
+	ck_assert_msg(strstr(err, "itr.crypto-eid-prefix: read only with ecdsa-key"), "%s", err);
+	snprintf(itr, sizeof(itr), "  ecdsa-key: \"%s\"\n  crypto-eid-prefix: \"[5]fd00::/8\"\n",
+		 key_path);
+	write_signed(path, sizeof(path), "  negative-ttl: 15m\n", itr);
+	load_errors(path, err, sizeof(err));
+	unlink(path);
+	ck_assert_msg(strstr(err, "itr.crypto-eid-prefix: '[5]fd00::/8' must be"), "%s", err);
+	ck_assert_int_eq(chmod(key_path, 0644), 0);
+	snprintf(itr, sizeof(itr), "  ecdsa-key: \"%s\"\n", key_path);
+	write_signed(path, sizeof(path), "  negative-ttl: 15m\n", itr);
+	load_errors(path, err, sizeof(err));
+	unlink(path);
+	ck_assert_msg(strstr(err, "itr.ecdsa-key"), "%s", err);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("config_ecdsa");
@@ -271,6 +364,8 @@ int main(void)
 	tcase_add_test(tc, eid_of_another_key_refused);
 	tcase_add_test(tc, shapes_refused);
 	tcase_add_test(tc, hash_eid_must_follow_the_crypto_eid);
+	tcase_add_test(tc, signed_requests_loaded_printed_again);
+	tcase_add_test(tc, signed_requests_refused);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }
