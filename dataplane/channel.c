@@ -296,7 +296,7 @@ void dp_chan_json(const struct dp_chan *c, char *buf, size_t len)
  */
 void dp_chan_counters_tick(struct dp_chan *c)
 {
-	const struct dp_counters *blocks[RTE_MAX_LCORE];
+	const struct dp_counters *blocks[DP_CTR_BLOCKS_MAX];
 	struct dp_msg_counter v[DP_CTR_COUNT];
 	struct dp_app *app = c->app;
 	struct dp_counters sum;

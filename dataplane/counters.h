@@ -86,6 +86,14 @@
 	X(HOSTS_AGED, "EID-side hosts forgotten: silent for tables.host-timeout-s") \
 	/* cost: busy_cycles / (rx_eid + rx_rloc) is cycles per packet */          \
 	X(BUSY_CYCLES, "TSC cycles of worker loop iterations that received frames") \
+	/* capture with dpdk-dumpcap (capture.c) */                                 \
+	X(CAPTURE_COPIED, "frames copied to a dpdk-dumpcap capture")               \
+	X(CAPTURE_FILTERED, "frames a capture's filter left out")                  \
+	X(DROP_CAPTURE_RING_FULL, "capture: copies lost, the capturing process's ring was full") \
+	X(DROP_CAPTURE_NOMBUF, "capture: copies lost, the capturing process's mempool was empty") \
+	X(CAPTURE_ATTACHED, "capture callbacks attached (one a queue and direction)") \
+	X(CAPTURE_DETACHED, "capture callbacks detached, after an RCU grace period") \
+	X(CAPTURE_REFUSED, "capture requests refused (malformed, unknown port or queue, already capturing)") \
 	DP_HDR_ERRORS(X##_HDR)
 
 enum dp_ctr {

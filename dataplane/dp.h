@@ -45,11 +45,16 @@ struct dp_app {
 	/* What the main lcore counts itself (the exception path, punt.h):
 	 * written by it only, summed with the workers' on read. */
 	struct dp_counters ctl_ctr;
+	/* What capture requests count (capture.c): written by the EAL's
+	 * multi-process thread only. */
+	struct dp_counters cap_ctr;
 	volatile int quit;
 };
 
-/* The counter blocks to sum for the process's totals: every worker's and
- * the main lcore's.  Returns how many were put in blocks. */
+/* The counter blocks to sum for the process's totals: every worker's, the
+ * main lcore's and the capture requests'.  Returns how many were put in
+ * blocks, which has room for DP_CTR_BLOCKS_MAX. */
+#define DP_CTR_BLOCKS_MAX	(RTE_MAX_LCORE + 2)
 static inline unsigned int dp_app_ctr_blocks(const struct dp_app *app,
 					     const struct dp_counters **blocks)
 {
@@ -59,6 +64,7 @@ static inline unsigned int dp_app_ctr_blocks(const struct dp_app *app,
 		if (app->workers[i])
 			blocks[n++] = &app->workers[i]->ctr;
 	blocks[n++] = &app->ctl_ctr;
+	blocks[n++] = &app->cap_ctr;
 	return n;
 }
 

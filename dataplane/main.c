@@ -31,6 +31,7 @@
 #include <rte_malloc.h>
 #include <rte_mbuf.h>
 
+#include "capture.h"
 #include "channel.h"
 #include "neigh.h"
 #include "overlay.h"
@@ -137,7 +138,7 @@ static int opts_parse(int argc, char **argv, struct opts *o)
 
 static void counters_print(const struct dp_app *app)
 {
-	const struct dp_counters *blocks[RTE_MAX_LCORE];
+	const struct dp_counters *blocks[DP_CTR_BLOCKS_MAX];
 	struct dp_counters sum;
 	char extra[2048];
 	size_t n;
@@ -370,6 +371,8 @@ static int run(struct dp_app *app)
 	app->tick = app_tick;
 	dp_telemetry_attach(app);
 	dp_xdp_telemetry_attach(app);
+	/* Without a multi-process channel lispgw-dp runs, without capture. */
+	dp_capture_start(app);
 	if (app->main_forwards) {
 		rc = dp_worker_main(app->workers[0]);
 	} else {
@@ -458,6 +461,7 @@ int main(int argc, char **argv)
 	rc = run(app);
 	__atomic_store_n(&app->quit, 1, __ATOMIC_RELAXED);
 	rte_eal_mp_wait_lcore();
+	dp_capture_stop();
 	dp_telemetry_detach();
 	dp_xdp_telemetry_detach();
 	if (app->workers[0])

@@ -106,7 +106,7 @@ static int tel_parse_u32(const char *s, char **end, uint32_t *out)
 
 static int tel_stats(const char *cmd, const char *params, struct rte_tel_data *d)
 {
-	const struct dp_counters *blocks[RTE_MAX_LCORE];
+	const struct dp_counters *blocks[DP_CTR_BLOCKS_MAX];
 	struct dp_counters sum;
 	struct dp_app *app;
 	unsigned int n = 0, workers;
