@@ -35,6 +35,8 @@ struct dp_app {
 	bool main_forwards;		/* no worker lcore: main does both */
 	bool busy_poll;			/* --busy-poll: no idle back-off */
 	uint32_t exit_on_idle_ms;	/* 0: run until a signal */
+	uint32_t extra_mbufs;		/* --mbufs: more in the pool (benchmark inputs) */
+	uint16_t mbuf_size;		/* --mbuf-size: data room, headroom included */
 	/* Main lcore's periodic duty, called by the worker loop when the
 	 * main lcore forwards. */
 	void (*tick)(struct dp_app *app);

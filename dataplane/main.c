@@ -44,6 +44,11 @@
 
 int dp_logtype;
 
+/* --mbufs: a 16M-frame pcap at most; --mbuf-size: the headroom (encap
+ * prepends up to 72 bytes) and a minimal frame. */
+#define DP_MBUFS_EXTRA_MAX	(1u << 24)
+#define DP_MBUF_SIZE_MIN	(RTE_PKTMBUF_HEADROOM + 128)
+
 static volatile sig_atomic_t sig_quit, sig_usr1;
 
 struct opts {
@@ -52,6 +57,8 @@ struct opts {
 	bool busy_poll;
 	uint32_t exit_on_idle_ms;
 	const char *channel;		/* UNIX socket lispgw-cp attaches to */
+	uint32_t extra_mbufs;		/* --mbufs */
+	uint16_t mbuf_size;		/* --mbuf-size */
 };
 
 /* State of the main lcore's periodic duty. */
@@ -79,7 +86,12 @@ static void usage(FILE *f)
 		   "  -n, --check            check the configuration and exit (no EAL)\n"
 		   "      --exit-on-idle MS  stop once no packet arrived for MS ms\n"
 		   "      --busy-poll        no idle back-off (benchmarks)\n"
-		   "      --channel PATH     UNIX socket lispgw-cp attaches to (dataplane.socket)\n");
+		   "      --channel PATH     UNIX socket lispgw-cp attaches to (dataplane.socket)\n"
+		   "      --mbufs N          N more mbufs in the pool than the ports need (0..%u;\n"
+		   "                         a net_pcap infinite_rx input holds its file in mbufs)\n"
+		   "      --mbuf-size BYTES  data room of an mbuf, headroom included (%u..65535,\n"
+		   "                         default %u)\n",
+		DP_MBUFS_EXTRA_MAX, DP_MBUF_SIZE_MIN, (unsigned int)RTE_MBUF_DEFAULT_BUF_SIZE);
 }
 
 static int opts_parse(int argc, char **argv, struct opts *o)
@@ -90,6 +102,8 @@ static int opts_parse(int argc, char **argv, struct opts *o)
 		{ "exit-on-idle", required_argument, NULL, 'i' },
 		{ "busy-poll", no_argument, NULL, 'b' },
 		{ "channel", required_argument, NULL, 'C' },
+		{ "mbufs", required_argument, NULL, 'M' },
+		{ "mbuf-size", required_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -114,6 +128,23 @@ static int opts_parse(int argc, char **argv, struct opts *o)
 				return -EINVAL;
 			}
 			o->exit_on_idle_ms = (uint32_t)v;
+			break;
+		case 'M':
+			v = strtoul(optarg, &end, 10);
+			if (!*optarg || *end || v > DP_MBUFS_EXTRA_MAX) {
+				fprintf(stderr, "lispgw-dp: --mbufs: 0..%u\n", DP_MBUFS_EXTRA_MAX);
+				return -EINVAL;
+			}
+			o->extra_mbufs = (uint32_t)v;
+			break;
+		case 'S':
+			v = strtoul(optarg, &end, 10);
+			if (!*optarg || *end || v < DP_MBUF_SIZE_MIN || v > UINT16_MAX) {
+				fprintf(stderr, "lispgw-dp: --mbuf-size: %u..65535 bytes\n",
+					DP_MBUF_SIZE_MIN);
+				return -EINVAL;
+			}
+			o->mbuf_size = (uint16_t)v;
 			break;
 		case 'b':
 			o->busy_poll = true;
@@ -336,8 +367,9 @@ static int run(struct dp_app *app)
 		mbufs += app->ports[i].nb_rxq * DP_RXD_DEFAULT +
 			 app->ports[i].nb_txq * (DP_TXD_DEFAULT + DP_BURST);
 	mbufs += app->n_workers * (2 * DP_BURST + 512) + 1024 + dp_exc_mbufs(app);
-	app->pool = rte_pktmbuf_pool_create("dp_mbufs", RTE_MAX(mbufs, 8191u), 256, 0,
-					    RTE_MBUF_DEFAULT_BUF_SIZE, (int)rte_socket_id());
+	mbufs = RTE_MAX(mbufs, 8191u) + app->extra_mbufs;
+	app->pool = rte_pktmbuf_pool_create("dp_mbufs", mbufs, 256, 0, app->mbuf_size,
+					    (int)rte_socket_id());
 	if (!app->pool) {
 		DP_LOG(ERR, "mbuf pool of %u: %s", mbufs, rte_strerror(rte_errno));
 		return -rte_errno;
@@ -457,6 +489,8 @@ int main(int argc, char **argv)
 	app->cfg = cfg;
 	app->busy_poll = o.busy_poll;
 	app->exit_on_idle_ms = o.exit_on_idle_ms;
+	app->extra_mbufs = o.extra_mbufs;
+	app->mbuf_size = o.mbuf_size ? o.mbuf_size : RTE_MBUF_DEFAULT_BUF_SIZE;
 	app->channel_path = o.channel;
 	rc = run(app);
 	__atomic_store_n(&app->quit, 1, __ATOMIC_RELAXED);

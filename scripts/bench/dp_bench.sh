@@ -10,7 +10,21 @@
 # --stats-period Tx-pps.  Median of RUNS.  Needs root (hugepages).
 # Usage: scripts/bench/dp_bench.sh [ENTRIES] [SECONDS] [RUNS]   (1000 5 3)
 # Env: BUILD (build dir, default build), LCORES (default 0-1: main + one worker),
-#      MODES (default "lisp vxlan gpe decap").
+#      MODES (default "lisp vxlan gpe decap"),
+#      PATTERN (the EID-side input, dp_gen.py: sample (default) 4096 frames
+#        to random destinations, so at most 4096 mappings are read at any
+#        table size; walk: one frame per mapping in order, ENTRIES frames, a
+#        working set of every mapping; random: the same frames shuffled;
+#        single: one flow),
+#      MBUF_SIZE (data room of the mbufs when the pcap holds more than 4096
+#        frames, default 512: net_pcap keeps the whole file in mbufs of the
+#        port's pool, so lispgw-dp gets --mbufs/--mbuf-size and testpmd
+#        --total-num-mbufs/--mbuf-size, the same for both),
+#      SMOKE=1 (the test suite's bench-dp-smoke: no hugepages (--no-huge),
+#        1 s of warm-up, and a failure when a figure is missing or zero).
+# Cycles per packet: lispgw-dp's busy_cycles over its received frames in
+# each window (TSC in the worker, non-empty polls only); testpmd's own
+# --record-core-cycles figure (its non-empty polls, the whole run).
 # Above 150,000 entries the YAML would pass lispgw-dp's 16 MiB config limit:
 # the mappings go in over the control-plane channel (tests/perf/dp_loader,
 # built in BUILD), the process is started once per mode and the RUNS are
@@ -26,11 +40,27 @@ build=${BUILD:-build}
 lcores=${LCORES:-0-1}
 dp=$build/dataplane/lispgw-dp
 [ -x "$dp" ] || { echo "no $dp: build first (meson setup $build && ninja -C $build)" >&2; exit 1; }
+if [ "${SMOKE:-0}" = 1 ] && ! command -v dpdk-testpmd >/dev/null; then
+	echo "no dpdk-testpmd: skipped" >&2
+	exit 77
+fi
 modes=${MODES:-lisp vxlan gpe decap}
-. scripts/lib/hugepages.sh
-# 1M mappings take ~700 MB of tables (docs/BENCHMARKS.md); --in-memory
-# maps pages as it needs them.
-ensure_hugepages $((entries > 150000 ? 3072 : 1024))
+pattern=${PATTERN:-sample}
+smoke=${SMOKE:-0}
+warmup=3
+[ "$smoke" = 1 ] && warmup=1
+case $pattern in
+sample) nframes=4096 ;;
+single) nframes=1 ;;
+walk | random) nframes=$entries ;;
+*) echo "PATTERN: sample, walk, random or single" >&2; exit 1 ;;
+esac
+if [ "$smoke" != 1 ]; then
+	. scripts/lib/hugepages.sh
+	# 1M mappings take ~700 MB of tables (docs/BENCHMARKS.md), a 1M-frame
+	# pcap ~700 MB of 512-byte mbufs; --in-memory maps pages as it needs them.
+	ensure_hugepages $((entries > 150000 ? 3072 : 1024))
+fi
 chan=0
 [ "$entries" -gt 150000 ] && chan=1
 loader=$build/tests/perf/dp_loader
@@ -43,14 +73,24 @@ cleanup() {
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
-DP_GEN_STATIC=$((1 - chan)) /usr/bin/python3 scripts/bench/dp_gen.py "$tmp" "$entries"
+DP_GEN_STATIC=$((1 - chan)) /usr/bin/python3 scripts/bench/dp_gen.py "$tmp" "$entries" "$pattern"
 eal=(-l "$lcores" -n 1 --in-memory --no-pci --no-telemetry --log-level lib.eal:error)
+[ "$smoke" = 1 ] && eal=(-l "$lcores" -n 1 --no-huge -m 1536 --no-shconf --no-pci --no-telemetry
+	--log-level lib.eal:error)
+# Pools that hold a large pcap (EID side only: rloc.pcap has 4096 frames).
+dp_pool=() tp_pool=()
+if [ "$nframes" -gt 4096 ]; then
+	dp_pool=(--mbufs $((nframes + 8192)) --mbuf-size "${MBUF_SIZE:-512}")
+	tp_pool=(--total-num-mbufs=$((nframes + 32768)) --mbuf-size="${MBUF_SIZE:-512}")
+fi
 
-# dp_rates CONFIG PCAP N -> N lines of Mpps (tx counter deltas between
-# SIGUSR1 dumps, N consecutive windows of SECONDS in one process)
+# dp_rates CONFIG PCAP N -> N lines of "Mpps cycles/packet" (tx and
+# busy_cycles deltas between SIGUSR1 dumps, N consecutive windows of
+# SECONDS in one process)
 dp_rates() {
 	local extra=() t0 t1 i
 	[ "$chan" = 1 ] && extra=(--channel "$tmp/dp.sock")
+	[ "$2" = "$tmp/eid.pcap" ] && extra+=("${dp_pool[@]}")
 	"$dp" "${eal[@]}" --vdev "net_pcap0,rx_pcap=$2,infinite_rx=1" --vdev net_null0,no-rx=1 \
 		-- -c "$1" --busy-poll "${extra[@]}" >"$tmp/out.json" 2>"$tmp/err.log" &
 	pid=$!
@@ -71,7 +111,7 @@ dp_rates() {
 		done
 		echo "$1: $(cat "$tmp/loader.log")" >&2
 	fi
-	sleep 3
+	sleep "$warmup"
 	: >"$tmp/times"
 	for i in $(seq "$3"); do
 		kill -USR1 "$pid"
@@ -88,20 +128,28 @@ dp_rates() {
 	pid=
 	grep -v '^$' "$tmp/err.log" | tail -3 >&2 || true
 	if [ -n "$lpid" ]; then kill "$lpid" 2>/dev/null; wait "$lpid" || true; lpid=; fi
-	/usr/bin/python3 scripts/bench/figures.py rates "$tmp/out.json" "$tmp/times"
+	/usr/bin/python3 scripts/bench/figures.py rates "$tmp/out.json" "$tmp/times" --cycles
 }
 
-# testpmd_rate PCAP -> Mpps (median of the per-second Tx-pps after warm-up)
+# testpmd_rate PCAP -> "Mpps cycles/packet" (median of the per-second
+# Tx-pps after warm-up; its own cycles per packet)
 testpmd_rate() {
-	timeout -s INT $((secs + 4)) dpdk-testpmd "${eal[@]}" \
+	local pool=()
+	[ "$1" = "$tmp/eid.pcap" ] && pool=("${tp_pool[@]}")
+	timeout -s INT $((secs + 3 + warmup)) dpdk-testpmd "${eal[@]}" \
 		--vdev "net_pcap0,rx_pcap=$1,infinite_rx=1" --vdev net_null0,no-rx=1 -- \
-		--forward-mode=io --no-flush-rx --stats-period 1 --auto-start >"$tmp/tp.log" 2>&1 || true
-	/usr/bin/python3 scripts/bench/figures.py testpmd "$tmp/tp.log"
+		--forward-mode=io --no-flush-rx --stats-period 1 --auto-start --record-core-cycles \
+		"${pool[@]}" >"$tmp/tp.log" 2>&1 || true
+	/usr/bin/python3 scripts/bench/figures.py testpmd "$tmp/tp.log" --cycles
 }
 
 median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+# field N of each "Mpps cycles" pair
+col() { local n=$1; shift; printf '%s\n' "$@" | awk -v n="$n" '{print $n}'; }
 
-printf '| path | entries | lispgw-dp Mpps | testpmd io Mpps | ratio |\n|---|---:|---:|---:|---:|\n'
+printf '| path | entries | pattern | lispgw-dp Mpps | testpmd io Mpps | ratio | lispgw-dp cycles/pkt | testpmd cycles/pkt |\n'
+printf '|---|---:|---|---:|---:|---:|---:|---:|\n'
+bad=0
 for mode in $modes; do
 	pcap=$tmp/eid.pcap
 	[ "$mode" = decap ] && pcap=$tmp/rloc.pcap
@@ -115,9 +163,22 @@ for mode in $modes; do
 			b+=("$(testpmd_rate "$pcap")")
 		done
 	fi
-	echo "$mode $entries: lispgw-dp ${d[*]} testpmd ${b[*]}" >&2
-	dm=$(median "${d[@]}")
-	bm=$(median "${b[@]}")
-	printf '| %s | %s | %s | %s | %s |\n' "$mode" "$entries" "$dm" "$bm" \
-		"$(awk -v a="$dm" -v b="$bm" 'BEGIN { printf "%.2f", a / b }')"
+	echo "$mode $entries $pattern: lispgw-dp ${d[*]} testpmd ${b[*]}" >&2
+	# shellcheck disable=SC2046
+	dm=$(median $(col 1 "${d[@]}"))
+	# shellcheck disable=SC2046
+	bm=$(median $(col 1 "${b[@]}"))
+	# shellcheck disable=SC2046
+	dc=$(median $(col 2 "${d[@]}"))
+	# shellcheck disable=SC2046
+	bc=$(median $(col 2 "${b[@]}"))
+	printf '| %s | %s | %s | %s | %s | %s | %s | %s |\n' "$mode" "$entries" "$pattern" "$dm" "$bm" \
+		"$(awk -v a="$dm" -v b="$bm" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')" "$dc" "$bc"
+	awk -v a="$dm" -v b="$bm" -v c="$dc" -v e="$bc" 'BEGIN { exit !(a > 0 && b > 0 && c > 0 && e > 0) }' ||
+		bad=1
 done
+if [ "$bad" = 1 ]; then
+	echo "dp_bench.sh: a figure is missing or zero" >&2
+	[ "$smoke" = 1 ] && exit 1
+fi
+exit 0

@@ -6,8 +6,14 @@ mappings in instance 100: 10.0.0.0/24, 10.0.1.0/24, ... and past 65,536 on
 into 11.0.0.0/8, 12.0.0.0/8, ... (1M distinct /24s span 10.0.0.0-25.255.255.0,
 so no tbl8 group is needed: every prefix is /24).
 
-  dp_gen.py DIR ENTRIES
-writes DIR/eid.pcap (EID side: IPv4/UDP to random mapped destinations),
+  dp_gen.py DIR ENTRIES [PATTERN]
+writes DIR/eid.pcap (EID side: IPv4/UDP to mapped destinations, by PATTERN:
+  sample  4096 frames to random destinations (the default; at most 4096
+          mappings ever read, which stay in cache at any table size);
+  walk    one frame per mapping, ENTRIES frames, the /24s in order (a
+          working set of every mapping: 1M destinations at 1M entries);
+  random  the same ENTRIES frames in a random order (each mapping once);
+  single  one frame: one flow to one destination),
 DIR/rloc.pcap (RLOC side: LISP IID 100 to our RLOC 192.0.2.1), and
 DIR/{lisp,vxlan,gpe,decap}.yaml (encap: EID port net_pcap0, RLOC port
 net_null0; decap: the other way round).
@@ -47,18 +53,32 @@ def mac(s):
     return bytes(int(x, 16) for x in s.split(":"))
 
 
+def eid_frame(n, host, sport):
+    ip = ip4_udp([10, 1, 0, 1], [*n, host], sport, 80, bytes(18))
+    return mac("02:00:00:00:00:01") + mac("02:00:00:00:00:aa") + b"\x08\x00" + ip
+
+
 def main():
     out, entries = sys.argv[1], int(sys.argv[2])
+    pattern = sys.argv[3] if len(sys.argv) > 3 else "sample"
     rnd = random.Random(1)
     if not 1 <= entries <= 1 << 20:
         sys.exit("dp_gen.py: ENTRIES 1..1048576")
+    if pattern not in ("sample", "walk", "random", "single"):
+        sys.exit("dp_gen.py: PATTERN sample, walk, random or single")
     nets = [(10 + (i >> 16), i >> 8 & 0xff, i & 0xff) for i in range(entries)]
-    eid = []
-    for _ in range(FRAMES):
-        n = rnd.choice(nets)
-        ip = ip4_udp([10, 1, 0, 1], [*n, rnd.randrange(1, 255)], rnd.randrange(1024, 65535), 80,
-                     bytes(18))
-        eid.append(mac("02:00:00:00:00:01") + mac("02:00:00:00:00:aa") + b"\x08\x00" + ip)
+    if pattern == "sample":
+        eid = [eid_frame(rnd.choice(nets), rnd.randrange(1, 255), rnd.randrange(1024, 65535))
+               for _ in range(FRAMES)]
+    elif pattern == "single":
+        eid = [eid_frame(nets[0], 1, 1024)]
+    else:
+        order = list(range(entries))
+        if pattern == "random":
+            rnd.shuffle(order)
+        # A generator: 1M frames are not kept in memory.  Every destination
+        # is another /24 (another mapping) and another flow.
+        eid = (eid_frame(nets[i], 1 + i % 254, 1024 + i * 7919 % 60000) for i in order)
     pcap(f"{out}/eid.pcap", eid)
     rloc = []
     for i in range(FRAMES):

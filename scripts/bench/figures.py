@@ -10,9 +10,15 @@
   figures.py rates FILE TIMES      tx Mpps of each window between two counter
                                    lines, TIMES holding each SIGUSR1's time
                                    (the last line's drops to stderr)
+  figures.py rates FILE TIMES --cycles
+                                   the same, each line followed by the window's
+                                   cycles per packet (busy_cycles over rx_eid +
+                                   rx_rloc: the worker's TSC in non-empty polls)
   figures.py testpmd LOG           dpdk-testpmd's Mpps from its --stats-period
                                    log: the median non-zero Tx-pps after the
                                    first two (warm-up)
+  figures.py testpmd LOG --cycles  the same and its "CPU cycles/packet" (with
+                                   --record-core-cycles: the whole run)
   figures.py handoff FILE          medians of handoff.sh's runs (FILE: the JSON
                                    object each run printed after "HANDOFF ")
 """
@@ -52,7 +58,7 @@ def counters(path):
     return lines
 
 
-def rates(path, times_path):
+def rates(path, times_path, cycles=False):
     lines = counters(path)
     with open(times_path) as f:
         times = [float(x) for x in f if x.strip()]
@@ -60,13 +66,26 @@ def rates(path, times_path):
     if drops:
         print("drops:", drops, file=sys.stderr)
     for i in range(len(times) - 1):
-        print("%.2f" % ((lines[i + 1]["tx"] - lines[i]["tx"]) / (times[i + 1] - times[i]) / 1e6))
+        a, b = lines[i], lines[i + 1]
+        mpps = "%.2f" % ((b["tx"] - a["tx"]) / (times[i + 1] - times[i]) / 1e6)
+        if not cycles:
+            print(mpps)
+            continue
+        rx = sum(b.get(k, 0) - a.get(k, 0) for k in ("rx_eid", "rx_rloc"))
+        busy = b.get("busy_cycles", 0) - a.get("busy_cycles", 0)
+        print(mpps, "%.1f" % (busy / rx if rx else 0))
 
 
-def testpmd(log):
+def testpmd(log, cycles=False):
     with open(log) as f:
-        v = [int(x) for x in re.findall(r"Tx-pps:\s+(\d+)", f.read()) if int(x)]
-    print("%.2f" % (statistics.median(v[2:] or v) / 1e6))
+        text = f.read()
+    v = [int(x) for x in re.findall(r"Tx-pps:\s+(\d+)", text) if int(x)]
+    mpps = "%.2f" % (statistics.median(v[2:] or v) / 1e6)
+    if not cycles:
+        print(mpps)
+        return
+    c = re.findall(r"CPU cycles/packet=([0-9.]+)", text)
+    print(mpps, "%.1f" % float(c[-1]) if c else "0")
 
 
 def handoff(path):
@@ -93,13 +112,16 @@ def main():
     p = sub.add_parser("rates")
     p.add_argument("file")
     p.add_argument("times")
-    sub.add_parser("testpmd").add_argument("log")
+    p.add_argument("--cycles", action="store_true")
+    p = sub.add_parser("testpmd")
+    p.add_argument("log")
+    p.add_argument("--cycles", action="store_true")
     sub.add_parser("handoff").add_argument("file")
     args = ap.parse_args()
     if args.cmd == "rates":
-        rates(args.file, args.times)
+        rates(args.file, args.times, args.cycles)
     elif args.cmd == "testpmd":
-        testpmd(args.log)
+        testpmd(args.log, args.cycles)
     elif args.cmd == "handoff":
         handoff(args.file)
     elif args.cmd == "show":

@@ -1,11 +1,18 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * dp_encap_perf MODE ENTRIES [PASSES]: dp_encap_burst() (MODE lisp, vxlan,
- * gpe) or dp_decap_burst() (MODE decap) on bursts of 32 64-byte frames
- * over ENTRIES static /24 mappings in instance 100 (the ones of
- * scripts/bench/dp_gen.py), 4096 frames with random destinations, PASSES
- * passes over them.  The tables are built with the library's own API, no
- * config, no ports: the forwarding code alone.
+ * dp_encap_perf MODE ENTRIES [PASSES] [PATTERN]: dp_encap_burst() (MODE
+ * lisp, vxlan, gpe) or dp_decap_burst() (MODE decap) on bursts of 32
+ * 64-byte frames over ENTRIES static /24 mappings in instance 100 (the
+ * ones of scripts/bench/dp_gen.py), PASSES passes over the input.  The
+ * tables are built with the library's own API, no config, no ports: the
+ * forwarding code alone.  PATTERN (encap; as dp_gen.py):
+ *   sample  4096 frames with random destinations (the default);
+ *   walk    one frame per mapping, the /24s in order: ENTRIES destinations;
+ *   random  the same, in a random order (a permutation: each once a pass);
+ *   single  one flow.
+ * walk and random write each burst's destinations into its frames before
+ * the timed call (as a generator would), so 1M destinations need no 1M
+ * frames in memory.
  *
  * Prints packets, forwarded, and TSC cycles per packet inside the burst
  * call.  Under valgrind --tool=callgrind --instr-atstart=no, only the
@@ -120,23 +127,32 @@ int main(int argc, char **argv)
 	struct rte_mempool *pool;
 	enum dp_encap enc;
 	const char *mode;
-	unsigned long entries, passes, pkts = 0, fwd = 0;
+	unsigned long entries, passes, pkts = 0, fwd = 0, per_pass;
+	const char *pattern;
+	uint32_t *order = NULL;
 	uint64_t cycles = 0, t0;
 	bool decap;
 	int rc;
 
 	if (argc < 3) {
-		fprintf(stderr, "usage: dp_encap_perf lisp|vxlan|gpe|decap ENTRIES [PASSES]\n");
+		fprintf(stderr, "usage: dp_encap_perf lisp|vxlan|gpe|decap ENTRIES [PASSES] "
+				"[sample|walk|random|single]\n");
 		return 2;
 	}
 	mode = argv[1];
 	entries = strtoul(argv[2], NULL, 10);
 	passes = argc > 3 ? strtoul(argv[3], NULL, 10) : 8;
+	pattern = argc > 4 ? argv[4] : "sample";
 	decap = strcmp(mode, "decap") == 0;
 	enc = strcmp(mode, "vxlan") == 0 ? DP_ENCAP_VXLAN :
 	      strcmp(mode, "gpe") == 0 ? DP_ENCAP_GPE : DP_ENCAP_LISP;
 	if (!entries || entries > (1ul << 20))
 		return 2;
+	if (strcmp(pattern, "sample") && strcmp(pattern, "walk") && strcmp(pattern, "random") &&
+	    strcmp(pattern, "single"))
+		return 2;
+	if (decap && strcmp(pattern, "sample"))
+		return 2;	/* decap reads no mapping: one input */
 	if (rte_eal_init((int)(sizeof(eal) / sizeof(eal[0])) - 1, eal) < 0) {
 		fprintf(stderr, "EAL: %s\n", rte_strerror(rte_errno));
 		return 1;
@@ -238,17 +254,49 @@ int main(int argc, char **argv)
 		}
 	}
 
+	/* walk / random: destination i of a pass is mapping order[i], host
+	 * 1 + i % 254, source port varied: a new flow and a new /24 each. */
+	per_pass = FRAMES;
+	if (!strcmp(pattern, "walk") || !strcmp(pattern, "random")) {
+		per_pass = (entries + BURST - 1) / BURST * BURST;
+		order = malloc(per_pass * sizeof(*order));
+		if (!order)
+			return 1;
+		for (unsigned long i = 0; i < per_pass; i++)
+			order[i] = (uint32_t)(i % entries);
+		for (unsigned long i = entries - 1; i > 0 && !strcmp(pattern, "random"); i--) {
+			unsigned long j = (((uint64_t)rnd() << 31) ^ rnd()) % (i + 1);
+			uint32_t x = order[i];
+
+			order[i] = order[j];
+			order[j] = x;
+		}
+	}
+
 	CALLGRIND_START_INSTRUMENTATION;
 	for (unsigned long p = 0; p < passes; p++) {
-		for (unsigned int i = 0; i < FRAMES; i += BURST) {
+		for (unsigned long i = 0; i < per_pass; i += BURST) {
 			uint16_t n;
 
 			if (rte_pktmbuf_alloc_bulk(pool, in, BURST) != 0)
 				return 1;
 			for (unsigned int k = 0; k < BURST; k++) {
-				rte_memcpy(rte_pktmbuf_append(in[k], flen[i + k]), frames[i + k],
-					   flen[i + k]);
+				unsigned int f = strcmp(pattern, "single") ? (unsigned int)((i + k) % FRAMES) : 0;
+				uint8_t *d = rte_pktmbuf_mtod(in[k], uint8_t *);
+
+				rte_memcpy(rte_pktmbuf_append(in[k], flen[f]), frames[f], flen[f]);
 				in[k]->port = 0;
+				if (order) {
+					uint32_t n24 = order[i + k];
+
+					d[14 + 16] = (uint8_t)(10 + (n24 >> 16));
+					d[14 + 17] = (uint8_t)(n24 >> 8);
+					d[14 + 18] = (uint8_t)n24;
+					d[14 + 19] = (uint8_t)(1 + (i + k) % 254);
+					put16(d + 14 + 20, (uint16_t)(1024 + (i + k) * 7919 % 60000));
+					put16(d + 14 + 10, 0);
+					put16(d + 14 + 10, csum(d + 14, 20));
+				}
 			}
 			t0 = rte_rdtsc();
 			if (decap)
@@ -262,8 +310,9 @@ int main(int argc, char **argv)
 		}
 	}
 	CALLGRIND_STOP_INSTRUMENTATION;
-	printf("mode %s entries %lu packets %lu forwarded %lu cycles/packet %.1f\n", mode, entries,
-	       pkts, fwd, (double)cycles / (double)pkts);
+	printf("mode %s entries %lu pattern %s packets %lu forwarded %lu cycles/packet %.1f\n", mode,
+	       entries, pattern, pkts, fwd, (double)cycles / (double)pkts);
+	free(order);
 	dp_tables_reader_unregister(t, 0);
 	dp_tables_free(t);
 	rte_eal_cleanup();
