@@ -16,6 +16,7 @@
 #include "counters.h"
 #include "decap.h"
 #include "dp_config.h"
+#include "dp_ip_test.h"
 #include "dp_test.h"
 #include "encap.h"
 #include "flows.h"
@@ -40,13 +41,7 @@ static struct rte_ring *punt_ring;
 
 static inline struct dp_ip ip(const char *s)
 {
-	struct dp_ip a = { 0 };
-
-	if (inet_pton(AF_INET, s, a.a) == 1)
-		a.af = 4;
-	else if (inet_pton(AF_INET6, s, a.a) == 1)
-		a.af = 6;
-	return a;
+	return dp_test_ip(s);
 }
 
 static inline void put(uint32_t iid, const char *eid, uint8_t plen, const char *rloc,

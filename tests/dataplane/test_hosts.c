@@ -10,6 +10,7 @@
 
 #include <rte_rcu_qsbr.h>
 
+#include "dp_ip_test.h"
 #include "dp_test.h"
 #include "tables.h"
 
@@ -60,13 +61,7 @@ static void teardown(void)
 
 static struct dp_ip ip(const char *s)
 {
-	struct dp_ip a = { 0 };
-
-	if (inet_pton(AF_INET, s, a.a) == 1)
-		a.af = 4;
-	else if (inet_pton(AF_INET6, s, a.a) == 1)
-		a.af = 6;
-	return a;
+	return dp_test_ip(s);
 }
 
 static bool known(const char *s)

@@ -8,6 +8,7 @@
 
 #include <rte_rcu_qsbr.h>
 
+#include "dp_ip_test.h"
 #include "dp_test.h"
 #include "encap.h"
 #include "lisp_msg.h"
@@ -19,13 +20,7 @@ static struct dp_tables *t;
 
 static struct dp_ip ip(const char *s)
 {
-	struct dp_ip a = { 0 };
-
-	if (inet_pton(AF_INET, s, a.a) == 1)
-		a.af = 4;
-	else if (inet_pton(AF_INET6, s, a.a) == 1)
-		a.af = 6;
-	return a;
+	return dp_test_ip(s);
 }
 
 static uint32_t h4(const char *s)
