@@ -5,6 +5,8 @@
  *   lispgw-cp -n -c FILE.yaml    check the configuration and exit
  *   lispgw-cp -d ...             debug logging
  * SIGHUP reloads the configuration atomically; SIGTERM/SIGINT stop.
+ * Started as root, it binds every socket, then becomes privileges.user
+ * under a seccomp filter (privs.h, docs/security.md).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -12,10 +14,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cfg_file.h"
 #include "cp.h"
 #include "log.h"
+#include "privs.h"
 #include "rest.h"
 
 static void usage(FILE *f)
@@ -50,6 +54,31 @@ static void on_term(int signo, void *arg)
 	evloop_stop(cp->loop);
 }
 
+/* After every bind: the account, then the filter (whose list holds no
+ * setuid).  A failure stops the start: never a daemon left as root. */
+static int privileges_drop(const struct cp_config_privs *p, const struct privs_ids *ids,
+			   struct lisp_err *err)
+{
+	static const enum privs_seccomp mode[] = {
+		[CP_SECCOMP_OFF] = PRIVS_SECCOMP_OFF,
+		[CP_SECCOMP_ON] = PRIVS_SECCOMP_ON,
+		[CP_SECCOMP_LOG] = PRIVS_SECCOMP_LOG,
+	};
+
+	if (privs_drop(ids, err) < 0 || privs_seccomp_apply(mode[p->seccomp], err) < 0)
+		return -1;
+	if (!ids->drop)
+		log_info("privileges: not started as root, running as uid %u", (unsigned)getuid());
+	else if (ids->uid == 0)
+		log_warn("privileges.user %s is root: lispgw-cp keeps root and its capabilities",
+			 p->user);
+	else
+		log_info("privileges: running as %s (uid %u, gid %u), no capabilities",
+			 p->user, (unsigned)ids->uid, (unsigned)ids->gid);
+	log_info("privileges.seccomp: %s", cp_config_seccomp_name(p->seccomp));
+	return 0;
+}
+
 static enum log_level level_of(int syslog_level)
 {
 	if (syslog_level <= 3)
@@ -68,6 +97,7 @@ int main(int argc, char **argv)
 	struct lisp_err err;
 	struct evloop *loop;
 	struct lispgw_cp d = { .rest = NULL };
+	struct privs_ids ids;
 	int opt, rc;
 
 	while ((opt = getopt(argc, argv, "c:ndh")) != -1) {
@@ -112,6 +142,12 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	log_init(debug ? LOG_LEVEL_DEBUG : level_of(cfg->log_level), "lispgw-cp");
+	/* Before any bind: a missing account must not leave a root daemon. */
+	if (privs_lookup(cfg->privs.user, cfg->privs.group, &ids, &err) < 0) {
+		log_error("cannot start: %s", err.msg);
+		cp_config_free(cfg);
+		return 1;
+	}
 	loop = evloop_new();
 	if (!loop) {
 		log_error("cannot create the event loop: %s", strerror(errno));
@@ -132,6 +168,13 @@ int main(int argc, char **argv)
 	if (d.rest) {	/* a reload's certificate is loaded before it applies */
 		d.cp.reload_check = rest_reload_check;
 		d.cp.reload_check_arg = d.rest;
+	}
+	if (privileges_drop(&d.cp.cfg->privs, &ids, &err) < 0) {
+		log_error("cannot start: privileges: %s", err.msg);
+		rest_stop(d.rest);
+		cp_stop(&d.cp);
+		evloop_free(loop);
+		return 1;
 	}
 	evloop_signal_add(loop, SIGHUP, on_hup, &d);
 	evloop_signal_add(loop, SIGTERM, on_term, &d.cp);

@@ -2,10 +2,12 @@
 #include "channel.h"
 
 #include <errno.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <rte_cycles.h>
 
@@ -173,10 +175,37 @@ static const struct dp_channel_ops chan_ops = {
 	.stale_keep = chan_stale_keep,
 };
 
+/* channel.socket-user (docs/dataplane.md, "Privileges"): the socket is
+ * made 0600 and given to the account lispgw-cp runs as once it has dropped
+ * root, the only one that may attach.  Not root: the socket stays ours. */
+static int chan_socket_owner(const char *path, const char *user)
+{
+	struct passwd *pw;
+
+	if (geteuid() != 0)
+		return 0;
+	errno = 0;
+	pw = getpwnam(user);
+	if (!pw) {
+		DP_LOG(ERR, "channel.socket-user: no account '%s' (scripts/install.sh creates "
+		       "lispgw)", user);
+		return errno ? -errno : -ENOENT;
+	}
+	if (chown(path, pw->pw_uid, pw->pw_gid) < 0) {
+		int e = errno;
+
+		DP_LOG(ERR, "channel.socket-user: chown %s to %s: %s (root without CAP_CHOWN?)",
+		       path, user, strerror(e));
+		return -e;
+	}
+	return 0;
+}
+
 struct dp_chan *dp_chan_open(struct dp_app *app, const char *path)
 {
 	struct dp_channel_server_params p;
 	struct dp_chan *c = calloc(1, sizeof(*c));
+	int rc;
 
 	if (!c)
 		return NULL;
@@ -193,6 +222,13 @@ struct dp_chan *dp_chan_open(struct dp_app *app, const char *path)
 
 		free(c);
 		errno = e;
+		return NULL;
+	}
+	rc = chan_socket_owner(path, app->cfg->socket_user);
+	if (rc < 0) {
+		dp_channel_server_free(c->srv);
+		free(c);
+		errno = -rc;
 		return NULL;
 	}
 	return c;

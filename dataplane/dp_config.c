@@ -101,6 +101,7 @@ struct raw_itr {
 struct raw_channel {
 	uint32_t *stale_grace_ms;
 	uint32_t *session_grace_ms;
+	char *socket_user;
 };
 
 struct raw {
@@ -297,6 +298,8 @@ static const cyaml_schema_field_t itr_fields[] = {
 static const cyaml_schema_field_t channel_fields[] = {
 	CYAML_FIELD_UINT_PTR("stale-grace-ms", OPT, struct raw_channel, stale_grace_ms),
 	CYAML_FIELD_UINT_PTR("session-grace-ms", OPT, struct raw_channel, session_grace_ms),
+	CYAML_FIELD_STRING_PTR("socket-user", CYAML_FLAG_POINTER | OPT, struct raw_channel,
+			       socket_user, 0, 64),
 	CYAML_FIELD_END
 };
 
@@ -775,6 +778,8 @@ static void chk_channel(struct cfg_chk *c, const struct raw *r, struct dp_config
 	cfg->session_grace_ms = cfg_chk_u32(c, "session-grace-ms", ch->session_grace_ms,
 					    DP_CONFIG_DEF_SESSION_GRACE_MS, 0,
 					    DP_CONFIG_GRACE_MAX_MS);
+	cfg->socket_user = cfg_chk_account(c, "socket-user", ch->socket_user,
+					   DP_CONFIG_DEF_SOCKET_USER);
 	cfg_path_pop(&c->path, mark);
 }
 
@@ -859,5 +864,6 @@ void dp_config_free(struct dp_config *cfg)
 	for (size_t i = 0; cfg->statics && i < cfg->static_count; i++)
 		free(cfg->statics[i].rlocs);
 	free(cfg->statics);
+	free(cfg->socket_user);
 	free(cfg);
 }

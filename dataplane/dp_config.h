@@ -51,6 +51,7 @@
 #define DP_CONFIG_DEF_STALE_GRACE_MS	30000
 #define DP_CONFIG_DEF_SESSION_GRACE_MS	30000
 #define DP_CONFIG_GRACE_MAX_MS		3600000
+#define DP_CONFIG_DEF_SOCKET_USER	"lispgw"	/* lispgw-cp's privileges.user */
 #define DP_CONFIG_DEF_MAX_MAPPINGS	65536
 #define DP_CONFIG_DEF_MAX_INSTANCES	256
 #define DP_CONFIG_DEF_IPV4_TBL8S	1024
@@ -149,6 +150,7 @@ struct dp_config {
 	/* channel: */
 	uint32_t stale_grace_ms;
 	uint32_t session_grace_ms;
+	char *socket_user;		/* owner of the channel socket (lispgw-cp's account) */
 };
 
 struct cfg_errors;

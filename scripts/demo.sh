@@ -22,7 +22,11 @@ cd "$top"
 . scripts/lib/packages.sh
 # shellcheck source=scripts/lib/hugepages.sh
 . scripts/lib/hugepages.sh
+# shellcheck source=scripts/lib/user.sh
+. scripts/lib/user.sh
 ensure_packages "${LISPGW_TEST_PACKAGES[@]}"
+# lispgw-cp drops root for this account once bound (docs/security.md).
+ensure_user
 
 if [ ! -f build/build.ninja ]; then
 	meson setup build -Dwerror=true >/dev/null

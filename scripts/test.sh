@@ -16,7 +16,11 @@ cd "$top"
 
 # shellcheck source=scripts/lib/packages.sh
 . scripts/lib/packages.sh
+# shellcheck source=scripts/lib/user.sh
+. scripts/lib/user.sh
 ensure_packages "${LISPGW_TEST_PACKAGES[@]}"
+# lispgw-cp drops root for this account once bound (docs/security.md).
+ensure_user
 
 FUZZ_SMOKE_SECONDS=${FUZZ_SMOKE_SECONDS:-10}
 status=0

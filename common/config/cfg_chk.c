@@ -49,6 +49,34 @@ void *cfg_chk_calloc(struct cfg_chk *c, size_t n, size_t size)
 	return p;
 }
 
+/* The portable account name of useradd(8) and POSIX.  Anything else (a
+ * space, a colon, an uppercase letter, a number alone) is a typo or an
+ * attempt, never an account. */
+static bool account_name_ok(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n > CFG_ACCOUNT_NAME_MAX || !((s[0] >= 'a' && s[0] <= 'z') || s[0] == '_'))
+		return false;
+	for (size_t i = 1; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '_' ||
+		      s[i] == '-'))
+			return false;
+	return true;
+}
+
+char *cfg_chk_account(struct cfg_chk *c, const char *key, const char *v, const char *def)
+{
+	if (!v)
+		return cfg_chk_strdup(c, def);
+	if (!account_name_ok(v)) {
+		cfg_chk_err(c, key, "'%s' is not an account name ([a-z_][a-z0-9_-]*, at most %d "
+				    "characters)", v, CFG_ACCOUNT_NAME_MAX);
+		return NULL;
+	}
+	return cfg_chk_strdup(c, v);
+}
+
 char *cfg_chk_strdup(struct cfg_chk *c, const char *s)
 {
 	char *d = s ? strdup(s) : NULL;

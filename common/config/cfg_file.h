@@ -146,6 +146,11 @@ void cfg_chk_err(struct cfg_chk *c, const char *key, const char *fmt, ...)
 unsigned int cfg_chk_line(const struct cfg_chk *c, const char *key);
 void *cfg_chk_calloc(struct cfg_chk *c, size_t n, size_t size);
 char *cfg_chk_strdup(struct cfg_chk *c, const char *s);
+/* key (an account or group name, privileges.user, channel.socket-user):
+ * NULL gives strdup(def); a name that is not [a-z_][a-z0-9_-]*, at most
+ * CFG_ACCOUNT_NAME_MAX characters (useradd(8)), is an error and NULL. */
+#define CFG_ACCOUNT_NAME_MAX 32
+char *cfg_chk_account(struct cfg_chk *c, const char *key, const char *v, const char *def);
 bool cfg_chk_bool(const bool *v, bool def);
 uint32_t cfg_chk_u32(struct cfg_chk *c, const char *key, const uint32_t *v, uint32_t def,
 		     uint32_t min, uint32_t max);

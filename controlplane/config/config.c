@@ -116,6 +116,7 @@ void cp_config_free(struct cp_config *cfg)
 	cfg_cats_free(&cfg->cats);
 	cfg_agents_free(&cfg->agents);
 	cfg_ddt_free(&cfg->ddt);
+	cfg_privs_free(&cfg->privs);
 	free(cfg);
 }
 

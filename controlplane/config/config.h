@@ -47,6 +47,7 @@ enum cp_role {
 /* Defaults (docs/config.md says why each is what it is). */
 #define CP_CONFIG_DEF_PORT			4342	/* LISP control, RFC 9301 */
 #define CP_CONFIG_DEF_LOG_LEVEL			6	/* LOG_INFO */
+#define CP_CONFIG_DEF_PRIVS_USER		"lispgw"	/* privileges.user */
 #define CP_CONFIG_DEF_REST_ADDR			"127.0.0.1"
 #define CP_CONFIG_DEF_REST_PORT			8080
 #define CP_CONFIG_DEF_REST_MAX_CONNS		64
@@ -424,6 +425,22 @@ struct cp_config_agents {
 	struct lisp_prefix *crypto_prefixes;
 };
 
+/* privileges: who lispgw-cp runs as once bound, and its seccomp filter
+ * (config_privs.c, docs/security.md "Privilege separation"). */
+enum cp_seccomp_mode {
+	CP_SECCOMP_OFF,
+	CP_SECCOMP_ON,		/* a forbidden system call ends the process (SIGSYS) */
+	CP_SECCOMP_LOG,		/* allowed, and logged by the kernel: for debugging */
+};
+
+struct cp_config_privs {
+	char *user;				/* never NULL once loaded */
+	char *group;				/* NULL: the user's login group */
+	enum cp_seccomp_mode seccomp;
+};
+
+const char *cp_config_seccomp_name(enum cp_seccomp_mode m);
+
 struct cp_config {
 	unsigned int roles;			/* enum cp_role bits */
 	int log_level;				/* LOG_ERR, LOG_WARNING, LOG_INFO, LOG_DEBUG */
@@ -444,6 +461,7 @@ struct cp_config {
 	struct cp_config_cats cats;		/* CATS (config_cats.c) */
 	struct cp_config_agents agents;		/* agents (config_agents.c) */
 	struct cp_config_ddt_node ddt;		/* ddt-node (config_ddt.c) */
+	struct cp_config_privs privs;		/* privileges (config_privs.c) */
 };
 
 /*

@@ -741,6 +741,7 @@ int cfg_check(const struct cfg_raw *raw, const struct cfg_doc *doc, struct cp_co
 	cfg_chk_cats(&c, raw->cats, &cfg->cats);
 	cfg_chk_agents(&c, raw->agents, raw->roles, &cfg->agents);
 	cfg_chk_ddt(&c, raw->ddt_node, &cfg->ddt);
+	cfg_chk_privs(&c, raw->privs, &cfg->privs);
 	chk_roles(&c, cfg);
 	/* CATS: the ranking is read by the Map-Resolver (a Map-Server has one)
 	 * and the ITR, the metrics file by the ETR (cp_cats.c); with none of

@@ -381,6 +381,7 @@ static void print_xtr(const struct cp_config *cfg, FILE *f)
 	cfg_print_cats(&cfg->cats, f);
 	cfg_print_agents(&cfg->agents, f);
 	cfg_print_ddt(&cfg->ddt, f);
+	cfg_print_privs(&cfg->privs, f);
 }
 
 int cp_config_print(const struct cp_config *cfg, FILE *f)
@@ -571,7 +572,8 @@ bool cp_config_equal(const struct cp_config *a, const struct cp_config *b)
 		return false;
 	return ms_eq(&a->ms, &b->ms) && mr_eq(&a->mr, &b->mr) && etr_eq(&a->etr, &b->etr) &&
 	       itr_eq(&a->itr, &b->itr) && cfg_cats_equal(&a->cats, &b->cats) &&
-	       cfg_agents_equal(&a->agents, &b->agents) && cfg_ddt_equal(&a->ddt, &b->ddt);
+	       cfg_agents_equal(&a->agents, &b->agents) && cfg_ddt_equal(&a->ddt, &b->ddt) &&
+	       cfg_privs_equal(&a->privs, &b->privs);
 }
 
 bool cp_config_servers_equal(const struct cp_config_server *a, size_t na,

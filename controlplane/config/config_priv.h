@@ -302,6 +302,7 @@ struct cfg_raw {
 	struct cfg_raw_cats *cats;
 	struct cfg_raw_agents *agents;
 	struct cfg_raw_ddt_node *ddt_node;
+	struct cfg_raw_privs *privs;
 };
 
 extern const cyaml_schema_value_t cfg_raw_schema;
@@ -353,6 +354,18 @@ void cfg_chk_cats(struct cfg_chk *c, const struct cfg_raw_cats *r, struct cp_con
 void cfg_print_cats(const struct cp_config_cats *cats, FILE *f);
 bool cfg_cats_equal(const struct cp_config_cats *a, const struct cp_config_cats *b);
 void cfg_cats_free(struct cp_config_cats *cats);
+
+/* The privileges section (config_privs.c). */
+struct cfg_raw_privs {
+	char *user;
+	char *group;
+	int *seccomp;
+};
+extern const cyaml_schema_field_t cfg_privs_fields[];
+void cfg_chk_privs(struct cfg_chk *c, const struct cfg_raw_privs *r, struct cp_config_privs *p);
+void cfg_print_privs(const struct cp_config_privs *p, FILE *f);
+bool cfg_privs_equal(const struct cp_config_privs *a, const struct cp_config_privs *b);
+void cfg_privs_free(struct cp_config_privs *p);
 
 /* The agents section (config_agents.c). */
 extern const cyaml_schema_field_t cfg_agents_fields[];

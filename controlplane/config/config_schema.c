@@ -451,6 +451,7 @@ static const cyaml_schema_field_t top_fields[] = {
 	CYAML_FIELD_MAPPING_PTR("cats", OPT, struct cfg_raw, cats, cfg_cats_fields),
 	CYAML_FIELD_MAPPING_PTR("agents", OPT, struct cfg_raw, agents, cfg_agents_fields),
 	CYAML_FIELD_MAPPING_PTR("ddt-node", OPT, struct cfg_raw, ddt_node, cfg_ddt_fields),
+	CYAML_FIELD_MAPPING_PTR("privileges", OPT, struct cfg_raw, privs, cfg_privs_fields),
 	CYAML_FIELD_END
 };
 

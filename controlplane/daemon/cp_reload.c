@@ -104,6 +104,14 @@ static void keep_process(struct reload *r)
 	next->rest.enabled = cur->rest.enabled;
 	next->rest.addr = cur->rest.addr;
 	next->rest.port = cur->rest.port;
+	/* Dropped once, at start: the process cannot become anyone else. */
+	if (!cp_config_str_equal(next->privs.user, cur->privs.user) ||
+	    !cp_config_str_equal(next->privs.group, cur->privs.group) ||
+	    next->privs.seccomp != cur->privs.seccomp) {
+		keep(r, "privileges", "the account and the seccomp filter are set once, after the "
+		     "sockets are bound");
+		SWAP(cur->privs, next->privs);
+	}
 	if (!cp_config_str_equal(next->dataplane.socket, cur->dataplane.socket)) {
 		keep(r, "dataplane.socket", "the data-plane channel is opened at start");
 		SWAP(cur->dataplane, next->dataplane);

@@ -5,7 +5,7 @@
 LISPGW_BUILD_PACKAGES=(
 	meson ninja-build pkg-config gcc clang libclang-rt-14-dev
 	libssl-dev libjansson-dev libpcap-dev libcyaml-dev libyaml-dev libbpf-dev libmicrohttpd-dev
-	libgnutls28-dev libcurl4-openssl-dev
+	libgnutls28-dev libcurl4-openssl-dev libseccomp-dev
 	dpdk dpdk-dev libdpdk-dev
 )
 LISPGW_TEST_PACKAGES=(

@@ -6,6 +6,7 @@ REST, data-plane and bench script and the demo use.
     netns     network namespaces, veths, bridges; sh(), unavailable(), mac_of()
     daemons   lispgw-cp / lispgw-dp processes with logs, waits, stop;
               lispgw-dp's counters lines and DPDK telemetry socket
+    privs     the account lispgw-cp drops root for, and its folders
     loopback  lispgw-cp daemons on 127.B.0.x with python ITR/ETR sockets
     xtr       the namespace xTR lab (MS/MR, xTRs, hosts, move, ping, TCP)
     attack    the attack lab: victim and attacker namespaces, spoofed packets

@@ -12,7 +12,7 @@ import subprocess
 import threading
 import time
 
-from . import REPO
+from . import REPO, privs
 from .netns import nsexec
 
 SUBDIR = {"lispgw-cp": "controlplane", "lispgw-dp": "dataplane", "lispgw-ctl": "ctl"}
@@ -34,6 +34,10 @@ class Proc:
 
     def __init__(self, args, log, ns=None, stdout_lines=False, merge=False):
         self.log = log
+        # lispgw-cp reads its folder after dropping root (privs.py).
+        self.conf_dir = privs.conf_folder(args)
+        privs.ensure_user()
+        privs.share(self.conf_dir)
         self.lines = queue.Queue()
         self.logf = open(log, "a")
         cmd = nsexec(ns, *args) if ns else [str(a) for a in args]
@@ -58,6 +62,8 @@ class Proc:
         return self.p.poll() is None
 
     def send_signal(self, sig):
+        if sig == signal.SIGHUP:    # what the test wrote since, as root
+            privs.share(self.conf_dir)
         self.p.send_signal(sig)
 
     def wait(self, timeout=None):

@@ -17,7 +17,7 @@ import tempfile
 import time
 import urllib.parse
 
-from . import REPO
+from . import REPO, privs
 from .check import Checks
 from .daemons import binary
 from .netns import nsexec
@@ -134,6 +134,7 @@ class Daemon:
         self.path = os.path.join(lab.dir, name + '.yaml')
         self.write(conf, token)
         self.logf = open(os.path.join(lab.dir, name + '.log'), 'w')
+        privs.share(lab.dir)    # read again after the drop (privs.py)
         self.proc = subprocess.Popen([CP, '-d', '-c', self.path], stdout=self.logf,
                                      stderr=subprocess.STDOUT)
         deadline = time.time() + 5
