@@ -89,6 +89,9 @@ fi
 # SECONDS in one process)
 dp_rates() {
 	local extra=() t0 t1 i
+	# A subshell ($(...), <(...)): the script's EXIT trap does not run
+	# here, so a failure must stop what this one started.
+	trap 'kill "$lpid" "$pid" 2>/dev/null || true' EXIT
 	[ "$chan" = 1 ] && extra=(--channel "$tmp/dp.sock")
 	[ "$2" = "$tmp/eid.pcap" ] && extra+=("${dp_pool[@]}")
 	"$dp" "${eal[@]}" --vdev "net_pcap0,rx_pcap=$2,infinite_rx=1" --vdev net_null0,no-rx=1 \
@@ -101,12 +104,26 @@ dp_rates() {
 		kill -0 "$pid" 2>/dev/null || { cat "$tmp/err.log" >&2; exit 1; }
 		sleep 0.1
 	done
+	# Forwarding once the main loop answers SIGUSR1 (the pool, a pcap of
+	# 1M frames read into mbufs and the ports take seconds before it runs);
+	# then those answers are cut off (a truncated file: NULs, ignored).
+	until grep -q '^{' "$tmp/out.json" 2>/dev/null; do
+		kill -0 "$pid" 2>/dev/null || { cat "$tmp/err.log" >&2; exit 1; }
+		kill -USR1 "$pid"
+		sleep 0.2
+	done
+	sleep 0.2
+	: >"$tmp/out.json"
 	if [ "$chan" = 1 ]; then
 		for _ in $(seq 100); do [ -S "$tmp/dp.sock" ] && break; sleep 0.1; done
 		"$loader" "$tmp/dp.sock" "$entries" >"$tmp/loader.log" &
 		lpid=$!
 		until grep -q loaded "$tmp/loader.log" 2>/dev/null; do
-			kill -0 "$lpid" 2>/dev/null || { echo "dp_loader failed" >&2; exit 1; }
+			kill -0 "$lpid" 2>/dev/null || {
+				echo "dp_loader failed: $(cat "$tmp/loader.log")" >&2
+				tail -5 "$tmp/err.log" >&2
+				exit 1
+			}
 			sleep 1
 		done
 		echo "$1: $(cat "$tmp/loader.log")" >&2
@@ -136,7 +153,8 @@ dp_rates() {
 testpmd_rate() {
 	local pool=()
 	[ "$1" = "$tmp/eid.pcap" ] && pool=("${tp_pool[@]}")
-	timeout -s INT $((secs + 3 + warmup)) dpdk-testpmd "${eal[@]}" \
+	# (+1 s per 50,000 frames: testpmd reads the pcap into mbufs first)
+	timeout -s INT $((secs + 3 + warmup + nframes / 50000)) dpdk-testpmd "${eal[@]}" \
 		--vdev "net_pcap0,rx_pcap=$1,infinite_rx=1" --vdev net_null0,no-rx=1 -- \
 		--forward-mode=io --no-flush-rx --stats-period 1 --auto-start --record-core-cycles \
 		"${pool[@]}" >"$tmp/tp.log" 2>&1 || true
