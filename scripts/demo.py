@@ -28,7 +28,9 @@ cluster (its Map-Server, one xTR) and a LISP-DDT root:
 6. federation: cluster B joins through the DDT root (the lab Map-Server
    gets map-server.ddt-peers and map-resolver.ddt.roots by SIGHUP); each
    Map-Server holds its own cluster only; `lispgw-ctl lig --trace`; ping
-   both ways and TCP between planner1 (cluster A) and agent-b (cluster B).
+   both ways and TCP between planner1 (cluster A) and agent-b (cluster B);
+7. agents with crypto-EIDs ping over the data plane; a spoofed registration
+   of one is refused (scripts/demo_crypto.py).
 
 Exit status 0 when everything shown worked, 1 otherwise."""
 import argparse
@@ -45,6 +47,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "tests", "lib"))
 from lispgwlab import xtr as xlab  # noqa: E402
 from lispgwlab.check import Checks  # noqa: E402
+import demo_crypto  # noqa: E402
 
 RLOC = {n: f"{xlab.UNDERLAY}.{20 + n}" for n in (1, 2, 3)}
 SERVICE = "10.0.100.1"          # the anycast service EID, [1]10.0.100.1/32
@@ -724,6 +727,11 @@ def federation_traffic(lab):
           "after the traffic still neither Map-Server holds the other cluster's mappings")
 
 
+def crypto_agents(lab):
+    demo_crypto.crypto_agents(lab, argparse.Namespace(
+        say=say, check=check, show=show, ctl_json=ctl_json, reach=reach))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--build", required=True)
@@ -746,18 +754,20 @@ def main():
         say("Map-Server/Map-Resolver on 192.168.100.1; xTR1 (RLOC 192.168.100.21), xTR2 "
             "(.22) and xTR3 (.23),\n    each lispgw-cp + lispgw-dp on af_packet ports")
         lab.map_server(extra="cats:\n  policies: [{rank: \"load\"}]\n",
-                       dns=("[1]dn:gpu-box-1", "[2]dn:gpu-box-1"))
-        lab.xtr(1, {1: "10.0.1.0/24", 2: "10.0.1.0/24"})
+                       dns=("[1]dn:gpu-box-1", "[2]dn:gpu-box-1"),
+                       crypto=(demo_crypto.CRYPTO_PREFIX,))
+        agents = "agents: {state-file: %s/x%d-agents.json}\n"   # crypto-EID agents' keys
+        lab.xtr(1, {1: "10.0.1.0/24", 2: "10.0.1.0/24"}, cp_extra=agents % (lab.dir, 1))
         # xTR2's CATS service-metric agent reads its RLOC's load from a file
         # (written in step 3b).
         lab.xtr(2, {1: "10.0.2.0/24", 2: "10.0.2.0/24"},
                 cp_extra=f"cats:\n  metrics: {{file: {metrics_file(lab)}, interval: 1s, "
-                "threshold-percent: 10}\n")
+                "threshold-percent: 10}\n" + agents % (lab.dir, 2))
         lab.xtr(3, {1: "10.0.3.0/24"},
                 cp_extra="cats:\n  policies: [{instance-id: 1, rank: \"load\"}]\n",
                 dp_extra="itr: {flow-table: 65536}\n")
         for step in (tenants, gpu_agents, anycast, metrics_agent, state, handoff,
-                     federation):
+                     federation, crypto_agents):
             t0 = time.monotonic()
             try:
                 step(lab)

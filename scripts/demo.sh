@@ -9,7 +9,7 @@
 # load changes steer new flows while old ones stay, the map-cache and
 # counters, an agent moving between xTRs under 10 000 packets/s, and a
 # second cluster (its Map-Server, a fourth xTR) federated through a LISP-DDT
-# root.  The four data planes took 548 MB of hugepages at most (of 1400).
+# root, and agents with crypto-EIDs (a spoofed registration refused).  The four data planes took 548 MB of hugepages at most (of 1400).
 # Everything it creates is removed on exit (normal end, failure or Ctrl-C);
 # bounded by DEMO_TIMEOUT seconds (default 300); exit status 0 only when
 # every step worked.

@@ -58,7 +58,8 @@ static uint32_t default_ttl(const struct cp *cp)
 /* The agent's records join those the CATS metrics agent keeps current
  * (cats.metrics): its RLOCs' load and latency follow the file as the
  * configured database's do, over the agent's own attributes. */
-static void agent_metrics_set(struct cp *cp, const struct agent_records *r)
+static void agent_metrics_set(struct cp *cp, const struct agent *agent,
+			      const struct agent_records *r)
 {
 	for (size_t k = 0; cp->etr_metrics && k < r->count; k++) {
 		const struct lisp_record *rec = &r->rec[k];
@@ -67,7 +68,12 @@ static void agent_metrics_set(struct cp *cp, const struct agent_records *r)
 		struct etr_metrics_mapping mm = { .ttl_min = rec->ttl, .rlocs = rl };
 		size_t n = 0;
 
-		if (lisp_waddr_to_prefix(&rec->eid, rec->mask_len, &mm.eid, NULL) < 0)
+		/* A crypto-EID's record is set with its signature record
+		 * (agent_set_signed), which the metrics agent, rewriting the
+		 * locators from these, would drop: the Map-Server would then
+		 * refuse it (refused_ecdsa_unsigned).  Not followed. */
+		if ((k == 0 && agent->crypto) ||
+		    lisp_waddr_to_prefix(&rec->eid, rec->mask_len, &mm.eid, NULL) < 0)
 			continue;
 		for (size_t j = 0; j < rec->loc_count && n < LISP_LOCATORS_MAX; j++) {
 			const struct lisp_locator *l = &rec->locs[j];
@@ -295,7 +301,7 @@ int cp_agent_install(struct cp *cp, const struct agent *a, struct lisp_err *err)
 	if (rc == 0 && cp->dp)
 		dp_push_db_set(cp->dp, &r.rec[0]);
 	if (rc == 0)
-		agent_metrics_set(cp, &r);
+		agent_metrics_set(cp, a, &r);
 	agent_records_free(&r);
 	return rc;
 }

@@ -33,17 +33,23 @@ static struct etr_metrics *metrics_from_config(struct cp *cp, const struct cp_co
 	db = calloc(n ? n : 1, sizeof(*db));
 	rlocs = calloc(total ? total : 1, sizeof(*rlocs));
 	if (db && rlocs) {
+		size_t k = 0;
+
 		for (size_t i = 0; i < n; i++) {
 			const struct cp_config_mapping *mp = &cfg->etr.database[i];
 
-			db[i] = (struct etr_metrics_mapping){ mp->eid, mp->ttl_min, mp->rloc_count,
-							      &rlocs[at] };
+			/* An ecdsa-key entry's signature record would be lost in
+			 * the rewrite (cp_agents.c, agent_metrics_set). */
+			if (mp->ecdsa_key)
+				continue;
+			db[k++] = (struct etr_metrics_mapping){ mp->eid, mp->ttl_min, mp->rloc_count,
+								&rlocs[at] };
 			for (size_t j = 0; j < mp->rloc_count; j++)
 				rlocs[at++] = (struct etr_metrics_rloc){
 					mp->rlocs[j].addr, mp->rlocs[j].priority,
 					mp->rlocs[j].weight, mp->rlocs[j].attributes };
 		}
-		m = etr_metrics_new(cp->loop, cp->etr, &p, db, n);
+		m = etr_metrics_new(cp->loop, cp->etr, &p, db, k);
 	}
 	free(db);
 	free(rlocs);

@@ -142,12 +142,14 @@ class Lab(Namespaces):
 
     # --- the map-server / map-resolver ----------------------------------------------
 
-    def map_server(self, iids=(1, 2), extra="", dns=(), resolver=True):
+    def map_server(self, iids=(1, 2), extra="", dns=(), resolver=True, crypto=()):
         """The Map-Server/Map-Resolver; extra: more lispgw-cp YAML appended
         to its configuration (top-level sections, e.g. a cats section);
         dns: Distinguished-Name EIDs the site accepts ("[1]dn:gpu-box-1":
         a site names each DN it takes); resolver: False leaves the
-        map-resolver role out (a Map-Server alone, see map_resolver())."""
+        map-resolver role out (a Map-Server alone, see map_resolver());
+        crypto: crypto-EID prefixes ("[1]fd00::/8") the site lists, with
+        auth: both (docs/ecdsa.md)."""
         ns = self.netns("ms")
         self.veth(ns, "mgmt", self.u, "ms")
         self.to_bridge(self.u, "ms", "br0")
@@ -157,6 +159,8 @@ class Lab(Namespaces):
         sh("ip", "netns", "exec", ns, "ethtool", "-K", "mgmt", "tx", "off", check=False)
         prefixes = "\n".join([f'        - "[{i}]10.0.0.0/8"' for i in iids] +
                              [f'        - "{d}"' for d in dns])
+        crypto_lines = ("      auth: both\n      crypto-eid-prefixes: [" +
+                        ", ".join(f'"{p}"' for p in crypto) + "]\n") if crypto else ""
         conf = self.write("ms.yaml", f"""\
 roles: [map-server{", map-resolver" if resolver else ""}]
 log-level: info
@@ -171,7 +175,7 @@ map-server:
       key: "{KEY}"
       accept-more-specifics: true
       allow-shared-eids: true
-      eid-prefixes:
+{crypto_lines}      eid-prefixes:
 {prefixes}
 map-resolver:
   negative-ttl: 1m
@@ -430,6 +434,21 @@ itr:
         sh("ip", "-n", ns, "addr", "add", f"{addr}/{plen}", "dev", "eth0")
         gw = gw or addr.rsplit(".", 1)[0] + ".1"
         sh("ip", "-n", ns, "route", "add", "default", "via", gw)
+        self.hosts[name] = dict(ns=ns, xtr=n, iid=iid, addr=addr, port=port)
+        return ns
+
+    def host6(self, name, n, iid, addr):
+        """An IPv6 host (an agent with a crypto-EID) on Instance-ID iid behind
+        xTR n: eth0 addr/128 (no DAD), every destination on-link: lispgw-dp
+        answers its neighbor solicitations as the gateway."""
+        ns = self.netns("h" + name)
+        x = self.xtrs[n]
+        port = f"h{name}"[:15]
+        self.veth(ns, "eth0", x["ns"], port)
+        self.to_bridge(x["ns"], port, f"br{iid}")
+        sh("ip", "-n", ns, "link", "set", "eth0", "mtu", "1400")
+        sh("ip", "-n", ns, "-6", "addr", "add", f"{addr}/128", "dev", "eth0", "nodad")
+        sh("ip", "-n", ns, "-6", "route", "add", "default", "dev", "eth0")
         self.hosts[name] = dict(ns=ns, xtr=n, iid=iid, addr=addr, port=port)
         return ns
 
