@@ -207,6 +207,20 @@ int lisp_sec_eid_ad_verify(const uint8_t *eid_ad, size_t len,
 int lisp_sec_pkt_ad_sign(uint8_t *msg, size_t len, size_t ad_offset,
 			 const uint8_t ms_otk[LISP_SEC_OTK_LEN], struct lisp_err *err);
 
+/* Map-Server (lisp_sec_reply.c): an EID-AD of n prefixes (1..255) with
+ * kdf_id and its EID HMAC keyed with the ITR-OTK; its length. */
+struct lisp_prefix;
+ssize_t lisp_sec_eid_ad_build(const struct lisp_prefix *eids, size_t n, uint16_t kdf_id,
+			      uint16_t hmac_id, const uint8_t itr_otk[LISP_SEC_OTK_LEN],
+			      uint8_t *buf, size_t cap, struct lisp_err *err);
+/* Map-Server (proxy reply) or ETR: appends the Map-Reply AD (AD Type, the
+ * EID-AD bytes as given, PKT-AD) to the Map-Reply of len bytes in msg
+ * (cap bytes of room), sets its S bit and signs the PKT HMAC with the
+ * MS-OTK.  Returns the new length. */
+ssize_t lisp_sec_map_reply_seal(uint8_t *msg, size_t len, size_t cap, const uint8_t *eid_ad,
+				size_t eid_ad_len, uint16_t pkt_hmac_id,
+				const uint8_t ms_otk[LISP_SEC_OTK_LEN], struct lisp_err *err);
+
 /*
  * ITR: everything RFC 9303 (section 6.9) asks of a Map-Reply answering a
  * LISP-SEC Map-Request: S bit and AD present, EID-AD with records, EID

@@ -116,6 +116,19 @@ enum cp_role {
 #define CP_CONFIG_DB_RECORD_MAX		4096	/* an ETR database record, encoded */
 #define CP_CONFIG_CACHE_RECORD_MAX	9000	/* a map-cache record, encoded */
 
+/* A LISP-SEC OTK wrapping key (RFC 9303, 6.5; config_lispsec.c): "none"
+ * is NULL-KEY-WRAP-128 (the OTK in clear), 32 hex digits AES-KEY-WRAP-128. */
+#define CP_CONFIG_LISP_SEC_KEY_LEN	16
+struct cp_config_lisp_sec_key {
+	bool set;			/* written in the config */
+	bool aes;			/* false: none */
+	uint8_t key[CP_CONFIG_LISP_SEC_KEY_LEN];
+};
+
+/* itr.lisp-sec (enum itr_lisp_sec agrees) and map-server.sites[].lisp-sec. */
+enum cp_itr_lisp_sec { CP_ITR_LISP_SEC_OFF, CP_ITR_LISP_SEC_OPTIONAL, CP_ITR_LISP_SEC_REQUIRED };
+enum cp_site_lisp_sec { CP_SITE_LISP_SEC_OFF, CP_SITE_LISP_SEC_PROXY, CP_SITE_LISP_SEC_ETR };
+
 /* A Map-Server (etr.map-servers: key_id and key set) or a Map-Resolver
  * (itr.map-resolvers: key_id 0, key NULL). */
 struct cp_config_server {
@@ -127,6 +140,7 @@ struct cp_config_server {
 	 * there (a sharded mapping system); none: all of them. */
 	size_t eid_count;
 	struct lisp_prefix *eids;
+	struct cp_config_lisp_sec_key lisp_sec_key;	/* etr.map-servers only */
 };
 
 /* map-resolver.map-servers: where a Map-Resolver without a co-located
@@ -191,6 +205,8 @@ struct cp_config_site {
 	enum cp_site_auth auth;
 	size_t crypto_prefix_count;	/* crypto-eid-prefixes (docs/ecdsa.md) */
 	struct lisp_prefix *crypto_prefixes;
+	enum cp_site_lisp_sec lisp_sec;
+	struct cp_config_lisp_sec_key lisp_sec_key;	/* MS<->ETR, lisp-sec etr */
 };
 
 /* How a Map-Register's nonce shows it is not a replay (map_server.h). */
@@ -267,6 +283,7 @@ struct cp_config_map_resolver {
 	uint32_t signed_verify_rate;		/* ECDSA verifications/s, all; 0: off */
 	uint32_t signed_verify_burst;
 	uint32_t signed_verify_per_signer;	/* the same per signer; 0: off */
+	struct cp_config_lisp_sec_key lisp_sec_key;	/* unwraps the ITRs' OTKs */
 };
 
 struct cp_config_etr {
@@ -307,6 +324,8 @@ struct cp_config_itr {
 	uint32_t probe_timeout_ms;
 	uint32_t probe_tries;
 	uint32_t probe_max_pending;		/* probes in flight */
+	enum cp_itr_lisp_sec lisp_sec;
+	struct cp_config_lisp_sec_key lisp_sec_key;	/* shared with the Map-Resolvers */
 	size_t map_resolver_count;
 	struct cp_config_server *map_resolvers;
 	size_t petr_count;

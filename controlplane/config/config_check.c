@@ -362,6 +362,7 @@ static void chk_site(struct cfg_chk *c, const struct cfg_raw_site *r, struct cp_
 		cfg_chk_err(c, "name", "must be 1..%d letters, digits, '.', '_' or '-', got '%s'",
 			    SITE_NAME_MAX, r->name);
 	cfg_chk_auth(c, r->key_id, r->key, &s->key_id, &s->key);
+	cfg_chk_site_lisp_sec(c, r, s);
 	s->accept_more_specifics = cfg_chk_bool(r->accept_more_specifics, false);
 	s->allow_shared = cfg_chk_bool(r->allow_shared_eids, false);
 	cfg_chk_prefixes(c, "eid-prefixes", r->eid_prefixes, r->eid_prefixes_count, &s->eids,
@@ -604,6 +605,7 @@ static void chk_map_resolver(struct cfg_chk *c, const struct cfg_raw_map_resolve
 					CP_CONFIG_DEF_MR_HEALTH_MISSES, 1, 100);
 	cfg_chk_mr_signed(c, r, mr);
 	chk_forwards(c, r, mr);
+	cfg_chk_lisp_sec_key(c, "lisp-sec-key", r->lisp_sec_key, &mr->lisp_sec_key);
 	cfg_path_pop(&c->path, mark);
 	mark = cfg_path_key(&c->path, "map-resolver");
 	chk_mr_ddt(c, r->ddt, &mr->ddt);
@@ -743,6 +745,7 @@ int cfg_check(const struct cfg_raw *raw, const struct cfg_doc *doc, struct cp_co
 	cfg_chk_ddt(&c, raw->ddt_node, &cfg->ddt);
 	cfg_chk_privs(&c, raw->privs, &cfg->privs);
 	chk_roles(&c, cfg);
+	cfg_chk_lisp_sec_roles(&c, cfg);
 	/* CATS: the ranking is read by the Map-Resolver (a Map-Server has one)
 	 * and the ITR, the metrics file by the ETR (cp_cats.c); with none of
 	 * them running the keys would change nothing (agents: the same). */

@@ -84,6 +84,9 @@ static void chk_servers(struct cfg_chk *c, const char *key, const struct cfg_raw
 		s[i].port = cfg_chk_port(c, "port", v[i].port, CP_CONFIG_DEF_PORT);
 		if (keyed)
 			cfg_chk_auth(c, v[i].key_id, v[i].key, &s[i].key_id, &s[i].key);
+		if (keyed)	/* etr.map-servers: the MS-OTK's wrapping key */
+			cfg_chk_lisp_sec_key(c, "lisp-sec-key", v[i].lisp_sec_key,
+					     &s[i].lisp_sec_key);
 		if (v[i].eid_prefixes_count)
 			cfg_chk_prefixes(c, "eid-prefixes", v[i].eid_prefixes,
 					 v[i].eid_prefixes_count, &s[i].eids, &s[i].eid_count);
@@ -411,6 +414,7 @@ void cfg_chk_itr(struct cfg_chk *c, const struct cfg_raw_itr *r, struct cp_confi
 	chk_mappings(c, "static-map-cache", r->static_map_cache, r->static_map_cache_count, 0,
 		     true, &itr->statics, &itr->static_count);
 	cfg_chk_itr_ecdsa(c, r, itr);
+	cfg_chk_itr_lisp_sec(c, r, itr);
 out:
 	cfg_path_pop(&c->path, mark);
 }

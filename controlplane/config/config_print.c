@@ -117,6 +117,7 @@ static void put_servers(FILE *f, int ind, const char *key, const struct cp_confi
 		}
 		if (s[i].eid_count)
 			put_prefixes(f, ind + 4, "eid-prefixes", s[i].eids, s[i].eid_count);
+		cfg_print_lisp_sec_key(f, ind + 4, "lisp-sec-key", &s[i].lisp_sec_key);
 	}
 }
 
@@ -290,6 +291,12 @@ static void print_ms_mr(const struct cp_config *cfg, FILE *f)
 			if (s->crypto_prefix_count)
 				put_prefixes(f, 6, "crypto-eid-prefixes", s->crypto_prefixes,
 					     s->crypto_prefix_count);
+			if (s->lisp_sec != CP_SITE_LISP_SEC_OFF)
+				fprintf(f, "      lisp-sec: %s\n",
+					cfg_strval_name(cfg_site_lisp_sec_names,
+							cfg_site_lisp_sec_names_count,
+							s->lisp_sec));
+			cfg_print_lisp_sec_key(f, 6, "lisp-sec-key", &s->lisp_sec_key);
 		}
 	}
 	if (mr->present) {
@@ -309,6 +316,7 @@ static void print_ms_mr(const struct cp_config *cfg, FILE *f)
 		put_ms(f, 2, "health-interval", mr->health_interval_ms);
 		fprintf(f, "  health-misses: %u\n", mr->health_misses);
 		cp_config_mr_signed_print(f, mr);
+		cfg_print_lisp_sec_key(f, 2, "lisp-sec-key", &mr->lisp_sec_key);
 		if (mr->forward_count)
 			fputs("  map-servers:\n", f);
 		for (size_t i = 0; i < mr->forward_count; i++) {
@@ -360,6 +368,10 @@ static void print_xtr(const struct cp_config *cfg, FILE *f)
 		put_bool(f, 2, "smr", itr->smr);
 		put_bucket(f, "smr-rate-limit", itr->smr_rate, itr->smr_burst);
 		put_bool(f, 2, "subscribe", itr->subscribe);
+		fprintf(f, "  lisp-sec: %s\n",
+			cfg_strval_name(cfg_itr_lisp_sec_names, cfg_itr_lisp_sec_names_count,
+					itr->lisp_sec));
+		cfg_print_lisp_sec_key(f, 2, "lisp-sec-key", &itr->lisp_sec_key);
 		fputs("  rloc-probing:\n", f);
 		put_bool(f, 4, "enabled", itr->probe);
 		put_ms(f, 4, "interval", itr->probe_interval_ms);
@@ -434,7 +446,8 @@ static bool servers_eq(const struct cp_config_server *a, size_t na,
 	for (size_t i = 0; i < na; i++)
 		if (!lisp_addr_equal(&a[i].addr, &b[i].addr) || a[i].port != b[i].port ||
 		    a[i].key_id != b[i].key_id || !cp_config_str_equal(a[i].key, b[i].key) ||
-		    !cp_config_prefixes_equal(a[i].eids, a[i].eid_count, b[i].eids, b[i].eid_count))
+		    !cp_config_prefixes_equal(a[i].eids, a[i].eid_count, b[i].eids, b[i].eid_count) ||
+		    !cp_config_lisp_sec_key_equal(&a[i].lisp_sec_key, &b[i].lisp_sec_key))
 			return false;
 	return true;
 }
@@ -475,6 +488,8 @@ static bool ms_eq(const struct cp_config_map_server *a, const struct cp_config_m
 		    !cp_config_str_equal(x->key, y->key) ||
 		    x->accept_more_specifics != y->accept_more_specifics ||
 		    x->allow_shared != y->allow_shared || x->auth != y->auth ||
+		    x->lisp_sec != y->lisp_sec ||
+		    !cp_config_lisp_sec_key_equal(&x->lisp_sec_key, &y->lisp_sec_key) ||
 		    !cp_config_prefixes_equal(x->eids, x->eid_count, y->eids, y->eid_count) ||
 		    !cp_config_prefixes_equal(x->crypto_prefixes, x->crypto_prefix_count,
 					      y->crypto_prefixes, y->crypto_prefix_count))
@@ -497,7 +512,8 @@ static bool mr_eq(const struct cp_config_map_resolver *a,
 	    a->forward_next_hops != b->forward_next_hops || a->forward_count != b->forward_count ||
 	    a->health_interval_ms != b->health_interval_ms ||
 	    a->health_misses != b->health_misses || !cp_config_mr_ddt_equal(&a->ddt, &b->ddt) ||
-	    !cp_config_mr_signed_equal(a, b))
+	    !cp_config_mr_signed_equal(a, b) ||
+	    !cp_config_lisp_sec_key_equal(&a->lisp_sec_key, &b->lisp_sec_key))
 		return false;
 	for (size_t i = 0; i < a->forward_count; i++) {
 		const struct cp_config_forward *x = &a->forwards[i], *y = &b->forwards[i];
@@ -534,6 +550,8 @@ static bool itr_eq(const struct cp_config_itr *a, const struct cp_config_itr *b)
 	       a->cache_negative == b->cache_negative && a->smr == b->smr &&
 	       a->smr_rate == b->smr_rate && a->smr_burst == b->smr_burst &&
 	       a->subscribe == b->subscribe && a->probe == b->probe &&
+	       a->lisp_sec == b->lisp_sec &&
+	       cp_config_lisp_sec_key_equal(&a->lisp_sec_key, &b->lisp_sec_key) &&
 	       a->probe_interval_ms == b->probe_interval_ms &&
 	       a->probe_timeout_ms == b->probe_timeout_ms && a->probe_tries == b->probe_tries &&
 	       servers_eq(a->map_resolvers, a->map_resolver_count, b->map_resolvers,

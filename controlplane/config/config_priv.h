@@ -33,6 +33,7 @@ struct cfg_raw_server {
 	char *key;
 	char **eid_prefixes;		/* etr.map-servers only */
 	unsigned int eid_prefixes_count;
+	char *lisp_sec_key;		/* etr.map-servers only */
 };
 
 struct cfg_raw_forward {
@@ -72,6 +73,8 @@ struct cfg_raw_site {
 	int *auth;
 	char **crypto_eid_prefixes;
 	unsigned int crypto_eid_prefixes_count;
+	int *lisp_sec;
+	char *lisp_sec_key;
 };
 
 struct cfg_raw_map_server {
@@ -140,6 +143,7 @@ struct cfg_raw_map_resolver {
 	int *signed_requests;
 	struct cfg_raw_bucket *signed_verify_rate_limit;
 	uint32_t *signed_verify_per_signer;
+	char *lisp_sec_key;
 };
 
 struct cfg_raw_etr {
@@ -193,6 +197,8 @@ struct cfg_raw_itr {
 	unsigned int static_map_cache_count;
 	char *ecdsa_key;
 	char *crypto_eid_prefix;
+	int *lisp_sec;
+	char *lisp_sec_key;
 };
 
 struct cfg_raw_pitr {
@@ -400,5 +406,23 @@ bool cp_config_mr_signed_equal(const struct cp_config_map_resolver *a,
 void cp_config_mr_signed_print(FILE *f, const struct cp_config_map_resolver *mr);
 bool cp_config_itr_ecdsa_equal(const struct cp_config_itr *a, const struct cp_config_itr *b);
 void cp_config_itr_ecdsa_print(FILE *f, const struct cp_config_itr *itr);
+
+/* config_lispsec.c: the LISP-SEC keys and modes (docs/security.md). */
+extern const cyaml_strval_t cfg_itr_lisp_sec_names[];
+extern const size_t cfg_itr_lisp_sec_names_count;
+extern const cyaml_strval_t cfg_site_lisp_sec_names[];
+extern const size_t cfg_site_lisp_sec_names_count;
+void cfg_chk_lisp_sec_key(struct cfg_chk *c, const char *key, const char *text,
+			  struct cp_config_lisp_sec_key *out);
+void cfg_chk_itr_lisp_sec(struct cfg_chk *c, const struct cfg_raw_itr *r,
+			  struct cp_config_itr *itr);
+void cfg_chk_site_lisp_sec(struct cfg_chk *c, const struct cfg_raw_site *r,
+			   struct cp_config_site *s);
+/* Sites that sign need the Map-Resolver's key to read the ITR's OTK. */
+void cfg_chk_lisp_sec_roles(struct cfg_chk *c, const struct cp_config *cfg);
+void cfg_print_lisp_sec_key(FILE *f, int ind, const char *key,
+			    const struct cp_config_lisp_sec_key *k);
+bool cp_config_lisp_sec_key_equal(const struct cp_config_lisp_sec_key *a,
+				  const struct cp_config_lisp_sec_key *b);
 
 #endif

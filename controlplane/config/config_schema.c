@@ -106,6 +106,8 @@ static const cyaml_schema_field_t map_server_fields[] = {
 			       CYAML_UNLIMITED),
 	CYAML_FIELD_SEQUENCE("eid-prefixes", SEQ, struct cfg_raw_server, eid_prefixes,
 			     &string_entry, 0, CYAML_UNLIMITED),
+	CYAML_FIELD_STRING_PTR("lisp-sec-key", OPT, struct cfg_raw_server, lisp_sec_key, 0,
+			       CYAML_UNLIMITED),
 	CYAML_FIELD_END
 };
 
@@ -204,6 +206,10 @@ static const cyaml_schema_field_t site_fields[] = {
 			     CYAML_ARRAY_LEN(cfg_site_auth_names)),
 	CYAML_FIELD_SEQUENCE("crypto-eid-prefixes", SEQ, struct cfg_raw_site,
 			     crypto_eid_prefixes, &string_entry, 1, CYAML_UNLIMITED),
+	CYAML_FIELD_ENUM_PTR("lisp-sec", STRICT, struct cfg_raw_site, lisp_sec,
+			     cfg_site_lisp_sec_names, 3),
+	CYAML_FIELD_STRING_PTR("lisp-sec-key", OPT, struct cfg_raw_site, lisp_sec_key, 0,
+			       CYAML_UNLIMITED),
 	CYAML_FIELD_END
 };
 
@@ -310,6 +316,8 @@ static const cyaml_schema_field_t mr_fields[] = {
 				signed_verify_rate_limit, bucket_fields),
 	CYAML_FIELD_UINT_PTR("signed-verify-per-signer", OPT, struct cfg_raw_map_resolver,
 			     signed_verify_per_signer),
+	CYAML_FIELD_STRING_PTR("lisp-sec-key", OPT, struct cfg_raw_map_resolver, lisp_sec_key, 0,
+			       CYAML_UNLIMITED),
 	CYAML_FIELD_END
 };
 
@@ -380,6 +388,10 @@ static const cyaml_schema_field_t itr_fields[] = {
 	CYAML_FIELD_STRING_PTR("ecdsa-key", OPT, struct cfg_raw_itr, ecdsa_key, 0,
 			       CYAML_UNLIMITED),
 	CYAML_FIELD_STRING_PTR("crypto-eid-prefix", OPT, struct cfg_raw_itr, crypto_eid_prefix, 0,
+			       CYAML_UNLIMITED),
+	CYAML_FIELD_ENUM_PTR("lisp-sec", STRICT, struct cfg_raw_itr, lisp_sec,
+			     cfg_itr_lisp_sec_names, 3),
+	CYAML_FIELD_STRING_PTR("lisp-sec-key", OPT, struct cfg_raw_itr, lisp_sec_key, 0,
 			       CYAML_UNLIMITED),
 	CYAML_FIELD_END
 };

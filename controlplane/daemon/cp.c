@@ -51,6 +51,9 @@ struct site_table *cp_sites_from_config(const struct cp_config *cfg, struct lisp
 		if (s.crypto_prefix_count)	/* none: the list may be NULL */
 			memcpy(s.crypto_prefixes, c->crypto_prefixes,
 			       s.crypto_prefix_count * sizeof(*s.crypto_prefixes));
+		s.lisp_sec = (uint8_t)c->lisp_sec;	/* the enums agree (config.h) */
+		s.lisp_sec_aes = c->lisp_sec_key.aes;
+		memcpy(s.lisp_sec_key, c->lisp_sec_key.key, sizeof(s.lisp_sec_key));
 		s.key_len = strlen(c->key) < SITE_KEY_MAX ? strlen(c->key) : SITE_KEY_MAX;
 		memcpy(s.key, c->key, s.key_len);
 		for (size_t j = 0; j < n; j++)
@@ -143,6 +146,9 @@ struct etr *cp_etr_from_config(struct cp *cp, const struct cp_config *cfg,
 		memcpy(servers[i].key, s->key, servers[i].key_len);
 		servers[i].eids = s->eids;
 		servers[i].eid_count = s->eid_count;
+		servers[i].lisp_sec = s->lisp_sec_key.set;
+		servers[i].lisp_sec_aes = s->lisp_sec_key.aes;
+		memcpy(servers[i].lisp_sec_key, s->lisp_sec_key.key, sizeof(s->lisp_sec_key.key));
 	}
 	etr = etr_new(cp->loop, &p, servers, n, cp_send, cp);
 	if (!etr) {
@@ -246,6 +252,9 @@ struct map_resolver *cp_mr_from_config(struct cp *cp, const struct cp_config *cf
 	p.ecdsa.verify_rate = cfg->mr.signed_verify_rate;
 	p.ecdsa.verify_burst = cfg->mr.signed_verify_burst;
 	p.ecdsa.signer_rate = cfg->mr.signed_verify_per_signer;
+	p.lisp_sec = cfg->mr.lisp_sec_key.set;
+	p.lisp_sec_aes = cfg->mr.lisp_sec_key.aes;
+	memcpy(p.lisp_sec_key, cfg->mr.lisp_sec_key.key, sizeof(p.lisp_sec_key));
 	mr = map_resolver_new(cp->loop, &p, cp->ms, cp->sites, cp_send, cp);
 	if (!mr)
 		return NULL;

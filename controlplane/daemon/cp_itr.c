@@ -39,6 +39,10 @@ size_t cp_itr_params_from_config(const struct cp_config *cfg, struct itr_params 
 		k->key_len = strlen(key) < ITR_KEY_MAX ? strlen(key) : ITR_KEY_MAX;
 		memcpy(k->key, key, k->key_len);
 	}
+	/* enum cp_itr_lisp_sec and enum itr_lisp_sec agree (config.h). */
+	p.lisp_sec = (uint8_t)cfg->itr.lisp_sec;
+	p.lisp_sec_aes = cfg->itr.lisp_sec_key.aes;
+	memcpy(p.lisp_sec_key, cfg->itr.lisp_sec_key.key, sizeof(p.lisp_sec_key));
 	p.probe = cfg->itr.probe;
 	p.probe_interval_ms = cfg->itr.probe_interval_ms;
 	p.probe_timeout_ms = cfg->itr.probe_timeout_ms;

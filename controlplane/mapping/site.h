@@ -36,6 +36,13 @@ struct site_eid {
 	bool accept_more_specifics;
 };
 
+/* map-server.sites[].lisp-sec; enum cp_site_lisp_sec agrees. */
+enum site_lisp_sec {
+	SITE_LISP_SEC_OFF,	/* answered without LISP-SEC (counted) */
+	SITE_LISP_SEC_PROXY,	/* the Map-Server answers LISP-SEC requests itself */
+	SITE_LISP_SEC_ETR,	/* ... or has the ETR sign (proxy reply: itself) */
+};
+
 struct site {
 	char name[SITE_NAME_MAX];
 	uint8_t key[SITE_KEY_MAX];
@@ -50,6 +57,12 @@ struct site {
 	size_t crypto_prefix_count;
 	struct site_eid *eids;
 	size_t eid_count;
+	/* map-server.sites[].lisp-sec (RFC 9303, mr_lispsec.h): who signs
+	 * the answers to LISP-SEC requests for this site's EIDs; with etr,
+	 * the key the MS-OTK is wrapped with for its ETRs. */
+	uint8_t lisp_sec;		/* enum site_lisp_sec */
+	bool lisp_sec_aes;		/* else NULL-KEY-WRAP-128 */
+	uint8_t lisp_sec_key[16];
 	/* counters, read by the REST API and /metrics */
 	uint64_t registers_accepted;
 	uint64_t auth_failures;

@@ -47,6 +47,7 @@ struct map_resolver {
 	uint8_t *out;
 	uint8_t *fwd;			/* an ECM re-encapsulated for the next hop */
 	struct mr_delegations *delegations;
+	struct mr_sec *sec;		/* LISP-SEC of the request being answered */
 	struct mr_health *health;	/* NULL: no probes */
 	struct mr_ecdsa *ecdsa;		/* NULL: signed-requests off */
 	struct mr_local local;
@@ -84,6 +85,7 @@ struct map_resolver {
 
 void map_resolver_params_default(struct mr_params *p)
 {
+	memset(p, 0, sizeof(*p));
 	p->negative_ttl_min = 15;
 	p->unregistered_ttl_min = 1;
 	p->rate = 1000;
@@ -94,8 +96,6 @@ void map_resolver_params_default(struct mr_params *p)
 	p->global_burst = 20000;
 	p->verified_rate = 10000;
 	p->verified_burst = 20000;
-	p->trusted_itrs = NULL;
-	p->trusted_itr_count = 0;
 	p->next_hops_max = 1;
 	p->ecdsa = (struct mr_ecdsa_params){ .mode = MR_SIGNED_OFF };
 }
@@ -221,7 +221,9 @@ struct map_resolver *map_resolver_new(struct evloop *loop, const struct mr_param
 	mr->ddt = malloc(sizeof(*mr->ddt));
 	if (params->ecdsa.mode != MR_SIGNED_OFF)
 		mr->ecdsa = mr_ecdsa_new(&params->ecdsa, evloop_now_ms(loop));
-	if ((params->ecdsa.mode != MR_SIGNED_OFF && !mr->ecdsa) || !mr->rl || !mr->arena_buf || !mr->out || !mr->fwd || !mr->delegations || !mr->ddt) {
+	mr->sec = mr_sec_new(params->lisp_sec, params->lisp_sec_aes, params->lisp_sec_key);
+	if ((params->ecdsa.mode != MR_SIGNED_OFF && !mr->ecdsa) || !mr->rl || !mr->arena_buf ||
+	    !mr->out || !mr->fwd || !mr->delegations || !mr->ddt || !mr->sec) {
 		map_resolver_free(mr);
 		return NULL;
 	}
@@ -262,6 +264,7 @@ void map_resolver_free(struct map_resolver *mr)
 	free(mr->fwd);
 	free(mr->ddt_eids);
 	free(mr->ddt);
+	mr_sec_free(mr->sec);
 	free(mr);
 }
 
@@ -377,14 +380,16 @@ static const struct lisp_addr *reply_rloc(const struct lisp_map_request *req)
 	return NULL;
 }
 
-/* Appends a negative record for prefix with action and TTL. */
-static int put_negative(struct wire_wr *w, const struct lisp_prefix *prefix, uint8_t action,
-			uint32_t ttl_min, struct lisp_err *err)
+/* Appends a negative record for prefix with action and TTL (LISP-SEC: noted). */
+static int put_negative(struct map_resolver *mr, struct wire_wr *w,
+			const struct lisp_prefix *prefix, uint8_t action, uint32_t ttl_min,
+			struct lisp_err *err)
 {
 	struct lisp_record rec = { .ttl = ttl_min, .mask_len = prefix->plen, .action = action,
 				   .authoritative = false };
 	struct lisp_waddr inner;
 
+	mr_sec_reply_note(mr->sec, prefix, NULL);
 	lisp_waddr_from_prefix(&rec.eid, &inner, prefix);
 	return lisp_record_encode(w, &rec, err);
 }
@@ -442,7 +447,8 @@ static void hops_send(struct map_resolver *mr, const struct lisp_ecm *ecm,
 {
 	for (unsigned int i = 0; i < mr->hops.count; i++) {
 		const struct mr_hop *hop = &mr->hops.hop[i];
-		ssize_t n = mr_hop_ecm(hop, ecm, req, &mr->arena, mr->fwd, MR_MSG_MAX);
+		ssize_t n = mr_sec_hop_ecm(mr->sec, hop, ecm, req, &mr->arena, mr->fwd,
+					   MR_MSG_MAX, &mr->c);
 
 		if (n == 0) {
 			mr->c.forward_hop_limit++;
@@ -486,6 +492,7 @@ static void forward_to_etr(struct map_resolver *mr, const struct reg_eid *e)
 	struct lisp_addr rloc;
 	bool self;
 
+	mr_sec_forward_note(mr->sec, mr->cur_rec, &e->eid, mr_sec_site(e));
 	if (mr_etr_rloc(e, &mr->arena, skip_self, mr, &rloc, &self)) {
 		if (mr->local.is_self_addr && mr->local.is_self_addr(mr->local.arg, &rloc)) {
 			mr->c.forward_to_self++;
@@ -613,7 +620,7 @@ static int answer_found(struct map_resolver *mr, const struct lisp_prefix *eid,
 	const struct mr_ms *next;
 	struct lisp_prefix neg;
 
-	if (e && e->proxy_reply) {
+	if (e && (e->proxy_reply || mr_sec_proxies(mr->sec, mr_sec_site(e)))) {
 		for (unsigned int i = 0; i < mr->replied_count; i++)
 			if (mr->replied[i] == e) {
 				mr->c.reply_records_repeated++;
@@ -623,6 +630,7 @@ static int answer_found(struct map_resolver *mr, const struct lisp_prefix *eid,
 		if (wire_put_bytes(w, e->merged, e->merged_len) < 0)
 			return lisp_err_set(err, ENOSPC, "Map-Reply too large");
 		mr->c.replies_proxy++;
+		mr_sec_reply_note(mr->sec, &e->eid, mr_sec_site(e));
 		asked_note(mr, &e->eid);
 		return 1;
 	}
@@ -642,7 +650,7 @@ static int answer_found(struct map_resolver *mr, const struct lisp_prefix *eid,
 
 		negative_in_site(mr, eid, &site, &neg);
 		mr->c.replies_negative++;
-		return put_negative(w, &neg, LISP_ACT_SEND_MAP_REQUEST,
+		return put_negative(mr, w, &neg, LISP_ACT_SEND_MAP_REQUEST,
 				    mr->params.unregistered_ttl_min, err) < 0 ? -ENOSPC : 1;
 	}
 	next = mr_delegations_pick(mr->delegations, eid);
@@ -657,7 +665,7 @@ static int answer_found(struct map_resolver *mr, const struct lisp_prefix *eid,
 	}
 	mr->c.replies_negative++;
 	negative_outside(mr, eid, &neg);
-	return put_negative(w, &neg, LISP_ACT_NATIVE_FORWARD, mr->params.negative_ttl_min,
+	return put_negative(mr, w, &neg, LISP_ACT_NATIVE_FORWARD, mr->params.negative_ttl_min,
 			    err) < 0 ? -ENOSPC : 1;
 }
 
@@ -692,11 +700,12 @@ static int answer_constrained(struct map_resolver *mr, const struct lisp_prefix 
 	}
 	if (n == 0) {
 		mr->c.replies_constrained_nomatch++;
-		return put_negative(w, &e->eid, CATS_NOMATCH_ACTION, CATS_NOMATCH_TTL_MIN, err) < 0
+		return put_negative(mr, w, &e->eid, CATS_NOMATCH_ACTION, CATS_NOMATCH_TTL_MIN, err) < 0
 			       ? -ENOSPC : 1;
 	}
 	rec.locs = locs;
 	rec.loc_count = (uint8_t)n;
+	mr_sec_reply_note(mr->sec, &e->eid, mr_sec_site(e));
 	if (lisp_record_encode(w, &rec, err) < 0)
 		return -ENOSPC;
 	mr->c.replies_constrained++;
@@ -812,6 +821,8 @@ void map_resolver_input(struct map_resolver *mr, const uint8_t *msg, size_t len,
 		log_ratelimited(&mr->log_rl, LOG_LEVEL_WARN, "map-resolver: %s", err.msg);
 		return;
 	}
+	if (mr_sec_begin(mr->sec, &ecm, &mr->c) < 0)
+		return;
 	mr->cur_verified = rc > 0 || request_verified(mr, src, itr);
 	mr->c.requests_verified += mr->cur_verified;
 	wire_wr_init(&w, mr->out, MR_MSG_MAX);
@@ -857,7 +868,8 @@ void map_resolver_input(struct map_resolver *mr, const uint8_t *msg, size_t len,
 		hdr.nonce = req.nonce;
 		hdr.record_count = (uint8_t)answered;
 		lisp_map_reply_header_encode(&hdr, mr->out, 12, NULL);
-		mr->send(mr->send_arg, itr, ecm.inner_sport, mr->out, wire_wr_len(&w));
+		mr->send(mr->send_arg, itr, ecm.inner_sport, mr->out,
+			 mr_sec_seal(mr->sec, mr->out, wire_wr_len(&w), MR_MSG_MAX, &mr->c));
 	}
 	mr->cur_itr = NULL;
 	if (mr->cur_ddt)

@@ -61,6 +61,7 @@
 #include "mr_ecdsa.h"
 #include "mr_forward.h"
 #include "mr_health.h"
+#include "mr_lispsec.h"
 #include "registry.h"
 #include "site.h"
 
@@ -86,6 +87,12 @@ struct mr_params {
 	/* map-resolver.signed-requests and its budget (mr_ecdsa.h): an
 	 * authenticated request is verified, whatever its source address. */
 	struct mr_ecdsa_params ecdsa;
+	/* map-resolver.lisp-sec-key (mr_lispsec.h): LISP-SEC requests are
+	 * read (the ITR-OTK unwrapped with it) and their answers signed;
+	 * false: answered as if they had no S bit. */
+	bool lisp_sec;
+	bool lisp_sec_aes;		/* else NULL-KEY-WRAP-128 */
+	uint8_t lisp_sec_key[16];
 };
 
 #define MR_COUNTERS(X)           \
@@ -121,6 +128,7 @@ struct mr_params {
 	X(ddt_ms_not_registered)       \
 	X(ddt_not_authoritative)       /* outside every site */ \
 	X(ddt_referral_errors)         /* past 255 records, or not encodable */ \
+	MR_LISPSEC_COUNTERS(X)         \
 	MR_HEALTH_COUNTERS(X)          \
 	MR_ECDSA_COUNTERS(X)
 

@@ -434,7 +434,7 @@ static void notify_input(struct etr *etr, const uint8_t *msg, size_t len,
 /* Answers a Map-Request for our EIDs (authoritatively), to its first
  * ITR-RLOC at reply_port. */
 static void request_answer(struct etr *etr, const uint8_t *payload, size_t len,
-			   uint16_t reply_port)
+			   uint16_t reply_port, struct etr_sec *sec)
 {
 	struct lisp_map_reply hdr = { 0 };
 	struct lisp_map_request req;
@@ -511,7 +511,9 @@ static void request_answer(struct etr *etr, const uint8_t *payload, size_t len,
 		w.p = etr->out + 12;
 	}
 	lisp_map_reply_header_encode(&hdr, etr->out, 12, NULL);
-	etr->send(etr->send_arg, itr, reply_port, etr->out, wire_wr_len(&w));
+	etr->send(etr->send_arg, itr, reply_port, etr->out,
+		  sec ? etr_lispsec_seal(etr, sec, etr->out, wire_wr_len(&w), ETR_MSG_MAX)
+		      : wire_wr_len(&w));
 	if (req.probe)
 		etr->c.probes_answered++;
 	else
@@ -522,6 +524,7 @@ void etr_input(struct etr *etr, const uint8_t *msg, size_t len, const struct lis
 	       uint16_t src_port)
 {
 	struct lisp_ecm ecm;
+	struct etr_sec sec;
 
 	if (len < 1)
 		return;
@@ -530,7 +533,7 @@ void etr_input(struct etr *etr, const uint8_t *msg, size_t len, const struct lis
 		notify_input(etr, msg, len, src, src_port);
 		break;
 	case LISP_MAP_REQUEST:
-		request_answer(etr, msg, len, src_port);
+		request_answer(etr, msg, len, src_port, NULL);
 		break;
 	case LISP_ECM:
 		if (lisp_ecm_decode(msg, len, &ecm, NULL) < 0 ||
@@ -538,7 +541,9 @@ void etr_input(struct etr *etr, const uint8_t *msg, size_t len, const struct lis
 			etr->c.request_decode_errors++;
 			return;
 		}
-		request_answer(etr, ecm.payload, ecm.payload_len, ecm.inner_sport);
+		if (etr_lispsec_begin(etr, &ecm, src, &sec) < 0)
+			return;
+		request_answer(etr, ecm.payload, ecm.payload_len, ecm.inner_sport, &sec);
 		break;
 	default:
 		break;

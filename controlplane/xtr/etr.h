@@ -59,6 +59,12 @@ struct etr_map_server {
 	 * its own Map-Servers); none: all.  Copied by etr_new. */
 	const struct lisp_prefix *eids;
 	size_t eid_count;
+	/* etr.map-servers[].lisp-sec-key (etr_lispsec.c): this Map-Server
+	 * hands us MS-OTKs wrapped with it (AES Key Wrap, else NULL wrap);
+	 * false: we sign nothing for it. */
+	bool lisp_sec;
+	bool lisp_sec_aes;
+	uint8_t lisp_sec_key[16];
 };
 
 struct etr_params {
@@ -123,7 +129,13 @@ enum etr_reg_state {
 	X(replies_rate_limited)      \
 	X(probe_replies_trimmed)     \
 	X(reply_records_repeated)    \
-	X(reply_records_over_size)
+	X(reply_records_over_size)   \
+	X(lisp_sec_requests)         /* ECMs with the S bit */ \
+	X(lisp_sec_replies_signed)   \
+	X(lisp_sec_unprotected)      /* answered unsigned: no key for it, or no EID-AD */ \
+	X(lisp_sec_ad_errors)        /* refused: an AD that does not decode */ \
+	X(lisp_sec_otk_refused)      /* refused: no configured key unwraps the MS-OTK */ \
+	X(lisp_sec_sign_errors)
 
 struct etr_counters {
 #define ETR_COUNTER_FIELD(name) uint64_t name;

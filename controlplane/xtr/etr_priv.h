@@ -107,4 +107,20 @@ void etr_register_repoint(struct etr *etr, const struct etr_entry *old, struct e
  * start) or with the first batches (before). */
 void etr_register_entry_new(struct etr *etr, struct etr_entry *e);
 
+/* LISP-SEC (etr_lispsec.c, RFC 9303 6.8): what an ECM's AD lets us sign
+ * the answer with. */
+struct etr_sec {
+	bool sign;
+	uint16_t hmac_id;
+	uint8_t ms_otk[16];
+	const uint8_t *eid_ad;		/* the Map-Server's EID-AD, as received */
+	size_t eid_ad_len;
+};
+/* 0 (sec->sign says whether we sign), or -EACCES: drop the request. */
+int etr_lispsec_begin(struct etr *etr, const struct lisp_ecm *ecm, const struct lisp_addr *src,
+		      struct etr_sec *sec);
+/* The Map-Reply of len bytes in msg, signed when sec says so: its length. */
+size_t etr_lispsec_seal(struct etr *etr, struct etr_sec *sec, uint8_t *msg, size_t len,
+			size_t cap);
+
 #endif

@@ -140,6 +140,10 @@ int itr_reconfigure(struct itr *itr, const struct itr_params *params,
 	}
 	memcpy(cur->ms_keys, params->ms_keys, sizeof(cur->ms_keys));
 	cur->ms_key_count = params->ms_key_count;
+	/* LISP-SEC: resolutions in flight keep the OTK they were sent with. */
+	cur->lisp_sec = params->lisp_sec;
+	cur->lisp_sec_aes = params->lisp_sec_aes;
+	memcpy(cur->lisp_sec_key, params->lisp_sec_key, sizeof(cur->lisp_sec_key));
 	/* Probing: a new round timer from now, with the new interval. */
 	evtimer_cancel(itr->loop, &itr->probe_round);
 	cur->probe = params->probe;
@@ -301,6 +305,7 @@ static int request_send(struct itr *itr, struct itr_pending *p)
 	};
 	struct lisp_ecm ecm = { .ttl = 64, .inner_sport = itr->params.control_port,
 				.inner_dport = LISP_CONTROL_PORT };
+	uint8_t sec_ad[128];	/* LISP-SEC: 40 bytes */
 	struct lisp_err err;
 	ssize_t n;
 
@@ -308,6 +313,8 @@ static int request_send(struct itr *itr, struct itr_pending *p)
 	if (n < 0)
 		return (int)n;
 	ecm_inner_set(itr, &p->eid, &mr->addr, &ecm);
+	if (itr_lispsec_ecm(itr, p, &ecm, sec_ad, sizeof(sec_ad)) < 0)
+		return -EINVAL;
 	ecm.payload = itr->req;
 	ecm.payload_len = (size_t)n;
 	n = lisp_ecm_encode(&ecm, itr->out, ITR_MSG_MAX, &err);
@@ -356,6 +363,7 @@ static void pending_end(struct itr *itr, struct itr_pending *p, bool failed)
 	itr->pending_count--;
 	if (failed && !mapcache_exact(itr->cache, &p->eid))
 		itr_sub_drop(itr, &p->eid);
+	itr_lispsec_forget(p);
 	free(p);
 }
 
@@ -572,6 +580,9 @@ static void reply_input(struct itr *itr, const uint8_t *msg, size_t len)
 				"itr: Map-Reply with an unknown nonce dropped");
 		return;
 	}
+	/* LISP-SEC: refused and counted there; the resolution goes on. */
+	if (!itr_lispsec_reply_ok(itr, p, msg, len, &r))
+		return;
 	itr->c.replies_accepted++;
 	/* The subscription's nonce series may already have moved on (a
 	 * Map-Notify can overtake the reply); the installed prefix inherits

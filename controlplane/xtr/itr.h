@@ -53,6 +53,14 @@ struct itr_key {
 	size_t key_len;
 };
 
+/* itr.lisp-sec (RFC 9303; docs/security.md "LISP-SEC"). */
+enum itr_lisp_sec {
+	ITR_LISP_SEC_OFF,
+	ITR_LISP_SEC_OPTIONAL,	/* a reply without the S bit is accepted */
+	ITR_LISP_SEC_REQUIRED,	/* ... is dropped (lisp_sec_dropped_no_ad) */
+};
+#define ITR_LISP_SEC_KEY_LEN	16
+
 struct itr_params {
 	/* Our RLOCs, IPv4 and/or IPv6: the ITR-RLOCs of every Map-Request,
 	 * where Map-Replies come back. */
@@ -81,6 +89,11 @@ struct itr_params {
 	uint64_t probe_timeout_ms;
 	unsigned int probe_tries;	/* unanswered in a row before down */
 	size_t probes_max;		/* in flight */
+	uint8_t lisp_sec;		/* enum itr_lisp_sec */
+	/* The OTK wrapping key shared with the Map-Resolvers: AES Key Wrap
+	 * with lisp_sec_key, or NULL-KEY-WRAP-128 (the OTK in clear). */
+	bool lisp_sec_aes;
+	uint8_t lisp_sec_key[ITR_LISP_SEC_KEY_LEN];
 };
 
 #define ITR_COUNTERS(X)               \
@@ -119,7 +132,16 @@ struct itr_params {
 	X(probe_replies)              \
 	X(probe_timeouts)             \
 	X(probes_unsolicited)         \
-	X(probes_skipped)
+	X(probes_skipped)             \
+	X(lisp_sec_requests)          /* ECMs that carried an ITR-OTK */ \
+	X(lisp_sec_replies_verified)  \
+	X(lisp_sec_unsigned_accepted) /* lisp-sec optional, no S bit */ \
+	X(lisp_sec_dropped_no_ad)     /* no S bit under required, or AD stripped */ \
+	X(lisp_sec_dropped_downgrade) /* an HMAC other than the one asked for */ \
+	X(lisp_sec_dropped_eid_hmac)  \
+	X(lisp_sec_dropped_pkt_hmac)  \
+	X(lisp_sec_dropped_outside_prefix) \
+	X(lisp_sec_dropped_malformed) /* AD that does not decode, unknown IDs */
 
 struct itr_counters {
 #define ITR_COUNTER_FIELD(name) uint64_t name;

@@ -30,6 +30,8 @@ struct itr_pending {
 	unsigned int tries;		/* sent to the current one */
 	bool smr_invoked;
 	bool deferred;			/* SMR waiting out its rate limit */
+	bool sec;			/* asked with an ITR-OTK (LISP-SEC) */
+	uint8_t sec_otk[16];		/* that ITR-OTK, kept over retries */
 };
 
 /* An RLOC-probe in flight. */
@@ -110,6 +112,19 @@ bool itr_sub_next_nonce(const struct itr *itr, const struct lisp_prefix *eid, ui
 void itr_sub_drop(struct itr *itr, const struct lisp_prefix *eid);
 bool itr_notify_input(struct itr *itr, const uint8_t *msg, size_t len,
 		      const struct lisp_addr *src, uint16_t src_port);
+
+/* LISP-SEC (itr_lispsec.c, RFC 9303): the ECM's Authentication Data for
+ * p (a fresh ITR-OTK the first time) into ecm, buf its room; 0 when
+ * LISP-SEC is off, -errno when it cannot be built. */
+struct lisp_ecm;
+int itr_lispsec_ecm(struct itr *itr, struct itr_pending *p, struct lisp_ecm *ecm,
+		    uint8_t *buf, size_t cap);
+/* Whether the Map-Reply answering p may be installed: verified, or not
+ * asked for, or unsigned under optional; each refusal counted.  r is
+ * decoded again (the check reuses the arena). */
+bool itr_lispsec_reply_ok(struct itr *itr, struct itr_pending *p, const uint8_t *msg,
+			  size_t len, struct lisp_map_reply *r);
+void itr_lispsec_forget(struct itr_pending *p);
 
 /* RLOC probing (itr_probe.c). */
 void itr_probe_init(struct itr *itr);

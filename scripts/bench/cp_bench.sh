@@ -10,8 +10,13 @@
 #   3. Map-Requests/s: REQUESTS Encapsulated Map-Requests over all registered
 #      EIDs, answered by proxy Map-Replies;
 #   4. baseline: the same request traffic against a batched UDP echo on the
-#      same core, and the ratio of 3 to it.
+#      same core, and the ratio of 3 to it;
+#   5. LISP-SEC: resolutions/s with LISP-SEC (RFC 9303) against plain ones,
+#      alternately in the same run, ITR, Map-Server and ETR in one process
+#      on the server core (tests/perf/lispsec_perf.c), LISPSEC_COUNT
+#      resolutions (20000) a measurement, LISPSEC_RUNS rounds (3).
 # Usage: scripts/bench/cp_bench.sh [REGISTRATIONS] [REQUESTS]   (1000000 each)
+#        LISPSEC_ONLY=1 scripts/bench/cp_bench.sh: step 5 alone
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top"
@@ -21,7 +26,19 @@ build=build-bench
 . scripts/lib/packages.sh
 ensure_packages "${LISPGW_BUILD_PACKAGES[@]}" libcyaml-dev libyaml-dev
 [ -f $build/build.ninja ] || meson setup $build -Dbuildtype=release -Dtests=true >/dev/null
-ninja -C $build controlplane/lispgw-cp tests/perf/cp_loadgen tests/perf/udp_echo >/dev/null
+ninja -C $build controlplane/lispgw-cp tests/perf/cp_loadgen tests/perf/udp_echo \
+	tests/perf/lispsec_perf >/dev/null
+server_cpu=1 gen_cpu=0
+[ "$(nproc)" -ge 2 ] || server_cpu=0
+lispsec() {
+	echo "== LISP-SEC: resolutions/s signed against plain, one core =="
+	taskset -c $server_cpu $build/tests/perf/lispsec_perf "${LISPSEC_COUNT:-20000}" \
+		"${LISPSEC_RUNS:-3}"
+}
+if [ -n "${LISPSEC_ONLY:-}" ]; then
+	lispsec
+	exit 0
+fi
 
 tmp=$(mktemp -d)
 pids=()
@@ -44,8 +61,6 @@ map-resolver:
   rate-limit:
     requests-per-second: 0
 YAML
-server_cpu=1 gen_cpu=0
-[ "$(nproc)" -ge 2 ] || server_cpu=0
 rss_kb() { awk '/VmRSS/ {print $2}' "/proc/$1/status"; }
 
 taskset -c $server_cpu $build/controlplane/lispgw-cp -c "$tmp/ms.yaml" 2>"$tmp/cp.log" &
@@ -77,3 +92,4 @@ echo
 echo "summary: registrations=$regs map_registers_per_s=$reg_rate rss_per_registration_bytes=$per_reg" \
 	"map_requests_per_s=$req_rate echo_per_s=$echo_rate" \
 	"ratio_to_echo=$(awk -v a="$req_rate" -v b="$echo_rate" 'BEGIN {printf "%.2f", a / b}')"
+lispsec

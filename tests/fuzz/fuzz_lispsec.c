@@ -9,7 +9,11 @@
  *   1  a whole Map-Reply: its AD decodes or is refused with a reason,
  *      round-trips like the above, and the ITR's verification (with a
  *      fixed ITR-OTK) returns without crashing;
- *   2  a whole ECM (lisp_ecm_decode() with the S bit).
+ *   2  a whole ECM (lisp_ecm_decode() with the S bit);
+ *   3  the ETR's path (etr_lispsec.c): an ECM AD whose EID-AD has records
+ *      is copied into a Map-Reply by lisp_sec_map_reply_seal(), which must
+ *      give a Map-Reply whose AD decodes, carries those EID-AD bytes
+ *      unchanged and whose PKT HMAC verifies with the MS-OTK.
  */
 #include <errno.h>
 
@@ -75,6 +79,40 @@ static void map_reply(const uint8_t *data, size_t size)
 	(void)lisp_sec_map_reply_verify(data, size, otk, 0, &ar, NULL, &err);
 }
 
+/* An answer with no record: the ETR's seal does not look at them. */
+static const uint8_t reply_head[12] = { 0x20, 0, 0, 0, 1, 2, 3, 4, 5, 6, 7, 8 };
+
+static void etr_seal(const uint8_t *data, size_t size)
+{
+	uint8_t msg[FUZZ_ENC_MAX], mac[LISP_SEC_HMAC_MAX];
+	struct lisp_sec_map_reply_ad ad;
+	struct lisp_sec_ecm_ad e;
+	struct lisp_arena ar;
+	struct lisp_err err = { "" };
+	const uint8_t *eid_ad;
+	ssize_t n;
+
+	lisp_arena_init(&ar, arena_buf[0], sizeof(arena_buf[0]));
+	n = lisp_sec_ecm_ad_decode(data, size, &ar, &e, &err);
+	if (n < 0 || !e.eid_ad.has_records)
+		return;
+	eid_ad = data + n - e.eid_ad.len;	/* it ends the AD */
+	memcpy(msg, reply_head, sizeof(reply_head));
+	n = lisp_sec_map_reply_seal(msg, sizeof(reply_head), sizeof(msg), eid_ad, e.eid_ad.len,
+				    e.requested_hmac_id, otk, &err);
+	if (n == -ENOSPC)
+		return;
+	FUZZ_ASSERT(n > 0, "an ECM AD that decodes does not seal: %s", err.msg);
+	lisp_arena_init(&ar, arena_buf[1], sizeof(arena_buf[1]));
+	FUZZ_ASSERT(lisp_sec_map_reply_ad_decode(msg, (size_t)n, sizeof(reply_head), &ar, &ad,
+						 &err) == 0, "sealed reply AD: %s", err.msg);
+	fuzz_assert_same(msg + ad.eid_ad_offset, ad.eid_ad.len, eid_ad, e.eid_ad.len, "EID-AD");
+	FUZZ_ASSERT(lisp_sec_hmac_compute(ad.pkt_hmac_id, otk, sizeof(otk), msg, (size_t)n,
+					  ad.pkt_hmac_offset, ad.pkt_hmac_len, mac, &err) == 0 &&
+		    memcmp(mac, msg + ad.pkt_hmac_offset, ad.pkt_hmac_len) == 0,
+		    "PKT HMAC of a sealed reply does not verify");
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct lisp_ecm e;
@@ -82,12 +120,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size < 1 || size > FUZZ_INPUT_MAX)
 		return 0;
-	switch (data[0] % 3) {
+	switch (data[0] % 4) {
 	case 0:
 		ecm_ad(data + 1, size - 1);
 		break;
 	case 1:
 		map_reply(data + 1, size - 1);
+		break;
+	case 3:
+		etr_seal(data + 1, size - 1);
 		break;
 	default:
 		if (lisp_ecm_decode(data + 1, size - 1, &e, &err) == 0 && e.sec)

@@ -379,11 +379,14 @@ static void cats_seeds(void)
  * Map-Reply (golden_lispsec.h). */
 static void lispsec_seeds(void)
 {
-	static const uint8_t ecm_sel = 0, mr_sel = 1;
+	static const uint8_t ecm_sel = 0, mr_sel = 1, etr_sel = 3;
 
 	seed_write("lispsec", "ecm-ad-itr", &ecm_sel, 1, golden_ecm_ad_itr,
 		   sizeof(golden_ecm_ad_itr));
 	seed_write("lispsec", "ecm-ad-ms", &ecm_sel, 1, golden_ecm_ad_ms, sizeof(golden_ecm_ad_ms));
+	/* The Map-Server's ECM AD, as the ETR signs with it (selector 3). */
+	seed_write("lispsec", "etr-seal-ms", &etr_sel, 1, golden_ecm_ad_ms,
+		   sizeof(golden_ecm_ad_ms));
 	seed_write("lispsec", "map-reply-sec", &mr_sel, 1, golden_map_reply_sec,
 		   sizeof(golden_map_reply_sec));
 	seed_write("lispsec", "map-reply-sec-sha1", &mr_sel, 1, golden_map_reply_sec_sha1,

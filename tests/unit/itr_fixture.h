@@ -58,6 +58,11 @@ static struct lisp_addr ms_addr, etr_addr, xtr_addr, silent_addr[2];
 static uint8_t arena_buf[1 << 16];
 static struct lisp_arena arena;
 static const char key[] = "itr-site-key";
+/* LISP-SEC (test_lispsec_roles.c): the site's mode and the keys world()
+ * gives the site, the Map-Resolver and ETR A; all off by default. */
+static uint8_t world_site_sec;			/* enum site_lisp_sec */
+static bool world_mr_sec, world_etr_sec;
+static uint8_t world_mr_key[16], world_site_key[16], world_etr_key[16];
 
 static inline void enqueue(const struct lisp_addr *src, const struct lisp_addr *dst, uint16_t port,
 		    const uint8_t *msg, size_t len)
@@ -212,6 +217,9 @@ static inline struct etr *etr_make(bool proxy, uint8_t xtr_id, lisp_send_fn send
 	server.addr = ms_addr;
 	memcpy(server.key, key, strlen(key));
 	server.key_len = strlen(key);
+	server.lisp_sec = world_etr_sec;
+	server.lisp_sec_aes = true;
+	memcpy(server.lisp_sec_key, world_etr_key, 16);
 	e = etr_new(loop, &ep, &server, 1, send, NULL);
 	ck_assert_ptr_nonnull(e);
 	return e;
@@ -245,6 +253,9 @@ static inline void world(bool proxy)
 	sites = site_table_new();
 	memcpy(s.key, key, strlen(key));
 	s.key_len = strlen(key);
+	s.lisp_sec = world_site_sec;
+	s.lisp_sec_aes = true;
+	memcpy(s.lisp_sec_key, world_site_key, 16);
 	eids[0].prefix = pfx("[5]10.5.0.0/16");
 	eids[1].prefix = pfx("[6]10.5.0.0/16");
 	ck_assert_int_eq(site_table_add(sites, &s), 0);
@@ -253,6 +264,9 @@ static inline void world(bool proxy)
 	ms = map_server_new(loop, sites, &mp, from_ms, NULL);
 	map_resolver_params_default(&rp);
 	rp.rate = 0;
+	rp.lisp_sec = world_mr_sec;
+	rp.lisp_sec_aes = true;
+	memcpy(rp.lisp_sec_key, world_mr_key, 16);
 	mr = map_resolver_new(loop, &rp, ms, sites, from_ms, NULL);
 	ps = pubsub_new(ms);
 	ck_assert_ptr_nonnull(ps);

@@ -485,8 +485,8 @@ END_TEST
 
 START_TEST(test_bad_files)
 {
-	char names[64][NAMES_MAX];
-	size_t n = list_yaml("tests/config", "bad-", names, 64);
+	char names[96][NAMES_MAX];
+	size_t n = list_yaml("tests/config", "bad-", names, 96);
 
 	ck_assert_uint_ge(n, 15);
 	for (size_t i = 0; i < n; i++)

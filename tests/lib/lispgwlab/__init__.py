@@ -23,6 +23,8 @@ REST, data-plane and bench script and the demo use.
               (several workers, capture: dp-multiworker, dp-pdump)
     ecdsa     crypto-EIDs, hash-EIDs and ECDSA records derived independently
               with python3-cryptography (docs/ecdsa.md)
+    lispsec   LISP-SEC (RFC 9303) ECM and Map-Reply data made and checked
+              independently with python3-cryptography (docs/security.md)
 
 Scripts import it with sys.path.insert(0, <repo>/tests/lib)."""
 import os
