@@ -15,7 +15,10 @@ on loopback 127.88.0.x:
   - a restart of the xTR keeps the key and the EID and registers signed
     again; SIGHUP keeps agents.crypto-eid-prefixes, as the whole section;
   - `agent remove` withdraws the crypto-EID and the hash-EID from the
-    Map-Server and deletes the key file."""
+    Map-Server and deletes the key file;
+  - the xTR's CATS metrics agent (cats.metrics, the RLOC's load from a
+    file every second) leaves the crypto-EID's record, and its signature,
+    alone: nothing is refused (it re-registered it unsigned once)."""
 import json
 import os
 import signal
@@ -36,6 +39,7 @@ MS, X1 = lab.ip(1), lab.ip(2)
 TOKEN = 'integration-token-0123456789'
 STATE = os.path.join(lab.dir, 'agents.json')
 KEY = os.path.join(lab.dir, 'agent-a1.key')
+METRICS = os.path.join(lab.dir, 'metrics.json')
 checks = Checks('agents ecdsa')
 check = checks.check
 
@@ -64,7 +68,9 @@ etr:
   database:
     - eid-prefix: "[7]10.20.0.0/16"
       rlocs: [{address: %s}]
-""" % ('0' * 31 + '1', X1, X1, TOKEN, STATE, MS, X1)
+cats:
+  metrics: {file: %s, interval: 1s, threshold-percent: 10}
+""" % ('0' * 31 + '1', X1, X1, TOKEN, STATE, MS, X1, METRICS)
 
 
 def ctl(*args):
@@ -142,6 +148,9 @@ check(len(sig) == 1 and sig[0].get('signature-eid') == EID[:-4], 'one signature 
 check(any(x.get('attributes', {}).get('public-key') == json.loads(ecdsa.pubkey_record(pub))
           ['public-key'] for x in regs.get(HASH, {}).get('rlocs', [])),
       'the hash-EID carries the agent\'s public key', regs.get(HASH))
+with open(METRICS, 'w') as f:     # the metrics agent re-registers the RLOC's mappings
+    json.dump({'rlocs': {X1: {'load': 0.3}}}, f)
+time.sleep(2.5)
 s = stats()
 check(s.get('ecdsa_signatures_verified', 0) >= 1 and
       not any(v for k, v in s.items() if k.startswith('refused_ecdsa')),
