@@ -11,6 +11,13 @@
  * ECN-capable inner packet; on a Not-ECT inner packet it is a drop.  The
  * outer UDP checksum is not verified (RFC 6935/6936 allow zero, the inner
  * packet has its own).
+ *
+ * Built as encapsulation is (encap.c): in passes over the burst.  Pass 1
+ * (outer IP, UDP, tunnel header) runs in a copy per outer family with
+ * is_ip4 a constant, followed in the same loop by IID -> VRF; then the
+ * inner header with TTL, ECN and the rewrite; one bulk lookup of the
+ * hosts' MACs; the verdicts, in the burst's order.  The choices fixed by configuration are constants of the
+ * instance (fastpath.h).
  */
 #include <string.h>
 
@@ -25,6 +32,7 @@
 #include "counters.h"
 #include "decap.h"
 #include "dp_hdr.h"
+#include "fastpath.h"
 #include "lisp_msg.h"
 #include "port.h"
 #include "punt.h"
@@ -122,41 +130,63 @@ static __rte_always_inline const struct dp_vrf *vrf_get(const struct dp_tables *
 	return vc->vrf;
 }
 
-/* One frame.  Returns 0 with *port set, or the drop reason. */
-static __rte_always_inline enum dp_ctr decap_one(struct dp_worker *w, const struct dp_exc *exc,
-						 struct rte_mbuf *m, uint16_t *port,
-						 enum dp_ctr *ok, struct vrf_cache *vc)
-{
-	const struct dp_tables *t = w->tables;
-	uint8_t *d = rte_pktmbuf_mtod(m, uint8_t *);
-	uint32_t seg = rte_pktmbuf_data_len(m), pkt = rte_pktmbuf_pkt_len(m);
-	uint32_t l2 = ETH_LEN, l3, ip_payload, ulen, off, rem, inner_len, iid;
-	const struct rte_ether_hdr *eth = (const struct rte_ether_hdr *)d;
-	const struct rte_udp_hdr *udp;
+/* A packet between the passes of decap_af(). */
+struct decap_st {
+	struct rte_mbuf *m;
 	const struct dp_vrf *vrf;
-	enum inner_kind kind = INNER_IP;
-	enum dp_hdr_err e;
-	uint8_t otos, ottl, ver;
-	uint16_t type;
-	uint8_t *h;
+	enum dp_ctr ok;		/* DP_CTR_DECAP_*: counted once delivered */
+	uint32_t iid;
+	uint16_t l2;		/* outer Ethernet (+ 802.1Q) */
+	uint16_t off;		/* pass 1: after the tunnel header; then: the inner IP */
+	uint16_t rem;		/* UDP payload left from off */
+	uint16_t inner_len;
+	uint8_t kind;		/* enum inner_kind */
+	uint8_t ver;		/* inner IP version */
+	uint8_t otos, ottl;
+};
 
-	if (unlikely(seg < ETH_LEN + VLAN_LEN))
-		return DP_CTR_DROP_OUTER_TRUNCATED;
-	type = eth->ether_type;
-	if (type == rte_cpu_to_be_16(RTE_ETHER_TYPE_VLAN)) {
-		type = ((const struct rte_vlan_hdr *)(eth + 1))->eth_proto;
-		l2 += VLAN_LEN;
-	}
-	if (type == rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4)) {
+/* Where a burst's packets go: out (in order), drop (freed at the end). */
+struct decap_out {
+	struct rte_mbuf **out;
+	uint16_t *out_port;
+	uint16_t nout;
+	uint16_t nd;
+	struct rte_mbuf *drop[DP_BURST];
+};
+
+/*
+ * Pass 1, one outer family (is_ip4 a constant): the outer IP header, UDP
+ * and the 8-byte tunnel header; st->iid, kind, ok, off and rem.  Returns 0
+ * or the reason (a drop or a punt).  The header checks of one packet are a
+ * chain of dependent branches; the passes after it are what overlap.
+ */
+static __rte_always_inline enum dp_ctr decap_outer(const struct dp_tables *t,
+						   const struct dp_exc *exc, struct decap_st *st,
+						   const int is_ip4)
+{
+	struct rte_mbuf *m = st->m;
+	const uint8_t *d = rte_pktmbuf_mtod(m, const uint8_t *);
+	uint32_t seg = rte_pktmbuf_data_len(m), pkt = rte_pktmbuf_pkt_len(m);
+	uint32_t l2 = st->l2, l3, ip_payload, ulen, off, rem;
+	const struct rte_udp_hdr *udp;
+	enum dp_hdr_err e;
+
+	if (is_ip4) {
 		const struct rte_ipv4_hdr *ip = (const struct rte_ipv4_hdr *)(d + l2);
 		uint32_t tot;
 
 		if (unlikely(seg < l2 + sizeof(*ip)))
 			return DP_CTR_DROP_OUTER_TRUNCATED;
-		l3 = (uint32_t)(ip->version_ihl & 0xf) * 4;
 		tot = rte_be_to_cpu_16(ip->total_length);
-		if (unlikely((ip->version_ihl >> 4) != 4 || l3 < sizeof(*ip) || tot < l3 ||
-			     l2 + tot > pkt))
+		/* Options are rare: one compare for the usual header. */
+		if (likely(ip->version_ihl == RTE_IPV4_VHL_DEF)) {
+			l3 = sizeof(*ip);
+		} else {
+			l3 = (uint32_t)(ip->version_ihl & 0xf) * 4;
+			if (unlikely((ip->version_ihl >> 4) != 4 || l3 < sizeof(*ip)))
+				return DP_CTR_DROP_OUTER_TRUNCATED;
+		}
+		if (unlikely(tot < l3 || l2 + tot > pkt))
 			return DP_CTR_DROP_OUTER_TRUNCATED;
 		if (unlikely(!dp_tables_is_local4(t, ip->dst_addr)))
 			return DP_CTR_DROP_NOT_OUR_RLOC;
@@ -167,9 +197,9 @@ static __rte_always_inline enum dp_ctr decap_one(struct dp_worker *w, const stru
 			return exc && ip->next_proto_id == IPPROTO_ICMP ?
 			       DP_CTR_PUNT_EXCEPTION : DP_CTR_DROP_NOT_TUNNEL;
 		ip_payload = tot - l3;
-		otos = ip->type_of_service;
-		ottl = ip->time_to_live;
-	} else if (type == rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV6)) {
+		st->otos = ip->type_of_service;
+		st->ottl = ip->time_to_live;
+	} else {
 		const struct rte_ipv6_hdr *ip6 = (const struct rte_ipv6_hdr *)(d + l2);
 		uint32_t vtc;
 
@@ -194,14 +224,8 @@ static __rte_always_inline enum dp_ctr decap_one(struct dp_worker *w, const stru
 		/* Extension headers: not from an ITR we know. */
 		if (unlikely(ip6->proto != IPPROTO_UDP))
 			return DP_CTR_DROP_NOT_TUNNEL;
-		otos = (uint8_t)(vtc >> 20);
-		ottl = ip6->hop_limits;
-	} else if (type == rte_cpu_to_be_16(RTE_ETHER_TYPE_ARP)) {
-		if (!exc)
-			return DP_CTR_PUNT_ARP;
-		return arp_for_us(t, d, seg, l2) ? DP_CTR_PUNT_EXCEPTION : DP_CTR_DROP_NOT_OUR_RLOC;
-	} else {
-		return DP_CTR_DROP_OUTER_NOT_IP;
+		st->otos = (uint8_t)(vtc >> 20);
+		st->ottl = ip6->hop_limits;
 	}
 	/* UDP header and the 8-byte tunnel header in the first segment. */
 	if (unlikely(ip_payload < sizeof(*udp) || seg < l2 + l3 + sizeof(*udp)))
@@ -212,6 +236,7 @@ static __rte_always_inline enum dp_ctr decap_one(struct dp_worker *w, const stru
 		return DP_CTR_DROP_OUTER_TRUNCATED;
 	off = l2 + l3 + sizeof(*udp);
 	rem = ulen - sizeof(*udp);
+	st->kind = INNER_IP;
 	/* The decoders see no more than the first segment holds. */
 	switch (rte_be_to_cpu_16(udp->dst_port)) {
 	case DP_LISP_DATA_PORT: {
@@ -221,8 +246,8 @@ static __rte_always_inline enum dp_ctr decap_one(struct dp_worker *w, const stru
 		if (unlikely(e != DP_HDR_OK))
 			return dp_ctr_hdr(e);
 		/* RFC 9300 5.3: without I, the packet belongs to IID 0. */
-		iid = (lh.flags & LISP_DF_I) ? lh.iid : 0;
-		*ok = DP_CTR_DECAP_LISP;
+		st->iid = (lh.flags & LISP_DF_I) ? lh.iid : 0;
+		st->ok = DP_CTR_DECAP_LISP;
 		break;
 	}
 	case VXLAN_PORT: {
@@ -231,9 +256,9 @@ static __rte_always_inline enum dp_ctr decap_one(struct dp_worker *w, const stru
 		e = vxlan_hdr_decode(d + off, RTE_MIN(rem, seg - off), &vh);
 		if (unlikely(e != DP_HDR_OK))
 			return dp_ctr_hdr(e);
-		iid = vh.vni;
-		kind = INNER_ETH;
-		*ok = DP_CTR_DECAP_VXLAN;
+		st->iid = vh.vni;
+		st->kind = INNER_ETH;
+		st->ok = DP_CTR_DECAP_VXLAN;
 		break;
 	}
 	case VXLAN_GPE_PORT: {
@@ -243,11 +268,11 @@ static __rte_always_inline enum dp_ctr decap_one(struct dp_worker *w, const stru
 		if (unlikely(e != DP_HDR_OK))
 			return dp_ctr_hdr(e);
 		if (gh.next_proto == VXLAN_GPE_NP_ETHERNET)
-			kind = INNER_ETH;
+			st->kind = INNER_ETH;
 		else if (gh.next_proto != VXLAN_GPE_NP_IPV4 && gh.next_proto != VXLAN_GPE_NP_IPV6)
 			return DP_CTR_DROP_INNER_NOT_IP;	/* NSH, MPLS */
-		iid = gh.vni;
-		*ok = DP_CTR_DECAP_GPE;
+		st->iid = gh.vni;
+		st->ok = DP_CTR_DECAP_GPE;
 		break;
 	}
 	default:
@@ -258,22 +283,46 @@ static __rte_always_inline enum dp_ctr decap_one(struct dp_worker *w, const stru
 			return DP_CTR_PUNT_EXCEPTION;
 		return DP_CTR_DROP_NOT_TUNNEL;
 	}
-	off += TUN_LEN;
-	rem -= TUN_LEN;
-	vrf = vrf_get(t, vc, iid);
+	st->off = (uint16_t)(off + TUN_LEN);
+	st->rem = (uint16_t)(rem - TUN_LEN);
+	return 0;
+}
+
+/* Pass 2 (run in pass 1's loop, decap_add()): the Instance-ID's VRF.
+ * Returns 0 or the reason. */
+static __rte_always_inline enum dp_ctr decap_vrf(const struct dp_tables *t,
+						 struct vrf_cache *vc, struct decap_st *st)
+{
+	const struct dp_vrf *vrf = vrf_get(t, vc, st->iid);
+
 	if (unlikely(vrf == NULL))
 		return DP_CTR_DROP_UNKNOWN_IID;
 	if (unlikely(vrf->eid_port == DP_PORT_NONE))
 		return DP_CTR_DROP_NO_EID_PORT;
-	if (kind == INNER_ETH) {
+	st->vrf = vrf;
+	return 0;
+}
+
+/* Pass 3, first half: the inner header, the MTU, then TTL and ECN written
+ * into the inner header.  st->off moves to the inner IP header.  Returns 0
+ * or the reason. */
+static __rte_always_inline enum dp_ctr decap_inner(struct decap_st *st, const unsigned int fl)
+{
+	uint8_t *d = rte_pktmbuf_mtod(st->m, uint8_t *);
+	uint32_t seg = rte_pktmbuf_data_len(st->m), off = st->off, rem = st->rem, inner_len;
+	const struct dp_vrf *vrf = st->vrf;
+	uint8_t ver;
+
+	if (st->kind == INNER_ETH) {
 		uint16_t itype;
 
 		if (unlikely(rem < ETH_LEN || seg < off + ETH_LEN))
 			return DP_CTR_DROP_INNER_TRUNCATED;
 		itype = rte_be_to_cpu_16(((const struct rte_ether_hdr *)(d + off))->ether_type);
-		if (unlikely(itype == RTE_ETHER_TYPE_ARP) && vrf->inner_mac_resolve) {
+		if ((fl & DP_FP_MAC_RESOLVE) && unlikely(itype == RTE_ETHER_TYPE_ARP) &&
+		    vrf->inner_mac_resolve) {
 			/* An L2 VTEP resolving through the tunnel (overlay.h). */
-			DP_PUNT_IID(m) = iid;
+			DP_PUNT_IID(st->m) = st->iid;
 			return DP_CTR_PUNT_ARP_TUNNEL;
 		}
 		if (itype != RTE_ETHER_TYPE_IPV4 && itype != RTE_ETHER_TYPE_IPV6)
@@ -298,8 +347,9 @@ static __rte_always_inline enum dp_ctr decap_one(struct dp_worker *w, const stru
 			return DP_CTR_DROP_INNER_TRUNCATED;
 		ihl = (uint32_t)(ip->version_ihl & 0xf) * 4;
 		inner_len = rte_be_to_cpu_16(ip->total_length);
-		if (unlikely(ihl < sizeof(*ip) || inner_len < ihl || inner_len > rem ||
-			     seg < off + ihl))
+		if (unlikely(inner_len < ihl || inner_len > rem))
+			return DP_CTR_DROP_INNER_TRUNCATED;
+		if (unlikely(ihl != sizeof(*ip)) && (ihl < sizeof(*ip) || seg < off + ihl))
 			return DP_CTR_DROP_INNER_TRUNCATED;
 	} else {
 		const struct rte_ipv6_hdr *ip6 = (const struct rte_ipv6_hdr *)(d + off);
@@ -312,72 +362,265 @@ static __rte_always_inline enum dp_ctr decap_one(struct dp_worker *w, const stru
 	}
 	if (unlikely(inner_len > vrf->eid_mtu))
 		return DP_CTR_DROP_MTU;
-	if (unlikely(inner_fixup(d + off, otos, ottl) != 0))
+	if (unlikely(inner_fixup(d + off, st->otos, st->ottl) != 0))
 		return DP_CTR_DROP_ECN;
-
-	/* Strip everything before the inner IP header, cut what follows it
-	 * (outer padding), put the EID side's MAC header in front. */
-	rte_pktmbuf_adj(m, (uint16_t)off);
-	if (rte_pktmbuf_pkt_len(m) > inner_len)
-		rte_pktmbuf_trim(m, (uint16_t)(rte_pktmbuf_pkt_len(m) - inner_len));
-	h = (uint8_t *)rte_pktmbuf_prepend(m, vrf->l2_len);
-	memcpy(h, vrf->l2_hdr, vrf->l2_len);
-	h[vrf->l2_len - 2] = ver == 4 ? 0x08 : 0x86;
-	h[vrf->l2_len - 1] = ver == 4 ? 0x00 : 0xdd;
-	m->ol_flags &= ~RTE_MBUF_F_TX_OFFLOAD_MASK;
-	*port = vrf->eid_port;
-	/* Without a static peer, the host's own MAC (learned by the control
-	 * thread); unknown: the control thread resolves it and sends. */
-	if (!vrf->peer_static &&
-	    unlikely(!dp_tables_host_mac(t, iid, ver, h + vrf->l2_len + (ver == 4 ? 16 : 24), h))) {
-		m->port = vrf->eid_port;
-		DP_PUNT_IID(m) = iid;
-		return DP_CTR_PUNT_UNRESOLVED;
-	}
+	st->off = (uint16_t)off;
+	st->inner_len = (uint16_t)inner_len;
+	st->ver = ver;
 	return 0;
 }
+
+/* Pass 3, second half: strip everything before the inner IP header, cut
+ * what follows it (outer padding), put the EID side's MAC header in front.
+ * Returns the header (its destination MAC still the VRF's). */
+static __rte_always_inline uint8_t *decap_write(const struct decap_st *st)
+{
+	struct rte_mbuf *m = st->m;
+	const struct dp_vrf *vrf = st->vrf;
+	const uint16_t l2 = vrf->l2_len;
+	uint8_t *h;
+
+	if (likely(m->nb_segs == 1)) {
+		/* The outer headers (>= 50 bytes) are longer than the MAC
+		 * header (<= 18): one move of the start, no library checks. */
+		m->data_off = (uint16_t)(m->data_off + st->off - l2);
+		m->data_len = (uint16_t)(st->inner_len + l2);
+		m->pkt_len = m->data_len;
+	} else {
+		rte_pktmbuf_adj(m, st->off);
+		if (rte_pktmbuf_pkt_len(m) > st->inner_len)
+			rte_pktmbuf_trim(m, (uint16_t)(rte_pktmbuf_pkt_len(m) - st->inner_len));
+		rte_pktmbuf_prepend(m, l2);
+	}
+	h = rte_pktmbuf_mtod(m, uint8_t *);
+	/* Two constant sizes: straight moves, not a call to memcpy(). */
+	if (l2 == ETH_LEN + VLAN_LEN)
+		memcpy(h, vrf->l2_hdr, ETH_LEN + VLAN_LEN);
+	else
+		memcpy(h, vrf->l2_hdr, ETH_LEN);
+	*(unaligned_uint16_t *)(h + l2 - 2) = st->ver == 4 ?
+		rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4) : rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV6);
+	m->ol_flags &= ~RTE_MBUF_F_TX_OFFLOAD_MASK;
+	return h;
+}
+
+/* The verdict of a packet not delivered (why != 0): a punt or a drop.
+ * Unresolved packets count as decapsulated (ok) too. */
+static void decap_verdict(struct dp_worker *w, struct dp_exc *exc, struct decap_out *o,
+			  struct rte_mbuf *m, enum dp_ctr why, enum dp_ctr ok)
+{
+	if (why == DP_CTR_PUNT_ARP || why == DP_CTR_PUNT_ND ||
+		   why == DP_CTR_PUNT_UNRESOLVED || why == DP_CTR_PUNT_ARP_TUNNEL) {
+		if (why == DP_CTR_PUNT_UNRESOLVED)
+			dp_ctr_inc(&w->ctr, ok);
+		else if (why != DP_CTR_PUNT_ARP_TUNNEL)
+			DP_PUNT_IID(m) = DP_IID_NONE;
+		dp_punt(w, m, why);
+	} else if (why == DP_CTR_PUNT_EXCEPTION && dp_exc_admit(exc, rte_rdtsc())) {
+		DP_PUNT_IID(m) = DP_IID_NONE;
+		dp_punt(w, m, why);
+	} else {
+		if (why == DP_CTR_PUNT_EXCEPTION)
+			why = DP_CTR_DROP_EXCEPTION_LIMITED;
+		dp_ctr_inc(&w->ctr, why);
+		o->drop[o->nd++] = m;
+	}
+}
+
+/* A burst (at most DP_BURST), indexed by position in it. */
+struct decap_chunk {
+	struct decap_st st[DP_BURST];
+	enum dp_ctr why[DP_BURST];
+	uint8_t *hdr[DP_BURST];		/* the rewritten MAC header */
+	uint8_t live[DP_BURST];		/* positions that passed pass 1 */
+	uint16_t n_live;
+	/* The host MACs to look up (VRFs without a static peer). */
+	struct dp_host_key keys[DP_BURST];
+	const void *kp[DP_BURST];
+	uint8_t ki[DP_BURST];		/* position of each key */
+	uint16_t nk;
+};
+
+/* Pass 1, from decap_chunk()'s loop, for one outer family (is_ip4 a
+ * constant: each family has its own copy, without a family branch). */
+static __rte_always_inline void decap_add(const struct dp_tables *t, struct dp_exc *exc,
+					  struct decap_chunk *c, struct vrf_cache *vc, uint16_t i,
+					  const int is_ip4, const unsigned int fl)
+{
+	enum dp_ctr why = decap_outer(t, exc, &c->st[i], is_ip4);
+
+	/* Pass 2 in the same loop: the tenant of a burst is nearly always
+	 * the previous packet's (vrf_cache), a compare, not a lookup. */
+	if (likely(why == 0))
+		why = decap_vrf(t, vc, &c->st[i]);
+	c->why[i] = why;
+	if ((fl & DP_FP_HOSTS) && likely(why == 0))
+		c->live[c->n_live++] = (uint8_t)i;
+}
+
+/*
+ * Pass 3 over the packets that passed passes 1 and 2, whatever their outer
+ * family: inner header, MTU, TTL and ECN (decap_inner()), the rewrite
+ * (decap_write()), and the host key of a VRF without a static peer;
+ * decap_chunk() then looks the keys up at once (decap_hosts()).
+ */
+static __rte_always_inline void decap_live(struct decap_chunk *c, const unsigned int fl)
+{
+	const uint8_t *live = c->live;
+	uint16_t n = c->n_live;
+
+	for (uint16_t k = 0; k < n; k++) {
+		uint16_t i = live[k];
+		struct decap_st *st = &c->st[i];
+
+		if (unlikely((c->why[i] = decap_inner(st, fl)) != 0))
+			continue;
+		c->hdr[i] = decap_write(st);
+		if ((fl & DP_FP_HOSTS) && !st->vrf->peer_static) {
+			/* The host's own MAC (learned by the control thread). */
+			struct dp_host_key *key = &c->keys[c->nk];
+
+			memset(key, 0, sizeof(*key));
+			key->iid = st->iid;
+			key->af = st->ver;
+			key->kind = DP_HOST_EID;
+			memcpy(key->a, c->hdr[i] + st->vrf->l2_len + (st->ver == 4 ? 16 : 24),
+			       st->ver == 4 ? 4 : 16);
+			c->kp[c->nk] = key;
+			c->ki[c->nk++] = (uint8_t)i;
+		}
+	}
+}
+
+/* One bulk lookup of the hosts' MACs (rte_hash_lookup_bulk_data(): the
+ * buckets of all keys are fetched before any is compared).  Unknown: the
+ * control thread resolves it and sends the packet. */
+static __rte_always_inline void decap_hosts(const struct dp_tables *t, struct decap_chunk *c)
+{
+	void *data[DP_BURST];
+	uint64_t hits = 0;
+
+	if (rte_hash_lookup_bulk_data(t->hosts, c->kp, c->nk, &hits, data) < 0)
+		hits = 0;
+	for (uint16_t k = 0; k < c->nk; k++) {
+		uint16_t i = c->ki[k];
+
+		if (likely(hits & (1ULL << k))) {
+			dp_tables_neigh_data_mac(data[k], c->hdr[i]);
+		} else {
+			c->st[i].m->port = c->st[i].vrf->eid_port;
+			DP_PUNT_IID(c->st[i].m) = c->st[i].iid;
+			c->why[i] = DP_CTR_PUNT_UNRESOLVED;
+		}
+	}
+}
+
+/* A burst: pass 1 by outer family (what is neither is decided here), the
+ * other passes, the hosts, then the verdicts in the burst's order. */
+static __rte_always_inline void decap_chunk(struct dp_worker *w, struct dp_exc *exc,
+					    struct rte_mbuf **pkts, uint16_t n,
+					    struct decap_out *o, const unsigned int fl)
+{
+	const struct dp_tables *t = w->tables;
+	struct vrf_cache vc = { .vrf = NULL };
+	struct decap_chunk c;
+	uint16_t nout;
+
+	c.n_live = 0;
+	c.nk = 0;
+	for (uint16_t i = 0; i < n; i++) {
+		struct rte_mbuf *m = pkts[i];
+		const uint8_t *d = rte_pktmbuf_mtod(m, const uint8_t *);
+		uint32_t seg = rte_pktmbuf_data_len(m), l2 = ETH_LEN;
+		uint16_t type;
+
+		if (i + DP_PREFETCH_OFFSET < n)
+			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + DP_PREFETCH_OFFSET], void *));
+		c.st[i].m = m;
+		if (unlikely(seg < ETH_LEN + VLAN_LEN)) {
+			c.why[i] = DP_CTR_DROP_OUTER_TRUNCATED;
+			continue;
+		}
+		type = ((const struct rte_ether_hdr *)d)->ether_type;
+		if (type == rte_cpu_to_be_16(RTE_ETHER_TYPE_VLAN)) {
+			type = ((const struct rte_vlan_hdr *)(d + ETH_LEN))->eth_proto;
+			l2 += VLAN_LEN;
+		}
+		c.st[i].l2 = (uint16_t)l2;
+		if (likely(type == rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4)))
+			decap_add(t, exc, &c, &vc, i, 1, fl);
+		else if (type == rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV6))
+			decap_add(t, exc, &c, &vc, i, 0, fl);
+		else if (type == rte_cpu_to_be_16(RTE_ETHER_TYPE_ARP))
+			c.why[i] = !exc ? DP_CTR_PUNT_ARP :
+				   arp_for_us(t, d, seg, l2) ? DP_CTR_PUNT_EXCEPTION :
+							       DP_CTR_DROP_NOT_OUR_RLOC;
+		else
+			c.why[i] = DP_CTR_DROP_OUTER_NOT_IP;
+	}
+	/* Locals: out_port may alias o->nout as far as the compiler knows. */
+	nout = o->nout;
+	if (!(fl & DP_FP_HOSTS)) {
+		/* No MAC to look up: pass 3 and the verdicts in one loop. */
+		for (uint16_t i = 0; i < n; i++) {
+			struct decap_st *st = &c.st[i];
+			enum dp_ctr why = c.why[i];
+
+			if (likely(why == 0) && likely((why = decap_inner(st, fl)) == 0)) {
+				decap_write(st);
+				o->out[nout] = st->m;
+				o->out_port[nout++] = st->vrf->eid_port;
+				dp_ctr_inc(&w->ctr, st->ok);
+			} else {
+				decap_verdict(w, exc, o, st->m, why, st->ok);
+			}
+		}
+		o->nout = nout;
+		return;
+	}
+	if (c.n_live)
+		decap_live(&c, fl);
+	if (c.nk)
+		decap_hosts(t, &c);
+	for (uint16_t i = 0; i < n; i++) {
+		if (likely(c.why[i] == 0)) {
+			o->out[nout] = c.st[i].m;
+			o->out_port[nout++] = c.st[i].vrf->eid_port;
+			dp_ctr_inc(&w->ctr, c.st[i].ok);
+		} else {
+			decap_verdict(w, exc, o, c.st[i].m, c.why[i], c.st[i].ok);
+		}
+	}
+	o->nout = nout;
+}
+
+static __rte_always_inline uint16_t decap_burst(struct dp_worker *w, const struct dp_port *in,
+						struct rte_mbuf **pkts, uint16_t n,
+						struct rte_mbuf **out, uint16_t *out_port,
+						const unsigned int fl)
+{
+	struct dp_exc *exc = in ? in->exc : NULL;	/* NULL: the unit tests' */
+	struct decap_out o = { .out = out, .out_port = out_port };
+
+	for (uint16_t done = 0; done < n;) {
+		uint16_t k = RTE_MIN((uint16_t)(n - done), (uint16_t)DP_BURST);
+
+		o.nd = 0;
+		decap_chunk(w, exc, pkts + done, k, &o, fl);
+		if (o.nd)
+			rte_pktmbuf_free_bulk(o.drop, o.nd);
+		done += k;
+	}
+	return o.nout;
+}
+
+/* dp_decap_fns[]: one instance for each combination of fastpath.h's flags
+ * (those decapsulation does not read give identical instances, which the
+ * compiler folds). */
+DP_FP_INSTANCES(decap_burst, decap_burst, dp_decap_fns);
 
 uint16_t dp_decap_burst(struct dp_worker *w, const struct dp_port *in, struct rte_mbuf **pkts,
 			uint16_t n, struct rte_mbuf **out, uint16_t *out_port)
 {
-	struct rte_mbuf *drop[DP_BURST];
-	struct vrf_cache vc = { .vrf = NULL };
-	struct dp_exc *exc = in ? in->exc : NULL;	/* NULL: the unit tests' */
-	uint16_t nout = 0, nd = 0;
-
-	for (uint16_t i = 0; i < n; i++) {
-		enum dp_ctr ok = DP_CTR_DECAP_LISP, why;
-		uint16_t port;
-
-		if (i + DP_PREFETCH_OFFSET < n)
-			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + DP_PREFETCH_OFFSET], void *));
-		why = decap_one(w, exc, pkts[i], &port, &ok, &vc);
-		if (likely(why == 0)) {
-			out[nout] = pkts[i];
-			out_port[nout++] = port;
-			dp_ctr_inc(&w->ctr, ok);
-		} else if (why == DP_CTR_PUNT_ARP || why == DP_CTR_PUNT_ND ||
-			   why == DP_CTR_PUNT_UNRESOLVED || why == DP_CTR_PUNT_ARP_TUNNEL) {
-			if (why == DP_CTR_PUNT_UNRESOLVED)
-				dp_ctr_inc(&w->ctr, ok);
-			else if (why != DP_CTR_PUNT_ARP_TUNNEL)
-				DP_PUNT_IID(pkts[i]) = DP_IID_NONE;
-			dp_punt(w, pkts[i], why);
-		} else if (why == DP_CTR_PUNT_EXCEPTION && dp_exc_admit(exc, rte_rdtsc())) {
-			DP_PUNT_IID(pkts[i]) = DP_IID_NONE;
-			dp_punt(w, pkts[i], why);
-		} else {
-			if (why == DP_CTR_PUNT_EXCEPTION)
-				why = DP_CTR_DROP_EXCEPTION_LIMITED;
-			dp_ctr_inc(&w->ctr, why);
-			drop[nd++] = pkts[i];
-			if (nd == DP_BURST) {
-				rte_pktmbuf_free_bulk(drop, nd);
-				nd = 0;
-			}
-		}
-	}
-	if (nd)
-		rte_pktmbuf_free_bulk(drop, nd);
-	return nout;
+	return dp_decap_fns[dp_fp_flags(w)](w, in, pkts, n, out, out_port);
 }

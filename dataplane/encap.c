@@ -30,6 +30,7 @@
 #include "dp_config.h"
 #include "dp_hdr.h"
 #include "encap.h"
+#include "fastpath.h"
 #include "flows.h"
 #include "lisp_msg.h"
 #include "miss.h"
@@ -312,12 +313,13 @@ static __rte_always_inline bool src_ok(const struct dp_tables *t, const struct e
  * (st->r, st->encap).  Returns 0 or the drop reason. */
 static __rte_always_inline enum dp_ctr encap_lookup(struct dp_worker *w,
 						    const struct dp_mapping *mp,
-						    struct encap_st *st, const int is_ip4)
+						    struct encap_st *st, const int is_ip4,
+						    const unsigned int fl)
 {
 	const struct dp_tables *t = w->tables;
 
 	/* Before the verdict: a spoofed source raises no miss either. */
-	if (unlikely(st->vrf->src_check) && !src_ok(t, st, is_ip4))
+	if ((fl & DP_FP_SRC_CHECK) && unlikely(st->vrf->src_check) && !src_ok(t, st, is_ip4))
 		return DP_CTR_DROP_SRC_NOT_EID;
 	if (unlikely(mp == NULL))
 		return DP_CTR_DROP_MISS;
@@ -336,7 +338,7 @@ static __rte_always_inline enum dp_ctr encap_lookup(struct dp_worker *w,
 		mp = c;
 	}
 	/* Instance affinity (itr.flow-table): started flows keep their RLOC. */
-	st->r = likely(w->flows == NULL) ? dp_mapping_rloc(mp, st->hash) :
+	st->r = !(fl & DP_FP_FLOWS) ? dp_mapping_rloc(mp, st->hash) :
 		dp_flows_rloc(w->flows, mp, st->vrf->iid, st->hash, w->flow_now, &w->ctr);
 	st->encap = mp->encap;
 	rte_prefetch0(st->r);
@@ -552,7 +554,7 @@ static __rte_always_inline void encap_miss(struct dp_worker *w, const struct enc
  * thread (MAC unknown) or dropped.
  */
 static __rte_always_inline bool local_deliver(struct dp_worker *w, const struct encap_in *in,
-					      const int is_ip4)
+					      const int is_ip4, const unsigned int fl)
 {
 	const struct dp_vrf *v = in->vrf;
 	struct rte_mbuf *m = in->m;
@@ -577,7 +579,7 @@ static __rte_always_inline bool local_deliver(struct dp_worker *w, const struct 
 	memcpy(h, v->l2_hdr, v->l2_len);
 	h[v->l2_len - 2] = is_ip4 ? 0x08 : 0x86;
 	h[v->l2_len - 1] = is_ip4 ? 0x00 : 0xdd;
-	if (!v->peer_static &&
+	if ((fl & DP_FP_HOSTS) && !v->peer_static &&
 	    unlikely(!dp_tables_host_mac(w->tables, v->iid, is_ip4 ? 4 : 6,
 					 h + v->l2_len + (is_ip4 ? 16 : 24), h))) {
 		m->port = v->eid_port;
@@ -629,7 +631,7 @@ static __rte_always_inline void encap_fam_add(struct encap_fam *f, struct rte_mb
 static __rte_always_inline uint16_t encap_af(struct dp_worker *w, struct encap_fam *f,
 					     struct rte_mbuf **out, uint16_t *out_port,
 					     uint16_t nout, struct rte_mbuf **drop,
-					     uint16_t *ndrop, const int is_ip4)
+					     uint16_t *ndrop, const int is_ip4, const unsigned int fl)
 {
 	const struct dp_tables *t = w->tables;
 	const struct encap_in *in = f->in;
@@ -661,11 +663,11 @@ static __rte_always_inline uint16_t encap_af(struct dp_worker *w, struct encap_f
 		enum dp_ctr r = why[i];
 
 		if (likely(r == 0))
-			r = encap_lookup(w, mp[i], &st[i], is_ip4);
+			r = encap_lookup(w, mp[i], &st[i], is_ip4, fl);
 		if (likely(r == 0)) {
 			ok[ns++] = (uint8_t)i;
 		} else if (r == DP_CTR_LOCAL) {
-			if (local_deliver(w, &in[i], is_ip4)) {
+			if (local_deliver(w, &in[i], is_ip4, fl)) {
 				out[nout] = in[i].m;
 				out_port[nout++] = in[i].vrf->eid_port;
 			}
@@ -686,7 +688,8 @@ static __rte_always_inline uint16_t encap_af(struct dp_worker *w, struct encap_f
 		const struct encap_st *e = &st[ok[k]];
 		enum dp_ctr r;
 
-		if (unlikely(e->vrf->inner_mac_resolve) && e->encap == DP_ENCAP_VXLAN &&
+		if ((fl & DP_FP_MAC_RESOLVE) && unlikely(e->vrf->inner_mac_resolve) &&
+		    e->encap == DP_ENCAP_VXLAN &&
 		    !peer_macs(w, e, is_ip4))
 			continue;
 		r = encap_write(w, e, is_ip4);
@@ -716,9 +719,11 @@ static __rte_always_inline bool to_link_scope(const struct rte_mbuf *m, uint8_t 
 	return ip6[24] == 0xff || (ip6[24] == 0xfe && (ip6[25] & 0xc0) == 0x80);
 }
 
-static uint16_t encap_chunk(struct dp_worker *w, const struct dp_port *in_port,
-			    struct rte_mbuf **pkts, uint16_t n, struct rte_mbuf **out,
-			    uint16_t *out_port)
+static __rte_always_inline uint16_t encap_chunk(struct dp_worker *w,
+						const struct dp_port *in_port,
+						struct rte_mbuf **pkts, uint16_t n,
+						struct rte_mbuf **out, uint16_t *out_port,
+						const unsigned int fl)
 {
 	struct encap_fam f4, f6;
 	struct rte_mbuf *drop[DP_BURST];
@@ -771,26 +776,37 @@ static uint16_t encap_chunk(struct dp_worker *w, const struct dp_port *in_port,
 			drop[nd++] = m;
 		}
 	}
-	nout = f4.n ? encap_af(w, &f4, out, out_port, 0, drop, &nd, 1) : 0;
+	nout = f4.n ? encap_af(w, &f4, out, out_port, 0, drop, &nd, 1, fl) : 0;
 	if (f6.n)
-		nout = encap_af(w, &f6, out, out_port, nout, drop, &nd, 0);
+		nout = encap_af(w, &f6, out, out_port, nout, drop, &nd, 0, fl);
 	if (nd)
 		rte_pktmbuf_free_bulk(drop, nd);
 	return nout;
 }
 
-uint16_t dp_encap_burst(struct dp_worker *w, const struct dp_port *in, struct rte_mbuf **pkts,
-			uint16_t n, struct rte_mbuf **out, uint16_t *out_port)
+static __rte_always_inline uint16_t encap_burst(struct dp_worker *w, const struct dp_port *in,
+						struct rte_mbuf **pkts, uint16_t n,
+						struct rte_mbuf **out, uint16_t *out_port,
+						const unsigned int fl)
 {
 	uint16_t nout = 0;
 
-	if (w->flows)
+	if (fl & DP_FP_FLOWS)
 		w->flow_now = dp_flows_now(w->flows, rte_rdtsc());
 	for (uint16_t done = 0; done < n;) {
 		uint16_t k = RTE_MIN((uint16_t)(n - done), (uint16_t)DP_BURST);
 
-		nout += encap_chunk(w, in, pkts + done, k, out + nout, out_port + nout);
+		nout += encap_chunk(w, in, pkts + done, k, out + nout, out_port + nout, fl);
 		done += k;
 	}
 	return nout;
+}
+
+/* dp_encap_fns[]: one instance for each combination of fastpath.h's flags. */
+DP_FP_INSTANCES(encap_burst, encap_burst, dp_encap_fns);
+
+uint16_t dp_encap_burst(struct dp_worker *w, const struct dp_port *in, struct rte_mbuf **pkts,
+			uint16_t n, struct rte_mbuf **out, uint16_t *out_port)
+{
+	return dp_encap_fns[dp_fp_flags(w)](w, in, pkts, n, out, out_port);
 }

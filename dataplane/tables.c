@@ -33,6 +33,7 @@
 #include <rte_malloc.h>
 
 #include "encap.h"
+#include "fastpath.h"
 #include "lisp_msg.h"
 #include "tables.h"
 #include "tables_priv.h"
@@ -335,6 +336,8 @@ int dp_tables_vrf_add(struct dp_tables *t, uint32_t iid, enum dp_encap encap,
 	if (att && att->port_id != DP_PORT_NONE) {
 		v->eid_port = att->port_id;
 		v->peer_static = att->peer_static;
+		if (!att->peer_static)
+			__atomic_fetch_or(&t->fp, DP_FP_HOSTS, __ATOMIC_RELEASE);
 		v->eid_mtu = att->mtu;
 		h = v->l2_hdr;
 		memcpy(h, att->dst_mac, 6);
@@ -547,7 +550,7 @@ static struct dp_mapping *mapping_build(struct dp_tables *t, const struct dp_vrf
 
 /* The source check of a VRF follows its count of local entries (our own
  * EIDs): an ITR with a database encapsulates only for it, a PITR for all. */
-static void local_count(const struct dp_tables *t, struct dp_vrf *v, const struct dp_mapping *m,
+static void local_count(struct dp_tables *t, struct dp_vrf *v, const struct dp_mapping *m,
 			int d)
 {
 	uint8_t chk = 0;
@@ -562,6 +565,8 @@ static void local_count(const struct dp_tables *t, struct dp_vrf *v, const struc
 		chk |= v->n_local4 ? DP_SRC_CHECK_4 : 0;
 		chk |= v->n_local6 ? DP_SRC_CHECK_6 : 0;
 	}
+	if (chk)
+		__atomic_fetch_or(&t->fp, DP_FP_SRC_CHECK, __ATOMIC_RELEASE);
 	__atomic_store_n(&v->src_check, chk, __ATOMIC_RELEASE);
 }
 
@@ -844,6 +849,8 @@ int dp_tables_vrf_inner_mac(struct dp_tables *t, uint32_t iid, bool resolve)
 
 	if (!v)
 		return -ENOENT;
+	if (resolve)
+		__atomic_fetch_or(&t->fp, DP_FP_MAC_RESOLVE, __ATOMIC_RELEASE);
 	v->inner_mac_resolve = resolve;
 	return 0;
 }

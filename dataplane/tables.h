@@ -234,6 +234,9 @@ struct dp_tables {
 	struct rte_rcu_qsbr *qsbr;
 	struct dp_underlay underlay;	/* read by workers: immutable */
 	struct rte_hash *hosts;		/* (iid, af, ip) -> MAC: EID-side hosts */
+	/* fastpath.h flags some VRF needs: the writer only sets them (before
+	 * the field that needs them), workers pick their instance by them. */
+	uint32_t fp;
 	/* Writer only. */
 	bool (*nh_resolve)(void *ctx, uint16_t port_id, const struct dp_ip *nh,
 			   uint8_t mac[6]);
@@ -359,19 +362,24 @@ DP_HASH_KEY_CHECK(struct dp_host_key);
 /* Workers: the MAC of host ip (IPv4: 4 bytes, IPv6: 16) of iid, learned by
  * the control thread; false when unknown.  The value is the MAC in the low
  * 48 bits of the hash's data word, so an update is one atomic store. */
+static inline void dp_tables_neigh_data_mac(const void *data, uint8_t mac[6])
+{
+	uint64_t v = (uint64_t)(uintptr_t)data;
+
+	for (int i = 5; i >= 0; i--, v >>= 8)
+		mac[i] = (uint8_t)v;
+}
+
 static inline bool dp_tables_neigh_mac(const struct dp_tables *t, uint8_t kind, uint32_t iid,
 				       int ver, const uint8_t *ip, uint8_t mac[6])
 {
 	struct dp_host_key k = { .iid = iid, .af = (uint8_t)ver, .kind = kind };
 	void *data;
-	uint64_t v;
 
 	memcpy(k.a, ip, ver == 4 ? 4 : 16);
 	if (rte_hash_lookup_data(t->hosts, &k, &data) < 0)
 		return false;
-	v = (uint64_t)(uintptr_t)data;
-	for (int i = 5; i >= 0; i--, v >>= 8)
-		mac[i] = (uint8_t)v;
+	dp_tables_neigh_data_mac(data, mac);
 	return true;
 }
 

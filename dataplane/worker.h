@@ -70,6 +70,9 @@ struct dp_worker {
 	/* Instance affinity (flows.h): NULL unless itr.flow-table. */
 	struct dp_flows *flows;
 	uint32_t flow_now;		/* dp_flows_now() of the burst */
+	/* fastpath.h flags of this worker (DP_FP_TRACE), written on change
+	 * by the telemetry thread. */
+	uint32_t fp;
 	uint64_t drain_tsc;		/* TX drain period */
 	uint64_t last_drain;
 	uint32_t idle_polls;

@@ -9,6 +9,7 @@
 #include <errno.h>
 
 #include "encap_fixture.h"
+#include "fastpath.h"
 
 /* Outer Ethernet + IPv4 or IPv6 + UDP + 8-byte tunnel header + payload. */
 static size_t rloc_frame(uint8_t *f, const char *src, const char *dst, uint16_t dport,
@@ -293,6 +294,105 @@ START_TEST(round_trip)
 }
 END_TEST
 
+/*
+ * A full burst through the pipeline: outer IPv4 and IPv6 interleaved,
+ * drops between deliveries, and a VRF without a static peer whose hosts'
+ * MACs come from one bulk lookup: a known host gets its own MAC, an
+ * unknown one goes to the control thread (still counted decapsulated).
+ * Packets leave in the burst's order, whatever their outer family.
+ */
+START_TEST(decap_burst_mixed)
+{
+	static const uint8_t lisp500[8] = { 0x88, 0, 0, 1, 0, 0x01, 0xf4, 0 };
+	static const uint8_t known_mac[6] = { 2, 0, 0, 0, 0, 0x55 };
+	struct dp_vrf_attach att = { .port_id = 0, .mtu = 1500, .peer_static = false };
+	struct rte_mbuf *in[DP_BURST], *out[DP_BURST], *m;
+	uint16_t port[DP_BURST], nout;
+	struct dp_ip known = ip("10.5.0.7");
+	uint64_t lisp0 = w.ctr.c[DP_CTR_DECAP_LISP];
+	unsigned int punted = 0, dropped = 0, next = 0;
+	uint8_t f[512], inner[256];
+
+	memcpy(att.src_mac, gw_mac, 6);
+	memcpy(att.dst_mac, host_mac, 6);
+	ck_assert_int_eq(dp_tables_vrf_add(t, 500, DP_ENCAP_LISP, &att), 0);
+	ck_assert_int_eq(dp_tables_host_set(t, 500, &known, known_mac), 0);
+	for (unsigned int i = 0; i < DP_BURST; i++) {
+		bool v6 = i % 2, drop = i % 7 == 3, dyn = i % 4 == 0, hit = i % 8 == 0;
+		char dst[32];
+		size_t ilen, len;
+
+		/* The inner sport says which packet it was. */
+		snprintf(dst, sizeof(dst), "10.%u.0.%u", dyn ? 5 : 1, hit ? 7 : 9);
+		ilen = t_ip4_udp(inner, "10.2.0.5", dst, (uint16_t)(1000 + i), 80, 30, 0, 20);
+		len = rloc_frame(f, v6 ? "2001:db8::2" : "192.0.2.2",
+				 drop ? (v6 ? "2001:db8::99" : "192.0.2.99") :
+					(v6 ? "2001:db8::1" : "192.0.2.1"),
+				 4341, dyn ? lisp500 : lisp100, inner, ilen, 64, 0);
+		in[i] = t_mbuf(pool, f, len);
+		ck_assert_ptr_nonnull(in[i]);
+		if (drop)
+			dropped++;
+		else if (dyn && !hit)
+			punted++;
+	}
+	nout = dp_decap_burst(&w, NULL, in, DP_BURST, out, port);
+	ck_assert_uint_eq(nout, DP_BURST - dropped - punted);
+	ck_assert_uint_eq(w.ctr.c[DP_CTR_DROP_NOT_OUR_RLOC], dropped);
+	ck_assert_uint_eq(w.ctr.c[DP_CTR_PUNT_UNRESOLVED], punted);
+	ck_assert_uint_eq(w.ctr.c[DP_CTR_DECAP_LISP] - lisp0, DP_BURST - dropped);
+	for (uint16_t k = 0; k < nout; k++) {
+		const uint8_t *d = rte_pktmbuf_mtod(out[k], const uint8_t *);
+		unsigned int i = t_get16(d + 14 + 20) - 1000u;
+
+		/* In the burst's order, whatever the outer family. */
+		ck_assert_uint_ge(i, next);
+		next = i + 1;
+		ck_assert_uint_eq(port[k], 0);
+		ck_assert_bytes_eq(d, 6, i % 4 == 0 ? known_mac : host_mac, 6);
+		ck_assert_bytes_eq(d + 6, 6, gw_mac, 6);
+		rte_pktmbuf_free(out[k]);
+	}
+	for (unsigned int k = 0; k < punted; k++) {
+		ck_assert_int_eq(rte_ring_dequeue(punt_ring, (void **)&m), 0);
+		ck_assert_uint_eq(DP_PUNT_KIND(m), DP_CTR_PUNT_UNRESOLVED);
+		ck_assert_uint_eq(DP_PUNT_IID(m), 500);
+		rte_pktmbuf_free(m);
+	}
+	ck_assert_uint_eq(rte_ring_count(punt_ring), 0);
+}
+END_TEST
+
+/* The instance follows what the tables need (fastpath.h): nothing in the
+ * fixture (static peers, no database, no inner-MAC resolution); each
+ * reason sets its flag; the worker's flow table and trace add theirs. */
+START_TEST(fastpath_flags)
+{
+	struct dp_mapping_spec s = { .iid = 100, .eid = ip("10.1.0.0"), .plen = 16, .local = true };
+	struct dp_vrf_attach att = { .port_id = 0, .mtu = 1500, .peer_static = false };
+
+	ck_assert_uint_eq(dp_fp_flags(&w), 0);
+	ck_assert_int_eq(dp_tables_mapping_upsert(t, &s), 0);
+	ck_assert_uint_eq(dp_fp_flags(&w), DP_FP_SRC_CHECK);
+	ck_assert_int_eq(dp_tables_vrf_inner_mac(t, 200, true), 0);
+	ck_assert_uint_eq(dp_fp_flags(&w), DP_FP_SRC_CHECK | DP_FP_MAC_RESOLVE);
+	ck_assert_int_eq(dp_tables_vrf_add(t, 500, DP_ENCAP_LISP, &att), 0);
+	ck_assert_uint_eq(dp_fp_flags(&w), DP_FP_SRC_CHECK | DP_FP_MAC_RESOLVE | DP_FP_HOSTS);
+	w.flows = dp_flows_create(64, 1000, SOCKET_ID_ANY);
+	ck_assert_ptr_nonnull(w.flows);
+	ck_assert_uint_eq(dp_fp_flags(&w), DP_FP_ALL & ~DP_FP_TRACE);
+	dp_flows_free(w.flows);
+	w.flows = NULL;
+	/* A PITR never checks sources: no flag from its database. */
+	dp_tables_reader_unregister(t, 0);
+	dp_tables_free(t);
+	setup();
+	t->p.pitr = true;
+	ck_assert_int_eq(dp_tables_mapping_upsert(t, &s), 0);
+	ck_assert_uint_eq(dp_fp_flags(&w), 0);
+}
+END_TEST
+
 int main(int argc, char **argv)
 {
 	Suite *s = suite_create("dp_decap");
@@ -308,6 +408,8 @@ int main(int argc, char **argv)
 	tcase_add_test(td, decap_header_drops);
 	tcase_add_test(td, decap_drops);
 	tcase_add_test(td, round_trip);
+	tcase_add_test(td, decap_burst_mixed);
+	tcase_add_test(td, fastpath_flags);
 	suite_add_tcase(s, td);
 	return dp_test_run(s);
 }
