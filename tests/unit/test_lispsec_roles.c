@@ -6,7 +6,8 @@
  * (lisp-sec etr), negatively; and every way the chain breaks is refused
  * where it breaks, counted there, and leaves the ITR's map-cache empty:
  * a site with lisp-sec off, a Map-Resolver without a key or with another
- * one, an ETR with another key than its Map-Server's site.
+ * one, an ETR with another key than its Map-Server's site; and an ETR in
+ * the Map-Server's own process.
  */
 #include "itr_fixture.h"
 #include "lisp_sec.h"
@@ -192,6 +193,40 @@ START_TEST(etr_with_another_key_refuses)
 }
 END_TEST
 
+/* The Map-Server beside the ETR in one process (cp.c's mr_local): the
+ * request is handed over without a source address, and the ETR finds the
+ * key that unwraps the MS-OTK among its Map-Servers'. */
+static bool is_etr_a(void *arg, const struct reg_who *who)
+{
+	(void)arg;
+	return who->has_xtr_id && who->xtr_id[0] == 0xaa;
+}
+
+static void local_input(void *arg, const uint8_t *ecm, size_t len)
+{
+	struct lisp_addr none = { .afi = LISP_AFI_NONE };
+
+	(void)arg;
+	etr_input(etr, ecm, len, &none, 4342);
+}
+
+START_TEST(colocated_etr_signs)
+{
+	const struct mr_local local = { .is_self = is_etr_a, .etr_input = local_input };
+
+	sec_world(SITE_LISP_SEC_ETR, false, k_mr);
+	map_resolver_set_local(mr, &local);
+	resolve("[5]10.5.1.9/32", 0);
+	run_for(5);
+	ck_assert_uint_eq(MR_C(requests_local_etr), 1);
+	ck_assert_uint_eq(MR_C(lisp_sec_forwards_signed), 1);
+	ck_assert_uint_eq(ETR_C(lisp_sec_replies_signed), 1);
+	ck_assert_uint_eq(ITR_C(lisp_sec_replies_verified), 1);
+	ck_assert_ptr_nonnull(cached("[5]10.5.1.9/32"));
+	teardown();
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("lispsec_roles");
@@ -207,6 +242,7 @@ int main(void)
 	tcase_add_test(tc, wrong_itr_key_refused_at_the_map_resolver);
 	tcase_add_test(tc, map_resolver_without_key_answers_unsigned);
 	tcase_add_test(tc, etr_with_another_key_refuses);
+	tcase_add_test(tc, colocated_etr_signs);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }
