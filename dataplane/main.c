@@ -33,6 +33,7 @@
 
 #include "capture.h"
 #include "channel.h"
+#include "dp_privs.h"
 #include "neigh.h"
 #include "overlay.h"
 #include "cfg_file.h"
@@ -405,6 +406,10 @@ static int run(struct dp_app *app)
 	dp_xdp_telemetry_attach(app);
 	/* Without a multi-process channel lispgw-dp runs, without capture. */
 	dp_capture_start(app);
+	/* Everything is open: give up what only start-up needed. */
+	rc = dp_privs_drop();
+	if (rc < 0)
+		return rc;
 	if (app->main_forwards) {
 		rc = dp_worker_main(app->workers[0]);
 	} else {

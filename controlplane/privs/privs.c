@@ -4,18 +4,19 @@
  * clears the permitted and effective sets itself when every uid leaves 0
  * (capabilities(7), "Effect of user ID changes on capabilities") as long
  * as PR_SET_KEEPCAPS is off; what we do by hand is empty the bounding and
- * ambient sets first, which needs CAP_SETPCAP, so while still root.
+ * ambient sets first (common/caps.c), which needs CAP_SETPCAP, so while
+ * still root.
  */
 #include "privs.h"
 
+#include "caps.h"
+
 #include <errno.h>
 #include <grp.h>
-#include <linux/capability.h>
 #include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 int privs_lookup(const char *user, const char *group, struct privs_ids *ids,
@@ -47,46 +48,19 @@ int privs_lookup(const char *user, const char *group, struct privs_ids *ids,
 	return 0;
 }
 
-long long privs_caps_held(void)
-{
-	struct __user_cap_header_struct h = { .version = _LINUX_CAPABILITY_VERSION_3 };
-	struct __user_cap_data_struct d[2];
-
-	if (syscall(SYS_capget, &h, d) < 0)
-		return -1;
-	return (long long)d[0].effective | (long long)d[1].effective << 32 |
-	       (long long)d[0].permitted | (long long)d[1].permitted << 32;
-}
-
-/* Every capability out of the bounding set: nothing this process or what
- * it could run regains one.  The last one the kernel knows ends the loop
- * (EINVAL). */
-static int bounding_set_empty(void)
-{
-	for (int cap = 0; cap < 64; cap++)
-		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0) {
-			if (errno == EINVAL)
-				return 0;
-			return -errno;
-		}
-	return 0;
-}
-
 int privs_drop(const struct privs_ids *ids, struct lisp_err *err)
 {
 	uid_t r, e, s;
+	int rc;
 
 	if (!ids->drop)
 		return 0;
 	if (ids->uid == 0)	/* privileges.user: root: kept, said at start */
 		return 0;
-	if (bounding_set_empty() < 0)
-		return lisp_err_set(err, errno, "cannot empty the capability bounding set: %s",
-				    strerror(errno));
-	/* Ambient capabilities survive a uid change: none may. */
-	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
-		return lisp_err_set(err, errno, "cannot clear ambient capabilities: %s",
-				    strerror(errno));
+	rc = caps_bounding_limit(0);
+	if (rc < 0)
+		return lisp_err_set(err, -rc, "cannot empty the capability bounding and ambient "
+				    "sets: %s", strerror(-rc));
 	if (prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0)
 		return lisp_err_set(err, errno, "PR_SET_KEEPCAPS: %s", strerror(errno));
 	/* Groups first: once the uid is gone, so is the right to change them. */
@@ -99,7 +73,7 @@ int privs_drop(const struct privs_ids *ids, struct lisp_err *err)
 	/* Trust, but check: no uid 0 left, no capability, no way back. */
 	if (getresuid(&r, &e, &s) < 0 || r != ids->uid || e != ids->uid || s != ids->uid)
 		return lisp_err_set(err, EPERM, "the uid did not change");
-	if (privs_caps_held() != 0)
+	if (caps_held() != 0)
 		return lisp_err_set(err, EPERM, "capabilities are left after the uid change");
 	if (setuid(0) == 0)
 		return lisp_err_set(err, EPERM, "setuid(0) still works after the drop");

@@ -30,7 +30,7 @@ static const char *const allowed[] = {
 	"read", "write", "readv", "writev", "pread64", "pwrite64", "open", "openat", "close",
 	"fstat", "stat", "lstat", "newfstatat", "statx", "lseek", "fcntl", "access",
 	"faccessat", "faccessat2", "rename", "renameat", "renameat2", "unlink", "unlinkat",
-	"fsync", "fdatasync", "ftruncate", "getdents64", "readlink", "readlinkat", "fchmod",
+	"fsync", "fdatasync", "ftruncate", "getdents", "getdents64", "readlink", "readlinkat", "fchmod",
 	"umask", "dup", "dup2", "dup3", "pipe2", "getcwd", "fstatfs", "statfs", "flock",
 	"mkdir", "mkdirat",
 	/* time */
@@ -52,6 +52,12 @@ static const char *const allowed[] = {
 	"sched_getaffinity", "sysinfo", "getrusage", "membarrier", "set_tid_address",
 };
 
+/* LeakSanitizer's exit check (sanitizer_stoptheworld_linux_libcdep.cpp):
+ * a clone that ptraces every thread, made dumpable again for it. */
+static const char *const sanitizer_only[] = {
+	"clone", "ptrace", "wait4", "prctl", "getppid", "process_vm_readv", "kill", "tgkill",
+};
+
 static int rule(scmp_filter_ctx ctx, const char *name, unsigned int n, const struct scmp_arg_cmp *a)
 {
 	int nr = seccomp_syscall_resolve_name(name);
@@ -69,8 +75,8 @@ static int rule_eq(scmp_filter_ctx ctx, const char *name, unsigned int arg, scmp
 	return rule(ctx, name, 1, &a);
 }
 
-/* Calls allowed with some arguments only. */
-static int rules_narrow(scmp_filter_ctx ctx)
+/* socket() and ioctl() with some arguments only. */
+static int rules_narrow_io(scmp_filter_ctx ctx)
 {
 	static const int domains[] = { AF_UNIX, AF_INET, AF_INET6 };
 	static const unsigned long ioctls[] = { FIONREAD, FIONBIO, TCGETS };
@@ -80,6 +86,14 @@ static int rules_narrow(scmp_filter_ctx ctx)
 		rc = rule_eq(ctx, "socket", 0, (scmp_datum_t)domains[i]);
 	for (size_t i = 0; rc == 0 && i < sizeof(ioctls) / sizeof(ioctls[0]); i++)
 		rc = rule_eq(ctx, "ioctl", 1, (scmp_datum_t)ioctls[i]);
+	return rc;
+}
+
+/* Calls allowed with some arguments only. */
+static int rules_narrow(scmp_filter_ctx ctx)
+{
+	int rc = rules_narrow_io(ctx);
+
 	/* Signals to itself (raise(), abort()), never to another process. */
 	if (rc == 0)
 		rc = rule_eq(ctx, "tgkill", 0, (scmp_datum_t)getpid());
@@ -128,8 +142,13 @@ int privs_seccomp_apply(enum privs_seccomp mode, struct lisp_err *err)
 		return lisp_err_set(err, ENOMEM, "seccomp_init failed");
 	for (size_t i = 0; rc == 0 && i < sizeof(allowed) / sizeof(allowed[0]); i++)
 		rc = rule(ctx, allowed[i], 0, NULL);
-	if (rc == 0)
+	for (size_t i = 0; PRIVS_SANITIZER_BUILD && rc == 0 &&
+			   i < sizeof(sanitizer_only) / sizeof(sanitizer_only[0]); i++)
+		rc = rule(ctx, sanitizer_only[i], 0, NULL);
+	if (rc == 0 && !PRIVS_SANITIZER_BUILD)
 		rc = rules_narrow(ctx);
+	else if (rc == 0)	/* socket and ioctl still narrow */
+		rc = rules_narrow_io(ctx);
 	if (rc == 0)
 		rc = seccomp_load(ctx);
 	seccomp_release(ctx);

@@ -23,6 +23,7 @@
 #include <sys/timerfd.h>
 #include <sys/wait.h>
 
+#include "caps.h"
 #include "check_util.h"
 #include "privs.h"
 
@@ -121,7 +122,12 @@ START_TEST(test_forbidden_killed)
 						F_KILL_OTHER, F_SETUID };
 
 	for (size_t i = 0; i < sizeof(calls) / sizeof(calls[0]); i++) {
-		int st = child_run(PRIVS_SECCOMP_ON, calls[i]);
+		int st;
+
+		/* LeakSanitizer's exit check needs these (privs.h). */
+		if (PRIVS_SANITIZER_BUILD && (calls[i] == F_PTRACE || calls[i] == F_KILL_OTHER))
+			continue;
+		st = child_run(PRIVS_SECCOMP_ON, calls[i]);
 
 		ck_assert_msg(WIFSIGNALED(st) && WTERMSIG(st) == SIGSYS,
 			      "forbidden call %d: status 0x%x, not SIGSYS", (int)calls[i], st);
@@ -176,13 +182,13 @@ START_TEST(test_drop_to_nobody)
 
 		if (privs_lookup("nobody", NULL, &ids, &err) < 0 || !ids.drop)
 			_exit(1);
-		if (privs_caps_held() == 0)	/* root holds some before */
+		if (caps_held() == 0)	/* root holds some before */
 			_exit(2);
 		if (privs_drop(&ids, &err) < 0)
 			_exit(3);
 		if (getuid() != pw->pw_uid || geteuid() != pw->pw_uid || getgid() != pw->pw_gid)
 			_exit(4);
-		if (privs_caps_held() != 0 || setuid(0) == 0 || errno != EPERM)
+		if (caps_held() != 0 || setuid(0) == 0 || errno != EPERM)
 			_exit(5);
 		if (privs_seccomp_apply(PRIVS_SECCOMP_ON, &err) < 0 || allowed_calls() != 0)
 			_exit(6);
