@@ -207,6 +207,11 @@ int lisp_sec_eid_ad_verify(const uint8_t *eid_ad, size_t len,
 int lisp_sec_pkt_ad_sign(uint8_t *msg, size_t len, size_t ad_offset,
 			 const uint8_t ms_otk[LISP_SEC_OTK_LEN], struct lisp_err *err);
 
+/* An OTK wrapping key as configurations and lispgw-ctl write it: "none"
+ * (NULL-KEY-WRAP-128, *aes false) or 32 hex digits (AES-KEY-WRAP-128).
+ * 0 or -EINVAL. */
+int lisp_sec_key_parse(const char *text, bool *aes, uint8_t key[LISP_SEC_OTK_LEN]);
+
 /* Map-Server (lisp_sec_reply.c): an EID-AD of n prefixes (1..255) with
  * kdf_id and its EID HMAC keyed with the ITR-OTK; its length. */
 struct lisp_prefix;

@@ -13,6 +13,38 @@
 #include "lisp_sec.h"
 #include "wire.h"
 
+static int hex_nibble(char ch)
+{
+	if (ch >= '0' && ch <= '9')
+		return ch - '0';
+	if (ch >= 'a' && ch <= 'f')
+		return ch - 'a' + 10;
+	if (ch >= 'A' && ch <= 'F')
+		return ch - 'A' + 10;
+	return -1;
+}
+
+int lisp_sec_key_parse(const char *text, bool *aes, uint8_t key[LISP_SEC_OTK_LEN])
+{
+	memset(key, 0, LISP_SEC_OTK_LEN);
+	*aes = false;
+	if (strcmp(text, "none") == 0)
+		return 0;
+	if (strlen(text) != 2 * LISP_SEC_OTK_LEN)
+		return -EINVAL;
+	for (size_t i = 0; i < LISP_SEC_OTK_LEN; i++) {
+		int hi = hex_nibble(text[2 * i]), lo = hex_nibble(text[2 * i + 1]);
+
+		if (hi < 0 || lo < 0) {
+			memset(key, 0, LISP_SEC_OTK_LEN);
+			return -EINVAL;
+		}
+		key[i] = (uint8_t)(hi << 4 | lo);
+	}
+	*aes = true;
+	return 0;
+}
+
 /* PKT-AD Length and PKT HMAC ID before the PKT HMAC (RFC 9303, 6.2). */
 #define PKT_AD_HDR_LEN	4
 /* The S bit of a Map-Reply's first byte (docs/wire.md "Bit positions"). */

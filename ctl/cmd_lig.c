@@ -29,6 +29,7 @@
 #include "ecdsa_request.h"
 #include "lig_priv.h"
 #include "lisp_msg.h"
+#include "lisp_sec.h"
 
 static void lig_help(FILE *out)
 {
@@ -45,6 +46,9 @@ static void lig_help(FILE *out)
 		"  --ecdsa-key FILE  sign the Map-Request (draft-ietf-lisp-ecdsa-auth) as the\n"
 		"               key's crypto-EID, which must be registered (docs/ecdsa.md)\n"
 		"  --crypto-eid-prefix P  that crypto-EID's prefix (default fd00::/8)\n"
+		"  --lisp-sec-key KEY  LISP-SEC (RFC 9303): an ITR-OTK in each request, wrapped\n"
+		"               with KEY (32 hex digits, or none), the Map-Resolver's\n"
+		"               lisp-sec-key; each reply verified as a required ITR does\n"
 		"  --trace ROOT walk the LISP-DDT hierarchy from the DDT root ROOT (RFC 8111):\n"
 		"               print each Map-Referral hop (node, action, prefix, TTL,\n"
 		"               referral set), then the final answer (docs/ddt.md)\n");
@@ -153,7 +157,7 @@ ssize_t lig_build_request(const struct lig_opts *o, const struct lisp_addr *loca
 	struct lcaf_constraints_buf cb;
 	struct ecdsa_request_buf sig;
 	struct lisp_waddr itr, inner;
-	uint8_t mreq[8192];
+	uint8_t mreq[8192], sec_ad[128];
 	ssize_t n;
 
 	if (o->constraints) {
@@ -176,11 +180,19 @@ ssize_t lig_build_request(const struct lig_opts *o, const struct lisp_addr *loca
 	ecm.inner_dst = o->eid.addr.afi == local->afi ? o->eid.addr : o->mr;
 	ecm.payload = mreq;
 	ecm.payload_len = (size_t)n;
+	if (o->sec && lig_sec_ecm(o->sec, &ecm, sec_ad, sizeof(sec_ad), err) < 0)
+		return -EINVAL;
 	return lisp_ecm_encode(&ecm, buf, cap, err);
 }
 
 void lig_print_reply(const struct lisp_map_reply *r, const struct lisp_addr *from,
 			double rtt, bool json)
+{
+	lig_print_reply_sec(r, from, rtt, json, NULL);
+}
+
+void lig_print_reply_sec(const struct lisp_map_reply *r, const struct lisp_addr *from,
+			 double rtt, bool json, const char *sec)
 {
 	char a[LISP_ADDR_STR_MAX], e[LISP_ADDR_STR_MAX];
 	json_t *out = NULL, *recs = NULL;
@@ -189,8 +201,12 @@ void lig_print_reply(const struct lisp_map_reply *r, const struct lisp_addr *fro
 	if (json) {
 		out = json_pack("{s:s, s:f, s:o}", "from", a, "rtt_ms", rtt, "records",
 				recs = json_array());
+		if (sec)
+			json_object_set_new(out, "lisp_sec", json_string(sec));
 	} else {
 		printf("Received Map-Reply from %s with rtt %.3f ms\n", a, rtt);
+		if (sec)
+			printf("  LISP-SEC: %s\n", sec);
 	}
 	for (unsigned int i = 0; i < r->record_count; i++) {
 		const struct lisp_record *rec = &r->records[i];
@@ -277,6 +293,7 @@ static int lig_once(int fd, const struct lig_opts *o, const struct lisp_addr *lo
 	struct lisp_err err;
 	char eid[LISP_ADDR_STR_MAX], mr[LISP_ADDR_STR_MAX];
 	uint64_t nonce = 0;
+	const char *sec;
 	double start, deadline;
 	socklen_t dlen;
 	ssize_t n;
@@ -314,8 +331,12 @@ static int lig_once(int fd, const struct lig_opts *o, const struct lisp_addr *lo
 		if (lisp_map_reply_decode(buf, (size_t)n, &arena, &r, &err) < 0 || r.nonce != nonce)
 			continue;	/* not ours: keep waiting */
 		lig_addr_of_sockaddr(&from, &src, &sport);
-		lig_print_reply(&r, &src, lig_now_ms() - start, o->json);
-		return 0;
+		sec = o->sec ? lig_sec_check(o->sec, buf, (size_t)n, &err) : NULL;
+		lig_print_reply_sec(&r, &src, lig_now_ms() - start, o->json,
+				    o->sec ? (sec ? sec : "verified") : NULL);
+		if (sec && !o->json)
+			printf("  LISP-SEC refused: %s\n", err.msg);
+		return sec ? -1 : 0;
 	}
 	if (o->json)
 		printf("{\"eid\":\"%s\",\"error\":\"timeout\"}\n", eid);
@@ -334,10 +355,12 @@ static int lig_run(int argc, char **argv)
 		{ "trace", required_argument, NULL, 'T' },
 		{ "ecdsa-key", required_argument, NULL, 'K' },
 		{ "crypto-eid-prefix", required_argument, NULL, 'P' },
+		{ "lisp-sec-key", required_argument, NULL, 'S' },
 		{ 0 },
 	};
 	struct lig_opts o = { .count = 1, .timeout_ms = 2000 };
 	struct lisp_addr local, root = { 0 };
+	static struct lig_sec sec;
 	const char *key_file = NULL, *prefix_text = "fd00::/8";
 	struct ecdsa_prefix cp;
 	enum ecdsa_reason why;
@@ -407,6 +430,13 @@ static int lig_run(int argc, char **argv)
 		case 'P':
 			prefix_text = optarg;
 			break;
+		case 'S':
+			if (lisp_sec_key_parse(optarg, &sec.aes, sec.key) < 0) {
+				fprintf(stderr, CTL_PROG " lig: --lisp-sec-key: none or 32 hex digits\n");
+				return CTL_EXIT_USAGE;
+			}
+			o.sec = &sec;
+			break;
 		case 'h':
 			lig_help(stdout);
 			return CTL_EXIT_OK;
@@ -435,6 +465,10 @@ static int lig_run(int argc, char **argv)
 		fprintf(stderr, CTL_PROG " lig: --ecdsa-key: %s\n", err.msg);
 		return CTL_EXIT_FAIL;
 	}
+	if (root.afi && o.sec) {
+		fprintf(stderr, CTL_PROG " lig: --lisp-sec-key is not for --trace (DDT Map-Requests)\n");
+		return CTL_EXIT_USAGE;
+	}
 	if (root.afi)	/* the requests go to the root, then where it refers */
 		o.mr = root;
 	fd = lig_socket(&o.mr, &local, &port);
@@ -454,7 +488,7 @@ static int lig_run(int argc, char **argv)
 const struct ctl_cmd ctl_cmd_lig = {
 	.name = "lig",
 	.args = "EID [--iid N] [--mr ADDR] [--count N] [--timeout MS] [--json] [--constraints JSON] "
-		"[--ecdsa-key FILE [--crypto-eid-prefix P]] [--trace ROOT]",
+		"[--ecdsa-key FILE [--crypto-eid-prefix P]] [--lisp-sec-key KEY] [--trace ROOT]",
 	.summary = "send Map-Requests and print each Map-Reply with its round-trip time",
 	.run = lig_run,
 	.help = lig_help,

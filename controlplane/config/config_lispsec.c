@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "config_priv.h"
+#include "lisp_sec.h"
 
 const cyaml_strval_t cfg_itr_lisp_sec_names[] = {
 	{ "off", CP_ITR_LISP_SEC_OFF },
@@ -29,17 +30,6 @@ const cyaml_strval_t cfg_site_lisp_sec_names[] = {
 };
 const size_t cfg_site_lisp_sec_names_count = CYAML_ARRAY_LEN(cfg_site_lisp_sec_names);
 
-static int hex_nibble(char ch)
-{
-	if (ch >= '0' && ch <= '9')
-		return ch - '0';
-	if (ch >= 'a' && ch <= 'f')
-		return ch - 'a' + 10;
-	if (ch >= 'A' && ch <= 'F')
-		return ch - 'A' + 10;
-	return -1;
-}
-
 void cfg_chk_lisp_sec_key(struct cfg_chk *c, const char *key, const char *text,
 			  struct cp_config_lisp_sec_key *out)
 {
@@ -47,20 +37,8 @@ void cfg_chk_lisp_sec_key(struct cfg_chk *c, const char *key, const char *text,
 	if (!text)
 		return;
 	out->set = true;
-	if (strcmp(text, "none") == 0)
+	if (lisp_sec_key_parse(text, &out->aes, out->key) == 0)
 		return;
-	if (strlen(text) != 2 * CP_CONFIG_LISP_SEC_KEY_LEN)
-		goto bad;
-	for (size_t i = 0; i < CP_CONFIG_LISP_SEC_KEY_LEN; i++) {
-		int hi = hex_nibble(text[2 * i]), lo = hex_nibble(text[2 * i + 1]);
-
-		if (hi < 0 || lo < 0)
-			goto bad;
-		out->key[i] = (uint8_t)(hi << 4 | lo);
-	}
-	out->aes = true;
-	return;
-bad:
 	/* The text is a secret: its length is enough to say what is wrong. */
 	cfg_chk_err(c, key, "must be none or 32 hex digits (a 128-bit AES key wrap key); "
 		    "got %zu characters", strlen(text));

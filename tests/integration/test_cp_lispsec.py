@@ -7,14 +7,18 @@ lispgw-cp:
     sends LISP-SEC Map-Requests and checks every answer independently:
     signed by the ETR (site lisp-sec etr), by the Map-Server (lisp-sec
     proxy), a signed negative reply; and its checker refuses a wrong OTK;
+  - lispgw-ctl lig --lisp-sec-key verifies the same answers, and refuses
+    (exit 1) an unsigned answer from a python Map-Resolver;
   - the lispgw ITR resolves through a python relay that, seeing the
     request, first answers it itself with the right nonce and the
     attacker's RLOC (unsigned, then with made-up LISP-SEC data): both are
     dropped and counted (/api/v1/stats, /metrics), nothing is cached, and
     the genuine answer that follows is installed with the ETR's RLOC.
 """
+import json
 import os
 import random
+import subprocess
 import sys
 import time
 import urllib.parse
@@ -24,7 +28,7 @@ from lispgwlab.check import Checks   # noqa: E402
 from lispgwlab.rest import Api   # noqa: E402
 from lispgwlab import lispsec as ls   # noqa: E402
 from lispgwlab import wire as lw   # noqa: E402
-from lispgwlab.loopback import Lab, recv as recv_from   # noqa: E402
+from lispgwlab.loopback import CTL, Lab, recv as recv_from   # noqa: E402
 
 lab = Lab(block=71)
 MS, ETR, ITR, RELAY, PY = lab.ip(1), lab.ip(2), lab.ip(3), lab.ip(4), lab.ip(5)
@@ -141,6 +145,40 @@ py.sendto(ls.ecm(lw.map_request(1, '10.1.2.3', 32, PY, 7), PY, '10.1.2.3',
                  py.getsockname()[1], ls.ecm_ad(os.urandom(16), K_SITE)), (MS, 4342))
 check(recv(py, timeout=0.5) is None, 'no answer to an OTK wrapped with another key')
 check(stats(MS, 'map_resolver').get('lisp_sec_otk_refused') == 1, 'lisp_sec_otk_refused counted')
+
+# ---- lispgw-ctl lig --lisp-sec-key ------------------------------------------------
+
+
+def lig(eid, mr, key=K_MR.hex(), wait=True):
+    args = [CTL, 'lig', eid, '--mr', mr, '--json', '--timeout', '1500', '--lisp-sec-key', key]
+    p = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return p if not wait else finish(p)
+
+
+def finish(p):
+    out, _ = p.communicate(timeout=20)
+    lines = out.strip().splitlines()
+    return p.returncode, json.loads(lines[-1]) if lines else {}
+
+
+for eid, rloc in (('[1]10.1.2.3', ETR), ('[1]10.2.2.3', ETR)):
+    rc, j = lig(eid, MS)
+    locs = [loc['rloc'] for r in j.get('records', []) for loc in r['locators']]
+    check(rc == 0 and j.get('lisp_sec') == 'verified' and locs == [rloc],
+          'lig --lisp-sec-key %s: verified, RLOC %s' % (eid, rloc), j)
+rc, j = lig('[1]10.1.2.3', MS, key=K_SITE.hex())
+check(rc != 0 and j.get('error') == 'timeout', 'lig with another key: no answer', j)
+fake = lab.udp(lab.ip(7), 4342)
+p = lig('[1]10.1.2.3', lab.ip(7), wait=False)
+got = recv(fake)
+if got:
+    _, plain = ls.split_ecm(got)
+    _, _, _, lig_port, _, inner = lw.parse_ecm(plain)
+    lig_nonce, lig_rloc, _, _, _ = lw.parse_map_request_eid(inner)
+    fake.sendto(bytes([0x20, 0, 0, 1]) + lig_nonce.to_bytes(8, 'big') +
+                lw.record(1, '10.1.0.0', 16, [(EVIL, 1, 100)]), (lig_rloc, lig_port))
+rc, j = finish(p)
+check(rc == 1 and j.get('lisp_sec') == 'no_ad', 'lig refuses an unsigned answer (exit 1)', j)
 
 # ---- the lispgw ITR and the attacker in the Map-Resolver's place -------------
 st, _ = api(ITR, 'POST', '/api/v1/map-cache', {'eid': '[1]10.1.7.7'})
