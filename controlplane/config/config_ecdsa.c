@@ -74,6 +74,18 @@ static int make_records(const struct ecdsa_prefix *p, EVP_PKEY *key,
 	return m->ecdsa_sig_json && m->ecdsa_pub_json ? 0 : -ENOMEM;
 }
 
+/* ecdsa-key, kept in *out, or none: then no crypto-eid-prefix either. */
+static bool key_taken(struct cfg_chk *c, const char *key, const char *prefix, char **out)
+{
+	if (!key) {
+		if (prefix)
+			cfg_chk_err(c, "crypto-eid-prefix", "read only with ecdsa-key");
+		return false;
+	}
+	*out = cfg_chk_strdup(c, key);
+	return true;
+}
+
 void cfg_chk_db_ecdsa(struct cfg_chk *c, const struct cfg_raw_mapping *r,
 		      struct cp_config_mapping *m)
 {
@@ -82,12 +94,8 @@ void cfg_chk_db_ecdsa(struct cfg_chk *c, const struct cfg_raw_mapping *r,
 	struct lisp_err err;
 	EVP_PKEY *key = NULL;
 
-	if (!r->ecdsa_key) {
-		if (r->crypto_eid_prefix)
-			cfg_chk_err(c, "crypto-eid-prefix", "read only with ecdsa-key");
+	if (!key_taken(c, r->ecdsa_key, r->crypto_eid_prefix, &m->ecdsa_key))
 		return;
-	}
-	m->ecdsa_key = cfg_chk_strdup(c, r->ecdsa_key);
 	if (!m->eid.addr.afi)
 		return;		/* reported */
 	if (m->eid.addr.afi != LISP_AFI_IPV6 || m->eid.plen != 128) {
@@ -198,12 +206,8 @@ void cfg_chk_itr_ecdsa(struct cfg_chk *c, const struct cfg_raw_itr *r, struct cp
 	struct lisp_err err;
 	EVP_PKEY *key = NULL;
 
-	if (!r->ecdsa_key) {
-		if (r->crypto_eid_prefix)
-			cfg_chk_err(c, "crypto-eid-prefix", "read only with ecdsa-key");
+	if (!key_taken(c, r->ecdsa_key, r->crypto_eid_prefix, &itr->ecdsa_key))
 		return;
-	}
-	itr->ecdsa_key = cfg_chk_strdup(c, r->ecdsa_key);
 	/* No [IID]: the signer is the key's crypto-EID in each request's. */
 	if (ecdsa_prefix_parse(text, 0, &p, &err) < 0) {
 		cfg_chk_err(c, "crypto-eid-prefix", "'%s' must be an IPv6 prefix without an "

@@ -25,6 +25,7 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'lib'))
 from lispgwlab.check import Checks   # noqa: E402
+from lispgwlab.ecdsa import ctl_keygen   # noqa: E402
 from lispgwlab.rest import Api, spec   # noqa: E402
 from lispgwlab.loopback import CP, CTL, Lab   # noqa: E402
 
@@ -36,11 +37,7 @@ check = checks.check
 
 
 def keygen(name):
-    path = os.path.join(lab.dir, name + '.pem')
-    out = subprocess.run([CTL, 'keygen', '--out', path, '--iid', '1000', '--json'],
-                         capture_output=True, text=True, timeout=20)
-    check(out.returncode == 0, 'lispgw-ctl keygen %s' % name, out.stderr)
-    return path, json.loads(out.stdout)
+    return ctl_keygen(CTL, lab.dir, name, check)
 
 
 def stats():

@@ -7,6 +7,8 @@ import base64
 import hashlib
 import ipaddress
 import json
+import os
+import subprocess
 
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -66,3 +68,16 @@ def verify_raw(pub, msg, raw):
     r = int.from_bytes(raw[:32], "big")
     s = int.from_bytes(raw[32:], "big")
     pub.verify(encode_dss_signature(r, s), msg.encode(), ec.ECDSA(hashes.SHA256()))
+
+
+def ctl_keygen(ctl, directory, name, check, iid=1000):
+    """lispgw-ctl keygen --out DIRECTORY/NAME.pem --iid iid --json, its exit
+    status checked: (the key's path, the printed record or {})."""
+    path = os.path.join(directory, name + '.pem')
+    out = subprocess.run([ctl, 'keygen', '--out', path, '--iid', str(iid), '--json'],
+                         capture_output=True, text=True, timeout=20)
+    check(out.returncode == 0, 'lispgw-ctl keygen %s' % name, out.stderr)
+    try:
+        return path, json.loads(out.stdout)
+    except ValueError:
+        return path, {}
