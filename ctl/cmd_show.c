@@ -441,9 +441,10 @@ static void show_help(FILE *out)
 	fprintf(out,
 		"usage: %s [--api URL] [--token T] show\n"
 		"                  sites|delegations|registrations|map-cache|stats|database|\n"
-		"                  ddt-node|referral-cache\n"
+		"                  ddt-node|referral-cache|trace\n"
 		"                  [--json] [--iid N] [--eid EID] [--match M] [--site NAME]\n\n"
-		"Print what lispgw-cp's REST API reports, as aligned tables.\n\n"
+		"Print what lispgw-cp's REST API reports, as aligned tables (trace:\n"
+		"lispgw-dp's packet trace, from its telemetry socket, `trace --help`).\n\n"
 		"  --json         print the API's JSON instead\n"
 		"  --iid N        registrations, map-cache: one Instance-ID\n"
 		"  --eid EID      registrations, map-cache, referral-cache: the entry for\n"
@@ -545,6 +546,9 @@ static int show_run(int argc, char **argv)
 			CTL_PROG);
 		goto usage;
 	}
+	/* The data plane's, through its telemetry socket (cmd_trace.c). */
+	if (strcmp(what, "trace") == 0)
+		return ctl_trace_show(json);
 	for (w = 0; w < SHOW_COUNT; w++)
 		if (strcmp(what, shows[w].what) == 0)
 			break;

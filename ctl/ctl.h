@@ -7,6 +7,7 @@
 #ifndef LISPGW_CTL_H
 #define LISPGW_CTL_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #define CTL_PROG	"lispgw-ctl"
@@ -30,5 +31,9 @@ extern const struct ctl_cmd ctl_cmd_unregister;
 extern const struct ctl_cmd ctl_cmd_lig;
 extern const struct ctl_cmd ctl_cmd_agent;
 extern const struct ctl_cmd ctl_cmd_keygen;
+extern const struct ctl_cmd ctl_cmd_trace;
+
+/* `show trace`: lispgw-dp's packet trace (cmd_trace.c). */
+int ctl_trace_show(bool json);
 
 #endif

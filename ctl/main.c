@@ -18,6 +18,7 @@ static const struct ctl_cmd *const cmds[] = {
 	&ctl_cmd_unregister,
 	&ctl_cmd_agent,
 	&ctl_cmd_keygen,
+	&ctl_cmd_trace,
 };
 
 #define CMD_COUNT (sizeof(cmds) / sizeof(cmds[0]))

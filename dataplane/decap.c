@@ -37,6 +37,7 @@
 #include "port.h"
 #include "punt.h"
 #include "tables.h"
+#include "trace.h"
 #include "worker.h"
 
 #define ETH_LEN		14
@@ -46,6 +47,10 @@
 #define ECN_CE		0x03
 
 enum inner_kind { INNER_IP, INNER_ETH };
+
+/* The trace record of position i, in the DP_FP_TRACE instances only (a
+ * constant NULL in the others, so the hooks compile to nothing). */
+#define TRACE_REC(tc, i) ((fl & DP_FP_TRACE) ? (tc)->r[i] : NULL)
 
 /* With an exception interface (punt.h), the ARP the kernel's RLOC needs:
  * asking for or answering one of our RLOCs, or announcing a neighbour's
@@ -405,9 +410,10 @@ static __rte_always_inline uint8_t *decap_write(const struct decap_st *st)
 }
 
 /* The verdict of a packet not delivered (why != 0): a punt or a drop.
- * Unresolved packets count as decapsulated (ok) too. */
-static void decap_verdict(struct dp_worker *w, struct dp_exc *exc, struct decap_out *o,
-			  struct rte_mbuf *m, enum dp_ctr why, enum dp_ctr ok)
+ * Unresolved packets count as decapsulated (ok) too.  Returns the counter
+ * it went under. */
+static enum dp_ctr decap_verdict(struct dp_worker *w, struct dp_exc *exc, struct decap_out *o,
+				 struct rte_mbuf *m, enum dp_ctr why, enum dp_ctr ok)
 {
 	if (why == DP_CTR_PUNT_ARP || why == DP_CTR_PUNT_ND ||
 		   why == DP_CTR_PUNT_UNRESOLVED || why == DP_CTR_PUNT_ARP_TUNNEL) {
@@ -425,6 +431,17 @@ static void decap_verdict(struct dp_worker *w, struct dp_exc *exc, struct decap_
 		dp_ctr_inc(&w->ctr, why);
 		o->drop[o->nd++] = m;
 	}
+	return why;
+}
+
+/* A traced packet's verdict: the counter, its IID once the tunnel header
+ * gave one, and the port it left by (UINT16_MAX: none). */
+static __rte_always_inline void decap_trace_end(struct dp_trace_rec *r, const struct decap_st *st,
+						enum dp_ctr why, uint16_t port)
+{
+	if (r)
+		dp_trace_verdict(r, why, (r->stages & (1u << DP_TS_DECAP_OUTER)) ? st->iid :
+				 UINT32_MAX, port);
 }
 
 /* A burst (at most DP_BURST), indexed by position in it. */
@@ -445,14 +462,19 @@ struct decap_chunk {
  * constant: each family has its own copy, without a family branch). */
 static __rte_always_inline void decap_add(const struct dp_tables *t, struct dp_exc *exc,
 					  struct decap_chunk *c, struct vrf_cache *vc, uint16_t i,
-					  const int is_ip4, const unsigned int fl)
+					  struct dp_trace_rec *r, const int is_ip4,
+					  const unsigned int fl)
 {
 	enum dp_ctr why = decap_outer(t, exc, &c->st[i], is_ip4);
 
 	/* Pass 2 in the same loop: the tenant of a burst is nearly always
 	 * the previous packet's (vrf_cache), a compare, not a lookup. */
-	if (likely(why == 0))
+	if (likely(why == 0)) {
+		dp_trace_stage(r, DP_TS_DECAP_OUTER);
 		why = decap_vrf(t, vc, &c->st[i]);
+		if (likely(why == 0))
+			dp_trace_stage(r, DP_TS_DECAP_VRF);
+	}
 	c->why[i] = why;
 	if ((fl & DP_FP_HOSTS) && likely(why == 0))
 		c->live[c->n_live++] = (uint8_t)i;
@@ -464,7 +486,8 @@ static __rte_always_inline void decap_add(const struct dp_tables *t, struct dp_e
  * (decap_write()), and the host key of a VRF without a static peer;
  * decap_chunk() then looks the keys up at once (decap_hosts()).
  */
-static __rte_always_inline void decap_live(struct decap_chunk *c, const unsigned int fl)
+static __rte_always_inline void decap_live(struct decap_chunk *c, struct dp_trace_chunk *tc,
+					   const unsigned int fl)
 {
 	const uint8_t *live = c->live;
 	uint16_t n = c->n_live;
@@ -476,6 +499,8 @@ static __rte_always_inline void decap_live(struct decap_chunk *c, const unsigned
 		if (unlikely((c->why[i] = decap_inner(st, fl)) != 0))
 			continue;
 		c->hdr[i] = decap_write(st);
+		dp_trace_stage(TRACE_REC(tc, i), DP_TS_DECAP_INNER);
+		dp_trace_stage(TRACE_REC(tc, i), DP_TS_DECAP_WRITE);
 		if ((fl & DP_FP_HOSTS) && !st->vrf->peer_static) {
 			/* The host's own MAC (learned by the control thread). */
 			struct dp_host_key *key = &c->keys[c->nk];
@@ -495,7 +520,8 @@ static __rte_always_inline void decap_live(struct decap_chunk *c, const unsigned
 /* One bulk lookup of the hosts' MACs (rte_hash_lookup_bulk_data(): the
  * buckets of all keys are fetched before any is compared).  Unknown: the
  * control thread resolves it and sends the packet. */
-static __rte_always_inline void decap_hosts(const struct dp_tables *t, struct decap_chunk *c)
+static __rte_always_inline void decap_hosts(const struct dp_tables *t, struct decap_chunk *c,
+					    struct dp_trace_chunk *tc, const unsigned int fl)
 {
 	void *data[DP_BURST];
 	uint64_t hits = 0;
@@ -505,6 +531,7 @@ static __rte_always_inline void decap_hosts(const struct dp_tables *t, struct de
 	for (uint16_t k = 0; k < c->nk; k++) {
 		uint16_t i = c->ki[k];
 
+		dp_trace_stage(TRACE_REC(tc, i), DP_TS_DECAP_HOST);
 		if (likely(hits & (1ULL << k))) {
 			dp_tables_neigh_data_mac(data[k], c->hdr[i]);
 		} else {
@@ -523,9 +550,12 @@ static __rte_always_inline void decap_chunk(struct dp_worker *w, struct dp_exc *
 {
 	const struct dp_tables *t = w->tables;
 	struct vrf_cache vc = { .vrf = NULL };
+	struct dp_trace_chunk tc;
 	struct decap_chunk c;
 	uint16_t nout;
 
+	if (fl & DP_FP_TRACE)
+		dp_trace_chunk_begin(w, &tc, pkts, n, true);
 	c.n_live = 0;
 	c.nk = 0;
 	for (uint16_t i = 0; i < n; i++) {
@@ -548,9 +578,9 @@ static __rte_always_inline void decap_chunk(struct dp_worker *w, struct dp_exc *
 		}
 		c.st[i].l2 = (uint16_t)l2;
 		if (likely(type == rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4)))
-			decap_add(t, exc, &c, &vc, i, 1, fl);
+			decap_add(t, exc, &c, &vc, i, TRACE_REC(&tc, i), 1, fl);
 		else if (type == rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV6))
-			decap_add(t, exc, &c, &vc, i, 0, fl);
+			decap_add(t, exc, &c, &vc, i, TRACE_REC(&tc, i), 0, fl);
 		else if (type == rte_cpu_to_be_16(RTE_ETHER_TYPE_ARP))
 			c.why[i] = !exc ? DP_CTR_PUNT_ARP :
 				   arp_for_us(t, d, seg, l2) ? DP_CTR_PUNT_EXCEPTION :
@@ -571,27 +601,37 @@ static __rte_always_inline void decap_chunk(struct dp_worker *w, struct dp_exc *
 				o->out[nout] = st->m;
 				o->out_port[nout++] = st->vrf->eid_port;
 				dp_ctr_inc(&w->ctr, st->ok);
+				dp_trace_stage(TRACE_REC(&tc, i), DP_TS_DECAP_INNER);
+				dp_trace_stage(TRACE_REC(&tc, i), DP_TS_DECAP_WRITE);
+				decap_trace_end(TRACE_REC(&tc, i), st, st->ok, st->vrf->eid_port);
 			} else {
-				decap_verdict(w, exc, o, st->m, why, st->ok);
+				why = decap_verdict(w, exc, o, st->m, why, st->ok);
+				decap_trace_end(TRACE_REC(&tc, i), st, why, UINT16_MAX);
 			}
 		}
-		o->nout = nout;
-		return;
-	}
-	if (c.n_live)
-		decap_live(&c, fl);
-	if (c.nk)
-		decap_hosts(t, &c);
-	for (uint16_t i = 0; i < n; i++) {
-		if (likely(c.why[i] == 0)) {
-			o->out[nout] = c.st[i].m;
-			o->out_port[nout++] = c.st[i].vrf->eid_port;
-			dp_ctr_inc(&w->ctr, c.st[i].ok);
-		} else {
-			decap_verdict(w, exc, o, c.st[i].m, c.why[i], c.st[i].ok);
+	} else {
+		if (c.n_live)
+			decap_live(&c, &tc, fl);
+		if (c.nk)
+			decap_hosts(t, &c, &tc, fl);
+		for (uint16_t i = 0; i < n; i++) {
+			struct decap_st *st = &c.st[i];
+			enum dp_ctr why = c.why[i];
+
+			if (likely(why == 0)) {
+				o->out[nout] = st->m;
+				o->out_port[nout++] = st->vrf->eid_port;
+				dp_ctr_inc(&w->ctr, st->ok);
+				decap_trace_end(TRACE_REC(&tc, i), st, st->ok, st->vrf->eid_port);
+			} else {
+				why = decap_verdict(w, exc, o, st->m, why, st->ok);
+				decap_trace_end(TRACE_REC(&tc, i), st, why, UINT16_MAX);
+			}
 		}
 	}
 	o->nout = nout;
+	if (fl & DP_FP_TRACE)
+		dp_trace_chunk_end(&tc);
 }
 
 static __rte_always_inline uint16_t decap_burst(struct dp_worker *w, const struct dp_port *in,

@@ -36,6 +36,7 @@
 #include "miss.h"
 #include "port.h"
 #include "too_big.h"
+#include "trace.h"
 #include "worker.h"
 
 #define ETH_LEN		14
@@ -196,7 +197,12 @@ struct encap_in {
 	struct rte_mbuf *m;
 	const struct dp_vrf *vrf;
 	uint8_t l2_len;
+	uint8_t pos;		/* in the chunk: its trace record */
 };
+
+/* The trace record of a chunk position, in the DP_FP_TRACE instances only
+ * (a constant NULL in the others, so the hooks compile to nothing). */
+#define TRACE_REC(tc, i) ((fl & DP_FP_TRACE) ? (tc)->r[i] : NULL)
 
 struct encap_st {
 	struct rte_mbuf *m;
@@ -605,13 +611,20 @@ struct encap_fam {
 /* Pass 1, from encap_chunk()'s loop: parse, hash, prefetch the tbl24
  * entry. */
 static __rte_always_inline void encap_fam_add(struct encap_fam *f, struct rte_mbuf *m,
-					      const struct dp_vrf *vrf, uint8_t l2,
-					      const int is_ip4)
+					      const struct dp_vrf *vrf, uint8_t l2, uint16_t pos,
+					      struct dp_trace_rec *r, const int is_ip4,
+					      const unsigned int fl)
 {
 	uint16_t i = f->n++;
 
-	f->in[i] = (struct encap_in){ .m = m, .vrf = vrf, .l2_len = l2 };
+	f->in[i].m = m;
+	f->in[i].vrf = vrf;
+	f->in[i].l2_len = l2;
+	if (fl & DP_FP_TRACE)
+		f->in[i].pos = (uint8_t)pos;
 	f->why[i] = encap_parse(&f->in[i], &f->st[i], &f->dst4[i], is_ip4);
+	if (f->why[i] == 0)
+		dp_trace_stage(r, DP_TS_ENCAP_PARSE);
 	if (is_ip4)
 		dp_tables_nh4_prefetch(vrf, f->dst4[i]);
 }
@@ -631,7 +644,8 @@ static __rte_always_inline void encap_fam_add(struct encap_fam *f, struct rte_mb
 static __rte_always_inline uint16_t encap_af(struct dp_worker *w, struct encap_fam *f,
 					     struct rte_mbuf **out, uint16_t *out_port,
 					     uint16_t nout, struct rte_mbuf **drop,
-					     uint16_t *ndrop, const int is_ip4, const unsigned int fl)
+					     uint16_t *ndrop, struct dp_trace_chunk *tc,
+					     const int is_ip4, const unsigned int fl)
 {
 	const struct dp_tables *t = w->tables;
 	const struct encap_in *in = f->in;
@@ -660,16 +674,24 @@ static __rte_always_inline uint16_t encap_af(struct dp_worker *w, struct encap_f
 		}
 	}
 	for (uint16_t i = 0; i < n; i++) {
+		struct dp_trace_rec *tr = TRACE_REC(tc, in[i].pos);
 		enum dp_ctr r = why[i];
 
-		if (likely(r == 0))
-			r = encap_lookup(w, mp[i], &st[i], is_ip4, fl);
 		if (likely(r == 0)) {
+			r = encap_lookup(w, mp[i], &st[i], is_ip4, fl);
+			dp_trace_stage(tr, DP_TS_ENCAP_LOOKUP);
+		}
+		if (likely(r == 0)) {
+			dp_trace_stage(tr, DP_TS_ENCAP_RLOC);
 			ok[ns++] = (uint8_t)i;
 		} else if (r == DP_CTR_LOCAL) {
+			dp_trace_stage(tr, DP_TS_ENCAP_LOCAL);
 			if (local_deliver(w, &in[i], is_ip4, fl)) {
 				out[nout] = in[i].m;
 				out_port[nout++] = in[i].vrf->eid_port;
+				dp_trace_verdict(tr, r, in[i].vrf->iid, in[i].vrf->eid_port);
+			} else {
+				dp_trace_verdict(tr, r, in[i].vrf->iid, UINT16_MAX);
 			}
 		} else {
 			/* Multicast and broadcast (IGMP, mDNS, DHCP) are not
@@ -679,6 +701,7 @@ static __rte_always_inline uint16_t encap_af(struct dp_worker *w, struct encap_f
 						    in[i].l2_len)[16] >= 224)
 				r = DP_CTR_DROP_NOT_UNICAST;
 			dp_ctr_inc(&w->ctr, r);
+			dp_trace_verdict(tr, r, in[i].vrf->iid, UINT16_MAX);
 			if (unlikely(r == DP_CTR_DROP_MISS || r == DP_CTR_DROP_NEG_MAP_REQUEST))
 				encap_miss(w, &in[i], is_ip4);
 			drop[(*ndrop)++] = in[i].m;
@@ -686,21 +709,28 @@ static __rte_always_inline uint16_t encap_af(struct dp_worker *w, struct encap_f
 	}
 	for (uint16_t k = 0; k < ns; k++) {
 		const struct encap_st *e = &st[ok[k]];
+		struct dp_trace_rec *tr = TRACE_REC(tc, in[ok[k]].pos);
 		enum dp_ctr r;
 
 		if ((fl & DP_FP_MAC_RESOLVE) && unlikely(e->vrf->inner_mac_resolve) &&
 		    e->encap == DP_ENCAP_VXLAN &&
-		    !peer_macs(w, e, is_ip4))
+		    !peer_macs(w, e, is_ip4)) {
+			dp_trace_verdict(tr, DP_CTR_PUNT_PEER_MAC, e->vrf->iid, UINT16_MAX);
 			continue;
+		}
 		r = encap_write(w, e, is_ip4);
 		if (likely(r == 0)) {
 			out[nout] = e->m;
 			out_port[nout++] = e->r->port_id;
 			dp_ctr_inc(&w->ctr, (enum dp_ctr)(DP_CTR_ENCAP_LISP + e->encap));
+			dp_trace_stage(tr, DP_TS_ENCAP_WRITE);
+			dp_trace_verdict(tr, (enum dp_ctr)(DP_CTR_ENCAP_LISP + e->encap),
+					 e->vrf->iid, e->r->port_id);
 		} else {
 			if (r == DP_CTR_DROP_MTU)
 				r = encap_too_big(w, e, is_ip4);
 			dp_ctr_inc(&w->ctr, r);
+			dp_trace_verdict(tr, r, e->vrf->iid, UINT16_MAX);
 			drop[(*ndrop)++] = e->m;
 		}
 	}
@@ -727,8 +757,11 @@ static __rte_always_inline uint16_t encap_chunk(struct dp_worker *w,
 {
 	struct encap_fam f4, f6;
 	struct rte_mbuf *drop[DP_BURST];
+	struct dp_trace_chunk tc;
 	uint16_t nd = 0, nout;
 
+	if (fl & DP_FP_TRACE)
+		dp_trace_chunk_begin(w, &tc, pkts, n, false);
 	f4.n = f6.n = 0;
 
 	for (uint16_t i = 0; i < n; i++) {
@@ -743,6 +776,8 @@ static __rte_always_inline uint16_t encap_chunk(struct dp_worker *w,
 		eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
 		if (unlikely(rte_pktmbuf_data_len(m) < ETH_LEN + VLAN_LEN)) {
 			dp_ctr_inc(&w->ctr, DP_CTR_DROP_INNER_TRUNCATED);
+			dp_trace_verdict(TRACE_REC(&tc, i), DP_CTR_DROP_INNER_TRUNCATED, UINT32_MAX,
+					 UINT16_MAX);
 			drop[nd++] = m;
 			continue;
 		}
@@ -756,29 +791,36 @@ static __rte_always_inline uint16_t encap_chunk(struct dp_worker *w,
 			l2 += VLAN_LEN;
 		}
 		if (type == rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4) && likely(vrf != NULL)) {
-			encap_fam_add(&f4, m, vrf, l2, 1);
+			encap_fam_add(&f4, m, vrf, l2, i, TRACE_REC(&tc, i), 1, fl);
 		} else if (type == rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV6) && likely(vrf != NULL)) {
 			if (unlikely(to_link_scope(m, l2))) {
 				DP_PUNT_IID(m) = vrf->iid;
+				dp_trace_verdict(TRACE_REC(&tc, i), DP_CTR_PUNT_ND, vrf->iid,
+						 UINT16_MAX);
 				dp_punt(w, m, DP_CTR_PUNT_ND);
 				continue;
 			}
-			encap_fam_add(&f6, m, vrf, l2, 0);
+			encap_fam_add(&f6, m, vrf, l2, i, TRACE_REC(&tc, i), 0, fl);
 		} else if (type == rte_cpu_to_be_16(RTE_ETHER_TYPE_ARP) && vrf != NULL) {
 			/* Hosts asking for their gateway, announcing themselves. */
 			DP_PUNT_IID(m) = vrf->iid;
+			dp_trace_verdict(TRACE_REC(&tc, i), DP_CTR_PUNT_ARP, vrf->iid, UINT16_MAX);
 			dp_punt(w, m, DP_CTR_PUNT_ARP);
 		} else {
 			bool ip = type == rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4) ||
 				  type == rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV6);
+			enum dp_ctr why = ip ? DP_CTR_DROP_NO_IID : DP_CTR_DROP_NOT_IP;
 
-			dp_ctr_inc(&w->ctr, ip ? DP_CTR_DROP_NO_IID : DP_CTR_DROP_NOT_IP);
+			dp_ctr_inc(&w->ctr, why);
+			dp_trace_verdict(TRACE_REC(&tc, i), why, UINT32_MAX, UINT16_MAX);
 			drop[nd++] = m;
 		}
 	}
-	nout = f4.n ? encap_af(w, &f4, out, out_port, 0, drop, &nd, 1, fl) : 0;
+	nout = f4.n ? encap_af(w, &f4, out, out_port, 0, drop, &nd, &tc, 1, fl) : 0;
 	if (f6.n)
-		nout = encap_af(w, &f6, out, out_port, nout, drop, &nd, 0, fl);
+		nout = encap_af(w, &f6, out, out_port, nout, drop, &nd, &tc, 0, fl);
+	if (fl & DP_FP_TRACE)
+		dp_trace_chunk_end(&tc);
 	if (nd)
 		rte_pktmbuf_free_bulk(drop, nd);
 	return nout;

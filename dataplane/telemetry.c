@@ -29,6 +29,7 @@
 #include "counters.h"
 #include "dp.h"
 #include "lisp_msg.h"
+#include "trace.h"
 
 #define TEL_MAP_PAGE	64	/* entries per /lispgw/map_cache answer at most */
 /* JSON bytes a page may take: DPDK's answer buffer is 16 KiB, less the
@@ -144,6 +145,75 @@ static int tel_stats(const char *cmd, const char *params, struct rte_tel_data *d
 	rte_tel_data_add_dict_u64(d, "tsc_hz", rte_get_tsc_hz());
 	for (int i = 0; i < DP_CTR_COUNT; i++)
 		rte_tel_data_add_dict_u64(d, dp_ctr_name((enum dp_ctr)i), sum.c[i]);
+	return 0;
+}
+
+/* ---- /lispgw/trace_add, /lispgw/trace, /lispgw/trace_clear (trace.h) ------------ */
+
+static int tel_trace_add(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	enum dp_trace_filter filter;
+	struct dp_app *app;
+	uint32_t n;
+	int rc;
+
+	(void)cmd;
+	if (dp_trace_parse_add(params, &n, &filter) < 0)
+		return -EINVAL;
+	app = tel_enter();
+	if (!app)
+		return -ENODEV;
+	rc = dp_trace_add(app, n, filter);
+	dp_telemetry_unlock();
+	if (rc < 0)
+		return rc;
+	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_u64(d, "tracing", n);
+	rte_tel_data_add_dict_string(d, "filter", filter == DP_TRACE_EID ? "eid" :
+						  filter == DP_TRACE_RLOC ? "rloc" : "any");
+	return 0;
+}
+
+static int tel_trace(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	struct dp_trace_view *v;
+	struct dp_app *app;
+	uint32_t cursor = 0, total;
+	unsigned int n;
+	char *end;
+
+	(void)cmd;
+	if (params && *params && (tel_parse_u32(params, &end, &cursor) < 0 || *end))
+		return -EINVAL;
+	v = malloc(sizeof(*v) * DP_TRACE_PAGE);
+	if (!v)
+		return -ENOMEM;
+	app = tel_enter();
+	if (!app) {
+		free(v);
+		return -ENODEV;
+	}
+	n = dp_trace_copy(app, cursor, v, DP_TRACE_PAGE, &total);
+	dp_telemetry_unlock();
+	dp_trace_format(v, n, cursor, total, d);
+	free(v);
+	return 0;
+}
+
+static int tel_trace_clear(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	struct dp_app *app;
+
+	(void)cmd;
+	if (params && *params)
+		return -EINVAL;
+	app = tel_enter();
+	if (!app)
+		return -ENODEV;
+	dp_trace_clear(app);
+	dp_telemetry_unlock();
+	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_u64(d, "cleared", 1);
 	return 0;
 }
 
@@ -504,6 +574,13 @@ int dp_telemetry_register(void)
 		  "The control plane's channel: session and what it applied. No parameters" },
 		{ "/lispgw/ports", tel_ports,
 		  "Ports: role, MAC, MTU, queues, link and ethdev statistics. No parameters" },
+		{ "/lispgw/trace_add", tel_trace_add,
+		  "Trace the next N packets of each worker. Parameters: N[,eid|rloc] (N <= 64)" },
+		{ "/lispgw/trace", tel_trace,
+		  "Traced packets: stages, verdict, first bytes. Parameters: [CURSOR] (next "
+		  "page: the answer's next)" },
+		{ "/lispgw/trace_clear", tel_trace_clear,
+		  "Stop tracing and forget the records. No parameters" },
 	};
 	int rc;
 

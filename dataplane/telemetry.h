@@ -8,6 +8,9 @@
  *   /lispgw/map_cache[,IID][,CURSOR]  forwarding entries, one bounded page
  *   /lispgw/channel                   the control plane's channel
  *   /lispgw/ports                     ports, links, ethdev statistics
+ *   /lispgw/trace_add,N[,eid|rloc]    trace the next N packets (trace.h)
+ *   /lispgw/trace[,CURSOR]            the traced packets, one bounded page
+ *   /lispgw/trace_clear               stop tracing, forget the records
  *
  * (map_cache: DPDK takes command names of [A-Za-z0-9_/] only.)
  *
