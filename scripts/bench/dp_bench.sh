@@ -139,7 +139,9 @@ dp_rates() {
 	date +%s.%N >>"$tmp/times"
 	sleep 0.3
 	grep -E '^(VmRSS|VmHWM)' "/proc/$pid/status" | tr -s ' \t' ' ' | tr '\n' ' ' >&2
-	echo "hugepages used: $(awk '/^HugePages_Total/ {t=$2} /^HugePages_Free/ {f=$2} END {print (t-f)*2}' /proc/meminfo) MB" >&2
+	echo "hugepages used: $(awk '/^HugePages_Total/ {t=$2} /^HugePages_Free/ {f=$2} END {print (t-f)*2}' /proc/meminfo) MB" \
+		"(all processes), by lispgw-dp: $(awk '/_Hugetlb:/ {k += $2} END {print int(k / 1024)}' \
+		"/proc/$pid/smaps" 2>/dev/null) MB" >&2
 	kill -INT "$pid"
 	wait "$pid" || true
 	pid=

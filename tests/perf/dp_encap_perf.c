@@ -130,7 +130,7 @@ int main(int argc, char **argv)
 	unsigned long entries, passes, pkts = 0, fwd = 0, per_pass;
 	const char *pattern;
 	uint32_t *order = NULL;
-	uint64_t cycles = 0, t0;
+	uint64_t cycles = 0, t0, best = UINT64_MAX;
 	bool decap;
 	int rc;
 
@@ -275,6 +275,8 @@ int main(int argc, char **argv)
 
 	CALLGRIND_START_INSTRUMENTATION;
 	for (unsigned long p = 0; p < passes; p++) {
+		uint64_t pass0 = cycles;
+
 		for (unsigned long i = 0; i < per_pass; i += BURST) {
 			uint16_t n;
 
@@ -308,10 +310,13 @@ int main(int argc, char **argv)
 			fwd += n;
 			rte_pktmbuf_free_bulk(out, n);
 		}
+		best = RTE_MIN(best, cycles - pass0);
 	}
 	CALLGRIND_STOP_INSTRUMENTATION;
-	printf("mode %s entries %lu pattern %s packets %lu forwarded %lu cycles/packet %.1f\n", mode,
-	       entries, pattern, pkts, fwd, (double)cycles / (double)pkts);
+	/* The best pass: on a shared machine the least disturbed one. */
+	printf("mode %s entries %lu pattern %s packets %lu forwarded %lu cycles/packet %.1f "
+	       "best-pass %.1f\n", mode, entries, pattern, pkts, fwd, (double)cycles / (double)pkts,
+	       (double)best / (double)per_pass);
 	free(order);
 	dp_tables_reader_unregister(t, 0);
 	dp_tables_free(t);
