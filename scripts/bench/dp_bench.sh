@@ -156,11 +156,13 @@ testpmd_rate() {
 	local pool=()
 	[ "$1" = "$tmp/eid.pcap" ] && pool=("${tp_pool[@]}")
 	# (+1 s per 50,000 frames: testpmd reads the pcap into mbufs first)
-	timeout -s INT $((secs + 3 + warmup + nframes / 50000)) dpdk-testpmd "${eal[@]}" \
+	# (smoke: +5 s, a loaded machine starts it slowly)
+	timeout -s INT $((secs + 3 + warmup + nframes / 50000 + 5 * smoke)) dpdk-testpmd "${eal[@]}" \
 		--vdev "net_pcap0,rx_pcap=$1,infinite_rx=1" --vdev net_null0,no-rx=1 -- \
 		--forward-mode=io --no-flush-rx --stats-period 1 --auto-start --record-core-cycles \
 		"${pool[@]}" >"$tmp/tp.log" 2>&1 || true
-	/usr/bin/python3 scripts/bench/figures.py testpmd "$tmp/tp.log" --cycles
+	/usr/bin/python3 scripts/bench/figures.py testpmd "$tmp/tp.log" --cycles ||
+		{ tail -5 "$tmp/tp.log" >&2; echo "0 0"; }
 }
 
 median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }

@@ -80,6 +80,8 @@ def testpmd(log, cycles=False):
     with open(log) as f:
         text = f.read()
     v = [int(x) for x in re.findall(r"Tx-pps:\s+(\d+)", text) if int(x)]
+    if not v:
+        sys.exit(f"{log}: no Tx-pps above 0")
     mpps = "%.2f" % (statistics.median(v[2:] or v) / 1e6)
     if not cycles:
         print(mpps)
