@@ -29,7 +29,7 @@ printf '| path | entries | pattern | packets | Ir in the burst function | Ir/pac
 for mode in $modes; do
 	fn=dp_encap_burst
 	pat=$pattern
-	[ "$mode" = decap ] && fn=dp_decap_burst && pat=sample
+	case $mode in decap*) fn=dp_decap_burst pat=sample ;; esac
 	valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file="$tmp/cg.out" \
 		"$h" "$mode" "$entries" "$passes" "$pat" >"$tmp/h.log" 2>"$tmp/vg.log"
 	pkts=$(awk '/^mode/ {for (i = 1; i < NF; i++) if ($i == "packets") print $(i + 1)}' "$tmp/h.log")

@@ -134,11 +134,4 @@ try:
 except (RuntimeError, OSError, KeyError, TypeError, ValueError) as e:
     checks.fail('setup or run: %s' % e)
 finally:
-    if host:
-        host.close()
-    if net:
-        if checks.failures and net.dp:
-            print(net.dp.text()[-3000:])
-        net.close()
-    shutil.rmtree(tmp, ignore_errors=True)
-checks.exit()
+    dpnet.finish(checks, net, host, tmp)

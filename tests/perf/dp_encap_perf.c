@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * dp_encap_perf MODE ENTRIES [PASSES] [PATTERN]: dp_encap_burst() (MODE
- * lisp, vxlan, gpe) or dp_decap_burst() (MODE decap) on bursts of 32
+ * lisp, vxlan, gpe) or dp_decap_burst() (MODE decap; decap-hosts: the VRF
+ * without a static peer MAC, every inner destination a learned host, so
+ * each packet's MAC comes from the host table) on bursts of 32
  * 64-byte frames over ENTRIES static /24 mappings in instance 100 (the
  * ones of scripts/bench/dp_gen.py), PASSES passes over the input.  The
  * tables are built with the library's own API, no config, no ports: the
@@ -131,11 +133,11 @@ int main(int argc, char **argv)
 	const char *pattern;
 	uint32_t *order = NULL;
 	uint64_t cycles = 0, t0, best = UINT64_MAX;
-	bool decap;
+	bool decap, hosts;
 	int rc;
 
 	if (argc < 3) {
-		fprintf(stderr, "usage: dp_encap_perf lisp|vxlan|gpe|decap ENTRIES [PASSES] "
+		fprintf(stderr, "usage: dp_encap_perf lisp|vxlan|gpe|decap|decap-hosts ENTRIES [PASSES] "
 				"[sample|walk|random|single]\n");
 		return 2;
 	}
@@ -143,7 +145,9 @@ int main(int argc, char **argv)
 	entries = strtoul(argv[2], NULL, 10);
 	passes = argc > 3 ? strtoul(argv[3], NULL, 10) : 8;
 	pattern = argc > 4 ? argv[4] : "sample";
-	decap = strcmp(mode, "decap") == 0;
+	decap = strncmp(mode, "decap", 5) == 0;
+	hosts = strcmp(mode, "decap-hosts") == 0;
+	att.peer_static = !hosts;
 	enc = strcmp(mode, "vxlan") == 0 ? DP_ENCAP_VXLAN :
 	      strcmp(mode, "gpe") == 0 ? DP_ENCAP_GPE : DP_ENCAP_LISP;
 	if (!entries || entries > (1ul << 20))
@@ -251,6 +255,13 @@ int main(int argc, char **argv)
 				return 1;
 			memcpy(f + l, tmp, ol);
 			flen[i] = (uint16_t)(l + ol);
+			if (hosts) {
+				struct dp_ip h = { .af = 4 };
+
+				memcpy(h.a, dst, 4);
+				if (dp_tables_host_set(t, 100, &h, host_mac) != 0)
+					return 1;
+			}
 		}
 	}
 

@@ -149,6 +149,19 @@ class DpNet:
         self.space.close_namespaces()
 
 
+def finish(checks, net, host, tmp):
+    """A test's end: the host's sockets, lispgw-dp's log tail when a check
+    failed, the namespaces and tmp, then the exit status."""
+    if host:
+        host.close()
+    if net:
+        if checks.failures and net.dp:
+            print(net.dp.text()[-3000:])
+        net.close()
+    shutil.rmtree(tmp, ignore_errors=True)
+    checks.exit()
+
+
 class Host:
     """Sockets in H, one per flow (source port), each sending to
     REMOTE_EID:9000 and reading its reflection.  Run inside H's namespace
