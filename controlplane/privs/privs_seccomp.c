@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * lispgw-cp's seccomp allow-list (privs.h).  Found by running every
- * cp/ctl/integration/REST/data-plane suite with privileges.seccomp: on
- * (docs/security.md says how to find a missing one with "log").  What is
+ * lispgw-cp's seccomp allow-list (privs.h): what glibc, OpenSSL, GnuTLS
+ * and libmicrohttpd call for the daemon's work, held against every
+ * unit/integration/cp+rest/ctl/dataplane/attack suite and the demo with
+ * privileges.seccomp: on (docs/security.md says how to find a missing one
+ * with "log"; getdents came from LeakSanitizer that way).  What is
  * left out on purpose: execve/fork/clone (the daemon runs nothing and has
  * one thread), ptrace, kill of others, mount, setuid and friends,
  * bpf, module and key syscalls, and sockets other than UDP/TCP/UNIX (no
@@ -30,8 +32,8 @@ static const char *const allowed[] = {
 	"read", "write", "readv", "writev", "pread64", "pwrite64", "open", "openat", "close",
 	"fstat", "stat", "lstat", "newfstatat", "statx", "lseek", "fcntl", "access",
 	"faccessat", "faccessat2", "rename", "renameat", "renameat2", "unlink", "unlinkat",
-	"fsync", "fdatasync", "ftruncate", "getdents", "getdents64", "readlink", "readlinkat", "fchmod",
-	"umask", "dup", "dup2", "dup3", "pipe2", "getcwd", "fstatfs", "statfs", "flock",
+	"fsync", "fdatasync", "ftruncate", "getdents", "getdents64", "readlink", "readlinkat",
+	"fchmod", "umask", "dup", "dup2", "dup3", "pipe2", "getcwd", "fstatfs", "statfs", "flock",
 	"mkdir", "mkdirat",
 	/* time */
 	"clock_gettime", "clock_getres", "clock_nanosleep", "nanosleep", "gettimeofday",
