@@ -83,6 +83,8 @@ section "sanitizers: the data plane and its end-to-end tests under ASan+UBSan"
 # fast_unwind_on_malloc=0 lets it match them (libbpf/libxdp have no frame
 # pointers) at no measurable cost here.
 san_dir=$(mktemp -d)
+# lispgw-cp writes its reports there after dropping root for lispgw.
+chgrp "$LISPGW_USER" "$san_dir" && chmod 0770 "$san_dir"
 ASAN_OPTIONS=abort_on_error=1:detect_leaks=1:fast_unwind_on_malloc=0:log_path=$san_dir/asan \
 	LSAN_OPTIONS=suppressions=$top/tests/dataplane/lsan.supp:print_suppressions=0 \
 	UBSAN_OPTIONS=print_stacktrace=1:log_path=$san_dir/ubsan \

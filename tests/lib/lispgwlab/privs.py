@@ -11,6 +11,7 @@ import os
 import pwd
 import stat
 import subprocess
+import tempfile
 
 from . import REPO
 
@@ -51,6 +52,10 @@ def share(folder):
     to them; world-readable files (configurations) need nothing; sockets
     and links are left alone (lispgw-dp's socket has channel.socket-user)."""
     if not is_root() or not folder or not os.path.isdir(folder):
+        return
+    # Only the labs' own temporary folders, never the repository's.
+    tmp = os.path.realpath(tempfile.gettempdir())
+    if not os.path.realpath(folder).startswith(tmp + os.sep):
         return
     uid, gid = ids()
     for top, dirs, files in os.walk(folder):
