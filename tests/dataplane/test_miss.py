@@ -171,10 +171,13 @@ def misses(c):
 
 
 try:
-    deadline = time.time() + 20
+    # 60 s: EAL start-up took over 20 s once on the loaded 2-core machine.
+    deadline = time.time() + 60
     while not os.path.exists(sock) and time.time() < deadline and dp.poll() is None:
         time.sleep(0.1)
-    check(os.path.exists(sock), 'lispgw-dp listens on the channel socket')
+    if not check(os.path.exists(sock), 'lispgw-dp listens on the channel socket'):
+        print('lispgw-dp exit %s, its log:\n%s' % (dp.poll(), dp.text()[-3000:]))
+        raise SystemExit(1)
     t_start = time.time()
     time.sleep(1.5)
     c0 = counters()
