@@ -352,12 +352,14 @@ static __rte_always_inline enum dp_ctr encap_lookup(struct dp_worker *w,
 	return 0;
 }
 
-/* Stage 2: rewrite.  Returns 0 or the drop reason. */
+/* Stage 2: rewrite.  Returns 0 or the drop reason.  Without
+ * DP_FP_UNDERLAY the outer header is IPv4 with a software checksum. */
 static __rte_always_inline enum dp_ctr encap_write(struct dp_worker *w, const struct encap_st *st,
-						   const int is_ip4)
+						   const int is_ip4, const unsigned int fl)
 {
 	struct rte_mbuf *m = st->m;
 	const struct dp_rloc *r = st->r;
+	const bool outer6 = (fl & DP_FP_UNDERLAY) && r->is_ip6;
 	/* VXLAN carries the inner Ethernet frame: keep its (untagged) header. */
 	const uint32_t keep = st->encap == DP_ENCAP_VXLAN ? ETH_LEN : 0;
 	uint32_t olen = (uint32_t)r->hdr_len - ETH_LEN + keep + st->inner_len;
@@ -379,18 +381,18 @@ static __rte_always_inline enum dp_ctr encap_write(struct dp_worker *w, const st
 	if (unlikely(h == NULL))
 		return DP_CTR_DROP_HEADROOM;
 	/* Two constant sizes: the compiler emits straight vector moves. */
-	if (r->is_ip6)
+	if (outer6)
 		rte_memcpy(h, r->hdr, DP_OUTER_HDR_IP6);
 	else
 		rte_memcpy(h, r->hdr, DP_OUTER_HDR_IP4);
 
-	if (!r->is_ip6) {
+	if (!outer6) {
 		struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(h + ETH_LEN);
 
 		ip->type_of_service = st->tos;
 		ip->time_to_live = st->ttl;
 		ip->total_length = rte_cpu_to_be_16((uint16_t)olen);
-		if (r->ip4_cksum_offload) {
+		if ((fl & DP_FP_UNDERLAY) && r->ip4_cksum_offload) {
 			m->ol_flags |= RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM;
 			m->l2_len = ETH_LEN;
 			m->l3_len = sizeof(*ip);
@@ -427,7 +429,7 @@ static __rte_always_inline enum dp_ctr encap_write(struct dp_worker *w, const st
 	default:
 		break;
 	}
-	if (r->is_ip6 && st->encap != DP_ENCAP_LISP) {
+	if (outer6 && st->encap != DP_ENCAP_LISP) {
 		struct rte_ipv6_hdr *ip6 = (struct rte_ipv6_hdr *)(h + ETH_LEN);
 
 		if (r->udp_cksum_offload) {
@@ -497,7 +499,7 @@ static __rte_noinline enum dp_ctr encap_too_big(struct dp_worker *w, const struc
 
 			fs.m = f[i];
 			fs.inner_len = (uint16_t)(rte_pktmbuf_pkt_len(f[i]) - st->l2_len);
-			why = encap_write(w, &fs, is_ip4);
+			why = encap_write(w, &fs, is_ip4, DP_FP_UNDERLAY);
 			if (likely(why == 0)) {
 				dp_ctr_inc(&w->ctr, (enum dp_ctr)(DP_CTR_ENCAP_LISP + st->encap));
 				dp_worker_tx(w, r->port_id, f[i]);
@@ -718,7 +720,7 @@ static __rte_always_inline uint16_t encap_af(struct dp_worker *w, struct encap_f
 			dp_trace_verdict(tr, DP_CTR_PUNT_PEER_MAC, e->vrf->iid, UINT16_MAX);
 			continue;
 		}
-		r = encap_write(w, e, is_ip4);
+		r = encap_write(w, e, is_ip4, fl);
 		if (likely(r == 0)) {
 			out[nout] = e->m;
 			out_port[nout++] = e->r->port_id;

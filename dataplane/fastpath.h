@@ -32,7 +32,11 @@ struct rte_mbuf;
 #define DP_FP_HOSTS		0x08u
 /* The packet trace is on (trace.h): its own instance, so off costs nothing. */
 #define DP_FP_TRACE		0x10u
-#define DP_FP_ALL		0x1fu
+/* The underlay has IPv6 or a TX checksum offload: without it every outer
+ * header is IPv4 with its checksum in software (the RLOCs of a family
+ * without an underlay are never usable, tables.c). */
+#define DP_FP_UNDERLAY		0x20u
+#define DP_FP_ALL		0x3fu
 #define DP_FP_N			(DP_FP_ALL + 1)
 
 typedef uint16_t (*dp_burst_fn)(struct dp_worker *w, const struct dp_port *in,
@@ -52,7 +56,7 @@ static inline unsigned int dp_fp_flags(const struct dp_worker *wk)
 	       __atomic_load_n(&wk->fp, __ATOMIC_RELAXED) | (wk->flows ? DP_FP_FLOWS : 0);
 }
 
-/* Generates fn_0x00 .. fn_0x1f from tpl(w, in, pkts, n, out, out_port, flags)
+/* Generates fn_0x00 .. fn_0x3f from tpl(w, in, pkts, n, out, out_port, flags)
  * and the table name[] of them. */
 #define DP_FP_INST1(tpl, fn, fl)						\
 	static uint16_t fn##_##fl(struct dp_worker *w, const struct dp_port *in,	\
@@ -61,25 +65,26 @@ static inline unsigned int dp_fp_flags(const struct dp_worker *wk)
 	{									\
 		return tpl(w, in, pkts, n, out, out_port, fl);			\
 	}
-#define DP_FP_INST4(tpl, fn, a, b, c, d)					\
-	DP_FP_INST1(tpl, fn, a) DP_FP_INST1(tpl, fn, b)				\
-	DP_FP_INST1(tpl, fn, c) DP_FP_INST1(tpl, fn, d)
+#define DP_FP_INST16(tpl, fn, h)						\
+	DP_FP_INST1(tpl, fn, 0x##h##0) DP_FP_INST1(tpl, fn, 0x##h##1)		\
+	DP_FP_INST1(tpl, fn, 0x##h##2) DP_FP_INST1(tpl, fn, 0x##h##3)		\
+	DP_FP_INST1(tpl, fn, 0x##h##4) DP_FP_INST1(tpl, fn, 0x##h##5)		\
+	DP_FP_INST1(tpl, fn, 0x##h##6) DP_FP_INST1(tpl, fn, 0x##h##7)		\
+	DP_FP_INST1(tpl, fn, 0x##h##8) DP_FP_INST1(tpl, fn, 0x##h##9)		\
+	DP_FP_INST1(tpl, fn, 0x##h##a) DP_FP_INST1(tpl, fn, 0x##h##b)		\
+	DP_FP_INST1(tpl, fn, 0x##h##c) DP_FP_INST1(tpl, fn, 0x##h##d)		\
+	DP_FP_INST1(tpl, fn, 0x##h##e) DP_FP_INST1(tpl, fn, 0x##h##f)
+#define DP_FP_NAMES16(fn, h)							\
+	fn##_0x##h##0, fn##_0x##h##1, fn##_0x##h##2, fn##_0x##h##3,		\
+	fn##_0x##h##4, fn##_0x##h##5, fn##_0x##h##6, fn##_0x##h##7,		\
+	fn##_0x##h##8, fn##_0x##h##9, fn##_0x##h##a, fn##_0x##h##b,		\
+	fn##_0x##h##c, fn##_0x##h##d, fn##_0x##h##e, fn##_0x##h##f
 #define DP_FP_INSTANCES(tpl, fn, name)						\
-	DP_FP_INST4(tpl, fn, 0x00, 0x01, 0x02, 0x03)				\
-	DP_FP_INST4(tpl, fn, 0x04, 0x05, 0x06, 0x07)				\
-	DP_FP_INST4(tpl, fn, 0x08, 0x09, 0x0a, 0x0b)				\
-	DP_FP_INST4(tpl, fn, 0x0c, 0x0d, 0x0e, 0x0f)				\
-	DP_FP_INST4(tpl, fn, 0x10, 0x11, 0x12, 0x13)				\
-	DP_FP_INST4(tpl, fn, 0x14, 0x15, 0x16, 0x17)				\
-	DP_FP_INST4(tpl, fn, 0x18, 0x19, 0x1a, 0x1b)				\
-	DP_FP_INST4(tpl, fn, 0x1c, 0x1d, 0x1e, 0x1f)				\
+	DP_FP_INST16(tpl, fn, 0) DP_FP_INST16(tpl, fn, 1)			\
+	DP_FP_INST16(tpl, fn, 2) DP_FP_INST16(tpl, fn, 3)			\
 	const dp_burst_fn name[DP_FP_N] = {					\
-		fn##_0x00, fn##_0x01, fn##_0x02, fn##_0x03, fn##_0x04, fn##_0x05,	\
-		fn##_0x06, fn##_0x07, fn##_0x08, fn##_0x09, fn##_0x0a, fn##_0x0b,	\
-		fn##_0x0c, fn##_0x0d, fn##_0x0e, fn##_0x0f, fn##_0x10, fn##_0x11,	\
-		fn##_0x12, fn##_0x13, fn##_0x14, fn##_0x15, fn##_0x16, fn##_0x17,	\
-		fn##_0x18, fn##_0x19, fn##_0x1a, fn##_0x1b, fn##_0x1c, fn##_0x1d,	\
-		fn##_0x1e, fn##_0x1f,						\
+		DP_FP_NAMES16(fn, 0), DP_FP_NAMES16(fn, 1),			\
+		DP_FP_NAMES16(fn, 2), DP_FP_NAMES16(fn, 3),			\
 	}
 
 #endif

@@ -305,6 +305,10 @@ void dp_tables_underlay_set(struct dp_tables *t, const struct dp_underlay *u)
 {
 	unsigned int n;
 
+	/* Before the copy, as for every flag (fastpath.h). */
+	if (u->v6.valid || u->v4.ip4_cksum_offload || u->v4.udp_cksum_offload ||
+	    u->v6.ip4_cksum_offload || u->v6.udp_cksum_offload)
+		__atomic_fetch_or(&t->fp, DP_FP_UNDERLAY, __ATOMIC_RELEASE);
 	t->underlay = *u;
 	n = RTE_MIN((unsigned int)u->n_local4 + u->n_local6, 8u);
 	t->underlay.v4.lsb_on = t->underlay.v6.lsb_on = t->p.lsb && n;

@@ -364,20 +364,41 @@ START_TEST(decap_burst_mixed)
 END_TEST
 
 /* The instance follows what the tables need (fastpath.h): nothing in the
- * fixture (static peers, no database, no inner-MAC resolution); each
- * reason sets its flag; the worker's flow table and trace add theirs. */
+ * fixture but its IPv6 underlay (static peers, no database, no inner-MAC
+ * resolution); each reason sets its flag; the worker's flow table and
+ * trace add theirs.  An IPv4-only underlay without offloads gets the
+ * instance whose outer header is IPv4 with a software checksum. */
 START_TEST(fastpath_flags)
 {
 	struct dp_mapping_spec s = { .iid = 100, .eid = ip("10.1.0.0"), .plen = 16, .local = true };
 	struct dp_vrf_attach att = { .port_id = 0, .mtu = 1500, .peer_static = false };
+	struct dp_underlay u = t->underlay;
+	const unsigned int ul = DP_FP_UNDERLAY;
+	uint8_t f[256];
+	size_t l2, len;
+	struct rte_mbuf *m;
+	uint16_t port;
 
+	ck_assert_uint_eq(dp_fp_flags(&w), ul);
+	t->fp = 0;
+	u.v6.valid = false;
+	dp_tables_underlay_set(t, &u);
 	ck_assert_uint_eq(dp_fp_flags(&w), 0);
+	len = eid_frame(f, 0, "10.1.0.1", "10.2.0.5", 1000, 20, &l2);
+	m = encap1(f, len, &port);
+	ck_assert_ptr_nonnull(m);
+	ck_assert_uint_eq(t_get16(rte_pktmbuf_mtod(m, const uint8_t *) + 12), 0x0800);
+	ck_assert_uint_eq(t_csum(rte_pktmbuf_mtod(m, const uint8_t *) + 14, 20, 0), 0);
+	rte_pktmbuf_free(m);
+	u.v4.ip4_cksum_offload = true;
+	dp_tables_underlay_set(t, &u);
+	ck_assert_uint_eq(dp_fp_flags(&w), ul);
 	ck_assert_int_eq(dp_tables_mapping_upsert(t, &s), 0);
-	ck_assert_uint_eq(dp_fp_flags(&w), DP_FP_SRC_CHECK);
+	ck_assert_uint_eq(dp_fp_flags(&w), ul | DP_FP_SRC_CHECK);
 	ck_assert_int_eq(dp_tables_vrf_inner_mac(t, 200, true), 0);
-	ck_assert_uint_eq(dp_fp_flags(&w), DP_FP_SRC_CHECK | DP_FP_MAC_RESOLVE);
+	ck_assert_uint_eq(dp_fp_flags(&w), ul | DP_FP_SRC_CHECK | DP_FP_MAC_RESOLVE);
 	ck_assert_int_eq(dp_tables_vrf_add(t, 500, DP_ENCAP_LISP, &att), 0);
-	ck_assert_uint_eq(dp_fp_flags(&w), DP_FP_SRC_CHECK | DP_FP_MAC_RESOLVE | DP_FP_HOSTS);
+	ck_assert_uint_eq(dp_fp_flags(&w), ul | DP_FP_SRC_CHECK | DP_FP_MAC_RESOLVE | DP_FP_HOSTS);
 	w.flows = dp_flows_create(64, 1000, SOCKET_ID_ANY);
 	ck_assert_ptr_nonnull(w.flows);
 	ck_assert_uint_eq(dp_fp_flags(&w), DP_FP_ALL & ~DP_FP_TRACE);
@@ -389,7 +410,7 @@ START_TEST(fastpath_flags)
 	setup();
 	t->p.pitr = true;
 	ck_assert_int_eq(dp_tables_mapping_upsert(t, &s), 0);
-	ck_assert_uint_eq(dp_fp_flags(&w), 0);
+	ck_assert_uint_eq(dp_fp_flags(&w), ul);
 }
 END_TEST
 

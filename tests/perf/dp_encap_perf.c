@@ -169,6 +169,9 @@ int main(int argc, char **argv)
 	memcpy(u.v4.src_mac, rloc_mac, 6);
 	memcpy(u.v4.dst_mac, nh_mac, 6);
 	u.v6 = u.v4;
+	/* As dp_gen.py's lispgw-dp: an IPv4 underlay only (so the instance
+	 * without DP_FP_UNDERLAY, fastpath.h); the RLOCs are IPv4. */
+	u.v6.valid = false;
 	inet_pton(AF_INET, "192.0.2.1", u.v4.src);
 	inet_pton(AF_INET6, "2001:db8::1", u.v6.src);
 	memcpy(&u.local4[0], u.v4.src, 4);
