@@ -654,13 +654,23 @@ static __rte_always_inline uint16_t decap_burst(struct dp_worker *w, const struc
 	return o.nout;
 }
 
-/* dp_decap_fns[]: one instance for each combination of fastpath.h's flags
- * (those decapsulation does not read give identical instances, which the
- * compiler folds). */
-DP_FP_INSTANCES(decap_burst, decap_burst, dp_decap_fns);
+/* Decapsulation reads three of fastpath.h's flags: one instance for each
+ * combination of them (8, not 64: less to compile). */
+#define DECAP_FP	(DP_FP_MAC_RESOLVE | DP_FP_HOSTS | DP_FP_TRACE)
+#define DECAP_FP_SHIFT	2
+_Static_assert(DECAP_FP >> DECAP_FP_SHIFT == 7, "decap's flags: three adjacent bits");
+DP_FP_INST1(decap_burst, decap_burst, 0x00) DP_FP_INST1(decap_burst, decap_burst, 0x04)
+DP_FP_INST1(decap_burst, decap_burst, 0x08) DP_FP_INST1(decap_burst, decap_burst, 0x0c)
+DP_FP_INST1(decap_burst, decap_burst, 0x10) DP_FP_INST1(decap_burst, decap_burst, 0x14)
+DP_FP_INST1(decap_burst, decap_burst, 0x18) DP_FP_INST1(decap_burst, decap_burst, 0x1c)
+static const dp_burst_fn decap_fns[8] = {
+	decap_burst_0x00, decap_burst_0x04, decap_burst_0x08, decap_burst_0x0c,
+	decap_burst_0x10, decap_burst_0x14, decap_burst_0x18, decap_burst_0x1c,
+};
 
 uint16_t dp_decap_burst(struct dp_worker *w, const struct dp_port *in, struct rte_mbuf **pkts,
 			uint16_t n, struct rte_mbuf **out, uint16_t *out_port)
 {
-	return dp_decap_fns[dp_fp_flags(w)](w, in, pkts, n, out, out_port);
+	return decap_fns[(dp_fp_flags(w) & DECAP_FP) >> DECAP_FP_SHIFT](w, in, pkts, n, out,
+									 out_port);
 }

@@ -43,9 +43,9 @@ typedef uint16_t (*dp_burst_fn)(struct dp_worker *w, const struct dp_port *in,
 				struct rte_mbuf **pkts, uint16_t n, struct rte_mbuf **out,
 				uint16_t *out_port);
 
-/* Every instance by flags (encap.c, decap.c). */
+/* Every encap instance by flags (encap.c; decap.c has its own table of
+ * the 8 combinations of the flags it reads). */
 extern const dp_burst_fn dp_encap_fns[DP_FP_N];
-extern const dp_burst_fn dp_decap_fns[DP_FP_N];
 
 /* The flags of w's next burst: the tables' (a VRF's reasons) and the
  * worker's own.  Relaxed: a flag set during a burst takes effect with the
