@@ -8,7 +8,8 @@
  *   - attempts one forbidden call (execve, ptrace, socket(AF_PACKET),
  *     socket(AF_NETLINK), kill of another process, setuid): it dies by
  *     SIGSYS and the call was never made;
- *   - in log mode, the same forbidden call is made and the child lives.
+ *   - in log mode, the same forbidden call is made and the child lives;
+ *   - the trap's message names the call's number on stderr.
  * As root, a child drops to "nobody" (privs_drop): uid and gid changed,
  * no capability left, setuid(0) refused; and a missing account is -ENOENT
  * with a message naming it.
@@ -20,6 +21,7 @@
 #include <sys/ptrace.h>
 #include <sys/random.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/timerfd.h>
 #include <sys/wait.h>
 
@@ -135,6 +137,36 @@ START_TEST(test_forbidden_killed)
 }
 END_TEST
 
+/* The trap names the call in the log (docs/security.md, "Debugging a
+ * SIGSYS"): execve is 59 on x86-64. */
+START_TEST(test_sigsys_message)
+{
+	char buf[512] = { 0 }, want[64];
+	int fd[2], st;
+	pid_t pid;
+
+	ck_assert_int_eq(pipe(fd), 0);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		struct lisp_err err;
+
+		dup2(fd[1], STDERR_FILENO);
+		if (privs_seccomp_apply(PRIVS_SECCOMP_ON, &err) < 0)
+			_exit(100);
+		forbidden_call(F_EXECVE);
+		_exit(0);
+	}
+	close(fd[1]);
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	ck_assert(WIFSIGNALED(st) && WTERMSIG(st) == SIGSYS);
+	ck_assert_int_gt(read(fd[0], buf, sizeof(buf) - 1), 0);
+	close(fd[0]);
+	snprintf(want, sizeof(want), "seccomp: forbidden system call %d ", (int)SYS_execve);
+	ck_assert_msg(strstr(buf, want), "got: %s", buf);
+}
+END_TEST
+
 /* Without the filter, and in log mode, the call is made (execve of
  * /bin/true exits 0 through it). */
 START_TEST(test_off_and_log_allow)
@@ -206,6 +238,7 @@ int main(void)
 
 	tcase_add_test(tc, test_allowed_calls);
 	tcase_add_test(tc, test_forbidden_killed);
+	tcase_add_test(tc, test_sigsys_message);
 	tcase_add_test(tc, test_off_and_log_allow);
 	tcase_add_test(tc, test_lookup_missing);
 	tcase_add_test(tc, test_drop_to_nobody);
