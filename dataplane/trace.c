@@ -12,7 +12,6 @@
 #include <string.h>
 
 #include <rte_malloc.h>
-#include <rte_rcu_qsbr.h>
 #include <rte_telemetry.h>
 
 #include "dp.h"
@@ -55,6 +54,14 @@ int dp_trace_parse_add(const char *params, uint32_t *n, enum dp_trace_filter *fi
 	return 0;
 }
 
+/* Records a reader may show: none while a clear is pending. */
+static uint32_t trace_count(const struct dp_trace *tr)
+{
+	if (!tr || __atomic_load_n(&tr->reset, __ATOMIC_ACQUIRE))
+		return 0;
+	return __atomic_load_n(&tr->n, __ATOMIC_ACQUIRE);
+}
+
 int dp_trace_add(struct dp_app *app, uint32_t n, enum dp_trace_filter filter)
 {
 	for (unsigned int i = 0; i < app->n_workers && i < RTE_MAX_LCORE; i++) {
@@ -73,7 +80,7 @@ int dp_trace_add(struct dp_app *app, uint32_t n, enum dp_trace_filter filter)
 		}
 		tr = dp_traces[w->tid];
 		tr->filter = filter;
-		room = DP_TRACE_RECS - __atomic_load_n(&tr->n, __ATOMIC_ACQUIRE);
+		room = DP_TRACE_RECS - trace_count(tr);
 		__atomic_store_n(&tr->budget, RTE_MIN(n, room), __ATOMIC_RELEASE);
 		/* The worker's next burst runs the traced instance. */
 		__atomic_fetch_or(&w->fp, DP_FP_TRACE, __ATOMIC_RELEASE);
@@ -85,19 +92,16 @@ void dp_trace_clear(struct dp_app *app)
 {
 	for (unsigned int i = 0; i < app->n_workers && i < RTE_MAX_LCORE; i++) {
 		struct dp_worker *w = app->workers[i];
+		struct dp_trace *tr = w ? dp_traces[w->tid] : NULL;
 
-		if (!w || !dp_traces[w->tid])
+		if (!tr)
 			continue;
-		__atomic_store_n(&dp_traces[w->tid]->budget, 0, __ATOMIC_RELEASE);
+		__atomic_store_n(&tr->budget, 0, __ATOMIC_RELEASE);
 		__atomic_fetch_and(&w->fp, ~DP_FP_TRACE, __ATOMIC_RELEASE);
+		__atomic_store_n(&tr->reset, 1, __ATOMIC_RELEASE);
 	}
-	/* Workers report quiescence between bursts: after this, none is in
-	 * a traced burst that could still write a record. */
-	rte_rcu_qsbr_synchronize(app->tables->qsbr, RTE_QSBR_THRID_INVALID);
-	for (unsigned int i = 0; i < app->n_workers && i < RTE_MAX_LCORE; i++)
-		if (app->workers[i] && dp_traces[app->workers[i]->tid])
-			__atomic_store_n(&dp_traces[app->workers[i]->tid]->n, 0, __ATOMIC_RELEASE);
 }
+
 
 unsigned int dp_trace_copy(struct dp_app *app, uint32_t cursor, struct dp_trace_view *v,
 			   unsigned int max, uint32_t *total)
@@ -109,7 +113,7 @@ unsigned int dp_trace_copy(struct dp_app *app, uint32_t cursor, struct dp_trace_
 	for (unsigned int i = 0; i < app->n_workers && i < RTE_MAX_LCORE; i++) {
 		struct dp_worker *w = app->workers[i];
 		const struct dp_trace *tr = w ? dp_traces[w->tid] : NULL;
-		uint32_t n = tr ? __atomic_load_n(&tr->n, __ATOMIC_ACQUIRE) : 0;
+		uint32_t n = trace_count(tr);
 
 		*total += n;
 		for (uint32_t j = 0; j < n; j++, idx++) {

@@ -11,10 +11,12 @@
  * worker runs while its trace flag is set.
  *
  * Memory rule.  A worker's buffer is allocated by the first trace_add and
- * never freed; the worker writes record n, then publishes n + 1 (release),
- * so a reader that loads n (acquire) sees whole records below it.  Only
- * dp_trace_clear() lowers n, after a grace period of the tables' RCU in
- * which every worker has left the instance that writes.
+ * never freed; only its worker writes n and the records: it writes record
+ * n, then publishes n + 1 (release), so a reader that loads n (acquire)
+ * sees whole records below it.  dp_trace_clear() only raises `reset`: the
+ * worker empties its buffer at its next traced burst, readers see none
+ * meanwhile.  (So no grace period is needed, which the main lcore, no RCU
+ * reader when it forwards alone, could not give.)
  */
 #ifndef LISPGW_DP_TRACE_H
 #define LISPGW_DP_TRACE_H
@@ -73,7 +75,8 @@ struct dp_trace_rec {
 struct dp_trace {
 	uint32_t budget;	/* packets still to take (trace_add; the worker) */
 	uint32_t filter;	/* enum dp_trace_filter */
-	uint32_t n;		/* whole records */
+	uint32_t n;		/* whole records (the worker's) */
+	uint32_t reset;		/* clear asked: n is 0 at the next traced burst */
 	struct dp_trace_rec rec[DP_TRACE_RECS];
 } __rte_cache_aligned;
 
@@ -100,7 +103,13 @@ static inline void dp_trace_chunk_begin(struct dp_worker *w, struct dp_trace_chu
 	tc->tr = tr;
 	tc->k = 0;
 	memset(tc->r, 0, sizeof(tc->r[0]) * n);
-	if (!tr || tr->filter == (decap ? DP_TRACE_EID : DP_TRACE_RLOC))
+	if (!tr)
+		return;
+	if (__atomic_load_n(&tr->reset, __ATOMIC_ACQUIRE)) {
+		__atomic_store_n(&tr->n, 0, __ATOMIC_RELEASE);
+		__atomic_store_n(&tr->reset, 0, __ATOMIC_RELEASE);
+	}
+	if (tr->filter == (decap ? DP_TRACE_EID : DP_TRACE_RLOC))
 		return;
 	/* trace_add may raise the budget meanwhile: take with a CAS. */
 	budget = __atomic_load_n(&tr->budget, __ATOMIC_ACQUIRE);
@@ -182,7 +191,8 @@ void dp_trace_format(const struct dp_trace_view *v, unsigned int n, uint32_t cur
 /* Takes the next n packets of every worker (filter: DP_TRACE_*), on top
  * of what is recorded; n is capped by the room left.  0 or -ENOMEM. */
 int dp_trace_add(struct dp_app *app, uint32_t n, enum dp_trace_filter filter);
-/* Stops tracing, waits until no worker writes, forgets the records. */
+/* Stops tracing and forgets the records (at each worker's next traced
+ * burst; shown as none at once). */
 void dp_trace_clear(struct dp_app *app);
 /* The name of a stage ("decap-outer"). */
 const char *dp_trace_stage_name(enum dp_trace_stage s);
