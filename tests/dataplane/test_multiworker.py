@@ -44,13 +44,12 @@ if not shutil.which('ethtool'):
 
 tmp = tempfile.mkdtemp(prefix='lispgw-mw-')
 net = None
-host = None
 try:
     net = dpnet.DpNet('mw', tmp)
     net.start_reflector(os.path.join(tmp, 'reflector.log'))
     dp = net.start_dp(DP, WORKERS, 'lispgw-mw%d' % os.getpid(), flows=4096)
     ports = [20000 + i for i in range(FLOWS)]
-    host = dpnet.Host(net.ns['h'], ports + [19999])
+    host = net.host(ports + [19999])
     host.send(19999, 3)             # warm-up: the reflector is up, the path works
     check(host.received(19999) == 3, 'warm-up: 3 datagrams H -> X -> R -> X -> H')
 
@@ -103,11 +102,7 @@ try:
 except (RuntimeError, OSError) as e:
     checks.fail('setup or run: %s' % e)
 finally:
-    if host:
-        host.close()
     if net:
-        if checks.failures and net.dp:
-            print(net.dp.text()[-3000:])
-        net.close()
+        net.close(show_log=bool(checks.failures))
     shutil.rmtree(tmp, ignore_errors=True)
 checks.exit()

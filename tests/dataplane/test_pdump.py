@@ -43,15 +43,8 @@ from lispgwlab import daemons, dpnet, netns, tshark   # noqa: E402
 from lispgwlab.check import Checks, skip   # noqa: E402
 
 WORKERS, CYCLES, HUGE_MB, RACE_CYCLES = 2, 10, 384, 8
-NULL_CONF = """
-ports:
-  - {name: hosts, device: net_null0, role: eid, instance-id: 1, peer-mac: "02:00:00:00:01:aa"}
-  - {name: underlay, device: net_null1, role: rloc, addresses: [192.0.2.1],
-     next-hop-mac: "02:00:00:00:00:fe"}
-instances:
-  - {instance-id: 1, encapsulation: lisp}
-tables: {max-mappings: 1024, ipv4-tbl8-groups: 16, ipv6-tbl8-groups: 16}
-"""
+NULL_CONF = daemons.NULL_DP_PORTS + \
+    "tables: {max-mappings: 1024, ipv4-tbl8-groups: 16, ipv6-tbl8-groups: 16}\n"
 HP = '/sys/kernel/mm/hugepages/hugepages-2048kB/'
 checks = Checks('dp-pdump')
 check = checks.check
@@ -118,7 +111,7 @@ tmp = tempfile.mkdtemp(prefix='lispgw-pdump-')
 huge = os.path.join(tmp, 'huge')
 os.mkdir(huge)
 hp_before = hp_read('nr_hugepages')
-net = host = stream = None
+net = stream = None
 mounted = False
 try:
     free_mb = hp_read('free_hugepages') * 2
@@ -134,7 +127,7 @@ try:
     prefix = 'lispgw-pd%d' % os.getpid()
     dp = net.start_dp(DP, WORKERS, prefix, huge_dir=huge)
     ports = [21000 + i for i in range(8)]
-    host = dpnet.Host(net.ns['h'], ports + [22000])
+    host = net.host(ports + [22000])
     stream = Stream(host, ports)
     stream.start()
     daemons.wait_for(lambda: stream.back > 50, 10)
@@ -238,12 +231,8 @@ except (RuntimeError, OSError, subprocess.SubprocessError) as e:
 finally:
     if stream:
         stream.stop.set()
-    if host:
-        host.close()
     if net:
-        if checks.failures and net.dp:
-            print(net.dp.text()[-3000:])
-        net.close()
+        net.close(show_log=bool(checks.failures))
     if mounted:
         netns.sh('umount', huge, check=False)
     try:

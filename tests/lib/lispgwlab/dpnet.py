@@ -73,6 +73,7 @@ class DpNet:
         self.ns = {k: self.space.netns(k) for k in ("h", "x", "r")}
         self.procs = []
         self.dp = None
+        self.hosts = []
         for ns in self.ns.values():
             # No IPv6: no ND/MLD/RS chatter to count.
             self.sh(ns, "sysctl", "-qw", "net.ipv6.conf.all.disable_ipv6=1")
@@ -132,10 +133,21 @@ class DpNet:
         self.tel = daemons.Telemetry(path, timeout=5)
         return self.dp
 
+    def host(self, ports):
+        """H's sockets (Host), closed by close()."""
+        h = Host(self.ns["h"], ports)
+        self.hosts.append(h)
+        return h
+
     def worker_stats(self, workers):
         return [self.tel("/lispgw/stats,%d" % w) for w in range(workers)]
 
-    def close(self):
+    def close(self, show_log=False):
+        """Stops everything; show_log: lispgw-dp's log tail first (a failure)."""
+        for h in self.hosts:
+            h.close()
+        if self.dp and show_log:
+            print(self.dp.text()[-3000:])
         if self.dp:
             self.dp.stop()
             shutil.rmtree("/var/run/dpdk/" + self.prefix, ignore_errors=True)
