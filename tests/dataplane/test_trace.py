@@ -25,21 +25,14 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'lib'))
-from lispgwlab import daemons, dpnet, netns   # noqa: E402
-from lispgwlab.check import Checks, skip   # noqa: E402
+from lispgwlab import daemons, dpnet   # noqa: E402
+from lispgwlab.check import Checks   # noqa: E402
 
 checks = Checks('dp-trace')
 check = checks.check
 
-DP = daemons.binary('lispgw-dp')
+DP = dpnet.require()
 CTL = os.environ.get('LISPGW_CTL') or daemons.binary('lispgw-ctl')
-why = netns.unavailable()
-if why:
-    skip(why)
-if not os.path.exists(DP):
-    skip('lispgw-dp not built (no DPDK)')
-if not shutil.which('ethtool'):
-    skip('ethtool not installed')
 
 
 def records(tel):
@@ -61,7 +54,6 @@ def ctl(sock, *args):
 
 tmp = tempfile.mkdtemp(prefix='lispgw-tr-')
 net = None
-host = None
 try:
     net = dpnet.DpNet('tr', tmp)
     net.start_reflector(os.path.join(tmp, 'reflector.log'))
@@ -71,7 +63,7 @@ try:
     net.tel.close()
     net.tel = daemons.Telemetry(sock, timeout=30)
     net.sh(net.ns['h'], 'ip', 'route', 'add', '10.3.0.0/16', 'via', dpnet.GW)
-    host = dpnet.Host(net.ns['h'], [20001, 20002])
+    host = net.host([20001, 20002])
     host.send(20001, 3)
     check(host.received(20001) == 3, 'warm-up: 3 datagrams H -> X -> R -> X -> H')
     check(net.tel('/lispgw/trace')['traced'] == 0, '(a) off by default: no record after traffic')
@@ -134,4 +126,7 @@ try:
 except (RuntimeError, OSError, KeyError, TypeError, ValueError) as e:
     checks.fail('setup or run: %s' % e)
 finally:
-    dpnet.finish(checks, net, host, tmp)
+    if net:
+        net.close(show_log=bool(checks.failures))
+    shutil.rmtree(tmp, ignore_errors=True)
+checks.exit()

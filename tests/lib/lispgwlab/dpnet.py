@@ -161,17 +161,19 @@ class DpNet:
         self.space.close_namespaces()
 
 
-def finish(checks, net, host, tmp):
-    """A test's end: the host's sockets, lispgw-dp's log tail when a check
-    failed, the namespaces and tmp, then the exit status."""
-    if host:
-        host.close()
-    if net:
-        if checks.failures and net.dp:
-            print(net.dp.text()[-3000:])
-        net.close()
-    shutil.rmtree(tmp, ignore_errors=True)
-    checks.exit()
+def require():
+    """lispgw-dp's path, or the test skipped (77): not root, no
+    namespaces, no lispgw-dp, no ethtool."""
+    from .check import skip
+    dp = daemons.binary("lispgw-dp")
+    why = netns.unavailable()
+    if why:
+        skip(why)
+    if not os.path.exists(dp):
+        skip("lispgw-dp not built (no DPDK)")
+    if not shutil.which("ethtool"):
+        skip("ethtool not installed")
+    return dp
 
 
 class Host:
