@@ -326,26 +326,30 @@ static int cap_request_do(const struct cap_request *req)
 /* The EAL's multi-process thread, one request at a time. */
 static int cap_server(const struct rte_mp_msg *msg, const void *peer)
 {
+	/* Copies, not casts: param[] sits at a 4-byte boundary only, and the
+	 * request holds pointers (UBSan caught the misaligned reads). */
 	struct rte_mp_msg reply;
-	struct cap_response *resp = (struct cap_response *)reply.param;
-	const struct cap_request *req = (const struct cap_request *)msg->param;
+	struct cap_response resp = { 0 };
+	struct cap_request req;
 	int rc = -EINVAL;
 
 	memset(&reply, 0, sizeof(reply));
 	pthread_mutex_lock(&cap.lock);
-	if (msg->len_param == (int)sizeof(*req)) {
-		resp->ver = req->ver;
-		resp->res_op = req->op;
-		rc = cap.app ? cap_request_do(req) : -ENODEV;
+	if (msg->len_param == (int)sizeof(req)) {
+		memcpy(&req, msg->param, sizeof(req));
+		resp.ver = req.ver;
+		resp.res_op = req.op;
+		rc = cap.app ? cap_request_do(&req) : -ENODEV;
 	}
 	if (rc < 0 && cap.app)
 		dp_ctr_inc(&cap.app->cap_ctr, DP_CTR_CAPTURE_REFUSED);
 	pthread_mutex_unlock(&cap.lock);
 	if (rc < 0)
 		DP_LOG(WARNING, "capture request refused: %s", strerror(-rc));
-	resp->err_value = rc;
+	resp.err_value = rc;
+	memcpy(reply.param, &resp, sizeof(resp));
 	rte_strscpy(reply.name, CAP_MP_ACTION, sizeof(reply.name));
-	reply.len_param = sizeof(*resp);
+	reply.len_param = sizeof(resp);
 	return rte_mp_reply(&reply, peer);
 }
 
