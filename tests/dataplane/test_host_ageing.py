@@ -8,7 +8,7 @@
       forged by scapy on h-eth: a host that
       has moved away and never answers
 
-lispgw-dp runs with `tables: {host-timeout-s: 3}`.  Both hosts announce
+lispgw-dp runs with `tables: {host-timeout-s: 5}`.  Both hosts announce
 themselves with an ARP request for the gateway and are learned.  Shown:
   - while M is known, lispgw-dp does not answer ARP for M's address (M
     answers for itself), but does for an unknown one (proxy ARP);
@@ -36,7 +36,10 @@ from lispgwlab.daemons import Proc  # noqa: E402
 
 DP = os.environ.get('LISPGW_DP', '')
 PY = '/usr/bin/python3'
-TIMEOUT_S = 3
+# 5 s: probes start at 3/4 of it, so an answer has 1.25 s to come back
+# through lispgw-dp; 0.75 s (a 3 s timeout) was too short once under
+# ASan on the loaded 2-core machine.
+TIMEOUT_S = 5
 H_IP, M_IP, OTHER_IP, GW_IP = '10.1.0.2', '10.1.0.3', '10.1.0.99', '10.1.0.1'
 M_MAC = '02:00:00:00:03:03'
 
