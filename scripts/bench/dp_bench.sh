@@ -91,7 +91,10 @@ dp_rates() {
 	local extra=() t0 t1 i
 	# A subshell ($(...), <(...)): the script's EXIT trap does not run
 	# here, so a failure must stop what this one started.
-	trap 'kill "$lpid" "$pid" 2>/dev/null || true' EXIT
+	# shellcheck disable=SC2064
+	trap "rc=\$?; kill \"\$lpid\" \"\$pid\" 2>/dev/null
+		[ \$rc = 0 ] || { echo \"dp_bench.sh: a run of $1 failed (\$rc, line \$LINENO):\" >&2
+		tail -5 $tmp/err.log >&2; }" EXIT
 	[ "$chan" = 1 ] && extra=(--channel "$tmp/dp.sock")
 	[ "$2" = "$tmp/eid.pcap" ] && extra+=("${dp_pool[@]}")
 	"$dp" "${eal[@]}" --vdev "net_pcap0,rx_pcap=$2,infinite_rx=1" --vdev net_null0,no-rx=1 \
