@@ -11,7 +11,16 @@ int caps_bounding_limit(uint64_t keep)
 {
 	/* The last capability the kernel knows ends the loop (EINVAL). */
 	for (int cap = 0; cap < 64; cap++) {
+		int in;
+
 		if (keep & (UINT64_C(1) << cap))
+			continue;
+		/* Already out: nothing to do, and no CAP_SETPCAP needed, so a
+		 * thread born of one that dropped may call this again. */
+		in = prctl(PR_CAPBSET_READ, cap, 0, 0, 0);
+		if (in < 0 && errno == EINVAL)
+			break;
+		if (in == 0)
 			continue;
 		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0) {
 			if (errno == EINVAL)

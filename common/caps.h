@@ -11,7 +11,9 @@
 
 /* Every capability not in keep leaves the bounding set (nothing this
  * process runs can get it back) and the ambient set is emptied.  Needs
- * CAP_SETPCAP, so call it while still privileged.  0 or -errno. */
+ * CAP_SETPCAP while something is left to drop, so call it while still
+ * privileged; once nothing is, it succeeds without.  Only system calls:
+ * safe in a signal handler.  0 or -errno. */
 int caps_bounding_limit(uint64_t keep);
 
 /* caps_bounding_limit(keep), then the permitted, effective and inheritable

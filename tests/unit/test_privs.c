@@ -17,7 +17,9 @@
 #include <errno.h>
 #include <pwd.h>
 #include <signal.h>
+#include <linux/capability.h>
 #include <sys/epoll.h>
+#include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/random.h>
 #include <sys/socket.h>
@@ -231,6 +233,36 @@ START_TEST(test_drop_to_nobody)
 }
 END_TEST
 
+/* A thread born of one that dropped (a telemetry client thread, in
+ * lispgw-dp) has no CAP_SETPCAP: the same caps_limit again must succeed
+ * (it failed with EPERM when it dropped every capability anew). */
+START_TEST(test_limit_again_without_setpcap)
+{
+	const uint64_t keep = UINT64_C(1) << CAP_NET_ADMIN;
+	int st;
+	pid_t pid;
+
+	if (geteuid() != 0 || caps_held() <= 0)
+		return;	/* dp-channel-owner covers lispgw-dp's threads */
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		if (caps_limit(keep) < 0)
+			_exit(1);
+		if (prctl(PR_CAPBSET_READ, CAP_SETPCAP, 0, 0, 0) != 0 ||
+		    prctl(PR_CAPBSET_READ, CAP_NET_ADMIN, 0, 0, 0) != 1)
+			_exit(2);
+		if (caps_limit(keep) < 0)
+			_exit(3);
+		if ((uint64_t)caps_held() & ~keep)
+			_exit(4);
+		_exit(0);
+	}
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "status 0x%x", st);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("privs");
@@ -242,6 +274,7 @@ int main(void)
 	tcase_add_test(tc, test_off_and_log_allow);
 	tcase_add_test(tc, test_lookup_missing);
 	tcase_add_test(tc, test_drop_to_nobody);
+	tcase_add_test(tc, test_limit_again_without_setpcap);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }
