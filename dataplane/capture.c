@@ -323,9 +323,7 @@ static int cap_request_do(const struct cap_request *req)
 	return rc;
 }
 
-/* The EAL's multi-process thread, one request at a time.  The message's
- * param bytes start 4-byte aligned (after name and len_param): copied
- * into aligned structs, never cast. */
+/* The EAL's multi-process thread, one request at a time. */
 static int cap_server(const struct rte_mp_msg *msg, const void *peer)
 {
 	/* Copies, not casts: param[] sits at a 4-byte boundary only, and the
