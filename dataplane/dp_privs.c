@@ -116,22 +116,35 @@ static int privs_seen(pid_t tid, int n)
 	return 0;
 }
 
+/* The next thread of /proc/self/task (skipping "." and ".."), 0 at the end. */
+static pid_t privs_next_tid(DIR *d)
+{
+	struct dirent *de;
+
+	while ((de = readdir(d)) != NULL) {
+		pid_t tid = (pid_t)atoi(de->d_name);
+
+		if (tid > 0)
+			return tid;
+	}
+	return 0;
+}
+
 /* One pass over /proc/self/task: every thread not yet signalled gets the
  * signal.  The number signalled, or -errno. */
 static int privs_signal_new(pid_t self)
 {
 	struct privs_status st;
-	struct dirent *de;
 	int sent = 0, rc = 0;
 	DIR *d = opendir("/proc/self/task");
+	pid_t tid;
 
 	if (!d)
 		return -errno;
-	while ((de = readdir(d)) != NULL) {
-		pid_t tid = (pid_t)atoi(de->d_name);
+	while ((tid = privs_next_tid(d)) != 0) {
 		int n = atomic_load(&privs_n);
 
-		if (tid <= 0 || tid == self || privs_seen(tid, n))
+		if (tid == self || privs_seen(tid, n))
 			continue;
 		if (privs_status_read(tid, &st) < 0)
 			continue; /* gone */
@@ -231,16 +244,14 @@ static int privs_broadcast(void)
 static int privs_verify(void)
 {
 	struct privs_status st;
-	struct dirent *de;
 	int rc = 0, n = 0;
 	DIR *d = opendir("/proc/self/task");
+	pid_t tid;
 
 	if (!d)
 		return -errno;
-	while ((de = readdir(d)) != NULL) {
-		pid_t tid = (pid_t)atoi(de->d_name);
-
-		if (tid <= 0 || privs_status_read(tid, &st) < 0)
+	while ((tid = privs_next_tid(d)) != 0) {
+		if (privs_status_read(tid, &st) < 0)
 			continue;
 		n++;
 		if (st.nnp != 1 || ((st.eff | st.prm) & ~DP_PRIVS_KEEP) ||
