@@ -116,64 +116,63 @@ static int privs_seen(pid_t tid, int n)
 	return 0;
 }
 
-/* The next thread of /proc/self/task (skipping "." and ".."), 0 at the end. */
-static pid_t privs_next_tid(DIR *d)
+/* fn on each thread of /proc/self/task (one that exits meanwhile is
+ * skipped) with its status; stops at fn's first error.  The sum of fn's
+ * results, or -errno. */
+static int privs_each_thread(int (*fn)(pid_t tid, const struct privs_status *st, void *arg),
+			     void *arg)
 {
+	struct privs_status st;
 	struct dirent *de;
+	int sum = 0, rc = 0;
+	DIR *d = opendir("/proc/self/task");
 
-	while ((de = readdir(d)) != NULL) {
+	if (!d)
+		return -errno;
+	while (rc >= 0 && (de = readdir(d)) != NULL) {
 		pid_t tid = (pid_t)atoi(de->d_name);
 
-		if (tid > 0)
-			return tid;
+		if (tid <= 0 || privs_status_read(tid, &st) < 0)
+			continue;
+		rc = fn(tid, &st, arg);
+		sum += rc > 0 ? rc : 0;
 	}
-	return 0;
+	closedir(d);
+	return rc < 0 ? rc : sum;
+}
+
+/* A thread not yet signalled gets the signal: 1, else 0, or -errno. */
+static int privs_signal_one(pid_t tid, const struct privs_status *st, void *arg)
+{
+	int n = atomic_load(&privs_n);
+
+	if (tid == *(pid_t *)arg || privs_seen(tid, n))
+		return 0;
+	/* A thread blocking the signal would never run the handler. */
+	if (st->blk & BIT(privs_sig - 1)) {
+		DP_LOG(ERR, "privileges: thread %d (%s) blocks signal %d", (int)tid, st->comm,
+		       privs_sig);
+		return -EDEADLK;
+	}
+	if (n == DP_PRIVS_THREADS_MAX)
+		return -E2BIG;
+	privs_tid[n] = tid;
+	atomic_store(&privs_acked[n], 0);
+	atomic_store(&privs_n, n + 1);
+	if (syscall(SYS_tgkill, getpid(), tid, privs_sig) < 0) {
+		if (errno != ESRCH)
+			return -errno;
+		atomic_store(&privs_acked[n], 1); /* exited meanwhile: nothing to drop */
+		return 0;
+	}
+	return 1;
 }
 
 /* One pass over /proc/self/task: every thread not yet signalled gets the
  * signal.  The number signalled, or -errno. */
 static int privs_signal_new(pid_t self)
 {
-	struct privs_status st;
-	int sent = 0, rc = 0;
-	DIR *d = opendir("/proc/self/task");
-	pid_t tid;
-
-	if (!d)
-		return -errno;
-	while ((tid = privs_next_tid(d)) != 0) {
-		int n = atomic_load(&privs_n);
-
-		if (tid == self || privs_seen(tid, n))
-			continue;
-		if (privs_status_read(tid, &st) < 0)
-			continue; /* gone */
-		/* A thread blocking the signal would never run the handler. */
-		if (st.blk & BIT(privs_sig - 1)) {
-			DP_LOG(ERR, "privileges: thread %d (%s) blocks signal %d", (int)tid,
-			       st.comm, privs_sig);
-			rc = -EDEADLK;
-			break;
-		}
-		if (n == DP_PRIVS_THREADS_MAX) {
-			rc = -E2BIG;
-			break;
-		}
-		privs_tid[n] = tid;
-		atomic_store(&privs_acked[n], 0);
-		atomic_store(&privs_n, n + 1);
-		if (syscall(SYS_tgkill, getpid(), tid, privs_sig) < 0) {
-			if (errno == ESRCH) { /* exited meanwhile: nothing to drop */
-				atomic_store(&privs_acked[n], 1);
-				continue;
-			}
-			rc = -errno;
-			break;
-		}
-		sent++;
-	}
-	closedir(d);
-	return rc < 0 ? rc : sent;
+	return privs_each_thread(privs_signal_one, &self);
 }
 
 /* Waits for every signalled thread's acknowledgement, a bounded time. */
@@ -239,32 +238,25 @@ static int privs_broadcast(void)
 	return rc > 0 ? -EAGAIN : rc;
 }
 
-/* The proof, from the kernel's view of each thread: nothing beyond keep
- * anywhere and NoNewPrivs everywhere. */
+/* The proof, from the kernel's view of a thread: nothing beyond keep and
+ * NoNewPrivs.  1 (a thread), or -EPERM. */
+static int privs_check_one(pid_t tid, const struct privs_status *st, void *arg)
+{
+	(void)arg;
+	if (st->nnp == 1 && !((st->eff | st->prm) & ~DP_PRIVS_KEEP) &&
+	    !(privs_caps && (st->bnd & ~DP_PRIVS_KEEP)))
+		return 1;
+	DP_LOG(ERR,
+	       "privileges: thread %d (%s) holds CapEff 0x%" PRIx64 " CapPrm 0x%" PRIx64
+	       " CapBnd 0x%" PRIx64 " NoNewPrivs %d",
+	       (int)tid, st->comm, st->eff, st->prm, st->bnd, st->nnp);
+	return -EPERM;
+}
+
+/* Every thread checked: how many, or -errno. */
 static int privs_verify(void)
 {
-	struct privs_status st;
-	int rc = 0, n = 0;
-	DIR *d = opendir("/proc/self/task");
-	pid_t tid;
-
-	if (!d)
-		return -errno;
-	while ((tid = privs_next_tid(d)) != 0) {
-		if (privs_status_read(tid, &st) < 0)
-			continue;
-		n++;
-		if (st.nnp != 1 || ((st.eff | st.prm) & ~DP_PRIVS_KEEP) ||
-		    (privs_caps && (st.bnd & ~DP_PRIVS_KEEP))) {
-			DP_LOG(ERR,
-			       "privileges: thread %d (%s) holds CapEff 0x%" PRIx64 " CapPrm 0x%" PRIx64
-			       " CapBnd 0x%" PRIx64 " NoNewPrivs %d",
-			       (int)tid, st.comm, st.eff, st.prm, st.bnd, st.nnp);
-			rc = -EPERM;
-		}
-	}
-	closedir(d);
-	return rc < 0 ? rc : n;
+	return privs_each_thread(privs_check_one, NULL);
 }
 
 int dp_privs_drop(void)
