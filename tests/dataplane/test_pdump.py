@@ -204,7 +204,8 @@ try:
         f.write(NULL_CONF)
     prefix = 'lispgw-pn%d' % os.getpid()
     race = daemons.Proc([DP, '-l', '0-1', '--file-prefix', prefix, '--huge-dir', huge, '-m',
-                         '256', '--no-pci', '--vdev', 'net_null0', '--vdev', 'net_null1', '--',
+                         '256'] + dpnet.SECONDARY_VA +
+                        ['--no-pci', '--vdev', 'net_null0', '--vdev', 'net_null1', '--',
                          '-c', conf], os.path.join(tmp, 'null.log'), stdout_lines=True)
     try:
         sock = '/var/run/dpdk/%s/dpdk_telemetry.v2' % prefix

@@ -63,6 +63,16 @@ itr: {flow-table: %(flows)d}
 """
 
 
+
+# Where the primary maps its memory when a secondary (dpdk-dumpcap) must map
+# it at the same addresses: far from the 0x7f.. region where the secondary's
+# libraries land.  Under ASan the primary cannot use DPDK's default base
+# (0x100000000 lies in ASan's shadow gap), and its fallback collided with
+# dumpcap's mappings from about the 5th capture ("Cannot preallocate VA
+# space"); --base-virtaddr is DPDK's remedy for a secondary that cannot map.
+SECONDARY_VA = ["--base-virtaddr", "0x300000000000"]
+
+
 class DpNet:
     """The three namespaces, lispgw-dp in X (start_dp) and the reflector
     in R; close() stops and deletes everything."""
@@ -116,7 +126,8 @@ class DpNet:
         with open(conf, "w") as f:
             f.write(CONFIG % {"h_mac": self.mac["h-eth"], "r_mac": self.mac["r-rloc"],
                               "x_rloc": X_RLOC, "r_rloc": R_RLOC, "flows": flows})
-        mem = ["--huge-dir", huge_dir, "-m", "256"] if huge_dir else ["--no-huge", "-m", "512"]
+        mem = ["--huge-dir", huge_dir, "-m", "256"] + SECONDARY_VA if huge_dir else \
+            ["--no-huge", "-m", "512"]
         args = [dp, "--lcores", lcores(workers), "--file-prefix", prefix, "--no-pci"] + mem + [
             "--vdev", "net_af_packet0,iface=x-eid,qpairs=%d" % max(workers, 1),
             "--vdev", "net_af_packet1,iface=x-rloc,qpairs=%d" % max(workers, 1),
