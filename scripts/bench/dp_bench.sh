@@ -65,6 +65,13 @@ chan=0
 [ "$entries" -gt 150000 ] && chan=1
 loader=$build/tests/perf/dp_loader
 [ "$chan" = 0 ] || [ -x "$loader" ] || { echo "no $loader: build first" >&2; exit 1; }
+if [ "$chan" = 1 ]; then
+	# The channel socket goes to channel.socket-user (lispgw by default):
+	# a fresh machine has no such account until something creates it.
+	# shellcheck source=scripts/lib/user.sh
+	. scripts/lib/user.sh
+	ensure_user
+fi
 tmp=$(mktemp -d)
 pid= lpid=
 cleanup() {
