@@ -360,6 +360,8 @@ int dp_tables_vrf_add(struct dp_tables *t, uint32_t iid, enum dp_encap encap,
 	rc = rte_hash_add_key_data(t->iid_hash, &iid, v);
 	if (rc < 0)
 		return rc;
+	if (t->vrf_direct[iid & (DP_VRF_DIRECT - 1)] == NULL)
+		__atomic_store_n(&t->vrf_direct[iid & (DP_VRF_DIRECT - 1)], v, __ATOMIC_RELEASE);
 	t->n_vrfs++;
 	return 0;
 }

@@ -16,6 +16,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 
 #include <rte_cycles.h>
@@ -152,17 +153,59 @@ static void tx_inject(struct dp_worker *w)
 	dp_ctr_add(&w->ctr, DP_CTR_TX, sent);
 }
 
+/* One output port's share of a burst, in order.  With the port's buffer
+ * empty and at least half a burst to send, straight to the driver (the
+ * usual case: a burst in, a burst out by one port): no copy into the
+ * buffer and no store of its length per packet, which the next packet's
+ * load had to wait for.  Otherwise appended, and sent once DP_BURST wait
+ * or the drain timer fires; what the queue refuses goes to tx_unsent()
+ * either way. */
+static __rte_always_inline uint16_t tx_run(struct dp_worker *w, uint16_t pid,
+					   struct rte_mbuf **pkts, uint16_t n)
+{
+	struct rte_eth_dev_tx_buffer *b = w->txb[pid];
+	uint16_t sent = 0;
+
+	if (b->length == 0 && n >= DP_BURST / 2) {
+		sent = rte_eth_tx_burst(pid, w->txq[pid], pkts, n);
+		if (unlikely(sent < n))
+			tx_unsent(pkts + sent, (uint16_t)(n - sent), w);
+		return sent;
+	}
+	while (n) {
+		uint16_t k = RTE_MIN(n, (uint16_t)(b->size - b->length));
+
+		memcpy(&b->pkts[b->length], pkts, k * sizeof(*pkts));
+		b->length = (uint16_t)(b->length + k);
+		pkts += k;
+		n = (uint16_t)(n - k);
+		if (b->length == b->size)
+			sent += rte_eth_tx_buffer_flush(pid, w->txq[pid], b);
+	}
+	return sent;
+}
+
+/* A burst's output, split into runs of one port. */
 static __rte_always_inline void tx_out(struct dp_worker *w, struct rte_mbuf **out,
 				       const uint16_t *out_port, uint16_t n)
 {
 	uint16_t sent = 0;
 
-	for (uint16_t i = 0; i < n; i++) {
-		uint16_t pid = out_port[i];
+	for (uint16_t i = 0; i < n;) {
+		uint16_t pid = out_port[i], j = (uint16_t)(i + 1);
 
-		sent += rte_eth_tx_buffer(pid, w->txq[pid], w->txb[pid], out[i]);
+		while (j < n && out_port[j] == pid)
+			j++;
+		sent += tx_run(w, pid, out + i, (uint16_t)(j - i));
+		i = j;
 	}
 	dp_ctr_add(&w->ctr, DP_CTR_TX, sent);
+}
+
+void dp_worker_tx_burst(struct dp_worker *w, struct rte_mbuf **out, const uint16_t *out_port,
+			uint16_t n)
+{
+	tx_out(w, out, out_port, n);
 }
 
 static void idle(struct dp_worker *w)
@@ -195,11 +238,11 @@ int dp_worker_main(void *arg)
 
 	if (!w->is_main && dp_tables_reader_register(w->tables, w->tid) < 0)
 		return -EINVAL;
-	w->last_drain = rte_rdtsc();
+	w->last_drain = now = rte_rdtsc();
 	while (!dp_app_quit(app)) {
 		uint32_t got = 0;
+		uint64_t start = now;
 
-		now = rte_rdtsc();
 		if (unlikely(now - w->last_drain >= w->drain_tsc)) {
 			if (w->inject)
 				tx_inject(w);
@@ -227,14 +270,18 @@ int dp_worker_main(void *arg)
 		}
 		/* Nothing read before this point survives it. */
 		rte_rcu_qsbr_quiescent(w->tables->qsbr, w->tid);
+		/* One TSC read an iteration: its end is the next one's start
+		 * (rdtsc costs tens of cycles, a burst's worth of packets'). */
+		now = rte_rdtsc();
 		if (likely(got)) {
 			/* The whole iteration, drain and RX polls included:
-			 * what a packet costs, per burst (one TSC read). */
-			dp_ctr_add(&w->ctr, DP_CTR_BUSY_CYCLES, rte_rdtsc() - now);
+			 * what a packet costs, per burst. */
+			dp_ctr_add(&w->ctr, DP_CTR_BUSY_CYCLES, now - start);
 			w->idle_polls = 0;
 			w->sleep_us = 0;
 		} else if (w->backoff) {
 			idle(w);
+			now = rte_rdtsc();	/* not the pause or the sleep */
 		}
 	}
 	tx_flush(w);

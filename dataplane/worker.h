@@ -118,6 +118,12 @@ static inline bool dp_worker_inject(struct dp_worker *w0, struct rte_mbuf *m, ui
 }
 
 /* One frame out of port pid outside the burst (the exceptional paths). */
+/* A burst's output, out[i] by out_port[i], in order per port: straight to
+ * the driver or through the port's TX buffer (worker.c, tx_run()); what a
+ * full queue refuses is freed and counted (drop_tx_full). */
+void dp_worker_tx_burst(struct dp_worker *w, struct rte_mbuf **out, const uint16_t *out_port,
+			uint16_t n);
+
 static inline void dp_worker_tx(struct dp_worker *w, uint16_t pid, struct rte_mbuf *m)
 {
 	if (unlikely(pid >= RTE_MAX_ETHPORTS || !w->txb[pid])) {

@@ -117,6 +117,22 @@ START_TEST(vrfs)
 }
 END_TEST
 
+/* vrf_direct holds the first VRF of each bucket of IID low bits: a second
+ * IID in the same bucket, and an unknown one, still find their own (or
+ * none) through iid_hash. */
+START_TEST(vrf_direct_collisions)
+{
+	uint32_t same = 100 + DP_VRF_DIRECT, unknown = 100 + 2 * DP_VRF_DIRECT;
+
+	ck_assert_int_eq(dp_tables_vrf_add(t, same, DP_ENCAP_VXLAN, NULL), 0);
+	ck_assert_uint_eq(dp_tables_vrf(t, 100)->iid, 100);
+	ck_assert_uint_eq(dp_tables_vrf(t, same)->iid, same);
+	ck_assert_uint_eq(dp_tables_vrf(t, same)->encap, DP_ENCAP_VXLAN);
+	ck_assert_ptr_null(dp_tables_vrf(t, unknown));
+	ck_assert_ptr_eq(t->vrf_direct[100], dp_tables_vrf(t, 100));
+}
+END_TEST
+
 START_TEST(longest_match_and_iid_isolation)
 {
 	const struct dp_mapping *m;
@@ -551,6 +567,7 @@ int main(int argc, char **argv)
 	dp_test_eal_init(argv[0]);
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, vrfs);
+	tcase_add_test(tc, vrf_direct_collisions);
 	tcase_add_test(tc, longest_match_and_iid_isolation);
 	tcase_add_test(tc, host_bits_and_default_route);
 	tcase_add_test(tc, ipv6);
