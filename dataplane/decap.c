@@ -458,26 +458,51 @@ struct decap_chunk {
 	uint16_t nk;
 };
 
-/* Pass 1, from decap_chunk()'s loop, for one outer family (is_ip4 a
- * constant: each family has its own copy, without a family branch). */
-static __rte_always_inline void decap_add(const struct dp_tables *t, struct dp_exc *exc,
-					  struct decap_chunk *c, struct vrf_cache *vc, uint16_t i,
-					  struct dp_trace_rec *r, const int is_ip4,
-					  const unsigned int fl)
+/* Passes 1 and 2 for packet i of a burst: the outer Ethernet header, then
+ * by outer family (is_ip4 a constant in each copy of decap_outer()) the
+ * outer IP, UDP and tunnel headers, and the VRF of the Instance-ID; what
+ * is neither family is decided here.  Fills *st; returns 0 or the reason. */
+static __rte_always_inline enum dp_ctr decap_classify(const struct dp_tables *t,
+						      struct dp_exc *exc, struct rte_mbuf **pkts,
+						      uint16_t n, uint16_t i, struct decap_st *st,
+						      struct vrf_cache *vc, struct dp_trace_rec *r)
 {
-	enum dp_ctr why = decap_outer(t, exc, &c->st[i], is_ip4);
+	struct rte_mbuf *m = pkts[i];
+	const uint8_t *d = rte_pktmbuf_mtod(m, const uint8_t *);
+	uint32_t seg = rte_pktmbuf_data_len(m), l2 = ETH_LEN;
+	enum dp_ctr why;
+	uint16_t type;
 
+	if (i + DP_PREFETCH_OFFSET < n)
+		rte_prefetch0(rte_pktmbuf_mtod(pkts[i + DP_PREFETCH_OFFSET], void *));
+	st->m = m;
+	st->ok = DP_CTR_DECAP_LISP;	/* read by a verdict only once set */
+	if (unlikely(seg < ETH_LEN + VLAN_LEN))
+		return DP_CTR_DROP_OUTER_TRUNCATED;
+	type = ((const struct rte_ether_hdr *)d)->ether_type;
+	if (type == rte_cpu_to_be_16(RTE_ETHER_TYPE_VLAN)) {
+		type = ((const struct rte_vlan_hdr *)(d + ETH_LEN))->eth_proto;
+		l2 += VLAN_LEN;
+	}
+	st->l2 = (uint16_t)l2;
+	if (likely(type == rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4)))
+		why = decap_outer(t, exc, st, 1);
+	else if (type == rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV6))
+		why = decap_outer(t, exc, st, 0);
+	else if (type == rte_cpu_to_be_16(RTE_ETHER_TYPE_ARP))
+		return !exc ? DP_CTR_PUNT_ARP :
+		       arp_for_us(t, d, seg, l2) ? DP_CTR_PUNT_EXCEPTION : DP_CTR_DROP_NOT_OUR_RLOC;
+	else
+		return DP_CTR_DROP_OUTER_NOT_IP;
+	if (unlikely(why != 0))
+		return why;
+	dp_trace_stage(r, DP_TS_DECAP_OUTER);
 	/* Pass 2 in the same loop: the tenant of a burst is nearly always
 	 * the previous packet's (vrf_cache), a compare, not a lookup. */
-	if (likely(why == 0)) {
-		dp_trace_stage(r, DP_TS_DECAP_OUTER);
-		why = decap_vrf(t, vc, &c->st[i]);
-		if (likely(why == 0))
-			dp_trace_stage(r, DP_TS_DECAP_VRF);
-	}
-	c->why[i] = why;
-	if ((fl & DP_FP_HOSTS) && likely(why == 0))
-		c->live[c->n_live++] = (uint8_t)i;
+	why = decap_vrf(t, vc, st);
+	if (likely(why == 0))
+		dp_trace_stage(r, DP_TS_DECAP_VRF);
+	return why;
 }
 
 /*
@@ -542,94 +567,99 @@ static __rte_always_inline void decap_hosts(const struct dp_tables *t, struct de
 	}
 }
 
-/* A burst: pass 1 by outer family (what is neither is decided here), the
- * other passes, the hosts, then the verdicts in the burst's order. */
+/* A burst without host MACs to look up (every VRF has a static peer):
+ * nothing waits on memory, so each packet goes through all the passes
+ * in one loop, its state in registers rather than in the burst's arrays
+ * (~30 fewer instructions a packet than the two loops). */
+static __rte_always_inline void decap_chunk_static(struct dp_worker *w, struct dp_exc *exc,
+						   struct rte_mbuf **pkts, uint16_t n,
+						   struct decap_out *o, struct dp_trace_chunk *tc,
+						   const unsigned int fl)
+{
+	const struct dp_tables *t = w->tables;
+	struct vrf_cache vc = { .vrf = NULL };
+	/* A local: out_port may alias o->nout as far as the compiler knows. */
+	uint16_t nout = o->nout;
+
+	for (uint16_t i = 0; i < n; i++) {
+		struct dp_trace_rec *tr = TRACE_REC(tc, i);
+		struct decap_st st;
+		enum dp_ctr why;
+
+		if (fl & DP_FP_TRACE)
+			st.iid = 0;	/* read only once set; the compiler can't tell */
+		why = decap_classify(t, exc, pkts, n, i, &st, &vc, tr);
+
+		if (likely(why == 0) && likely((why = decap_inner(&st, fl)) == 0)) {
+			decap_write(&st);
+			o->out[nout] = st.m;
+			o->out_port[nout++] = st.vrf->eid_port;
+			dp_ctr_inc(&w->ctr, st.ok);
+			dp_trace_stage(tr, DP_TS_DECAP_INNER);
+			dp_trace_stage(tr, DP_TS_DECAP_WRITE);
+			decap_trace_end(tr, &st, st.ok, st.vrf->eid_port);
+		} else {
+			why = decap_verdict(w, exc, o, st.m, why, st.ok);
+			decap_trace_end(tr, &st, why, UINT16_MAX);
+		}
+	}
+	o->nout = nout;
+}
+
+/* A burst with host MACs to look up: passes 1 and 2 into the burst's
+ * arrays, pass 3 over the packets that passed, one bulk lookup of the
+ * hosts, then the verdicts in the burst's order. */
+static __rte_always_inline void decap_chunk_hosts(struct dp_worker *w, struct dp_exc *exc,
+						  struct rte_mbuf **pkts, uint16_t n,
+						  struct decap_out *o, struct dp_trace_chunk *tc,
+						  const unsigned int fl)
+{
+	const struct dp_tables *t = w->tables;
+	struct vrf_cache vc = { .vrf = NULL };
+	struct decap_chunk c;
+	uint16_t nout;
+
+	c.n_live = 0;
+	c.nk = 0;
+	for (uint16_t i = 0; i < n; i++) {
+		c.why[i] = decap_classify(t, exc, pkts, n, i, &c.st[i], &vc, TRACE_REC(tc, i));
+		if (likely(c.why[i] == 0))
+			c.live[c.n_live++] = (uint8_t)i;
+	}
+	if (c.n_live)
+		decap_live(&c, tc, fl);
+	if (c.nk)
+		decap_hosts(t, &c, tc, fl);
+	nout = o->nout;
+	for (uint16_t i = 0; i < n; i++) {
+		struct decap_st *st = &c.st[i];
+		enum dp_ctr why = c.why[i];
+
+		if (likely(why == 0)) {
+			o->out[nout] = st->m;
+			o->out_port[nout++] = st->vrf->eid_port;
+			dp_ctr_inc(&w->ctr, st->ok);
+			decap_trace_end(TRACE_REC(tc, i), st, st->ok, st->vrf->eid_port);
+		} else {
+			why = decap_verdict(w, exc, o, st->m, why, st->ok);
+			decap_trace_end(TRACE_REC(tc, i), st, why, UINT16_MAX);
+		}
+	}
+	o->nout = nout;
+}
+
 static __rte_always_inline void decap_chunk(struct dp_worker *w, struct dp_exc *exc,
 					    struct rte_mbuf **pkts, uint16_t n,
 					    struct decap_out *o, const unsigned int fl)
 {
-	const struct dp_tables *t = w->tables;
-	struct vrf_cache vc = { .vrf = NULL };
 	struct dp_trace_chunk tc;
-	struct decap_chunk c;
-	uint16_t nout;
 
 	if (fl & DP_FP_TRACE)
 		dp_trace_chunk_begin(w, &tc, pkts, n, true);
-	c.n_live = 0;
-	c.nk = 0;
-	for (uint16_t i = 0; i < n; i++) {
-		struct rte_mbuf *m = pkts[i];
-		const uint8_t *d = rte_pktmbuf_mtod(m, const uint8_t *);
-		uint32_t seg = rte_pktmbuf_data_len(m), l2 = ETH_LEN;
-		uint16_t type;
-
-		if (i + DP_PREFETCH_OFFSET < n)
-			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + DP_PREFETCH_OFFSET], void *));
-		c.st[i].m = m;
-		if (unlikely(seg < ETH_LEN + VLAN_LEN)) {
-			c.why[i] = DP_CTR_DROP_OUTER_TRUNCATED;
-			continue;
-		}
-		type = ((const struct rte_ether_hdr *)d)->ether_type;
-		if (type == rte_cpu_to_be_16(RTE_ETHER_TYPE_VLAN)) {
-			type = ((const struct rte_vlan_hdr *)(d + ETH_LEN))->eth_proto;
-			l2 += VLAN_LEN;
-		}
-		c.st[i].l2 = (uint16_t)l2;
-		if (likely(type == rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4)))
-			decap_add(t, exc, &c, &vc, i, TRACE_REC(&tc, i), 1, fl);
-		else if (type == rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV6))
-			decap_add(t, exc, &c, &vc, i, TRACE_REC(&tc, i), 0, fl);
-		else if (type == rte_cpu_to_be_16(RTE_ETHER_TYPE_ARP))
-			c.why[i] = !exc ? DP_CTR_PUNT_ARP :
-				   arp_for_us(t, d, seg, l2) ? DP_CTR_PUNT_EXCEPTION :
-							       DP_CTR_DROP_NOT_OUR_RLOC;
-		else
-			c.why[i] = DP_CTR_DROP_OUTER_NOT_IP;
-	}
-	/* Locals: out_port may alias o->nout as far as the compiler knows. */
-	nout = o->nout;
-	if (!(fl & DP_FP_HOSTS)) {
-		/* No MAC to look up: pass 3 and the verdicts in one loop. */
-		for (uint16_t i = 0; i < n; i++) {
-			struct decap_st *st = &c.st[i];
-			enum dp_ctr why = c.why[i];
-
-			if (likely(why == 0) && likely((why = decap_inner(st, fl)) == 0)) {
-				decap_write(st);
-				o->out[nout] = st->m;
-				o->out_port[nout++] = st->vrf->eid_port;
-				dp_ctr_inc(&w->ctr, st->ok);
-				dp_trace_stage(TRACE_REC(&tc, i), DP_TS_DECAP_INNER);
-				dp_trace_stage(TRACE_REC(&tc, i), DP_TS_DECAP_WRITE);
-				decap_trace_end(TRACE_REC(&tc, i), st, st->ok, st->vrf->eid_port);
-			} else {
-				why = decap_verdict(w, exc, o, st->m, why, st->ok);
-				decap_trace_end(TRACE_REC(&tc, i), st, why, UINT16_MAX);
-			}
-		}
-	} else {
-		if (c.n_live)
-			decap_live(&c, &tc, fl);
-		if (c.nk)
-			decap_hosts(t, &c, &tc, fl);
-		for (uint16_t i = 0; i < n; i++) {
-			struct decap_st *st = &c.st[i];
-			enum dp_ctr why = c.why[i];
-
-			if (likely(why == 0)) {
-				o->out[nout] = st->m;
-				o->out_port[nout++] = st->vrf->eid_port;
-				dp_ctr_inc(&w->ctr, st->ok);
-				decap_trace_end(TRACE_REC(&tc, i), st, st->ok, st->vrf->eid_port);
-			} else {
-				why = decap_verdict(w, exc, o, st->m, why, st->ok);
-				decap_trace_end(TRACE_REC(&tc, i), st, why, UINT16_MAX);
-			}
-		}
-	}
-	o->nout = nout;
+	if (fl & DP_FP_HOSTS)
+		decap_chunk_hosts(w, exc, pkts, n, o, &tc, fl);
+	else
+		decap_chunk_static(w, exc, pkts, n, o, &tc, fl);
 	if (fl & DP_FP_TRACE)
 		dp_trace_chunk_end(&tc);
 }
@@ -640,7 +670,11 @@ static __rte_always_inline uint16_t decap_burst(struct dp_worker *w, const struc
 						const unsigned int fl)
 {
 	struct dp_exc *exc = in ? in->exc : NULL;	/* NULL: the unit tests' */
-	struct decap_out o = { .out = out, .out_port = out_port };
+	struct decap_out o;	/* not o = {...}: drop[] needs no zeroing */
+
+	o.out = out;
+	o.out_port = out_port;
+	o.nout = 0;
 
 	for (uint16_t done = 0; done < n;) {
 		uint16_t k = RTE_MIN((uint16_t)(n - done), (uint16_t)DP_BURST);
