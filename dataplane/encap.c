@@ -347,8 +347,11 @@ static __rte_always_inline enum dp_ctr encap_lookup(struct dp_worker *w,
 	st->r = !(fl & DP_FP_FLOWS) ? dp_mapping_rloc(mp, st->hash) :
 		dp_flows_rloc(w->flows, mp, st->vrf->iid, st->hash, w->flow_now, &w->ctr);
 	st->encap = mp->encap;
-	rte_prefetch0(st->r);
-	rte_prefetch0((const uint8_t *)st->r + RTE_CACHE_LINE_SIZE);
+	if (unlikely(mp->n_rlocs != 1))
+		rte_prefetch0(st->r);
+	/* An IPv6 rewrite ends in the RLOC's second line. */
+	if (fl & DP_FP_UNDERLAY)
+		rte_prefetch0((const uint8_t *)st->r + RTE_CACHE_LINE_SIZE);
 	return 0;
 }
 
@@ -671,8 +674,11 @@ static __rte_always_inline uint16_t encap_af(struct dp_worker *w, struct encap_f
 	for (uint16_t i = 0; i < n; i++) {
 		mp[i] = dp_tables_slot(t, in[i].vrf, nh[i], is_ip4);
 		if (likely(mp[i] != NULL)) {
+			/* The entry, and its first RLOC's rewrite now rather
+			 * than after pass 4 has read the entry: most mappings
+			 * have one RLOC, whose sel[] (line 2) is not read. */
 			rte_prefetch0(mp[i]);
-			rte_prefetch0((const uint8_t *)mp[i] + RTE_CACHE_LINE_SIZE);
+			rte_prefetch0(&mp[i]->rlocs[0]);
 		}
 	}
 	for (uint16_t i = 0; i < n; i++) {

@@ -101,6 +101,9 @@ bool dp_tables_is_local6(const struct dp_tables *t, const uint8_t *dst)
 	return false;
 }
 
+_Static_assert(offsetof(struct dp_rloc, hdr) + DP_OUTER_HDR_IP4 <= RTE_CACHE_LINE_SIZE,
+	       "an IPv4 rewrite and the fields encapsulation reads: one cache line");
+
 size_t dp_mapping_size(unsigned int n_rlocs)
 {
 	return sizeof(struct dp_mapping) + n_rlocs * sizeof(struct dp_rloc);

@@ -133,18 +133,20 @@ struct dp_underlay {
  * LISP, VXLAN or VXLAN-GPE, everything that does not depend on the packet
  * already in place.  Two cache lines. */
 struct dp_rloc {
-	uint8_t hdr[DP_OUTER_HDR_MAX];
+	/* What encapsulation reads, first: with an IPv4 rewrite all of it
+	 * is in the first cache line (12 + 50 bytes), one line a packet. */
 	uint8_t hdr_len;	/* 50 (IPv4) or 70 (IPv6) */
 	uint8_t is_ip6;
-	uint8_t priority;
-	uint8_t weight;
-	uint8_t up;
-	uint8_t usable;		/* up, priority < 255, underlay resolved */
 	uint8_t ip4_cksum_offload;
 	uint8_t udp_cksum_offload;
 	uint16_t port_id;
 	uint16_t mtu;
 	uint32_t ip4_csum_base;	/* outer IPv4 header sum without tos/len/ttl */
+	uint8_t hdr[DP_OUTER_HDR_MAX];
+	uint8_t priority;
+	uint8_t weight;
+	uint8_t up;
+	uint8_t usable;		/* up, priority < 255, underlay resolved */
 	struct dp_ip addr;
 	struct dp_ip nh;	/* next hop: addr on-link, else the gateway */
 	uint8_t nh_resolved;	/* its MAC is in hdr */
@@ -331,7 +333,9 @@ static inline const struct dp_mapping *dp_tables_lookup6(const struct dp_tables 
 /* The RLOC of a flow; the caller checked m->n_usable. */
 static inline const struct dp_rloc *dp_mapping_rloc(const struct dp_mapping *m, uint32_t hash)
 {
-	return &m->rlocs[m->sel[hash & (DP_SEL_SLOTS - 1)]];
+	/* One RLOC (most mappings): sel[], in the entry's second line, is
+	 * not read. */
+	return likely(m->n_rlocs == 1) ? &m->rlocs[0] : &m->rlocs[m->sel[hash & (DP_SEL_SLOTS - 1)]];
 }
 
 static inline bool dp_tables_is_local4(const struct dp_tables *t, uint32_t dst_be)
