@@ -46,6 +46,9 @@
 #define ECN_MASK	0x03
 #define ECN_CE		0x03
 
+_Static_assert(DP_CTR_DECAP_VXLAN == DP_CTR_DECAP_LISP + 1 &&
+	       DP_CTR_DECAP_GPE == DP_CTR_DECAP_LISP + 2, "decap_chunk_static() counts by offset");
+
 enum inner_kind { INNER_IP, INNER_ETH };
 
 /* The trace record of position i, in the DP_FP_TRACE instances only (a
@@ -337,6 +340,15 @@ static __rte_always_inline enum dp_ctr decap_inner(struct decap_st *st, const un
 		ver = itype == RTE_ETHER_TYPE_IPV4 ? 4 : 6;
 		if (unlikely(seg < off + 1 || (d[off] >> 4) != ver))
 			return DP_CTR_DROP_INNER_TRUNCATED;
+	} else if (likely(rem >= sizeof(struct rte_ipv4_hdr) &&
+			  seg >= off + sizeof(struct rte_ipv4_hdr) && d[off] == RTE_IPV4_VHL_DEF)) {
+		/* The usual inner header (IPv4, no options): one compare for
+		 * the version and header length checks below. */
+		inner_len = rte_be_to_cpu_16(((const struct rte_ipv4_hdr *)(d + off))->total_length);
+		if (unlikely(inner_len < sizeof(struct rte_ipv4_hdr) || inner_len > rem))
+			return DP_CTR_DROP_INNER_TRUNCATED;
+		ver = 4;
+		goto checked;
 	} else {
 		if (unlikely(rem < 1 || seg < off + 1))
 			return DP_CTR_DROP_INNER_TRUNCATED;
@@ -365,6 +377,7 @@ static __rte_always_inline enum dp_ctr decap_inner(struct decap_st *st, const un
 		if (unlikely(inner_len > rem || inner_len == sizeof(*ip6)))
 			return DP_CTR_DROP_INNER_TRUNCATED;
 	}
+checked:
 	if (unlikely(inner_len > vrf->eid_mtu))
 		return DP_CTR_DROP_MTU;
 	if (unlikely(inner_fixup(d + off, st->otos, st->ottl) != 0))
@@ -580,6 +593,8 @@ static __rte_always_inline void decap_chunk_static(struct dp_worker *w, struct d
 	struct vrf_cache vc = { .vrf = NULL };
 	/* A local: out_port may alias o->nout as far as the compiler knows. */
 	uint16_t nout = o->nout;
+	/* Delivered by tunnel type, added once a burst. */
+	uint32_t n_ok[3] = { 0 };
 
 	for (uint16_t i = 0; i < n; i++) {
 		struct dp_trace_rec *tr = TRACE_REC(tc, i);
@@ -594,7 +609,7 @@ static __rte_always_inline void decap_chunk_static(struct dp_worker *w, struct d
 			decap_write(&st);
 			o->out[nout] = st.m;
 			o->out_port[nout++] = st.vrf->eid_port;
-			dp_ctr_inc(&w->ctr, st.ok);
+			n_ok[st.ok - DP_CTR_DECAP_LISP]++;
 			dp_trace_stage(tr, DP_TS_DECAP_INNER);
 			dp_trace_stage(tr, DP_TS_DECAP_WRITE);
 			decap_trace_end(tr, &st, st.ok, st.vrf->eid_port);
@@ -604,6 +619,8 @@ static __rte_always_inline void decap_chunk_static(struct dp_worker *w, struct d
 		}
 	}
 	o->nout = nout;
+	for (unsigned int k = 0; k < 3; k++)
+		dp_ctr_add(&w->ctr, (enum dp_ctr)(DP_CTR_DECAP_LISP + k), n_ok[k]);
 }
 
 /* A burst with host MACs to look up: passes 1 and 2 into the burst's

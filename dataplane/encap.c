@@ -676,7 +676,7 @@ static __rte_always_inline uint16_t encap_af(struct dp_worker *w, struct encap_f
 		if (likely(mp[i] != NULL)) {
 			/* The entry, and its first RLOC's rewrite now rather
 			 * than after pass 4 has read the entry: most mappings
-			 * have one RLOC, whose sel[] (line 2) is not read. */
+			 * have one RLOC (and then sel[] is not read). */
 			rte_prefetch0(mp[i]);
 			rte_prefetch0(&mp[i]->rlocs[0]);
 		}

@@ -103,6 +103,8 @@ bool dp_tables_is_local6(const struct dp_tables *t, const uint8_t *dst)
 
 _Static_assert(offsetof(struct dp_rloc, hdr) + DP_OUTER_HDR_IP4 <= RTE_CACHE_LINE_SIZE,
 	       "an IPv4 rewrite and the fields encapsulation reads: one cache line");
+_Static_assert(offsetof(struct dp_mapping, sel) + 56 <= RTE_CACHE_LINE_SIZE,
+	       "7/8 of the weight table in the mapping's first cache line");
 
 size_t dp_mapping_size(unsigned int n_rlocs)
 {

@@ -155,9 +155,10 @@ struct dp_rloc {
 
 /* Immutable once published. */
 struct dp_mapping {
-	uint32_t iid;
-	uint32_t slot;
-	uint32_t ttl_s;
+	/* What encapsulation reads, then the weight table: sel[0..55] share
+	 * the first cache line with them, so a mapping of several RLOCs
+	 * reads its second line for 1 packet in 8 (encap prefetches only the
+	 * first, and the first RLOC's). */
 	uint8_t af;
 	uint8_t plen;
 	uint8_t action;		/* enum lisp_action */
@@ -171,9 +172,12 @@ struct dp_mapping {
 	 * new more-specific, e.g. an agent's /32 after a move, loses nothing
 	 * while its RLOC's MAC is asked for. */
 	uint8_t resolving;
+	uint8_t sel[DP_SEL_SLOTS];	/* flow hash -> index into rlocs[] */
+	uint32_t iid;
+	uint32_t slot;
+	uint32_t ttl_s;
 	uint32_t fallback_slot;
 	uint8_t eid[16];
-	uint8_t sel[DP_SEL_SLOTS];	/* flow hash -> index into rlocs[] */
 	struct dp_rloc rlocs[];
 } __rte_cache_aligned;
 
@@ -333,8 +337,7 @@ static inline const struct dp_mapping *dp_tables_lookup6(const struct dp_tables 
 /* The RLOC of a flow; the caller checked m->n_usable. */
 static inline const struct dp_rloc *dp_mapping_rloc(const struct dp_mapping *m, uint32_t hash)
 {
-	/* One RLOC (most mappings): sel[], in the entry's second line, is
-	 * not read. */
+	/* One RLOC (most mappings): sel[] is not read. */
 	return likely(m->n_rlocs == 1) ? &m->rlocs[0] : &m->rlocs[m->sel[hash & (DP_SEL_SLOTS - 1)]];
 }
 
