@@ -535,6 +535,20 @@ static void on_accept_retry(struct evtimer *t, void *arg)
 		rest->accept_paused = false;
 }
 
+/* The client shut down its side.  libmicrohttpd's edge-triggered epoll
+ * takes a short read for "nothing more", so a FIN that came with the last
+ * bytes is never read and the connection would hold its slot until a
+ * deadline.  shutdown(SHUT_RD) wakes its watch again: what is queued is
+ * still read (a complete request is answered), then the end of stream. */
+static void on_peer_closed(int fd, unsigned int events, void *arg)
+{
+	struct rest *rest = arg;
+
+	(void)events;
+	evloop_fd_del(rest->cp->loop, fd);
+	shutdown(fd, SHUT_RD);
+}
+
 /* One accepted socket: through the table, then to libmicrohttpd (which
  * owns and closes it from then on, even when it fails).  A newcomer to a
  * full table waits for its head (pending_add) unless it is there. */
@@ -565,6 +579,8 @@ static void conn_hand_over(struct rest *rest, int fd, const struct sockaddr_stor
 	rest->adding = rc;
 	if (MHD_add_connection(rest->daemon, fd, sa, len) != MHD_YES && !rc->mhd)
 		rest_conn_forget(&rest->conns, rc);	/* never started: no CLOSED */
+	else if (rc->mhd)
+		evloop_fd_add(rest->cp->loop, fd, EV_PEER_CLOSED, on_peer_closed, rest);
 	rest->adding = NULL;
 }
 
@@ -609,6 +625,7 @@ static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_
 	rc = *socket_context;
 	*socket_context = NULL;
 	if (rc) {
+		evloop_fd_del(rest->cp->loop, rc->fd);
 		rest_tls_conn_end(rc, &rest->c);
 		rest_conn_forget(&rest->conns, rc);
 	}

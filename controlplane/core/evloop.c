@@ -26,7 +26,7 @@
 struct fd_watch {
 	evloop_fd_fn cb;	/* NULL: not watched */
 	void *arg;
-	uint32_t events;	/* EV_READ | EV_WRITE asked for */
+	uint32_t events;	/* EV_READ | EV_WRITE | EV_PEER_CLOSED asked for */
 	uint32_t gen;
 };
 
@@ -150,7 +150,8 @@ void evloop_stop(struct evloop *loop)
 
 static uint32_t epoll_bits(unsigned int events)
 {
-	return ((events & EV_READ) ? EPOLLIN : 0u) | ((events & EV_WRITE) ? EPOLLOUT : 0u);
+	return ((events & EV_READ) ? EPOLLIN : 0u) | ((events & EV_WRITE) ? EPOLLOUT : 0u) |
+	       ((events & EV_PEER_CLOSED) ? EPOLLRDHUP : 0u);
 }
 
 static struct fd_watch *fd_watch_find(struct evloop *loop, int fd)
@@ -185,7 +186,7 @@ int evloop_fd_add(struct evloop *loop, int fd, unsigned int events, evloop_fd_fn
 
 	if (fd < 0)
 		return -EBADF;
-	if (!cb || (events & ~(EV_READ | EV_WRITE)))
+	if (!cb || (events & ~(EV_READ | EV_WRITE | EV_PEER_CLOSED)))
 		return -EINVAL;
 	if ((size_t)fd >= loop->fds_cap && (rc = fd_table_grow(loop, fd)) < 0)
 		return rc;
@@ -207,7 +208,7 @@ int evloop_fd_mod(struct evloop *loop, int fd, unsigned int events)
 
 	if (!w)
 		return -ENOENT;
-	if (events & ~(EV_READ | EV_WRITE))
+	if (events & ~(EV_READ | EV_WRITE | EV_PEER_CLOSED))
 		return -EINVAL;
 	if (events == w->events)
 		return 0;
@@ -256,6 +257,8 @@ static int fd_dispatch(struct evloop *loop, int n)
 			ev |= EV_READ;
 		if (got & EPOLLOUT)
 			ev |= EV_WRITE;
+		if (got & (EPOLLRDHUP | EPOLLHUP))
+			ev |= EV_PEER_CLOSED;
 		if (got & (EPOLLERR | EPOLLHUP))
 			ev |= EV_ERROR | w->events;
 		ev &= w->events | EV_ERROR;

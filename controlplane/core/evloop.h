@@ -30,10 +30,13 @@ struct evloop;
 
 /* Interest and readiness bits.  EV_ERROR is only ever reported (error or
  * hang-up on the fd); it comes together with the bits the fd asked for, so
- * that the read or write that follows collects the error. */
+ * that the read or write that follows collects the error.  EV_PEER_CLOSED:
+ * a stream socket's peer shut down its sending side (EPOLLRDHUP), asked for
+ * alone by one who watches a socket that someone else reads. */
 #define EV_READ		0x1u
 #define EV_WRITE	0x2u
 #define EV_ERROR	0x4u
+#define EV_PEER_CLOSED	0x8u
 
 typedef void (*evloop_fd_fn)(int fd, unsigned int events, void *arg);
 typedef void (*evloop_signal_fn)(int signo, void *arg);

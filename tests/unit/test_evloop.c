@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -425,6 +426,31 @@ START_TEST(fd_modify_and_errors)
 }
 END_TEST
 
+/* A watch on the peer's close alone: data that someone else reads does
+ * not wake it, the peer's shutdown of its side does (rest.c's use). */
+START_TEST(fd_peer_closed)
+{
+	struct self_state s = { .loop = evloop_new() };
+	int sp[2];
+
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, sp), 0);
+	ck_assert_int_eq(evloop_fd_add(s.loop, sp[0], EV_PEER_CLOSED, count_cb, &s), 0);
+	ck_assert_int_eq(write(sp[1], "x", 1), 1);
+	ck_assert_int_eq(evloop_run_once(s.loop, 0), 0);
+	ck_assert_int_eq(shutdown(sp[1], SHUT_WR), 0);
+	ck_assert_int_eq(evloop_run_once(s.loop, 0), 1);
+	ck_assert_uint_eq(s.last, EV_PEER_CLOSED);
+	/* A reader asking for EV_READ too hears both. */
+	ck_assert_int_eq(evloop_fd_mod(s.loop, sp[0], EV_READ | EV_PEER_CLOSED), 0);
+	ck_assert_int_eq(evloop_run_once(s.loop, 0), 1);
+	ck_assert_uint_eq(s.last, EV_READ | EV_PEER_CLOSED);
+	ck_assert_int_eq(evloop_fd_del(s.loop, sp[0]), 0);
+	close(sp[0]);
+	close(sp[1]);
+	evloop_free(s.loop);
+}
+END_TEST
+
 /* ---- signals, timeouts, stop, hooks ---- */
 
 struct sig_state {
@@ -780,6 +806,7 @@ int main(void)
 	tcase_add_test(tc, timers_100k_random);
 	tcase_add_test(tc, fd_remove_pending_inside_callback);
 	tcase_add_test(tc, fd_modify_and_errors);
+	tcase_add_test(tc, fd_peer_closed);
 	tcase_add_test(tc, signals_through_signalfd);
 	tcase_add_test(tc, run_once_timeout);
 	tcase_add_test(tc, run_once_waits_across_stop);
