@@ -14,6 +14,10 @@
  * checksum: Linux drops zero-checksum IPv6 VXLAN by default
  * (udp6zerocsumrx), and interoperating with it matters more than the cost.
  * IPv6 flow label: the inner flow hash (RFC 6438).
+ *
+ * Built four times, -DDP_FP_PART=0..3 (dataplane/meson.build, fastpath.h):
+ * each build holds 16 of the 64 instances; part 0 also the functions
+ * outside the template.
  */
 #include <string.h>
 
@@ -44,7 +48,13 @@
 /* "LISP".  Fixed, so that a restart keeps flows on their RLOC. */
 #define FLOW_SEED	0x4c495350u
 
+#ifndef DP_FP_PART
+#error "encap.c is built once per DP_FP_PART, 0 to 3 (dataplane/meson.build)"
+#endif
+
 /* --- control path: the rewrite ------------------------------------------------ */
+
+#if DP_FP_PART == 0
 
 static uint32_t csum_words(const uint8_t *p, size_t len)
 {
@@ -132,6 +142,7 @@ void dp_encap_rewrite_build(struct dp_rloc *r, const struct dp_underlay_if *u,
 	r->ip4_cksum_offload = u->ip4_cksum_offload;
 	r->udp_cksum_offload = u->udp_cksum_offload;
 }
+#endif
 
 /* --- the inner flow hash ------------------------------------------------------- */
 
@@ -179,6 +190,7 @@ static __rte_always_inline uint32_t flow_hash6(const struct rte_ipv6_hdr *ip6, u
 	return h;
 }
 
+#if DP_FP_PART == 0
 uint32_t dp_flow_hash4(const void *p, uint32_t avail)
 {
 	const struct rte_ipv4_hdr *ip = p;
@@ -190,6 +202,7 @@ uint32_t dp_flow_hash6(const void *p, uint32_t avail)
 {
 	return flow_hash6(p, avail);
 }
+#endif
 
 /* --- the fast path ----------------------------------------------------------------- */
 
@@ -852,11 +865,16 @@ static __rte_always_inline uint16_t encap_burst(struct dp_worker *w, const struc
 	return nout;
 }
 
-/* dp_encap_fns[]: one instance for each combination of fastpath.h's flags. */
-DP_FP_INSTANCES(encap_burst, encap_burst, dp_encap_fns);
+/* This part's 16 instances (fastpath.h, DP_FP_PART); part 0 also holds
+ * dp_encap_fns[], one instance for each combination of the flags. */
+DP_FP_PART_INSTANCES(encap_burst, encap_burst, DP_FP_PART)
+
+#if DP_FP_PART == 0
+DP_FP_TABLE(encap_burst, dp_encap_fns);
 
 uint16_t dp_encap_burst(struct dp_worker *w, const struct dp_port *in, struct rte_mbuf **pkts,
 			uint16_t n, struct rte_mbuf **out, uint16_t *out_port)
 {
 	return dp_encap_fns[dp_fp_flags(w)](w, in, pkts, n, out, out_port);
 }
+#endif

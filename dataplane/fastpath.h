@@ -56,12 +56,19 @@ static inline unsigned int dp_fp_flags(const struct dp_worker *wk)
 	       __atomic_load_n(&wk->fp, __ATOMIC_RELAXED) | (wk->flows ? DP_FP_FLOWS : 0);
 }
 
-/* Generates fn_0x00 .. fn_0x3f from tpl(w, in, pkts, n, out, out_port, flags)
- * and the table name[] of them. */
+/* Generates fn_0x<h>0 .. fn_0x<h>f from tpl(w, in, pkts, n, out, out_port,
+ * flags): the 16 instances whose flags' high digit is h.  A template file
+ * is compiled once per digit, -DDP_FP_PART=0..3 (as VPP compiles a node
+ * once per CPU variant), so that its 64 instances build on several cores;
+ * the part-0 compile also holds DP_FP_TABLE, the table of all 64. */
+typedef uint16_t dp_burst_fn_t(struct dp_worker *w, const struct dp_port *in,
+			       struct rte_mbuf **pkts, uint16_t n, struct rte_mbuf **out,
+			       uint16_t *out_port);
 #define DP_FP_INST1(tpl, fn, fl)						\
-	static uint16_t fn##_##fl(struct dp_worker *w, const struct dp_port *in,	\
-				  struct rte_mbuf **pkts, uint16_t n,			\
-				  struct rte_mbuf **out, uint16_t *out_port)		\
+	dp_burst_fn_t fn##_##fl;						\
+	uint16_t fn##_##fl(struct dp_worker *w, const struct dp_port *in,	\
+			   struct rte_mbuf **pkts, uint16_t n,			\
+			   struct rte_mbuf **out, uint16_t *out_port)		\
 	{									\
 		return tpl(w, in, pkts, n, out, out_port, fl);			\
 	}
@@ -74,14 +81,18 @@ static inline unsigned int dp_fp_flags(const struct dp_worker *wk)
 	DP_FP_INST1(tpl, fn, 0x##h##a) DP_FP_INST1(tpl, fn, 0x##h##b)		\
 	DP_FP_INST1(tpl, fn, 0x##h##c) DP_FP_INST1(tpl, fn, 0x##h##d)		\
 	DP_FP_INST1(tpl, fn, 0x##h##e) DP_FP_INST1(tpl, fn, 0x##h##f)
+/* The part's 16 (h is expanded first: DP_FP_PART's value, not its name). */
+#define DP_FP_PART_INSTANCES(tpl, fn, h) DP_FP_INST16(tpl, fn, h)
 #define DP_FP_NAMES16(fn, h)							\
 	fn##_0x##h##0, fn##_0x##h##1, fn##_0x##h##2, fn##_0x##h##3,		\
 	fn##_0x##h##4, fn##_0x##h##5, fn##_0x##h##6, fn##_0x##h##7,		\
 	fn##_0x##h##8, fn##_0x##h##9, fn##_0x##h##a, fn##_0x##h##b,		\
 	fn##_0x##h##c, fn##_0x##h##d, fn##_0x##h##e, fn##_0x##h##f
-#define DP_FP_INSTANCES(tpl, fn, name)						\
-	DP_FP_INST16(tpl, fn, 0) DP_FP_INST16(tpl, fn, 1)			\
-	DP_FP_INST16(tpl, fn, 2) DP_FP_INST16(tpl, fn, 3)			\
+#define DP_FP_DECL16(fn, h)							\
+	extern dp_burst_fn_t DP_FP_NAMES16(fn, h);
+#define DP_FP_TABLE(fn, name)							\
+	DP_FP_DECL16(fn, 0) DP_FP_DECL16(fn, 1)					\
+	DP_FP_DECL16(fn, 2) DP_FP_DECL16(fn, 3)					\
 	const dp_burst_fn name[DP_FP_N] = {					\
 		DP_FP_NAMES16(fn, 0), DP_FP_NAMES16(fn, 1),			\
 		DP_FP_NAMES16(fn, 2), DP_FP_NAMES16(fn, 3),			\

@@ -51,7 +51,8 @@ setup_build() {
 	echo "$*" >"$dir/.lispgw-opts"
 }
 
-section() { printf '\n==== %s ====\n' "$*"; }
+# Each section says when it began, so that a slow run shows where the time went.
+section() { printf '\n==== %s (at %d:%02d) ====\n' "$*" $((SECONDS / 60)) $((SECONDS % 60)); }
 
 section "build (gcc, -Werror)"
 setup_build build -Dwerror=true
