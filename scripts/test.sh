@@ -62,8 +62,11 @@ section "all tests"
 run_tests -C build --print-errorlogs
 
 section "sanitizers: unit suites and decoder corpora under ASan+UBSan"
-setup_build build-asan -Dwerror=true -Db_sanitize=address,undefined -Db_lundef=false \
-	-Dc_args=-fno-sanitize-recover=all
+# -O1, as AddressSanitizer's documentation advises: at -O2 encap.c's 64
+# always-inlined instances took 8 of the build's 9.5 minutes on two cores
+# (4 minutes in all at -O1).
+setup_build build-asan -Dwerror=true -Doptimization=1 -Db_sanitize=address,undefined \
+	-Db_lundef=false -Dc_args=-fno-sanitize-recover=all
 ninja -C build-asan
 ASAN_OPTIONS=abort_on_error=1:detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	run_tests -C build-asan --print-errorlogs --suite unit --suite fuzz-regress

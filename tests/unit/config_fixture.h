@@ -72,7 +72,7 @@ static size_t list_yaml(const char *rel_dir, const char *prefix, char names[][NA
 			continue;
 		ck_assert_uint_lt(n, max);
 		ck_assert_uint_lt(len, NAMES_MAX);
-		snprintf(names[n++], NAMES_MAX, "%s", de->d_name);
+		memcpy(names[n++], de->d_name, len + 1);
 	}
 	closedir(d);
 	qsort(names, n, NAMES_MAX, (int (*)(const void *, const void *))strcmp);

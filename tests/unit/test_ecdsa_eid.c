@@ -527,11 +527,13 @@ static int emit(void)
 
 int main(int argc, char **argv)
 {
-	Suite *s = suite_create("ecdsa_eid");
-	TCase *tc = tcase_create("ecdsa");
+	Suite *s;
+	TCase *tc;
 
 	if (argc == 2 && strcmp(argv[1], "--emit") == 0)
-		return emit();
+		return emit();	/* before the suite, which it would leak */
+	s = suite_create("ecdsa_eid");
+	tc = tcase_create("ecdsa");
 	tcase_add_test(tc, python_key_derives_python_eid);
 	tcase_add_test(tc, python_records_decode_and_verify);
 	tcase_add_test(tc, wrong_key_and_other_eid_refused);
