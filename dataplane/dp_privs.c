@@ -148,12 +148,11 @@ static int privs_signal_one(pid_t tid, const struct privs_status *st, void *arg)
 
 	if (tid == *(pid_t *)arg || privs_seen(tid, n))
 		return 0;
-	/* A thread blocking the signal would never run the handler. */
-	if (st->blk & BIT(privs_sig - 1)) {
-		DP_LOG(ERR, "privileges: thread %d (%s) blocks signal %d", (int)tid, st->comm,
-		       privs_sig);
-		return -EDEADLK;
-	}
+	/* One that blocks the signal gets it all the same: a thread being
+	 * born blocks every signal until it takes its creator's mask (glibc's
+	 * pthread_create), and then runs the handler; one that keeps it
+	 * blocked is named when the wait ends (privs_wait()). */
+	(void)st;
 	if (n == DP_PRIVS_THREADS_MAX)
 		return -E2BIG;
 	privs_tid[n] = tid;
@@ -193,6 +192,12 @@ static int privs_wait(void)
 	for (int i = 0; i < atomic_load(&privs_n); i++) {
 		if (atomic_load(&privs_acked[i]) || privs_status_read(privs_tid[i], &st) < 0)
 			continue; /* done, or exited */
+		if (st.blk & BIT(privs_sig - 1)) {
+			/* It would never run the handler. */
+			DP_LOG(ERR, "privileges: thread %d (%s) blocks signal %d", (int)privs_tid[i],
+			       st.comm, privs_sig);
+			return -EDEADLK;
+		}
 		DP_LOG(ERR, "privileges: thread %d (%s) did not drop in %d ms", (int)privs_tid[i],
 		       st.comm, DP_PRIVS_WAIT_MS);
 		return -ETIMEDOUT;
