@@ -266,6 +266,7 @@ struct dp_tables {
 	/* Host ageing (tables_hosts.c): last sign of life by key position. */
 	struct dp_host_life *host_life;
 	uint32_t host_next;		/* rte_hash_iterate() cursor of the sweep */
+	uint64_t host_sweep_ms;		/* when the last sweep ended */
 	uint64_t host_now_ms;		/* dp_tables_hosts_clock() */
 };
 
@@ -487,7 +488,8 @@ bool dp_tables_host_known(const struct dp_tables *t, uint32_t iid, const struct 
  * p.host_timeout_s is deleted (its key slot reused only after an RCU grace
  * period: workers may be reading it), and one silent for 3/4 of that is
  * handed to probe (again every 1/8 of it), so that a host still there
- * answers and stays while a moved one goes.  VXLAN far ends never age.
+ * answers and stays while a moved one goes.  A sweep begins at most every
+ * 1/32 of the timeout after the last one ended.  VXLAN far ends never age.
  * Returns how many hosts were deleted.
  */
 void dp_tables_hosts_clock(struct dp_tables *t, uint64_t now_ms);

@@ -109,6 +109,11 @@ unsigned int dp_tables_hosts_age(struct dp_tables *t, unsigned int budget,
 
 	if (!timeout)
 		return 0;
+	/* A new sweep at most every 1/32 of the timeout: an empty or sparse
+	 * table costs a scan of its every slot, and one a millisecond took a
+	 * sixth of the main lcore (the worker's sibling, on a small machine). */
+	if (t->host_next == 0 && now - t->host_sweep_ms < timeout / 32)
+		return 0;
 	while (budget--) {
 		const void *key;
 		void *data;
@@ -118,7 +123,8 @@ unsigned int dp_tables_hosts_age(struct dp_tables *t, unsigned int budget,
 		struct dp_ip ip;
 
 		if (pos < 0) {
-			t->host_next = 0;	/* a new sweep on the next call */
+			t->host_next = 0;	/* a new sweep, in its time */
+			t->host_sweep_ms = now;
 			break;
 		}
 		if (k->kind != DP_HOST_EID)

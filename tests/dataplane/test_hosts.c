@@ -131,6 +131,25 @@ START_TEST(silent_host_ages_refreshed_one_stays)
 }
 END_TEST
 
+/* Sweeps are paced: one begins at most 1/32 of the timeout (312 ms of
+ * 10 s) after the last ended, so that an empty table is not scanned every
+ * millisecond; a host is aged within that much of its timeout. */
+START_TEST(sweeps_paced)
+{
+	t = make(10);
+	memset(&pr, 0, sizeof(pr));
+	dp_tables_hosts_clock(t, 0);
+	ck_assert_int_eq(learn("10.1.0.1"), 0);
+	ck_assert_uint_eq(age_at(9990), 0);
+	ck_assert_uint_eq(pr.n, 1);
+	/* Due (10.1 s silent), but 110 ms after the last sweep. */
+	ck_assert_uint_eq(age_at(10100), 0);
+	ck_assert(known("10.1.0.1"));
+	ck_assert_uint_eq(age_at(10302), 1);
+	ck_assert(!known("10.1.0.1"));
+}
+END_TEST
+
 START_TEST(timeout_zero_never_ages)
 {
 	t = make(0);
@@ -181,6 +200,7 @@ int main(int argc, char **argv)
 	dp_test_eal_init(argv[0]);
 	tcase_add_checked_fixture(tc, NULL, teardown);
 	tcase_add_test(tc, silent_host_ages_refreshed_one_stays);
+	tcase_add_test(tc, sweeps_paced);
 	tcase_add_test(tc, timeout_zero_never_ages);
 	tcase_add_test(tc, aged_slots_reused_after_grace_period);
 	suite_add_tcase(s, tc);
