@@ -112,11 +112,9 @@ section "fuzz smoke (clang + libFuzzer, ${FUZZ_SMOKE_SECONDS}s per target)"
 CC=clang setup_build build-fuzz -Dwerror=true -Dfuzz=true
 # The fuzz targets and their seeds only: the rest of the tree was built and
 # tested above (with clang, the data plane alone is minutes of compiling).
-mapfile -t fuzz_targets < <(python3 -c 'import json, sys
-for t in json.load(open(sys.argv[1])):
-    if t["name"].startswith("fuzz"):
-        print(t["name"])' build-fuzz/meson-info/intro-targets.json)
-meson compile -C build-fuzz "${fuzz_targets[@]}"
+mapfile -t fuzz_targets < <(ninja -C build-fuzz -t targets all |
+	sed -n 's#^\(tests/fuzz/\(fuzz_[a-z0-9_]*\|seeds\.stamp\)\): .*#\1#p')
+ninja -C build-fuzz "${fuzz_targets[@]}"
 FUZZ_SMOKE_SECONDS=$FUZZ_SMOKE_SECONDS run_tests -C build-fuzz --no-rebuild --print-errorlogs \
 	--suite fuzz-smoke
 
