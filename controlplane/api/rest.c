@@ -579,8 +579,8 @@ static void conn_hand_over(struct rest *rest, int fd, const struct sockaddr_stor
 	rest->adding = rc;
 	if (MHD_add_connection(rest->daemon, fd, sa, len) != MHD_YES && !rc->mhd)
 		rest_conn_forget(&rest->conns, rc);	/* never started: no CLOSED */
-	else if (rc->mhd)
-		evloop_fd_add(rest->cp->loop, fd, EV_PEER_CLOSED, on_peer_closed, rest);
+	else if (rc->mhd)	/* best effort: without the watch, a deadline closes it */
+		(void)evloop_fd_add(rest->cp->loop, fd, EV_PEER_CLOSED, on_peer_closed, rest);
 	rest->adding = NULL;
 }
 
@@ -656,48 +656,6 @@ __attribute__((format(printf, 2, 0))) static void mhd_log(void *cls, const char 
 	while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
 		line[--n] = '\0';
 	log_ratelimited(&rest->mhd_rl, LOG_LEVEL_WARN, "rest: %s", line);
-}
-
-static socklen_t sockaddr_of(const struct lisp_addr *a, uint16_t port,
-			     struct sockaddr_storage *ss)
-{
-	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
-	struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
-
-	memset(ss, 0, sizeof(*ss));
-	if (a->afi == LISP_AFI_IPV6) {
-		*s6 = (struct sockaddr_in6){ .sin6_family = AF_INET6, .sin6_port = htons(port) };
-		memcpy(&s6->sin6_addr, a->v6, 16);
-		return sizeof(*s6);
-	}
-	*s4 = (struct sockaddr_in){ .sin_family = AF_INET, .sin_port = htons(port) };
-	memcpy(&s4->sin_addr, a->v4, 4);
-	return sizeof(*s4);
-}
-
-/* The listening socket; its bound port in *port (the configured one, or
- * the kernel's pick for 0).  -errno. */
-static int listener_open(const struct cp_config_rest *conf, uint16_t *port)
-{
-	struct sockaddr_storage ss;
-	socklen_t len = sockaddr_of(&conf->addr, conf->port, &ss);
-	int one = 1, fd, rc;
-
-	fd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -errno;
-	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0 ||
-	    (ss.ss_family == AF_INET6 &&
-	     setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one)) < 0) ||
-	    bind(fd, (struct sockaddr *)&ss, len) < 0 || listen(fd, SOMAXCONN) < 0 ||
-	    getsockname(fd, (struct sockaddr *)&ss, &len) < 0) {
-		rc = -errno;
-		close(fd);
-		return rc;
-	}
-	*port = ntohs(ss.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&ss)->sin6_port
-					       : ((struct sockaddr_in *)&ss)->sin_port);
-	return fd;
 }
 
 static void limits_of(const struct cp_config_rest *conf, struct rest_conn_limits *lim)
@@ -791,7 +749,7 @@ struct rest *rest_start(struct cp *cp, const struct cp_config_rest *conf, struct
 		goto fail;
 	if (cp->itr)	/* the map-cache as the API sees it */
 		cp->itr_ops = &rest_itr_ops;
-	rest->listen_fd = listener_open(conf, &rest->port);
+	rest->listen_fd = rest_listener_open(conf, &rest->port);
 	if (rest->listen_fd < 0) {
 		lisp_err_set(err, -rest->listen_fd, "rest: cannot listen on %s port %u", a,
 			     conf->port);

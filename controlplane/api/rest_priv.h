@@ -158,4 +158,8 @@ void rest_mapping_free(struct rest_mapping *m);
 /* The record the ETR or ITR takes (points into m). */
 void rest_mapping_record(struct rest_mapping *m, struct lisp_record *rec);
 
+/* The listening socket for conf (rest_listen.c); its bound port in *port
+ * (the configured one, or the kernel's pick for 0).  The fd, or -errno. */
+int rest_listener_open(const struct cp_config_rest *conf, uint16_t *port);
+
 #endif
