@@ -607,6 +607,71 @@ static __rte_always_inline void decap_count_ok(struct dp_worker *w, const uint32
 		dp_ctr_add(&w->ctr, (enum dp_ctr)(DP_CTR_DECAP_LISP + k), n_ok[k]);
 }
 
+/*
+ * The usual packet, checked a word at a time: untagged outer IPv4 without
+ * options and not a fragment, UDP to 4341, LISP flags that
+ * lisp_data_hdr_decode() accepts, an inner IPv4 header without options,
+ * all in the first segment, to one of our RLOCs, of a known Instance-ID
+ * with an EID port, within its MTU.  True: *st is what decap_classify()
+ * and decap_inner() make of such a packet, its TTL and ECN written.
+ * False: the packet is untouched and goes the long way, which gives the
+ * same verdict to every packet and names its drop (dp-decap
+ * decap_usual_same_as_long_way).  A LISP packet: 148.8 instructions
+ * instead of 215.7 (callgrind).
+ */
+static __rte_always_inline bool decap_usual4(const struct dp_tables *t, struct vrf_cache *vc,
+					     struct rte_mbuf *m, struct decap_st *st)
+{
+	enum { IP = ETH_LEN, UDP = IP + 20, TUN = UDP + 8, IN = TUN + TUN_LEN };
+	const uint8_t *d = rte_pktmbuf_mtod(m, const uint8_t *);
+	const struct dp_vrf *vrf;
+	uint32_t tot, ulen, ilen, w1, dst;
+	uint64_t a, b;
+	uint16_t port;
+	uint8_t f;
+
+	if (unlikely(rte_pktmbuf_data_len(m) < IN + 20))
+		return false;
+	memcpy(&a, d + 12, 8);	/* ether type, version/IHL, TOS, length, ID */
+	memcpy(&b, d + IP + 6, 8);	/* fragment, TTL, protocol, checksum, source */
+	memcpy(&port, d + UDP + 2, 2);
+	f = d[TUN];
+	/* 0x0800, 0x45; MF and offset 0, UDP; 4341; no R or KK, not N with
+	 * V, not E without N (RFC 9300 5.3); inner 0x45. */
+	if ((a & 0xffffff) != 0x450008 || (b & 0xff00ff3f) != (uint32_t)IPPROTO_UDP << 24 ||
+	    port != rte_cpu_to_be_16(DP_LISP_DATA_PORT) ||
+	    (f & (LISP_DF_RSVD | LISP_DF_KK)) || (f & (LISP_DF_N | LISP_DF_V)) ==
+	    (LISP_DF_N | LISP_DF_V) || (f & (LISP_DF_N | LISP_DF_E)) == LISP_DF_E ||
+	    d[IN] != RTE_IPV4_VHL_DEF)
+		return false;
+	tot = rte_be_to_cpu_16((uint16_t)(a >> 32));
+	ulen = (uint32_t)d[UDP + 4] << 8 | d[UDP + 5];
+	ilen = (uint32_t)d[IN + 2] << 8 | d[IN + 3];
+	if (tot < IN - IP + 20 || IP + tot > rte_pktmbuf_pkt_len(m) || ulen < IN - UDP + 20 ||
+	    ulen > tot - 20 || ilen < 20 || ilen > ulen - (IN - UDP))
+		return false;
+	memcpy(&dst, d + IP + 16, 4);
+	if (!dp_tables_is_local4(t, dst))
+		return false;
+	memcpy(&w1, d + TUN + 4, 4);
+	st->iid = (f & LISP_DF_I) ? rte_be_to_cpu_32(w1) >> 8 : 0;
+	vrf = vrf_get(t, vc, st->iid);
+	if (unlikely(vrf == NULL || vrf->eid_port == DP_PORT_NONE || ilen > vrf->eid_mtu))
+		return false;
+	st->otos = (uint8_t)(a >> 24);
+	st->ottl = (uint8_t)(b >> 16);
+	if (unlikely(inner_fixup(rte_pktmbuf_mtod_offset(m, uint8_t *, IN), st->otos,
+				 st->ottl) != 0))
+		return false;	/* written nothing */
+	st->m = m;
+	st->vrf = vrf;
+	st->ok = DP_CTR_DECAP_LISP;
+	st->off = IN;
+	st->inner_len = (uint16_t)ilen;
+	st->ver = 4;
+	return true;
+}
+
 /* A burst without host MACs to look up (every VRF has a static peer):
  * nothing waits on memory, so each packet goes through all the passes
  * in one loop, its state in registers rather than in the burst's arrays
@@ -626,6 +691,14 @@ static __rte_always_inline void decap_chunk_static(struct dp_worker *w, struct d
 		struct decap_st st;
 		enum dp_ctr why;
 
+		if (!(fl & DP_FP_TRACE) && likely(decap_usual4(t, &vc, pkts[i], &st))) {
+			if (i + DP_PREFETCH_OFFSET < n)
+				rte_prefetch0(rte_pktmbuf_mtod(pkts[i + DP_PREFETCH_OFFSET],
+							       void *));
+			decap_write(&st);
+			nout = decap_end(w, exc, o, nout, n_ok, &st, 0, tr);
+			continue;
+		}
 		if (fl & DP_FP_TRACE)
 			st.iid = 0;	/* read only once set; the compiler can't tell */
 		why = decap_classify(t, exc, pkts, n, i, &st, &vc, tr);

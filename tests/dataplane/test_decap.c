@@ -363,6 +363,90 @@ START_TEST(decap_burst_mixed)
 }
 END_TEST
 
+/* What decapsulating one frame did: delivered (its bytes and port) or
+ * punted, and every counter's change. */
+struct decap_outcome {
+	uint64_t ctr[DP_CTR_COUNT];
+	uint8_t out[512];
+	uint32_t out_len;
+	int port;		/* -1: not delivered */
+	int punt;		/* the punt's kind, -1: none */
+};
+
+static void decap_outcome(const uint8_t *f, size_t len, struct decap_outcome *r)
+{
+	struct rte_mbuf *m = t_mbuf(pool, f, len), *out[1], *p;
+	struct dp_counters before = w.ctr;
+	uint16_t op[1];
+
+	ck_assert_ptr_nonnull(m);
+	r->port = -1;
+	r->punt = -1;
+	r->out_len = 0;
+	if (dp_decap_burst(&w, NULL, &m, 1, out, op) == 1) {
+		r->port = op[0];
+		r->out_len = rte_pktmbuf_pkt_len(out[0]);
+		ck_assert_uint_le(r->out_len, sizeof(r->out));
+		memcpy(r->out, rte_pktmbuf_mtod(out[0], const void *), r->out_len);
+		rte_pktmbuf_free(out[0]);
+	}
+	if (rte_ring_dequeue(punt_ring, (void **)&p) == 0) {
+		r->punt = DP_PUNT_KIND(p);
+		rte_pktmbuf_free(p);
+	}
+	for (unsigned int k = 0; k < DP_CTR_COUNT; k++)
+		r->ctr[k] = w.ctr.c[k] - before.c[k];
+}
+
+/*
+ * decap.c checks the usual packet (LISP, IPv4 in IPv4) a word at a time
+ * and leaves everything else to the long way, which the traced instance
+ * always takes.  Both must decide every packet alike: the usual frame
+ * with each byte of its outer and inner headers changed five ways, cut
+ * short at every length, and padded.
+ */
+START_TEST(decap_usual_same_as_long_way)
+{
+	static const uint8_t flips[] = { 0x01, 0x08, 0x20, 0x80, 0xff };
+	static struct decap_outcome fast, slow;
+	uint8_t f[512], g[512], inner[256];
+	unsigned int delivered = 0, refused = 0;
+	size_t ilen, len;
+
+	ilen = t_ip4_udp(inner, "10.2.0.5", "10.1.0.1", 80, 1000, 30, 0, 20);
+	len = rloc_frame(f, "192.0.2.2", "192.0.2.1", 4341, lisp100, inner, ilen, 64, 0);
+	for (size_t v = 0; v < 70 * sizeof(flips) + len + 2; v++) {
+		size_t glen = len;
+
+		memcpy(g, f, len);
+		if (v < 70 * sizeof(flips))
+			g[v / sizeof(flips)] ^= flips[v % sizeof(flips)];
+		else if (v < 70 * sizeof(flips) + len)
+			glen = v - 70 * sizeof(flips);		/* cut short */
+		else
+			memset(g + len, 0, glen = len + 6);	/* padded */
+		w.fp &= ~DP_FP_TRACE;
+		decap_outcome(g, glen, &fast);
+		w.fp |= DP_FP_TRACE;
+		decap_outcome(g, glen, &slow);
+		w.fp &= ~DP_FP_TRACE;
+		ck_assert_msg(fast.port == slow.port && fast.punt == slow.punt &&
+			      fast.out_len == slow.out_len &&
+			      memcmp(fast.out, slow.out, fast.out_len) == 0 &&
+			      memcmp(fast.ctr, slow.ctr, sizeof(fast.ctr)) == 0,
+			      "variant %zu (length %zu): the usual check and the long way differ",
+			      v, glen);
+		if (fast.port >= 0)
+			delivered++;
+		else
+			refused++;
+	}
+	/* Both kinds of verdict came up (TTL 0x01, the nonce, padding). */
+	ck_assert_uint_gt(delivered, 50);
+	ck_assert_uint_gt(refused, 100);
+}
+END_TEST
+
 /* The instance follows what the tables need (fastpath.h): nothing in the
  * fixture but its IPv6 underlay (static peers, no database, no inner-MAC
  * resolution); each reason sets its flag; the worker's flow table and
@@ -430,6 +514,7 @@ int main(int argc, char **argv)
 	tcase_add_test(td, decap_drops);
 	tcase_add_test(td, round_trip);
 	tcase_add_test(td, decap_burst_mixed);
+	tcase_add_test(td, decap_usual_same_as_long_way);
 	tcase_add_test(td, fastpath_flags);
 	suite_add_tcase(s, td);
 	return dp_test_run(s);
