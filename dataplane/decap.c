@@ -463,6 +463,7 @@ struct decap_chunk {
 	enum dp_ctr why[DP_BURST];
 	uint8_t *hdr[DP_BURST];		/* the rewritten MAC header */
 	uint8_t live[DP_BURST];		/* positions that passed pass 1 */
+	uint8_t usual[DP_BURST];	/* passed decap_usual4(): inner checked */
 	uint16_t n_live;
 	/* The host MACs to look up (VRFs without a static peer). */
 	struct dp_host_key keys[DP_BURST];
@@ -534,7 +535,7 @@ static __rte_always_inline void decap_live(struct decap_chunk *c, struct dp_trac
 		uint16_t i = live[k];
 		struct decap_st *st = &c->st[i];
 
-		if (unlikely((c->why[i] = decap_inner(st, fl)) != 0))
+		if (!c->usual[i] && unlikely((c->why[i] = decap_inner(st, fl)) != 0))
 			continue;
 		c->hdr[i] = decap_write(st);
 		dp_trace_stage(TRACE_REC(tc, i), DP_TS_DECAP_INNER);
@@ -731,7 +732,16 @@ static __rte_always_inline void decap_chunk_hosts(struct dp_worker *w, struct dp
 	c.n_live = 0;
 	c.nk = 0;
 	for (uint16_t i = 0; i < n; i++) {
-		c.why[i] = decap_classify(t, exc, pkts, n, i, &c.st[i], &vc, TRACE_REC(tc, i));
+		c.usual[i] = !(fl & DP_FP_TRACE) && decap_usual4(t, &vc, pkts[i], &c.st[i]);
+		if (c.usual[i]) {
+			if (i + DP_PREFETCH_OFFSET < n)
+				rte_prefetch0(rte_pktmbuf_mtod(pkts[i + DP_PREFETCH_OFFSET],
+							       void *));
+			c.why[i] = 0;
+		} else {
+			c.why[i] = decap_classify(t, exc, pkts, n, i, &c.st[i], &vc,
+						  TRACE_REC(tc, i));
+		}
 		if (likely(c.why[i] == 0))
 			c.live[c.n_live++] = (uint8_t)i;
 	}

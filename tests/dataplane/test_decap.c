@@ -398,31 +398,26 @@ static void decap_outcome(const uint8_t *f, size_t len, struct decap_outcome *r)
 		r->ctr[k] = w.ctr.c[k] - before.c[k];
 }
 
-/*
- * decap.c checks the usual packet (LISP, IPv4 in IPv4) a word at a time
- * and leaves everything else to the long way, which the traced instance
- * always takes.  Both must decide every packet alike: the usual frame
- * with each byte of its outer and inner headers changed five ways, cut
- * short at every length, and padded.
- */
-START_TEST(decap_usual_same_as_long_way)
+/* Frame f decapsulated by the usual check and by the long way (the traced
+ * instance never takes the first), then each byte of its outer and inner
+ * headers changed five ways, each length it can be cut to, and padded:
+ * every variant decided alike.  Counts the verdicts in *n (delivered,
+ * punted, refused). */
+static void usual_vs_long(const uint8_t *f, size_t len, unsigned int n[3])
 {
 	static const uint8_t flips[] = { 0x01, 0x08, 0x20, 0x80, 0xff };
 	static struct decap_outcome fast, slow;
-	uint8_t f[512], g[512], inner[256];
-	unsigned int delivered = 0, refused = 0;
-	size_t ilen, len;
+	const size_t nflip = 70 * sizeof(flips);
+	uint8_t g[512];
 
-	ilen = t_ip4_udp(inner, "10.2.0.5", "10.1.0.1", 80, 1000, 30, 0, 20);
-	len = rloc_frame(f, "192.0.2.2", "192.0.2.1", 4341, lisp100, inner, ilen, 64, 0);
-	for (size_t v = 0; v < 70 * sizeof(flips) + len + 2; v++) {
+	for (size_t v = 0; v < nflip + len + 2; v++) {
 		size_t glen = len;
 
 		memcpy(g, f, len);
-		if (v < 70 * sizeof(flips))
+		if (v < nflip)
 			g[v / sizeof(flips)] ^= flips[v % sizeof(flips)];
-		else if (v < 70 * sizeof(flips) + len)
-			glen = v - 70 * sizeof(flips);		/* cut short */
+		else if (v < nflip + len)
+			glen = v - nflip;			/* cut short */
 		else
 			memset(g + len, 0, glen = len + 6);	/* padded */
 		w.fp &= ~DP_FP_TRACE;
@@ -436,14 +431,48 @@ START_TEST(decap_usual_same_as_long_way)
 			      memcmp(fast.ctr, slow.ctr, sizeof(fast.ctr)) == 0,
 			      "variant %zu (length %zu): the usual check and the long way differ",
 			      v, glen);
-		if (fast.port >= 0)
-			delivered++;
-		else
-			refused++;
+		n[fast.port >= 0 ? 0 : fast.punt >= 0 ? 1 : 2]++;
 	}
-	/* Both kinds of verdict came up (TTL 0x01, the nonce, padding). */
-	ck_assert_uint_gt(delivered, 50);
-	ck_assert_uint_gt(refused, 100);
+}
+
+/*
+ * decap.c checks the usual packet (LISP, IPv4 in IPv4) a word at a time
+ * and leaves everything else to the long way: both decide every packet
+ * alike, in the instance of static peers and in the one that looks hosts
+ * up (a known host, an unknown one: punted).
+ */
+START_TEST(decap_usual_same_as_long_way)
+{
+	static const uint8_t lisp500[8] = { 0x88, 0, 0, 1, 0, 0x01, 0xf4, 0 };
+	static const uint8_t known_mac[6] = { 2, 0, 0, 0, 0, 0x55 };
+	struct dp_vrf_attach att = { .port_id = 0, .mtu = 1500, .peer_static = false };
+	struct dp_ip known = ip("10.5.0.7");
+	unsigned int st[3] = { 0 }, ho[3] = { 0 };
+	uint8_t f[512], inner[256];
+	size_t ilen, len;
+
+	ilen = t_ip4_udp(inner, "10.2.0.5", "10.1.0.1", 80, 1000, 30, 0, 20);
+	len = rloc_frame(f, "192.0.2.2", "192.0.2.1", 4341, lisp100, inner, ilen, 64, 0);
+	usual_vs_long(f, len, st);
+	/* Delivered (TTL 0x01, the nonce, padding) and refused both came up. */
+	ck_assert_uint_gt(st[0], 50);
+	ck_assert_uint_gt(st[2], 100);
+
+	memcpy(att.src_mac, gw_mac, 6);
+	memcpy(att.dst_mac, host_mac, 6);
+	ck_assert_int_eq(dp_tables_vrf_add(t, 500, DP_ENCAP_LISP, &att), 0);
+	ck_assert_int_eq(dp_tables_host_set(t, 500, &known, known_mac), 0);
+	ck_assert_uint_ne(dp_fp_flags(&w) & DP_FP_HOSTS, 0);
+	usual_vs_long(f, len, ho);
+	ilen = t_ip4_udp(inner, "10.2.0.5", "10.5.0.7", 80, 1000, 30, 0, 20);
+	len = rloc_frame(f, "192.0.2.2", "192.0.2.1", 4341, lisp500, inner, ilen, 64, 0);
+	usual_vs_long(f, len, ho);
+	ilen = t_ip4_udp(inner, "10.2.0.5", "10.5.0.9", 80, 1000, 30, 0, 20);
+	len = rloc_frame(f, "192.0.2.2", "192.0.2.1", 4341, lisp500, inner, ilen, 64, 0);
+	usual_vs_long(f, len, ho);
+	ck_assert_uint_gt(ho[0], 100);
+	ck_assert_uint_gt(ho[1], 50);
+	ck_assert_uint_gt(ho[2], 300);
 }
 END_TEST
 
