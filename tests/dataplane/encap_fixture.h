@@ -19,6 +19,7 @@
 #include "dp_ip_test.h"
 #include "dp_test.h"
 #include "encap.h"
+#include "fixture_tables.h"
 #include "flows.h"
 #include "lisp_msg.h"
 #include "port.h"
@@ -57,23 +58,10 @@ static inline void put(uint32_t iid, const char *eid, uint8_t plen, const char *
 
 static inline void setup(void)
 {
-	struct dp_underlay u = { .n_local4 = 1, .n_local6 = 1 };
 	struct dp_vrf_attach att = { .port_id = 0, .mtu = 1500, .peer_static = true };
 
-	u.v4 = (struct dp_underlay_if){ .valid = true, .port_id = 1, .mtu = 1500 };
-	memcpy(u.v4.src_mac, rloc_mac, 6);
-	memcpy(u.v4.dst_mac, nh_mac, 6);
-	u.v6 = u.v4;
-	inet_pton(AF_INET, "192.0.2.1", u.v4.src);
-	inet_pton(AF_INET6, "2001:db8::1", u.v6.src);
-	memcpy(&u.local4[0], u.v4.src, 4);
-	memcpy(u.local6[0], u.v6.src, 16);
-	t = dp_tables_create(&(struct dp_tables_params){
-		.socket_id = SOCKET_ID_ANY, .max_vrfs = 8, .max_mappings = 64, .ipv4_tbl8s = 64,
-		.ipv6_tbl8s = 256, .max_readers = 1, .writer_tid = 0 });
+	t = fixture_tables_create(rloc_mac, nh_mac, 256);
 	ck_assert_ptr_nonnull(t);
-	ck_assert_int_eq(dp_tables_reader_register(t, 0), 0);
-	dp_tables_underlay_set(t, &u);
 	memcpy(att.src_mac, gw_mac, 6);
 	memcpy(att.dst_mac, host_mac, 6);
 	ck_assert_int_eq(dp_tables_vrf_add(t, 100, DP_ENCAP_LISP, &att), 0);

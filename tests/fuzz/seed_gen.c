@@ -44,7 +44,7 @@
 
 static const char *const targets[] = { "ctrl", "waddr", "dp", "text", "inet", "auth", "pcap",
 				       "cats", "referral", "ddt_mr", "lispsec",
-				       "ecdsa", "ecdsa_request" };
+				       "ecdsa", "ecdsa_request", "frame" };
 #define SEED_FRAME_MAX 4096
 
 static const char *outdir;
@@ -291,6 +291,105 @@ static void pcap_seed(const char *name, uint16_t port, bool v6, bool ethernet,
 		seed_write("pcap", name, &sel, 1, frame, off + (size_t)n);
 }
 
+/* IP/UDP from src to dst (the family of dst) around payload, after an
+ * Ethernet header with ether type type (and a VLAN tag when vlan != 0)
+ * at f; returns the frame's length, 0 if it did not fit. */
+static size_t udp_frame(uint8_t *f, size_t cap, uint16_t vlan, const char *src, const char *dst,
+			uint16_t sport, uint16_t dport, const uint8_t *payload, size_t len)
+{
+	bool v6 = strchr(dst, ':') != NULL;
+	struct inet_udp h = { .ip_version = v6 ? 6 : 4, .ttl = 64, .sport = sport,
+			      .dport = dport };
+	size_t off = 12;
+	ssize_t n;
+
+	if (cap < 18)
+		return 0;
+	memcpy(f, (const uint8_t[]){ 2, 0, 0, 0, 0, 1, 2, 0, 0, 0, 0, 0xaa }, 12);
+	if (vlan) {
+		f[off++] = 0x81;
+		f[off++] = 0;
+		f[off++] = (uint8_t)(vlan >> 8);
+		f[off++] = (uint8_t)vlan;
+	}
+	f[off++] = v6 ? 0x86 : 0x08;
+	f[off++] = v6 ? 0xdd : 0x00;
+	lisp_addr_parse(src, &h.src, NULL);
+	lisp_addr_parse(dst, &h.dst, NULL);
+	n = inet_udp_encode(&h, payload, len, f + off, cap - off, NULL);
+	return n > 0 ? off + (size_t)n : 0;
+}
+
+/* fuzz_frame.c: byte 0 (bit 0 encap, bit 1 the tables that learn hosts,
+ * bits 2..7 a second segment's start / 32), then a frame.  Decap: each
+ * tunnel to the fixture's Instance-IDs (LISP 100 and 500, VXLAN 200, GPE
+ * 300), outer IPv4 and IPv6; encap: EID-side frames to its mappings,
+ * positive and negative, tagged and not. */
+static void frame_seeds(void)
+{
+	static const struct {
+		const char *name;
+		uint8_t sel;
+		uint16_t vlan;		/* encap: the frame's tag */
+		const char *outer;	/* decap: the outer destination; NULL: encap */
+		uint16_t port;		/* decap: 4341, 4789, 4790 */
+		uint8_t tun[8];
+		bool inner_eth;
+		const char *src, *dst;
+	} seeds[] = {
+		{ "decap-lisp-100", 0x00, 0, "192.0.2.1", 4341, { 0x88, 1, 2, 3, 0, 0, 100, 0 },
+		  false, "10.2.0.5", "10.1.0.1" },
+		{ "decap-lisp-100-2segs", 0x0c, 0, "192.0.2.1", 4341,
+		  { 0x88, 1, 2, 3, 0, 0, 100, 0 }, false, "10.2.0.5", "10.1.0.1" },
+		{ "decap-lisp6-100", 0x00, 0, "2001:db8::1", 4341, { 0x88, 1, 2, 3, 0, 0, 100, 0 },
+		  false, "2001:db8:2::5", "2001:db8:1::1" },
+		{ "decap-vxlan-200", 0x00, 0, "192.0.2.1", 4789, { 0x08, 0, 0, 0, 0, 0, 200, 0 },
+		  true, "10.2.0.5", "10.1.0.1" },
+		{ "decap-gpe-300", 0x00, 0, "192.0.2.1", 4790, { 0x0c, 0, 0, 2, 0, 1, 0x2c, 0 },
+		  false, "2001:db8:2::5", "2001:db8:1::1" },
+		{ "decap-lisp-500-known", 0x02, 0, "192.0.2.1", 4341,
+		  { 0x88, 1, 2, 3, 0, 1, 0xf4, 0 }, false, "10.2.0.5", "10.5.0.7" },
+		{ "decap-lisp-500-unknown", 0x02, 0, "192.0.2.1", 4341,
+		  { 0x88, 1, 2, 3, 0, 1, 0xf4, 0 }, false, "10.2.0.5", "10.5.0.9" },
+		{ "encap-10.2", 0x01, 0, NULL, 0, { 0 }, false, "10.1.0.1", "10.2.0.5" },
+		{ "encap-10.2-hosts", 0x03, 0, NULL, 0, { 0 }, false, "10.1.0.1", "10.2.0.5" },
+		{ "encap-vlan20-10.6", 0x01, 20, NULL, 0, { 0 }, false, "10.1.0.1", "10.6.0.5" },
+		{ "encap-vlan30-v6", 0x01, 30, NULL, 0, { 0 }, false, "2001:db8:1::1",
+		  "2001:db8:2::5" },
+		{ "encap-v6-to-v4", 0x01, 0, NULL, 0, { 0 }, false, "2001:db8:1::1",
+		  "2001:db8:4::5" },
+		{ "encap-negative", 0x01, 0, NULL, 0, { 0 }, false, "10.1.0.1", "10.9.0.1" },
+		{ "encap-local", 0x03, 0, NULL, 0, { 0 }, false, "10.1.0.1", "10.1.0.9" },
+	};
+	static const uint8_t data[24] = "fuzz frame seed payload";
+
+	for (size_t i = 0; i < sizeof(seeds) / sizeof(seeds[0]); i++) {
+		uint8_t inner[256], mid[512], frame[1024];
+		size_t n = udp_frame(inner, sizeof(inner), 0, seeds[i].src, seeds[i].dst, 1024,
+				     80, data, sizeof(data));
+		const uint8_t *in = inner + 14;
+
+		if (n == 0)
+			continue;
+		if (!seeds[i].outer) {
+			n = udp_frame(frame, sizeof(frame), seeds[i].vlan, seeds[i].src,
+				      seeds[i].dst, 1024, 80, data, sizeof(data));
+		} else {
+			/* The tunnel header, then the inner IP packet (VXLAN: its
+			 * Ethernet frame). */
+			size_t ilen = seeds[i].inner_eth ? n : n - 14;
+
+			memcpy(mid, seeds[i].tun, 8);
+			memcpy(mid + 8, seeds[i].inner_eth ? inner : in, ilen);
+			n = udp_frame(frame, sizeof(frame), 0,
+				      strchr(seeds[i].outer, ':') ? "2001:db8::2" : "192.0.2.2",
+				      seeds[i].outer, 50000, seeds[i].port, mid, 8 + ilen);
+		}
+		if (n)
+			seed_write("frame", seeds[i].name, &seeds[i].sel, 1, frame, n);
+	}
+}
+
 /* ECDSA JSON records (docs/ecdsa.md): selector byte 0 the signature
  * record, 1 the public-key record (fuzz_ecdsa.c). */
 static void ecdsa_seeds(void)
@@ -452,6 +551,7 @@ int main(int argc, char **argv)
 	lispsec_seeds();
 	ecdsa_seeds();
 	ecdsa_request_seeds();
+	frame_seeds();
 	for (size_t i = 0; i < sizeof(text_seeds) / sizeof(text_seeds[0]); i++) {
 		snprintf(name, sizeof(name), "hand-%zu", i + 1);
 		seed_write("text", name, NULL, 0, text_seeds[i], strlen(text_seeds[i]));
