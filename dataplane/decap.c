@@ -472,23 +472,20 @@ struct decap_chunk {
 	uint16_t nk;
 };
 
-/* Passes 1 and 2 for packet i of a burst: the outer Ethernet header, then
- * by outer family (is_ip4 a constant in each copy of decap_outer()) the
- * outer IP, UDP and tunnel headers, and the VRF of the Instance-ID; what
- * is neither family is decided here.  Fills *st; returns 0 or the reason. */
+/* Passes 1 and 2 for packet m: the outer Ethernet header, then by outer
+ * family (is_ip4 a constant in each copy of decap_outer()) the outer IP,
+ * UDP and tunnel headers, and the VRF of the Instance-ID; what is neither
+ * family is decided here.  Fills *st; returns 0 or the reason. */
 static __rte_always_inline enum dp_ctr decap_classify(const struct dp_tables *t,
-						      struct dp_exc *exc, struct rte_mbuf **pkts,
-						      uint16_t n, uint16_t i, struct decap_st *st,
-						      struct vrf_cache *vc, struct dp_trace_rec *r)
+						      struct dp_exc *exc, struct rte_mbuf *m,
+						      struct decap_st *st, struct vrf_cache *vc,
+						      struct dp_trace_rec *r)
 {
-	struct rte_mbuf *m = pkts[i];
 	const uint8_t *d = rte_pktmbuf_mtod(m, const uint8_t *);
 	uint32_t seg = rte_pktmbuf_data_len(m), l2 = ETH_LEN;
 	enum dp_ctr why;
 	uint16_t type;
 
-	if (i + DP_PREFETCH_OFFSET < n)
-		rte_prefetch0(rte_pktmbuf_mtod(pkts[i + DP_PREFETCH_OFFSET], void *));
 	st->m = m;
 	st->ok = DP_CTR_DECAP_LISP;	/* read by a verdict only once set */
 	if (unlikely(seg < ETH_LEN + VLAN_LEN))
@@ -692,17 +689,16 @@ static __rte_always_inline void decap_chunk_static(struct dp_worker *w, struct d
 		struct decap_st st;
 		enum dp_ctr why;
 
+		if (i + DP_PREFETCH_OFFSET < n)
+			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + DP_PREFETCH_OFFSET], void *));
 		if (!(fl & DP_FP_TRACE) && likely(decap_usual4(t, &vc, pkts[i], &st))) {
-			if (i + DP_PREFETCH_OFFSET < n)
-				rte_prefetch0(rte_pktmbuf_mtod(pkts[i + DP_PREFETCH_OFFSET],
-							       void *));
 			decap_write(&st);
 			nout = decap_end(w, exc, o, nout, n_ok, &st, 0, tr);
 			continue;
 		}
 		if (fl & DP_FP_TRACE)
 			st.iid = 0;	/* read only once set; the compiler can't tell */
-		why = decap_classify(t, exc, pkts, n, i, &st, &vc, tr);
+		why = decap_classify(t, exc, pkts[i], &st, &vc, tr);
 
 		if (likely(why == 0) && likely((why = decap_inner(&st, fl)) == 0)) {
 			decap_write(&st);
@@ -732,16 +728,11 @@ static __rte_always_inline void decap_chunk_hosts(struct dp_worker *w, struct dp
 	c.n_live = 0;
 	c.nk = 0;
 	for (uint16_t i = 0; i < n; i++) {
+		if (i + DP_PREFETCH_OFFSET < n)
+			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + DP_PREFETCH_OFFSET], void *));
 		c.usual[i] = !(fl & DP_FP_TRACE) && decap_usual4(t, &vc, pkts[i], &c.st[i]);
-		if (c.usual[i]) {
-			if (i + DP_PREFETCH_OFFSET < n)
-				rte_prefetch0(rte_pktmbuf_mtod(pkts[i + DP_PREFETCH_OFFSET],
-							       void *));
-			c.why[i] = 0;
-		} else {
-			c.why[i] = decap_classify(t, exc, pkts, n, i, &c.st[i], &vc,
-						  TRACE_REC(tc, i));
-		}
+		c.why[i] = c.usual[i] ? 0 : decap_classify(t, exc, pkts[i], &c.st[i], &vc,
+							   TRACE_REC(tc, i));
 		if (likely(c.why[i] == 0))
 			c.live[c.n_live++] = (uint8_t)i;
 	}
