@@ -160,9 +160,26 @@ static inline void vxlan_gpe_hdr_encode(const struct vxlan_gpe_hdr *h, uint8_t *
  * Hot-path decoders: validate and fill; return DP_HDR_OK or a drop reason.
  * RFC 9300 lets a receiver ignore the R bit; we drop (see above).
  */
+/* The flags byte of a LISP data header: DP_HDR_OK or why it is refused
+ * (lisp_data_hdr_decode(), and lispgw-dp's check of the usual packet). */
+static inline enum dp_hdr_err lisp_data_flags_check(uint8_t flags)
+{
+	if (flags & LISP_DF_RSVD)
+		return DP_HDR_ERR_LISP_RSVD_FLAG;
+	if (flags & LISP_DF_KK)
+		return DP_HDR_ERR_LISP_KEY_ID;
+	/* RFC 9300, 5.3: V and N are exclusive; E is meaningful only with N. */
+	if ((flags & LISP_DF_N) && (flags & LISP_DF_V))
+		return DP_HDR_ERR_LISP_N_AND_V;
+	if ((flags & LISP_DF_E) && !(flags & LISP_DF_N))
+		return DP_HDR_ERR_LISP_E_WITHOUT_N;
+	return DP_HDR_OK;
+}
+
 static inline enum dp_hdr_err lisp_data_hdr_decode(const uint8_t *p, size_t len,
 						   struct lisp_data_hdr *h)
 {
+	enum dp_hdr_err e;
 	uint32_t w0, w1;
 
 	if (len < LISP_DATA_HDR_LEN)
@@ -170,15 +187,9 @@ static inline enum dp_hdr_err lisp_data_hdr_decode(const uint8_t *p, size_t len,
 	w0 = (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 	w1 = (uint32_t)p[4] << 24 | (uint32_t)p[5] << 16 | (uint32_t)p[6] << 8 | p[7];
 	h->flags = p[0];
-	if (h->flags & LISP_DF_RSVD)
-		return DP_HDR_ERR_LISP_RSVD_FLAG;
-	if (h->flags & LISP_DF_KK)
-		return DP_HDR_ERR_LISP_KEY_ID;
-	/* RFC 9300, 5.3: V and N are exclusive; E is meaningful only with N. */
-	if ((h->flags & LISP_DF_N) && (h->flags & LISP_DF_V))
-		return DP_HDR_ERR_LISP_N_AND_V;
-	if ((h->flags & LISP_DF_E) && !(h->flags & LISP_DF_N))
-		return DP_HDR_ERR_LISP_E_WITHOUT_N;
+	e = lisp_data_flags_check(h->flags);
+	if (e != DP_HDR_OK)
+		return e;
 	h->nonce = 0;
 	h->src_map_version = h->dst_map_version = 0;
 	if (h->flags & LISP_DF_V) {
