@@ -39,9 +39,12 @@ struct rte_mbuf;
 #define DP_FP_ALL		0x3fu
 #define DP_FP_N			(DP_FP_ALL + 1)
 
-typedef uint16_t (*dp_burst_fn)(struct dp_worker *w, const struct dp_port *in,
-				struct rte_mbuf **pkts, uint16_t n, struct rte_mbuf **out,
-				uint16_t *out_port);
+/* One instance of encap or decap (the declarations of DP_FP_INST1 and
+ * DP_FP_TABLE), and a pointer to one. */
+typedef uint16_t dp_burst_fn_t(struct dp_worker *w, const struct dp_port *in,
+			       struct rte_mbuf **pkts, uint16_t n, struct rte_mbuf **out,
+			       uint16_t *out_port);
+typedef dp_burst_fn_t *dp_burst_fn;
 
 /* Every encap instance by flags (encap.c; decap.c has its own table of
  * the 8 combinations of the flags it reads). */
@@ -61,9 +64,6 @@ static inline unsigned int dp_fp_flags(const struct dp_worker *wk)
  * is compiled once per digit, -DDP_FP_PART=0..3 (as VPP compiles a node
  * once per CPU variant), so that its 64 instances build on several cores;
  * the part-0 compile also holds DP_FP_TABLE, the table of all 64. */
-typedef uint16_t dp_burst_fn_t(struct dp_worker *w, const struct dp_port *in,
-			       struct rte_mbuf **pkts, uint16_t n, struct rte_mbuf **out,
-			       uint16_t *out_port);
 #define DP_FP_INST1(tpl, fn, fl)						\
 	dp_burst_fn_t fn##_##fl;						\
 	uint16_t fn##_##fl(struct dp_worker *w, const struct dp_port *in,	\
