@@ -48,40 +48,14 @@ static inline struct dp_ip ip(const char *s)
 static inline void put(uint32_t iid, const char *eid, uint8_t plen, const char *rloc,
 		       uint8_t action, bool up)
 {
-	struct dp_rloc_spec r = { .addr = ip(rloc ? rloc : "0.0.0.0"), .priority = 1,
-				  .weight = 100, .up = up };
-	struct dp_mapping_spec s = { .iid = iid, .eid = ip(eid), .plen = plen, .action = action,
-				     .rloc_count = rloc ? 1 : 0, .rlocs = rloc ? &r : NULL };
-
-	ck_assert_int_eq(dp_tables_mapping_upsert(t, &s), 0);
+	ck_assert_int_eq(fixture_put(t, iid, eid, plen, rloc, action, up, false), 0);
 }
 
 static inline void setup(void)
 {
-	struct dp_vrf_attach att = { .port_id = 0, .mtu = 1500, .peer_static = true };
-
 	t = fixture_tables_create(rloc_mac, nh_mac, 256);
 	ck_assert_ptr_nonnull(t);
-	memcpy(att.src_mac, gw_mac, 6);
-	memcpy(att.dst_mac, host_mac, 6);
-	ck_assert_int_eq(dp_tables_vrf_add(t, 100, DP_ENCAP_LISP, &att), 0);
-	att.vlan = 20;
-	ck_assert_int_eq(dp_tables_vrf_add(t, 200, DP_ENCAP_VXLAN, &att), 0);
-	att.vlan = 30;
-	ck_assert_int_eq(dp_tables_vrf_add(t, 300, DP_ENCAP_GPE, &att), 0);
-	ck_assert_int_eq(dp_tables_vrf_add(t, 400, DP_ENCAP_LISP, NULL), 0);
-
-	for (uint32_t iid = 100; iid <= 300; iid += 100) {
-		put(iid, "10.2.0.0", 16, "192.0.2.2", LISP_ACT_NO_ACTION, true);
-		put(iid, "10.6.0.0", 16, "2001:db8::6", LISP_ACT_NO_ACTION, true);
-		put(iid, "2001:db8:2::", 48, "2001:db8::2", LISP_ACT_NO_ACTION, true);
-		put(iid, "2001:db8:4::", 48, "192.0.2.4", LISP_ACT_NO_ACTION, true);
-	}
-	put(100, "10.7.0.0", 16, NULL, LISP_ACT_DROP, true);
-	put(100, "10.8.0.0", 16, NULL, LISP_ACT_NATIVE_FORWARD, true);
-	put(100, "10.9.0.0", 16, NULL, LISP_ACT_SEND_MAP_REQUEST, true);
-	put(100, "10.10.0.0", 16, "192.0.2.10", LISP_ACT_NO_ACTION, false);
-
+	ck_assert_int_eq(fixture_tables_fill(t, gw_mac, host_mac, true), 0);
 	in_use0 = rte_mempool_in_use_count(pool);
 	memset(&w, 0, sizeof(w));
 	w.tables = t;

@@ -373,7 +373,7 @@ struct decap_outcome {
 	int punt;		/* the punt's kind, -1: none */
 };
 
-static void decap_outcome(const uint8_t *f, size_t len, struct decap_outcome *r)
+static void decap_once(const uint8_t *f, size_t len, struct decap_outcome *r)
 {
 	struct rte_mbuf *m = t_mbuf(pool, f, len), *out[1], *p;
 	struct dp_counters before = w.ctr;
@@ -421,9 +421,9 @@ static void usual_vs_long(const uint8_t *f, size_t len, unsigned int n[3])
 		else
 			memset(g + len, 0, glen = len + 6);	/* padded */
 		w.fp &= ~DP_FP_TRACE;
-		decap_outcome(g, glen, &fast);
+		decap_once(g, glen, &fast);
 		w.fp |= DP_FP_TRACE;
-		decap_outcome(g, glen, &slow);
+		decap_once(g, glen, &slow);
 		w.fp &= ~DP_FP_TRACE;
 		ck_assert_msg(fast.port == slow.port && fast.punt == slow.punt &&
 			      fast.out_len == slow.out_len &&

@@ -15,7 +15,6 @@
  * delivery, port, bytes, punt and counters; every mbuf goes back to the
  * pool.
  */
-#include <arpa/inet.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -51,66 +50,28 @@ struct outcome {
 	int punt;		/* its kind, -1: none */
 };
 
-static struct dp_ip ip(const char *s)
-{
-	struct dp_ip a = { .af = strchr(s, ':') ? 6 : 4 };
-
-	FUZZ_ASSERT(inet_pton(a.af == 6 ? AF_INET6 : AF_INET, s, a.a) == 1, "address %s", s);
-	return a;
-}
-
-static void put(struct dp_tables *t, uint32_t iid, const char *eid, uint8_t plen,
-		const char *rloc, uint8_t action, bool up, bool local)
-{
-	struct dp_rloc_spec r = { .addr = ip(rloc ? rloc : "0.0.0.0"), .priority = 1,
-				  .weight = 100, .up = up };
-	struct dp_mapping_spec s = { .iid = iid, .eid = ip(eid), .plen = plen, .action = action,
-				     .rloc_count = rloc ? 1 : 0, .rlocs = rloc ? &r : NULL,
-				     .local = local };
-
-	FUZZ_ASSERT(dp_tables_mapping_upsert(t, &s) == 0, "mapping %s", eid);
-}
-
+/* The unit fixture's tables (fixture_tables.h), VXLAN-GPE with IPv6 EIDs
+ * only; hosts: also a VRF that learns hosts (IID 500, 10.5.0.7 known),
+ * sources checked (10.1/16 ours) and VXLAN resolving inner MACs. */
 static struct dp_tables *tables(bool hosts)
 {
 	static const uint8_t gw_mac[6] = { 2, 0, 0, 0, 0, 1 }, peer_mac[6] = { 2, 0, 0, 0, 0, 0xaa };
 	static const uint8_t rloc_mac[6] = { 2, 0, 0, 0, 0, 2 }, nh_mac[6] = { 2, 0, 0, 0, 0, 0xfe };
 	static const uint8_t known_mac[6] = { 2, 0, 0, 0, 0, 0x55 };
-	struct dp_vrf_attach att = { .port_id = 0, .mtu = 1500, .peer_static = true };
 	struct dp_tables *t = fixture_tables_create(rloc_mac, nh_mac, 64);
 
 	FUZZ_ASSERT(t != NULL, "tables");
-	memcpy(att.src_mac, gw_mac, 6);
-	memcpy(att.dst_mac, peer_mac, 6);
-	FUZZ_ASSERT(dp_tables_vrf_add(t, 100, DP_ENCAP_LISP, &att) == 0, "vrf 100");
-	att.vlan = 20;
-	FUZZ_ASSERT(dp_tables_vrf_add(t, 200, DP_ENCAP_VXLAN, &att) == 0, "vrf 200");
-	att.vlan = 30;
-	FUZZ_ASSERT(dp_tables_vrf_add(t, 300, DP_ENCAP_GPE, &att) == 0, "vrf 300");
-	FUZZ_ASSERT(dp_tables_vrf_add(t, 400, DP_ENCAP_LISP, NULL) == 0, "vrf 400");
-	/* IPv4 EIDs in two VRFs only: each IPv4 table is 64 MB (fib4.c). */
-	for (uint32_t iid = 100; iid <= 300; iid += 100) {
-		if (iid != 300) {
-			put(t, iid, "10.2.0.0", 16, "192.0.2.2", LISP_ACT_NO_ACTION, true, false);
-			put(t, iid, "10.6.0.0", 16, "2001:db8::6", LISP_ACT_NO_ACTION, true,
-			    false);
-		}
-		put(t, iid, "2001:db8:2::", 48, "2001:db8::2", LISP_ACT_NO_ACTION, true, false);
-		put(t, iid, "2001:db8:4::", 48, "192.0.2.4", LISP_ACT_NO_ACTION, true, false);
-	}
-	put(t, 100, "10.7.0.0", 16, NULL, LISP_ACT_DROP, true, false);
-	put(t, 100, "10.8.0.0", 16, NULL, LISP_ACT_NATIVE_FORWARD, true, false);
-	put(t, 100, "10.9.0.0", 16, NULL, LISP_ACT_SEND_MAP_REQUEST, true, false);
-	put(t, 100, "10.10.0.0", 16, "192.0.2.10", LISP_ACT_NO_ACTION, false, false);
+	FUZZ_ASSERT(fixture_tables_fill(t, gw_mac, peer_mac, false) == 0, "fill");
 	if (hosts) {
-		struct dp_ip known = ip("10.5.0.7");
+		struct dp_vrf_attach att = { .port_id = 0, .mtu = 1500 };
+		struct dp_ip known = dp_test_ip("10.5.0.7");
 
-		att.vlan = 0;
-		att.peer_static = false;
+		memcpy(att.src_mac, gw_mac, 6);
 		FUZZ_ASSERT(dp_tables_vrf_add(t, 500, DP_ENCAP_LISP, &att) == 0, "vrf 500");
 		FUZZ_ASSERT(dp_tables_host_set(t, 500, &known, known_mac) == 0, "host");
 		FUZZ_ASSERT(dp_tables_vrf_inner_mac(t, 200, true) == 0, "inner mac");
-		put(t, 100, "10.1.0.0", 16, NULL, LISP_ACT_NO_ACTION, true, true);
+		FUZZ_ASSERT(fixture_put(t, 100, "10.1.0.0", 16, NULL, LISP_ACT_NO_ACTION, true,
+					true) == 0, "local");
 	}
 	return t;
 }
