@@ -270,30 +270,9 @@ static const char *const text_seeds[] = {
 	"[5]10.1.2.0/24",
 };
 
-/* A captured frame for fuzz_pcap: selector 0 (Ethernet) or 3 (raw IP),
- * then IPv4/IPv6 + UDP to port with the payload. */
-static void pcap_seed(const char *name, uint16_t port, bool v6, bool ethernet,
-		      const uint8_t *payload, size_t len)
-{
-	static const uint8_t eth4[14] = { 2, 0, 0, 0, 0, 1, 2, 0, 0, 0, 0, 2, 0x08, 0x00 };
-	static const uint8_t eth6[14] = { 2, 0, 0, 0, 0, 1, 2, 0, 0, 0, 0, 2, 0x86, 0xdd };
-	struct inet_udp h = { .ip_version = v6 ? 6 : 4, .ttl = 64, .sport = 4342, .dport = port };
-	uint8_t frame[SEED_FRAME_MAX], sel = ethernet ? 0 : 3;
-	size_t off = ethernet ? 14 : 0;
-	ssize_t n;
-
-	lisp_addr_parse(v6 ? "2001:db8::1" : "192.0.2.1", &h.src, NULL);
-	lisp_addr_parse(v6 ? "2001:db8::2" : "192.0.2.2", &h.dst, NULL);
-	if (ethernet)
-		memcpy(frame, v6 ? eth6 : eth4, 14);
-	n = inet_udp_encode(&h, payload, len, frame + off, sizeof(frame) - off, NULL);
-	if (n > 0)
-		seed_write("pcap", name, &sel, 1, frame, off + (size_t)n);
-}
-
-/* IP/UDP from src to dst (the family of dst) around payload, after an
- * Ethernet header with ether type type (and a VLAN tag when vlan != 0)
- * at f; returns the frame's length, 0 if it did not fit. */
+/* An Ethernet frame at f (with a VLAN tag when vlan != 0) of IP/UDP from
+ * src to dst (the family of dst) around payload; its length, 0 if it did
+ * not fit in cap. */
 static size_t udp_frame(uint8_t *f, size_t cap, uint16_t vlan, const char *src, const char *dst,
 			uint16_t sport, uint16_t dport, const uint8_t *payload, size_t len)
 {
@@ -318,6 +297,20 @@ static size_t udp_frame(uint8_t *f, size_t cap, uint16_t vlan, const char *src, 
 	lisp_addr_parse(dst, &h.dst, NULL);
 	n = inet_udp_encode(&h, payload, len, f + off, cap - off, NULL);
 	return n > 0 ? off + (size_t)n : 0;
+}
+
+/* A captured frame for fuzz_pcap: selector 0 (Ethernet) or 3 (raw IP),
+ * then IPv4/IPv6 + UDP to port with the payload. */
+static void pcap_seed(const char *name, uint16_t port, bool v6, bool ethernet,
+		      const uint8_t *payload, size_t len)
+{
+	uint8_t frame[SEED_FRAME_MAX], sel = ethernet ? 0 : 3;
+	size_t n = udp_frame(frame, sizeof(frame), 0, v6 ? "2001:db8::1" : "192.0.2.1",
+			     v6 ? "2001:db8::2" : "192.0.2.2", 4342, port, payload, len);
+
+	if (n)
+		seed_write("pcap", name, &sel, 1, ethernet ? frame : frame + 14,
+			   ethernet ? n : n - 14);
 }
 
 /* fuzz_frame.c: byte 0 (bit 0 encap, bit 1 the tables that learn hosts,
@@ -364,27 +357,25 @@ static void frame_seeds(void)
 	static const uint8_t data[24] = "fuzz frame seed payload";
 
 	for (size_t i = 0; i < sizeof(seeds) / sizeof(seeds[0]); i++) {
-		uint8_t inner[256], mid[512], frame[1024];
-		size_t n = udp_frame(inner, sizeof(inner), 0, seeds[i].src, seeds[i].dst, 1024,
-				     80, data, sizeof(data));
-		const uint8_t *in = inner + 14;
+		uint8_t eid[256], mid[512], frame[1024];
+		size_t n = udp_frame(eid, sizeof(eid), seeds[i].vlan, seeds[i].src, seeds[i].dst,
+				     1024, 80, data, sizeof(data));
+
+		size_t off = seeds[i].inner_eth ? 0 : 14;
 
 		if (n == 0)
 			continue;
 		if (!seeds[i].outer) {
-			n = udp_frame(frame, sizeof(frame), seeds[i].vlan, seeds[i].src,
-				      seeds[i].dst, 1024, 80, data, sizeof(data));
-		} else {
-			/* The tunnel header, then the inner IP packet (VXLAN: its
-			 * Ethernet frame). */
-			size_t ilen = seeds[i].inner_eth ? n : n - 14;
-
-			memcpy(mid, seeds[i].tun, 8);
-			memcpy(mid + 8, seeds[i].inner_eth ? inner : in, ilen);
-			n = udp_frame(frame, sizeof(frame), 0,
-				      strchr(seeds[i].outer, ':') ? "2001:db8::2" : "192.0.2.2",
-				      seeds[i].outer, 50000, seeds[i].port, mid, 8 + ilen);
+			seed_write("frame", seeds[i].name, &seeds[i].sel, 1, eid, n);
+			continue;
 		}
+		/* The tunnel header, then the inner IP packet (VXLAN: its
+		 * Ethernet frame). */
+		memcpy(mid, seeds[i].tun, 8);
+		memcpy(mid + 8, eid + off, n - off);
+		n = udp_frame(frame, sizeof(frame), 0,
+			      strchr(seeds[i].outer, ':') ? "2001:db8::2" : "192.0.2.2",
+			      seeds[i].outer, 50000, seeds[i].port, mid, 8 + n - off);
 		if (n)
 			seed_write("frame", seeds[i].name, &seeds[i].sel, 1, frame, n);
 	}
