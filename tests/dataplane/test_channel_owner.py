@@ -77,10 +77,12 @@ def run(extra, name):
     cp = None
     try:
         wait_for(lambda: os.path.exists(sock) or dp.poll() is not None, 20)
-        st = os.stat(sock) if os.path.exists(sock) else None
         cp = Proc([CP, '-c', os.path.join(tmp, 'cp.yaml')], os.path.join(tmp, name + '-cp.log'))
         attached = wait_for(lambda: (dp.counters() or {}).get('channel', {}).get('attached'), 4,
                             step=0.5)
+        # Once lispgw-dp answers (it chowns the socket right after binding
+        # it, and a stat in between saw root:root).
+        st = os.stat(sock) if os.path.exists(sock) else None
         with open('/proc/%d/status' % cp.p.pid) as f:
             cp_uid = [ln.split()[1] for ln in f if ln.startswith('Uid:')][0]
         return st, attached, int(cp_uid), tasks(dp.p.pid)
